@@ -1,0 +1,183 @@
+"""The derivative table shared by the compiler and the tape.
+
+A *primitive* is a Python callable (``np.sin``, ``math.exp``, ``np.linalg.inv``...).
+Its vector-Jacobian rules are plain top-level functions, one per positional
+argument, each with the signature ``(g, ans, *args, **params)``:
+
+* ``g``    -- the cotangent of the primitive's output (a tuple of cotangents,
+  zeros filled in, when the primitive returns a tuple);
+* ``ans``  -- the primitive's output;
+* ``args`` / ``params`` -- exactly the arguments the primitive was called with.
+
+A rule returns the cotangent of its argument *before* broadcasting is undone:
+the engines call :func:`srcgrad.runtime.unbroadcast` once, for primitives
+registered with ``broadcasts=True``.  A rule for an argument that is a list of
+arrays (``np.concatenate``'s first argument) returns a list of cotangents.
+
+``None`` in place of a rule means "no gradient flows through this argument".
+Primitives in :data:`NONDIFF` have no gradient through any argument (their
+outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
+
+>>> import numpy as np
+>>> prim = lookup(np.sin)
+>>> prim.name, prim.argnames
+('sin', ('x',))
+>>> float(prim.vjps[0](1.0, np.sin(0.0), 0.0))
+1.0
+"""
+
+import inspect
+
+__all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup",
+           "has_rule", "is_nondiff", "registered", "NONDIFF"]
+
+
+class NoRuleError(NotImplementedError):
+    """A function with no derivative rule (and, for the compiler, no source)."""
+
+
+class Primitive:
+    """One row of the table: a callable and its per-argument VJP rules."""
+
+    __slots__ = ("fn", "name", "vjps", "argnames", "broadcasts", "defaults",
+                 "varargs")
+
+    def __init__(self, fn, vjps, broadcasts=False, name=None):
+        self.fn = fn
+        self.name = name or _name_of(fn)
+        self.vjps = tuple(vjps)
+        self.broadcasts = broadcasts
+        first = next((r for r in self.vjps if r is not None), None)
+        self.argnames, self.defaults, self.varargs = _rule_params(first)
+
+    def bind(self, args, kwargs):
+        """Map a call's ``(args, kwargs)`` to ``{position: value}`` for the
+        positions that have a rule.  Keywords naming a positional parameter of
+        the rules count as that position.
+
+        >>> import numpy as np
+        >>> lookup(np.clip).bind((1.0,), {"a_min": 0.0, "a_max": 2.0})
+        {0: 1.0, 1: 0.0, 2: 2.0}
+        """
+        out = {}
+        for i, rule in enumerate(self.vjps):
+            if rule is None:
+                continue
+            if i < len(args):
+                out[i] = args[i]
+            elif i < len(self.argnames) and self.argnames[i] in kwargs:
+                out[i] = kwargs[self.argnames[i]]
+        return out
+
+    def __repr__(self):
+        return "<primitive %s>" % self.name
+
+
+_TABLE = {}          # id(fn) -> Primitive   (ufuncs are not all hashable-stable)
+NONDIFF = set()      # ids of callables whose outputs carry no gradient
+_NONDIFF_FNS = {}    # id -> fn, to keep them alive and listable
+
+
+def _name_of(fn):
+    mod = getattr(fn, "__module__", None) or ""
+    name = getattr(fn, "__name__", None) or repr(fn)
+    if mod.startswith("numpy.linalg") or mod == "numpy.linalg":
+        return "linalg." + name
+    if mod == "math":
+        return "math." + name
+    if mod == "builtins":
+        return name
+    return name
+
+
+def _rule_params(rule):
+    """Positional parameter names (after ``g, ans``), defaults, and whether the
+    rule takes ``*args``."""
+    if rule is None:
+        return (), {}, False
+    try:
+        sig = inspect.signature(rule)
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return (), {}, True
+    names, defaults, varargs = [], {}, False
+    params = list(sig.parameters.values())[2:]
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind == p.VAR_POSITIONAL:
+            varargs = True
+        if p.default is not p.empty:
+            defaults[p.name] = p.default
+    return tuple(names), defaults, varargs
+
+
+def defvjp(fn, *rules, broadcasts=False, name=None):
+    """Register vector-Jacobian rules for ``fn``, one per positional argument.
+
+    ``defvjp(fn, rule0, rule1, ...)``; pass ``None`` for an argument with no
+    gradient.  Each rule is ``rule(g, ans, *args, **params)`` and returns the
+    cotangent of its argument.  Set ``broadcasts=True`` when ``fn`` broadcasts
+    its arguments like a NumPy ufunc (the engine then sums cotangents back to
+    each argument's shape).  Returns ``fn`` so it can be used near a ``def``.
+
+    >>> import numpy as np
+    >>> def cube(x):
+    ...     return x ** 3
+    >>> def cube_vjp(g, ans, x):
+    ...     return g * 3 * x ** 2
+    >>> _ = defvjp(cube, cube_vjp)
+    >>> lookup(cube).vjps[0](1.0, 8.0, 2.0)
+    12.0
+    """
+    if not callable(fn):
+        raise TypeError("defvjp expects a callable as its first argument, got %r" % (fn,))
+    for r in rules:
+        if r is not None and not callable(r):
+            raise TypeError("defvjp: each rule must be a function or None, got %r" % (r,))
+    _TABLE[id(fn)] = Primitive(fn, rules, broadcasts=broadcasts, name=name)
+    NONDIFF.discard(id(fn))
+    _NONDIFF_FNS.pop(id(fn), None)
+    _KEEP[id(fn)] = fn
+    return fn
+
+
+_KEEP = {}  # id -> fn: keep registered callables alive so ids stay unique
+
+
+def defnondiff(*fns):
+    """Declare callables whose outputs never carry a gradient (``np.sign``)."""
+    for fn in fns:
+        NONDIFF.add(id(fn))
+        _NONDIFF_FNS[id(fn)] = fn
+        _KEEP[id(fn)] = fn
+
+
+def lookup(fn):
+    """The :class:`Primitive` for ``fn``; raises :class:`NoRuleError`."""
+    prim = _TABLE.get(id(fn))
+    if prim is None:
+        raise NoRuleError(
+            "no derivative rule for %s. Register one with "
+            "srcgrad.defvjp(%s, vjp_rule) where vjp_rule(g, ans, *args) returns "
+            "the cotangent of the argument." % (_name_of(fn), _name_of(fn)))
+    return prim
+
+
+def has_rule(fn):
+    return id(fn) in _TABLE
+
+
+def is_nondiff(fn):
+    return id(fn) in NONDIFF
+
+
+def registered():
+    """All primitives and non-differentiable callables, for docs and tests:
+    a list of ``(fn, Primitive or None)``."""
+    rows = [(p.fn, p) for p in _TABLE.values()]
+    rows += [(fn, None) for fn in _NONDIFF_FNS.values()]
+    return rows
+
+
+# The table itself: importing these modules registers their rules.
+from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
