@@ -1,0 +1,236 @@
+"""The public transforms: ``grad``, ``value_and_grad``, ``vjp``, ``source``.
+
+They pick the engine (a primitive's own rule, or the compiler), cache what
+they compile, and hand back results of the kinds the user passed in (a
+Python float for a float, an ndarray of the argument's shape for an array).
+"""
+
+import functools
+import inspect
+import numbers
+
+import numpy as np
+
+from . import rules, runtime
+from .compiler.pipeline import compile_vjp
+
+__all__ = ["grad", "value_and_grad", "vjp", "source", "GradFunction"]
+
+_MODES = ("auto", "compile", "tape")
+
+
+def _check_mode(mode):
+    if mode not in _MODES:
+        raise ValueError("mode must be one of %s, got %r" % (", ".join(map(repr, _MODES)), mode))
+    if mode == "tape":
+        raise NotImplementedError(
+            'mode="tape" for grad/value_and_grad/vjp is not available yet: the tape engine '
+            'exists as srcgrad.tensor(...).backward(); use mode="compile" for now')
+
+
+def _where(fn):
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return getattr(fn, "__qualname__", repr(fn))
+    return "%s:%d (%s)" % (code.co_filename, code.co_firstlineno, fn.__qualname__)
+
+
+def _positions(fn, wrt):
+    """Normalise ``wrt`` (int, name, or a tuple of them) to positions."""
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
+    out = []
+    for w in items:
+        if isinstance(w, str):
+            if w not in params:
+                raise ValueError("wrt=%r: %s has no parameter named %r (its parameters: %s)"
+                                 % (w, _where(fn), w, ", ".join(params)))
+            out.append(params.index(w))
+        elif isinstance(w, numbers.Integral):
+            if params and not -len(params) <= w < len(params):
+                raise ValueError("wrt=%d is out of range: %s takes %d parameters"
+                                 % (w, _where(fn), len(params)))
+            out.append(w % len(params) if params else w)
+        else:
+            raise TypeError("wrt must be an int, a parameter name or a tuple of them, got %r"
+                            % (w,))
+    return tuple(out), single, params
+
+
+class _PrimitiveVJP:
+    """The VJP of a registered primitive, through its rules (no compiler)."""
+
+    def __init__(self, fn, wrt):
+        self.prim = rules.lookup(fn)
+        self.wrt = wrt
+        for i in wrt:
+            if i >= len(self.prim.vjps) or self.prim.vjps[i] is None:
+                raise ValueError("%s has no gradient with respect to argument %d"
+                                 % (self.prim.name, i))
+        self.source = "# %s is a primitive: its rules are in srcgrad/rules\n" % self.prim.name
+
+    def fn(self, *args):
+        prim = self.prim
+        ans = prim.fn(*args)
+
+        def pullback(g):
+            out = []
+            for i in self.wrt:
+                c = prim.vjps[i](g, ans, *args)
+                if prim.broadcasts:
+                    c = runtime.unbroadcast(c, args[i])
+                out.append(c)
+            return tuple(out)
+        return ans, pullback
+
+
+class GradFunction:
+    """What ``grad``, ``value_and_grad`` and ``vjp``-style transforms return:
+    callable like the user's function, with the generated code attached."""
+
+    def __init__(self, fun, wrt, has_aux, mode, kind):
+        if not callable(fun):
+            raise TypeError("grad expects a function, got %r" % (fun,))
+        _check_mode(mode)
+        self.fun = fun
+        self.mode = mode
+        self.kind = kind
+        self.has_aux = has_aux
+        self.positions, self.single, self.params = _positions(fun, wrt)
+        self._compiled = None
+        functools.update_wrapper(self, fun)
+
+    @property
+    def compiled(self):
+        c = self._compiled
+        if c is None:
+            c = self._compiled = _compile(self.fun, self.positions, self.has_aux)
+        return c
+
+    def _args(self, args, kwargs):
+        if kwargs or len(args) != len(self.params):
+            sig = inspect.signature(self.fun)
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = tuple(bound.arguments[p] for p in self.params)
+        return args
+
+    def __call__(self, *args, **kwargs):
+        args = self._args(args, kwargs)
+        for i in self.positions:
+            _check_float(self.fun, i, self.params, args[i])
+        ans, pullback = self.compiled.fn(*args)
+        out = ans[0] if self.has_aux else ans
+        grads = pullback(_seed(self.fun, out))
+        grads = tuple(runtime.to_kind(g, args[i]) for g, i in zip(grads, self.positions))
+        result = grads[0] if self.single else grads
+        if self.kind == "value_and_grad":
+            return ans, result
+        if self.has_aux:
+            return result, ans[1]
+        return result
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+    def __repr__(self):
+        return "<srcgrad.%s of %s>" % (self.kind, getattr(self.fun, "__qualname__", self.fun))
+
+
+def _compile(fun, positions, has_aux=False):
+    if rules.has_rule(fun):
+        return _PrimitiveVJP(fun, positions)
+    return compile_vjp(fun, positions, has_aux=has_aux)
+
+
+def _check_float(fun, i, params, value):
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Integral) or (
+            isinstance(value, np.ndarray) and value.dtype.kind in "iub"):
+        name = params[i] if i < len(params) else str(i)
+        raise TypeError(
+            "cannot differentiate %s with respect to argument %d (%s): it is an integer "
+            "(%r); gradients need floating-point inputs. Pass a float (e.g. 3.0 or "
+            "np.asarray(x, dtype=float))." % (_where(fun), i, name, value if np.ndim(value) == 0
+                                               else "array of dtype %s" % value.dtype))
+
+
+def _seed(fun, out):
+    if isinstance(out, float):
+        return 1.0
+    size = np.size(out) if isinstance(out, (np.ndarray, np.generic, numbers.Number)) else None
+    if size != 1:
+        shape = np.shape(out) if size is not None else type(out).__name__
+        raise TypeError(
+            "grad requires a function with a scalar output, but %s returned %s. Use "
+            "srcgrad.vjp(f, *args) for non-scalar outputs, or reduce the output to a scalar "
+            "(e.g. with .sum())." % (_where(fun), "an array of shape %s" % (shape,)
+                                     if size is not None else "a %s" % shape))
+    return np.ones_like(out, dtype=runtime.float_dtype(np.asarray(out).dtype))
+
+
+def grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+    """The gradient of a scalar-valued ``fun`` with respect to argument(s) ``wrt``.
+
+    Use as ``grad(f)``, ``@grad`` or ``@grad(wrt=(0, 1))``; ``wrt`` is an int,
+    a parameter name, or a tuple of them (then a tuple of gradients is
+    returned).  With ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the
+    result is ``(gradient, aux)``.
+
+    >>> import numpy as np
+    >>> def f(x):
+    ...     return np.sum(np.sin(x) ** 2)
+    >>> g = grad(f)(np.array([0.5, 1.0]))
+    >>> np.allclose(g, np.sin(2 * np.array([0.5, 1.0])))
+    True
+    """
+    if fun is None:
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "grad")
+    return GradFunction(fun, wrt, has_aux, mode, "grad")
+
+
+def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+    """Like :func:`grad`, returning ``(value, gradient)``."""
+    if fun is None:
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad")
+    return GradFunction(fun, wrt, has_aux, mode, "value_and_grad")
+
+
+def vjp(fun, *primals, wrt=None, mode="auto"):
+    """``(value, pullback)``: ``pullback(g)`` maps a cotangent shaped like the
+    output (a tuple of them for tuple outputs) to a tuple of cotangents, one
+    per differentiated argument (all of them unless ``wrt`` says otherwise).
+
+    >>> import numpy as np
+    >>> value, pullback = vjp(np.multiply, 2.0, 3.0)
+    >>> value, pullback(1.0)
+    (6.0, (3.0, 2.0))
+    """
+    _check_mode(mode)
+    if wrt is None:
+        wrt = tuple(range(len(primals)))
+    positions, single, params = _positions(fun, wrt if isinstance(wrt, (tuple, list))
+                                           else (wrt,))
+    for i in positions:
+        _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
+    compiled = _compile(fun, positions)
+    ans, pullback = compiled.fn(*primals)
+
+    def pull(g):
+        cts = pullback(g)
+        return tuple(runtime.to_kind(c, primals[i]) for c, i in zip(cts, positions))
+    return ans, pull
+
+
+def source(fun, wrt=None):
+    """The generated source of a transformed function (``grad(f)``,
+    ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0)."""
+    if isinstance(fun, GradFunction):
+        return fun.compiled.source
+    positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
+    return _compile(fun, positions).source

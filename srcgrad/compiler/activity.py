@@ -1,0 +1,104 @@
+"""Activity analysis: which variables need an adjoint.
+
+A variable is *varied* when its value depends, through differentiable
+operations, on an argument we differentiate; it is *useful* when the output
+depends on it.  Only variables that are both are *active*: they alone get
+adjoint statements, so constants and index arithmetic cost nothing in the
+adjoint sweep.
+
+Guarantee: for every statement ``t = op(a, b)`` the reverse pass emits a
+contribution to ``ba`` exactly when ``t`` and ``a`` are active and the rule
+for ``a``'s position is not ``None``.
+
+>>> import gast
+>>> from .anf import to_anf
+>>> fn = to_anf(gast.parse("def f(x, n):\\n    k = n * 2\\n    return x * k").body[0])
+>>> ops = [classify(s, lambda node: None) for s in fn.body]
+>>> sorted(active_names(ops, ["x"]))
+['_t1', 'x']
+"""
+
+import gast
+
+from .. import rules
+from .ops import classify  # noqa: F401  (re-exported for doctests)
+
+__all__ = ["diff_operands", "active_names"]
+
+
+def _names(node):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+
+
+def diff_operands(op):
+    """``[(position_or_key, name)]`` of the operands through which gradient can
+    flow for this op, ignoring activity."""
+    if op.kind in ("copy", "return", "unpack"):
+        return [(0, n) for n in _names(op.args[0])][:1]
+    if op.kind == "pack":
+        return [(i, a.id) for i, a in enumerate(op.args) if isinstance(a, gast.Name)]
+    if op.kind == "call":
+        out = [(i, n) for i, a in enumerate(op.args) for n in _names(a)]
+        out += [(k, n) for k, v in op.kwargs.items() for n in _names(v)]
+        return out
+    if op.kind == "prim":
+        if rules.is_nondiff(op.prim) or not rules.has_rule(op.prim):
+            return []
+        prim = rules.lookup(op.prim)
+        out = []
+        for i, rule in enumerate(prim.vjps):
+            if rule is None:
+                continue
+            node = op.args[i] if i < len(op.args) else None
+            if node is None and i < len(prim.argnames):
+                node = op.kwargs.get(prim.argnames[i])
+            if node is not None:
+                out += [(i, n) for n in _names(node)][:1] if isinstance(node, gast.Name) \
+                    else [(i, n) for n in _names(node)]
+        return out
+    return []
+
+
+def targets_of(op):
+    if op.kind == "unpack":
+        return [n.id for n in gast.walk(op.target) if isinstance(n, gast.Name)]
+    if op.target is not None and isinstance(op.target, gast.Name):
+        return [op.target.id]
+    return []
+
+
+def blocks_gradient(op):
+    """True when ``op`` has no way to pass a gradient on although its result
+    may depend on its operands: a call with no rule, an unknown attribute."""
+    if op.kind == "other":
+        return op.target is not None
+    if op.kind == "prim":
+        return not rules.has_rule(op.prim) and not rules.is_nondiff(op.prim)
+    return False
+
+
+def active_names(ops, wrt, on_blocked=None):
+    """The set of active variable names in a straight-line list of ops.
+
+    ``on_blocked(op)`` is called for each op that cannot pass a gradient on
+    while the output depends on its varied operands (it should raise)."""
+    varied = set(wrt)
+    blocked = set()
+    for op in ops:
+        if any(n in varied for _, n in diff_operands(op)):
+            varied.update(targets_of(op))
+        elif blocks_gradient(op) and any(n in varied or n in blocked
+                                         for n in op.operand_names()):
+            blocked.update(targets_of(op))
+    useful = set()
+    for op in reversed(ops):
+        if op.kind == "return":
+            useful.update(n for _, n in diff_operands(op))
+            continue
+        if any(t in useful for t in targets_of(op)):
+            if on_blocked is not None and any(t in blocked for t in targets_of(op)) \
+                    and blocks_gradient(op):
+                on_blocked(op)
+            useful.update(n for _, n in diff_operands(op) if n in varied or n in blocked)
+            useful.update(n for n in op.operand_names() if n in blocked)
+    return varied & useful

@@ -1,0 +1,151 @@
+"""What one A-normal-form statement computes, in terms the other passes share.
+
+:func:`classify` turns ``t = np.sum(x, axis=0)``, ``t = x.sum(axis=0)`` and
+``t = x + y`` alike into an :class:`Op`: the primitive (a key of the rule
+table), its argument nodes, its keyword nodes, and the target.  Python syntax
+goes through :mod:`srcgrad.rules.operators`, so an operator and the NumPy
+function it stands for share one rule.
+
+>>> import gast, numpy as np
+>>> stmt = gast.parse("t = x.sum(axis=0)").body[0]
+>>> op = classify(stmt, lambda node: None)
+>>> op.kind, op.prim is np.sum, [a.id for a in op.args], sorted(op.kwargs)
+('prim', True, ['x'], ['axis'])
+"""
+
+import inspect
+import operator
+
+import gast
+import numpy as np
+
+from .. import rules
+from ..rules import operators as opmap
+from ..rules import conversions
+
+__all__ = ["Op", "classify", "slice_to_expr"]
+
+
+class Op:
+    """``kind`` is one of ``prim`` (a rule-table call), ``call`` (a user
+    function), ``copy`` (``t = a``), ``const``, ``pack`` (tuple/list literal),
+    ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
+
+    __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt")
+
+    def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
+        self.kind = kind
+        self.stmt = stmt
+        self.target = target
+        self.prim = prim
+        self.args = list(args)
+        self.kwargs = kwargs or {}
+        self.callee = callee
+
+    def operand_names(self):
+        """Names read by the operation's arguments (not the callee)."""
+        nodes = list(self.args) + list(self.kwargs.values())
+        return [n.id for node in nodes for n in gast.walk(node) if isinstance(n, gast.Name)]
+
+
+def _tuple(nodes):
+    return gast.Tuple(elts=list(nodes), ctx=gast.Load())
+
+
+def slice_to_expr(node):
+    """An index node as an expression that builds the same index value:
+    ``1:n`` becomes ``slice(1, n, None)``."""
+    if isinstance(node, gast.Slice):
+        parts = [p if p is not None else gast.Constant(value=None, kind=None)
+                 for p in (node.lower, node.upper, node.step)]
+        return gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None,
+                                        type_comment=None), args=parts, keywords=[])
+    if isinstance(node, gast.Tuple):
+        return _tuple(slice_to_expr(e) for e in node.elts)
+    return node
+
+
+_RESHAPE_LIKE = {"reshape", "transpose"}
+
+
+def _method(value, resolve):
+    """A method call ``a.m(...)`` on a local value -> (numpy fn or None)."""
+    func = value.func
+    name = func.attr
+    if name == "astype":
+        return conversions.astype
+    if name == "item":
+        return conversions.item
+    if name == "tolist":
+        return conversions.tolist
+    return opmap.METHODS.get(name)
+
+
+def classify(stmt, resolve):
+    """Describe an ANF statement.  ``resolve(node)`` maps a static name chain
+    to its object (or ``None``)."""
+    if isinstance(stmt, gast.Return):
+        return Op("return", stmt, args=[stmt.value])
+    if isinstance(stmt, gast.Expr):
+        return Op("other", stmt)
+    if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
+        return Op("other", stmt)
+    target = stmt.targets[0]
+    value = stmt.value
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return Op("unpack", stmt, target=target, args=[value])
+    if not isinstance(target, gast.Name):
+        return Op("other", stmt)
+    if isinstance(value, gast.Name):
+        return Op("copy", stmt, target, args=[value])
+    if isinstance(value, gast.Constant):
+        return Op("const", stmt, target)
+    if isinstance(value, gast.BinOp):
+        prim = opmap.BINOPS[type(value.op).__name__]
+        return Op("prim", stmt, target, prim, [value.left, value.right])
+    if isinstance(value, gast.UnaryOp):
+        prim = opmap.UNARYOPS[type(value.op).__name__]
+        return Op("prim", stmt, target, prim, [value.operand])
+    if isinstance(value, gast.Compare):
+        return Op("prim", stmt, target, opmap.CMPOPS.get(type(value.ops[0]).__name__, np.equal),
+                  [value.left, value.comparators[0]])
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return Op("pack", stmt, target, args=value.elts)
+    if isinstance(value, gast.Subscript):
+        return Op("prim", stmt, target, operator.getitem, [value.value, slice_to_expr(value.slice)])
+    if isinstance(value, gast.Attribute):
+        obj = resolve(value)
+        if obj is not None:
+            return Op("const", stmt, target)
+        fn = opmap.ATTRIBUTES.get(value.attr)
+        if fn is None:
+            return Op("other", stmt, target)
+        return Op("prim", stmt, target, fn, [value.value])
+    if isinstance(value, gast.Call):
+        kwargs = {k.arg: k.value for k in value.keywords if k.arg is not None}
+        func = value.func
+        obj = resolve(func)
+        if obj is None and isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            fn = _method(value, resolve)
+            if fn is None:
+                return Op("other", stmt, target)
+            args = list(value.args)
+            if func.attr in _RESHAPE_LIKE and len(args) > 1:
+                args = [_tuple(args)]
+            return Op("prim", stmt, target, fn, [func.value] + args, kwargs)
+        if obj is None:
+            return Op("other", stmt, target)
+        obj = opmap.OPERATOR_MODULE.get(obj, obj) if _hashable(obj) else obj
+        if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
+                inspect.isfunction(obj) or inspect.ismethod(obj)):
+            return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
+        return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
+    return Op("other", stmt, target)
+
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False

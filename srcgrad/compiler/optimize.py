@@ -1,0 +1,92 @@
+"""Clean-up of generated expressions: constant folding and algebraic identities.
+
+:func:`fold` guarantees the value is unchanged for numeric operands (it only
+removes multiplications by one, powers of one, additions of zero, double
+negations, and evaluates operations on literal numbers and ``None`` tests).
+
+>>> import gast
+>>> from .anf import dump
+>>> e = gast.parse("g * 2 * x ** (2 - 1) * 1.0").body[0].value
+>>> print(dump([gast.Expr(value=fold(e))]))
+g * 2 * x
+"""
+
+import operator
+
+import gast
+
+__all__ = ["fold"]
+
+_EVAL = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv,
+}
+
+
+def _num(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float) \
+        and not isinstance(node.value, bool)
+
+
+def _is(node, value):
+    return _num(node) and node.value == value
+
+
+class _Folder(gast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right, op = node.left, node.right, type(node.op)
+        if _num(left) and _num(right) and op in _EVAL:
+            try:
+                value = _EVAL[op](left.value, right.value)
+            except (ZeroDivisionError, OverflowError, ValueError):
+                return node
+            if isinstance(value, (int, float)) and abs(value) < 1e15:
+                return gast.Constant(value=value, kind=None)
+        if op is gast.Mult:
+            if _is(right, 1):
+                return left
+            if _is(left, 1):
+                return right
+        if op is gast.Div and _is(right, 1):
+            return left
+        if op is gast.Pow and _is(right, 1):
+            return left
+        if op in (gast.Add, gast.Sub) and _is(right, 0):
+            return left
+        if op is gast.Add and _is(left, 0):
+            return right
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            if _num(node.operand):
+                return gast.Constant(value=-node.operand.value, kind=None)
+            if isinstance(node.operand, gast.UnaryOp) and isinstance(node.operand.op, gast.USub):
+                return node.operand.operand
+        if isinstance(node.op, gast.Not) and isinstance(node.operand, gast.Constant):
+            return gast.Constant(value=not node.operand.value, kind=None)
+        return node
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.left, gast.Constant) and \
+                isinstance(node.comparators[0], gast.Constant):
+            a, b, op = node.left.value, node.comparators[0].value, node.ops[0]
+            if isinstance(op, gast.Is):
+                return gast.Constant(value=a is b, kind=None)
+            if isinstance(op, gast.IsNot):
+                return gast.Constant(value=a is not b, kind=None)
+        return node
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.test, gast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+
+def fold(expr):
+    """Fold constants and trivial identities in an expression tree."""
+    return _Folder().visit(expr)

@@ -1,0 +1,216 @@
+"""Source -> gast, and names -> Python objects.
+
+:func:`parse_function` guarantees: the returned ``FunctionDef`` has no
+decorators, a lambda has become ``def <lambda>(...): return <body>``, and every
+node's ``lineno`` is the line *in the user's file* (not in the snippet).
+
+>>> import numpy as np
+>>> def f(x):
+...     return np.sin(x) * 2
+>>> info = parse_function(f)
+>>> info.node.name, info.node.body[0].lineno == f.__code__.co_firstlineno + 1
+('f', True)
+>>> info.resolve(info.node.body[0].value.left.func) is np.sin
+True
+"""
+
+import builtins
+import inspect
+import textwrap
+
+import gast
+
+from ..errors import SrcgradSyntaxError
+
+__all__ = ["FunctionInfo", "parse_function", "NoSource", "resolve_static"]
+
+_UNRESOLVED = object()
+
+
+class NoSource(Exception):
+    """The function's source cannot be read (builtins, C code, exec'd code)."""
+
+
+class FunctionInfo:
+    """A parsed user function: its gast ``node``, where it lives, and what its
+    free names refer to."""
+
+    def __init__(self, fn, node, filename, lines):
+        self.fn = fn
+        self.node = node
+        self.filename = filename
+        self.lines = lines                       # the file's lines, for messages
+        self.globals = getattr(fn, "__globals__", {})
+        self.closure = {}
+        code = getattr(fn, "__code__", None)
+        if code is not None and fn.__closure__:
+            for name, cell in zip(code.co_freevars, fn.__closure__):
+                try:
+                    self.closure[name] = cell.cell_contents
+                except ValueError:  # empty cell (recursive def not yet bound)
+                    pass
+        self.local_names = _assigned_names(node)
+
+    # ------------------------------------------------------------ locations
+    def line_text(self, lineno):
+        if lineno and 0 < lineno <= len(self.lines):
+            return self.lines[lineno - 1]
+        return None
+
+    def error(self, node, msg, hint=None):
+        """A :class:`SrcgradSyntaxError` located at ``node``."""
+        lineno = getattr(node, "lineno", None)
+        col = getattr(node, "col_offset", 0)
+        return SrcgradSyntaxError(msg, self.filename, lineno, col,
+                                  self.line_text(lineno), hint)
+
+    # ------------------------------------------------------------ names
+    def lookup_name(self, name):
+        """The object a free (non-local) name refers to, or ``_UNRESOLVED``."""
+        if name in self.local_names:
+            return _UNRESOLVED
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.globals:
+            return self.globals[name]
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        return _UNRESOLVED
+
+    def resolve(self, node):
+        """The object a ``Name`` or ``a.b.c`` chain refers to when its root is a
+        global, closure variable or builtin; ``None`` when it is local or
+        unknown."""
+        obj = resolve_static(node, self.lookup_name)
+        return None if obj is _UNRESOLVED else obj
+
+
+def resolve_static(node, lookup):
+    if isinstance(node, gast.Name):
+        return lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        base = resolve_static(node.value, lookup)
+        if base is _UNRESOLVED or not inspect.ismodule(base) and not inspect.isclass(base):
+            return _UNRESOLVED
+        return getattr(base, node.attr, _UNRESOLVED)
+    return _UNRESOLVED
+
+
+def _assigned_names(fn_node):
+    names = {a.id for a in _all_args(fn_node.args)}
+    for node in gast.walk(fn_node):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (gast.FunctionDef, gast.ClassDef)) and node is not fn_node:
+            names.add(node.name)
+    return names
+
+
+def _all_args(args):
+    out = list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
+    if args.vararg:
+        out.append(args.vararg)
+    if args.kwarg:
+        out.append(args.kwarg)
+    return out
+
+
+def _source_of(fn):
+    try:
+        filename = inspect.getsourcefile(fn) or inspect.getfile(fn)
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        raise NoSource("cannot read the source of %s: %s" % (
+            getattr(fn, "__qualname__", fn), exc)) from None
+    import linecache
+    all_lines = [ln.rstrip("\n") for ln in linecache.getlines(filename)] or \
+        [ln.rstrip("\n") for ln in lines]
+    return filename, lines, max(start, 1), all_lines
+
+
+def parse_function(fn):
+    """Parse ``fn`` (a def or a lambda) into a :class:`FunctionInfo`."""
+    fn = inspect.unwrap(fn) if not inspect.isfunction(fn) else fn
+    if not inspect.isfunction(fn):
+        raise NoSource("%r is not a Python function" % (fn,))
+    filename, lines, start, all_lines = _source_of(fn)
+    snippet = textwrap.dedent("".join(lines))
+    is_lambda = fn.__name__ == "<lambda>"
+    try:
+        tree = gast.parse(snippet if not is_lambda else _lambda_snippet(snippet))
+    except SyntaxError:
+        # a lambda inside a larger expression: parse the lines as they are
+        # cut, in parentheses
+        try:
+            tree = gast.parse("(\n" + snippet + "\n)") if is_lambda else None
+        except SyntaxError:
+            tree = None
+        if tree is None:
+            raise NoSource("cannot parse the source of %s" % fn.__qualname__) from None
+        start -= 1
+    gast.increment_lineno(tree, start - 1)
+    if is_lambda:
+        first = lines[0] if lines else ""
+        node = _find_lambda(tree, fn, len(first) - len(first.lstrip()))
+    else:
+        node = next((n for n in tree.body if isinstance(n, gast.FunctionDef)), None)
+        if node is None or node.name != fn.__name__:
+            node = next((n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
+                         and n.name == fn.__name__), None)
+        if node is None:
+            raise NoSource("cannot find the def of %s in its source" % fn.__qualname__)
+        node.decorator_list = []
+    return FunctionInfo(fn, node, filename, all_lines)
+
+
+def _lambda_snippet(snippet):
+    """Lines holding a lambda may be a fragment (``key=lambda x: x,``); try the
+    text as it is, then wrapped so that it parses as an expression."""
+    try:
+        gast.parse(snippet)
+        return snippet
+    except SyntaxError:
+        body = snippet.strip().rstrip(",")
+        if body.startswith((".", ",")):
+            body = body[1:]
+        return "(" + body + ")"
+
+
+def _find_lambda(tree, fn, indent=0):
+    code = fn.__code__
+    want = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    candidates = []
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Lambda):
+            names = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+            if names == want and node.lineno == code.co_firstlineno:
+                candidates.append(node)
+    if not candidates:
+        candidates = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)]
+    if not candidates:
+        raise NoSource("cannot locate the lambda's source")
+    if len(candidates) > 1:
+        col = _code_col(code)
+        exact = [c for c in candidates if c.body.col_offset + indent == col]
+        if exact:
+            candidates = exact
+        elif col is not None:
+            raise NoSource("several lambdas on line %d; cannot tell which is which"
+                           % code.co_firstlineno)
+    lam = candidates[0]
+    ret = gast.Return(value=lam.body)
+    gast.copy_location(ret, lam.body)
+    node = gast.FunctionDef(name="<lambda>", args=lam.args, body=[ret], decorator_list=[],
+                            returns=None, type_comment=None, type_params=[])
+    gast.copy_location(node, lam)
+    return node
+
+
+def _code_col(code):
+    positions = getattr(code, "co_positions", None)
+    if positions is None:
+        return None
+    for _, _, col, _ in positions():
+        if col is not None:
+            return col  # column of the body's first instruction
+    return None

@@ -1,0 +1,137 @@
+"""The pipeline: parse, fence, A-normal form, SSA, activity, reverse, codegen.
+
+:func:`compile_vjp` turns a user function ``f(x, y, ...)`` and the positions to
+differentiate into a generated ``f_vjp(x, y, ...)`` that returns
+``(value, f_pullback)``; ``f_pullback(g)`` returns one cotangent per position.
+Results are cached per (function, positions); a failed compile is not cached.
+``verbose=True`` prints the code after each pass.
+"""
+
+import weakref
+
+import gast
+
+from .. import rules
+from ..errors import NoRuleError
+from . import fence
+from .anf import Namer, dump, rename_ssa, to_anf
+from .codegen import build, emit_function, with_comments
+from .parse import NoSource, parse_function
+from .reverse import Env, Reverser, _attr, _call, _load
+
+__all__ = ["compile_vjp", "CompiledVJP", "NoSource"]
+
+_CACHE = weakref.WeakKeyDictionary()   # fn -> {wrt: CompiledVJP}
+_IN_PROGRESS = set()
+
+
+class CompiledVJP:
+    """A compiled VJP: ``fn(*args) -> (value, pullback)`` and its source."""
+
+    def __init__(self, generated, params, wrt, user_fn):
+        self.fn = generated.fn
+        self.source = generated.source
+        self.module_source = generated.module_source
+        self.filename = generated.filename
+        self.params = params
+        self.wrt = wrt
+        self.user_fn = user_fn
+
+
+def compile_vjp(fn, wrt, has_aux=False, verbose=False):
+    """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``."""
+    wrt = tuple(wrt)
+    ckey = (wrt, bool(has_aux))
+    per_fn = _CACHE.get(fn)
+    if per_fn is not None and ckey in per_fn:
+        return per_fn[ckey]
+    key = (id(fn),) + ckey
+    if key in _IN_PROGRESS:
+        info = parse_function(fn)
+        raise info.error(info.node, "recursive functions are not supported by the compiler "
+                         "yet", 'use mode="tape" (or mode="auto")')
+    _IN_PROGRESS.add(key)
+    try:
+        compiled = _compile(fn, wrt, has_aux, verbose)
+    finally:
+        _IN_PROGRESS.discard(key)
+    _CACHE.setdefault(fn, {})[ckey] = compiled
+    return compiled
+
+
+def _show(verbose, title, stmts):
+    if verbose:
+        print("--- %s ---" % title)
+        print(dump(stmts))
+
+
+def _compile(fn, wrt, has_aux, verbose):
+    info = parse_function(fn)
+    fence.check(info)
+    node = info.node
+    params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+    wrt_names = [params[i] for i in wrt]
+    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
+                  | set(info.local_names))
+    anf = to_anf(node, namer, is_static=lambda n: info.resolve(n) is not None)
+    _show(verbose, "A-normal form", anf.body)
+    body = rename_ssa(anf.body, params, namer)
+    _show(verbose, "SSA", body)
+    env = Env(info, namer)
+
+    def compile_callee(callee, op, positions):
+        if op.kwargs:
+            raise info.error(op.stmt, "keyword arguments in calls to %s are not supported by "
+                             "the compiler yet" % callee.__name__, "pass them by position")
+        try:
+            return compile_vjp(callee, positions).fn
+        except NoSource:
+            raise NoRuleError(
+                "%s:%s: %s has no derivative rule and its source cannot be read. Register a "
+                "rule with srcgrad.defvjp(%s, vjp_rule)" % (
+                    info.filename, op.stmt.user_line, callee.__name__, callee.__name__)) \
+                from None
+
+    def on_blocked(op):
+        if op.kind == "prim":
+            name = rules._name_of(op.prim)
+            raise NoRuleError(
+                "%s:%s: no derivative rule for %s, which is applied to a value that depends "
+                "on the differentiated arguments.\n    %s\nRegister one with "
+                "srcgrad.defvjp(%s, vjp_rule), where vjp_rule(g, ans, *args) returns the "
+                "cotangent of the argument." % (
+                    info.filename, op.stmt.user_line, name,
+                    (info.line_text(op.stmt.user_line) or "").strip(), name))
+        raise info.error(op.stmt.value if hasattr(op.stmt, "value") else op.stmt,
+                         "the compiler cannot differentiate through this expression",
+                         'rewrite it with NumPy functions, or use mode="tape"')
+    reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux)
+    forward, adjoint, out_atom = reverser.run(body)
+    _show(verbose, "adjoint", adjoint)
+    rt = env.runtime()
+    results = []
+    for name in wrt_names:
+        if name in reverser.defined:
+            results.append(_load(reverser.adj(name)))
+        else:
+            results.append(_call(_attr(rt, "zeros_like"), [_load(name)]))
+    base = info.node.name.strip("<>").replace("<", "").replace(">", "") or "f"
+    if base == "lambda":
+        base = "lambda"
+    seed = reverser.adj(reverser.seed.id) if isinstance(reverser.seed, gast.Name) \
+        else namer.fresh("g")
+    pb_name = namer.fresh(base + "_pullback")
+    pb_body = with_comments(adjoint, info, "grad of ")
+    pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
+    pullback = emit_function(pb_name, [seed], pb_body)
+    body = with_comments(forward, info, "")
+    body.append(pullback)
+    body.append(gast.Return(value=gast.Tuple(elts=[out_atom, _load(pb_name)], ctx=gast.Load())))
+    vjp_name = namer.fresh(base + "_vjp")
+    fn_node = emit_function(vjp_name, params, body)
+    header = "# Generated by srcgrad from %s:%s (%s), differentiating %s.\n" % (
+        info.filename, node.lineno, fn.__qualname__, ", ".join(wrt_names) or "nothing")
+    generated = build(fn_node, env.bound, info.globals, fn.__qualname__, header)
+    if verbose:
+        print(generated.source)
+    return CompiledVJP(generated, params, wrt, fn)
