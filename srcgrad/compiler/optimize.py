@@ -5,6 +5,7 @@ removes multiplications by one, powers of one, additions of zero, double
 negations, and evaluates operations on literal numbers and ``None`` tests).
 
 >>> import gast
+import numpy as np
 >>> from .anf import dump
 >>> e = gast.parse("g * 2 * x ** (2 - 1) * 1.0").body[0].value
 >>> print(dump([gast.Expr(value=fold(e))]))
@@ -14,12 +15,19 @@ g * 2 * x
 import operator
 
 import gast
+import numpy as np
 
 __all__ = ["fold"]
 
 _EVAL = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
     gast.Div: operator.truediv, gast.Pow: operator.pow, gast.FloorDiv: operator.floordiv,
+}
+
+
+_COMPARE = {
+    gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
+    gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
 }
 
 
@@ -69,6 +77,9 @@ class _Folder(gast.NodeTransformer):
             return gast.Constant(value=not node.operand.value, kind=None)
         return node
 
+    def __init__(self, resolve=None):
+        self.resolve = resolve or (lambda node: None)
+
     def visit_Compare(self, node):
         self.generic_visit(node)
         if len(node.ops) == 1 and isinstance(node.left, gast.Constant) and \
@@ -78,6 +89,33 @@ class _Folder(gast.NodeTransformer):
                 return gast.Constant(value=a is b, kind=None)
             if isinstance(op, gast.IsNot):
                 return gast.Constant(value=a is not b, kind=None)
+            fn = _COMPARE.get(type(op))
+            if fn is not None and _num(node.left) and _num(node.comparators[0]):
+                return gast.Constant(value=bool(fn(a, b)), kind=None)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        fn = self.resolve(node.func)
+        if fn is None or node.keywords:
+            return node
+        args = node.args
+        if isinstance(fn, np.ufunc) and args and all(_num(a) or isinstance(
+                a, gast.Constant) and isinstance(a.value, bool) for a in args):
+            try:
+                value = fn(*[a.value for a in args])
+            except (ArithmeticError, ValueError, TypeError):
+                return node
+            if isinstance(value, np.generic) and value.ndim == 0 and np.isfinite(value):
+                return gast.Constant(value=value.item(), kind=None)
+            return node
+        if fn is np.where and len(args) == 3 and isinstance(args[0], gast.Constant) \
+                and isinstance(args[0].value, bool):
+            return args[1] if args[0].value else args[2]
+        if fn is np.power and len(args) == 2 and _is(args[1], 1):
+            return args[0]
+        if fn in (np.multiply,) and len(args) == 2 and _is(args[1], 1):
+            return args[0]
         return node
 
     def visit_IfExp(self, node):
@@ -87,6 +125,8 @@ class _Folder(gast.NodeTransformer):
         return node
 
 
-def fold(expr):
-    """Fold constants and trivial identities in an expression tree."""
-    return _Folder().visit(expr)
+def fold(expr, resolve=None):
+    """Fold constants and trivial identities in an expression tree.
+    ``resolve(node)`` maps a name to the object it stands for (to fold calls
+    of NumPy functions on literal numbers)."""
+    return _Folder(resolve).visit(expr)

@@ -91,6 +91,15 @@ class Env:
         self._by_id[id(obj)] = name
         return name
 
+    def resolve(self, node):
+        """The object a name in generated code stands for (or ``None``)."""
+        if isinstance(node, gast.Name):
+            if node.id in self.bound:
+                return self.bound[node.id]
+            if node.id in self.info.local_names:
+                return None
+        return self.info.resolve(node)
+
     def runtime(self):
         from .. import runtime
         return self.ref(runtime, "_rt")
@@ -277,7 +286,7 @@ class Reverser:
                     import builtins
                     obj = getattr(builtins, free)
                 mapping[free] = _load(self.env.ref(obj, free if free != "runtime" else "_rt"))
-            return fold(substitute(tmpl.expr, mapping))
+            return fold(substitute(tmpl.expr, mapping), self.env.resolve)
         fn = _load(self.env.ref(rule, rule.__name__))
         kws = [gast.keyword(arg=k, value=copy.deepcopy(v)) for k, v in kwargs.items()]
         return _call(fn, [g, ans] + [copy.deepcopy(a) for a in args], kws)
