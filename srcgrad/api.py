@@ -40,7 +40,7 @@ def _positions(fn, wrt):
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     try:
-        params = list(inspect.signature(fn).parameters)
+        params = [] if rules.has_rule(fn) else list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
     out = []
@@ -112,7 +112,7 @@ class GradFunction:
         return c
 
     def _args(self, args, kwargs):
-        if kwargs or len(args) != len(self.params):
+        if self.params and (kwargs or len(args) != len(self.params)):
             sig = inspect.signature(self.fun)
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()

@@ -31,7 +31,7 @@ class Op:
     function), ``copy`` (``t = a``), ``const``, ``pack`` (tuple/list literal),
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
-    __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt")
+    __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind

@@ -78,11 +78,10 @@ def _compile(fn, wrt, has_aux, verbose):
     body = rename_ssa(anf.body, params, namer)
     _show(verbose, "SSA", body)
     env = Env(info, namer)
+    for name, value in info.closure.items():  # the user's free variables, by value
+        env.bound[name] = value
 
     def compile_callee(callee, op, positions):
-        if op.kwargs:
-            raise info.error(op.stmt, "keyword arguments in calls to %s are not supported by "
-                             "the compiler yet" % callee.__name__, "pass them by position")
         try:
             return compile_vjp(callee, positions).fn
         except NoSource:

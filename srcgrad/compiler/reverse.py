@@ -151,6 +151,9 @@ class Reverser:
     def run(self, body):
         """Return ``(forward_stmts, adjoint_stmts, output_atom)``."""
         ops = [classify(s, self.info.resolve) for s in body]
+        for op in ops:
+            if op.kind == "call":
+                self.bind_call(op)
         ret = next((op for op in ops if op.kind == "return"), None)
         out_atom = ret.args[0] if ret is not None else _const(None)
         if self.has_aux:
@@ -292,6 +295,35 @@ class Reverser:
         return _call(fn, [g, ans] + [copy.deepcopy(a) for a in args], kws)
 
     # ------------------------------------------------------------ user calls
+    def bind_call(self, op):
+        """Put a user call's arguments in the callee's parameter order, with
+        its defaults made explicit, so the callee's VJP takes them by position."""
+        import inspect
+        try:
+            sig = inspect.signature(op.callee)
+        except (TypeError, ValueError):
+            return
+        params = list(sig.parameters.values())
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            return
+        args = list(op.args)
+        for p in params[len(args):]:
+            if p.name in op.kwargs:
+                args.append(op.kwargs.pop(p.name))
+            elif p.default is not p.empty:
+                if _literal(p.default):
+                    args.append(_const(p.default))
+                else:
+                    args.append(_load(self.env.ref(p.default, "_%s_%s" % (
+                        op.callee.__name__, p.name))))
+            else:
+                raise self.info.error(op.stmt, "missing argument %r in the call to %s"
+                                      % (p.name, op.callee.__name__))
+        if op.kwargs:
+            raise self.info.error(op.stmt, "unexpected keyword argument %r in the call to %s"
+                                  % (next(iter(op.kwargs)), op.callee.__name__))
+        op.args = args
+
     def _call_wrt(self, op):
         return [i for i, a in enumerate(op.args)
                 if isinstance(a, gast.Name) and a.id in self.active]
@@ -303,8 +335,7 @@ class Reverser:
         vjp_name = self.env.ref(vjp_fn, name + "_vjp")
         pb = self.namer.fresh(name + "_pb")
         op.pullback = pb
-        call = copy.deepcopy(op.stmt.value)
-        call.func = _load(vjp_name)
+        call = _call(_load(vjp_name), [copy.deepcopy(a) for a in op.args])
         stmt = gast.Assign(targets=[gast.Tuple(elts=[_store(op.target.id), _store(pb)],
                                                ctx=gast.Store())],
                            value=call, type_comment=None)
