@@ -130,3 +130,233 @@ class Stack(list):
     the branches taken; ``push`` and ``pop`` are bound list methods."""
 
     push = list.append
+
+
+# ---------------------------------------------------------------------------
+# Shape helpers for the rule table (srcgrad.rules).  Rules whose body is one
+# expression may call these, so they stay inlinable into generated code.
+# ---------------------------------------------------------------------------
+
+def extremum_share(a, ans, axis=None, keepdims=False):
+    """Weights that split the cotangent of ``max``/``min`` equally among the
+    entries of ``a`` equal to the extremum ``ans`` (ties share, like JAX).
+
+    >>> extremum_share(np.array([1., 3., 3.]), 3.0).tolist()
+    [0.0, 0.5, 0.5]
+    """
+    shape = np.shape(a)
+    hit = np.asarray(a) == expand_reduced(ans, shape, axis, keepdims)
+    count = np.sum(hit, axis=axis, keepdims=True)
+    return hit / np.maximum(count, 1)
+
+
+def unconcatenate(g, sizes, axis, arrays):
+    """Split ``g`` along ``axis`` into pieces of the given ``sizes`` and give
+    each piece the shape of the matching element of ``arrays`` (the inverse of
+    ``concatenate``/``hstack``/``vstack``/``dstack``/``column_stack``)."""
+    cuts = np.cumsum(sizes)[:-1]
+    return [np.reshape(p, np.shape(x)) for p, x in zip(np.split(g, cuts, axis=axis), arrays)]
+
+
+def unstack_like(g, obj):
+    """Cotangent of ``obj`` (a possibly nested list of scalars/arrays) given the
+    cotangent ``g`` of ``np.array(obj)``: lists of cotangents, nested alike."""
+    if isinstance(obj, (list, tuple)):
+        return [unstack_like(g[i], o) for i, o in enumerate(obj)]
+    return np.reshape(g, np.shape(obj)) if np.shape(g) != np.shape(obj) else g
+
+
+def unpermute(g, a, ans, axis):
+    """Send ``g`` (shaped like ``ans``, a rearrangement of ``a`` along
+    ``axis``) back to ``a``'s positions, matching entries by sorted order."""
+    if axis is None:
+        flat = np.ravel(a)
+        return np.reshape(unpermute(np.ravel(g), flat, np.ravel(ans), 0), np.shape(a))
+    out = np.zeros(np.shape(a), dtype=float_dtype(np.result_type(g)))
+    src = np.take_along_axis(np.asarray(g), np.argsort(ans, axis=axis, kind="stable"), axis)
+    np.put_along_axis(out, np.argsort(a, axis=axis, kind="stable"), src, axis)
+    return out
+
+
+def share_extremum(g, ans, args, k):
+    """Cotangent of ``args[k]`` for builtin ``max``/``min``: a list when
+    ``args`` is a single iterable; ties share equally."""
+    if len(args) == 1:
+        items = list(args[0])
+        hits = [v == ans for v in items]
+        return [g * h / sum(hits) for h in hits]
+    hits = [v == ans for v in args]
+    return g * hits[k] / sum(hits)
+
+
+def _einsum_terms(subscripts, shapes):
+    """Explicit input terms and output term of an einsum, with ``...`` replaced
+    by fresh letters (right-aligned, as NumPy broadcasts them)."""
+    s = subscripts.replace(" ", "")
+    ins, _, out = s.partition("->")
+    ins = ins.split(",")
+    if "->" not in s:
+        letters = "".join(t.replace("...", "") for t in ins)
+        out = ("..." if "..." in s else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1))
+    fresh = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+             if c not in s]
+    nell = max([len(sh) - (len(t) - 3) for t, sh in zip(ins, shapes) if "..." in t] or [0])
+    ell = "".join(fresh[:nell])
+    ins = [t.replace("...", ell[nell - (len(sh) - (len(t) - 3)):]) for t, sh in zip(ins, shapes)]
+    return ins, out.replace("...", ell), fresh[nell:]
+
+
+def einsum_vjp(g, subscripts, operands, k, optimize=False):
+    """Cotangent of operand ``k`` of ``np.einsum(subscripts, *operands)``.
+
+    One einsum contracts ``g`` with the other operands; a letter repeated in
+    operand ``k`` (a diagonal) is restored with an identity matrix, a letter
+    only operand ``k`` has (summed away) with a vector of ones, and axes that
+    einsum broadcast from length 1 are summed back.
+
+    >>> einsum_vjp(np.ones(2), "ij,j->i", (np.ones((2, 3)), np.arange(3.)), 0).tolist()
+    [[0.0, 1.0, 2.0], [0.0, 1.0, 2.0]]
+    """
+    shapes = [np.shape(op) for op in operands]
+    ins, out, fresh = _einsum_terms(subscripts, shapes)
+    sizes = {}
+    for term, shape in zip(ins, shapes):
+        for c, n in zip(term, shape):
+            sizes[c] = max(sizes.get(c, 1), n)
+    terms, args = [out], [g]
+    for j, (term, op) in enumerate(zip(ins, operands)):
+        if j != k:
+            terms.append(term)
+            args.append(op)
+    seen, res = [], ""
+    for c in ins[k]:
+        if c in seen:
+            f = fresh.pop(0)
+            terms.append(c + f)
+            args.append(np.eye(sizes[c]))
+            res += f
+        else:
+            seen.append(c)
+            res += c
+    present = "".join(terms)
+    for c in seen:
+        if c not in present:
+            terms.append(c)
+            args.append(np.ones(sizes[c]))
+    grad = np.einsum(",".join(terms) + "->" + res, *args, optimize=optimize)
+    shape = shapes[k]
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    return np.sum(grad, axis=axes, keepdims=True) if axes else grad
+
+
+def dot_subscripts(na, nb):
+    """einsum subscripts equivalent to ``np.dot`` of arrays of ranks na, nb."""
+    a = "abcdefghijklm"[:max(na - 1, 0)]
+    b = "nopqrstuvwxy"[:max(nb - 2, 0)] + ("Z" if nb >= 2 else "")
+    if na == 0 or nb == 0:
+        a, b = "abcdefghijklm"[:na], "nopqrstuvwxy"[:nb]
+        return "%s,%s->%s" % (a, b, a + b)
+    return "%sz,%s->%s" % (a, b[:-1] + "z" + b[-1:] if nb >= 2 else "z", a + b)
+
+
+def matmul_subscripts(na, nb):
+    """einsum subscripts equivalent to ``np.matmul`` (``@``)."""
+    a = "...ij" if na >= 2 else "j"
+    b = "...jk" if nb >= 2 else "j"
+    out = ("..." if max(na, nb) >= 2 else "") + ("i" if na >= 2 else "") + \
+        ("k" if nb >= 2 else "")
+    return "%s,%s->%s" % (a, b, out)
+
+
+def tensordot_subscripts(na, nb, axes=2):
+    """einsum subscripts equivalent to ``np.tensordot(a, b, axes)``."""
+    if np.ndim(axes) == 0:
+        axes = (list(range(na - axes, na)), list(range(axes)))
+    ax_a, ax_b = ([axes[0]] if np.ndim(axes[0]) == 0 else list(axes[0]),
+                  [axes[1]] if np.ndim(axes[1]) == 0 else list(axes[1]))
+    ax_a, ax_b = [i % na for i in ax_a], [i % nb for i in ax_b]
+    la = "abcdefghijklmnopqrstuvwxyz"[:na]
+    lb = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:nb])
+    for i, j in zip(ax_a, ax_b):
+        lb[j] = la[i]
+    out = "".join(c for i, c in enumerate(la) if i not in ax_a) + \
+        "".join(c for j, c in enumerate(lb) if j not in ax_b)
+    return "%s,%s->%s" % (la, "".join(lb), out)
+
+
+def inner_subscripts(na, nb):
+    """einsum subscripts equivalent to ``np.inner``."""
+    if na == 0 or nb == 0:
+        return dot_subscripts(na, nb)
+    a, b = "abcdefghijklm"[:na - 1], "nopqrstuvwxy"[:nb - 1]
+    return "%sz,%sz->%s" % (a, b, a + b)
+
+
+def digamma(x):
+    """The digamma function psi = (log Gamma)' for a real scalar ``x``
+    (recurrence up to x >= 10, then the asymptotic series; reflection for x < 0).
+
+    >>> round(digamma(1.0), 12)
+    -0.577215664902
+    """
+    import math
+    x = float(x)
+    if x <= 0 and x == math.floor(x):
+        return math.nan
+    if x < 0:
+        return digamma(1.0 - x) - math.pi / math.tan(math.pi * x)
+    acc = 0.0
+    while x < 10.0:
+        acc -= 1.0 / x
+        x += 1.0
+    f = 1.0 / (x * x)
+    series = f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132)))))
+    return acc + math.log(x) - 0.5 / x - series
+
+
+def item_cotangent(g, x, *index):
+    """Cotangent of ``x.item(*index)``: ``g`` placed at that element."""
+    a = np.asarray(x)
+    if a.size == 1 and not index:
+        return np.full(a.shape, g, dtype=float_dtype(a.dtype))
+    out = np.zeros(a.shape, dtype=float_dtype(a.dtype))
+    pos = index[0] if len(index) == 1 else index
+    if np.ndim(pos) == 0 and len(index) == 1:
+        out.flat[pos] = g
+    else:
+        out[pos] = g
+    return out
+
+
+def product_vjp_a(g, a, b, subscripts):
+    """Cotangent of ``a`` in ``a @ b`` / ``np.dot(a, b)``: direct BLAS calls
+    for operands of rank 1 and 2 (the common case), einsum otherwise."""
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 2 and nb == 2:
+        return g @ np.swapaxes(b, 0, 1)
+    if na == 2 and nb == 1:
+        return np.outer(g, b)
+    if na == 1 and nb == 2:
+        return b @ g
+    if na == 1 and nb == 1:
+        return g * b
+    if na == 0 or nb == 0:
+        return np.sum(g * b) if na == 0 else g * b
+    return einsum_vjp(g, subscripts(na, nb), (a, b), 0)
+
+
+def product_vjp_b(g, a, b, subscripts):
+    """Cotangent of ``b`` in ``a @ b`` / ``np.dot(a, b)``."""
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 2 and nb == 2:
+        return np.swapaxes(a, 0, 1) @ g
+    if na == 2 and nb == 1:
+        return g @ a
+    if na == 1 and nb == 2:
+        return np.outer(a, g)
+    if na == 1 and nb == 1:
+        return g * a
+    if na == 0 or nb == 0:
+        return np.sum(g * a) if nb == 0 else g * a
+    return einsum_vjp(g, subscripts(na, nb), (a, b), 1)

@@ -180,4 +180,4 @@ def registered():
 
 
 # The table itself: importing these modules registers their rules.
-from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
+from . import ufuncs, reductions, linalg, shape, scalars, nn, conversions  # noqa: E402,F401

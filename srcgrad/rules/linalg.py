@@ -1,5 +1,297 @@
-"""linalg rules."""
+"""Linear algebra: products, einsum, and ``np.linalg``.
+
+Every product (``dot``, ``matmul``, ``inner``, ``tensordot``) is written as
+the einsum it equals, and differentiated by one helper,
+:func:`srcgrad.runtime.einsum_vjp`, which also sums batch axes that
+``matmul`` broadcast.  These primitives are registered with
+``broadcasts=False``: their rules return cotangents of exactly the argument's
+shape.
+
+``np.einsum(subscripts, *operands)``: position 0 (the subscripts) has no rule;
+positions 1..8 each have a named rule ``einsum_vjp_1`` ... ``einsum_vjp_8``
+that passes its own operand index to the helper.  Only the string form of the
+subscripts is supported (not the interleaved ``einsum(a, [0, 1], ...)`` form).
+
+Decompositions of symmetric matrices (``cholesky``, ``eigh``) return the
+*symmetrized* gradient, like PyTorch and JAX: NumPy reads only one triangle,
+so the gradient is exact for symmetric perturbations.  Tuple outputs
+(``slogdet``, ``eigh``, ``svd``) get ``g`` as a tuple, zeros for unused parts.
+"""
 
 import numpy as np
 
-from . import defvjp, defnondiff  # noqa: F401
+from . import defvjp
+from .. import runtime
+
+# ------------------------------------------------------------------ products
+
+
+def dot_vjp_a(g, ans, a, b, out=None):
+    return runtime.product_vjp_a(g, a, b, runtime.dot_subscripts)
+
+
+def dot_vjp_b(g, ans, a, b, out=None):
+    return runtime.product_vjp_b(g, a, b, runtime.dot_subscripts)
+
+
+def matmul_vjp_x1(g, ans, x1, x2):
+    return runtime.product_vjp_a(g, x1, x2, runtime.matmul_subscripts)
+
+
+def matmul_vjp_x2(g, ans, x1, x2):
+    return runtime.product_vjp_b(g, x1, x2, runtime.matmul_subscripts)
+
+
+def inner_vjp_a(g, ans, a, b):
+    return runtime.einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 0)
+
+
+def inner_vjp_b(g, ans, a, b):
+    return runtime.einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 1)
+
+
+def tensordot_vjp_a(g, ans, a, b, axes=2):
+    return runtime.einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes),
+                              (a, b), 0)
+
+
+def tensordot_vjp_b(g, ans, a, b, axes=2):
+    return runtime.einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes),
+                              (a, b), 1)
+
+
+def vdot_vjp_a(g, ans, a, b):
+    return g * np.reshape(b, np.shape(a))
+
+
+def vdot_vjp_b(g, ans, a, b):
+    return g * np.reshape(a, np.shape(b))
+
+
+def outer_vjp_a(g, ans, a, b, out=None):
+    return np.reshape(np.dot(g, np.ravel(b)), np.shape(a))
+
+
+def outer_vjp_b(g, ans, a, b, out=None):
+    return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
+
+
+def kron_vjp_a(g, ans, a, b):
+    """Split each axis of ``g`` into an (a-axis, b-axis) pair and contract
+    the b-axes with ``b``."""
+    nd = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    gg = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
+    return np.reshape(np.tensordot(gg, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)),
+                                                                list(range(nd)))), np.shape(a))
+
+
+def kron_vjp_b(g, ans, a, b):
+    nd = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    gg = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
+    return np.reshape(np.tensordot(gg, np.reshape(a, sa), axes=(list(range(0, 2 * nd, 2)),
+                                                                list(range(nd)))), np.shape(b))
+
+
+def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """``b x g`` (3-vectors); for 2-vectors ``g * (b1, -b0)``."""
+    ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
+    bm = np.moveaxis(b, ib, -1)
+    if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
+        return np.moveaxis(np.stack([g * bm[..., 1], -g * bm[..., 0]], -1), -1, ia)
+    return np.moveaxis(np.cross(bm, np.moveaxis(g, ic, -1)), -1, ia)
+
+
+def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
+    am = np.moveaxis(a, ia, -1)
+    if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
+        return np.moveaxis(np.stack([-g * am[..., 1], g * am[..., 0]], -1), -1, ib)
+    return np.moveaxis(np.cross(np.moveaxis(g, ic, -1), am), -1, ib)
+
+
+def trace_vjp(g, ans, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    return np.moveaxis(np.asarray(g)[..., None, None] *
+                       np.eye(np.shape(a)[axis1], np.shape(a)[axis2], offset),
+                       (-2, -1), (axis1, axis2))
+
+
+defvjp(np.dot, dot_vjp_a, dot_vjp_b)
+defvjp(np.matmul, matmul_vjp_x1, matmul_vjp_x2)
+defvjp(np.inner, inner_vjp_a, inner_vjp_b)
+defvjp(np.tensordot, tensordot_vjp_a, tensordot_vjp_b)
+defvjp(np.vdot, vdot_vjp_a, vdot_vjp_b)
+defvjp(np.outer, outer_vjp_a, outer_vjp_b)
+defvjp(np.kron, kron_vjp_a, kron_vjp_b)
+defvjp(np.cross, cross_vjp_a, cross_vjp_b, broadcasts=True)
+defvjp(np.trace, trace_vjp)
+
+# -------------------------------------------------------------------- einsum
+
+
+def einsum_vjp_1(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    """Operand k (call position k) has rule ``einsum_vjp_k``; all defer to
+    ``runtime.einsum_vjp`` with their operand index.  Up to 8 operands."""
+    return runtime.einsum_vjp(g, subscripts, operands, 0, optimize)
+
+
+def einsum_vjp_2(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 1, optimize)
+
+
+def einsum_vjp_3(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 2, optimize)
+
+
+def einsum_vjp_4(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 3, optimize)
+
+
+def einsum_vjp_5(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 4, optimize)
+
+
+def einsum_vjp_6(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 5, optimize)
+
+
+def einsum_vjp_7(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 6, optimize)
+
+
+def einsum_vjp_8(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_vjp(g, subscripts, operands, 7, optimize)
+
+
+defvjp(np.einsum, None, einsum_vjp_1, einsum_vjp_2, einsum_vjp_3, einsum_vjp_4,
+       einsum_vjp_5, einsum_vjp_6, einsum_vjp_7, einsum_vjp_8)
+
+# ------------------------------------------------------------------ np.linalg
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
+    """Vector p-norms (any ``ord``, incl. inf, -inf), Frobenius and nuclear
+    matrix norms.  At ties of the inf-norm the cotangent is shared equally."""
+    xa = np.asarray(x)
+    shape = xa.shape
+    matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
+                                                         and ord is not None)
+    gx = runtime.expand_reduced(g, shape, axis, keepdims)
+    nx = runtime.expand_reduced(ans, shape, axis, keepdims)
+    if matrix and ord == "nuc":
+        ax = (0, 1) if axis is None else tuple(i % xa.ndim for i in axis)
+        m = np.moveaxis(xa, ax, (-2, -1))
+        u, _, vh = np.linalg.svd(m, full_matrices=False)
+        return gx * np.moveaxis(np.matmul(u, vh), (-2, -1), ax)
+    if matrix and ord not in (None, "fro"):
+        raise NotImplementedError("gradient of the matrix norm ord=%r" % (ord,))
+    if ord is None or ord == 2 or ord == "fro":
+        return gx * xa / nx
+    if ord == 1:
+        return gx * np.sign(xa)
+    if ord == np.inf or ord == -np.inf:
+        return gx * np.sign(xa) * runtime.extremum_share(np.abs(xa), ans, axis, keepdims)
+    if ord == 0:
+        return np.zeros(shape)
+    return gx * np.sign(xa) * np.abs(xa) ** (ord - 1) / nx ** (ord - 1)
+
+
+def inv_vjp(g, ans, a):
+    return -np.matmul(np.swapaxes(ans, -1, -2), np.matmul(g, np.swapaxes(ans, -1, -2)))
+
+
+def _solve_adjoint(g, a, b):
+    """``solve(a^T, g)`` at the broadcast (batch) shape."""
+    if np.ndim(b) == 1:
+        return np.linalg.solve(_mT(a), np.asarray(g)[..., None])[..., 0]
+    return np.linalg.solve(_mT(a), g)
+
+
+def solve_vjp_a(g, ans, a, b):
+    """Batch axes that ``solve`` broadcast are summed back to ``a``'s shape."""
+    gb = _solve_adjoint(g, a, b)
+    if np.ndim(b) == 1:
+        ga = -gb[..., :, None] * ans[..., None, :]
+    else:
+        ga = -np.matmul(gb, _mT(ans))
+    return runtime.unbroadcast_shape(ga, np.shape(a))
+
+
+def solve_vjp_b(g, ans, a, b):
+    gb = _solve_adjoint(g, a, b)
+    return runtime.unbroadcast_shape(gb, np.shape(b))
+
+
+def det_vjp(g, ans, a):
+    return np.asarray(g * ans)[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+def slogdet_vjp(g, ans, a):
+    """``g = (g_sign, g_logabsdet)``; the sign is piecewise constant."""
+    return np.asarray(g[1])[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+def cholesky_vjp(g, ans, a, upper=False):
+    """Murray (2016): ``S = L^-T Phi(L^T gL) L^-1``, symmetrized, where Phi
+    keeps the lower triangle and halves the diagonal."""
+    L, gL = (_mT(ans), _mT(g)) if upper else (ans, g)
+    P = np.matmul(_mT(L), gL)
+    phi = np.tril(P) - 0.5 * P * np.eye(P.shape[-1])
+    S = np.linalg.solve(_mT(L), _mT(np.linalg.solve(_mT(L), _mT(phi))))
+    return 0.5 * (S + _mT(S))
+
+
+def eigh_vjp(g, ans, a, UPLO="L"):
+    """``V (diag(gw) + F o (V^T gV)) V^T``, F_ij = 1/(w_j - w_i) off the
+    diagonal; symmetrized.  Assumes distinct eigenvalues."""
+    w, v = ans
+    gw, gv = g
+    diff = w[..., None, :] - w[..., :, None]
+    eye = np.eye(w.shape[-1])
+    F = (1.0 - eye) / (diff + eye)
+    inner = eye * np.asarray(gw)[..., None, :] + F * np.matmul(_mT(v), gv)
+    X = np.matmul(v, np.matmul(inner, _mT(v)))
+    return 0.5 * (X + _mT(X))
+
+
+def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
+    """Townsend (2016), real case.  Assumes distinct nonzero singular values.
+    With ``full_matrices=True`` and a non-square ``a`` the columns of U (rows
+    of Vh) beyond min(m, n) are not unique; their cotangents are ignored."""
+    if not compute_uv:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        return np.matmul(u * np.asarray(g)[..., None, :], vh)
+    u, s, vh = ans
+    gu, gs, gvh = g
+    k = s.shape[-1]
+    u, gu, v, gv = u[..., :, :k], gu[..., :, :k], _mT(vh[..., :k, :]), _mT(gvh[..., :k, :])
+    eye = np.eye(k)
+    s2 = s ** 2
+    F = (1.0 - eye) / (s2[..., None, :] - s2[..., :, None] + eye)
+    J = F * (np.matmul(_mT(u), gu) - np.matmul(_mT(gu), u))
+    K = F * (np.matmul(_mT(v), gv) - np.matmul(_mT(gv), v))
+    core = J * s[..., None, :] + eye * np.asarray(gs)[..., None, :] + s[..., :, None] * K
+    out = np.matmul(u, np.matmul(core, _mT(v)))
+    m, n = np.shape(a)[-2:]
+    if m > k:
+        out = out + np.matmul(gu - np.matmul(u, np.matmul(_mT(u), gu)), _mT(v) / s[..., :, None])
+    if n > k:
+        out = out + np.matmul(u / s[..., None, :], _mT(gv - np.matmul(v, np.matmul(_mT(v), gv))))
+    return out
+
+
+defvjp(np.linalg.norm, norm_vjp)
+defvjp(np.linalg.inv, inv_vjp)
+defvjp(np.linalg.solve, solve_vjp_a, solve_vjp_b)
+defvjp(np.linalg.det, det_vjp)
+defvjp(np.linalg.slogdet, slogdet_vjp)
+defvjp(np.linalg.cholesky, cholesky_vjp)
+defvjp(np.linalg.eigh, eigh_vjp)
+defvjp(np.linalg.svd, svd_vjp)

@@ -1,0 +1,132 @@
+"""Check one rule against central finite differences by random projection.
+
+For a call ``f(*args, **kw)`` and each differentiable argument ``i``: draw a
+cotangent ``u`` shaped like the output and a direction ``v`` shaped like the
+argument, and compare ``<v, vjp_i(u)>`` with ``<u, (f(x + eps v) - f(x - eps v)) / 2 eps>``.
+Lists of arrays are perturbed element by element; tuple outputs get a tuple
+of cotangents.
+"""
+
+import numpy as np
+
+from srcgrad import runtime
+from srcgrad.rules import lookup
+
+EPS = 1e-6
+
+
+class C:
+    """A constant argument: passed as is, never perturbed or differentiated."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return "C(%r)" % (self.value,)
+
+
+def _is_seq(x):
+    return isinstance(x, (list, tuple))
+
+
+def random_like(rng, x):
+    """A random value of the same structure and shape as ``x``."""
+    if _is_seq(x):
+        return type(x)(random_like(rng, v) for v in x) if isinstance(x, list) else \
+            tuple(random_like(rng, v) for v in x)
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return float(rng.standard_normal())
+    return rng.standard_normal(np.shape(x))
+
+
+def inner(a, b):
+    if _is_seq(a):
+        return sum(inner(x, y) for x, y in zip(a, b))
+    return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
+
+
+def axpy(x, v, eps):
+    """``x + eps * v`` keeping the kind of ``x`` (float, array, list)."""
+    if _is_seq(x):
+        return [axpy(a, b, eps) for a, b in zip(x, v)]
+    if isinstance(x, float):
+        return x + eps * v
+    return np.asarray(x) + eps * v
+
+
+def _outputs(out):
+    """Tuple outputs (namedtuples too) as plain tuples; lists stay lists."""
+    if isinstance(out, tuple):
+        return tuple(out)
+    return out
+
+
+def check_shapes(ct, x, where):
+    if _is_seq(x):
+        assert isinstance(ct, list) and len(ct) == len(x), \
+            "%s: expected a list of %d cotangents, got %r" % (where, len(x), type(ct))
+        for c, e in zip(ct, x):
+            check_shapes(c, e, where)
+        return
+    assert np.shape(ct) == np.shape(x), "%s: cotangent shape %s != argument shape %s" % (
+        where, np.shape(ct), np.shape(x))
+    assert np.all(np.isfinite(ct)), "%s: non-finite cotangent %r" % (where, ct)
+
+
+def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None):
+    """Assert that every rule of ``fn`` agrees with finite differences at ``args``."""
+    prim = lookup(fn)
+    rng = np.random.default_rng(seed)
+    consts = [isinstance(a, C) for a in args]
+    vals = [a.value if isinstance(a, C) else a for a in args]
+    ans = _outputs(fn(*vals, **kw))
+    u = random_like(rng, ans)
+    checked = 0
+    for i, rule in enumerate(prim.vjps):
+        if rule is None or i >= len(vals) or consts[i] or (argnums and i not in argnums):
+            continue
+        ct = rule(u, ans, *vals, **kw)
+        if prim.broadcasts:
+            ct = runtime.unbroadcast(ct, vals[i])
+        where = "%s arg %d" % (prim.name, i)
+        check_shapes(ct, vals[i], where)
+        v = random_like(rng, vals[i])
+        if sym:
+            v = 0.5 * (v + np.swapaxes(v, -1, -2))
+        plus, minus = list(vals), list(vals)
+        plus[i] = axpy(vals[i], v, EPS)
+        minus[i] = axpy(vals[i], v, -EPS)
+        fp, fm = _outputs(fn(*plus, **kw)), _outputs(fn(*minus, **kw))
+        if canon is not None:
+            fp, fm = canon(fp, ans), canon(fm, ans)
+        numeric = inner(u, _sub_scale(fp, fm))
+        analytic = inner(v, ct)
+        assert abs(numeric - analytic) <= atol + rtol * max(abs(numeric), abs(analytic)), \
+            "%s: vjp gives %.10g, finite differences %.10g" % (where, analytic, numeric)
+        checked += 1
+    assert checked, "no differentiable argument was checked for %s" % prim.name
+
+
+def _sub_scale(a, b):
+    if _is_seq(a):
+        return [_sub_scale(x, y) for x, y in zip(a, b)]
+    return (np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * EPS)
+
+
+# ------------------------------------------------------------ canonical forms
+
+
+def align_columns(x, ref):
+    """Flip the sign of each column of ``x`` to match ``ref`` (eigenvectors)."""
+    s = np.sign(np.sum(x * ref, axis=-2, keepdims=True))
+    return x * s
+
+
+def canon_eigh(out, ref):
+    return (out[0], align_columns(out[1], ref[1]))
+
+
+def canon_svd(out, ref):
+    u, s, vh = out
+    sign = np.sign(np.sum(u * ref[0], axis=-2, keepdims=True))
+    return (u * sign, s, vh * np.swapaxes(sign, -1, -2))

@@ -1,0 +1,379 @@
+"""The spec table: one or more rows per registered primitive.
+
+A row names a primitive, the input domain of its random arguments, the
+argument cases to try, keyword arguments, and checker options.  An argument
+in a case is one of
+
+* ``None``        -- a Python float drawn from the domain;
+* a shape tuple   -- an array of that shape (``()`` is a 0-d array);
+* ``C(value)``    -- a constant, passed as is and not differentiated;
+* ``L(a, b, ..)`` -- a Python list of such arguments (a list argument);
+* a callable      -- ``f(rng)`` builds the (differentiated) value.
+
+Every row gets its own fixed seed, so runs are deterministic.
+"""
+
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from srcgrad.rules import nn, conversions
+from rules_checker import C, canon_eigh, canon_svd
+
+# ------------------------------------------------------------------ helpers
+
+DOMAINS = {
+    "real": lambda rng, s: rng.uniform(-2.0, 2.0, s),
+    "pos": lambda rng, s: rng.uniform(0.5, 2.0, s),
+    "unit": lambda rng, s: rng.uniform(-0.9, 0.9, s),
+    "gt1": lambda rng, s: rng.uniform(1.2, 3.0, s),
+    "nonzero": lambda rng, s: rng.choice([-1.0, 1.0], s) * rng.uniform(0.5, 2.0, s),
+    "lo": lambda rng, s: rng.uniform(-0.6, -0.4, s),
+    "hi": lambda rng, s: rng.uniform(0.4, 0.6, s),
+}
+
+
+class L(tuple):
+    """A list argument: ``L(spec, spec, ...)``."""
+
+    def __new__(cls, *items):
+        return super().__new__(cls, items)
+
+
+class Row:
+    def __init__(self, fn, cases, dom="real", kw=None, tag="", **opts):
+        self.fn, self.cases, self.dom, self.kw, self.tag = fn, cases, dom, kw or {}, tag
+        self.opts = opts  # rtol, atol, sym, canon, argnums
+
+
+def qualname(fn):
+    """``np.sum``, ``np.linalg.inv``, ``math.sin``, ``builtins.sum``, ..."""
+    mod = getattr(fn, "__module__", None) or "numpy"
+    name = getattr(fn, "__name__", repr(fn))
+    if mod.startswith("numpy.linalg"):
+        return "np.linalg." + name
+    if mod.startswith("numpy"):
+        return "np." + name
+    if mod == "_operator":
+        return "operator." + name
+    return mod.rsplit(".", 1)[-1] + "." + name
+
+
+def _dom(dom, i):
+    return dom[min(i, len(dom) - 1)] if isinstance(dom, (list, tuple)) else dom
+
+
+def build(spec, rng, dom):
+    if isinstance(spec, C):
+        return spec
+    if isinstance(spec, L):
+        return [build(s, rng, dom).value if isinstance(s, C) else build(s, rng, dom)
+                for s in spec]
+    draw = dom if callable(dom) else DOMAINS[dom]
+    if spec is None:
+        return float(draw(rng, ()))
+    if callable(spec):
+        return spec(rng)
+    return np.asarray(draw(rng, spec), dtype=float)
+
+
+def make_args(row, case, seed):
+    rng = np.random.default_rng(seed)
+    return [build(s, rng, _dom(row.dom, i)) for i, s in enumerate(case)]
+
+
+def spd(n, batch=()):
+    def f(rng):
+        m = rng.standard_normal(batch + (n, n))
+        return m @ np.swapaxes(m, -1, -2) + n * np.eye(n)
+    return f
+
+
+def wellcond(n, batch=()):
+    return lambda rng: rng.standard_normal(batch + (n, n)) + 3.0 * np.eye(n)
+
+
+def sym_distinct(n):
+    def f(rng):
+        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        return (q * np.arange(1.0, n + 1.0)) @ q.T
+    return f
+
+
+def with_zeros(shape, idx):
+    def f(rng):
+        x = rng.uniform(0.5, 2.0, shape)
+        for i in idx:
+            x[i] = 0.0
+        return x
+    return f
+
+
+UNARY = [(None,), ((),), ((4,),), ((2, 3),)]
+BINARY = [(None, None), ((), (3,)), ((4,), (4,)), ((2, 3), (3,)), ((2, 1), (1, 3)),
+          (None, (2, 3))]
+MATH = [(None,), ((),)]
+RED = [((2, 3),)]
+M23 = [((2, 3),)]
+
+# ------------------------------------------------------------- elementwise
+
+ROWS = []
+for _fn, _dom_ in [
+        (np.negative, "real"), (np.positive, "real"), (np.square, "real"), (np.sqrt, "pos"),
+        (np.cbrt, "nonzero"), (np.reciprocal, "nonzero"), (np.absolute, "nonzero"),
+        (np.fabs, "nonzero"), (np.exp, "real"), (np.exp2, "real"), (np.expm1, "real"),
+        (np.log, "pos"), (np.log2, "pos"), (np.log10, "pos"), (np.log1p, "pos"),
+        (np.sin, "real"), (np.cos, "real"), (np.tan, "unit"), (np.arcsin, "unit"),
+        (np.arccos, "unit"), (np.arctan, "real"), (np.sinh, "real"), (np.cosh, "real"),
+        (np.tanh, "real"), (np.arcsinh, "real"), (np.arccosh, "gt1"), (np.arctanh, "unit"),
+        (np.sinc, "nonzero"), (np.deg2rad, "real"), (np.radians, "real"),
+        (np.rad2deg, "real"), (np.degrees, "real"), (np.real, "real"),
+        (np.conjugate, "real"), (np.nan_to_num, "real"), (np.modf, "nonzero")]:
+    ROWS.append(Row(_fn, UNARY, _dom_))
+
+for _fn, _dom_ in [
+        (np.add, "real"), (np.subtract, "real"), (np.multiply, "real"),
+        (np.divide, ("real", "nonzero")), (np.power, ("pos", "real")),
+        (np.float_power, ("pos", "real")), (np.arctan2, "nonzero"), (np.hypot, "nonzero"),
+        (np.maximum, "real"), (np.minimum, "real"), (np.fmax, "real"), (np.fmin, "real"),
+        (np.logaddexp, "real"), (np.logaddexp2, "real"), (np.mod, ("real", "nonzero")),
+        (np.fmod, ("real", "nonzero")), (np.divmod, ("real", "nonzero")),
+        (np.copysign, "nonzero")]:
+    ROWS.append(Row(_fn, BINARY, _dom_))
+
+ROWS += [
+    Row(np.ldexp, [((3,), C(np.array([1, -2, 3]))), (None, C(2))]),
+    Row(np.power, [((3,), C(2)), ((3,), C(3.0))], "real", tag="const-exponent"),
+    Row(np.clip, [((2, 3), (), ()), ((2, 3), (3,), ()), ((4,), C(-0.5), C(0.5)),
+                  (None, C(None), C(0.5))], ("real", "lo", "hi")),
+    Row(np.where, [(C(np.array([True, False, True])), (3,), (3,)),
+                   (C(np.array([[True], [False]])), (3,), (2, 3)),
+                   (C(True), None, (2,))]),
+]
+
+# -------------------------------------------------------------- reductions
+
+_AX = [dict(), dict(axis=0), dict(axis=-1), dict(axis=1, keepdims=True),
+       dict(axis=(0, 1)), dict(keepdims=True)]
+for _fn in (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.nansum,
+            np.nanmean, np.var, np.std):
+    ROWS += [Row(_fn, RED, "pos" if _fn is np.prod else "real", kw=k, tag=str(i))
+             for i, k in enumerate(_AX)]
+    ROWS.append(Row(_fn, [((4,),)] if _fn is np.std else [(None,), ((4,),)], tag="vector"))
+ROWS += [
+    Row(np.var, RED, kw=dict(ddof=1), tag="ddof"),
+    Row(np.std, RED, kw=dict(axis=0, ddof=1), tag="ddof"),
+    Row(np.prod, [(with_zeros((2, 3), [(0, 1)]),), (with_zeros((2, 3), [(0, 1), (0, 2)]),),
+                  (with_zeros((2, 3), [(0, 1), (1, 1)]),)], tag="zeros"),
+    Row(np.prod, [(with_zeros((2, 3), [(0, 1)]),)], kw=dict(axis=1), tag="zeros-axis"),
+]
+for _fn in (np.cumsum, np.cumprod):
+    ROWS.append(Row(_fn, [((2, 3),), ((4,),), (None,)], "nonzero"))
+    ROWS += [Row(_fn, [((2, 3),)], "nonzero", kw=dict(axis=a), tag="axis%d" % a)
+             for a in (0, 1, -1)]
+ROWS += [
+    Row(np.average, [((2, 3),), ((2, 3), C(None), (2, 3)), ((2, 3), C(1), (3,)),
+                     ((2, 3), C(0), (2, 3))], ("real", "real", "pos")),
+    Row(np.average, [((2, 3), C(1), (3,), C(True))], ("real", "real", "pos"), tag="returned"),
+]
+
+# ------------------------------------------------------------ linear algebra
+
+ROWS += [
+    Row(np.dot, [((), (3,)), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
+                 ((2, 2, 3), (4, 3, 5)), ((2, 3), ()), (None, (2,))]),
+    Row(np.matmul, [((3,), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+                    ((2, 1, 2, 3), (5, 3, 4)), ((3,), (5, 3, 4)), ((5, 2, 3), (3,))]),
+    Row(np.inner, [((3,), (3,)), ((2, 3), (4, 3)), ((), (2, 3))]),
+    Row(np.outer, [((3,), (4,)), ((2, 2), (3,))]),
+    Row(np.vdot, [((3,), (3,)), ((2, 3), (3, 2))]),
+    Row(np.tensordot, [((2, 3, 4), (3, 4, 5)), ((2, 3), (3, 4), C(1)), ((2, 3), (4,), C(0)),
+                       ((2, 3, 4), (4, 2, 5), C(([0, 2], [1, 0]))),
+                       ((2, 3), (3, 2), C((1, 0)))]),
+    Row(np.einsum, [(C("ij,jk->ik"), (2, 3), (3, 4)), (C("ii->i"), (3, 3)), (C("ii"), (3, 3)),
+                    (C("ij->"), (2, 3)), (C("i,i"), (3,), (3,)), (C("ij,k->i"), (2, 3), (4,)),
+                    (C("...ij,...jk->...ik"), (5, 2, 3), (1, 3, 4)),
+                    (C("ij,jk,kl->il"), (2, 3), (3, 4), (4, 2)), (C("i,j->ij"), (2,), (3,)),
+                    (C("ijk->kji"), (2, 3, 4)), (C("ij,jk"), (2, 3), (3, 2)),
+                    (C("bii,bi->b"), (2, 3, 3), (2, 3)), (C(" i j , j "), (2, 3), (3,)),
+                    (C("i...->..."), (3, 2, 2)), (C("a,b,c,d,e,f,g,h->"), *[(2,)] * 8)]),
+    Row(np.trace, [((3, 3),), ((3, 4), C(1)), ((2, 3, 3), C(0), C(1), C(2)),
+                   ((3, 4), C(-1))]),
+    Row(np.kron, [((2, 3), (2, 2)), ((3,), (2,)), ((2,), (2, 3))]),
+    Row(np.cross, [((3,), (3,)), ((4, 3), (3,)), ((2,), (2,)), ((2, 3), (4, 1, 3))]),
+    Row(np.cross, [((3, 4), (3, 4))], kw=dict(axis=0), tag="axis0"),
+    Row(np.linalg.norm, [((4,),), ((2, 3),), ((2, 2, 3),), (None,)]),
+    Row(np.linalg.norm, [((2, 3),)], kw=dict(axis=1), tag="axis1"),
+    Row(np.linalg.norm, [((2, 3),)], kw=dict(axis=0, keepdims=True), tag="keepdims"),
+    Row(np.linalg.norm, [((4,),), ((2, 3),)], "nonzero", kw=dict(ord=1, axis=-1), tag="ord1"),
+    Row(np.linalg.norm, [((4,),)], kw=dict(ord=np.inf), tag="inf"),
+    Row(np.linalg.norm, [((4,),)], kw=dict(ord=-np.inf), tag="-inf"),
+    Row(np.linalg.norm, [((4,),)], "pos", kw=dict(ord=3), tag="ord3"),
+    Row(np.linalg.norm, [((4,),)], kw=dict(ord=0), tag="ord0"),
+    Row(np.linalg.norm, [((3, 3),)], kw=dict(ord="fro"), tag="fro"),
+    Row(np.linalg.norm, [((3, 3),), ((4, 2),)], kw=dict(ord="nuc"), tag="nuc"),
+    Row(np.linalg.norm, [((2, 3, 3),)], kw=dict(axis=(1, 2)), tag="matrix-axes"),
+    Row(np.linalg.inv, [(wellcond(3),), (wellcond(2, (2,)),)]),
+    Row(np.linalg.solve, [(wellcond(3), (3,)), (wellcond(3), (3, 2)),
+                          (wellcond(3, (2,)), (3, 2)), (wellcond(3), (2, 3, 2)),
+                          (wellcond(3, (2,)), (3,))]),
+    Row(np.linalg.det, [(wellcond(3),), (wellcond(2, (2,)),)]),
+    Row(np.linalg.slogdet, [(wellcond(3),), (wellcond(2, (2,)),)]),
+    Row(np.linalg.cholesky, [(spd(3),), (spd(2, (2,)),)], sym=True),
+    Row(np.linalg.cholesky, [(spd(3),)], kw=dict(upper=True), tag="upper", sym=True),
+    Row(np.linalg.eigh, [(sym_distinct(3),), (sym_distinct(4),)], sym=True, canon=canon_eigh),
+    Row(np.linalg.svd, [((4, 3),), ((3, 4),), ((3, 3),), ((2, 4, 3),)],
+        kw=dict(full_matrices=False), canon=canon_svd),
+    Row(np.linalg.svd, [((3, 3),)], tag="full", canon=canon_svd),
+    Row(np.linalg.svd, [((4, 3),)], kw=dict(compute_uv=False), tag="s-only"),
+]
+
+# --------------------------------------------------------- shape, indexing
+
+ROWS += [
+    Row(np.reshape, [((2, 3), C((3, 2))), ((6,), C((2, -1))), (None, C((1,)))]),
+    Row(np.reshape, [((2, 3), C((3, 2)))], kw=dict(order="F"), tag="F"),
+    Row(np.ravel, [((2, 3),), ((),)]),
+    Row(np.transpose, [((2, 3),), ((2, 3, 4), C((1, 2, 0))), ((2, 3, 4), C((-1, 0, 1)))]),
+    Row(np.swapaxes, [((2, 3, 4), C(0), C(2))]),
+    Row(np.moveaxis, [((2, 3, 4), C(0), C(-1)), ((2, 3, 4), C((0, 1)), C((2, 0)))]),
+    Row(np.rollaxis, [((2, 3, 4), C(2)), ((2, 3, 4), C(0), C(2)), ((2, 3, 4), C(-1), C(1))]),
+    Row(np.expand_dims, [((2, 3), C(1)), ((3,), C((0, 2)))]),
+    Row(np.squeeze, [((2, 1, 3),), ((1, 3, 1), C(0))]),
+    Row(np.broadcast_to, [((3,), C((2, 3))), ((2, 1), C((2, 3))), (None, C((2,)))]),
+    Row(np.atleast_1d, [(None,), ((3,),)]),
+    Row(np.atleast_2d, [(None,), ((3,),), ((2, 3),)]),
+    Row(np.atleast_3d, [((3,),), ((2, 3),)]),
+    Row(np.copy, [((2, 3),)]),
+    Row(np.array, [(L(None, None, None),), (L((3,), (3,)),), ((2, 3),),
+                   (L(L(None, None), L(None, None)),)]),
+    Row(np.asarray, [(L(None, None),), ((2, 3),)]),
+    Row(np.full, [(C((2, 3)), None), (C((2, 3)), (3,))]),
+    Row(np.concatenate, [(L((2, 3), (1, 3)),), (L((2, 3), (2, 2)), C(1)),
+                         (L((2, 3), (4,)), C(None))]),
+    Row(np.stack, [(L((3,), (3,)),), (L((2, 3), (2, 3), (2, 3)), C(-1)), (L(None, None),)]),
+    Row(np.hstack, [(L((3,), (2,)),), (L((2, 3), (2, 1)),), (L(None, (2,)),)]),
+    Row(np.vstack, [(L((3,), (3,)),), (L((2, 3), (1, 3)),), (L((3,), (2, 3)),)]),
+    Row(np.dstack, [(L((3,), (3,)),), (L((2, 3), (2, 3)),), (L((2, 3, 2), (2, 3)),)]),
+    Row(np.column_stack, [(L((3,), (3,)),), (L((3, 2), (3,)),)]),
+    Row(np.append, [((2, 3), (4,)), ((2, 3), (2, 2), C(1)), (None, (2,))]),
+    Row(np.split, [((6,), C(3)), ((4, 3), C([1, 3])), ((2, 6), C(2), C(1))]),
+    Row(np.array_split, [((7,), C(3)), ((2, 5), C(2), C(1))]),
+    Row(np.hsplit, [((6,), C(2)), ((2, 4), C(2))]),
+    Row(np.vsplit, [((4, 3), C(2))]),
+    Row(np.dsplit, [((2, 2, 4), C(2))]),
+    Row(np.tile, [((3,), C(2)), ((2, 3), C((2, 1))), ((3,), C((2, 2))), ((2, 3), C(2))]),
+    Row(np.repeat, [((3,), C(2)), ((2, 3), C(2), C(1)), ((2, 3), C([1, 0, 2]), C(1)),
+                    ((2, 3), C(2))]),
+    Row(np.flip, [((2, 3),), ((2, 3), C(1)), ((2, 3, 2), C((0, 2)))]),
+    Row(np.fliplr, M23), Row(np.flipud, M23),
+    Row(np.rot90, [((2, 3),), ((2, 3), C(2)), ((2, 3, 4), C(-1), C((1, 2)))]),
+    Row(np.roll, [((5,), C(2)), ((2, 3), C(1)), ((2, 3), C(1), C(1)),
+                  ((2, 3), C((1, -1)), C((0, 1)))]),
+    Row(np.diag, [((3,),), ((3,), C(1)), ((3, 3),), ((3, 4), C(1)), ((4, 3), C(-2))]),
+    Row(np.diagonal, [((3, 3),), ((3, 4), C(1)), ((2, 3, 4), C(-1), C(1), C(2)),
+                      ((3, 2, 3), C(0), C(0), C(2))]),
+    Row(np.tril, [((3, 3),), ((3, 4), C(1)), ((2, 3, 3), C(-1))]),
+    Row(np.triu, [((3, 3),), ((3, 4), C(1)), ((2, 3, 3), C(-1))]),
+    Row(np.pad, [((3,), C(1)), ((2, 3), C(((1, 0), (2, 1)))), ((2, 3), C((1, 2)))]),
+    Row(np.pad, [((2, 3), C(1))], kw=dict(constant_values=5.0), tag="value"),
+    Row(np.sort, [((5,),), ((2, 3), C(0)), ((2, 3), C(None))]),
+    Row(np.partition, [((5,), C(2)), ((2, 4), C(1), C(1))]),
+    Row(np.take, [((5,), C([0, 2, 2])), ((2, 3), C([[0, 1], [2, 2]]), C(1)),
+                  ((2, 3), C(4)), ((3,), C([0, 4]), C(0), C(None), C("wrap")),
+                  ((3,), C([-1, 5]), C(0), C(None), C("clip"))]),
+    Row(np.select, [(C([np.array([True, False, False]), np.array([True, True, False])]),
+                     L((3,), (3,)), ()),
+                    (C([np.array([[True, False]]), np.array([[False, True]])]),
+                     L((2, 2), (2,)), (1, 2))]),
+    Row(np.diff, [((5,),), ((2, 4), C(2)), ((3, 4), C(1), C(0))]),
+    Row(np.diff, [((4,),)], kw=dict(prepend=0.0, append=np.array([1.0, 2.0])), tag="pre-app"),
+    Row(np.diff, [((3, 4),)], kw=dict(axis=0, prepend=np.zeros((2, 4))), tag="prepend-2d"),
+    Row(operator.getitem, [((4, 5), C(1)), ((4, 5), C((slice(1, 3), 2))),
+                           ((4, 5), C((Ellipsis, None, 0))), ((4, 5), C(np.array([0, 2, 2]))),
+                           ((4, 5), C(np.arange(20).reshape(4, 5) % 3 == 0)),
+                           ((4, 5), C(([0, 1, 1], [2, 3, 3]))), ((4,), C(slice(None, None, -2))),
+                           (L((3,), (2,), None), C(1)), (L(None, None, None), C(slice(1, None))),
+                           ((), C(()))]),
+]
+
+# ------------------------------------------------------------- math, builtins
+
+for _fn, _dom_ in [
+        (math.sin, "real"), (math.cos, "real"), (math.tan, "unit"), (math.asin, "unit"),
+        (math.acos, "unit"), (math.atan, "real"), (math.sinh, "real"), (math.cosh, "real"),
+        (math.tanh, "real"), (math.asinh, "real"), (math.acosh, "gt1"), (math.atanh, "unit"),
+        (math.exp, "real"), (math.expm1, "real"), (math.log, "pos"), (math.log2, "pos"),
+        (math.log10, "pos"), (math.log1p, "pos"), (math.sqrt, "pos"), (math.fabs, "nonzero"),
+        (math.erf, "real"), (math.erfc, "real"), (math.gamma, "pos"), (math.lgamma, "pos"),
+        (math.degrees, "real"), (math.radians, "real")]:
+    ROWS.append(Row(_fn, MATH, _dom_))
+ROWS += [
+    Row(math.gamma, [(None,)], lambda rng, s: rng.uniform(-0.9, -0.1, s), tag="negative"),
+    Row(math.atan2, [(None, None), ((), ())], "nonzero"),
+    Row(math.log, [(None, None)], ("pos", "gt1"), tag="base"),
+    Row(math.pow, [(None, None)], ("pos", "real")),
+    Row(math.hypot, [(None, None), (None, None, None), ((),)], "nonzero"),
+    Row(math.copysign, [(None, None)], "nonzero"),
+    Row(builtins.abs, [(None,), ((3,),)], "nonzero"),
+    Row(builtins.pow, [(None, None), ((3,), None)], ("pos", "real")),
+    Row(builtins.max, [(None, None), (None, None, None), (L(None, None, None),),
+                       (None, None, None, None)]),
+    Row(builtins.min, [(None, None), (L(None, None, None),)]),
+    Row(builtins.sum, [(L(None, None, None),), (L((3,), (3,)), None), (L((3,), (2, 3)),)]),
+    Row(builtins.float, [(None,), ((),)]),
+    Row(builtins.divmod, [(None, None)], ("real", "nonzero")),
+]
+
+# ------------------------------- other modules' primitives (nn, conversions)
+
+ROWS += [
+    Row(nn.sigmoid, UNARY), Row(nn.relu, UNARY, "nonzero"),
+    Row(nn.leaky_relu, UNARY, "nonzero"),
+    Row(nn.leaky_relu, [((3,), C(0.2))], "nonzero", tag="slope"),
+    Row(nn.softplus, UNARY), Row(nn.softplus, [((3,), C(2.0), C(1.0))], tag="threshold"),
+    Row(nn.softmax, [((4,),), ((2, 3),), ((2, 3), C(0))]),
+    Row(nn.log_softmax, [((4,),), ((2, 3),), ((2, 3), C(0))]),
+    Row(nn.nll_loss, [((2, 3), C(np.array([0, 2]))), ((3,), C(1)),
+                      ((2, 3), C(np.array([1, 1])), C("sum")),
+                      ((2, 3), C(np.array([1, 0])), C("none"))]),
+    Row(nn.mse_loss, [((3,), (3,)), ((2, 3), (3,)), ((3,), (3,), C("sum")),
+                      ((2, 3), (2, 3), C("none"))]),
+    Row(nn.index_put, [((4,), C(1), None), ((2, 3), C((slice(None), 1)), (2,)),
+                       ((2, 3), C(np.array([True, False])), (1, 3))]),
+    Row(conversions.astype, [((3,), C(float)), ((), C(np.float64))]),
+    Row(conversions.item, [((),), ((1,),), ((3,), C(1))]),
+    Row(conversions.tolist, [((3,),), ((2, 2),)]),
+]
+
+#: callables registered as having no gradient (checked: no rule, is_nondiff)
+NONDIFF = [
+    np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
+    np.floor_divide, np.signbit, np.heaviside, np.equal, np.not_equal, np.less,
+    np.less_equal, np.greater, np.greater_equal, np.isclose, np.allclose, np.array_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.invert,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.isnan, np.isfinite, np.isinf,
+    np.isneginf, np.isposinf, np.zeros_like, np.ones_like, np.full_like, np.empty_like,
+    np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
+    np.argmax, np.argmin, np.argsort, np.argpartition, np.nonzero, np.flatnonzero,
+    np.argwhere, np.all, np.any, np.count_nonzero, np.shape, np.ndim, np.size,
+    np.searchsorted, math.floor, math.ceil, math.trunc, math.isnan, math.isinf,
+    math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
+]
+
+
+def cases():
+    """``(id, row, case, seed)`` for every case of every row."""
+    out, seen = [], {}
+    for row in ROWS:
+        base = qualname(row.fn) + ("[%s]" % row.tag if row.tag else "")
+        for j, case in enumerate(row.cases):
+            name = "%s-%d" % (base, j)
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name += "#%d" % seen[name]
+            out.append((name, row, case, 1000 + len(out)))
+    return out
