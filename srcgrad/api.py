@@ -208,7 +208,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
 
     >>> import numpy as np
     >>> value, pullback = vjp(np.multiply, 2.0, 3.0)
-    >>> value, pullback(1.0)
+    >>> float(value), pullback(1.0)
     (6.0, (3.0, 2.0))
     """
     _check_mode(mode)

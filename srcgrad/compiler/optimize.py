@@ -5,7 +5,6 @@ removes multiplications by one, powers of one, additions of zero, double
 negations, and evaluates operations on literal numbers and ``None`` tests).
 
 >>> import gast
-import numpy as np
 >>> from .anf import dump
 >>> e = gast.parse("g * 2 * x ** (2 - 1) * 1.0").body[0].value
 >>> print(dump([gast.Expr(value=fold(e))]))
