@@ -1,0 +1,182 @@
+"""In-place operations and NumPy's dispatch protocols for ``Tensor``.
+
+Guarantees:
+
+* ``add_``, ``sub_``, ``mul_``, ``div_``, ``zero_``, ``fill_``, ``copy_``,
+  ``+=``... and ``t[i] = v`` write into the tensor's own buffer (views and
+  ``detach()``-ed aliases see the change) and bump the shared version counter;
+* under grad mode they are recorded like their out-of-place forms (the old
+  value is snapshotted), the tensor's ``grad_fn`` moves to the new node, and
+  a leaf that requires grad (or a view of one) refuses with PyTorch's error;
+* ``np.sin(t)``, ``np.sum(t)``, ``np.matmul(a, b)`` ... on Tensors dispatch
+  to :func:`tensor._apply` (``__array_ufunc__`` / ``__array_function__``).
+"""
+
+import numpy as np
+
+from .. import modes
+from ..rules import nn as nnrules
+from .tensor import Tensor, _apply
+
+_state = modes._state
+
+LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_MSG = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _check_leaf(self, setitem=False):
+    if not _state.enabled:
+        return
+    if self.grad_fn is None and self._requires_grad:
+        raise RuntimeError(VIEW_MSG if setitem else LEAF_MSG)
+    base = self._base
+    if base is not None and base.grad_fn is None and base._requires_grad \
+            and self._requires_grad:
+        raise RuntimeError(VIEW_MSG)
+
+
+def _snapshot(self):
+    old = object.__new__(Tensor)
+    old._data = self._data.copy()
+    old.grad_fn = self.grad_fn
+    old._requires_grad = self._requires_grad
+    old._vc = None
+    if self._out_nr:
+        old._out_nr = self._out_nr
+    return old
+
+
+def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
+    """Apply ``fn(self, *args)`` and store the result in ``self``."""
+    _check_leaf(self, setitem)
+    recording = _state.enabled and (self._requires_grad or any(
+        isinstance(a, Tensor) and a._requires_grad for a in args))
+    if recording:
+        res = _apply(fn, (_snapshot(self),) + tuple(args), kwargs, name)
+    else:
+        with modes.no_grad():
+            res = _apply(fn, (self,) + tuple(args), kwargs, name)
+    out = res._data
+    if out.shape != self._data.shape:
+        raise RuntimeError("output with shape %s doesn't match the broadcast shape %s"
+                           % (list(self._data.shape), list(out.shape)))
+    if self._data.dtype.kind in "iub" and out.dtype.kind == "f":
+        raise RuntimeError("result type Float can't be cast to the desired output type %s"
+                           % {"i": "Long", "u": "Byte", "b": "Bool"}[self._data.dtype.kind])
+    self._data[...] = out
+    self._counter()[0] += 1
+    if recording:
+        node = res.grad_fn
+        self.grad_fn = node
+        self._requires_grad = True
+        if self._out_nr:
+            self._out_nr = 0
+        if node._ans_v is not None:
+            node._ans = self._data
+            node._ans_v = (self._vc, self._vc[0])
+    return self
+
+
+def _ip(fn):
+    def method(self, other, *, alpha=None):
+        if alpha is not None:
+            other = other * alpha
+        return _inplace(self, fn, (other,))
+    return method
+
+
+for _name, _fn in [("add_", np.add), ("sub_", np.subtract), ("mul_", np.multiply),
+                   ("div_", np.true_divide), ("pow_", np.power)]:
+    setattr(Tensor, _name, _ip(_fn))
+for _name, _fn in [("__iadd__", np.add), ("__isub__", np.subtract), ("__imul__", np.multiply),
+                   ("__itruediv__", np.true_divide), ("__ipow__", np.power)]:
+    setattr(Tensor, _name, _ip(_fn))
+
+
+def _fill(self, value, name):
+    if isinstance(value, Tensor) and value._requires_grad:
+        return _inplace(self, nnrules.index_put, (Ellipsis, value), None, name)
+    return _inplace(self, nnrules.index_put, (Ellipsis, value), None, name)
+
+
+Tensor.zero_ = lambda self: _fill(self, 0, "ZeroBackward0")
+Tensor.fill_ = lambda self, value: _fill(self, value, "FillBackward0")
+Tensor.copy_ = lambda self, src, non_blocking=False: _fill(self, src, "CopyBackwards")
+
+
+def _clamp_(self, min=None, max=None):
+    return _inplace(self, np.clip, (min, max))
+
+
+Tensor.clamp_ = _clamp_
+Tensor.relu_ = lambda self: _inplace(self, nnrules.relu, ())
+Tensor.exp_ = lambda self: _inplace(self, np.exp, ())
+Tensor.neg_ = lambda self: _inplace(self, np.negative, ())
+
+
+def _setitem(self, idx, value):
+    if isinstance(idx, Tensor):
+        idx = idx._data
+    elif isinstance(idx, tuple):
+        idx = tuple(i._data if isinstance(i, Tensor) else i for i in idx)
+    elif isinstance(idx, list):
+        idx = np.asarray(idx)
+    _inplace(self, nnrules.index_put, (idx, value), None, "CopySlices", setitem=True)
+
+
+Tensor.__setitem__ = _setitem
+
+
+def _requires_grad_inputs(args):
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            return True
+        if isinstance(a, (list, tuple)) and _requires_grad_inputs(a):
+            return True
+    return False
+
+
+def _unwrap(x):
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(e) for e in x)
+    if isinstance(x, dict):
+        return {k: _unwrap(v) for k, v in x.items()}
+    return x
+
+
+def _wrap_result(r):
+    if isinstance(r, np.ndarray):
+        return Tensor._wrap(r)
+    if isinstance(r, np.generic):
+        return Tensor._wrap(np.asarray(r))
+    if isinstance(r, tuple):
+        return tuple(_wrap_result(e) for e in r)
+    if isinstance(r, list):
+        return [_wrap_result(e) for e in r]
+    return r
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if method == "__call__" and "out" not in kwargs:
+        return _apply(ufunc, inputs, kwargs or None)
+    if _state.enabled and _requires_grad_inputs(inputs):
+        from ..rules import NoRuleError
+        raise NoRuleError("the tape cannot differentiate %s.%s%s; call the ufunc directly"
+                          % (ufunc.__name__, method, " with out=" if "out" in kwargs else ""))
+    return _wrap_result(getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs)))
+
+
+_SHAPE_FNS = {id(np.shape), id(np.ndim), id(np.size), id(np.result_type), id(np.iterable),
+              id(np.may_share_memory), id(np.shares_memory)}
+
+
+def _array_function(self, func, types, args, kwargs):
+    if id(func) in _SHAPE_FNS:
+        return func(*_unwrap(args), **_unwrap(kwargs))
+    return _apply(func, args, dict(kwargs) or None)
+
+
+Tensor.__array_ufunc__ = _array_ufunc
+Tensor.__array_function__ = _array_function
