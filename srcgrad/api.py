@@ -102,13 +102,22 @@ class GradFunction:
         self.has_aux = has_aux
         self.positions, self.single, self.params = _positions(fun, wrt)
         self._compiled = None
+        self._by_kind = {}
         functools.update_wrapper(self, fun)
 
     @property
     def compiled(self):
+        """The compiled VJP for arguments of unknown kinds (used by ``source``)."""
         c = self._compiled
         if c is None:
             c = self._compiled = _compile(self.fun, self.positions, self.has_aux)
+        return c
+
+    def _compiled_for(self, args):
+        kinds = tuple(type(a) in _NUMERIC for a in args)
+        c = self._by_kind.get(kinds)
+        if c is None:
+            c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds)
         return c
 
     def _args(self, args, kwargs):
@@ -123,7 +132,7 @@ class GradFunction:
         args = self._args(args, kwargs)
         for i in self.positions:
             _check_float(self.fun, i, self.params, args[i])
-        ans, pullback = self.compiled.fn(*args)
+        ans, pullback = self._compiled_for(args).fn(*args)
         out = ans[0] if self.has_aux else ans
         grads = pullback(_seed(self.fun, out))
         grads = tuple(runtime.to_kind(g, args[i]) for g, i in zip(grads, self.positions))
@@ -143,10 +152,14 @@ class GradFunction:
         return "<srcgrad.%s of %s>" % (self.kind, getattr(self.fun, "__qualname__", self.fun))
 
 
-def _compile(fun, positions, has_aux=False):
+_NUMERIC = frozenset([float, int, np.ndarray, np.float64, np.float32, np.int64, np.int32,
+                      complex, np.complex128])
+
+
+def _compile(fun, positions, has_aux=False, kinds=()):
     if rules.has_rule(fun):
         return _PrimitiveVJP(fun, positions)
-    return compile_vjp(fun, positions, has_aux=has_aux)
+    return compile_vjp(fun, positions, has_aux=has_aux, numeric=kinds)
 
 
 def _check_float(fun, i, params, value):
@@ -218,7 +231,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
                                            else (wrt,))
     for i in positions:
         _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
-    compiled = _compile(fun, positions)
+    compiled = _compile(fun, positions, kinds=tuple(type(a) in _NUMERIC for a in primals))
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):

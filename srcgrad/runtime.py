@@ -51,27 +51,37 @@ def unbroadcast_shape(g, shape):
 
 
 def add(a, b):
-    """Accumulate two cotangents where either may be ``None`` (no contribution)."""
+    """Accumulate two cotangents where either may be ``None`` (no
+    contribution); lists, tuples, namedtuples and dicts add per element."""
     if a is None:
         return b
     if b is None:
         return a
-    if isinstance(a, list):  # cotangent of a list argument
+    if isinstance(a, dict):
+        return {k: add(a.get(k), b.get(k)) for k in a}
+    if isinstance(a, list):
         return [add(x, y) for x, y in zip(a, b)]
     if isinstance(a, tuple):
-        return tuple(add(x, y) for x, y in zip(a, b))
+        items = [add(x, y) for x, y in zip(a, b)]
+        return type(a)(*items) if hasattr(a, "_fields") else tuple(items)
     return a + b
 
 
 def zeros_like(x):
     """A zero cotangent for ``x``: float zeros of the same shape (a float for
-    a Python number)."""
+    a Python number; the same structure for lists, tuples and dicts)."""
     if isinstance(x, (float, int, bool)) or x is None:
         return 0.0
-    if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(v) for v in x) if isinstance(x, list) else \
-            tuple(zeros_like(v) for v in x)
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, tuple):
+        items = [zeros_like(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
     a = np.asarray(x)
+    if a.dtype == object:
+        return 0.0
     return np.zeros(a.shape, dtype=float_dtype(a.dtype))
 
 
@@ -108,7 +118,8 @@ def expand_reduced(g, shape, axis=None, keepdims=False):
 
 def to_kind(g, x):
     """Give a gradient the kind of its argument ``x``: a Python float for a
-    Python number, an ndarray (never a read-only broadcast view) for arrays."""
+    Python number, an ndarray (never a read-only broadcast view) for arrays,
+    the same structure for lists, tuples, namedtuples and dicts."""
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(np.sum(g)) if np.ndim(g) else float(g)
     if isinstance(x, np.ndarray):
@@ -122,6 +133,15 @@ def to_kind(g, x):
         return out
     if isinstance(x, np.generic):
         return np.asarray(g, dtype=float_dtype(x.dtype))[()]
+    if isinstance(x, dict):
+        g = g if isinstance(g, dict) else {}
+        return {k: to_kind(g.get(k, 0.0), v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        parts = g if isinstance(g, (list, tuple)) else [0.0] * len(x)
+        items = [to_kind(a, v) for a, v in zip(parts, x)]
+        if hasattr(x, "_fields"):
+            return type(x)(*items)
+        return type(x)(items)
     return g
 
 
@@ -360,3 +380,57 @@ def product_vjp_b(g, a, b, subscripts):
     if na == 0 or nb == 0:
         return np.sum(g * a) if nb == 0 else g * a
     return einsum_vjp(g, subscripts(na, nb), (a, b), 1)
+
+
+# ---------------------------------------------------------------- mutation
+
+
+def snapshot(y, index):
+    """A copy of ``y[index]``, saved before a subscript assignment overwrites it."""
+    v = y[index]
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def take(g, index):
+    """``g[index]`` of a cotangent (a zero stays zero)."""
+    if isinstance(g, float) and g == 0.0:
+        return 0.0
+    return g[index]
+
+
+def zero_at(g, index):
+    """A copy of cotangent ``g`` with ``g[index]`` zeroed: the elements a
+    subscript assignment overwrote get no gradient from the older value."""
+    if isinstance(g, list):
+        out = list(g)
+        out[index] = zeros_like(out[index])
+        return out
+    if isinstance(g, dict):
+        out = dict(g)
+        out[index] = zeros_like(out[index])
+        return out
+    out = np.array(g, dtype=float_dtype(np.result_type(g)))
+    if out.ndim:
+        out[index] = 0.0
+    return out
+
+
+def last(g):
+    """The cotangent of a list's last element."""
+    return g[-1] if isinstance(g, (list, tuple)) and g else 0.0
+
+
+def drop_last(g):
+    """The cotangent of a list without its last element (undoing ``append``)."""
+    return g[:-1] if isinstance(g, (list, tuple)) else g
+
+
+def once(calls):
+    """Guard a pullback that restores arrays its function mutated: it can
+    only run once per forward call."""
+    if calls:
+        raise RuntimeError(
+            "this pullback has already run: the function assigns into arrays or lists, "
+            "which the first pullback restored. Call srcgrad.vjp again to pull back "
+            "another cotangent.")
+    calls.append(True)

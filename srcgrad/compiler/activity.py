@@ -33,7 +33,7 @@ def _names(node):
 def diff_operands(op):
     """``[(position_or_key, name)]`` of the operands through which gradient can
     flow for this op, ignoring activity."""
-    if op.kind in ("copy", "return", "unpack"):
+    if op.kind in ("copy", "return", "unpack", "setitem", "append"):
         return [(0, n) for n in _names(op.args[0])][:1]
     if op.kind == "pack":
         return [(i, a.id) for i, a in enumerate(op.args) if isinstance(a, gast.Name)]
@@ -60,6 +60,8 @@ def diff_operands(op):
 
 
 def targets_of(op):
+    if op.nosave:
+        return []
     if op.kind == "unpack":
         return [n.id for n in gast.walk(op.target) if isinstance(n, gast.Name)]
     if op.target is not None and isinstance(op.target, gast.Name):
@@ -78,27 +80,44 @@ def blocks_gradient(op):
 
 
 def active_names(ops, wrt, on_blocked=None):
-    """The set of active variable names in a straight-line list of ops.
+    """The set of active variable names among ``ops`` (flow-insensitive: a
+    loop may carry a value from any statement to any other).
 
     ``on_blocked(op)`` is called for each op that cannot pass a gradient on
     while the output depends on its varied operands (it should raise)."""
+    ops = [op for op in ops if not op.nosave]
     varied = set(wrt)
     blocked = set()
-    for op in ops:
-        if any(n in varied for _, n in diff_operands(op)):
-            varied.update(targets_of(op))
-        elif blocks_gradient(op) and any(n in varied or n in blocked
-                                         for n in op.operand_names()):
-            blocked.update(targets_of(op))
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            targets = targets_of(op)
+            if not targets or all(t in varied for t in targets):
+                continue
+            if any(n in varied for _, n in diff_operands(op)):
+                varied.update(targets)
+                changed = True
+            elif blocks_gradient(op) and not all(t in blocked for t in targets) and \
+                    any(n in varied or n in blocked for n in op.operand_names()):
+                blocked.update(targets)
+                changed = True
     useful = set()
-    for op in reversed(ops):
+    for op in ops:
         if op.kind == "return":
             useful.update(n for _, n in diff_operands(op))
-            continue
-        if any(t in useful for t in targets_of(op)):
-            if on_blocked is not None and any(t in blocked for t in targets_of(op)) \
-                    and blocks_gradient(op):
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            if op.kind == "return" or not any(t in useful for t in targets_of(op)):
+                continue
+            if on_blocked is not None and blocks_gradient(op) and \
+                    any(t in blocked for t in targets_of(op)):
                 on_blocked(op)
-            useful.update(n for _, n in diff_operands(op) if n in varied or n in blocked)
-            useful.update(n for n in op.operand_names() if n in blocked)
+            new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
+            new |= {n for n in op.operand_names() if n in blocked}
+            if not new <= useful:
+                useful |= new
+                changed = True
     return varied & useful

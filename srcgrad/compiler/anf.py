@@ -83,21 +83,36 @@ def _assign(name, value, line):
 
 
 class _Flattener:
-    def __init__(self, namer, is_static):
+    def __init__(self, namer, resolve):
         self.namer = namer
-        self.is_static = is_static   # node -> True when it names a global object chain
+        self.resolve = resolve       # node -> object for static name chains, else None
         self.out = []
         self.line = None
 
+    def is_static(self, node):
+        return self.resolve(node) is not None
+
     def emit(self, stmt):
-        stmt.user_line = self.line
+        if getattr(stmt, "user_line", None) is None:
+            stmt.user_line = self.line
         self.out.append(stmt)
+
+    def sub_block(self, stmts):
+        """Flatten a nested block into its own statement list."""
+        saved, line = self.out, self.line
+        self.out = []
+        for stmt in stmts:
+            self.stmt(stmt)
+        out, self.out, self.line = self.out, saved, line
+        return out
 
     def atom(self, node):
         """Flatten ``node`` into statements; return an atom for its value."""
         if is_atom(node):
             return node
         value = self.expr(node)
+        if is_atom(value):
+            return value
         name = self.namer.temp()
         self.emit(_assign(name, value, self.line))
         return _load(name)
@@ -119,9 +134,11 @@ class _Flattener:
             return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
         if isinstance(node, gast.UnaryOp):
             return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
-        if isinstance(node, gast.Compare) and len(node.ops) == 1:
-            return gast.Compare(left=self.atom(node.left), ops=node.ops,
-                                comparators=[self.atom(node.comparators[0])])
+        if isinstance(node, gast.Compare):
+            if len(node.ops) == 1:
+                return gast.Compare(left=self.atom(node.left), ops=node.ops,
+                                    comparators=[self.atom(node.comparators[0])])
+            return self.chain(node)
         if isinstance(node, gast.Call):
             func = node.func
             if self.is_static(func):
@@ -131,8 +148,14 @@ class _Flattener:
                                       ctx=gast.Load())
             else:
                 func = self.atom(func)
-            args = [gast.Starred(value=self.atom(a.value), ctx=gast.Load())
-                    if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]
+            args = []
+            for a in node.args:
+                if isinstance(a, gast.Starred):
+                    args.append(gast.Starred(value=self.atom(a.value), ctx=gast.Load()))
+                elif isinstance(a, gast.GeneratorExp):
+                    args.append(self.comprehension(a))
+                else:
+                    args.append(self.atom(a))
             kws = [gast.keyword(arg=k.arg, value=self.atom(k.value)) for k in node.keywords]
             return gast.Call(func=func, args=args, keywords=kws)
         if isinstance(node, gast.Attribute):
@@ -144,34 +167,226 @@ class _Flattener:
                                   ctx=gast.Load())
         if isinstance(node, (gast.Tuple, gast.List)):
             return type(node)(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+        if isinstance(node, gast.Dict):
+            return gast.Dict(keys=[k if k is None else self.atom(k) for k in node.keys],
+                             values=[self.atom(v) for v in node.values])
+        if isinstance(node, gast.IfExp):
+            name = self.namer.temp()
+            test = self.atom(node.test)
+            body = self.sub_block_value(name, node.body)
+            orelse = self.sub_block_value(name, node.orelse)
+            self.emit(_if(test, body, orelse, self.line))
+            return _load(name)
+        if isinstance(node, gast.BoolOp):
+            return self.boolop(node.op, node.values)
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            return self.comprehension(node)
         # anything else is left for the fence to have rejected; keep it whole
         return node
 
+    def sub_block_value(self, name, expr):
+        saved, self.out = self.out, []
+        value = self.expr(expr)
+        self.emit(_assign(name, value, self.line))
+        out, self.out = self.out, saved
+        return out
+
+    def boolop(self, op, values):
+        """``a and b`` keeps Python's short circuit: ``t = a; if t: t = b``."""
+        name = self.namer.temp()
+        self.emit(_assign(name, self.expr(values[0]), self.line))
+        for value in values[1:]:
+            test = _load(name)
+            if isinstance(op, gast.Or):
+                test = self.atom(gast.UnaryOp(op=gast.Not(), operand=_load(name)))
+            body = self.sub_block_value(name, value)
+            self.emit(_if(test, body, [], self.line))
+        return _load(name)
+
+    def chain(self, node):
+        """``a < b < c`` as ``a < b and b < c``, ``b`` evaluated once."""
+        left = self.atom(node.left)
+        rights = [self.atom(c) for c in node.comparators]
+        parts, prev = [], left
+        for op, right in zip(node.ops, rights):
+            parts.append(gast.Compare(left=prev, ops=[op], comparators=[right]))
+            prev = right
+        return self.boolop(gast.And(), parts)
+
+    def comprehension(self, node):
+        """A list comprehension (or a generator fed to a call) as a loop that
+        appends to a fresh list; the loop variables get fresh names."""
+        result = self.namer.fresh("_list")
+        self.emit(_assign(result, gast.List(elts=[], ctx=gast.Load()), self.line))
+        renames = {}
+        for gen in node.generators:
+            for n in gast.walk(gen.target):
+                if isinstance(n, gast.Name):
+                    renames[n.id] = self.namer.fresh("_" + n.id.lstrip("_"))
+        node = _rename(copy.deepcopy(node), renames)
+        append = gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=_load(result), attr="append", ctx=gast.Load()),
+            args=[node.elt], keywords=[]))
+        body = [append]
+        for gen in reversed(node.generators):
+            for cond in reversed(gen.ifs):
+                body = [gast.If(test=cond, body=body, orelse=[])]
+            loop = gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
+                            type_comment=None)
+            body = [loop]
+        for stmt in body:
+            _set_lines(stmt, self.line)
+            self.stmt(stmt)
+        return _load(result)
+
     # ---------------------------------------------------------- statements
     def stmt(self, node):
-        self.line = node.lineno
+        self.line = getattr(node, "lineno", None) or getattr(node, "user_line", None) \
+            or self.line
         if isinstance(node, gast.Assign):
             self.assign(node.targets, node.value)
         elif isinstance(node, gast.AnnAssign):
             if node.value is not None:
                 self.assign([node.target], node.value)
         elif isinstance(node, gast.AugAssign):
-            target = node.target
-            load = copy.deepcopy(target)
-            load.ctx = gast.Load()
-            self.assign([target], gast.BinOp(left=load, op=node.op, right=node.value))
+            self.augassign(node)
         elif isinstance(node, gast.Return):
             value = node.value if node.value is not None else gast.Constant(value=None, kind=None)
-            ret = gast.Return(value=self.atom(value))
-            self.emit(ret)
+            self.emit(gast.Return(value=self.atom(value)))
         elif isinstance(node, gast.Expr):
             if isinstance(node.value, gast.Constant):  # docstring
                 return
             self.emit(gast.Expr(value=self.expr(node.value)))
         elif isinstance(node, gast.Pass):
             return
-        else:  # control flow etc.: handled by later issues' passes
+        elif isinstance(node, gast.If):
+            test = self.atom(node.test)
+            new = _if(test, self.sub_block(node.body), self.sub_block(node.orelse), self.line)
+            if getattr(node, "exit_check", False):
+                new.exit_check = True
+            self.emit(new)
+        elif isinstance(node, gast.For):
+            self.for_loop(node)
+        elif isinstance(node, gast.While):
+            self.while_loop(node)
+        elif isinstance(node, gast.Break):
+            self.emit(gast.Break())
+        else:  # with-blocks etc.: kept for later passes
             self.emit(node)
+
+    def augassign(self, node):
+        target = node.target
+        if isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            index = self.index(target.slice)
+            current = self.atom(gast.Subscript(value=base, slice=copy.deepcopy(index),
+                                               ctx=gast.Load()))
+            value = self.atom(gast.BinOp(left=current, op=node.op, right=node.value))
+            store = gast.Subscript(value=base, slice=index, ctx=gast.Store())
+            self.emit(gast.Assign(targets=[store], value=value, type_comment=None))
+            return
+        load = copy.deepcopy(target)
+        load.ctx = gast.Load()
+        self.assign([target], gast.BinOp(left=load, op=node.op, right=node.value))
+
+    def _call_name(self, node):
+        if isinstance(node, gast.Call) and not node.keywords:
+            import builtins
+            fn = self.resolve(node.func)
+            for name in ("range", "enumerate", "zip", "reversed"):
+                if fn is getattr(builtins, name):
+                    return name
+        return None
+
+    def for_loop(self, node):
+        """``for t in range(...)`` stays; any other iterable becomes a loop over
+        indices: ``for _k in range(len(seq)): t = seq[_k]``."""
+        kind = self._call_name(node.iter)
+        line = self.line
+        if kind == "range" and isinstance(node.target, gast.Name):
+            rng = self.atom(gast.Call(func=copy.deepcopy(node.iter.func),
+                                      args=[self.atom(a) for a in node.iter.args], keywords=[]))
+            body = self.sub_block(node.body)
+            self.emit(_for(node.target.id, rng, body, line))
+            return
+        assigns = []          # (target node, value expression builder)
+        index = self.namer.fresh("_k")
+        if kind == "enumerate" and len(node.iter.args) in (1, 2) and \
+                isinstance(node.target, gast.Tuple) and len(node.target.elts) == 2:
+            seq = self.sequence(node.iter.args[0])
+            length = self.atom(_call_builtin("len", [seq]))
+            start = node.iter.args[1] if len(node.iter.args) == 2 else None
+            counter = _load(index) if start is None else \
+                gast.BinOp(left=_load(index), op=gast.Add(), right=self.atom(start))
+            assigns.append((node.target.elts[0], counter))
+            assigns.append((node.target.elts[1], _subscript(seq, _load(index))))
+        elif kind == "zip" and isinstance(node.target, gast.Tuple) and \
+                len(node.target.elts) == len(node.iter.args):
+            seqs = [self.sequence(a) for a in node.iter.args]
+            lengths = [self.atom(_call_builtin("len", [s])) for s in seqs]
+            length = lengths[0] if len(lengths) == 1 else \
+                self.atom(_call_builtin("min", lengths))
+            for t, s in zip(node.target.elts, seqs):
+                assigns.append((t, _subscript(s, _load(index))))
+        elif kind == "reversed" and len(node.iter.args) == 1:
+            seq = self.sequence(node.iter.args[0])
+            length = self.atom(_call_builtin("len", [seq]))
+            last = self.atom(gast.BinOp(left=length, op=gast.Sub(),
+                                        right=gast.Constant(value=1, kind=None)))
+            pos = gast.BinOp(left=last, op=gast.Sub(), right=_load(index))
+            assigns.append((node.target, ("reversed", seq, pos)))
+        else:
+            seq = self.sequence(node.iter)
+            length = self.atom(_call_builtin("len", [seq]))
+            assigns.append((node.target, _subscript(seq, _load(index))))
+        rng = self.atom(_call_builtin("range", [length]))
+        saved, self.out = self.out, []
+        for target, value in assigns:
+            if isinstance(value, tuple):  # reversed: compute the position first
+                _, seq, pos = value
+                value = _subscript(seq, self.atom(pos))
+            self.assign([target], value)
+        head = self.out
+        self.out = saved
+        body = head + self.sub_block(node.body)
+        self.emit(_for(index, rng, body, line))
+
+    def sequence(self, node):
+        """An atom holding an indexable sequence for ``node``."""
+        if isinstance(node, (gast.Name, gast.Subscript, gast.Attribute, gast.List,
+                             gast.Tuple, gast.ListComp)):
+            return self.atom(node)
+        if isinstance(node, gast.Call):
+            fn = self.resolve(node.func)
+            import builtins
+            if fn in (builtins.list, builtins.tuple) or self._call_name(node) == "range":
+                return self.atom(node)
+            if fn is not None and fn.__class__.__module__.startswith("numpy") or \
+                    getattr(fn, "__module__", "") and str(getattr(fn, "__module__", "")
+                                                           ).startswith("numpy"):
+                return self.atom(node)
+            return self.atom(_call_builtin("list", [node]))
+        return self.atom(node)
+
+    def while_loop(self, node):
+        """``while test: body`` as ``t = test; while t: body; t = test`` so the
+        loop test is an atom."""
+        line = self.line
+        saved, self.out = self.out, []
+        test = self.atom(node.test)
+        head = self.out
+        self.out = saved
+        for stmt in head:
+            self.emit(stmt)
+        body = self.sub_block(node.body)
+        again = [copy.deepcopy(s) for s in head]
+        if body and getattr(body[-1], "exit_check", False):
+            body = body[:-1] + again + body[-1:]
+        else:
+            body = body + again
+        loop = gast.While(test=test, body=body or [gast.Pass()], orelse=[])
+        loop.user_line = line
+        self.emit(loop)
 
     def assign(self, targets, value):
         if len(targets) > 1:  # a = b = expr
@@ -208,7 +423,13 @@ class _Flattener:
                                   value=source, type_comment=None))
             for elt, tmp in nested:
                 self.assign([elt], tmp)
-        else:  # subscript / attribute store: kept for the fence / later passes
+        elif isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            index = self.index(target.slice)
+            value = self.atom(value)
+            store = gast.Subscript(value=base, slice=index, ctx=gast.Store())
+            self.emit(gast.Assign(targets=[store], value=value, type_comment=None))
+        else:  # attribute store: kept for the fence
             stmt = gast.Assign(targets=[target], value=self.atom(value), type_comment=None)
             self.emit(stmt)
 
@@ -218,11 +439,175 @@ class _Flattener:
         return _load(name)
 
 
-def to_anf(fn_node, namer=None, is_static=None):
+def _if(test, body, orelse, line):
+    node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
+    node.user_line = line
+    return node
+
+
+def _for(target, iter_atom, body, line):
+    node = gast.For(target=_store(target), iter=iter_atom, body=body or [gast.Pass()],
+                    orelse=[], type_comment=None)
+    node.user_line = line
+    return node
+
+
+def _subscript(seq, index):
+    return gast.Subscript(value=copy.deepcopy(seq), slice=index, ctx=gast.Load())
+
+
+def _call_builtin(name, args):
+    return gast.Call(func=_load(name), args=list(args), keywords=[])
+
+
+def _rename(node, renames):
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in renames:
+            n.id = renames[n.id]
+    return node
+
+
+def _set_lines(node, line):
+    for n in gast.walk(node):
+        if isinstance(n, gast.stmt):
+            n.user_line = line
+
+
+def to_anf(fn_node, namer=None, is_static=None, resolve=None):
     """Return a copy of ``fn_node`` whose body is in A-normal form."""
     taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
     namer = namer or Namer(taken)
-    flat = _Flattener(namer, is_static or (lambda node: False))
+    if resolve is None:
+        resolve = (lambda node: True if is_static(node) else None) if is_static else \
+            (lambda node: None)
+    flat = _Flattener(namer, resolve)
+    for stmt in fn_node.body:
+        flat.stmt(stmt)
+    new = copy.copy(fn_node)
+    new.body = flat.out
+    return new
+
+
+def mutable_names(stmts):
+    """Names that cannot be renamed to single assignments: assigned inside a
+    compound statement, or mutated in place (``y[i] = v``, ``y.append(v)``)."""
+    out = set()
+
+    def visit(block, nested):
+        for stmt in block:
+            if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
+                if isinstance(stmt, gast.For):
+                    out.update(n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name))
+                visit(stmt.body, True)
+                visit(getattr(stmt, "orelse", []), True)
+                continue
+            if isinstance(stmt, gast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, gast.Subscript):
+                        out.update(n.id for n in gast.walk(target.value)
+                                   if isinstance(n, gast.Name))
+                    elif nested:
+                        out.update(n.id for n in gast.walk(target) if isinstance(n, gast.Name))
+            if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and \
+                    isinstance(stmt.value.func, gast.Attribute) and \
+                    isinstance(stmt.value.func.value, gast.Name):
+                out.add(stmt.value.func.value.id)
+    visit(stmts, False)
+    return out
+
+
+def rename_ssa(stmts, params, namer):
+    """Give every re-assignment of a name at the top level a fresh name, so
+    that no value the adjoint sweep reads is overwritten (``x = x * 2``
+    becomes ``x_1 = x * 2`` and later reads of ``x`` read ``x_1``).  Names in
+    :func:`mutable_names` keep their name (the reverse pass saves them).
+
+    >>> import gast
+    >>> fn = to_anf(gast.parse("def f(x):\\n    x = x * 2\\n    x = x + 1\\n    return x").body[0])
+    >>> print(dump(rename_ssa(fn.body, ["x"], Namer({"x"}))))
+    x_1 = x * 2
+    x_2 = x_1 + 1
+    return x_2
+    """
+    keep = mutable_names(stmts)
+    current = {p: p for p in params if p not in keep}
+
+    class _Loads(gast.NodeTransformer):
+        def visit_Name(self, node):
+            if isinstance(node.ctx, gast.Load) and node.id in current:
+                return gast.Name(id=current[node.id], ctx=node.ctx, annotation=None,
+                                 type_comment=None)
+            return node
+
+    def rename_loads(node):
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in current:
+                n.id = current[n.id]
+
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign) and all(isinstance(t, (gast.Name, gast.Tuple, gast.List))
+                                                 for t in stmt.targets):
+            rename_loads(stmt.value)
+            for target in stmt.targets:
+                for n in gast.walk(target):
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) \
+                            and n.id not in keep:
+                        if n.id in current:
+                            new = namer.fresh(n.id)
+                            current[n.id] = new
+                            n.id = new
+                        else:
+                            current[n.id] = n.id
+                            namer.taken.add(n.id)
+        else:
+            rename_loads(stmt)
+        out.append(stmt)
+    return out
+
+
+def _if(test, body, orelse, line):
+    node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
+    node.user_line = line
+    return node
+
+
+def _for(target, iter_atom, body, line):
+    node = gast.For(target=_store(target), iter=iter_atom, body=body or [gast.Pass()],
+                    orelse=[], type_comment=None)
+    node.user_line = line
+    return node
+
+
+def _subscript(seq, index):
+    return gast.Subscript(value=copy.deepcopy(seq), slice=index, ctx=gast.Load())
+
+
+def _call_builtin(name, args):
+    return gast.Call(func=_load(name), args=list(args), keywords=[])
+
+
+def _rename(node, renames):
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in renames:
+            n.id = renames[n.id]
+    return node
+
+
+def _set_lines(node, line):
+    for n in gast.walk(node):
+        if isinstance(n, gast.stmt):
+            n.user_line = line
+
+
+def to_anf(fn_node, namer=None, is_static=None, resolve=None):
+    """Return a copy of ``fn_node`` whose body is in A-normal form."""
+    taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
+    namer = namer or Namer(taken)
+    if resolve is None:
+        resolve = (lambda node: True if is_static(node) else None) if is_static else \
+            (lambda node: None)
+    flat = _Flattener(namer, resolve)
     for stmt in fn_node.body:
         flat.stmt(stmt)
     new = copy.copy(fn_node)

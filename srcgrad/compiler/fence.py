@@ -8,13 +8,15 @@ the user's file, line and source text and a hint saying what to do.
 >>> import gast
 >>> from .parse import parse_function
 >>> def f(x):
-...     while x > 1:
+...     try:
 ...         x = x / 2
+...     except ZeroDivisionError:
+...         pass
 ...     return x
 >>> check(parse_function(f))
 Traceback (most recent call last):
 ...
-srcgrad.errors.SrcgradSyntaxError: ...while-loops are not supported...
+srcgrad.errors.SrcgradSyntaxError: ...try/except is not supported...
 """
 
 import gast
@@ -24,9 +26,6 @@ __all__ = ["check"]
 _TAPE = 'use mode="tape" (or mode="auto") to run this function on the tape'
 
 _STMT_HINTS = {
-    gast.For: ("for-loops are not supported by the compiler yet", _TAPE),
-    gast.While: ("while-loops are not supported by the compiler yet", _TAPE),
-    gast.If: ("if-statements are not supported by the compiler yet", _TAPE),
     gast.Try: ("try/except is not supported by the compiler", _TAPE),
     gast.With: ("with-blocks are not supported by the compiler yet", _TAPE),
     gast.FunctionDef: ("nested function definitions are not supported by the compiler yet",
@@ -50,13 +49,8 @@ _STMT_HINTS = {
 _EXPR_HINTS = {
     gast.Lambda: ("lambda expressions inside a differentiated function are not supported yet",
                   "define the function at module level"),
-    gast.ListComp: ("list comprehensions are not supported by the compiler yet", _TAPE),
-    gast.GeneratorExp: ("generator expressions are not supported by the compiler yet", _TAPE),
     gast.DictComp: ("dict comprehensions are not supported by the compiler yet", _TAPE),
     gast.SetComp: ("set comprehensions are not supported by the compiler", _TAPE),
-    gast.IfExp: ("conditional expressions are not supported by the compiler yet", _TAPE),
-    gast.BoolOp: ("'and' / 'or' are not supported by the compiler yet", _TAPE),
-    gast.Dict: ("dict literals are not supported by the compiler yet", _TAPE),
     gast.Set: ("set literals are not supported by the compiler", _TAPE),
     gast.Yield: ("generators cannot be differentiated by the compiler", _TAPE),
     gast.YieldFrom: ("generators cannot be differentiated by the compiler", _TAPE),
@@ -75,33 +69,48 @@ def check(info):
     if args.vararg is not None or args.kwarg is not None:
         raise info.error(fn, "functions with *args or **kwargs parameters are not supported "
                          "by the compiler yet", _TAPE)
-    body = fn.body
-    for i, stmt in enumerate(body):
+    _check_block(info, fn.body)
+
+
+def _check_block(info, body):
+    for stmt in body:
         kind = type(stmt)
         if kind in _STMT_HINTS:
             msg, hint = _STMT_HINTS[kind]
             raise info.error(stmt, msg, hint)
-        if isinstance(stmt, gast.Return) and i != len(body) - 1:
-            raise info.error(stmt, "a return before the end of the function is not supported "
-                             "by the compiler yet", _TAPE)
         if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for target in targets:
                 _check_target(info, target)
-        for node in gast.walk(stmt):
-            kind = type(node)
-            if kind in _EXPR_HINTS:
-                msg, hint = _EXPR_HINTS[kind]
-                raise info.error(node, msg, hint)
-            if isinstance(node, gast.Starred) and not isinstance(node.ctx, gast.Store):
-                raise info.error(node, "*-unpacking in calls is not supported by the compiler "
-                                 "yet", "pass the arguments one by one, or " + _TAPE)
-            if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
-                raise info.error(node, "**-unpacking in calls is not supported by the compiler "
-                                 "yet", "pass keyword arguments by name, or " + _TAPE)
-            if isinstance(node, gast.Compare) and len(node.ops) > 1:
-                raise info.error(node, "chained comparisons are not supported by the compiler "
-                                 "yet", "write 'a < b and b < c' as two comparisons")
+        if isinstance(stmt, gast.For):
+            _check_target(info, stmt.target)
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            _check_exprs(info, stmt.test if not isinstance(stmt, gast.For) else stmt.iter)
+            _check_block(info, stmt.body)
+            _check_block(info, stmt.orelse)
+            continue
+        _check_exprs(info, stmt)
+
+
+def _check_exprs(info, root):
+    for node in gast.walk(root):
+        kind = type(node)
+        if kind in _EXPR_HINTS:
+            msg, hint = _EXPR_HINTS[kind]
+            raise info.error(node, msg, hint)
+        if isinstance(node, gast.Starred) and not isinstance(node.ctx, gast.Store):
+            raise info.error(node, "*-unpacking in calls is not supported by the compiler "
+                             "yet", "pass the arguments one by one, or " + _TAPE)
+        if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
+            raise info.error(node, "**-unpacking in calls is not supported by the compiler "
+                             "yet", "pass keyword arguments by name, or " + _TAPE)
+        if isinstance(node, gast.Dict) and not all(isinstance(k, gast.Constant)
+                                                   for k in node.keys):
+            raise info.error(node, "dict literals need constant keys in differentiated code",
+                             "use string or number keys, or " + _TAPE)
+        if isinstance(node, gast.comprehension) and node.is_async:
+            raise info.error(node.iter, "async comprehensions cannot be differentiated",
+                             _TAPE)
 
 
 def _check_target(info, target):
@@ -115,8 +124,10 @@ def _check_target(info, target):
             _check_target(info, elt)
         return
     if isinstance(target, gast.Subscript):
-        raise info.error(target, "assignment into an array element is not supported by the "
-                         "compiler yet", _TAPE)
+        if not isinstance(target.value, gast.Name):
+            raise info.error(target, "assignment into a nested subscript (a[i][j] = v) is not "
+                             "supported by the compiler", "index once: a[i, j] = v")
+        return
     if isinstance(target, gast.Attribute):
         raise info.error(target, "assignment to an attribute is not supported: a "
                          "differentiated function must not mutate objects",

@@ -31,7 +31,8 @@ class Op:
     function), ``copy`` (``t = a``), ``const``, ``pack`` (tuple/list literal),
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
-    __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback")
+    __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
+                 "keys", "nosave", "callee_vjp")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -41,6 +42,10 @@ class Op:
         self.args = list(args)
         self.kwargs = kwargs or {}
         self.callee = callee
+        self.pullback = None
+        self.keys = None
+        self.nosave = False
+        self.callee_vjp = None
 
     def operand_names(self):
         """Names read by the operation's arguments (not the callee)."""
@@ -87,11 +92,18 @@ def classify(stmt, resolve):
     if isinstance(stmt, gast.Return):
         return Op("return", stmt, args=[stmt.value])
     if isinstance(stmt, gast.Expr):
+        value = stmt.value
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+                isinstance(value.func.value, gast.Name) and value.func.attr == "append" \
+                and len(value.args) == 1 and not value.keywords and resolve(value.func) is None:
+            return Op("append", stmt, value.func.value, args=[value.args[0]])
         return Op("other", stmt)
     if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
         return Op("other", stmt)
     target = stmt.targets[0]
     value = stmt.value
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        return Op("setitem", stmt, target.value, args=[value, slice_to_expr(target.slice)])
     if isinstance(target, (gast.Tuple, gast.List)):
         return Op("unpack", stmt, target=target, args=[value])
     if not isinstance(target, gast.Name):
@@ -111,6 +123,10 @@ def classify(stmt, resolve):
                   [value.left, value.comparators[0]])
     if isinstance(value, (gast.Tuple, gast.List)):
         return Op("pack", stmt, target, args=value.elts)
+    if isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant) for k in value.keys):
+        op = Op("pack", stmt, target, args=value.values)
+        op.keys = [k.value for k in value.keys]
+        return op
     if isinstance(value, gast.Subscript):
         return Op("prim", stmt, target, operator.getitem, [value.value, slice_to_expr(value.slice)])
     if isinstance(value, gast.Attribute):
@@ -149,3 +165,53 @@ def _hashable(obj):
         return True
     except TypeError:
         return False
+
+
+class Compound:
+    """An ``if``, ``for`` or ``while`` whose blocks hold classified nodes.
+
+    ``test`` is the condition atom (if/while); ``target`` and ``iter`` the loop
+    variable and the ``range`` object (for); ``counter`` the name counting the
+    iterations when the trip count is not ``len(iter)``."""
+
+    __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check")
+
+    def __init__(self, kind, stmt, blocks, test=None, target=None, iter=None):
+        self.kind = kind
+        self.stmt = stmt
+        self.blocks = blocks
+        self.test = test
+        self.target = target
+        self.iter = iter
+        self.counter = None
+        self.exit_check = bool(getattr(stmt, "exit_check", False))
+
+
+def build_tree(stmts, resolve):
+    """Classify a block of ANF statements, recursively."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.If):
+            out.append(Compound("if", stmt, [build_tree(stmt.body, resolve),
+                                             build_tree(stmt.orelse, resolve)], test=stmt.test))
+        elif isinstance(stmt, gast.For):
+            out.append(Compound("for", stmt, [build_tree(stmt.body, resolve)],
+                                target=stmt.target.id, iter=stmt.iter))
+        elif isinstance(stmt, gast.While):
+            out.append(Compound("while", stmt, [build_tree(stmt.body, resolve)],
+                                test=stmt.test))
+        elif isinstance(stmt, (gast.Break, gast.Pass)):
+            continue
+        else:
+            out.append(classify(stmt, resolve))
+    return out
+
+
+def walk_ops(tree):
+    """Every :class:`Op` in a tree, in source order."""
+    for node in tree:
+        if isinstance(node, Compound):
+            for block in node.blocks:
+                yield from walk_ops(block)
+        else:
+            yield node

@@ -17,7 +17,9 @@ from . import fence
 from .anf import Namer, dump, rename_ssa, to_anf
 from .codegen import build, emit_function, with_comments
 from .parse import NoSource, parse_function
-from .reverse import Env, Reverser, _attr, _call, _load
+from .desugar import remove_jumps
+from .env import assign as _assign, attr as _attr, call as _call, load as _load
+from .reverse import Env, Reverser
 
 __all__ = ["compile_vjp", "CompiledVJP", "NoSource"]
 
@@ -38,10 +40,11 @@ class CompiledVJP:
         self.user_fn = user_fn
 
 
-def compile_vjp(fn, wrt, has_aux=False, verbose=False):
+def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=()):
     """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``."""
     wrt = tuple(wrt)
-    ckey = (wrt, bool(has_aux))
+    numeric = tuple(numeric)
+    ckey = (wrt, bool(has_aux), numeric)
     per_fn = _CACHE.get(fn)
     if per_fn is not None and ckey in per_fn:
         return per_fn[ckey]
@@ -52,7 +55,7 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False):
                          "yet", 'use mode="tape" (or mode="auto")')
     _IN_PROGRESS.add(key)
     try:
-        compiled = _compile(fn, wrt, has_aux, verbose)
+        compiled = _compile(fn, wrt, has_aux, verbose, numeric)
     finally:
         _IN_PROGRESS.discard(key)
     _CACHE.setdefault(fn, {})[ckey] = compiled
@@ -65,15 +68,16 @@ def _show(verbose, title, stmts):
         print(dump(stmts))
 
 
-def _compile(fn, wrt, has_aux, verbose):
+def _compile(fn, wrt, has_aux, verbose, numeric=()):
     info = parse_function(fn)
     fence.check(info)
     node = info.node
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]
     namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
-                  | set(info.local_names))
-    anf = to_anf(node, namer, is_static=lambda n: info.resolve(n) is not None)
+                  | set(info.local_names) | _RESERVED)
+    node = remove_jumps(node, namer)
+    anf = to_anf(node, namer, resolve=info.resolve)
     _show(verbose, "A-normal form", anf.body)
     body = rename_ssa(anf.body, params, namer)
     _show(verbose, "SSA", body)
@@ -104,7 +108,9 @@ def _compile(fn, wrt, has_aux, verbose):
         raise info.error(op.stmt.value if hasattr(op.stmt, "value") else op.stmt,
                          "the compiler cannot differentiate through this expression",
                          'rewrite it with NumPy functions, or use mode="tape"')
-    reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux)
+    numeric_params = [p for p, ok in zip(params, numeric) if ok]
+    reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux,
+                        numeric_params)
     forward, adjoint, out_atom = reverser.run(body)
     _show(verbose, "adjoint", adjoint)
     rt = env.runtime()
@@ -114,16 +120,15 @@ def _compile(fn, wrt, has_aux, verbose):
             results.append(_load(reverser.adj(name)))
         else:
             results.append(_call(_attr(rt, "zeros_like"), [_load(name)]))
-    base = info.node.name.strip("<>").replace("<", "").replace(">", "") or "f"
-    if base == "lambda":
-        base = "lambda"
+    base = info.node.name.strip("<>") or "f"
     seed = reverser.adj(reverser.seed.id) if isinstance(reverser.seed, gast.Name) \
         else namer.fresh("g")
     pb_name = namer.fresh(base + "_pullback")
-    pb_body = with_comments(adjoint, info, "grad of ")
+    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt)
+    pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
-    body = with_comments(forward, info, "")
+    body = fwd_pro + with_comments(forward, info, "") + fwd_epi
     body.append(pullback)
     body.append(gast.Return(value=gast.Tuple(elts=[out_atom, _load(pb_name)], ctx=gast.Load())))
     vjp_name = namer.fresh(base + "_vjp")
@@ -134,3 +139,38 @@ def _compile(fn, wrt, has_aux, verbose):
     if verbose:
         print(generated.source)
     return CompiledVJP(generated, params, wrt, fn)
+
+
+_RESERVED = {"_stack", "_push", "_pop", "_final", "_calls"}
+
+
+def _state_transfer(forward, reverser, params, rt):
+    """Statements that hand the forward sweep's state to the pullback: the
+    stack of saved values (copied, so a pullback can run more than once) and
+    the final values of the names the pullback restores."""
+    uses_stack = any(isinstance(n, gast.Name) and n.id == "_push"
+                     for s in forward for n in gast.walk(s))
+    restored = reverser.restored
+    pro, epi, pb = [], [], []
+    for v in restored:
+        if v not in params:
+            pro.append(_assign(v, gast.Constant(value=None, kind=None)))
+    if uses_stack:
+        pro.append(_assign("_stack", gast.List(elts=[], ctx=gast.Load())))
+        pro.append(_assign("_push", _attr("_stack", "append")))
+        pb.append(_assign("_pop", _attr_of(_call(_load("list"), [_load("_stack")]), "pop")))
+    if reverser.has_mutation:
+        pro.append(_assign("_calls", gast.List(elts=[], ctx=gast.Load())))
+        pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load("_calls")])))
+    if restored:
+        epi.append(_assign("_final", gast.Tuple(elts=[_load(v) for v in restored],
+                                                ctx=gast.Load())))
+        targets = gast.Tuple(elts=[gast.Name(id=v, ctx=gast.Store(), annotation=None,
+                                             type_comment=None) for v in restored],
+                             ctx=gast.Store())
+        pb.append(gast.Assign(targets=[targets], value=_load("_final"), type_comment=None))
+    return pro, epi, pb
+
+
+def _attr_of(value, name):
+    return gast.Attribute(value=value, attr=name, ctx=gast.Load())

@@ -8,8 +8,16 @@ are not plain numbers, and the first contribution to an adjoint is assigned
 rather than added to a zero (later ones are ``bx = bx + ...``, never in place,
 so no adjoint aliases another).
 
+Control flow is replayed: an ``if`` in the forward sweep becomes the same
+``if`` in the adjoint sweep; a loop becomes a loop over the same indices in
+reverse (``for i in reversed(r)``) or a counted loop.  A value the adjoint
+sweep reads and the forward sweep overwrites is pushed on a stack before it is
+overwritten and popped back after the adjoint of the overwriting statement,
+so every adjoint statement sees the values its forward statement saw.
+Subscript assignments save the overwritten slice and restore it in place.
+
 Calls to user functions become calls to their own compiled VJPs: the forward
-gets ``t, helper_pb = helper_vjp(a, b)`` and the adjoint ``ba, bb = helper_pb(bt)``.
+gets ``t, helper_pb = helper_vjp(a, b)`` and the adjoint ``_b = helper_pb(bt)``.
 
 >>> import gast, numpy as np
 >>> from .anf import to_anf, dump
@@ -17,103 +25,45 @@ gets ``t, helper_pb = helper_vjp(a, b)`` and the adjoint ``ba, bb = helper_pb(bt
 >>> def f(x, y):
 ...     return np.sin(x) * y
 >>> info = parse_function(f)
->>> fwd, adj, out = Reverser(info, ["x"], Env(info)).run(to_anf(info.node).body)
+>>> r = Reverser(info, ["x"], Env(info))
+>>> fwd, adj, out = r.run(to_anf(info.node).body)
 >>> print(dump(adj))
 _bt1 = _rt.unbroadcast(_bt2 * y, _t1)
 bx = _bt1 * np.cos(x)
 """
 
 import copy
+import inspect
 
 import gast
 
 from .. import rules
 from .activity import active_names, diff_operands, targets_of
-from .anf import Namer, is_atom
-from .inline import substitute, template
-from .ops import classify
-from .optimize import fold
+from .env import Env, assign, attr, call, const, load, store
+from .ops import Compound, Op, build_tree, classify, walk_ops
+from .rulecall import literal, rule_expr
 
 __all__ = ["Reverser", "Env"]
 
-
-def _load(name):
-    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
-
-
-def _store(name):
-    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
+_SEQUENCE_PRIMS = ("split", "array_split", "hsplit", "vsplit", "dsplit", "slogdet", "eigh",
+                   "svd", "qr", "divmod", "modf", "frexp", "getitem", "tolist")
 
 
-def _assign(name, value, line=None):
-    stmt = gast.Assign(targets=[_store(name)], value=value, type_comment=None)
-    stmt.user_line = line
-    return stmt
+def _marker(kind, *parts):
+    node = gast.Expr(value=const(None))
+    node.marker = (kind,) + parts
+    return node
 
 
-def _call(func, args, keywords=()):
-    return gast.Call(func=func, args=list(args), keywords=list(keywords))
-
-
-def _attr(base, attr):
-    return gast.Attribute(value=_load(base), attr=attr, ctx=gast.Load())
-
-
-def _const(value):
-    return gast.Constant(value=value, kind=None)
-
-
-class Env:
-    """The objects generated code needs besides the user's globals: they are
-    bound in a closure around it under the names chosen here."""
-
-    def __init__(self, info, namer=None):
-        self.info = info
-        self.namer = namer or Namer(set(info.local_names))
-        self.bound = {}       # name -> object
-        self._by_id = {}      # id(object) -> name
-
-    def ref(self, obj, hint):
-        """A name under which generated code can reach ``obj``."""
-        hit = self._by_id.get(id(obj))
-        if hit is not None:
-            return hit
-        visible = self.info.lookup_name(hint)
-        if visible is obj and hint not in self.info.local_names:
-            name = hint
-        else:
-            name = hint if hint.startswith("_") else "_" + hint
-            name = self.namer.fresh(name) if (name in self.namer.taken or
-                                              self.info.lookup_name(name) is not _missing()) \
-                else name
-            self.namer.taken.add(name)
-            self.bound[name] = obj
-        self._by_id[id(obj)] = name
-        return name
-
-    def resolve(self, node):
-        """The object a name in generated code stands for (or ``None``)."""
-        if isinstance(node, gast.Name):
-            if node.id in self.bound:
-                return self.bound[node.id]
-            if node.id in self.info.local_names:
-                return None
-        return self.info.resolve(node)
-
-    def runtime(self):
-        from .. import runtime
-        return self.ref(runtime, "_rt")
-
-
-def _missing():
-    from .parse import _UNRESOLVED
-    return _UNRESOLVED
+def _names(node):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
 
 
 class Reverser:
     """Build the forward and adjoint statement lists of one function body."""
 
-    def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False):
+    def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
+                 numeric_params=()):
         self.info = info
         self.on_blocked = on_blocked
         self.has_aux = has_aux
@@ -121,10 +71,11 @@ class Reverser:
         self.env = env
         self.namer = env.namer
         self.compile_callee = compile_callee
+        self.numeric_params = set(numeric_params)
         self.adjoints = {}     # variable -> adjoint name
-        self.defined = set()   # variables whose adjoint has a value so far
-        self.containers = set()
+        self.defined = set()   # variables whose adjoint holds a value at this point
         self.out = []
+        self.has_mutation = False
 
     # ------------------------------------------------------------ names
     def adj(self, var):
@@ -139,166 +90,423 @@ class Reverser:
         name = self.adj(var)
         if var not in self.defined:
             self.defined.add(var)
-            self.out.append(_assign(name, expr, line))
-        elif var in self.containers:
-            rt = self.env.runtime()
-            self.out.append(_assign(name, _call(_attr(rt, "add"), [_load(name), expr]), line))
+            self.out.append(assign(name, expr, line))
+        elif var in self.numeric:
+            self.out.append(assign(name, gast.BinOp(left=load(name), op=gast.Add(),
+                                                    right=expr), line))
         else:
-            self.out.append(_assign(name, gast.BinOp(left=_load(name), op=gast.Add(),
-                                                     right=expr), line))
+            rt = self.env.runtime()
+            self.out.append(assign(name, call(attr(rt, "add"), [load(name), expr]), line))
+
+    def materialize(self, names, line=None):
+        rt = self.env.runtime()
+        out = []
+        for v in sorted(names):
+            out.append(assign(self.adj(v), call(attr(rt, "zeros_like"), [load(v)]), line))
+        return out
 
     # ------------------------------------------------------------ main
     def run(self, body):
         """Return ``(forward_stmts, adjoint_stmts, output_atom)``."""
-        ops = [classify(s, self.info.resolve) for s in body]
-        for op in ops:
+        tree = build_tree(body, self.info.resolve)
+        ret = tree[-1] if tree and isinstance(tree[-1], Op) and tree[-1].kind == "return" \
+            else None
+        out_atom = ret.args[0] if ret is not None else const(None)
+        self.seed = out_atom
+        if self.has_aux:
+            self.seed = self._split_aux(tree, ret)
+            tree[-1] = classify(gast.Return(value=self.seed), self.info.resolve)
+        for op in walk_ops(tree):
             if op.kind == "call":
                 self.bind_call(op)
-        ret = next((op for op in ops if op.kind == "return"), None)
-        out_atom = ret.args[0] if ret is not None else _const(None)
-        if self.has_aux:
-            ops = self._split_aux(ops, ret)
+        self.add_counters(tree, nested=False)
+        ops = list(walk_ops(tree))
         self.active = active_names(ops, self.wrt, self.on_blocked)
-        forward = []
+        self.analyse(tree, ops)
         for op in ops:
-            forward.append(self.forward(op))
-        diff_atom = self.diff_output if self.has_aux else out_atom
-        self.seed = diff_atom
-        if isinstance(diff_atom, gast.Name) and diff_atom.id in self.active:
-            self.defined.add(diff_atom.id)  # its adjoint is the pullback's parameter
-        for op in reversed(ops):
-            self.backward(op)
-        forward = [s for s in forward if not isinstance(s, gast.Return)]
-        return forward, self.out, out_atom
+            if op.kind == "call" and any(t in self.active for t in targets_of(op)):
+                self.prepare_call(op)
+        if isinstance(self.seed, gast.Name) and self.seed.id in self.active:
+            self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
+        adjoint = self.block_adjoint(tree)
+        reads = set()
+        for stmt in adjoint:
+            for n in gast.walk(stmt):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                    reads.add(n.id)
+            for m in (x.marker for x in gast.walk(stmt) if hasattr(x, "marker")):
+                if m[0] in ("setitem", "append"):
+                    reads.update(_names(m[1]))
+                    if m[0] == "setitem":
+                        reads.update(_names(m[2]))
+        self.saved = {v for v in self.mutable if v in reads} - self.loop_targets
+        self.restored = sorted(self.saved | (self.loop_targets & reads))
+        adjoint = self.resolve_markers(adjoint)
+        forward = self.block_forward(tree)
+        return forward, adjoint, out_atom
 
-    def _split_aux(self, ops, ret):
+    def _split_aux(self, tree, ret):
         """With ``has_aux`` the function returns ``(output, aux)``: only
         ``output`` is differentiated."""
         atom = ret.args[0] if ret is not None else None
-        pack = next((op for op in ops if op.kind == "pack" and isinstance(atom, gast.Name)
-                     and op.target.id == atom.id), None)
+        pack = next((op for op in tree if isinstance(op, Op) and op.kind == "pack"
+                     and isinstance(atom, gast.Name) and op.target.id == atom.id), None)
         if pack is None or len(pack.args) != 2:
             raise self.info.error(ret.stmt if ret else self.info.node,
                                   "with has_aux=True the function must return a pair "
                                   "(output, aux) written as a tuple", "return output, aux")
-        self.diff_output = pack.args[0]
-        ops = [op for op in ops if op is not ret]
-        ops.append(classify(gast.Return(value=pack.args[0]), self.info.resolve))
-        self._aux_ret = ret
-        return ops
+        return pack.args[0]
 
-    def forward(self, op):
-        if op.kind == "call" and self._active_target(op):
-            return self.forward_call(op)
-        return op.stmt
+    # ------------------------------------------------------------ analyses
+    def add_counters(self, tree, nested):
+        """Loops whose trip count is not ``len(range)`` get a counter:
+        ``_n = 0`` before, ``_n = _n + 1`` first in the body."""
+        i = 0
+        while i < len(tree):
+            node = tree[i]
+            if isinstance(node, Compound):
+                for block in node.blocks:
+                    self.add_counters(block, True)
+                needs = node.kind == "while" or (
+                    node.kind == "for" and any(isinstance(n, Compound) and n.exit_check
+                                               for n in node.blocks[0]))
+                if needs:
+                    name = self.namer.fresh("_n")
+                    node.counter = name
+                    init = classify(assign(name, const(0), node.stmt.user_line),
+                                    self.info.resolve)
+                    incr = classify(assign(name, gast.BinOp(left=load(name), op=gast.Add(),
+                                                            right=const(1)),
+                                           node.stmt.user_line), self.info.resolve)
+                    incr.nosave = True
+                    node.blocks[0].insert(0, incr)
+                    tree.insert(i, init)
+                    i += 1
+            i += 1
 
-    def _active_target(self, op):
-        return any(t in self.active for t in targets_of(op))
+    def analyse(self, tree, ops):
+        """Names the forward sweep overwrites (``mutable``), names whose every
+        use follows their single definition in the same block (``local``),
+        and names that certainly hold numbers or arrays (``numeric``)."""
+        counts = {}
+        for op in ops:
+            if op.nosave:
+                continue
+            for t in targets_of(op):
+                counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
+        self.mutable = {t for t, c in counts.items() if c > 1}
+        self.loop_targets = set()
+        defs, uses = {}, {}
 
-    def backward(self, op):
+        def visit(block, bid, inside):
+            for pos, node in enumerate(block):
+                if isinstance(node, Compound):
+                    head = [node.test, node.iter]
+                    for n in head:
+                        if n is not None:
+                            for name in _names(n):
+                                uses.setdefault(name, []).append((bid, pos))
+                    if node.kind == "for":
+                        self.loop_targets.add(node.target)
+                        self.mutable.add(node.target)
+                    for k, sub in enumerate(node.blocks):
+                        visit(sub, (bid, pos, k), True)
+                    continue
+                if node.nosave:
+                    continue
+                for t in targets_of(node):
+                    defs[t] = (bid, pos)
+                    if inside:
+                        self.mutable.add(t)
+                names = node.operand_names()
+                if node.kind in ("setitem", "append"):
+                    names = names + [node.target.id]
+                for name in names:
+                    uses.setdefault(name, []).append((bid, pos))
+        visit(tree, (), False)
+        self.local = set()
+        for name, (bid, pos) in defs.items():
+            if counts.get(name) != 1 or name in self.wrt:
+                continue
+            if all(b == bid and p > pos for b, p in uses.get(name, [])):
+                self.local.add(name)
+        self.numeric = {p for p in self.numeric_params}
+        kinds = {}
+        for op in ops:
+            for t in targets_of(op):
+                ok = op.kind == "prim" and rules.has_rule(op.prim) and \
+                    getattr(op.prim, "__name__", "") not in _SEQUENCE_PRIMS and \
+                    op.kind not in ("setitem", "append")
+                kinds[t] = kinds.get(t, True) and ok
+        self.numeric |= {t for t, ok in kinds.items() if ok}
+
+    def touched(self, nodes):
+        """Non-local names whose adjoint a block reads or writes."""
+        out = set()
+        for op in walk_ops(nodes):
+            if op.nosave:
+                continue
+            targets = targets_of(op)
+            if op.kind in ("setitem", "append"):
+                if op.target.id in self.active:
+                    out.add(op.target.id)
+                    out.update(n for _, n in diff_operands(op) if n in self.active)
+                continue
+            if any(t in self.active for t in targets):
+                out.update(t for t in targets if t in self.active)
+                out.update(n for _, n in diff_operands(op) if n in self.active)
+        return out - self.local
+
+    # ------------------------------------------------------------ adjoint
+    def block_adjoint(self, nodes):
+        saved, self.out = self.out, []
+        for node in reversed(nodes):
+            if isinstance(node, Compound):
+                self.compound_adjoint(node)
+            else:
+                self.op_adjoint(node)
+        out, self.out = self.out, saved
+        return out
+
+    def compound_adjoint(self, node):
+        if node.exit_check:
+            return
+        line = node.stmt.user_line
+        touched = set()
+        for block in node.blocks:
+            touched |= self.touched(block)
+        self.out.extend(self.materialize(touched - self.defined, line))
+        start = self.defined | touched
+        if node.kind == "if":
+            ends, bodies = [], []
+            for block in node.blocks:
+                self.defined = set(start)
+                bodies.append(self.block_adjoint(block))
+                ends.append(self.defined)
+            target = ends[0] | ends[1]
+            for body, end in zip(bodies, ends):
+                body.extend(self.materialize(target - end, line))
+            self.defined = target
+            if not bodies[0] and not bodies[1]:
+                return
+            stmt = gast.If(test=copy.deepcopy(node.test), body=bodies[0] or [gast.Pass()],
+                           orelse=bodies[1])
+            stmt.user_line = line
+            self.out.append(stmt)
+            return
+        self.defined = set(start)
+        body = self.block_adjoint(node.blocks[0])
+        body.extend(self.materialize(start - self.defined, line))
+        self.defined = start
+        if not body:
+            return
+        if node.kind == "for":
+            seq = copy.deepcopy(node.iter)
+            if node.counter:
+                seq = gast.Subscript(value=seq, slice=gast.Slice(lower=None, upper=load(
+                    node.counter), step=None), ctx=gast.Load())
+            iterable = call(load("reversed"), [seq])
+            target = node.target
+        else:
+            iterable = call(load("range"), [load(node.counter)])
+            target = self.namer.fresh("_")
+        loop = gast.For(target=store(target), iter=iterable, body=body, orelse=[],
+                        type_comment=None)
+        loop.user_line = line
+        self.out.append(loop)
+
+    def op_adjoint(self, op):
+        if op.nosave or op.kind == "return":
+            return
         line = getattr(op.stmt, "user_line", None)
-        if op.kind == "return":
-            return
-        targets = targets_of(op)
-        if not any(t in self.active and t in self.defined for t in targets):
-            return
         kind = op.kind
+        if kind == "setitem":
+            self.setitem_adjoint(op, line)
+        elif kind == "append":
+            self.append_adjoint(op, line)
+        else:
+            targets = targets_of(op)
+            if any(t in self.active and t in self.defined for t in targets):
+                contribs = self.contributions(op, line)
+                self.consume(op, targets, contribs, line)
+            restore = [t for t in targets if t in self.mutable]
+            if op.kind == "call" and op.pullback and op.pullback in self.mutable:
+                restore.append(op.pullback)
+            if restore:
+                self.out.append(_marker("names", restore))
+
+    def consume(self, op, targets, contribs, line):
+        """Emit the contributions; an overwritten target's adjoint starts over
+        (the older value it replaces has had no contribution yet)."""
+        mine = [(v, e) for v, e in contribs if v in targets]
+        for var, expr in contribs:
+            if var not in targets:
+                self.accumulate(var, expr, line)
+        for t in targets:
+            if t in self.mutable or t in self.local:
+                self.defined.discard(t)
+        for var, expr in mine:
+            self.accumulate(var, expr, line)
+
+    def contributions(self, op, line):
+        """``[(operand name, cotangent expression)]`` for an active op."""
+        kind = op.kind
+        out = []
         if kind == "copy":
             src = op.args[0].id
             if src in self.active:
-                if op.target.id in self.containers:
-                    self.containers.add(src)
-                self.accumulate(src, _load(self.adj(op.target.id)), line)
+                out.append((src, load(self.adj(op.target.id))))
         elif kind == "pack":
             g = self.adj(op.target.id)
             for i, a in enumerate(op.args):
                 if isinstance(a, gast.Name) and a.id in self.active:
-                    item = gast.Subscript(value=_load(g), slice=_const(i), ctx=gast.Load())
-                    self.accumulate(a.id, item, line)
+                    key = const(op.keys[i] if op.keys is not None else i)
+                    out.append((a.id, gast.Subscript(value=load(g), slice=key,
+                                                     ctx=gast.Load())))
         elif kind == "unpack":
-            self.backward_unpack(op, line)
+            src = op.args[0]
+            if isinstance(src, gast.Name) and src.id in self.active:
+                rt = self.env.runtime()
+                parts = [load(self.adj(e.id)) if e.id in self.defined else
+                         call(attr(rt, "zeros_like"), [load(e.id)]) for e in op.target.elts]
+                out.append((src.id, gast.Tuple(elts=parts, ctx=gast.Load())))
         elif kind == "prim":
-            self.backward_prim(op, line)
+            out = self.prim_contributions(op)
         elif kind == "call":
-            self.backward_call(op, line)
+            out = self.call_contributions(op, line)
+        return out
 
-    # ------------------------------------------------------------ kinds
-    def backward_unpack(self, op, line):
-        src = op.args[0]
-        if not isinstance(src, gast.Name) or src.id not in self.active:
-            return
-        rt = self.env.runtime()
-        parts = []
-        for elt in op.target.elts:
-            name = elt.id
-            if name in self.defined:
-                parts.append(_load(self.adj(name)))
-            else:
-                parts.append(_call(_attr(rt, "zeros_like"), [_load(name)]))
-        self.containers.add(src.id)
-        self.accumulate(src.id, gast.Tuple(elts=parts, ctx=gast.Load()), line)
-
-    def backward_prim(self, op, line):
+    def prim_contributions(self, op):
+        if not rules.has_rule(op.prim):
+            return []
         prim = rules.lookup(op.prim)
         t = op.target.id
-        g = _load(self.adj(t))
+        g = load(self.adj(t))
+        out = []
         for pos, name in diff_operands(op):
             if name not in self.active:
                 continue
             node = op.args[pos] if pos < len(op.args) else None
             if node is not None and not isinstance(node, gast.Name):
                 continue  # a name inside a composite argument: not differentiable here
-            expr = self.rule_expr(prim, pos, g, _load(t), op)
+            expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs)
             if prim.broadcasts and self._may_broadcast(op, pos):
-                rt = self.env.runtime()
-                expr = _call(_attr(rt, "unbroadcast"), [expr, _load(name)])
-            self.accumulate(name, expr, line)
+                expr = call(attr(self.env.runtime(), "unbroadcast"), [expr, load(name)])
+            out.append((name, expr))
+        return out
 
     def _may_broadcast(self, op, pos):
         others = [a for i, a in enumerate(op.args) if i != pos]
         return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
                        for a in others)
 
-    def rule_expr(self, prim, pos, g, ans, op):
-        rule = prim.vjps[pos]
-        tmpl = template(rule)
-        args = list(op.args)
-        kwargs = dict(op.kwargs)
-        mapping = {}
-        inlinable = tmpl.expr is not None and not any(isinstance(a, gast.Starred) for a in args)
-        if inlinable:
-            names = tmpl.params[2:]
-            if len(args) > len(names) or any(k not in names for k in kwargs):
-                inlinable = False
-        if inlinable:
-            mapping = {tmpl.params[0]: g, tmpl.params[1]: ans}
-            for name, node in zip(names, args):
-                mapping[name] = node
-            for name in names[len(args):]:
-                if name in kwargs:
-                    mapping[name] = kwargs[name]
-                elif name in tmpl.defaults and _literal(tmpl.defaults[name]):
-                    mapping[name] = _const(tmpl.defaults[name])
+    def setitem_adjoint(self, op, line):
+        """``y[idx] = v``: ``v`` gets ``by[idx]``, and the overwritten
+        elements of ``y`` get no gradient from the older ``y``."""
+        y, (value, index) = op.target.id, op.args
+        rt = self.env.runtime()
+        if y in self.active and y in self.defined:
+            by = load(self.adj(y))
+            if isinstance(value, gast.Name) and value.id in self.active:
+                expr = call(attr(rt, "take"), [by, copy.deepcopy(index)])
+                expr = call(attr(rt, "unbroadcast"), [expr, load(value.id)])
+                self.accumulate(value.id, expr, line)
+            self.out.append(assign(self.adj(y), call(attr(rt, "zero_at"),
+                                                     [load(self.adj(y)), copy.deepcopy(index)]),
+                                   line))
+        self.has_mutation = True
+        self.out.append(_marker("setitem", load(y), copy.deepcopy(index)))
+
+    def append_adjoint(self, op, line):
+        lst, value = op.target.id, op.args[0]
+        rt = self.env.runtime()
+        if lst in self.active and lst in self.defined:
+            if isinstance(value, gast.Name) and value.id in self.active:
+                self.accumulate(value.id, call(attr(rt, "last"), [load(self.adj(lst))]), line)
+            self.out.append(assign(self.adj(lst), call(attr(rt, "drop_last"),
+                                                       [load(self.adj(lst))]), line))
+        self.has_mutation = True
+        self.out.append(_marker("append", load(lst)))
+
+    # ------------------------------------------------------------ markers
+    def resolve_markers(self, stmts):
+        out = []
+        for stmt in stmts:
+            marker = getattr(stmt, "marker", None)
+            if marker is None:
+                for field in ("body", "orelse"):
+                    if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
+                        setattr(stmt, field, self.resolve_markers(getattr(stmt, field)))
+                if isinstance(stmt, gast.If) and not stmt.body:
+                    stmt.body = [gast.Pass()]
+                if isinstance(stmt, (gast.If, gast.For)) and _empty(stmt):
+                    continue
+                out.append(stmt)
+                continue
+            kind = marker[0]
+            pop = call(load("_pop"), [])
+            if kind == "names":
+                for v in reversed(marker[1]):
+                    if v in self.saved:
+                        out.append(assign(v, pop))
+            elif kind == "setitem":
+                target = gast.Subscript(value=gast.Name(id=marker[1].id, ctx=gast.Load(),
+                                                        annotation=None, type_comment=None),
+                                        slice=marker[2], ctx=gast.Store())
+                out.append(gast.Assign(targets=[target], value=pop, type_comment=None))
+            elif kind == "append":
+                out.append(gast.Expr(value=call(attr(marker[1].id, "pop"), [])))
+        return out
+
+    # ------------------------------------------------------------ forward
+    def block_forward(self, nodes):
+        out = []
+        rt = None
+        for node in nodes:
+            if isinstance(node, Compound):
+                stmt = copy.copy(node.stmt)
+                if node.kind == "if":
+                    if node.exit_check:
+                        out.append(node.stmt)
+                        continue
+                    stmt.body = self.block_forward(node.blocks[0]) or [gast.Pass()]
+                    stmt.orelse = self.block_forward(node.blocks[1])
                 else:
-                    inlinable = False
-                    break
-        if inlinable:
-            for free in tmpl.free:
-                obj = rule.__globals__.get(free, _missing())
-                if obj is _missing():
-                    import builtins
-                    obj = getattr(builtins, free)
-                mapping[free] = _load(self.env.ref(obj, free if free != "runtime" else "_rt"))
-            return fold(substitute(tmpl.expr, mapping), self.env.resolve)
-        fn = _load(self.env.ref(rule, rule.__name__))
-        kws = [gast.keyword(arg=k, value=copy.deepcopy(v)) for k, v in kwargs.items()]
-        return _call(fn, [g, ans] + [copy.deepcopy(a) for a in args], kws)
+                    body = self.block_forward(node.blocks[0])
+                    exits = [n.stmt for n in node.blocks[0]
+                             if isinstance(n, Compound) and n.exit_check]
+                    stmt.body = body or [gast.Pass()]
+                    _ = exits
+                out.append(stmt)
+                continue
+            op = node
+            if op.kind == "setitem":
+                rt = rt or self.env.runtime()
+                value, index = op.args
+                out.append(gast.Expr(value=call(load("_push"), [call(
+                    attr(rt, "snapshot"), [load(op.target.id), copy.deepcopy(index)])])))
+                out.append(op.stmt)
+                continue
+            targets = targets_of(op) if op.kind != "append" else []
+            if op.kind == "call" and op.pullback:
+                targets = targets + [op.pullback]
+            for t in targets:
+                if t in self.saved:
+                    push = gast.Expr(value=call(load("_push"), [load(t)]))
+                    push.user_line = op.stmt.user_line
+                    out.append(push)
+            if op.kind == "return":
+                continue
+            if op.kind == "call" and op.pullback:
+                out.append(self.forward_call(op))
+            else:
+                out.append(op.stmt)
+        return out
 
     # ------------------------------------------------------------ user calls
     def bind_call(self, op):
         """Put a user call's arguments in the callee's parameter order, with
         its defaults made explicit, so the callee's VJP takes them by position."""
-        import inspect
         try:
             sig = inspect.signature(op.callee)
         except (TypeError, ValueError):
@@ -311,10 +519,10 @@ class Reverser:
             if p.name in op.kwargs:
                 args.append(op.kwargs.pop(p.name))
             elif p.default is not p.empty:
-                if _literal(p.default):
-                    args.append(_const(p.default))
+                if literal(p.default):
+                    args.append(const(p.default))
                 else:
-                    args.append(_load(self.env.ref(p.default, "_%s_%s" % (
+                    args.append(load(self.env.ref(p.default, "_%s_%s" % (
                         op.callee.__name__, p.name))))
             else:
                 raise self.info.error(op.stmt, "missing argument %r in the call to %s"
@@ -328,38 +536,39 @@ class Reverser:
         return [i for i, a in enumerate(op.args)
                 if isinstance(a, gast.Name) and a.id in self.active]
 
-    def forward_call(self, op):
+    def prepare_call(self, op):
         wrt = self._call_wrt(op)
-        vjp_fn = self.compile_callee(op.callee, op, wrt)
+        op.callee_vjp = self.compile_callee(op.callee, op, wrt)
         name = getattr(op.callee, "__name__", "f").strip("<>")
-        vjp_name = self.env.ref(vjp_fn, name + "_vjp")
-        pb = self.namer.fresh(name + "_pb")
-        op.pullback = pb
-        call = _call(_load(vjp_name), [copy.deepcopy(a) for a in op.args])
-        stmt = gast.Assign(targets=[gast.Tuple(elts=[_store(op.target.id), _store(pb)],
+        op.pullback = self.namer.fresh(name + "_pb")
+        if op.target.id in self.mutable:
+            self.mutable.add(op.pullback)
+
+    def forward_call(self, op):
+        name = getattr(op.callee, "__name__", "f").strip("<>")
+        vjp_name = self.env.ref(op.callee_vjp, name + "_vjp")
+        value = call(load(vjp_name), [copy.deepcopy(a) for a in op.args])
+        stmt = gast.Assign(targets=[gast.Tuple(elts=[store(op.target.id), store(op.pullback)],
                                                ctx=gast.Store())],
-                           value=call, type_comment=None)
+                           value=value, type_comment=None)
         stmt.user_line = op.stmt.user_line
         return stmt
 
-    def backward_call(self, op, line):
+    def call_contributions(self, op, line):
         wrt = self._call_wrt(op)
-        if not wrt:
-            return
-        g = _load(self.adj(op.target.id))
+        if not wrt or not op.pullback:
+            return []
+        g = load(self.adj(op.target.id))
         res = self.namer.fresh("_b" + getattr(op.callee, "__name__", "f").strip("<>") + "_args")
-        self.out.append(_assign(res, _call(_load(op.pullback), [g]), line))
-        for k, i in enumerate(wrt):
-            item = gast.Subscript(value=_load(res), slice=_const(k), ctx=gast.Load())
-            self.accumulate(op.args[i].id, item, line)
+        self.out.append(assign(res, call(load(op.pullback), [g]), line))
+        return [(op.args[i].id, gast.Subscript(value=load(res), slice=const(k), ctx=gast.Load()))
+                for k, i in enumerate(wrt)]
 
 
-def _literal(value):
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return True
-    if isinstance(value, tuple):
-        return all(_literal(v) for v in value)
-    return False
+def _empty(stmt):
+    body = [s for s in stmt.body if not isinstance(s, gast.Pass)]
+    orelse = [s for s in getattr(stmt, "orelse", []) if not isinstance(s, gast.Pass)]
+    return not body and not orelse
 
 
-_ = is_atom
+_ = Op

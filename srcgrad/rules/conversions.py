@@ -47,3 +47,10 @@ defvjp(tolist, tolist_vjp)
 defvjp(builtins.float, float_vjp)
 defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.round,
            np.shape, np.ndim, np.size)
+
+# Array constructors: their values are constants.
+defnondiff(np.zeros, np.ones, np.empty, np.full, np.eye, np.identity, np.arange,
+           np.linspace, np.logspace, np.zeros_like, np.ones_like, np.empty_like,
+           np.full_like, np.random.rand, np.random.randn, np.random.normal,
+           np.random.uniform, builtins.isinstance, builtins.str, builtins.print,
+           builtins.enumerate, builtins.zip, builtins.type)

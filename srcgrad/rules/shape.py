@@ -347,7 +347,9 @@ def getitem_vjp(g, ans, x, idx):
     if isinstance(x, (list, tuple)):
         out = [runtime.zeros_like(v) for v in x]
         out[idx] = g
-        return out
+        return type(x)(*out) if hasattr(x, "_fields") else out
+    if isinstance(x, dict):
+        return {k: (g if k == idx else runtime.zeros_like(v)) for k, v in x.items()}
     out = np.zeros(np.shape(x), dtype=runtime.float_dtype(np.result_type(x)))
     if _basic_index(idx):
         out[idx] = g
