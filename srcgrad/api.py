@@ -114,7 +114,7 @@ class GradFunction:
         return c
 
     def _compiled_for(self, args):
-        kinds = tuple(type(a) in _NUMERIC for a in args)
+        kinds = tuple(map(_KIND.get, map(type, args)))
         c = self._by_kind.get(kinds)
         if c is None:
             c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds)
@@ -129,14 +129,20 @@ class GradFunction:
         return args
 
     def __call__(self, *args, **kwargs):
-        args = self._args(args, kwargs)
+        if kwargs or len(args) != len(self.params):
+            args = self._args(args, kwargs)
         for i in self.positions:
-            _check_float(self.fun, i, self.params, args[i])
+            a = args[i]
+            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
+                _check_float(self.fun, i, self.params, a)
         ans, pullback = self._compiled_for(args).fn(*args)
         out = ans[0] if self.has_aux else ans
-        grads = pullback(_seed(self.fun, out))
-        grads = tuple(runtime.to_kind(g, args[i]) for g, i in zip(grads, self.positions))
-        result = grads[0] if self.single else grads
+        grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+        if self.single:
+            a, g = args[self.positions[0]], grads[0]
+            result = g if type(a) is float and type(g) is float else runtime.to_kind(g, a)
+        else:
+            result = tuple(runtime.to_kind(g, args[i]) for g, i in zip(grads, self.positions))
         if self.kind == "value_and_grad":
             return ans, result
         if self.has_aux:
@@ -152,8 +158,10 @@ class GradFunction:
         return "<srcgrad.%s of %s>" % (self.kind, getattr(self.fun, "__qualname__", self.fun))
 
 
-_NUMERIC = frozenset([float, int, np.ndarray, np.float64, np.float32, np.int64, np.int32,
-                      complex, np.complex128])
+# The kind of an argument the compiler specialises on: "f" a scalar number,
+# "a" an ndarray, None anything else (containers, objects).
+_KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
+         np.int32: "f", complex: "f", np.complex128: "f", np.ndarray: "a"}
 
 
 def _compile(fun, positions, has_aux=False, kinds=()):
@@ -231,7 +239,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
                                            else (wrt,))
     for i in positions:
         _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
-    compiled = _compile(fun, positions, kinds=tuple(type(a) in _NUMERIC for a in primals))
+    compiled = _compile(fun, positions, kinds=tuple(map(_KIND.get, map(type, primals))))
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):

@@ -99,6 +99,9 @@ def float_dtype(dtype):
     return np.dtype(np.float64)
 
 
+_PLAIN = (float, np.float64, np.ndarray)
+
+
 def expand_reduced(g, shape, axis=None, keepdims=False):
     """Broadcast the cotangent of a reduction back to the input ``shape``.
 
@@ -108,7 +111,9 @@ def expand_reduced(g, shape, axis=None, keepdims=False):
     >>> expand_reduced(np.array([1., 2.]), (2, 3), axis=1).tolist()
     [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
     """
-    if not keepdims and axis is not None and len(shape):
+    if axis is None and type(g) in _PLAIN:
+        return np.full(shape, g) if shape else g
+    if not keepdims and len(shape):
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = sorted(a % len(shape) for a in axes)
         g = np.reshape(g, [1 if i in axes else n for i, n in enumerate(shape)]) \
@@ -352,9 +357,10 @@ def item_cotangent(g, x, *index):
 def product_vjp_a(g, a, b, subscripts):
     """Cotangent of ``a`` in ``a @ b`` / ``np.dot(a, b)``: direct BLAS calls
     for operands of rank 1 and 2 (the common case), einsum otherwise."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
-        return g @ np.swapaxes(b, 0, 1)
+        return g @ b.T
     if na == 2 and nb == 1:
         return np.outer(g, b)
     if na == 1 and nb == 2:
@@ -368,9 +374,10 @@ def product_vjp_a(g, a, b, subscripts):
 
 def product_vjp_b(g, a, b, subscripts):
     """Cotangent of ``b`` in ``a @ b`` / ``np.dot(a, b)``."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
-        return np.swapaxes(a, 0, 1) @ g
+        return a.T @ g
     if na == 2 and nb == 1:
         return g @ a
     if na == 1 and nb == 2:

@@ -15,6 +15,7 @@ import re
 import tempfile
 
 import astor
+from astor.source_repr import split_lines
 import gast
 
 __all__ = ["comment", "emit_function", "build", "Generated", "to_source"]
@@ -30,9 +31,13 @@ def comment(text):
                                      ctx=gast.Load(), annotation=None, type_comment=None))
 
 
+def _pretty(source):
+    return "".join(split_lines(source, maxline=100))
+
+
 def to_source(node):
     """Source text for a gast node, with comment markers turned into comments."""
-    text = astor.to_source(gast.gast_to_ast(node))
+    text = astor.to_source(gast.gast_to_ast(node), pretty_source=_pretty)
     lines = []
     for line in text.splitlines():
         m = _MARK_RE.match(line)

@@ -108,9 +108,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
         raise info.error(op.stmt.value if hasattr(op.stmt, "value") else op.stmt,
                          "the compiler cannot differentiate through this expression",
                          'rewrite it with NumPy functions, or use mode="tape"')
-    numeric_params = [p for p, ok in zip(params, numeric) if ok]
-    reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux,
-                        numeric_params)
+    kinds = dict(zip(params, numeric))
+    reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     forward, adjoint, out_atom = reverser.run(body)
     _show(verbose, "adjoint", adjoint)
     rt = env.runtime()

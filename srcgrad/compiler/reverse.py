@@ -32,10 +32,12 @@ _bt1 = _rt.unbroadcast(_bt2 * y, _t1)
 bx = _bt1 * np.cos(x)
 """
 
+import builtins
 import copy
 import inspect
 
 import gast
+import numpy as np
 
 from .. import rules
 from .activity import active_names, diff_operands, targets_of
@@ -63,7 +65,7 @@ class Reverser:
     """Build the forward and adjoint statement lists of one function body."""
 
     def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
-                 numeric_params=()):
+                 kinds=None):
         self.info = info
         self.on_blocked = on_blocked
         self.has_aux = has_aux
@@ -71,7 +73,7 @@ class Reverser:
         self.env = env
         self.namer = env.namer
         self.compile_callee = compile_callee
-        self.numeric_params = set(numeric_params)
+        self.kinds = dict(kinds or {})   # parameter -> "f" (scalar), "a" (array) or None
         self.adjoints = {}     # variable -> adjoint name
         self.defined = set()   # variables whose adjoint holds a value at this point
         self.out = []
@@ -230,15 +232,54 @@ class Reverser:
                 continue
             if all(b == bid and p > pos for b, p in uses.get(name, [])):
                 self.local.add(name)
-        self.numeric = {p for p in self.numeric_params}
-        kinds = {}
+        self.numeric = {p for p, k in self.kinds.items() if k in ("f", "a")}
+        self.scalar = {p for p, k in self.kinds.items() if k == "f"}
+        numeric, scalar = {}, {}
         for op in ops:
             for t in targets_of(op):
                 ok = op.kind == "prim" and rules.has_rule(op.prim) and \
                     getattr(op.prim, "__name__", "") not in _SEQUENCE_PRIMS and \
                     op.kind not in ("setitem", "append")
-                kinds[t] = kinds.get(t, True) and ok
-        self.numeric |= {t for t, ok in kinds.items() if ok}
+                numeric[t] = numeric.get(t, True) and ok
+        self.numeric |= {t for t, ok in numeric.items() if ok}
+        # scalars: the greatest fixpoint, since loops carry values around
+        assigned = {}
+        for op in ops:
+            if not op.nosave:
+                for t in targets_of(op):
+                    assigned.setdefault(t, []).append(op)
+        params = set(self.kinds)
+        self.scalar = {t for t in assigned if t not in params or self.kinds.get(t) == "f"}
+        self.scalar |= {p for p, k in self.kinds.items() if k == "f"}
+        changed = True
+        while changed:
+            changed = False
+            for t in sorted(self.scalar):
+                if not all(self._makes_scalar(op) for op in assigned.get(t, ())):
+                    self.scalar.discard(t)
+                    changed = True
+
+    def _makes_scalar(self, op):
+        """Whether ``op`` certainly produces a 0-d value (a Python or NumPy
+        scalar) given what is known about its operands."""
+        if op.kind == "const":
+            value = op.stmt.value.value
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if op.kind == "copy":
+            return op.args[0].id in self.scalar
+        if op.kind != "prim":
+            return False
+        fn = op.prim
+        mod = getattr(fn, "__module__", None) or ""
+        if mod == "math" or fn in _SCALAR_FNS:
+            return True
+        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
+            return True
+        if isinstance(op.stmt.value, (gast.BinOp, gast.UnaryOp)) or (
+                isinstance(fn, np.ufunc) and not op.kwargs):
+            return all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float)) or
+                       isinstance(a, gast.Name) and a.id in self.scalar for a in op.args)
+        return False
 
     def touched(self, nodes):
         """Non-local names whose adjoint a block reads or writes."""
@@ -396,9 +437,12 @@ class Reverser:
         return out
 
     def _may_broadcast(self, op, pos):
+        """Whether the cotangent of operand ``pos`` may need summing back:
+        not when every other operand is a scalar (a number, or a name known
+        to hold one)."""
         others = [a for i, a in enumerate(op.args) if i != pos]
         return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
-                       for a in others)
+                       or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
 
     def setitem_adjoint(self, op, line):
         """``y[idx] = v``: ``v`` gets ``by[idx]``, and the overwritten
@@ -563,6 +607,11 @@ class Reverser:
         self.out.append(assign(res, call(load(op.pullback), [g]), line))
         return [(op.args[i].id, gast.Subscript(value=load(res), slice=const(k), ctx=gast.Load()))
                 for k, i in enumerate(wrt)]
+
+
+_SCALAR_FNS = (float, abs, len, builtins.round, builtins.pow, builtins.max, builtins.min)
+_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std,
+               np.linalg.norm, np.linalg.det, np.trace, np.vdot)
 
 
 def _empty(stmt):

@@ -49,7 +49,7 @@ defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.r
            np.shape, np.ndim, np.size)
 
 # Array constructors: their values are constants.
-defnondiff(np.zeros, np.ones, np.empty, np.full, np.eye, np.identity, np.arange,
+defnondiff(np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
            np.linspace, np.logspace, np.zeros_like, np.ones_like, np.empty_like,
            np.full_like, np.random.rand, np.random.randn, np.random.normal,
            np.random.uniform, builtins.isinstance, builtins.str, builtins.print,

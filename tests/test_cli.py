@@ -1,0 +1,212 @@
+"""``python -m srcgrad``: run as a user would, in a subprocess."""
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import srcgrad
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QUICKSTART = os.path.join(ROOT, "examples", "quickstart.py")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def cli(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "srcgrad"] + list(args), cwd=cwd,
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent("""\
+        import numpy as np
+        import srcgrad
+        from helpers import scale
+
+        def energy(x, y):
+            z = np.sin(x) * y
+            return np.sum(z ** 2) * scale
+
+        class Model:
+            @staticmethod
+            def loss(w, x):
+                return np.mean((x @ w) ** 2)
+
+        @srcgrad.grad(wrt=1)
+        def second(a, b):
+            return a * np.exp(b)
+
+        def looping(x):
+            global counter
+            return x
+
+        WIDTH = 3
+
+        if __name__ == "__main__":
+            raise SystemExit("the __main__ block must not run")
+        """))
+    (tmp_path / "helpers.py").write_text("scale = 0.5\n")
+    return path
+
+
+def test_help():
+    proc = cli("--help")
+    assert proc.returncode == 0
+    assert "show" in proc.stdout and "FILE.py:FUNC" in cli("show", "--help").stdout
+
+
+def test_no_command_is_a_usage_error():
+    proc = cli()
+    assert proc.returncode != 0 and "usage:" in proc.stderr
+
+
+def test_show_prints_the_same_code_as_source():
+    proc = cli("show", "examples/quickstart.py:loss", "--wrt", "W1,b1,W2,b2")
+    assert proc.returncode == 0, proc.stderr
+    module = load(QUICKSTART, "quickstart_for_cli_test")
+    expected = srcgrad.source(srcgrad.grad(module.loss, wrt=(0, 1, 2, 3)))
+    assert proc.stdout == expected
+    assert "\x1b[" not in proc.stdout          # not a terminal: no colours
+
+
+def test_commands_shown_in_readme_work():
+    with open(os.path.join(ROOT, "README.md")) as fh:
+        commands = [line.split() for line in fh if line.startswith("python -m srcgrad ")]
+    assert commands
+    for words in commands:
+        proc = cli(*words[3:])
+        assert proc.returncode == 0, (words, proc.stderr)
+        assert proc.stdout.startswith("def ")
+
+
+def test_wrt_by_position_and_by_name_agree(model_file):
+    by_pos = cli("show", "%s:energy" % model_file, "--wrt", "0,1")
+    by_name = cli("show", "%s:energy" % model_file, "--wrt", "x,y")
+    assert by_pos.returncode == 0, by_pos.stderr
+    assert by_pos.stdout == by_name.stdout
+    assert "bx" in by_pos.stdout and "by" in by_pos.stdout
+    only_x = cli("show", "%s:energy" % model_file)
+    assert only_x.returncode == 0 and "return bx," in only_x.stdout
+
+
+def test_dotted_names_and_sibling_imports(model_file):
+    proc = cli("show", "%s:Model.loss" % model_file, cwd=str(model_file.parent.parent))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("def loss_vjp(w, x):")
+
+
+def test_function_already_wrapped_in_grad_keeps_its_wrt(model_file):
+    proc = cli("show", "%s:second" % model_file)
+    assert proc.returncode == 0, proc.stderr
+    assert "return bb," in proc.stdout
+    proc = cli("show", "%s:second" % model_file, "--wrt", "a")
+    assert "return ba," in proc.stdout
+
+
+def test_generated_code_printed_is_correct(model_file):
+    """The printed code, run, gives the hand-derived gradient."""
+    proc = cli("show", "%s:energy" % model_file, "--wrt", "0,1")
+    assert proc.returncode == 0, proc.stderr
+    import numpy as np
+    from srcgrad import runtime
+    namespace = {"np": np, "scale": 0.5, "_rt": runtime}
+    exec(proc.stdout, namespace)
+    fn = namespace["energy_vjp"]
+    x, y = np.array([0.3, -1.2]), np.array([2.0, 0.5])
+    value, pullback = fn(x, y)
+    bx, by = pullback(1.0)
+    z = np.sin(x) * y
+    assert np.isclose(value, np.sum(z ** 2) * 0.5)
+    assert np.allclose(bx, z * np.cos(x) * y)      # d/dx of 0.5 * sum((sin(x) y)^2)
+    assert np.allclose(by, z * np.sin(x))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["show", "no/such/file.py:f"], "no such file: no/such/file.py"),
+    (["show", "examples/quickstart.py:nope"], "no function 'nope'"),
+    (["show", "examples/quickstart.py"], "expected FILE.py:FUNC"),
+    (["show", "examples/quickstart.py:loss", "--wrt", "zz"], "no parameter named 'zz'"),
+    (["show", "examples/quickstart.py:loss", "--wrt", "9"], "out of range"),
+    (["show", "examples/quickstart.py:PARAMS"], "not a function"),
+])
+def test_user_errors_are_one_clear_message(args, message):
+    proc = cli(*args)
+    assert proc.returncode == 1
+    assert message in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_missing_function_lists_what_the_file_defines():
+    proc = cli("show", "examples/quickstart.py:nope")
+    assert "loss" in proc.stderr and "predict" in proc.stderr
+
+
+def test_compile_errors_name_the_file_and_line_without_a_traceback(model_file):
+    proc = cli("show", "%s:looping" % model_file)
+    assert proc.returncode == 1
+    assert "%s:19:" % model_file in proc.stderr
+    assert "'global' statements are not supported" in proc.stderr
+    assert "hint:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_import_errors_in_the_file_are_reported(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\nraise RuntimeError('boom')\n")
+    proc = cli("show", "%s:f" % bad)
+    assert proc.returncode == 1
+    assert "importing" in proc.stderr and "RuntimeError: boom" in proc.stderr
+
+
+def test_color_always_highlights_and_never_does_not():
+    pytest.importorskip("pygments")
+    coloured = cli("show", "examples/quickstart.py:loss", "--color", "always")
+    assert coloured.returncode == 0 and ANSI.search(coloured.stdout)
+    assert ANSI.sub("", coloured.stdout) == cli("show", "examples/quickstart.py:loss").stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_terminal_output_is_highlighted():
+    pytest.importorskip("pygments")
+    import pty
+    main, child = pty.openpty()
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "srcgrad", "show",
+                             "examples/quickstart.py:loss"], cwd=ROOT, stdout=child,
+                            stderr=subprocess.PIPE, env=env)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(main)
+    assert proc.returncode == 0
+    assert ANSI.search(b"".join(chunks).decode())
+
+
+def test_console_script_is_installed():
+    script = os.path.join(os.path.dirname(sys.executable), "srcgrad")
+    if not os.path.exists(script):
+        pytest.skip("the srcgrad console script is not installed next to this python")
+    proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "show" in proc.stdout
