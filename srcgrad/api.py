@@ -114,7 +114,7 @@ class GradFunction:
         return c
 
     def _compiled_for(self, args):
-        kinds = tuple(map(_KIND.get, map(type, args)))
+        kinds = tuple(map(_kind, args))
         c = self._by_kind.get(kinds)
         if c is None:
             c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds)
@@ -161,7 +161,15 @@ class GradFunction:
 # The kind of an argument the compiler specialises on: "f" a scalar number,
 # "a" an ndarray, None anything else (containers, objects).
 _KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
-         np.int32: "f", complex: "f", np.complex128: "f", np.ndarray: "a"}
+         np.int32: "f", complex: "f", np.complex128: "f"}
+_RANKS = ("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8")
+
+
+def _kind(value):
+    """``"f"`` for a number, ``"a<ndim>"`` for an ndarray, ``None`` otherwise."""
+    if type(value) is np.ndarray:
+        return _RANKS[value.ndim] if value.ndim < 9 else "a"
+    return _KIND.get(type(value))
 
 
 def _compile(fun, positions, has_aux=False, kinds=()):
@@ -239,7 +247,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
                                            else (wrt,))
     for i in positions:
         _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
-    compiled = _compile(fun, positions, kinds=tuple(map(_KIND.get, map(type, primals))))
+    compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)))
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):

@@ -22,9 +22,11 @@ def unbroadcast(g, x):
     >>> float(unbroadcast(np.ones((2, 3)), 5.0))
     6.0
     """
-    shape = np.shape(x)
-    gshape = np.shape(g)
-    if gshape == shape:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if type(g) is np.ndarray:
+        if g.shape == shape:
+            return g
+    elif np.shape(g) == shape:
         return g
     return unbroadcast_shape(g, shape)
 
@@ -125,6 +127,12 @@ def to_kind(g, x):
     """Give a gradient the kind of its argument ``x``: a Python float for a
     Python number, an ndarray (never a read-only broadcast view) for arrays,
     the same structure for lists, tuples, namedtuples and dicts."""
+    tx = type(x)
+    if tx is np.ndarray and type(g) is np.ndarray and g.shape == x.shape and \
+            g.dtype == x.dtype and g.base is None and x.dtype.kind == "f":
+        return g  # a fresh array of the right kind already
+    if tx is float and type(g) is float:
+        return g
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(np.sum(g)) if np.ndim(g) else float(g)
     if isinstance(x, np.ndarray):

@@ -242,6 +242,7 @@ class Reverser:
                     op.kind not in ("setitem", "append")
                 numeric[t] = numeric.get(t, True) and ok
         self.numeric |= {t for t, ok in numeric.items() if ok}
+        self.infer_ranks(ops)
         # scalars: the greatest fixpoint, since loops carry values around
         assigned = {}
         for op in ops:
@@ -259,6 +260,92 @@ class Reverser:
                     self.scalar.discard(t)
                     changed = True
 
+    def specialise_shapes(self, expr):
+        """Use what is known of ranks: ``np.size(s)`` of a 0-d value is 1 and
+        ``np.shape(a)`` of an array is ``a.shape``."""
+        ranks = self.ranks
+        env = self.env
+
+        class _Shapes(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                if len(node.args) != 1 or node.keywords or \
+                        not isinstance(node.args[0], gast.Name):
+                    return node
+                fn = env.resolve(node.func)
+                rank = ranks.get(node.args[0].id)
+                if fn is np.size and rank == 0:
+                    return const(1)
+                if fn is np.shape and rank is not None and rank >= 1:
+                    return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
+                return node
+        return _Shapes().visit(expr)
+
+    def rank_of(self, node):
+        if isinstance(node, gast.Constant):
+            return 0 if isinstance(node.value, (int, float)) and \
+                not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            return self.ranks.get(node.id)
+        return None
+
+    def infer_ranks(self, ops):
+        """``ranks``: names whose ndim is known, from the ranks of the
+        arguments the function is specialised on (a fixpoint: a name
+        assigned twice must get the same rank both times)."""
+        self.ranks = {}
+        for p, k in self.kinds.items():
+            if k == "f":
+                self.ranks[p] = 0
+            elif k and k.startswith("a") and k[1:].isdigit():
+                self.ranks[p] = int(k[1:])
+        assigned = {}
+        for op in ops:
+            if not op.nosave:
+                for t in targets_of(op):
+                    assigned.setdefault(t, []).append(op)
+        for _ in range(len(assigned) + 1):
+            changed = False
+            for t, defs in assigned.items():
+                if t in self.kinds and not defs:
+                    continue
+                ranks = {self._rank_of_op(op) for op in defs}
+                if t in self.kinds:
+                    ranks.add(self.ranks.get(t))
+                rank = ranks.pop() if len(ranks) == 1 else None
+                if rank is None and t in self.ranks:
+                    del self.ranks[t]
+                    changed = True
+                elif rank is not None and self.ranks.get(t) != rank:
+                    self.ranks[t] = rank
+                    changed = True
+            if not changed:
+                break
+
+    def _rank_of_op(self, op):
+        if op.kind == "copy":
+            return self.rank_of(op.args[0])
+        if op.kind == "const":
+            return self.rank_of(op.stmt.value)
+        if op.kind != "prim" or op.kind in ("setitem", "append"):
+            return None
+        fn = op.prim
+        args = [self.rank_of(a) for a in op.args]
+        if getattr(fn, "__module__", None) == "math":
+            return 0
+        if fn in (np.matmul, np.dot) and len(args) == 2 and None not in args:
+            a, b = args
+            if a in (1, 2) and b in (1, 2):
+                return a + b - 2
+            return None
+        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
+            return 0
+        if fn in (np.transpose,) and len(op.args) == 1:
+            return args[0]
+        if isinstance(fn, np.ufunc) and not op.kwargs and args and None not in args:
+            return max(args)
+        return None
+
     def _makes_scalar(self, op):
         """Whether ``op`` certainly produces a 0-d value (a Python or NumPy
         scalar) given what is known about its operands."""
@@ -269,6 +356,8 @@ class Reverser:
             return op.args[0].id in self.scalar
         if op.kind != "prim":
             return False
+        if self._rank_of_op(op) == 0:
+            return True
         fn = op.prim
         mod = getattr(fn, "__module__", None) or ""
         if mod == "math" or fn in _SCALAR_FNS:
@@ -430,7 +519,13 @@ class Reverser:
             node = op.args[pos] if pos < len(op.args) else None
             if node is not None and not isinstance(node, gast.Name):
                 continue  # a name inside a composite argument: not differentiable here
-            expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs)
+            special = None
+            if not op.kwargs:
+                ranks = tuple(self.rank_of(a) for a in op.args)
+                if None not in ranks:
+                    special = rules.special(op.prim, pos, ranks)
+            expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
+            expr = self.specialise_shapes(expr)
             if prim.broadcasts and self._may_broadcast(op, pos):
                 expr = call(attr(self.env.runtime(), "unbroadcast"), [expr, load(name)])
             out.append((name, expr))

@@ -29,11 +29,11 @@ def literal(value):
     return False
 
 
-def rule_expr(env, prim, pos, g, ans, args, kwargs):
+def rule_expr(env, prim, pos, g, ans, args, kwargs, rule=None):
     """The cotangent expression for argument ``pos`` of ``prim`` called with
     ``args`` / ``kwargs`` (gast nodes), given the adjoint ``g`` and output
-    ``ans`` (gast nodes)."""
-    rule = prim.vjps[pos]
+    ``ans`` (gast nodes); ``rule`` overrides the table's (a specialisation)."""
+    rule = rule or prim.vjps[pos]
     tmpl = template(rule)
     args = list(args)
     kwargs = dict(kwargs)

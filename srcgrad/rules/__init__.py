@@ -28,8 +28,8 @@ outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
 
 import inspect
 
-__all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup",
-           "has_rule", "is_nondiff", "registered", "NONDIFF"]
+__all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
+           "special", "has_rule", "is_nondiff", "registered", "NONDIFF"]
 
 
 class NoRuleError(NotImplementedError):
@@ -161,6 +161,24 @@ def lookup(fn):
             "srcgrad.defvjp(%s, vjp_rule) where vjp_rule(g, ans, *args) returns "
             "the cotangent of the argument." % (_name_of(fn), _name_of(fn)))
     return prim
+
+
+_SPECIAL = {}  # (id(fn), position, operand ranks) -> rule
+
+
+def defspecial(fn, position, ranks, rule):
+    """Register a rule for argument ``position`` of ``fn`` that holds when its
+    operands have the given ``ranks`` (a tuple of ndims).  The compiler uses
+    it when it knows the ranks (it specialises on the ranks of the arrays a
+    gradient is called with), which lets it emit ``g @ b.T`` instead of a
+    rank dispatch."""
+    _SPECIAL[(id(fn), position, tuple(ranks))] = rule
+    _KEEP[id(fn)] = fn
+
+
+def special(fn, position, ranks):
+    """The rule registered with :func:`defspecial`, or ``None``."""
+    return _SPECIAL.get((id(fn), position, tuple(ranks)))
 
 
 def has_rule(fn):

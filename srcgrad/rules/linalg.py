@@ -20,7 +20,7 @@ so the gradient is exact for symmetric perturbations.  Tuple outputs
 
 import numpy as np
 
-from . import defvjp
+from . import defspecial, defvjp
 from .. import runtime
 
 # ------------------------------------------------------------------ products
@@ -295,3 +295,48 @@ defvjp(np.linalg.slogdet, slogdet_vjp)
 defvjp(np.linalg.cholesky, cholesky_vjp)
 defvjp(np.linalg.eigh, eigh_vjp)
 defvjp(np.linalg.svd, svd_vjp)
+
+
+# ------------------------------------------------- rank-specialised products
+# The same derivatives as dot_vjp_* / matmul_vjp_* for operands of known rank
+# (matrix-matrix, matrix-vector, vector-matrix, vector-vector), as single
+# expressions the compiler inlines.
+
+
+def mm_vjp_a(g, ans, a, b):
+    return g @ b.T
+
+
+def mm_vjp_b(g, ans, a, b):
+    return a.T @ g
+
+
+def mv_vjp_a(g, ans, a, b):
+    return np.outer(g, b)
+
+
+def mv_vjp_b(g, ans, a, b):
+    return g @ a
+
+
+def vm_vjp_a(g, ans, a, b):
+    return b @ g
+
+
+def vm_vjp_b(g, ans, a, b):
+    return np.outer(a, g)
+
+
+def vv_vjp_a(g, ans, a, b):
+    return g * b
+
+
+def vv_vjp_b(g, ans, a, b):
+    return g * a
+
+
+for _fn in (np.matmul, np.dot):
+    for _ranks, _ra, _rb in (((2, 2), mm_vjp_a, mm_vjp_b), ((2, 1), mv_vjp_a, mv_vjp_b),
+                             ((1, 2), vm_vjp_a, vm_vjp_b), ((1, 1), vv_vjp_a, vv_vjp_b)):
+        defspecial(_fn, 0, _ranks, _ra)
+        defspecial(_fn, 1, _ranks, _rb)

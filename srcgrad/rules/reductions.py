@@ -24,7 +24,7 @@ def nansum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initi
 
 
 def mean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
-    return runtime.expand_reduced(g, np.shape(a), axis, keepdims) * (np.size(ans) / np.size(a))
+    return runtime.expand_reduced(g * (np.size(ans) / np.size(a)), np.shape(a), axis, keepdims)
 
 
 def nanmean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
