@@ -12,6 +12,7 @@ g * 2 * x
 """
 
 import operator
+import re
 
 import gast
 import numpy as np
@@ -129,3 +130,99 @@ def fold(expr, resolve=None):
     ``resolve(node)`` maps a name to the object it stands for (to fold calls
     of NumPy functions on literal numbers)."""
     return _Folder(resolve).visit(expr)
+
+
+_TEMP = re.compile(r"^_b?t\d+$")
+
+
+def _loads(node):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)]
+
+
+def _stores(stmt):
+    return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store)}
+
+
+def inline_temps(functions, protected=(), pure=lambda call: False):
+    """Put single-use temporaries back into the expression that uses them.
+
+    ``functions`` is a list of statement lists (the forward and adjoint
+    bodies); a temporary ``_tN`` / ``_btN`` read exactly once in all of them,
+    by a later simple statement of the same block and user line, is
+    substituted there when nothing between writes a name it reads, and it has
+    no calls but ``pure`` ones (so moving it changes no result).
+
+    >>> import gast
+    >>> from .anf import dump
+    >>> body = gast.parse("_t1 = x * 2\\n_push(x)\\nx = _t1 + 1").body
+    >>> print(dump(inline_temps([body])[0]))
+    _push(x)
+    x = x * 2 + 1
+    """
+    counts = {}
+    for body in functions:
+        for stmt in body:
+            for name in _loads(stmt):
+                counts[name] = counts.get(name, 0) + 1
+    protected = set(protected)
+    return [_inline_block(body, counts, protected, pure) for body in functions]
+
+
+def _simple(stmt):
+    return isinstance(stmt, (gast.Assign, gast.Expr, gast.Return))
+
+
+def _inline_block(body, counts, protected, pure):
+    body = list(body)
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
+                setattr(stmt, field, _inline_block(inner, counts, protected, pure))
+    i = 0
+    while i < len(body):
+        stmt = body[i]
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and
+                isinstance(stmt.targets[0], gast.Name)):
+            i += 1
+            continue
+        name = stmt.targets[0].id
+        if not _TEMP.match(name) or counts.get(name) != 1 or name in protected or \
+                not all(pure(c) for c in gast.walk(stmt.value) if isinstance(c, gast.Call)):
+            i += 1
+            continue
+        reads = set(_loads(stmt.value))
+        line = getattr(stmt, "user_line", None)
+        j = i + 1
+        while j < len(body):
+            other = body[j]
+            other_line = getattr(other, "user_line", None)
+            if not _simple(other) or other_line is not None and other_line != line:
+                j = len(body)
+                break
+            if name in _loads(other):
+                break
+            if _stores(other) & reads or isinstance(other, gast.Assign) and \
+                    name in _stores(other):
+                j = len(body)
+                break
+            j += 1
+        if j >= len(body):
+            i += 1
+            continue
+        body[j] = _Replace(name, stmt.value).visit(body[j])
+        del body[i]
+    return body
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name = name
+        self.value = value
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node

@@ -10,6 +10,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 import weakref
 
 import gast
+import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError
@@ -18,6 +19,8 @@ from .anf import Namer, dump, rename_ssa, to_anf
 from .codegen import build, emit_function, with_comments
 from .parse import NoSource, parse_function
 from .desugar import remove_jumps
+from .optimize import inline_temps
+from ..rules.operators import METHODS
 from .env import assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
 
@@ -112,6 +115,11 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     forward, adjoint, out_atom = reverser.run(body)
     _show(verbose, "adjoint", adjoint)
+    keep = set(reverser.restored) | set(reverser.saved)
+    if isinstance(out_atom, gast.Name):
+        keep.add(out_atom.id)
+    forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c))
+    _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
     for name in wrt_names:
@@ -138,6 +146,18 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     if verbose:
         print(generated.source)
     return CompiledVJP(generated, params, wrt, fn)
+
+
+def _pure(env, node):
+    """Calls that may move past other statements: NumPy, math, builtins and
+    srcgrad.runtime functions, and ndarray methods."""
+    func = node.func
+    obj = env.resolve(func)
+    if obj is None:
+        return isinstance(func, gast.Attribute) and func.attr in METHODS
+    mod = getattr(obj, "__module__", None) or ""
+    return mod.split(".")[0] in ("numpy", "math", "builtins") or mod == "srcgrad.runtime" \
+        or isinstance(obj, np.ufunc)
 
 
 _RESERVED = {"_stack", "_push", "_pop", "_final", "_calls"}
