@@ -662,3 +662,34 @@ def rename_ssa(stmts, params, namer):
         stmt.user_line = line
         out.append(stmt)
     return out
+
+
+def split_self_updates(stmts, names, namer):
+    """``y = y * x`` on a name the forward sweep overwrites becomes
+    ``_t = y * x; y = _t``, so the adjoint of the product reads the old ``y``
+    and the new value under different names.
+
+    >>> import gast
+    >>> body = gast.parse("for i in r:\\n    y = y * x").body
+    >>> print(dump(split_self_updates(body, {"y"}, Namer({"y", "x"}))))
+    for i in r:
+        _t1 = y * x
+        y = _t1
+    """
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            stmt.body = split_self_updates(stmt.body, names, namer)
+            stmt.orelse = split_self_updates(stmt.orelse, names, namer)
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in names and \
+                not is_atom(stmt.value) and any(
+                    isinstance(n, gast.Name) and n.id == stmt.targets[0].id
+                    for n in gast.walk(stmt.value)):
+            line = getattr(stmt, "user_line", None)
+            tmp = namer.temp()
+            out.append(_assign(tmp, stmt.value, line))
+            out.append(_assign(stmt.targets[0].id, _load(tmp), line))
+            continue
+        out.append(stmt)
+    return out

@@ -15,7 +15,7 @@ import numpy as np
 from .. import rules
 from ..errors import NoRuleError
 from . import fence
-from .anf import Namer, dump, rename_ssa, to_anf
+from .anf import Namer, dump, mutable_names, rename_ssa, split_self_updates, to_anf
 from .codegen import build, emit_function, with_comments
 from .parse import NoSource, parse_function
 from .desugar import remove_jumps
@@ -83,6 +83,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     anf = to_anf(node, namer, resolve=info.resolve)
     _show(verbose, "A-normal form", anf.body)
     body = rename_ssa(anf.body, params, namer)
+    body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
     env = Env(info, namer)
     for name, value in info.closure.items():  # the user's free variables, by value

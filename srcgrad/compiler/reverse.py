@@ -475,7 +475,11 @@ class Reverser:
         for t in targets:
             if t in self.mutable or t in self.local:
                 self.defined.discard(t)
-        for var, expr in mine:
+        by_var = {}
+        for var, expr in mine:  # all read the adjoint of the new value: sum first
+            by_var[var] = expr if var not in by_var else \
+                gast.BinOp(left=by_var[var], op=gast.Add(), right=expr)
+        for var, expr in by_var.items():
             self.accumulate(var, expr, line)
 
     def contributions(self, op, line):
