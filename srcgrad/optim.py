@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from .tape.graph import bump_version
+
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
@@ -75,7 +77,7 @@ class SGD(Optimizer):
                     buf += (1 - group["dampening"]) * d
                 d = d + mom * buf if group["nesterov"] else buf
             p._data -= (group["lr"] * d).astype(p._data.dtype, copy=False)
-            p._counter()[0] += 1
+            bump_version(p)
         return loss
 
 
@@ -116,5 +118,5 @@ class Adam(Optimizer):
                 v = st["max_exp_avg_sq"]
             denom = np.sqrt(v) / math.sqrt(bc2) + group["eps"]
             p._data -= ((group["lr"] / bc1) * m / denom).astype(p._data.dtype, copy=False)
-            p._counter()[0] += 1
+            bump_version(p)
         return loss

@@ -449,3 +449,27 @@ def once(calls):
             "which the first pullback restored. Call srcgrad.vjp again to pull back "
             "another cotangent.")
     calls.append(True)
+
+
+def field_cotangent(g, obj, name):
+    """Cotangent of ``obj.name`` for a namedtuple ``obj``: ``g`` in that
+    field, zeros elsewhere."""
+    if not hasattr(obj, "_fields"):
+        raise TypeError("srcgrad can differentiate attribute access only on namedtuples, "
+                        "not on %s objects" % type(obj).__name__)
+    return type(obj)(*[g if f == name else zeros_like(v) for f, v in zip(obj._fields, obj)])
+
+
+def container_cotangent(g, x):
+    """Cotangent of ``x`` given the cotangent ``g`` of a copy of it made by
+    ``list``/``tuple``/``dict`` (rows, for an array)."""
+    if isinstance(x, np.ndarray):
+        return np.asarray([zeros_like(r) if isinstance(c, float) and c == 0.0 else c
+                           for c, r in zip(g, x)], dtype=float_dtype(x.dtype)).reshape(x.shape)
+    if isinstance(x, dict):
+        return dict(g)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*g)
+    if isinstance(x, (list, tuple)):
+        return type(x)(g)
+    return zeros_like(x)

@@ -28,6 +28,8 @@ import copy
 import astor
 import gast
 
+from ..rules import conversions
+
 __all__ = ["to_anf", "is_atom", "dump", "Namer"]
 
 
@@ -83,9 +85,10 @@ def _assign(name, value, line):
 
 
 class _Flattener:
-    def __init__(self, namer, resolve):
+    def __init__(self, namer, resolve, bind=None):
         self.namer = namer
         self.resolve = resolve       # node -> object for static name chains, else None
+        self.bind = bind or (lambda obj, hint: hint)  # a name generated code can use
         self.out = []
         self.line = None
 
@@ -131,6 +134,12 @@ class _Flattener:
         if is_atom(node):
             return node
         if isinstance(node, gast.BinOp):
+            if isinstance(node.op, gast.Add) and any(
+                    isinstance(x, (gast.List, gast.Tuple, gast.ListComp))
+                    for x in (node.left, node.right)):
+                return gast.Call(func=_load(self.bind(conversions.list_concat, "_list_concat")),
+                                 args=[self.atom(node.left), self.atom(node.right)],
+                                 keywords=[])
             return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
         if isinstance(node, gast.UnaryOp):
             return gast.UnaryOp(op=node.op, operand=self.atom(node.operand))
@@ -256,7 +265,20 @@ class _Flattener:
         elif isinstance(node, gast.Expr):
             if isinstance(node.value, gast.Constant):  # docstring
                 return
-            self.emit(gast.Expr(value=self.expr(node.value)))
+            value = node.value
+            if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+                    value.func.attr == "extend" and len(value.args) == 1 and \
+                    isinstance(value.func.value, gast.Name) and not value.keywords:
+                item = self.namer.fresh("_item")
+                append = gast.Expr(value=gast.Call(
+                    func=gast.Attribute(value=_load(value.func.value.id), attr="append",
+                                        ctx=gast.Load()), args=[_load(item)], keywords=[]))
+                loop = gast.For(target=_store(item), iter=value.args[0], body=[append],
+                                orelse=[], type_comment=None)
+                _set_lines(loop, self.line)
+                self.stmt(loop)
+                return
+            self.emit(gast.Expr(value=self.expr(value)))
         elif isinstance(node, gast.Pass):
             return
         elif isinstance(node, gast.If):
@@ -300,7 +322,8 @@ class _Flattener:
 
     def for_loop(self, node):
         """``for t in range(...)`` stays; any other iterable becomes a loop over
-        indices: ``for _k in range(len(seq)): t = seq[_k]``."""
+        indices: ``for _k in range(len(seq)): t = seq[_k]`` (``enumerate``,
+        ``zip`` and ``reversed``, nested, index their sequences directly)."""
         kind = self._call_name(node.iter)
         line = self.line
         if kind == "range" and isinstance(node.target, gast.Name):
@@ -308,65 +331,68 @@ class _Flattener:
                                       args=[self.atom(a) for a in node.iter.args], keywords=[]))
             body = self.sub_block(node.body)
             self.emit(_for(node.target.id, rng, body, line))
-            return
-        assigns = []          # (target node, value expression builder)
-        index = self.namer.fresh("_k")
-        if kind == "enumerate" and len(node.iter.args) in (1, 2) and \
-                isinstance(node.target, gast.Tuple) and len(node.target.elts) == 2:
-            seq = self.sequence(node.iter.args[0])
-            length = self.atom(_call_builtin("len", [seq]))
-            start = node.iter.args[1] if len(node.iter.args) == 2 else None
-            counter = _load(index) if start is None else \
-                gast.BinOp(left=_load(index), op=gast.Add(), right=self.atom(start))
-            assigns.append((node.target.elts[0], counter))
-            assigns.append((node.target.elts[1], _subscript(seq, _load(index))))
-        elif kind == "zip" and isinstance(node.target, gast.Tuple) and \
-                len(node.target.elts) == len(node.iter.args):
-            seqs = [self.sequence(a) for a in node.iter.args]
-            lengths = [self.atom(_call_builtin("len", [s])) for s in seqs]
+        else:
+            index = self.namer.fresh("_k")
+            lengths, assigns = self.iteration(node.iter, node.target, index)
             length = lengths[0] if len(lengths) == 1 else \
                 self.atom(_call_builtin("min", lengths))
-            for t, s in zip(node.target.elts, seqs):
-                assigns.append((t, _subscript(s, _load(index))))
-        elif kind == "reversed" and len(node.iter.args) == 1:
-            seq = self.sequence(node.iter.args[0])
-            length = self.atom(_call_builtin("len", [seq]))
+            rng = self.atom(_call_builtin("range", [length]))
+            saved, self.out = self.out, []
+            for target, value in assigns:
+                if isinstance(value, tuple):  # reversed: compute the position first
+                    _, seq, last = value
+                    pos = self.atom(gast.BinOp(left=last, op=gast.Sub(), right=_load(index)))
+                    value = _subscript(seq, pos)
+                self.assign([target], value)
+            head = self.out
+            self.out = saved
+            body = head + self.sub_block(node.body)
+            self.emit(_for(index, rng, body, line))
+        for stmt in node.orelse:  # no break left (see desugar): else always runs
+            self.stmt(stmt)
+
+    def iteration(self, it, target, index):
+        """``(lengths, [(target, value)])`` for iterating ``it`` by ``index``."""
+        kind = self._call_name(it)
+        tup = isinstance(target, (gast.Tuple, gast.List))
+        if kind == "enumerate" and tup and len(target.elts) == 2 and len(it.args) in (1, 2):
+            lengths, assigns = self.iteration(it.args[0], target.elts[1], index)
+            counter = _load(index) if len(it.args) == 1 else \
+                gast.BinOp(left=_load(index), op=gast.Add(), right=self.atom(it.args[1]))
+            return lengths, [(target.elts[0], counter)] + assigns
+        if kind == "zip" and tup and len(target.elts) == len(it.args) and it.args:
+            lengths, assigns = [], []
+            for t, a in zip(target.elts, it.args):
+                more, parts = self.iteration(a, t, index)
+                lengths += more
+                assigns += parts
+            return lengths, assigns
+        seq = self.sequence(it.args[0] if kind == "reversed" and len(it.args) == 1 else it)
+        length = self.atom(_call_builtin("len", [seq]))
+        if kind == "reversed" and len(it.args) == 1:
             last = self.atom(gast.BinOp(left=length, op=gast.Sub(),
                                         right=gast.Constant(value=1, kind=None)))
-            pos = gast.BinOp(left=last, op=gast.Sub(), right=_load(index))
-            assigns.append((node.target, ("reversed", seq, pos)))
-        else:
-            seq = self.sequence(node.iter)
-            length = self.atom(_call_builtin("len", [seq]))
-            assigns.append((node.target, _subscript(seq, _load(index))))
-        rng = self.atom(_call_builtin("range", [length]))
-        saved, self.out = self.out, []
-        for target, value in assigns:
-            if isinstance(value, tuple):  # reversed: compute the position first
-                _, seq, pos = value
-                value = _subscript(seq, self.atom(pos))
-            self.assign([target], value)
-        head = self.out
-        self.out = saved
-        body = head + self.sub_block(node.body)
-        self.emit(_for(index, rng, body, line))
+            return [length], [(target, ("reversed", seq, last))]
+        return [length], [(target, _subscript(seq, _load(index)))]
 
     def sequence(self, node):
         """An atom holding an indexable sequence for ``node``."""
-        if isinstance(node, (gast.Name, gast.Subscript, gast.Attribute, gast.List,
-                             gast.Tuple, gast.ListComp)):
+        if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
             return self.atom(node)
         if isinstance(node, gast.Call):
             fn = self.resolve(node.func)
             import builtins
             if fn in (builtins.list, builtins.tuple) or self._call_name(node) == "range":
                 return self.atom(node)
-            if fn is not None and fn.__class__.__module__.startswith("numpy") or \
-                    getattr(fn, "__module__", "") and str(getattr(fn, "__module__", "")
-                                                           ).startswith("numpy"):
-                return self.atom(node)
-            return self.atom(_call_builtin("list", [node]))
-        return self.atom(node)
+            if isinstance(node.func, gast.Attribute) and fn is None and \
+                    node.func.attr in ("keys", "values", "items") and not node.args:
+                helper = getattr(conversions, "dict_" + node.func.attr)
+                return self.atom(gast.Call(func=_load(self.bind(helper, "_dict_" +
+                                                                node.func.attr)),
+                                           args=[self.atom(node.func.value)], keywords=[]))
+        return self.atom(gast.Call(func=_load(self.bind(conversions.as_sequence,
+                                                        "_as_sequence")),
+                                   args=[self.atom(node)], keywords=[]))
 
     def while_loop(self, node):
         """``while test: body`` as ``t = test; while t: body; t = test`` so the
@@ -387,6 +413,8 @@ class _Flattener:
         loop = gast.While(test=test, body=body or [gast.Pass()], orelse=[])
         loop.user_line = line
         self.emit(loop)
+        for stmt in node.orelse:  # no break left (see desugar): else always runs
+            self.stmt(stmt)
 
     def assign(self, targets, value):
         if len(targets) > 1:  # a = b = expr
@@ -473,14 +501,15 @@ def _set_lines(node, line):
             n.user_line = line
 
 
-def to_anf(fn_node, namer=None, is_static=None, resolve=None):
-    """Return a copy of ``fn_node`` whose body is in A-normal form."""
+def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
+    """Return a copy of ``fn_node`` whose body is in A-normal form.
+    ``bind(obj, hint)`` names a helper generated code may call."""
     taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
     namer = namer or Namer(taken)
     if resolve is None:
         resolve = (lambda node: True if is_static(node) else None) if is_static else \
             (lambda node: None)
-    flat = _Flattener(namer, resolve)
+    flat = _Flattener(namer, resolve, bind)
     for stmt in fn_node.body:
         flat.stmt(stmt)
     new = copy.copy(fn_node)
@@ -600,14 +629,15 @@ def _set_lines(node, line):
             n.user_line = line
 
 
-def to_anf(fn_node, namer=None, is_static=None, resolve=None):
-    """Return a copy of ``fn_node`` whose body is in A-normal form."""
+def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
+    """Return a copy of ``fn_node`` whose body is in A-normal form.
+    ``bind(obj, hint)`` names a helper generated code may call."""
     taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
     namer = namer or Namer(taken)
     if resolve is None:
         resolve = (lambda node: True if is_static(node) else None) if is_static else \
             (lambda node: None)
-    flat = _Flattener(namer, resolve)
+    flat = _Flattener(namer, resolve, bind)
     for stmt in fn_node.body:
         flat.stmt(stmt)
     new = copy.copy(fn_node)

@@ -83,6 +83,8 @@ def _method(value, resolve):
         return conversions.item
     if name == "tolist":
         return conversions.tolist
+    if name in ("keys", "values", "items"):
+        return getattr(conversions, "dict_" + name)
     return opmap.METHODS.get(name)
 
 
@@ -134,8 +136,10 @@ def classify(stmt, resolve):
         if obj is not None:
             return Op("const", stmt, target)
         fn = opmap.ATTRIBUTES.get(value.attr)
-        if fn is None:
-            return Op("other", stmt, target)
+        if fn is None:  # a field of a namedtuple (or another object)
+            return Op("prim", stmt, target, conversions.field, [value.value,
+                                                                gast.Constant(value=value.attr,
+                                                                              kind=None)])
         return Op("prim", stmt, target, fn, [value.value])
     if isinstance(value, gast.Call):
         kwargs = {k.arg: k.value for k in value.keywords if k.arg is not None}
@@ -144,19 +148,19 @@ def classify(stmt, resolve):
         if obj is None and isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
             fn = _method(value, resolve)
             if fn is None:
-                return Op("other", stmt, target)
+                return Op("other", stmt, target, args=[value])
             args = list(value.args)
             if func.attr in _RESHAPE_LIKE and len(args) > 1:
                 args = [_tuple(args)]
             return Op("prim", stmt, target, fn, [func.value] + args, kwargs)
         if obj is None:
-            return Op("other", stmt, target)
+            return Op("other", stmt, target, args=[value])
         obj = opmap.OPERATOR_MODULE.get(obj, obj) if _hashable(obj) else obj
         if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
                 inspect.isfunction(obj) or inspect.ismethod(obj)):
             return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
         return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
-    return Op("other", stmt, target)
+    return Op("other", stmt, target, args=[value])
 
 
 def _hashable(obj):

@@ -80,14 +80,14 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
                   | set(info.local_names) | _RESERVED)
     node = remove_jumps(node, namer)
-    anf = to_anf(node, namer, resolve=info.resolve)
+    env = Env(info, namer)
+    for name, value in info.closure.items():  # the user's free variables, by value
+        env.bound[name] = value
+    anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
-    env = Env(info, namer)
-    for name, value in info.closure.items():  # the user's free variables, by value
-        env.bound[name] = value
 
     def compile_callee(callee, op, positions):
         try:

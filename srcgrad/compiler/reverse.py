@@ -47,8 +47,12 @@ from .rulecall import literal, rule_expr
 
 __all__ = ["Reverser", "Env"]
 
+# primitives whose results may be lists, tuples or dicts (their cotangents add per element)
 _SEQUENCE_PRIMS = ("split", "array_split", "hsplit", "vsplit", "dsplit", "slogdet", "eigh",
-                   "svd", "qr", "divmod", "modf", "frexp", "getitem", "tolist")
+                   "svd", "qr", "divmod", "modf", "frexp", "getitem", "tolist", "field",
+                   "as_sequence", "list_concat", "dict_keys", "dict_values", "dict_items",
+                   "item", "list", "tuple", "zip", "sorted", "broadcast_arrays", "meshgrid",
+                   "atleast_1d", "atleast_2d", "atleast_3d", "unstack")
 
 
 def _marker(kind, *parts):
@@ -110,14 +114,14 @@ class Reverser:
     # ------------------------------------------------------------ main
     def run(self, body):
         """Return ``(forward_stmts, adjoint_stmts, output_atom)``."""
-        tree = build_tree(body, self.info.resolve)
+        tree = build_tree(body, self.env.resolve)
         ret = tree[-1] if tree and isinstance(tree[-1], Op) and tree[-1].kind == "return" \
             else None
         out_atom = ret.args[0] if ret is not None else const(None)
         self.seed = out_atom
         if self.has_aux:
             self.seed = self._split_aux(tree, ret)
-            tree[-1] = classify(gast.Return(value=self.seed), self.info.resolve)
+            tree[-1] = classify(gast.Return(value=self.seed), self.env.resolve)
         for op in walk_ops(tree):
             if op.kind == "call":
                 self.bind_call(op)
@@ -176,10 +180,10 @@ class Reverser:
                     name = self.namer.fresh("_n")
                     node.counter = name
                     init = classify(assign(name, const(0), node.stmt.user_line),
-                                    self.info.resolve)
+                                    self.env.resolve)
                     incr = classify(assign(name, gast.BinOp(left=load(name), op=gast.Add(),
                                                             right=const(1)),
-                                           node.stmt.user_line), self.info.resolve)
+                                           node.stmt.user_line), self.env.resolve)
                     incr.nosave = True
                     node.blocks[0].insert(0, incr)
                     tree.insert(i, init)
@@ -232,7 +236,7 @@ class Reverser:
                 continue
             if all(b == bid and p > pos for b, p in uses.get(name, [])):
                 self.local.add(name)
-        self.numeric = {p for p, k in self.kinds.items() if k in ("f", "a")}
+        self.numeric = {p for p, k in self.kinds.items() if k and k[0] in "fa"}
         self.scalar = {p for p, k in self.kinds.items() if k == "f"}
         numeric, scalar = {}, {}
         for op in ops:

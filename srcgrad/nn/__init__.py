@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..tape.tensor import Tensor
+from ..tape.graph import bump_version
 from ..tape import creation
 from . import functional
 
@@ -146,6 +147,7 @@ class Module:
             if k in state_dict:
                 src = state_dict[k]
                 p._data[...] = src._data if isinstance(src, Tensor) else src
+                bump_version(p)
         return collections.namedtuple("IncompatibleKeys", "missing_keys unexpected_keys")(
             missing, unexpected)
 

@@ -4,7 +4,8 @@ built from the primitives of :mod:`srcgrad.rules.nn` and NumPy's."""
 import numpy as np
 
 from ..rules import nn as nnrules
-from ..tape.tensor import Tensor, _apply
+from ..tape.tensor import Tensor
+from ..tape.record import apply as _apply
 
 __all__ = ["relu", "sigmoid", "tanh", "softplus", "leaky_relu", "softmax", "log_softmax",
            "linear", "mse_loss", "nll_loss", "cross_entropy"]

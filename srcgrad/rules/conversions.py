@@ -26,7 +26,10 @@ def tolist(x):
 
 
 def astype_vjp(g, ans, x, dtype, *args, **kwargs):
-    return np.asarray(g, dtype=runtime.float_dtype(np.asarray(x).dtype))
+    # g.astype: a Tensor records the cast back (create_graph on the tape), and
+    # np.result_type reads a Tensor's dtype without converting it
+    return g.astype(runtime.float_dtype(np.result_type(x)), copy=False) \
+        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.result_type(x)))
 
 
 def float_vjp(g, ans, x=0.0):
@@ -54,3 +57,81 @@ defnondiff(np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
            np.full_like, np.random.rand, np.random.randn, np.random.normal,
            np.random.uniform, builtins.isinstance, builtins.str, builtins.print,
            builtins.enumerate, builtins.zip, builtins.type)
+
+
+# ----------------------------------------------------------------- containers
+
+
+def field(obj, name):
+    """``obj.name`` as a function: a field of a namedtuple of arrays."""
+    return getattr(obj, name)
+
+
+def field_vjp(g, ans, obj, name):
+    return runtime.field_cotangent(g, obj, name)
+
+
+def list_concat(a, b):
+    """``a + b`` for lists (and tuples): concatenation, not addition."""
+    return a + b
+
+
+def list_concat_vjp_a(g, ans, a, b):
+    return g[:len(a)]
+
+
+def list_concat_vjp_b(g, ans, a, b):
+    return g[len(a):]
+
+
+def as_sequence(x):
+    """What ``for v in x`` iterates over, as an indexable sequence: lists,
+    tuples and arrays as they are, anything else (dict keys, sets,
+    generators) as a list."""
+    return x if isinstance(x, (list, tuple, np.ndarray, range)) else list(x)
+
+
+def as_sequence_vjp(g, ans, x):
+    return g if isinstance(x, (list, tuple, np.ndarray)) else runtime.zeros_like(x)
+
+
+def dict_keys(d):
+    """``d.keys()`` as a list."""
+    return list(d.keys())
+
+
+def dict_values(d):
+    """``d.values()`` as a list."""
+    return list(d.values())
+
+
+def dict_items(d):
+    """``d.items()`` as a list of pairs."""
+    return list(d.items())
+
+
+def dict_values_vjp(g, ans, d):
+    return dict(zip(d.keys(), g))
+
+
+def dict_items_vjp(g, ans, d):
+    return {k: pair[1] for k, pair in zip(d.keys(), g)}
+
+
+defvjp(field, field_vjp, None)
+defvjp(list_concat, list_concat_vjp_a, list_concat_vjp_b)
+defvjp(as_sequence, as_sequence_vjp)
+defvjp(dict_values, dict_values_vjp)
+defvjp(dict_items, dict_items_vjp)
+defnondiff(dict_keys)
+
+
+def copy_vjp(g, ans, x=()):
+    """``list(x)``, ``tuple(x)``, ``dict(x)`` copy a container: the cotangent
+    comes back in the argument's own kind."""
+    return runtime.container_cotangent(g, x)
+
+
+defvjp(builtins.list, copy_vjp)
+defvjp(builtins.tuple, copy_vjp)
+defvjp(builtins.dict, copy_vjp)

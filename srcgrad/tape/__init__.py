@@ -4,9 +4,10 @@
 calls the same rules (:mod:`srcgrad.rules`) the compiler inlines.
 """
 
-from .tensor import Tensor, Size, tensor, as_tensor
-from . import ops as _ops, inplace as _inplace  # noqa: F401  (attach methods)
-from .creation import (zeros, ones, full, empty, zeros_like, ones_like, full_like, randn,
+from .tensor import Tensor, Size
+from . import names as _names, ops as _ops, shapes as _shapes  # noqa: F401
+from . import inplace as _inplace  # noqa: F401  (attach methods)
+from .creation import (tensor, as_tensor, zeros, ones, full, empty, zeros_like, ones_like, full_like, randn,
                        rand, randint, randn_like, rand_like, arange, linspace, eye,
                        from_numpy, manual_seed, stack, cat, where, is_tensor)
 from .dtypes import (dtype, float32, float64, float16, int64, int32, int16, int8, uint8,

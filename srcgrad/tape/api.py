@@ -10,7 +10,8 @@ wrong shape is refused; ``retain_graph`` defaults to ``create_graph``;
 import numpy as np
 
 from .tensor import Tensor, Size
-from .graph import run_backward, accumulate_node
+from .graph import accumulate_node, leaf_edge
+from .backprop import run_backward
 
 __all__ = ["backward", "grad"]
 
@@ -26,7 +27,7 @@ def _as_list(x):
 def _root(t):
     if t.grad_fn is not None:
         return (t.grad_fn, t._out_nr)
-    return (accumulate_node(t), 0)
+    return leaf_edge(t)
 
 
 def _roots(outputs, grad_outputs, create_graph):

@@ -4,12 +4,29 @@ floating results, int64 for integer ranges), and the random generator that
 
 import numpy as np
 
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 from .dtypes import to_numpy_dtype
 
-__all__ = ["zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
+__all__ = ["tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
            "randn", "rand", "randint", "randn_like", "rand_like", "arange", "linspace", "eye",
            "from_numpy", "manual_seed", "stack", "cat", "where", "is_tensor"]
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """``srcgrad.tensor(data)``: a new leaf tensor holding a copy of ``data``."""
+    t = Tensor(data, dtype=dtype)
+    if requires_grad:
+        if t._data.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can "
+                               "require gradients")
+        t._requires_grad = True
+    return t
+
+
+def as_tensor(data, dtype=None):
+    if isinstance(data, Tensor) and dtype is None:
+        return data
+    return tensor(data, dtype=dtype)
+
 
 _rng = [np.random.default_rng()]
 

@@ -122,6 +122,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         node = cls._backward_cls.__new__(cls._backward_cls)
         node._saved = None
         node._ans_v = None
+        node._plan = None
         tpos = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         node.needs_input_grad = needs

@@ -5,7 +5,8 @@ import builtins
 
 import numpy as np
 
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor
+from .creation import as_tensor
 
 __all__ = ["sigmoid", "relu", "tanh", "exp", "log", "sin", "cos", "sqrt", "abs", "sum",
            "mean", "matmul", "mm", "mv", "dot", "softmax", "log_softmax", "clamp", "maximum",

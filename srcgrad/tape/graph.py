@@ -4,12 +4,14 @@ Guarantees:
 
 * a :class:`Node` holds the rules of one primitive (from :mod:`srcgrad.rules`)
   for the inputs that require grad, the raw values those rules read, and the
-  edges ``next_functions`` to the nodes that produced those inputs;
+  edges ``next_functions`` to the nodes that produced those inputs (stored
+  as the tuple ``_next`` of nodes, with ``_nrs`` only for multi-output
+  producers);
   derivative formulas live in the rule table only;
-* :func:`run_backward` visits every reachable node once, after all of its
-  consumers (dependency counting), sums cotangents, undoes broadcasting with
-  :func:`srcgrad.runtime.unbroadcast_shape` for broadcasting primitives, and
-  accumulates into leaves through :class:`AccumulateGrad`;
+* :class:`AccumulateGrad` sums into a leaf's ``.grad``; a leaf's edge to it
+  is made once and shared by every node that uses the leaf, and the leaf
+  holds it weakly (no reference cycles: a graph is freed as soon as its
+  output is dropped);
 * without ``retain_graph`` the saved values are released as nodes run; a
   released value is replaced by a :class:`_Saved` stand-in that still knows its
   shape (so shape-only rules such as ``sum``'s keep working, as in PyTorch)
@@ -20,6 +22,7 @@ Guarantees:
 
 import dis
 import re
+import weakref
 
 import numpy as np
 
@@ -27,7 +30,8 @@ _ndarray = np.ndarray
 
 from .. import modes, runtime
 
-__all__ = ["Node", "AccumulateGrad", "node_class", "run_backward", "RemovableHandle"]
+__all__ = ["Node", "AccumulateGrad", "node_class", "leaf_edge", "accumulate_node",
+           "RemovableHandle"]
 
 FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -35,6 +39,18 @@ FREED_MSG = (
     "graph are freed when you call .backward() or autograd.grad(). Specify "
     "retain_graph=True if you need to backward through the graph a second time or "
     "if you need to access saved tensors after calling backward.")
+
+
+#: counts every in-place change of any tensor; a node whose ``_epoch`` equals
+#: it has no saved value that could have been modified since recording, so
+#: backward skips the version checks
+EPOCH = [0]
+
+
+def bump_version(t):
+    """Record an in-place change of ``t``: bump its (shared) version counter."""
+    t._counter()[0] += 1
+    EPOCH[0] += 1
 
 
 class _SavedError(Exception):
@@ -47,7 +63,7 @@ class _Saved:
 
     __slots__ = ("shape", "dtype", "msg")
 
-    def __init__(self, value, msg):
+    def __init__(self, value, msg=FREED_MSG):
         self.shape = value.shape if type(value) is _ndarray else np.shape(value)
         self.dtype = getattr(value, "dtype", None)
         self.msg = msg
@@ -78,6 +94,45 @@ class _Saved:
     __neg__ = __getitem__ = __float__ = __len__ = __iter__ = _fail
 
 
+_new = object.__new__
+
+
+def _freed(a):
+    """The stand-in for a released saved value of a non-arithmetic primitive:
+    arrays become shape-only stand-ins; Python scalars, tuples (shapes, axes,
+    indices) and None stay, so ``reshape``/``transpose``/slicing can
+    backward a second time, as in PyTorch (whose nodes keep only sizes)."""
+    if type(a) is _ndarray:
+        s = _new(_Saved)
+        s.shape = a.shape
+        s.dtype = a.dtype
+        s.msg = FREED_MSG
+        return s
+    if a is None or type(a) in _KEEP_TYPES:
+        return a
+    return _Saved(a)
+
+
+class _Dead(_Saved):
+    """The released operand of an arithmetic node: everything, even its
+    shape, raises (PyTorch keeps no sizes for these either)."""
+    __slots__ = ()
+
+    @property
+    def shape(self):
+        raise _SavedError(FREED_MSG)
+
+    ndim = size = dtype = shape
+    __array_function__ = _Saved._fail
+
+
+DEAD = _Dead.__new__(_Dead)
+DEAD.msg = FREED_MSG
+
+
+_KEEP_TYPES = {int, float, bool, tuple, str, complex, slice, type(Ellipsis)}
+
+
 # ------------------------------------------------------------ rule analysis
 
 _USAGE = {}
@@ -98,7 +153,7 @@ def rule_usage(rule):
         read = set()
         for ins in dis.get_instructions(code):
             if ins.opname.startswith(("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")):
-                read.add(ins.argval)
+                read.update(ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))
         read |= set(code.co_cellvars)
         pos = frozenset(i - 2 for i, p in enumerate(params[:code.co_argcount])
                         if i >= 2 and p in read)
@@ -115,13 +170,16 @@ class Node:
     """One recorded primitive application; subclasses carry PyTorch's names.
 
     ``_plan`` (shared by all nodes of one primitive and input pattern) holds
-    the rules, their argument positions and whether the primitive broadcasts.
+    the rules, their argument positions and whether the primitive broadcasts;
+    ``_args`` the raw values the rules read, ``_targs`` the inputs they came
+    from (for version checks), ``_versions`` their versions when non-zero.
     """
 
-    __slots__ = ("next_functions", "_plan", "_shapes", "_args", "_kwargs", "_targs",
-                 "_versions", "_ans", "_ans_v", "_saved", "__dict__", "__weakref__")
+    __slots__ = ("_next", "_nrs", "_plan", "_shapes", "_args", "_kwargs", "_targs",
+                 "_versions", "_ans", "_ans_v", "_saved", "_epoch", "__dict__", "__weakref__")
     _pre_hooks = None
     _hooks = None
+    _hooked = False     # True once any hook is registered: the engine's slow path
     _nout = 1
 
     def name(self):
@@ -130,15 +188,34 @@ class Node:
     def __repr__(self):
         return "<%s object at %#x>" % (type(self).__name__, id(self))
 
+    @property
+    def next_functions(self):
+        """PyTorch's edges: ``((node, output_nr), ...)``, ``(None, 0)`` for an
+        input that needs no gradient.  Stored as ``_next`` (the nodes) and
+        ``_nrs`` (their output numbers, ``None`` when all are 0) so that
+        recording builds no tuple per edge."""
+        nrs = self._nrs
+        if nrs is None:
+            return tuple([(n, 0) for n in self._next])
+        return tuple(zip(self._next, nrs))
+
+    @next_functions.setter
+    def next_functions(self, edges):
+        self._next = tuple([e[0] for e in edges])
+        nrs = tuple([e[1] for e in edges])
+        self._nrs = nrs if any(nrs) else None
+
     def register_hook(self, fn):
         if self._hooks is None:
             self._hooks = []
+        self._hooked = True
         self._hooks.append(fn)
         return RemovableHandle(self._hooks, fn)
 
     def _add_pre_hook(self, nr, fn):
         if self._pre_hooks is None:
             self._pre_hooks = []
+        self._hooked = True
         entry = (nr, fn)
         self._pre_hooks.append(entry)
         return RemovableHandle(self._pre_hooks, entry)
@@ -154,23 +231,26 @@ class Node:
             versions = self._versions
             for i in self._plan.save:
                 t = targs[i]
-                if t is None:
-                    continue
                 if type(t) is list:
                     if create_graph:
                         args = args[:i] + (t,) + args[i + 1:]
                     continue
-                if t._vc[0] != versions[i]:
+                if not hasattr(t, "_vc"):      # not a Tensor
+                    continue
+                vc = t._vc
+                now = vc[0] if vc is not None else 0
+                then = versions[i] if versions is not None else 0
+                if now != then:
                     gf = t.grad_fn
                     args = args[:i] + (_Saved(args[i], _modified_msg(
-                        t._data, gf.name() if gf is not None else None, t._vc[0],
-                        versions[i])),) + args[i + 1:]
+                        t._data, gf.name() if gf is not None else None, now, then)),) \
+                        + args[i + 1:]
                 elif create_graph:
                     args = args[:i] + (t,) + args[i + 1:]
         av = self._ans_v
         if av is not None and av[0][0] != av[1]:
             ans = _Saved(ans, _modified_msg(ans, self.name(), av[0][0], av[1]))
-        elif create_graph and ans is not None and type(ans) is not _Saved:
+        elif create_graph and ans is not None and not isinstance(ans, _Saved):
             from .tensor import Tensor
             ans = Tensor._make(ans, self)
         return args, ans
@@ -184,20 +264,17 @@ class Node:
             args, ans = self._saved_values(create_graph)
         plan = self._plan
         kwargs = self._kwargs
-        bc = plan.broadcasts
+        shapes = self._shapes if plan.broadcasts else None
         out = []
-        if plan.simple and not bc:
-            if kwargs:
-                return [rule(g, ans, *args, **kwargs) for rule in plan.rules]
-            return [rule(g, ans, *args) for rule in plan.rules]
-        for rule, (i, j), shp in zip(plan.rules, plan.pos, self._shapes):
+        for k, (rule, (i, j)) in enumerate(zip(plan.rules, plan.pos)):
             if rule is None:
                 out.append(None)
                 continue
             r = rule(g, ans, *args, **kwargs) if kwargs else rule(g, ans, *args)
             if j >= 0:
                 r = r[j]
-            if bc:
+            shp = shapes[k] if shapes is not None else None
+            if shp is not None:
                 rs = r.shape if type(r) is _ndarray else np.shape(r)
                 if rs != shp:
                     r = runtime.unbroadcast_shape(r, shp)
@@ -209,10 +286,14 @@ class Node:
         saved tensors but keeps sizes)."""
         if self._saved:
             self._saved = False
-            self._args = tuple(a if a is None else _Saved(a, FREED_MSG) for a in self._args)
+            plan = self._plan
+            if plan.broadcasts:    # arithmetic: any later use of an operand fails
+                self._args = plan.dead
+            else:                  # shapes, axes, indices stay
+                self._args = tuple([_freed(a) for a in self._args])
             self._targs = None
             if self._ans is not None:
-                self._ans = _Saved(self._ans, FREED_MSG)
+                self._ans = _freed(self._ans)
                 self._ans_v = None
 
 
@@ -264,17 +345,31 @@ class AccumulateGrad(Node):
 
 
 def accumulate_node(t):
-    """The (cached, weakly held) AccumulateGrad node of a leaf tensor."""
+    """The AccumulateGrad node of a leaf tensor, weakly held by the tensor
+    (the graph keeps it alive; no reference cycle)."""
     ref = t._accum
-    node = ref() if ref is not None else None
-    if node is None:
-        import weakref
-        node = AccumulateGrad.__new__(AccumulateGrad)
-        node.next_functions = ()
-        node.variable = t
-        node._saved = node._ans_v = None
-        t._accum = weakref.ref(node)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
+    node = AccumulateGrad.__new__(AccumulateGrad)
+    node._next = ()
+    node._nrs = None
+    node.variable = t
+    node._plan = None
+    node._saved = node._ans_v = None
+    t._accum = weakref.ref(node)
     return node
+
+
+def leaf_edge(t):
+    """The edge ``(AccumulateGrad node, 0)`` of a leaf tensor."""
+    ref = t._accum
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return (node, 0)
+    return (accumulate_node(t), 0)
 
 
 def _modified_msg(data, gname, version, expected):
@@ -303,109 +398,3 @@ class RemovableHandle:
             self._list.remove(self._fn)
         except ValueError:
             pass
-
-
-# ------------------------------------------------------------------ engine
-
-def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
-    """Propagate ``root_grads`` from the edges ``roots`` (``(node, nr)``).
-
-    With ``inputs`` (a list of ``(node, nr)`` edges, autograd.grad), returns
-    ``{index: cotangent}`` for those edges and accumulates into no ``.grad``.
-    """
-    deps = {}
-    seen = set()
-    stack = []
-    for n, _ in roots:
-        if n is not None and n not in seen:
-            seen.add(n)
-            stack.append(n)
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is not None:
-                if nxt in deps:
-                    deps[nxt] += 1
-                else:
-                    deps[nxt] = 1
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
-    captured = capture_at = None
-    if inputs is not None:
-        captured = {}
-        capture_at = {}
-        for idx, (node, nr) in enumerate(inputs):
-            capture_at.setdefault(node, []).append((idx, nr))
-    buffers = {}     # node -> cotangent of its output 0
-    extra = {}       # (node, nr) -> cotangent of output nr > 0
-    ready = []
-    for (node, nr), g in zip(roots, root_grads):
-        if node is None:
-            continue
-        _put(buffers, extra, node, nr, g)
-        if node not in deps and node not in ready:
-            ready.append(node)
-    with modes.set_grad_enabled(create_graph):
-        while ready:
-            node = ready.pop()
-            g = buffers.pop(node, None)
-            nout = node._nout
-            grads = [g] if nout == 1 else [g] + [extra.pop((node, k), None)
-                                                 for k in range(1, nout)]
-            if node._pre_hooks:
-                grads = _run_pre_hooks(node, grads, create_graph)
-            if captured is not None:
-                for idx, nr in capture_at.get(node, ()):
-                    captured[idx] = grads[nr] if nr < len(grads) else None
-                if type(node) is AccumulateGrad:
-                    continue
-            if g is None and (nout == 1 or all(x is None for x in grads)):
-                in_grads = (None,) * len(node.next_functions)
-            else:
-                try:
-                    in_grads = node.apply(grads, create_graph)
-                except _SavedError as e:
-                    raise RuntimeError(str(e)) from None
-            if node._hooks:
-                for h in node._hooks:
-                    h(in_grads, grads)
-            if not retain_graph and node._saved:
-                node._release()
-            for (nxt, nr), gi in zip(node.next_functions, in_grads):
-                if nxt is None:
-                    continue
-                if gi is not None:
-                    if nr == 0:
-                        cur = buffers.get(nxt)
-                        buffers[nxt] = gi if cur is None else cur + gi
-                    else:
-                        _put(buffers, extra, nxt, nr, gi)
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
-    return captured
-
-
-def _put(buffers, extra, node, nr, g):
-    if nr == 0:
-        cur = buffers.get(node)
-        buffers[node] = g if cur is None else runtime.add(cur, g)
-    else:
-        cur = extra.get((node, nr))
-        extra[(node, nr)] = g if cur is None else runtime.add(cur, g)
-
-
-def _run_pre_hooks(node, grads, create_graph):
-    from .tensor import Tensor
-    grads = list(grads)
-    for nr, fn in list(node._pre_hooks):
-        g = grads[nr] if nr < len(grads) else None
-        if g is None:
-            continue
-        gt = g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
-        res = fn(gt)
-        if res is not None:
-            grads[nr] = res if create_graph else res._data
-    return grads

@@ -9,14 +9,17 @@ Guarantees:
   value is snapshotted), the tensor's ``grad_fn`` moves to the new node, and
   a leaf that requires grad (or a view of one) refuses with PyTorch's error;
 * ``np.sin(t)``, ``np.sum(t)``, ``np.matmul(a, b)`` ... on Tensors dispatch
-  to :func:`tensor._apply` (``__array_ufunc__`` / ``__array_function__``).
+  to :func:`record.apply` (``__array_ufunc__`` / ``__array_function__``).
 """
 
 import numpy as np
 
 from .. import modes
 from ..rules import nn as nnrules
-from .tensor import Tensor, _apply
+from .tensor import Tensor
+from .record import apply as _apply
+from .fast import ufunc_runner
+from .graph import bump_version
 
 _state = modes._state
 
@@ -64,7 +67,7 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
         raise RuntimeError("result type Float can't be cast to the desired output type %s"
                            % {"i": "Long", "u": "Byte", "b": "Bool"}[self._data.dtype.kind])
     self._data[...] = out
-    self._counter()[0] += 1
+    bump_version(self)
     if recording:
         node = res.grad_fn
         self.grad_fn = node
@@ -100,7 +103,8 @@ def _fill(self, value, name):
 
 
 Tensor.zero_ = lambda self: _fill(self, 0, "ZeroBackward0")
-Tensor.fill_ = lambda self, value: _fill(self, value, "FillBackward0")
+Tensor.fill_ = lambda self, value: _fill(
+    self, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
 Tensor.copy_ = lambda self, src, non_blocking=False: _fill(self, src, "CopyBackwards")
 
 
@@ -159,8 +163,13 @@ def _wrap_result(r):
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if method == "__call__" and "out" not in kwargs:
-        return _apply(ufunc, inputs, kwargs or None)
+    if method == "__call__":
+        if not kwargs:
+            run = ufunc_runner(ufunc)
+            if run is not None:
+                return run(*inputs)
+        if "out" not in kwargs:
+            return _apply(ufunc, inputs, kwargs or None)
     if _state.enabled and _requires_grad_inputs(inputs):
         from ..rules import NoRuleError
         raise NoRuleError("the tape cannot differentiate %s.%s%s; call the ufunc directly"

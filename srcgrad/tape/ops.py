@@ -1,11 +1,11 @@
-"""Tensor operators and methods, each a call of :func:`tensor._apply` with a
-NumPy callable (or a primitive of :mod:`srcgrad.rules.nn`) and the name
-PyTorch gives its backward node.
+"""Tensor operators, elementwise methods and reductions, each a call of
+:func:`record.apply` with a NumPy callable (or a primitive of
+:mod:`srcgrad.rules.nn`); node names come from :mod:`.names`.
 
 Guarantees: operators use the callables of
 :data:`srcgrad.rules.operators.DUNDERS` (the map the compiler uses too);
 methods accept PyTorch's spelling (``dim=``, ``keepdim=``) and NumPy's
-(``axis=``, ``keepdims=``); views share the version counter of their base.
+(``axis=``, ``keepdims=``).
 """
 
 import collections
@@ -15,152 +15,31 @@ import numpy as np
 
 from ..rules import nn as nnrules
 from ..rules import operators as opmap
-from ..rules.conversions import astype as _astype
-from .tensor import Tensor, _apply, _apply2, _NAMES, _SHOW_NONE
-from .dtypes import to_numpy_dtype
+from .tensor import Tensor
+from .record import apply as _apply
+from .fast import binary as _binary_pair, unary as _unary_run
+from .names import getitem_name as _getitem_name, rsub_name as _rsub_name
 
 __all__ = []
 
-# ------------------------------------------------------------------ names
-
-for _fn, _name in [
-        (np.add, "AddBackward0"), (np.subtract, "SubBackward0"),
-        (np.multiply, "MulBackward0"), (np.true_divide, "DivBackward0"),
-        (np.negative, "NegBackward0"), (np.exp, "ExpBackward0"), (np.log, "LogBackward0"),
-        (np.sin, "SinBackward0"), (np.cos, "CosBackward0"), (np.tan, "TanBackward0"),
-        (np.tanh, "TanhBackward0"), (np.sinh, "SinhBackward0"), (np.cosh, "CoshBackward0"),
-        (np.sqrt, "SqrtBackward0"), (np.absolute, "AbsBackward0"),
-        (np.arcsin, "AsinBackward0"), (np.arccos, "AcosBackward0"),
-        (np.arctan, "AtanBackward0"), (np.arctan2, "Atan2Backward0"),
-        (np.log1p, "Log1PBackward0"), (np.expm1, "Expm1Backward0"),
-        (np.log2, "Log2Backward0"), (np.log10, "Log10Backward0"), (np.exp2, "Exp2Backward0"),
-        (np.square, "PowBackward0"), (np.reciprocal, "ReciprocalBackward0"),
-        (np.maximum, "MaximumBackward0"), (np.minimum, "MinimumBackward0"),
-        (np.fmax, "FmaxBackward0"), (np.fmin, "FminBackward0"),
-        (np.where, "WhereBackward0"), (np.clip, "ClampBackward1"),
-        (np.prod, "ProdBackward0"), (np.var, "VarBackward0"), (np.std, "StdBackward0"),
-        (np.cumsum, "CumsumBackward0"), (np.cumprod, "CumprodBackward0"),
-        (np.concatenate, "CatBackward0"), (np.stack, "StackBackward0"),
-        (np.transpose, "PermuteBackward0"), (np.swapaxes, "TransposeBackward0"),
-        (np.reshape, "ViewBackward0"), (np.ravel, "ViewBackward0"),
-        (np.expand_dims, "UnsqueezeBackward0"), (np.broadcast_to, "ExpandBackward0"),
-        (np.copy, "CloneBackward0"), (np.flip, "FlipBackward0"), (np.amax, "AmaxBackward0"),
-        (np.amin, "AminBackward0"), (np.tensordot, "TensordotBackward0"),
-        (np.einsum, "EinsumBackward0"), (np.outer, "OuterBackward0"),
-        (np.logaddexp, "LogaddexpBackward0"), (_astype, "ToCopyBackward0"),
-        (nnrules.sigmoid, "SigmoidBackward0"), (nnrules.relu, "ReluBackward0"),
-        (nnrules.softplus, "SoftplusBackward0"), (nnrules.log_softmax, "LogSoftmaxBackward0"),
-        (nnrules.softmax, "SoftmaxBackward0"), (nnrules.nll_loss, "NllLossBackward0"),
-        (nnrules.mse_loss, "MseLossBackward0"), (nnrules.index_put, "CopySlices"),
-        (nnrules.leaky_relu, "LeakyReluBackward0")]:
-    _NAMES[id(_fn)] = _name
-for _fn in (np.add, np.subtract, np.multiply, np.true_divide, nnrules.mse_loss):
-    _SHOW_NONE.add(id(_fn))
-
-
-def _sum_name(args, kwargs):
-    axis = kwargs.get("axis") if kwargs else None
-    if axis is None and len(args) > 1:
-        axis = args[1]
-    return "SumBackward0" if axis is None else "SumBackward1"
-
-
-def _mean_name(args, kwargs):
-    axis = kwargs.get("axis") if kwargs else None
-    return "MeanBackward0" if axis is None and len(args) < 2 else "MeanBackward1"
-
-
-def _max_name(kind):
-    def name(args, kwargs):
-        axis = kwargs.get("axis") if kwargs else None
-        return kind + ("Backward1" if axis is None and len(args) < 2 else "Backward0")
-    return name
-
-
-def _pow_name(args, kwargs):
-    a, b = args[0], args[1]
-    if not isinstance(a, Tensor):
-        return "PowBackward2"
-    return "PowBackward1" if isinstance(b, Tensor) else "PowBackward0"
-
-
-def _matmul_name(args, kwargs):
-    na, nb = np.ndim(args[0]), np.ndim(args[1])
-    if na == 1 and nb == 1:
-        return "DotBackward0"
-    if na == 2 and nb == 2:
-        return "MmBackward0"
-    if na == 2 and nb == 1:
-        return "MvBackward0"
-    return "UnsafeViewBackward0"
-
-
-def _squeeze_name(args, kwargs):
-    axis = kwargs.get("axis") if kwargs else (args[1] if len(args) > 1 else None)
-    return "SqueezeBackward0" if axis is None else "SqueezeBackward1"
-
-
-def _getitem_name(args, kwargs):
-    idx = args[1]
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    name = "AliasBackward0"
-    for k in idx:
-        if k is None:
-            name = "UnsqueezeBackward0"
-        elif k is Ellipsis:
-            continue
-        elif isinstance(k, slice):
-            if k != slice(None):
-                name = "SliceBackward0"
-        elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
-            name = "SelectBackward0"
-        else:
-            return "IndexBackward0"
-    return name
-
-
-for _fn, _name in [(np.sum, _sum_name), (np.mean, _mean_name), (np.max, _max_name("Max")),
-                   (np.min, _max_name("Min")), (np.power, _pow_name),
-                   (np.matmul, _matmul_name), (np.dot, _matmul_name),
-                   (np.squeeze, _squeeze_name), (operator.getitem, _getitem_name)]:
-    _NAMES[id(_fn)] = _name
-
-
-def _rsub_name(args, kwargs):
-    return "SubBackward0" if isinstance(args[0], Tensor) else "RsubBackward1"
-
-
 # ----------------------------------------------------------------- dunders
-
-def _binary(fn, name=None):
-    def op(self, other):
-        return _apply2(fn, self, other, name)
-
-    def rop(self, other):
-        return _apply2(fn, other, self, name)
-    return op, rop
-
 
 for _dunder, (_fn, _refl) in opmap.DUNDERS.items():
     if _dunder in ("__neg__", "__pos__", "__abs__"):
         continue
-    _op, _rop = _binary(_fn)
+    _op, _rop = _binary_pair(_fn)
     setattr(Tensor, _dunder, _rop if _refl else _op)
 
-
-def _rsub(self, other):
-    return _apply2(np.subtract, other, self, _rsub_name)
-
-
+_rsub = _binary_pair(np.subtract, _rsub_name)[1]
 Tensor.__rsub__ = _rsub
-Tensor.__neg__ = lambda self: _apply(np.negative, (self,))
+Tensor.__neg__ = _unary_run(np.negative)
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = lambda self: _apply(np.absolute, (self,))
 for _name, _fn in [("__eq__", np.equal), ("__ne__", np.not_equal), ("__lt__", np.less),
                    ("__le__", np.less_equal), ("__gt__", np.greater),
                    ("__ge__", np.greater_equal), ("__and__", np.logical_and),
                    ("__or__", np.logical_or), ("__xor__", np.logical_xor)]:
-    setattr(Tensor, _name, _binary(_fn)[0])
+    setattr(Tensor, _name, _binary_pair(_fn)[0])
 Tensor.__invert__ = lambda self: _apply(np.logical_not if self._data.dtype == bool
                                         else np.invert, (self,))
 
@@ -197,8 +76,7 @@ _UNARY = {"exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.
 
 
 def _unary(fn):
-    def method(self):
-        return _apply(fn, (self,))
+    method = _unary_run(fn)
     method.__name__ = getattr(fn, "__name__", "op")
     return method
 
@@ -231,15 +109,15 @@ for _name, _fn in [("add", np.add), ("sub", np.subtract), ("subtract", np.subtra
     setattr(Tensor, _name, _method_binary(_fn))
 
 
-def _clamp(self, min=None, max=None):
+def _clamp(self, min=None, max=None, _name=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return _apply(np.clip, (self, min, max))
+    return _apply(np.clip, (self, min, max), None, _name)
 
 
 Tensor.clamp = Tensor.clip = _clamp
-Tensor.clamp_min = lambda self, min: _clamp(self, min=min)
-Tensor.clamp_max = lambda self, max: _clamp(self, max=max)
+Tensor.clamp_min = lambda self, min: _clamp(self, min=min, _name="ClampMinBackward0")
+Tensor.clamp_max = lambda self, max: _clamp(self, max=max, _name="ClampMaxBackward0")
 
 
 def _softmax(fn):
@@ -297,10 +175,10 @@ _MinMax = collections.namedtuple("return_types", ["values", "indices"])
 
 def _extremum(fn, argfn):
     def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        if isinstance(dim, Tensor):     # torch.max(a, b): elementwise
+            return _apply(np.maximum if fn is np.max else np.minimum, (self, dim))
         ax = _axis(dim, axis)
         if ax is None:
-            if isinstance(dim, Tensor):
-                return _apply(np.maximum if fn is np.max else np.minimum, (self, dim))
             return _apply(fn, (self,))
         kd = bool(keepdims if keepdims is not None else keepdim)
         values = _apply(fn, (self,), {"axis": ax, "keepdims": kd} if kd else {"axis": ax})
@@ -376,123 +254,3 @@ def _kw(dim, keepdim):
 
 
 Tensor.norm = _norm
-
-# ------------------------------------------------------------------ shapes
-
-
-def _shape_args(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
-
-
-def _view_of(self, out):
-    out._vc = self._counter()
-    out._base = self
-    return out
-
-
-def _reshape(self, *shape):
-    return _view_of(self, _apply(np.reshape, (self, _shape_args(shape))))
-
-
-Tensor.reshape = Tensor.view = _reshape
-Tensor.flatten = lambda self: _view_of(self, _apply(np.reshape, (self, (-1,))))
-Tensor.ravel = Tensor.flatten
-Tensor.view_as = lambda self, other: _reshape(self, other.shape)
-Tensor.reshape_as = Tensor.view_as
-
-
-def _t(self):
-    if self._data.ndim > 2:
-        raise RuntimeError("t() expects a tensor with <= 2 dimensions, but self is %dD"
-                           % self._data.ndim)
-    return _view_of(self, _apply(np.transpose, (self,), None, "TBackward0"))
-
-
-Tensor.t = _t
-Tensor.T = property(lambda self: _view_of(self, _apply(np.transpose, (self,))))
-Tensor.mT = property(lambda self: _view_of(self, _apply(np.swapaxes, (self, -2, -1))))
-
-
-def _transpose(self, *dims):
-    if len(dims) == 2:
-        return _view_of(self, _apply(np.swapaxes, (self, dims[0], dims[1])))
-    if not dims:
-        return _t(self)
-    return _permute(self, *dims)
-
-
-def _permute(self, *dims):
-    return _view_of(self, _apply(np.transpose, (self, _shape_args(dims))))
-
-
-Tensor.transpose = _transpose
-Tensor.permute = _permute
-Tensor.swapaxes = Tensor.swapdims = lambda self, a, b: _transpose(self, a, b)
-
-
-def _unsqueeze(self, dim):
-    return _view_of(self, _apply(np.expand_dims, (self, dim)))
-
-
-def _squeeze(self, dim=None, *, axis=None):
-    d = _axis(dim, axis)
-    if d is None:
-        return _view_of(self, _apply(np.squeeze, (self,)))
-    dims = d if isinstance(d, tuple) else (d,)
-    keep = tuple(a for a in dims if self._data.shape[a] == 1)
-    return _view_of(self, _apply(np.squeeze, (self, keep), None, "SqueezeBackward1"))
-
-
-Tensor.unsqueeze = _unsqueeze
-Tensor.squeeze = _squeeze
-
-
-def _expand(self, *sizes):
-    sizes = _shape_args(sizes)
-    shape = self._data.shape
-    lead = len(sizes) - len(shape)
-    full = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-    return _view_of(self, _apply(np.broadcast_to, (self, full)))
-
-
-Tensor.expand = _expand
-Tensor.expand_as = lambda self, other: _expand(self, other.shape)
-Tensor.flip = lambda self, *dims: _apply(np.flip, (self, _shape_args(dims)))
-Tensor.clone = lambda self, memory_format=None: _apply(np.copy, (self,))
-Tensor.copy = lambda self: _apply(np.copy, (self,))
-Tensor.contiguous = lambda self, memory_format=None: self
-
-# ------------------------------------------------------------------- dtype
-
-
-def _to(self, *args, dtype=None, **kwargs):
-    for a in args:
-        if not isinstance(a, str) and dtype is None:
-            dtype = a
-    if dtype is None:
-        return self
-    if isinstance(dtype, Tensor):
-        dtype = dtype._data.dtype
-    npd = to_numpy_dtype(dtype)
-    if npd == self._data.dtype:
-        return self
-    if npd.kind not in "fc":
-        return Tensor._wrap(self._data.astype(npd))
-    return _apply(_astype, (self, npd))
-
-
-Tensor.to = _to
-Tensor.type = lambda self, dtype=None: _to(self, dtype) if dtype is not None else \
-    "torch." + {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-                "bool": "Bool"}.get(self._data.dtype.name, "") + "Tensor"
-Tensor.astype = lambda self, dtype, **kw: _to(self, dtype)
-Tensor.float = lambda self: _to(self, np.float32)
-Tensor.double = lambda self: _to(self, np.float64)
-Tensor.long = lambda self: _to(self, np.int64)
-Tensor.int = lambda self: _to(self, np.int32)
-Tensor.bool = lambda self: _to(self, np.bool_)
-Tensor.half = lambda self: _to(self, np.float16)
-Tensor.cpu = lambda self: self
-Tensor.cuda = lambda self, *a, **k: self

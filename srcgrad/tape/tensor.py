@@ -1,30 +1,26 @@
 """``Tensor``: an ndarray plus ``requires_grad``, ``grad`` and ``grad_fn``.
 
+This module holds the class and its state (autograd flags, conversions,
+shape queries); operations are attached by :mod:`.ops`, :mod:`.shapes` and
+:mod:`.inplace`, and recorded by :mod:`.record`.
+
 Guarantees:
 
-* every differentiable operation goes through :func:`_apply`, which runs the
-  NumPy callable on raw arrays and, when grad mode is on and an input requires
-  grad, records ONE node holding that primitive's rules from
-  :mod:`srcgrad.rules` (no derivative formula lives in the tape);
-* a node keeps only the values its rules read (found once per rule by
-  reading its bytecode), so ``x + y`` saves nothing and ``x * y`` saves the
-  factors, as PyTorch does;
 * dtypes follow PyTorch: Python floats become float32, ndarrays keep their
   dtype, integer inputs to a floating result give float32;
 * views (indexing, reshape, transpose, detach) share data and the version
   counter with their base; in-place operations bump it.
 """
 
-import itertools
+import threading
 import warnings
 
 import numpy as np
 
 from .. import modes
-from ..rules import lookup, has_rule, is_nondiff, NoRuleError
-from .graph import node_class, accumulate_node, rule_usage, RemovableHandle
+from .graph import RemovableHandle
 
-__all__ = ["Tensor", "tensor", "as_tensor"]
+__all__ = ["Tensor", "Size", "STRICT"]
 
 _state = modes._state
 _ndarray = np.ndarray
@@ -209,14 +205,21 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- conversions ----------------------------------------------------------
+    # Inside a run of :func:`srcgrad.tape.engine.tape_vjp` (``STRICT.depth``),
+    # turning a tracked Tensor into a Python number or an ndarray under grad
+    # mode would drop its gradient silently: these raise instead.
     def numpy(self, force=False):
-        if self.requires_grad and not force:
+        if self._requires_grad and not force:
+            if STRICT.depth and _state.enabled:
+                _conversion_error(self, "numpy()")
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if self.requires_grad:
+        if self._requires_grad:
+            if STRICT.depth and _state.enabled:
+                _conversion_error(self, "np.asarray()/np.array()")
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self._data if dtype is None else self._data.astype(dtype)
@@ -228,24 +231,37 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def item(self):
+        if self._requires_grad and STRICT.depth and _state.enabled:
+            _conversion_error(self, ".item()")
         return self._scalar()
 
     def tolist(self):
+        if self._requires_grad and STRICT.depth and _state.enabled:
+            _conversion_error(self, ".tolist()")
         return self._data.tolist()
 
     def __float__(self):
+        if self._requires_grad and STRICT.depth and _state.enabled:
+            _conversion_error(self, "float()")
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self.requires_grad:
+        if self._requires_grad and not STRICT.depth:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead "
                           "to unexpected behavior.\nConsider using tensor.detach() first.",
                           UserWarning, stacklevel=2)
         return float(self._scalar())
 
     def __int__(self):
+        if self._requires_grad and STRICT.depth and _state.enabled:
+            _conversion_error(self, "int()")
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._scalar())
+
+    def __complex__(self):
+        if self._requires_grad and STRICT.depth and _state.enabled:
+            _conversion_error(self, "complex()")
+        return complex(self._scalar())
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -324,6 +340,19 @@ class Tensor:
 _new = object.__new__
 
 
+class _Strict(threading.local):
+    depth = 0     # > 0 while tape_vjp runs the user's function in this thread
+    error = None  # the last conversion error raised in that run
+
+
+STRICT = _Strict()
+
+
+def _conversion_error(t, what):
+    from .engine import conversion_error
+    raise conversion_error(what)
+
+
 class Size(tuple):
     """``torch.Size``: a tuple that prints like PyTorch's."""
 
@@ -364,259 +393,3 @@ def _flat(data):
             yield from _flat(e)
         else:
             yield e
-
-
-def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """``srcgrad.tensor(data)``: a new leaf tensor holding a copy of ``data``."""
-    t = Tensor(data, dtype=dtype)
-    if requires_grad:
-        if t._data.dtype.kind not in "fc":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can "
-                               "require gradients")
-        t._requires_grad = True
-    return t
-
-
-def as_tensor(data, dtype=None):
-    if isinstance(data, Tensor) and dtype is None:
-        return data
-    return tensor(data, dtype=dtype)
-
-
-# ---------------------------------------------------------------- _apply
-
-_PLANS = {}    # (id(fn), need, nargs) -> _Plan
-
-
-class _Plan:
-    """What every node of one primitive and grad-input pattern shares."""
-    __slots__ = ("rules", "pos", "save", "uses_ans", "broadcasts", "cls", "name",
-                 "skip", "simple", "__weakref__")
-
-
-_NO_EDGE = (None, 0)
-_NO_SHAPES = itertools.repeat(None)
-_SHOW_NONE = set()   # ids of binary primitives whose node lists constant inputs
-
-
-def _make_plan(fn, need, nargs):
-    plan = _Plan()
-    plan.skip = False
-    if not has_rule(fn):
-        if is_nondiff(fn):
-            plan.skip = True
-            return plan
-        lookup(fn)  # raises NoRuleError with the registry's advice
-    prim = lookup(fn)
-    vjps = prim.vjps
-    rules, pos = [], []
-    save, uses_ans = set(), False
-    needset = set(need)
-    shown = range(min(nargs, 2)) if id(fn) in _SHOW_NONE else ()
-    if fn is np.subtract and need == ((1, -1),):
-        shown = ()   # ``1 - x``: PyTorch's RsubBackward1 has one edge
-    for ij in sorted(needset | {(i, -1) for i in shown}):
-        i = ij[0]
-        rule = vjps[i] if i < len(vjps) and ij in needset else None
-        rules.append(rule)
-        pos.append(ij)
-        if rule is not None:
-            ua, used = rule_usage(rule)
-            uses_ans |= ua
-            save |= set(range(nargs)) if used is None else set(used)
-    plan.rules = tuple(rules)
-    plan.pos = tuple(pos)
-    plan.simple = all(r is not None for r in rules) and all(j < 0 for _, j in pos)
-    plan.save = tuple(sorted(i for i in save if i < nargs))
-    plan.uses_ans = uses_ans
-    plan.broadcasts = prim.broadcasts
-    name = _NAMES.get(id(fn)) or _default_name(fn)
-    plan.name = name
-    plan.cls = node_class(name) if type(name) is str else None
-    return plan
-
-
-def _apply(fn, args, kwargs=None, name=None):
-    """Run ``fn`` on raw arrays; record one node if it needs a gradient."""
-    raw = list(args)
-    need = ()
-    src_f64 = False
-    i = 0
-    for a in args:
-        if isinstance(a, Tensor):
-            d = raw[i] = a._data
-            if d.dtype is _f64:
-                src_f64 = True
-            if a._requires_grad:
-                need += ((i, -1),)
-        elif type(a) is list or type(a) is tuple:
-            if any(isinstance(e, Tensor) for e in a):
-                raw[i] = [e._data if isinstance(e, Tensor) else e for e in a]
-                for j, e in enumerate(a):
-                    if isinstance(e, Tensor):
-                        if e._data.dtype is _f64:
-                            src_f64 = True
-                        if e._requires_grad:
-                            need += ((i, j),)
-        elif type(a) is _ndarray and a.dtype is _f64:
-            src_f64 = True
-        i += 1
-    if kwargs:
-        for k, v in kwargs.items():
-            if isinstance(v, Tensor):
-                if v._requires_grad and _state.enabled:
-                    raise NotImplementedError("srcgrad tape: pass tensors that require grad "
-                                              "positionally to %s" % _fname(fn))
-                kwargs[k] = v._data
-        out = fn(*raw, **kwargs)
-    else:
-        out = fn(*raw)
-    if type(out) is not _ndarray:
-        if isinstance(out, tuple):
-            return tuple(_apply_out(o, src_f64) for o in out)
-        out = _asarray(out)
-    if out.dtype is _f64 and not src_f64:
-        out = out.astype(_f32)
-    if not need or not _state.enabled:
-        return _wrap_out(out)
-    return _record(fn, args, raw, need, out, kwargs, name)
-
-
-def _apply2(fn, a, b, name=None):
-    """:func:`_apply` for a binary operator (the dunders' fast path)."""
-    if isinstance(a, Tensor):
-        ra = a._data
-        ga = a._requires_grad
-    else:
-        ra, ga = a, False
-    if isinstance(b, Tensor):
-        rb = b._data
-        gb = b._requires_grad
-    else:
-        rb, gb = b, False
-    out = fn(ra, rb)
-    if type(out) is not _ndarray:
-        out = _asarray(out)
-    if out.dtype is _f64 and not (getattr(ra, "dtype", None) is _f64
-                                  or getattr(rb, "dtype", None) is _f64):
-        out = out.astype(_f32)
-    if not (ga or gb) or not _state.enabled:
-        return _wrap_out(out)
-    need = ((0, -1), (1, -1)) if ga and gb else (((0, -1),) if ga else ((1, -1),))
-    return _record(fn, (a, b), (ra, rb), need, out, None, name)
-
-
-def _record(fn, args, raw, need, out, kwargs, name):
-    nargs = len(args)
-    key = (id(fn), need, nargs)
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = _PLANS[key] = _make_plan(fn, need, nargs)
-    if plan.skip or out.dtype.kind not in "fc":
-        return _wrap_out(out)
-    if name is None:
-        cls = plan.cls
-        if cls is None:
-            cls = node_class(plan.name(args, kwargs))
-    else:
-        cls = node_class(name if type(name) is str else name(args, kwargs))
-    node = _new(cls)
-    node._plan = plan
-    node._kwargs = kwargs
-    nexts = []
-    if plan.broadcasts:
-        shapes = []
-        for (i, j), rule in zip(plan.pos, plan.rules):
-            if rule is None:
-                nexts.append(_NO_EDGE)
-                shapes.append(None)
-                continue
-            t = args[i] if j < 0 else args[i][j]
-            gf = t.grad_fn
-            nexts.append((gf, t._out_nr) if gf is not None else (accumulate_node(t), 0))
-            shapes.append(t._data.shape)
-        node._shapes = shapes
-    else:
-        for (i, j), rule in zip(plan.pos, plan.rules):
-            if rule is None:
-                nexts.append(_NO_EDGE)
-                continue
-            t = args[i] if j < 0 else args[i][j]
-            gf = t.grad_fn
-            nexts.append((gf, t._out_nr) if gf is not None else (accumulate_node(t), 0))
-        node._shapes = _NO_SHAPES
-    node.next_functions = tuple(nexts)
-    save = plan.save
-    if save:
-        sargs = [None] * nargs
-        targs = None
-        for i in save:
-            sargs[i] = raw[i]
-            a = args[i]
-            if isinstance(a, Tensor):
-                if targs is None:
-                    targs = [None] * nargs
-                    vers = [0] * nargs
-                targs[i] = a
-                vers[i] = a._counter()[0]
-            elif type(raw[i]) is list:
-                if targs is None:
-                    targs = [None] * nargs
-                    vers = [0] * nargs
-                targs[i] = list(a)
-        node._args = tuple(sargs)
-        node._targs = targs
-        node._versions = vers if targs is not None else None
-        node._saved = True
-    else:
-        node._args = (None,) * nargs
-        node._targs = None
-        node._saved = None
-    res = _new(Tensor)
-    res._data = out
-    res.grad_fn = node
-    res._requires_grad = True
-    if plan.uses_ans:
-        vc = res._vc = [0]
-        node._ans = out
-        node._ans_v = (vc, 0)
-        node._saved = True
-    else:
-        res._vc = None
-        node._ans = None
-        node._ans_v = None
-    return res
-
-
-_EMPTY = {}
-
-
-def _apply_out(o, src_f64):
-    o = _asarray(o)
-    if o.dtype is _f64 and not src_f64:
-        o = o.astype(_f32)
-    return _wrap_out(o)
-
-
-def _wrap_out(out):
-    t = _new(Tensor)
-    t._data = out
-    t.grad_fn = None
-    t._requires_grad = False
-    t._vc = None
-    if _state.inference:
-        t._inference = True
-    return t
-
-
-def _fname(fn):
-    return getattr(fn, "__name__", repr(fn))
-
-
-def _default_name(fn):
-    base = _fname(fn)
-    return "".join(p[:1].upper() + p[1:] for p in base.split("_")) + "Backward0"
-
-
-#: id(numpy callable) -> PyTorch node name (filled by tape.ops)
-_NAMES = {}

@@ -29,8 +29,19 @@ def _is_seq(x):
     return isinstance(x, (list, tuple))
 
 
+def _rebuild(x, items):
+    """A container of ``x``'s kind (list, tuple, namedtuple) holding ``items``."""
+    if hasattr(x, "_fields"):
+        return type(x)(*items)
+    return type(x)(items) if isinstance(x, list) else tuple(items)
+
+
 def random_like(rng, x):
     """A random value of the same structure and shape as ``x``."""
+    if isinstance(x, dict):
+        return {k: random_like(rng, v) for k, v in x.items()}
+    if hasattr(x, "_fields"):
+        return _rebuild(x, [random_like(rng, v) for v in x])
     if _is_seq(x):
         return type(x)(random_like(rng, v) for v in x) if isinstance(x, list) else \
             tuple(random_like(rng, v) for v in x)
@@ -40,13 +51,22 @@ def random_like(rng, x):
 
 
 def inner(a, b):
+    if isinstance(a, dict):
+        return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
         return sum(inner(x, y) for x, y in zip(a, b))
     return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
 
 
 def axpy(x, v, eps):
-    """``x + eps * v`` keeping the kind of ``x`` (float, array, list)."""
+    """``x + eps * v`` keeping the kind of ``x`` (float, array, list, tuple,
+    namedtuple, dict)."""
+    if isinstance(x, dict):
+        return {k: axpy(x[k], v[k], eps) for k in x}
+    if hasattr(x, "_fields"):
+        return _rebuild(x, [axpy(a, b, eps) for a, b in zip(x, v)])
+    if isinstance(x, tuple):
+        return tuple(axpy(a, b, eps) for a, b in zip(x, v))
     if _is_seq(x):
         return [axpy(a, b, eps) for a, b in zip(x, v)]
     if isinstance(x, float):
@@ -56,14 +76,24 @@ def axpy(x, v, eps):
 
 def _outputs(out):
     """Tuple outputs (namedtuples too) as plain tuples; lists stay lists."""
-    if isinstance(out, tuple):
+    if isinstance(out, tuple) and not hasattr(out, "_fields"):
         return tuple(out)
     return out
 
 
 def check_shapes(ct, x, where):
+    if isinstance(x, dict):
+        assert isinstance(ct, dict) and set(ct) == set(x), "%s: expected a dict" % where
+        for k in x:
+            check_shapes(ct[k], x[k], where)
+        return
+    if hasattr(x, "_fields"):
+        assert type(ct) is type(x), "%s: expected a %s" % (where, type(x).__name__)
+        for c, e in zip(ct, x):
+            check_shapes(c, e, where)
+        return
     if _is_seq(x):
-        assert isinstance(ct, list) and len(ct) == len(x), \
+        assert isinstance(ct, (list, tuple)) and len(ct) == len(x), \
             "%s: expected a list of %d cotangents, got %r" % (where, len(x), type(ct))
         for c, e in zip(ct, x):
             check_shapes(c, e, where)
@@ -108,6 +138,8 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
 
 
 def _sub_scale(a, b):
+    if isinstance(a, dict):
+        return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):
         return [_sub_scale(x, y) for x, y in zip(a, b)]
     return (np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * EPS)

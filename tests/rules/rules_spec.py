@@ -13,6 +13,7 @@ in a case is one of
 Every row gets its own fixed seed, so runs are deterministic.
 """
 
+import collections
 import builtins
 import math
 import operator
@@ -46,6 +47,9 @@ class Row:
     def __init__(self, fn, cases, dom="real", kw=None, tag="", **opts):
         self.fn, self.cases, self.dom, self.kw, self.tag = fn, cases, dom, kw or {}, tag
         self.opts = opts  # rtol, atol, sym, canon, argnums
+
+
+_Pair = collections.namedtuple("_Pair", "w b")
 
 
 def qualname(fn):
@@ -347,6 +351,16 @@ ROWS += [
     Row(conversions.astype, [((3,), C(float)), ((), C(np.float64))]),
     Row(conversions.item, [((),), ((1,),), ((3,), C(1))]),
     Row(conversions.tolist, [((3,),), ((2, 2),)]),
+    Row(conversions.field, [(lambda rng: _Pair(rng.normal(size=3), rng.normal(size=(2, 2))),
+                             C("w")),
+                            (lambda rng: _Pair(rng.normal(size=3), rng.normal()), C("b"))]),
+    Row(conversions.list_concat, [(L((2,), (3,)), L((3,))), (L(None), L(None, (2,)))]),
+    Row(conversions.as_sequence, [(L((2,), (2,)),), ((3, 2),)]),
+    Row(conversions.dict_values, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),
+    Row(conversions.dict_items, [(lambda rng: {0: rng.normal(size=2), 1: rng.normal()},)]),
+    Row(builtins.list, [(L((2,), (3,)),), ((3, 2),)]),
+    Row(builtins.tuple, [(L((2,), None),)]),
+    Row(builtins.dict, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),
 ]
 
 #: callables registered as having no gradient (checked: no rule, is_nondiff)
@@ -364,7 +378,7 @@ NONDIFF = [
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.linspace, np.logspace, np.random.rand, np.random.randn, np.random.normal,
     np.random.uniform, builtins.isinstance, builtins.str, builtins.print, builtins.enumerate,
-    builtins.zip, builtins.type,
+    builtins.zip, builtins.type, conversions.dict_keys,
 ]
 
 
