@@ -28,8 +28,9 @@ _TAPE = 'use mode="tape" (or mode="auto") to run this function on the tape'
 _STMT_HINTS = {
     gast.Try: ("try/except is not supported by the compiler", _TAPE),
     gast.With: ("with-blocks are not supported by the compiler yet", _TAPE),
-    gast.FunctionDef: ("nested function definitions are not supported by the compiler yet",
-                       "move the function to module level, or " + _TAPE),
+    gast.FunctionDef: ("function definitions inside a loop or branch are not supported by "
+                       "the compiler", "define the function at the top of the body, or at "
+                       "module level"),
     gast.ClassDef: ("class definitions inside a differentiated function are not supported",
                     "define the class at module level"),
     gast.Global: ("'global' statements are not supported: a differentiated function must "
@@ -47,8 +48,8 @@ _STMT_HINTS = {
 }
 
 _EXPR_HINTS = {
-    gast.Lambda: ("lambda expressions inside a differentiated function are not supported yet",
-                  "define the function at module level"),
+    gast.Lambda: ("a lambda is supported only when assigned to a name (f = lambda x: ...) "
+                  "at the top of the body", "name the lambda, or define a function"),
     gast.DictComp: ("dict comprehensions are not supported by the compiler yet", _TAPE),
     gast.SetComp: ("set comprehensions are not supported by the compiler", _TAPE),
     gast.Set: ("set literals are not supported by the compiler", _TAPE),
@@ -69,12 +70,17 @@ def check(info):
     if args.vararg is not None or args.kwarg is not None:
         raise info.error(fn, "functions with *args or **kwargs parameters are not supported "
                          "by the compiler yet", _TAPE)
-    _check_block(info, fn.body)
+    _check_block(info, fn.body, top=True)
 
 
-def _check_block(info, body):
+def _check_block(info, body, top=False):
     for stmt in body:
         kind = type(stmt)
+        if top and kind is gast.FunctionDef:
+            continue  # lifted (see lift.py), then checked when it is compiled
+        if top and kind is gast.Assign and isinstance(stmt.value, gast.Lambda) and \
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+            continue
         if kind in _STMT_HINTS:
             msg, hint = _STMT_HINTS[kind]
             raise info.error(stmt, msg, hint)
@@ -98,12 +104,6 @@ def _check_exprs(info, root):
         if kind in _EXPR_HINTS:
             msg, hint = _EXPR_HINTS[kind]
             raise info.error(node, msg, hint)
-        if isinstance(node, gast.Starred) and not isinstance(node.ctx, gast.Store):
-            raise info.error(node, "*-unpacking in calls is not supported by the compiler "
-                             "yet", "pass the arguments one by one, or " + _TAPE)
-        if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
-            raise info.error(node, "**-unpacking in calls is not supported by the compiler "
-                             "yet", "pass keyword arguments by name, or " + _TAPE)
         if isinstance(node, gast.Dict) and not all(isinstance(k, gast.Constant)
                                                    for k in node.keys):
             raise info.error(node, "dict literals need constant keys in differentiated code",

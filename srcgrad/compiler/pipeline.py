@@ -7,6 +7,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 ``verbose=True`` prints the code after each pass.
 """
 
+import copy
 import weakref
 
 import gast
@@ -17,7 +18,9 @@ from ..errors import NoRuleError
 from . import fence
 from .anf import Namer, dump, mutable_names, rename_ssa, split_self_updates, to_anf
 from .codegen import build, emit_function, with_comments
-from .parse import NoSource, parse_function
+from . import codegen
+from .lift import LiftError, expand_starred, lift_nested
+from .parse import FunctionInfo, NoSource, parse_function
 from .desugar import remove_jumps
 from .optimize import inline_temps
 from ..rules.operators import METHODS
@@ -51,11 +54,12 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=()):
     per_fn = _CACHE.get(fn)
     if per_fn is not None and ckey in per_fn:
         return per_fn[ckey]
-    key = (id(fn),) + ckey
+    key = id(fn)
     if key in _IN_PROGRESS:
-        info = parse_function(fn)
+        info = _info_of(fn)
         raise info.error(info.node, "recursive functions are not supported by the compiler "
-                         "yet", 'use mode="tape" (or mode="auto")')
+                         "(%s calls itself)" % getattr(fn, "__name__", fn),
+                         'use mode="tape" (or mode="auto", which falls back to the tape)')
     _IN_PROGRESS.add(key)
     try:
         compiled = _compile(fn, wrt, has_aux, verbose, numeric)
@@ -71,18 +75,46 @@ def _show(verbose, title, stmts):
         print(dump(stmts))
 
 
+_LIFTED = weakref.WeakKeyDictionary()   # lifted nested function -> its FunctionInfo
+
+
+def _info_of(fn):
+    info = _LIFTED.get(fn)
+    return info if info is not None else parse_function(fn)
+
+
+def _lift(info, node, namer, env):
+    """Lift nested functions and unpack starred call arguments."""
+    try:
+        node = expand_starred(copy.deepcopy(node))
+        node, lifted = lift_nested(node, namer, None)
+    except LiftError as err:
+        raise info.error(err.node, err.msg, err.hint) from None
+    for name, lnode in lifted:
+        src = codegen.to_source(lnode)
+        local = {}
+        exec(compile(src, info.filename, "exec"), info.globals, local)
+        fn = local[lnode.name]
+        sub = FunctionInfo(fn, lnode, info.filename, info.lines)
+        sub.closure = dict(info.closure)
+        _LIFTED[fn] = sub
+        env.bound[name] = fn
+    return node
+
+
 def _compile(fn, wrt, has_aux, verbose, numeric=()):
-    info = parse_function(fn)
+    info = _info_of(fn)
     fence.check(info)
     node = info.node
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]
     namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
                   | set(info.local_names) | _RESERVED)
-    node = remove_jumps(node, namer)
     env = Env(info, namer)
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
+    node = _lift(info, node, namer, env)
+    node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     body = rename_ssa(anf.body, params, namer)
@@ -109,9 +141,11 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
                 "cotangent of the argument." % (
                     info.filename, op.stmt.user_line, name,
                     (info.line_text(op.stmt.user_line) or "").strip(), name))
-        raise info.error(op.stmt.value if hasattr(op.stmt, "value") else op.stmt,
-                         "the compiler cannot differentiate through this expression",
-                         'rewrite it with NumPy functions, or use mode="tape"')
+        err = info.error(op.stmt, "the compiler cannot differentiate through this "
+                         "expression", 'rewrite it with NumPy functions, or use mode="tape"')
+        err.lineno = op.stmt.user_line
+        err.text = info.line_text(op.stmt.user_line)
+        raise err
     kinds = dict(zip(params, numeric))
     reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     forward, adjoint, out_atom = reverser.run(body)

@@ -1,0 +1,201 @@
+"""Lambda lifting and call-site unpacking, before A-normal form.
+
+:func:`lift_nested` turns each function defined inside the differentiated
+function (``def layer(h): ...`` or ``sq = lambda a: a * a``, at the top level
+of its body) into a separate function that takes the outer variables it reads
+as extra parameters, and rewrites every call ``layer(h)`` to
+``layer(h, W)``.  The lifted function is then compiled like any other user
+function, so gradients flow to the outer variables it closes over.  Passing
+the outer variables at each call gives Python's late-binding closure
+semantics exactly.
+
+:func:`expand_starred` unpacks ``f(*args)`` and ``f(**kwargs)`` when ``args``
+is a tuple/list literal (or a name bound once to one) and ``kwargs`` a dict
+literal with constant keys.
+
+>>> import gast
+>>> from .anf import dump, Namer
+>>> src = '''
+... def f(x, W):
+...     def layer(h):
+...         return np.tanh(W @ h)
+...     return layer(layer(x))'''
+>>> fn = gast.parse(src).body[0]
+>>> new, lifted = lift_nested(fn, Namer({"x", "W", "h", "layer"}), lambda n: None)
+>>> print(dump(new.body))
+return layer(layer(x, W), W)
+>>> print(dump([lifted[0][1]]))
+def layer(h, W):
+    return np.tanh(W @ h)
+"""
+
+import copy
+
+import gast
+
+__all__ = ["lift_nested", "expand_starred", "LiftError"]
+
+
+class LiftError(Exception):
+    """Raised with the offending node; the pipeline turns it into a located
+    :class:`~srcgrad.errors.SrcgradSyntaxError`."""
+
+    def __init__(self, node, msg, hint=None):
+        super().__init__(msg)
+        self.node = node
+        self.msg = msg
+        self.hint = hint
+
+
+def _names(node, ctx):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)}
+
+
+def _params(args):
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _outer_locals(fn):
+    names = set(_params(fn.args))
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+    return names
+
+
+def lift_nested(fn, namer, is_global):
+    """Return ``(new_fn, [(name, lifted FunctionDef), ...])``."""
+    body = []
+    nested = {}
+    for stmt in fn.body:
+        if isinstance(stmt, gast.FunctionDef):
+            nested[stmt.name] = stmt
+            continue
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Lambda):
+            lam = stmt.value
+            ret = gast.Return(value=lam.body)
+            gast.copy_location(ret, lam.body)
+            node = gast.FunctionDef(name=stmt.targets[0].id, args=lam.args, body=[ret],
+                                    decorator_list=[], returns=None, type_comment=None,
+                                    type_params=[])
+            gast.copy_location(node, stmt)
+            nested[node.name] = node
+            continue
+        body.append(stmt)
+    if not nested:
+        return fn, []
+    new = copy.copy(fn)
+    new.body = body
+    outer = _outer_locals(new) | set(nested)
+    lifted, extra = [], {}
+    for name, node in nested.items():
+        if node.decorator_list:
+            raise LiftError(node, "decorated functions inside a differentiated function are "
+                            "not supported", "define the function at module level")
+        if node.args.vararg or node.args.kwarg:
+            raise LiftError(node, "nested functions with *args or **kwargs are not supported",
+                            "give the function fixed parameters")
+        for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
+            if not isinstance(default, gast.Constant):
+                raise LiftError(default, "a nested function's default must be a literal",
+                                "pass the value explicitly at each call")
+        own = set(_params(node.args)) | _outer_locals(node) - set(_params(node.args))
+        reads = _names(node, gast.Load) - own
+        free = sorted(n for n in reads if n in outer and n not in nested or n in nested
+                      and n != name and False)
+        calls_nested = sorted(n for n in reads if n in nested and n != name)
+        if calls_nested:
+            raise LiftError(node, "a nested function calling another nested function (%s) is "
+                            "not supported" % ", ".join(calls_nested),
+                            "define these helpers at module level")
+        if name in reads:
+            raise LiftError(node, "recursive nested functions are not supported by the "
+                            "compiler", 'define the function at module level, or use '
+                            'mode="tape"')
+        lifted_node = copy.deepcopy(node)
+        lifted_node.args.args = list(lifted_node.args.args) + [
+            gast.Name(id=v, ctx=gast.Param(), annotation=None, type_comment=None) for v in free]
+        if lifted_node.args.kwonlyargs:
+            raise LiftError(node, "nested functions with keyword-only parameters are not "
+                            "supported", "make them ordinary parameters")
+        extra[name] = free
+        lifted.append((name, lifted_node))
+    _rewrite_calls(new, extra)
+    for name in nested:
+        for n in gast.walk(new):
+            if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
+                    and not getattr(n, "_callee", False):
+                raise LiftError(n, "the nested function %r is used as a value; the compiler "
+                                "supports only direct calls to it" % name,
+                                "call it directly, or define it at module level")
+    return new, lifted
+
+
+def _rewrite_calls(fn, extra):
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
+                node.func.id in extra:
+            node.func._callee = True
+            node.args = list(node.args) + [
+                gast.Name(id=v, ctx=gast.Load(), annotation=None, type_comment=None)
+                for v in extra[node.func.id]]
+
+
+def expand_starred(fn):
+    """Unpack ``*seq`` / ``**mapping`` call arguments of known structure."""
+    literals = {}
+    counts = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    for stmt in fn.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and \
+                isinstance(stmt.value, (gast.Tuple, gast.List, gast.Dict)):
+            literals[stmt.targets[0].id] = stmt.value
+    for node in gast.walk(fn):
+        if not isinstance(node, gast.Call):
+            continue
+        args = []
+        for a in node.args:
+            if not isinstance(a, gast.Starred):
+                args.append(a)
+                continue
+            value = a.value
+            if isinstance(value, (gast.Tuple, gast.List)):
+                args.extend(value.elts)
+            elif isinstance(value, gast.Name) and counts.get(value.id) == 1 and \
+                    isinstance(literals.get(value.id), (gast.Tuple, gast.List)):
+                n = len(literals[value.id].elts)
+                args.extend(gast.Subscript(value=gast.Name(id=value.id, ctx=gast.Load(),
+                                                           annotation=None, type_comment=None),
+                                           slice=gast.Constant(value=i, kind=None),
+                                           ctx=gast.Load()) for i in range(n))
+            else:
+                raise LiftError(a, "*-unpacking of a sequence whose length the compiler cannot "
+                                "see", "unpack a tuple written in the function, or pass the "
+                                "arguments one by one")
+        keywords = []
+        for k in node.keywords:
+            if k.arg is not None:
+                keywords.append(k)
+                continue
+            value = k.value
+            mapping = value if isinstance(value, gast.Dict) else (
+                literals.get(value.id) if isinstance(value, gast.Name) and
+                counts.get(value.id) == 1 else None)
+            if not isinstance(mapping, gast.Dict) or not all(
+                    isinstance(key, gast.Constant) and isinstance(key.value, str)
+                    for key in mapping.keys):
+                raise LiftError(k.value, "**-unpacking of a mapping whose keys the compiler "
+                                "cannot see", "pass keyword arguments by name")
+            for key, v in zip(mapping.keys, mapping.values):
+                item = v if isinstance(value, gast.Dict) else gast.Subscript(
+                    value=gast.Name(id=value.id, ctx=gast.Load(), annotation=None,
+                                    type_comment=None),
+                    slice=gast.Constant(value=key.value, kind=None), ctx=gast.Load())
+                keywords.append(gast.keyword(arg=key.value, value=item))
+        node.args = args
+        node.keywords = keywords
+    return fn
