@@ -60,7 +60,7 @@ def add(a, b):
     if b is None:
         return a
     if isinstance(a, dict):
-        return {k: add(a.get(k), b.get(k)) for k in a}
+        return {k: add(a.get(k), b.get(k)) for k in set(a) | set(b)}
     if isinstance(a, list):
         return [add(x, y) for x, y in zip(a, b)]
     if isinstance(a, tuple):
@@ -400,16 +400,40 @@ def product_vjp_b(g, a, b, subscripts):
 # ---------------------------------------------------------------- mutation
 
 
+class _Missing:
+    """Marks a dict key that did not exist before an assignment created it."""
+
+    def __repr__(self):
+        return "<missing>"
+
+
+MISSING = _Missing()
+
+
 def snapshot(y, index):
-    """A copy of ``y[index]``, saved before a subscript assignment overwrites it."""
+    """A copy of ``y[index]``, saved before a subscript assignment overwrites it
+    (:data:`MISSING` for a dict key the assignment creates)."""
+    if isinstance(y, dict) and index not in y:
+        return MISSING
     v = y[index]
     return v.copy() if isinstance(v, np.ndarray) else v
 
 
+def restore(y, index, value):
+    """Undo a subscript assignment: put back what :func:`snapshot` saved."""
+    if value is MISSING:
+        del y[index]
+    else:
+        y[index] = value
+
+
 def take(g, index):
-    """``g[index]`` of a cotangent (a zero stays zero)."""
+    """``g[index]`` of a cotangent (a zero stays zero; so does a dict key the
+    cotangent lacks)."""
     if isinstance(g, float) and g == 0.0:
         return 0.0
+    if isinstance(g, dict):
+        return g.get(index, 0.0)
     return g[index]
 
 
@@ -422,7 +446,7 @@ def zero_at(g, index):
         return out
     if isinstance(g, dict):
         out = dict(g)
-        out[index] = zeros_like(out[index])
+        out.pop(index, None)
         return out
     out = np.array(g, dtype=float_dtype(np.result_type(g)))
     if out.ndim:
@@ -452,8 +476,10 @@ def once(calls):
 
 
 def field_cotangent(g, obj, name):
-    """Cotangent of ``obj.name`` for a namedtuple ``obj``: ``g`` in that
-    field, zeros elsewhere."""
+    """Cotangent of ``obj.name`` for a namedtuple ``obj`` (or of ``obj[name]``
+    for a dict): ``g`` in that field, zeros elsewhere."""
+    if isinstance(obj, dict):
+        return {k: (g if k == name else zeros_like(v)) for k, v in obj.items()}
     if not hasattr(obj, "_fields"):
         raise TypeError("srcgrad can differentiate attribute access only on namedtuples, "
                         "not on %s objects" % type(obj).__name__)

@@ -467,56 +467,6 @@ class _Flattener:
         return _load(name)
 
 
-def _if(test, body, orelse, line):
-    node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
-    node.user_line = line
-    return node
-
-
-def _for(target, iter_atom, body, line):
-    node = gast.For(target=_store(target), iter=iter_atom, body=body or [gast.Pass()],
-                    orelse=[], type_comment=None)
-    node.user_line = line
-    return node
-
-
-def _subscript(seq, index):
-    return gast.Subscript(value=copy.deepcopy(seq), slice=index, ctx=gast.Load())
-
-
-def _call_builtin(name, args):
-    return gast.Call(func=_load(name), args=list(args), keywords=[])
-
-
-def _rename(node, renames):
-    for n in gast.walk(node):
-        if isinstance(n, gast.Name) and n.id in renames:
-            n.id = renames[n.id]
-    return node
-
-
-def _set_lines(node, line):
-    for n in gast.walk(node):
-        if isinstance(n, gast.stmt):
-            n.user_line = line
-
-
-def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
-    """Return a copy of ``fn_node`` whose body is in A-normal form.
-    ``bind(obj, hint)`` names a helper generated code may call."""
-    taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
-    namer = namer or Namer(taken)
-    if resolve is None:
-        resolve = (lambda node: True if is_static(node) else None) if is_static else \
-            (lambda node: None)
-    flat = _Flattener(namer, resolve, bind)
-    for stmt in fn_node.body:
-        flat.stmt(stmt)
-    new = copy.copy(fn_node)
-    new.body = flat.out
-    return new
-
-
 def mutable_names(stmts):
     """Names that cannot be renamed to single assignments: assigned inside a
     compound statement, or mutated in place (``y[i] = v``, ``y.append(v)``)."""
@@ -643,55 +593,6 @@ def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
     new = copy.copy(fn_node)
     new.body = flat.out
     return new
-
-
-def rename_ssa(stmts, params, namer):
-    """Give every re-assignment in a straight-line body a fresh name, so that
-    no value the adjoint sweep reads is overwritten (``x = x * 2`` becomes
-    ``x_1 = x * 2`` and later reads of ``x`` read ``x_1``).
-
-    >>> import gast
-    >>> fn = to_anf(gast.parse("def f(x):\\n    x = x * 2\\n    x = x + 1\\n    return x").body[0])
-    >>> print(dump(rename_ssa(fn.body, ["x"], Namer({"x"}))))
-    x_1 = x * 2
-    x_2 = x_1 + 1
-    return x_2
-    """
-    current = {p: p for p in params}
-    out = []
-
-    class _Loads(gast.NodeTransformer):
-        def visit_Name(self, node):
-            if isinstance(node.ctx, gast.Load) and node.id in current:
-                return gast.Name(id=current[node.id], ctx=node.ctx, annotation=None,
-                                 type_comment=None)
-            return node
-
-    for stmt in stmts:
-        line = getattr(stmt, "user_line", None)
-        if isinstance(stmt, gast.Assign):
-            value = _Loads().visit(stmt.value)
-            targets = []
-            for target in stmt.targets:
-                for n in gast.walk(target):
-                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-                        if n.id in current:
-                            base = n.id
-                            new = namer.fresh(base)
-                            current[base] = new
-                            n.id = new
-                        else:
-                            current[n.id] = n.id
-                            namer.taken.add(n.id)
-                    elif isinstance(n, gast.Name):
-                        _Loads().visit(n)
-                targets.append(target)
-            stmt = gast.Assign(targets=targets, value=value, type_comment=None)
-        else:
-            stmt = _Loads().visit(stmt)
-        stmt.user_line = line
-        out.append(stmt)
-    return out
 
 
 def split_self_updates(stmts, names, namer):

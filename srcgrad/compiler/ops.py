@@ -83,7 +83,7 @@ def _method(value, resolve):
         return conversions.item
     if name == "tolist":
         return conversions.tolist
-    if name in ("keys", "values", "items"):
+    if name in ("keys", "values", "items", "get"):
         return getattr(conversions, "dict_" + name)
     return opmap.METHODS.get(name)
 

@@ -597,10 +597,8 @@ class Reverser:
                     if v in self.saved:
                         out.append(assign(v, pop))
             elif kind == "setitem":
-                target = gast.Subscript(value=gast.Name(id=marker[1].id, ctx=gast.Load(),
-                                                        annotation=None, type_comment=None),
-                                        slice=marker[2], ctx=gast.Store())
-                out.append(gast.Assign(targets=[target], value=pop, type_comment=None))
+                out.append(gast.Expr(value=call(attr(self.env.runtime(), "restore"),
+                                                [load(marker[1].id), marker[2], pop])))
             elif kind == "append":
                 out.append(gast.Expr(value=call(attr(marker[1].id, "pop"), [])))
         return out

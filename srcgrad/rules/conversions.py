@@ -95,6 +95,19 @@ def as_sequence_vjp(g, ans, x):
     return g if isinstance(x, (list, tuple, np.ndarray)) else runtime.zeros_like(x)
 
 
+def dict_get(d, key, default=None):
+    """``d.get(key, default)`` as a function."""
+    return d.get(key, default)
+
+
+def dict_get_vjp(g, ans, d, key, default=None):
+    return runtime.field_cotangent(g, d, key) if key in d else runtime.zeros_like(d)
+
+
+def dict_get_default_vjp(g, ans, d, key, default=None):
+    return runtime.zeros_like(default) if key in d else g
+
+
 def dict_keys(d):
     """``d.keys()`` as a list."""
     return list(d.keys())
@@ -123,6 +136,7 @@ defvjp(list_concat, list_concat_vjp_a, list_concat_vjp_b)
 defvjp(as_sequence, as_sequence_vjp)
 defvjp(dict_values, dict_values_vjp)
 defvjp(dict_items, dict_items_vjp)
+defvjp(dict_get, dict_get_vjp, None, dict_get_default_vjp)
 defnondiff(dict_keys)
 
 

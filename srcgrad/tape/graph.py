@@ -86,6 +86,8 @@ class _Saved:
             return len(self.shape)
         if func is np.size and len(args) == 1:
             return self.size
+        if func is np.result_type and len(args) == 1 and self.dtype is not None:
+            return self.dtype
         raise _SavedError(self.msg)
 
     __array_ufunc__ = __array__ = _fail

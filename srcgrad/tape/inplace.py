@@ -12,6 +12,9 @@ Guarantees:
   to :func:`record.apply` (``__array_ufunc__`` / ``__array_function__``).
 """
 
+import operator
+import weakref
+
 import numpy as np
 
 from .. import modes
@@ -20,6 +23,7 @@ from .tensor import Tensor
 from .record import apply as _apply
 from .fast import ufunc_runner
 from .graph import bump_version
+from .names import getitem_name
 
 _state = modes._state
 
@@ -55,6 +59,11 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
     recording = _state.enabled and (self._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if recording:
+        vc = self._vc
+        if vc is not None:   # ``a[i:j] *= 2`` writes a view of ``a`` back into ``a``:
+            args = tuple(    # save that operand as it is now (the write bumps its version)
+                _snapshot(a) if isinstance(a, Tensor) and a._vc is vc and a.grad_fn is not None
+                else a for a in args)
         res = _apply(fn, (_snapshot(self),) + tuple(args), kwargs, name)
     else:
         with modes.no_grad():
@@ -77,7 +86,62 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
         if node._ans_v is not None:
             node._ans = self._data
             node._ans_v = (self._vc, self._vc[0])
+        base = self._base
+        if base is not None and base._requires_grad and base.grad_fn is not None:
+            _rebase(self, base)
+        if self._views:
+            _refresh_views(self)
     return self
+
+
+def track_view(base, view):
+    """Remember (weakly) a view that carries history, so that an in-place
+    change of ``base`` can give it the new history."""
+    if view._requires_grad:
+        views = base._views
+        if views is None:
+            views = base._views = []
+        elif len(views) >= 8:        # drop dead ones: the list stays as small as the live set
+            views[:] = [r for r in views if r() is not None]
+        views.append(weakref.ref(view))
+
+
+def _refresh_views(base):
+    """After an in-place change of ``base``: its live indexing views read
+    through the new history (PyTorch regenerates their ``grad_fn``); other
+    live views cannot, and refuse."""
+    live = [r for r in base._views if r() is not None]
+    base._views = live or None
+    for r in live:
+        v = r()
+        idx = v._view_idx
+        if idx is None or idx is NOT_INDEXED:
+            raise NotImplementedError(
+                "srcgrad tape: an in-place change of a tensor that has a live view made by "
+                "reshape/transpose/expand is not supported; use an out-of-place operation")
+        fresh = _apply(operator.getitem, (base, idx), None, getitem_name)
+        v.grad_fn = fresh.grad_fn
+        v._requires_grad = True
+
+
+NOT_INDEXED = object()
+
+
+def _rebase(view, base):
+    """After an in-place change through ``view``, make ``base``'s history see
+    it, as PyTorch's ``CopySlices`` does: base = index_put(old base, index,
+    view).  Only views made by indexing know their index; others refuse."""
+    idx = view._view_idx
+    if idx is None or idx is NOT_INDEXED or view._base is not base or base._base is not None:
+        raise NotImplementedError(
+            "srcgrad tape: an in-place operation through a view made by reshape/transpose/"
+            "expand (or a view of a view) of a tensor that requires grad is not supported; "
+            "use an out-of-place operation, or .clone() the view first")
+    old = _snapshot(base)
+    node = _apply(nnrules.index_put, (old, idx, view), None, "CopySlices").grad_fn
+    base.grad_fn = node
+    if base._out_nr:
+        base._out_nr = 0
 
 
 def _ip(fn):

@@ -19,6 +19,7 @@ from .tensor import Tensor
 from .record import apply as _apply
 from .fast import binary as _binary_pair, unary as _unary_run
 from .names import getitem_name as _getitem_name, rsub_name as _rsub_name
+from .inplace import track_view as _track_view
 
 __all__ = []
 
@@ -55,6 +56,8 @@ def _getitem(self, idx):
     if out._data.base is not None:   # a view: share the version counter
         out._vc = self._counter()
         out._base = self
+        out._view_idx = idx          # an in-place change through it updates the base
+        _track_view(self, out)
     return out
 
 

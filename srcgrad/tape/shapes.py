@@ -14,6 +14,7 @@ from .tensor import Tensor
 from .record import apply as _apply
 from .dtypes import to_numpy_dtype
 from .ops import _axis
+from .inplace import NOT_INDEXED, track_view
 
 __all__ = []
 
@@ -29,6 +30,8 @@ def _shape_args(shape):
 def _view_of(self, out):
     out._vc = self._counter()
     out._base = self
+    out._view_idx = NOT_INDEXED     # an in-place change through it is refused
+    track_view(self, out)
     return out
 
 

@@ -48,6 +48,8 @@ class Tensor:
     _hooks = None
     _retains = False
     _base = None
+    _view_idx = None    # for views made by indexing: the index into _base
+    _views = None       # weak references to views of this tensor that carry history
     _out_nr = 0
     _inference = False
     __array_priority__ = 1000

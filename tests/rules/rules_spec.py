@@ -358,6 +358,8 @@ ROWS += [
     Row(conversions.as_sequence, [(L((2,), (2,)),), ((3, 2),)]),
     Row(conversions.dict_values, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),
     Row(conversions.dict_items, [(lambda rng: {0: rng.normal(size=2), 1: rng.normal()},)]),
+    Row(conversions.dict_get, [(lambda rng: {"a": rng.normal(size=2)}, C("a")),
+                               (lambda rng: {"a": rng.normal(size=2)}, C("b"), (3,))]),
     Row(builtins.list, [(L((2,), (3,)),), ((3, 2),)]),
     Row(builtins.tuple, [(L((2,), None),)]),
     Row(builtins.dict, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),

@@ -58,11 +58,7 @@ def all_cases():
 
 
 # Known compiler bugs: one reason per distinct bug, shared by the cases that hit it.
-REBIND_COPY = ("compiler: after `x = x.copy()`, `x[i] = ...` writes into the caller's original x "
-               "(stale SSA name) - wrong value, caller's array mutated until the pullback runs")
 ALIASING = ("compiler: aliasing not tracked - in-place updates through a view or a second name "
             "(`v = y[1:]; v *= 2`, `b = a; b += x`) are compiled as rebinding (wrong value)")
 VIEW_READ = ("compiler: a view read before its base is overwritten (`row = B[0]; B[0] = ...`) is "
              "differentiated as if it were a copy")
-DICT_NEW_KEY = ("compiler: storing a new key into a dict (`d = {}; d['a'] = ...`) crashes: the "
-                "forward snapshots d['a'] before it exists -> KeyError (crash)")

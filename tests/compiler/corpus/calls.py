@@ -190,6 +190,5 @@ CASES = [
     Case(global_tuple_constant, [(0.7,), (V,)]),
     Case(float_and_round_trip, [(V,)]),
     Case(method_calls_on_array, [(V,)]),
-    Case(dict_get_with_default, [({"w": np.array([0.5, 1.5])},)],
-         xfail="unsupported: dict.get (and the error says 'file:None': no line number)"),
+    Case(dict_get_with_default, [({"w": np.array([0.5, 1.5])},)]),
 ]

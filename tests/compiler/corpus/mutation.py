@@ -3,7 +3,7 @@ copied from inputs; augmented ops on names."""
 
 import numpy as np
 
-from . import Case, DICT_NEW_KEY, ALIASING, VIEW_READ, REBIND_COPY
+from . import Case, ALIASING, VIEW_READ
 
 
 def setitem_scalars(x):
@@ -262,10 +262,10 @@ CASES = [
     Case(divide_by_first, [(V,)]),
     Case(square_ellipsis, [(V,), (A3,)]),
     Case(mask_iadd, [(V,)]),
-    Case(copy_rebinds_input, [(V,)], xfail=REBIND_COPY),
+    Case(copy_rebinds_input, [(V,)]),
     Case(row_update_in_loop, [(A3, 0.7), (A3[:0], 0.7)], wrt=(0, 1)),
     Case(setitem_2d_element_in_loop, [(A3,)]),
     Case(mutates_argument, [(V,)]),
     Case(mutates_argument_inplace_op, [(V,)]),
-    Case(dict_built_by_key, [(V,)], xfail=DICT_NEW_KEY),
+    Case(dict_built_by_key, [(V,)]),
 ]
