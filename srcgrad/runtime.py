@@ -113,8 +113,10 @@ def expand_reduced(g, shape, axis=None, keepdims=False):
     >>> expand_reduced(np.array([1., 2.]), (2, 3), axis=1).tolist()
     [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
     """
-    if axis is None and type(g) in _PLAIN:
-        return np.full(shape, g) if shape else g
+    if axis is None:
+        if type(g) in _PLAIN:
+            return np.full(shape, g) if shape else g
+        return np.broadcast_to(g, shape)
     if not keepdims and len(shape):
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = sorted(a % len(shape) for a in axes)

@@ -188,7 +188,7 @@ class _Flattener:
             return _load(name)
         if isinstance(node, gast.BoolOp):
             return self.boolop(node.op, node.values)
-        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
             return self.comprehension(node)
         # anything else is left for the fence to have rejected; keep it whole
         return node
@@ -225,18 +225,23 @@ class _Flattener:
     def comprehension(self, node):
         """A list comprehension (or a generator fed to a call) as a loop that
         appends to a fresh list; the loop variables get fresh names."""
-        result = self.namer.fresh("_list")
-        self.emit(_assign(result, gast.List(elts=[], ctx=gast.Load()), self.line))
+        is_dict = isinstance(node, gast.DictComp)
+        result = self.namer.fresh("_dict" if is_dict else "_list")
+        empty = gast.Dict(keys=[], values=[]) if is_dict else gast.List(elts=[], ctx=gast.Load())
+        self.emit(_assign(result, empty, self.line))
         renames = {}
         for gen in node.generators:
             for n in gast.walk(gen.target):
                 if isinstance(n, gast.Name):
                     renames[n.id] = self.namer.fresh("_" + n.id.lstrip("_"))
         node = _rename(copy.deepcopy(node), renames)
-        append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=_load(result), attr="append", ctx=gast.Load()),
-            args=[node.elt], keywords=[]))
-        body = [append]
+        if is_dict:
+            store = gast.Subscript(value=_load(result), slice=node.key, ctx=gast.Store())
+            body = [gast.Assign(targets=[store], value=node.value, type_comment=None)]
+        else:
+            body = [gast.Expr(value=gast.Call(
+                func=gast.Attribute(value=_load(result), attr="append", ctx=gast.Load()),
+                args=[node.elt], keywords=[]))]
         for gen in reversed(node.generators):
             for cond in reversed(gen.ifs):
                 body = [gast.If(test=cond, body=body, orelse=[])]
@@ -309,7 +314,12 @@ class _Flattener:
             return
         load = copy.deepcopy(target)
         load.ctx = gast.Load()
+        start = len(self.out)
         self.assign([target], gast.BinOp(left=load, op=node.op, right=node.value))
+        for stmt in self.out[start:]:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and \
+                    stmt.targets[0].id == getattr(target, "id", None):
+                stmt.augmented = True  # an in-place update in NumPy (see alias.py)
 
     def _call_name(self, node):
         if isinstance(node, gast.Call) and not node.keywords:

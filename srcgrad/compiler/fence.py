@@ -50,7 +50,6 @@ _STMT_HINTS = {
 _EXPR_HINTS = {
     gast.Lambda: ("a lambda is supported only when assigned to a name (f = lambda x: ...) "
                   "at the top of the body", "name the lambda, or define a function"),
-    gast.DictComp: ("dict comprehensions are not supported by the compiler yet", _TAPE),
     gast.SetComp: ("set comprehensions are not supported by the compiler", _TAPE),
     gast.Set: ("set literals are not supported by the compiler", _TAPE),
     gast.Yield: ("generators cannot be differentiated by the compiler", _TAPE),

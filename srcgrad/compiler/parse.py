@@ -59,8 +59,8 @@ class FunctionInfo:
 
     def error(self, node, msg, hint=None):
         """A :class:`SrcgradSyntaxError` located at ``node``."""
-        lineno = getattr(node, "lineno", None)
-        col = getattr(node, "col_offset", 0)
+        lineno = getattr(node, "lineno", None) or getattr(node, "user_line", None)
+        col = getattr(node, "col_offset", 0) or 0
         return SrcgradSyntaxError(msg, self.filename, lineno, col,
                                   self.line_text(lineno), hint)
 

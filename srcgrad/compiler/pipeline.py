@@ -21,6 +21,7 @@ from .codegen import build, emit_function, with_comments
 from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
+from .alias import check_aliasing
 from .desugar import remove_jumps
 from .optimize import inline_temps
 from ..rules.operators import METHODS
@@ -117,6 +118,9 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
+    check_aliasing(info, anf.body, {p: int(k[1:]) if k[1:].isdigit() else None
+                                    for p, k in zip(params, numeric) if k and k[0] == "a"},
+                   env.resolve)
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
@@ -141,11 +145,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
                 "cotangent of the argument." % (
                     info.filename, op.stmt.user_line, name,
                     (info.line_text(op.stmt.user_line) or "").strip(), name))
-        err = info.error(op.stmt, "the compiler cannot differentiate through this "
+        raise info.error(op.stmt, "the compiler cannot differentiate through this "
                          "expression", 'rewrite it with NumPy functions, or use mode="tape"')
-        err.lineno = op.stmt.user_line
-        err.text = info.line_text(op.stmt.user_line)
-        raise err
     kinds = dict(zip(params, numeric))
     reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     forward, adjoint, out_atom = reverser.run(body)

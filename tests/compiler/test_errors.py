@@ -5,6 +5,7 @@ import pytest
 
 import srcgrad
 from srcgrad import NoRuleError, SrcgradSyntaxError
+from corpus.mutation import REFUSED
 
 HERE = __file__
 
@@ -109,3 +110,17 @@ def test_bad_wrt():
 def test_bad_mode():
     with pytest.raises(ValueError, match="mode"):
         srcgrad.grad(lambda x: x, mode="fast")
+
+
+
+@pytest.mark.parametrize("fn,words", REFUSED, ids=[f.__name__ for f, _ in REFUSED])
+def test_aliasing_the_compiler_cannot_follow_is_refused(fn, words):
+    """In-place updates through views or second names, and views read after
+    their base was assigned into, would give wrong values or gradients: the
+    compiler refuses them at the user's line."""
+    arg = np.arange(9.0).reshape(3, 3) if fn.__name__.startswith("old_row") else \
+        np.array([0.5, -0.3, 1.2, 0.8])
+    with pytest.raises(SrcgradSyntaxError, match=words) as info:
+        srcgrad.grad(fn, mode="compile")(arg)
+    assert info.value.filename.endswith("mutation.py") and info.value.lineno > \
+        fn.__code__.co_firstlineno

@@ -217,3 +217,26 @@ def test_no_rule_error_names_the_function():
     x = srcgrad.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(srcgrad.NoRuleError, match="defvjp"):
         np.fft.fft(x)
+
+
+def test_inplace_through_view_rewrites_base_history_like_pytorch():
+    x = srcgrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    y[0:2].mul_(2)
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    y.sum().backward()
+    assert repr(x.grad) == "tensor([2., 2., 1.])"
+
+
+def test_no_reference_cycles_in_graphs():
+    x = srcgrad.tensor([1.0, 2.0], requires_grad=True)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(20):
+            y = (x * 2.0 + x).exp().sum()
+            y.backward()
+            del y
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -58,7 +58,3 @@ def all_cases():
 
 
 # Known compiler bugs: one reason per distinct bug, shared by the cases that hit it.
-ALIASING = ("compiler: aliasing not tracked - in-place updates through a view or a second name "
-            "(`v = y[1:]; v *= 2`, `b = a; b += x`) are compiled as rebinding (wrong value)")
-VIEW_READ = ("compiler: a view read before its base is overwritten (`row = B[0]; B[0] = ...`) is "
-             "differentiated as if it were a copy")

@@ -260,5 +260,5 @@ CASES = [
     Case(list_of_generator_stacked, [(V,)]),
     Case(list_copy_constructor, [(V,)]),
     Case(tuple_of_generator, [(V,)]),
-    Case(dict_comprehension_update, [(V,)], xfail="unsupported: dict comprehension"),
+    Case(dict_comprehension_update, [(V,)]),
 ]
