@@ -19,5 +19,7 @@ from .modes import is_inference_mode_enabled  # tape
 from . import autograd, nn, optim  # tape
 
 __version__ = "0.1.0"
-from .api import grad, value_and_grad, vjp, source
+from .api import grad, value_and_grad, vjp, source, explain
 from .errors import SrcgradSyntaxError
+from .bridge import custom_vjp, compiled
+from .tape.engine import detach, stop_gradient, TapeConversionError

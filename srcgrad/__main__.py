@@ -156,9 +156,9 @@ def generated_source(func, wrt):
     from srcgrad.api import GradFunction
     if isinstance(func, GradFunction):
         if wrt is None:
-            return srcgrad.source(func)
+            wrt = func.positions if not func.single else func.positions[0]
         func = func.fun
-    return srcgrad.source(srcgrad.grad(func, wrt=0 if wrt is None else wrt))
+    return srcgrad.source(srcgrad.grad(func, wrt=0 if wrt is None else wrt, mode="compile"))
 
 
 def highlight(text, color, stream):

@@ -11,10 +11,19 @@ import numbers
 
 import numpy as np
 
-from . import rules, runtime
-from .compiler.pipeline import compile_vjp
+import logging
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "GradFunction"]
+from . import rules, runtime
+from .compiler.parse import NoSource
+from .compiler.pipeline import compile_vjp
+from .errors import NoRuleError, SrcgradSyntaxError
+from .tape.engine import tape_vjp
+
+__all__ = ["grad", "value_and_grad", "vjp", "source", "explain", "Explanation",
+           "GradFunction"]
+
+log = logging.getLogger("srcgrad")
+log.addHandler(logging.NullHandler())
 
 _MODES = ("auto", "compile", "tape")
 
@@ -22,10 +31,6 @@ _MODES = ("auto", "compile", "tape")
 def _check_mode(mode):
     if mode not in _MODES:
         raise ValueError("mode must be one of %s, got %r" % (", ".join(map(repr, _MODES)), mode))
-    if mode == "tape":
-        raise NotImplementedError(
-            'mode="tape" for grad/value_and_grad/vjp is not available yet: the tape engine '
-            'exists as srcgrad.tensor(...).backward(); use mode="compile" for now')
 
 
 def _where(fn):
@@ -110,14 +115,15 @@ class GradFunction:
         """The compiled VJP for arguments of unknown kinds (used by ``source``)."""
         c = self._compiled
         if c is None:
-            c = self._compiled = _compile(self.fun, self.positions, self.has_aux)
+            c = self._compiled = _compile(self.fun, self.positions, self.has_aux, (), self.mode)
         return c
 
     def _compiled_for(self, args):
         kinds = tuple(map(_kind, args))
         c = self._by_kind.get(kinds)
         if c is None:
-            c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds)
+            c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
+                                                self.mode)
         return c
 
     def _args(self, args, kwargs):
@@ -172,10 +178,63 @@ def _kind(value):
     return _KIND.get(type(value))
 
 
-def _compile(fun, positions, has_aux=False, kinds=()):
+def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
+    """The engine for ``fun``: its own rule (a primitive), the compiler, or
+    the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot)."""
     if rules.has_rule(fun):
         return _PrimitiveVJP(fun, positions)
-    return compile_vjp(fun, positions, has_aux=has_aux, numeric=kinds)
+    if mode == "tape":
+        return _TapeVJP(fun, positions, has_aux, 'mode="tape"')
+    try:
+        return compile_vjp(_unwrap_mode(fun), positions, has_aux=has_aux, numeric=kinds,
+                           mode=mode)
+    except (SrcgradSyntaxError, NoSource, NoRuleError) as err:
+        if mode == "compile":
+            if isinstance(err, NoSource):
+                raise NoRuleError(
+                    "%s: the compiler cannot read the source of %s (%s); it has no derivative "
+                    "rule either. Register one with srcgrad.defvjp, or use mode=\"auto\" or "
+                    "mode=\"tape\" to run it on the tape." % (_where(fun), _name(fun), err)) \
+                    from None
+            raise
+        reason = _reason(err)
+        log.info("srcgrad: %s runs on the tape: %s", _name(fun), reason)
+        return _TapeVJP(fun, positions, has_aux, reason)
+
+
+class _TapeVJP:
+    """The tape as the engine of a transform (``mode="tape"`` or fallback)."""
+
+    def __init__(self, fun, positions, has_aux, reason):
+        self.fun = fun
+        self.positions = tuple(positions)
+        self.has_aux = has_aux
+        self.reason = reason
+        self.tape_calls = []
+        self.source = "# %s runs on the tape (%s): no generated code\n" % (_name(fun), reason)
+
+    def fn(self, *args):
+        if self.has_aux:
+            value, pullback, aux = tape_vjp(self.fun, args, wrt=self.positions, has_aux=True)
+            return (value, aux), pullback
+        return tape_vjp(self.fun, args, wrt=self.positions)
+
+
+def _unwrap_mode(fun):
+    """A function decorated with a grad mode is compiled from its own source;
+    the decorator's effect (constants under no_grad) is applied by the caller."""
+    return getattr(fun, "__wrapped__", fun) if hasattr(fun, "__srcgrad_mode__") else fun
+
+
+def _name(fun):
+    return getattr(fun, "__qualname__", None) or getattr(fun, "__name__", None) or \
+        type(fun).__name__
+
+
+def _reason(err):
+    if isinstance(err, SrcgradSyntaxError):
+        return "%s:%s: %s" % (err.filename, err.lineno, err.bare_msg)
+    return str(err).split("\n")[0]
 
 
 def _check_float(fun, i, params, value):
@@ -247,7 +306,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
                                            else (wrt,))
     for i in positions:
         _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
-    compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)))
+    compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode)
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):
@@ -263,3 +322,49 @@ def source(fun, wrt=None):
         return fun.compiled.source
     positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
     return _compile(fun, positions).source
+
+
+class Explanation:
+    """What :func:`explain` found: ``engine`` is ``"compiler"``, ``"tape"`` or
+    ``"rule"``; ``reason`` says why the tape (the construct and its line);
+    ``tape_calls`` lists calls inside compiled code that run on the tape."""
+
+    def __init__(self, engine, reason=None, tape_calls=(), source=None):
+        self.engine = engine
+        self.reason = reason
+        self.tape_calls = list(tape_calls)
+        self.source = source
+
+    def __str__(self):
+        if self.engine == "rule":
+            return "a primitive: differentiated by its rule in srcgrad/rules"
+        if self.engine == "tape":
+            return "runs on the tape: %s" % self.reason
+        text = "compiled"
+        for name, why in self.tape_calls:
+            text += "\n  call to %s runs on the tape (mixed mode): %s" % (name, why)
+        return text
+
+    __repr__ = __str__
+
+
+def explain(fun, *args, wrt=0, mode="auto"):
+    """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why.
+
+    >>> def f(x):
+    ...     try:
+    ...         return x * 2.0
+    ...     except ValueError:
+    ...         return x
+    >>> print(explain(f, 1.0))  # doctest: +ELLIPSIS
+    runs on the tape: ...try/except is not supported by the compiler
+    """
+    _check_mode(mode)
+    positions, _, _ = _positions(fun, wrt)
+    engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode)
+    if isinstance(engine, _PrimitiveVJP):
+        return Explanation("rule")
+    if isinstance(engine, _TapeVJP):
+        return Explanation("tape", engine.reason)
+    return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
+                       source=engine.source)

@@ -33,6 +33,8 @@ def _names(node):
 def diff_operands(op):
     """``[(position_or_key, name)]`` of the operands through which gradient can
     flow for this op, ignoring activity."""
+    if op.nograd:
+        return []
     if op.kind in ("copy", "return", "unpack", "setitem", "append"):
         return [(0, n) for n in _names(op.args[0])][:1]
     if op.kind == "pack":
@@ -72,6 +74,8 @@ def targets_of(op):
 def blocks_gradient(op):
     """True when ``op`` has no way to pass a gradient on although its result
     may depend on its operands: a call with no rule, an unknown attribute."""
+    if op.nograd:
+        return False
     if op.kind == "other":
         return op.target is not None
     if op.kind == "prim":
@@ -98,9 +102,11 @@ def active_names(ops, wrt, on_blocked=None):
             if any(n in varied for _, n in diff_operands(op)):
                 varied.update(targets)
                 changed = True
-            elif blocks_gradient(op) and not all(t in blocked for t in targets) and \
-                    any(n in varied or n in blocked for n in op.operand_names()):
-                blocked.update(targets)
+            elif not all(t in blocked for t in targets) and not op.nograd and (
+                    blocks_gradient(op) and any(n in varied or n in blocked
+                                                for n in op.operand_names())
+                    or any(n in blocked for _, n in diff_operands(op))):
+                blocked.update(targets)  # depends on the arguments through a blocked op
                 changed = True
     useful = set()
     for op in ops:
@@ -116,7 +122,8 @@ def active_names(ops, wrt, on_blocked=None):
                     any(t in blocked for t in targets_of(op)):
                 on_blocked(op)
             new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
-            new |= {n for n in op.operand_names() if n in blocked}
+            if blocks_gradient(op):
+                new |= {n for n in op.operand_names() if n in blocked}
             if not new <= useful:
                 useful |= new
                 changed = True

@@ -89,6 +89,7 @@ class _Flattener:
         self.namer = namer
         self.resolve = resolve       # node -> object for static name chains, else None
         self.bind = bind or (lambda obj, hint: hint)  # a name generated code can use
+        self.grad_enabled = True
         self.out = []
         self.line = None
 
@@ -98,6 +99,8 @@ class _Flattener:
     def emit(self, stmt):
         if getattr(stmt, "user_line", None) is None:
             stmt.user_line = self.line
+        if not self.grad_enabled:
+            stmt.nograd = True   # inside ``with no_grad():``: its results are constants
         self.out.append(stmt)
 
     def sub_block(self, stmts):
@@ -298,8 +301,35 @@ class _Flattener:
             self.while_loop(node)
         elif isinstance(node, gast.Break):
             self.emit(gast.Break())
-        else:  # with-blocks etc.: kept for later passes
+        elif isinstance(node, gast.With):
+            self.with_block(node)
+        else:  # anything else was rejected by the fence
             self.emit(node)
+
+    def with_block(self, node):
+        """Grad-mode blocks (``no_grad``, ``enable_grad``, ``inference_mode``,
+        ``set_grad_enabled(flag)``) mark what they compute as constants or
+        not; a run-time flag becomes an ``if`` between the two."""
+        kind, arg = grad_mode_of(node, self.resolve)
+        saved = self.grad_enabled
+        if kind == "set" and not isinstance(arg, gast.Constant):
+            flag = self.atom(arg)
+            self.grad_enabled = True
+            on = self.sub_block(copy.deepcopy(node.body))
+            self.grad_enabled = False
+            off = self.sub_block(copy.deepcopy(node.body))
+            self.grad_enabled = saved
+            self.emit(_if(flag, on, off, self.line))
+            return
+        if kind == "set":
+            self.grad_enabled = bool(arg.value)
+        else:
+            self.grad_enabled = kind == "enable"
+        try:
+            for stmt in node.body:
+                self.stmt(stmt)
+        finally:
+            self.grad_enabled = saved
 
     def augassign(self, node):
         target = node.target
@@ -634,3 +664,28 @@ def split_self_updates(stmts, names, namer):
             continue
         out.append(stmt)
     return out
+
+
+def grad_mode_of(node, resolve):
+    """``(kind, arg)`` for a ``with`` over a srcgrad grad mode: kind is
+    ``"disable"``, ``"enable"`` or ``"set"`` (``arg`` the flag node); ``(None,
+    None)`` for any other ``with``."""
+    from .. import modes
+    if len(node.items) != 1 or node.items[0].optional_vars is not None:
+        return None, None
+    expr = node.items[0].context_expr
+    if not isinstance(expr, gast.Call):
+        return None, None
+    fn = resolve(expr.func)
+    if fn is modes.no_grad:
+        return "disable", None
+    if fn is modes.enable_grad:
+        return "enable", None
+    if fn is modes.inference_mode:
+        mode = expr.args[0] if expr.args else gast.Constant(value=True, kind=None)
+        if isinstance(mode, gast.Constant):
+            return ("disable" if mode.value else "enable"), None
+        return "set", gast.UnaryOp(op=gast.Not(), operand=mode)
+    if fn is modes.set_grad_enabled and len(expr.args) == 1:
+        return "set", expr.args[0]
+    return None, None

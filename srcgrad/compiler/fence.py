@@ -27,7 +27,6 @@ _TAPE = 'use mode="tape" (or mode="auto") to run this function on the tape'
 
 _STMT_HINTS = {
     gast.Try: ("try/except is not supported by the compiler", _TAPE),
-    gast.With: ("with-blocks are not supported by the compiler yet", _TAPE),
     gast.FunctionDef: ("function definitions inside a loop or branch are not supported by "
                        "the compiler", "define the function at the top of the body, or at "
                        "module level"),
@@ -89,6 +88,14 @@ def _check_block(info, body, top=False):
                 _check_target(info, target)
         if isinstance(stmt, gast.For):
             _check_target(info, stmt.target)
+        if isinstance(stmt, gast.With):
+            from .anf import grad_mode_of
+            if grad_mode_of(stmt, info.resolve) == (None, None):
+                raise info.error(stmt, "with-blocks other than srcgrad's grad modes (no_grad, "
+                                 "enable_grad, set_grad_enabled, inference_mode) are not "
+                                 "supported by the compiler", _TAPE)
+            _check_block(info, stmt.body)
+            continue
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             _check_exprs(info, stmt.test if not isinstance(stmt, gast.For) else stmt.iter)
             _check_block(info, stmt.body)

@@ -32,7 +32,7 @@ class Op:
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
     __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
-                 "keys", "nosave", "callee_vjp")
+                 "keys", "nosave", "callee_vjp", "nograd")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -46,6 +46,7 @@ class Op:
         self.keys = None
         self.nosave = False
         self.callee_vjp = None
+        self.nograd = bool(getattr(stmt, "nograd", False))
 
     def operand_names(self):
         """Names read by the operation's arguments (not the callee)."""
@@ -156,11 +157,34 @@ def classify(stmt, resolve):
         if obj is None:
             return Op("other", stmt, target, args=[value])
         obj = opmap.OPERATOR_MODULE.get(obj, obj) if _hashable(obj) else obj
+        mode = getattr(obj, "__srcgrad_mode__", None)
+        if mode is not None:  # a function decorated with a grad mode
+            if not _enables_grad(mode):
+                op = Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
+                op.nograd = True
+                return op
+            obj = getattr(obj, "__wrapped__", obj)
         if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
-                inspect.isfunction(obj) or inspect.ismethod(obj)):
+                inspect.isfunction(obj) or inspect.ismethod(obj) or _callable_object(obj)):
             return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
         return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
     return Op("other", stmt, target, args=[value])
+
+
+def _enables_grad(mode):
+    from .. import modes
+    if isinstance(mode, (modes.no_grad, modes.inference_mode)):
+        return isinstance(mode, modes.inference_mode) and not mode.mode
+    if isinstance(mode, modes.set_grad_enabled):
+        return mode.mode
+    return True
+
+
+def _callable_object(obj):
+    """An instance with ``__call__`` (not a class, builtin or ufunc): the
+    compiler differentiates through its ``__call__`` (or hands it to the tape)."""
+    return callable(obj) and not isinstance(obj, type) and not inspect.isbuiltin(obj) and \
+        not isinstance(obj, np.ufunc) and not inspect.isroutine(obj)
 
 
 def _hashable(obj):

@@ -14,7 +14,7 @@ import gast
 import numpy as np
 
 from .. import rules
-from ..errors import NoRuleError
+from ..errors import NoRuleError, SrcgradSyntaxError
 from . import fence
 from .anf import Namer, dump, mutable_names, rename_ssa, split_self_updates, to_anf
 from .codegen import build, emit_function, with_comments
@@ -47,11 +47,22 @@ class CompiledVJP:
         self.user_fn = user_fn
 
 
-def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=()):
-    """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``."""
+#: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler
+#: never imports the tape): ``SPECIAL_VJP(callee, positions)`` returns the VJP
+#: of a callable with its own gradient (custom_vjp, autograd.Function) or None;
+#: ``FALLBACK_VJP(callee, positions, reason)`` a VJP that runs it on the tape.
+SPECIAL_VJP = None
+FALLBACK_VJP = None
+
+
+def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile"):
+    """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``.
+
+    In ``mode="auto"`` a call inside ``fn`` that the compiler cannot transform
+    runs on the tape (mixed mode); in ``mode="compile"`` it is an error."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
-    ckey = (wrt, bool(has_aux), numeric)
+    ckey = (wrt, bool(has_aux), numeric, mode)
     per_fn = _CACHE.get(fn)
     if per_fn is not None and ckey in per_fn:
         return per_fn[ckey]
@@ -63,7 +74,7 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=()):
                          'use mode="tape" (or mode="auto", which falls back to the tape)')
     _IN_PROGRESS.add(key)
     try:
-        compiled = _compile(fn, wrt, has_aux, verbose, numeric)
+        compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode)
     finally:
         _IN_PROGRESS.discard(key)
     _CACHE.setdefault(fn, {})[ckey] = compiled
@@ -103,7 +114,7 @@ def _lift(info, node, namer, env):
     return node
 
 
-def _compile(fn, wrt, has_aux, verbose, numeric=()):
+def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     info = _info_of(fn)
     fence.check(info)
     node = info.node
@@ -125,15 +136,29 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
 
+    tape_calls = []
+
     def compile_callee(callee, op, positions):
+        name = getattr(callee, "__name__", type(callee).__name__)
+        special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
+        if special is not None:
+            return special
         try:
-            return compile_vjp(callee, positions).fn
-        except NoSource:
-            raise NoRuleError(
-                "%s:%s: %s has no derivative rule and its source cannot be read. Register a "
-                "rule with srcgrad.defvjp(%s, vjp_rule)" % (
-                    info.filename, op.stmt.user_line, callee.__name__, callee.__name__)) \
-                from None
+            if not hasattr(callee, "__code__"):  # callable objects, bound methods
+                raise NoSource("%s is not a plain Python function" % name)
+            return compile_vjp(callee, positions, mode=mode).fn
+        except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
+            where = "%s:%s" % (info.filename, op.stmt.user_line)
+            if mode == "auto" and FALLBACK_VJP is not None:
+                reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
+                tape_calls.append((name, reason))
+                return FALLBACK_VJP(callee, positions, reason)
+            if isinstance(err, NoSource):
+                raise NoRuleError(
+                    "%s: %s has no derivative rule and its source cannot be read. Register "
+                    "a rule with srcgrad.defvjp(%s, vjp_rule), or use mode=\"auto\" to run "
+                    "it on the tape" % (where, name, name)) from None
+            raise
 
     def on_blocked(op):
         if op.kind == "prim":
@@ -181,7 +206,9 @@ def _compile(fn, wrt, has_aux, verbose, numeric=()):
     generated = build(fn_node, env.bound, info.globals, fn.__qualname__, header)
     if verbose:
         print(generated.source)
-    return CompiledVJP(generated, params, wrt, fn)
+    result = CompiledVJP(generated, params, wrt, fn)
+    result.tape_calls = tape_calls
+    return result
 
 
 def _pure(env, node):

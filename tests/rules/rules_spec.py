@@ -20,6 +20,8 @@ import operator
 
 import numpy as np
 
+import srcgrad
+
 from srcgrad.rules import nn, conversions
 from rules_checker import C, canon_eigh, canon_svd
 
@@ -380,7 +382,7 @@ NONDIFF = [
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.linspace, np.logspace, np.random.rand, np.random.randn, np.random.normal,
     np.random.uniform, builtins.isinstance, builtins.str, builtins.print, builtins.enumerate,
-    builtins.zip, builtins.type, conversions.dict_keys,
+    builtins.zip, builtins.type, conversions.dict_keys, srcgrad.detach,
 ]
 
 
