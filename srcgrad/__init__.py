@@ -22,4 +22,5 @@ __version__ = "0.1.0"
 from .api import grad, value_and_grad, vjp, source, explain
 from .errors import SrcgradSyntaxError
 from .bridge import custom_vjp, compiled
+from .export import export
 from .tape.engine import detach, stop_gradient, TapeConversionError

@@ -436,7 +436,8 @@ def take(g, index):
         return 0.0
     if isinstance(g, dict):
         return g.get(index, 0.0)
-    return g[index]
+    v = g[index]
+    return v.copy() if isinstance(v, np.ndarray) else v  # g may be zeroed in place next
 
 
 def zero_at(g, index):
@@ -501,3 +502,51 @@ def container_cotangent(g, x):
     if isinstance(x, (list, tuple)):
         return type(x)(g)
     return zeros_like(x)
+
+
+def owned(g):
+    """A private, writable copy of a cotangent, for in-place accumulation."""
+    if isinstance(g, list):
+        return list(g)
+    if isinstance(g, dict):
+        return dict(g)
+    if isinstance(g, np.ndarray):
+        return np.array(g, dtype=float_dtype(g.dtype))
+    return g
+
+
+def add_at(g, index, value):
+    """``g[index] += value`` into an owned cotangent (repeated integer indices
+    accumulate); returns ``g``.  A scalar zero ``g`` cannot be indexed: it is
+    returned unchanged only if ``value`` is zero too."""
+    if isinstance(g, np.ndarray) and g.ndim:
+        if isinstance(index, (int, np.integer, slice)) or index is Ellipsis or (
+                isinstance(index, tuple) and all(isinstance(i, (int, np.integer, slice))
+                                                 or i is None or i is Ellipsis
+                                                 for i in index)):
+            g[index] += value
+        else:
+            np.add.at(g, index, value)
+        return g
+    if isinstance(g, dict):
+        g[index] = add(g.get(index), value)
+        return g
+    if isinstance(g, list):
+        g[index] = add(g[index], value)
+        return g
+    raise TypeError("internal error: cannot accumulate into a cotangent of type %s"
+                    % type(g).__name__)
+
+
+def zero_at_inplace(g, index):
+    """``g[index] = 0`` in an owned cotangent; returns ``g``."""
+    if isinstance(g, np.ndarray) and g.ndim:
+        g[index] = 0.0
+        return g
+    if isinstance(g, list):
+        g[index] = zeros_like(g[index])
+        return g
+    if isinstance(g, dict):
+        g.pop(index, None)
+        return g
+    return zero_at(g, index)

@@ -120,4 +120,7 @@ def build(fn_node, bound, user_globals, origin, header=""):
     local = {}
     exec(code, user_globals, local)
     fn = local["_srcgrad_make"](*[bound[n] for n in names])
-    return Generated(fn, source, module_source, filename)
+    generated = Generated(fn, source, module_source, filename)
+    generated.bound = dict(bound)
+    generated.user_globals = user_globals
+    return generated

@@ -45,6 +45,13 @@ class CompiledVJP:
         self.params = params
         self.wrt = wrt
         self.user_fn = user_fn
+        self.bound = generated.bound            # closure names -> objects
+        self.user_globals = generated.user_globals
+        BY_VJP[generated.fn] = self
+
+
+#: generated VJP function -> its CompiledVJP (for export of nested calls)
+BY_VJP = weakref.WeakKeyDictionary()
 
 
 #: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler

@@ -35,6 +35,7 @@ bx = _bt1 * np.cos(x)
 import builtins
 import copy
 import inspect
+import operator
 
 import gast
 import numpy as np
@@ -82,6 +83,7 @@ class Reverser:
         self.defined = set()   # variables whose adjoint holds a value at this point
         self.out = []
         self.has_mutation = False
+        self.inplace = frozenset()   # cotangents owned by the adjoint loop being written
 
     # ------------------------------------------------------------ names
     def adj(self, var):
@@ -94,6 +96,11 @@ class Reverser:
 
     def accumulate(self, var, expr, line):
         name = self.adj(var)
+        if isinstance(expr, tuple) and expr[0] == "add_at":  # in place, into an owned array
+            _, index, g = expr
+            self.out.append(assign(name, call(attr(self.env.runtime(), "add_at"),
+                                              [load(name), index, g]), line))
+            return
         if var not in self.defined:
             self.defined.add(var)
             self.out.append(assign(name, expr, line))
@@ -134,20 +141,20 @@ class Reverser:
                 self.prepare_call(op)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
-        adjoint = self.block_adjoint(tree)
-        reads = set()
-        for stmt in adjoint:
-            for n in gast.walk(stmt):
-                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                    reads.add(n.id)
-            for m in (x.marker for x in gast.walk(stmt) if hasattr(x, "marker")):
-                if m[0] in ("setitem", "append"):
-                    reads.update(_names(m[1]))
-                    if m[0] == "setitem":
-                        reads.update(_names(m[2]))
-        self.saved = {v for v in self.mutable if v in reads} - self.loop_targets
+        raw = self.block_adjoint(tree)
+        # Save only what the adjoint reads; dropping a restore can empty a
+        # replayed if/loop and so drop its reads too: iterate to a fixpoint.
+        reads = _loads(raw, markers=True)
+        saved = {v for v in self.mutable if v in reads} - self.loop_targets
+        while True:
+            self.saved = saved
+            adjoint = self.resolve_markers(copy.deepcopy(raw))
+            reads = _loads(adjoint)
+            smaller = {v for v in self.mutable if v in reads} - self.loop_targets
+            if smaller >= saved:
+                break
+            saved = smaller
         self.restored = sorted(self.saved | (self.loop_targets & reads))
-        adjoint = self.resolve_markers(adjoint)
         forward = self.block_forward(tree)
         return forward, adjoint, out_atom
 
@@ -201,7 +208,10 @@ class Reverser:
             for t in targets_of(op):
                 counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
         self.mutable = {t for t, c in counts.items() if c > 1}
+        self.setitem_targets = {op.target.id for op in ops if op.kind == "setitem"}
         self.loop_targets = set()
+        self.range_targets = set()
+        ranges = {op.target.id for op in ops if op.kind == "prim" and op.prim is range}
         defs, uses = {}, {}
 
         def visit(block, bid, inside):
@@ -215,6 +225,8 @@ class Reverser:
                     if node.kind == "for":
                         self.loop_targets.add(node.target)
                         self.mutable.add(node.target)
+                        if isinstance(node.iter, gast.Name) and node.iter.id in ranges:
+                            self.range_targets.add(node.target)
                     for k, sub in enumerate(node.blocks):
                         visit(sub, (bid, pos, k), True)
                     continue
@@ -297,7 +309,7 @@ class Reverser:
         """``ranks``: names whose ndim is known, from the ranks of the
         arguments the function is specialised on (a fixpoint: a name
         assigned twice must get the same rank both times)."""
-        self.ranks = {}
+        self.ranks = {t: 0 for t in self.range_targets}
         for p, k in self.kinds.items():
             if k == "f":
                 self.ranks[p] = 0
@@ -346,9 +358,40 @@ class Reverser:
             return 0
         if fn in (np.transpose,) and len(op.args) == 1:
             return args[0]
+        if fn in _SCALAR_FNS:
+            return 0
+        if fn in (np.zeros, np.ones, np.empty, np.full) and op.args and \
+                isinstance(op.args[0], (gast.Constant, gast.Tuple)):
+            shape = op.args[0]
+            return len(shape.elts) if isinstance(shape, gast.Tuple) else \
+                (1 if isinstance(shape.value, int) else None)
+        if fn is operator.getitem and args[0] is not None:
+            return self._index_rank(args[0], op.args[1])
         if isinstance(fn, np.ufunc) and not op.kwargs and args and None not in args:
             return max(args)
         return None
+
+    def _index_rank(self, rank, index):
+        """The rank of ``a[index]`` for ``a`` of rank ``rank`` (basic indexing
+        by integers, slices, None and ...), or ``None``."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        ints = nones = 0
+        for p in parts:
+            if isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
+                    p.func.id == "slice":
+                continue
+            if isinstance(p, gast.Constant) and p.value is None:
+                nones += 1
+            elif isinstance(p, gast.Constant) and p.value is Ellipsis:
+                continue
+            elif self.rank_of(p) == 0 and (not isinstance(p, gast.Constant) or
+                                           isinstance(p.value, int)):
+                ints += 1
+            else:
+                return None
+        if ints > rank:
+            return None
+        return rank - ints + nones
 
     def _makes_scalar(self, op):
         """Whether ``op`` certainly produces a 0-d value (a Python or NumPy
@@ -428,8 +471,15 @@ class Reverser:
             stmt.user_line = line
             self.out.append(stmt)
             return
+        owned = self.loop_accumulators(node, touched)
+        for v in sorted(owned & self.defined - (touched - self.defined)):
+            # a cotangent made elsewhere may be shared: take a private copy first
+            self.out.append(assign(self.adj(v), call(attr(self.env.runtime(), "owned"),
+                                                     [load(self.adj(v))]), line))
         self.defined = set(start)
+        saved_inplace, self.inplace = self.inplace, self.inplace | owned
         body = self.block_adjoint(node.blocks[0])
+        self.inplace = saved_inplace
         body.extend(self.materialize(start - self.defined, line))
         self.defined = start
         if not body:
@@ -448,6 +498,20 @@ class Reverser:
                         type_comment=None)
         loop.user_line = line
         self.out.append(loop)
+
+    def loop_accumulators(self, node, touched):
+        """Names whose cotangent a loop only accumulates into (the loop never
+        rebinds them, it may assign into them): the adjoint loop can update a
+        private copy in place (``bx[i] += g``) instead of allocating per step."""
+        rebound = set()
+        for op in (o for block in node.blocks for o in walk_ops(block)):
+            if op.kind not in ("setitem", "append") and not op.nosave:
+                rebound.update(targets_of(op))
+        out = set()
+        for v in touched - rebound:
+            if v in self.numeric or (self.ranks.get(v) or 0) >= 1 or v in self.setitem_targets:
+                out.add(v)
+        return out
 
     def op_adjoint(self, op):
         if op.nosave or op.kind == "return":
@@ -532,6 +596,10 @@ class Reverser:
                 ranks = tuple(self.rank_of(a) for a in op.args)
                 if None not in ranks:
                     special = rules.special(op.prim, pos, ranks)
+            if op.prim is operator.getitem and pos == 0 and name in self.inplace and \
+                    name in self.defined:
+                out.append((name, ("add_at", copy.deepcopy(op.args[1]), g)))
+                continue
             expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
             expr = self.specialise_shapes(expr)
             if prim.broadcasts and self._may_broadcast(op, pos):
@@ -556,9 +624,13 @@ class Reverser:
             by = load(self.adj(y))
             if isinstance(value, gast.Name) and value.id in self.active:
                 expr = call(attr(rt, "take"), [by, copy.deepcopy(index)])
-                expr = call(attr(rt, "unbroadcast"), [expr, load(value.id)])
+                base_rank = self.ranks.get(y)
+                if not (self.ranks.get(value.id) == 0 and base_rank is not None and
+                        self._index_rank(base_rank, index) == 0):
+                    expr = call(attr(rt, "unbroadcast"), [expr, load(value.id)])
                 self.accumulate(value.id, expr, line)
-            self.out.append(assign(self.adj(y), call(attr(rt, "zero_at"),
+            helper = "zero_at_inplace" if y in self.inplace else "zero_at"
+            self.out.append(assign(self.adj(y), call(attr(rt, helper),
                                                      [load(self.adj(y)), copy.deepcopy(index)]),
                                    line))
         self.has_mutation = True
@@ -713,6 +785,22 @@ class Reverser:
 _SCALAR_FNS = (float, abs, len, builtins.round, builtins.pow, builtins.max, builtins.min)
 _REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std,
                np.linalg.norm, np.linalg.det, np.trace, np.vdot)
+
+
+def _loads(stmts, markers=False):
+    """Names the statements read (and, with ``markers``, the names the
+    restore markers will read)."""
+    out = set()
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                out.add(n.id)
+            m = getattr(n, "marker", None)
+            if markers and m is not None and m[0] in ("setitem", "append"):
+                out.update(_names(m[1]))
+                if m[0] == "setitem":
+                    out.update(_names(m[2]))
+    return out
 
 
 def _empty(stmt):

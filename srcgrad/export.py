@@ -1,0 +1,164 @@
+"""Export generated gradient code as a standalone module that needs only NumPy.
+
+:func:`export` writes one Python file holding: the generated ``f_vjp`` (and the
+VJPs of the user functions it calls), the rules it calls by name with the
+helpers they use, srcgrad's small runtime (embedded as a module object named
+``_rt``), the user's globals it reads (imported from their module, or written
+as literals), and a convenience ``f_grad`` returning ``(value, gradients)``.
+"""
+
+import builtins
+import dis
+import inspect
+import math
+import types
+
+import numpy as np
+
+from . import runtime
+from .compiler.pipeline import BY_VJP
+
+__all__ = ["export", "ExportError"]
+
+
+class ExportError(ValueError):
+    """Something the generated code uses cannot be written into a module."""
+
+
+def export(gradfun, path):
+    """Write the code behind ``gradfun`` (``grad(f)``, ``value_and_grad(f)``)
+    to ``path``; return the path.
+
+    The module defines ``<f>_vjp(*args) -> (value, pullback)`` and
+    ``<f>_grad(*args) -> (value, gradients)``.
+    """
+    compiled = getattr(gradfun, "compiled", gradfun)
+    if not hasattr(compiled, "bound"):
+        raise ExportError("%r runs on the tape or through a primitive's rule: there is no "
+                          "generated code to export (check srcgrad.explain)" % (gradfun,))
+    writer = _Writer()
+    writer.add_vjp(compiled)
+    main = compiled.fn.__name__
+    base = main[:-4] if main.endswith("_vjp") else main
+    params = ", ".join(compiled.params)
+    single = len(compiled.wrt) == 1
+    tail = '''
+
+def %s_grad(%s):
+    """Value and gradient%s (a Python float for a float argument)."""
+    value, pullback = %s(%s)
+    grads = pullback(_rt.ones_like_float(value) if _np.ndim(value) else 1.0)
+    return value, %s
+''' % (base, params, "" if single else "s", main, params, "grads[0]" if single else "grads")
+    text = writer.render(compiled) + tail
+    with open(path, "w") as fh:
+        fh.write(text)
+    return path
+
+
+class _Writer:
+    def __init__(self):
+        self.defs = []          # source blocks, in dependency order
+        self.names = {}         # name -> object already defined
+        self.imports = ["import math", "import numpy as _np", "import numpy as np"]
+
+    def define(self, name, obj, user_globals=None):
+        if name in self.names:
+            if self.names[name] is not obj and not (isinstance(obj, types.ModuleType) and
+                                                    self.names[name] is obj):
+                raise ExportError("two different objects are both called %r" % name)
+            return
+        self.names[name] = obj
+        if obj is runtime:
+            return  # embedded separately
+        if obj is np:
+            self.imports.append("import numpy as %s" % name)
+            return
+        if obj is math:
+            self.imports.append("import math as %s" % name)
+            return
+        if isinstance(obj, types.ModuleType):
+            self.imports.append("import %s as %s" % (obj.__name__, name))
+            return
+        if obj in BY_VJP:
+            self.add_vjp(BY_VJP[obj], name)
+            return
+        if inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("srcgrad."):
+            self.add_library_function(name, obj)
+            return
+        if _literal(obj):
+            self.defs.append("%s = %r\n" % (name, obj))
+            return
+        if isinstance(obj, np.ndarray):
+            self.defs.append("%s = _np.array(%r, dtype=_np.%s)\n" % (name, obj.tolist(),
+                                                                      obj.dtype.name))
+            return
+        if isinstance(obj, np.ufunc) or getattr(obj, "__module__", "") in ("numpy", "math"):
+            mod = "_np" if isinstance(obj, np.ufunc) or obj.__module__ == "numpy" else "math"
+            self.defs.append("%s = %s.%s\n" % (name, mod, obj.__name__))
+            return
+        mod = getattr(obj, "__module__", None)
+        qual = getattr(obj, "__qualname__", None)
+        if mod and qual and mod != "__main__" and "<" not in qual and "." not in qual:
+            self.imports.append("from %s import %s as %s" % (mod, qual, name))
+            return
+        raise ExportError("cannot write %r (the generated code's %r) into a standalone "
+                          "module: define it at module level in an importable module, or "
+                          "make it a literal" % (obj, name))
+
+    def add_library_function(self, name, fn):
+        """A rule or helper from srcgrad, with what it references."""
+        for ref in fn.__code__.co_names:
+            if ref in ("np", "runtime", "math") or hasattr(builtins, ref):
+                continue
+            obj = fn.__globals__.get(ref)
+            if inspect.isfunction(obj) and obj.__module__.startswith("srcgrad."):
+                self.define(ref, obj)
+        src = inspect.getsource(fn)
+        if fn.__name__ != name:
+            src += "\n\n%s = %s\n" % (name, fn.__name__)
+        self.defs.append(src)
+
+    def add_vjp(self, compiled, name=None):
+        for bound_name, obj in sorted(compiled.bound.items()):
+            self.define(bound_name, obj)
+        code = compiled.fn.__code__
+        for ref in _global_names(code):
+            if ref in self.names or hasattr(builtins, ref):
+                continue
+            if ref not in compiled.user_globals:
+                raise ExportError("the generated code reads %r, which is not defined" % ref)
+            self.define(ref, compiled.user_globals[ref])
+        src = compiled.source
+        if name and name != compiled.fn.__name__:
+            src += "\n\n%s = %s\n" % (name, compiled.fn.__name__)
+        self.defs.append(src)
+
+    def render(self, compiled):
+        head = '"""Gradient code exported by srcgrad (needs only NumPy).\n\n%s"""\n\n' % (
+            compiled.module_source.splitlines()[0].lstrip("# ") + "\n")
+        rt_src = inspect.getsource(runtime)
+        embed = ("import types as _types\n_rt = _types.ModuleType('_rt')\n"
+                 "exec(compile(%r, '<srcgrad runtime>', 'exec'), _rt.__dict__)\n"
+                 "runtime = _rt\n" % rt_src)
+        imports = "\n".join(dict.fromkeys(self.imports))
+        return head + imports + "\n\n" + embed + "\n\n" + "\n\n".join(self.defs)
+
+
+def _global_names(code):
+    """Names a code object (and the functions nested in it) reads as globals."""
+    names = {ins.argval for ins in dis.get_instructions(code)
+             if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def _literal(obj):
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return True
+    if isinstance(obj, tuple):
+        return all(_literal(v) for v in obj)
+    return False
+
