@@ -104,6 +104,10 @@ class Reverser:
         if var not in self.defined:
             self.defined.add(var)
             self.out.append(assign(name, expr, line))
+        elif var in self.numeric and var in self.inplace:  # an owned accumulator
+            stmt = gast.AugAssign(target=store(name), op=gast.Add(), value=expr)
+            stmt.user_line = line
+            self.out.append(stmt)
         elif var in self.numeric:
             self.out.append(assign(name, gast.BinOp(left=load(name), op=gast.Add(),
                                                     right=expr), line))
@@ -320,33 +324,40 @@ class Reverser:
             if not op.nosave:
                 for t in targets_of(op):
                     assigned.setdefault(t, []).append(op)
-        for _ in range(len(assigned) + 1):
+        for t in assigned:  # optimistic start: loops carry ranks around
+            if t not in self.kinds and t not in self.ranks:
+                self.ranks[t] = _TOP
+        for _ in range(2 * len(assigned) + 2):
             changed = False
             for t, defs in assigned.items():
-                if t in self.kinds and not defs:
-                    continue
+                if t not in self.ranks:
+                    continue  # known to be unknown
                 ranks = {self._rank_of_op(op) for op in defs}
                 if t in self.kinds:
                     ranks.add(self.ranks.get(t))
-                rank = ranks.pop() if len(ranks) == 1 else None
-                if rank is None and t in self.ranks:
+                ranks.discard(_TOP)
+                rank = _TOP if not ranks else (ranks.pop() if len(ranks) == 1 else None)
+                if rank is None:
                     del self.ranks[t]
                     changed = True
-                elif rank is not None and self.ranks.get(t) != rank:
+                elif self.ranks.get(t) != rank:
                     self.ranks[t] = rank
                     changed = True
             if not changed:
                 break
+        self.ranks = {t: r for t, r in self.ranks.items() if r is not _TOP}
 
     def _rank_of_op(self, op):
         if op.kind == "copy":
             return self.rank_of(op.args[0])
         if op.kind == "const":
             return self.rank_of(op.stmt.value)
-        if op.kind != "prim" or op.kind in ("setitem", "append"):
+        if op.kind != "prim":
             return None
         fn = op.prim
         args = [self.rank_of(a) for a in op.args]
+        if _TOP in args:
+            return _TOP
         if getattr(fn, "__module__", None) == "math":
             return 0
         if fn in (np.matmul, np.dot) and len(args) == 2 and None not in args:
@@ -785,6 +796,9 @@ class Reverser:
 _SCALAR_FNS = (float, abs, len, builtins.round, builtins.pow, builtins.max, builtins.min)
 _REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std,
                np.linalg.norm, np.linalg.det, np.trace, np.vdot)
+
+
+_TOP = object()   # rank inference: not known yet (optimistic start of the fixpoint)
 
 
 def _loads(stmts, markers=False):
