@@ -48,12 +48,6 @@ from .rulecall import literal, rule_expr
 
 __all__ = ["Reverser", "Env"]
 
-# primitives whose results may be lists, tuples or dicts (their cotangents add per element)
-_SEQUENCE_PRIMS = ("split", "array_split", "hsplit", "vsplit", "dsplit", "slogdet", "eigh",
-                   "svd", "qr", "divmod", "modf", "frexp", "getitem", "tolist", "field",
-                   "as_sequence", "list_concat", "dict_keys", "dict_values", "dict_items",
-                   "item", "list", "tuple", "zip", "sorted", "broadcast_arrays", "meshgrid",
-                   "atleast_1d", "atleast_2d", "atleast_3d", "unstack")
 
 
 def _marker(kind, *parts):
@@ -252,17 +246,11 @@ class Reverser:
                 continue
             if all(b == bid and p > pos for b, p in uses.get(name, [])):
                 self.local.add(name)
-        self.numeric = {p for p, k in self.kinds.items() if k and k[0] in "fa"}
         self.scalar = {p for p, k in self.kinds.items() if k == "f"}
-        numeric, scalar = {}, {}
-        for op in ops:
-            for t in targets_of(op):
-                ok = op.kind == "prim" and rules.has_rule(op.prim) and \
-                    getattr(op.prim, "__name__", "") not in _SEQUENCE_PRIMS and \
-                    op.kind not in ("setitem", "append")
-                numeric[t] = numeric.get(t, True) and ok
-        self.numeric |= {t for t, ok in numeric.items() if ok}
         self.infer_ranks(ops)
+        # numbers and arrays (their cotangents add with +): whatever has a known
+        # rank; anything else may be a list, tuple or dict (added per element)
+        self.numeric = set(self.ranks)
         # scalars: the greatest fixpoint, since loops carry values around
         assigned = {}
         for op in ops:
@@ -378,7 +366,8 @@ class Reverser:
                 (1 if isinstance(shape.value, int) else None)
         if fn is operator.getitem and args[0] is not None:
             return self._index_rank(args[0], op.args[1])
-        if isinstance(fn, np.ufunc) and not op.kwargs and args and None not in args:
+        if isinstance(fn, np.ufunc) and fn.nout == 1 and not op.kwargs and args and \
+                None not in args:
             return max(args)
         return None
 

@@ -1,0 +1,22 @@
+"""The benchmark cases, in report order.  Each entry: key -> (letter, module
+name, function); the function takes the run's settings and returns a result
+dict (see ``benchmarks/harness.py``)."""
+
+import importlib
+
+CASES = {
+    "mlp64": ("a", "mlp", "mlp64"),
+    "sinloop": ("b", "sinloop", "sinloop"),
+    "rnn": ("c", "rnn", "rnn"),
+    "mlp512": ("d", "mlp", "mlp512"),
+    "logreg": ("e", "logreg", "logreg"),
+    "fall": ("f", "fall", "fall"),
+    "transform": ("g", "transform", "transform"),
+    "overhead": ("h", "overhead", "overhead"),
+    "tape_ops": ("i", "tape_ops", "tape_ops"),
+}
+
+
+def load(key):
+    letter, module, function = CASES[key]
+    return getattr(importlib.import_module("cases." + module), function)

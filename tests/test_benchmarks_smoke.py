@@ -1,0 +1,28 @@
+"""The benchmark suite runs: ``benchmarks/run.py --quick`` on two small cases,
+in a subprocess.  Nothing is timed against a limit here; a contender whose
+gradient disagrees with the hand-written code makes the run exit non-zero."""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN = os.path.join(ROOT, "benchmarks", "run.py")
+
+
+def test_quick_run_prints_a_table():
+    proc = subprocess.run([sys.executable, RUN, "--quick", "--only", "sinloop,overhead"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "| case | hand-written | srcgrad compiled |" in out
+    assert "| (b) scalar sin loop |" in out
+    assert "| (h) cached-call overhead |" in out
+    assert "WRONG" not in out
+
+
+def test_unknown_case_is_an_error():
+    proc = subprocess.run([sys.executable, RUN, "--quick", "--only", "nope"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "unknown case" in proc.stderr
