@@ -35,6 +35,14 @@ def diff_operands(op):
     flow for this op, ignoring activity."""
     if op.nograd:
         return []
+    cached = op.diff
+    if cached is not None:
+        return cached
+    op.diff = out = _diff_operands(op)
+    return out
+
+
+def _diff_operands(op):
     if op.kind in ("copy", "return", "unpack", "setitem", "append"):
         return [(0, n) for n in _names(op.args[0])][:1]
     if op.kind == "pack":

@@ -13,6 +13,7 @@ import linecache
 import os
 import re
 import tempfile
+import textwrap
 
 import astor
 from astor.source_repr import split_lines
@@ -103,8 +104,11 @@ def build(fn_node, bound, user_globals, origin, header=""):
                           [fn_node, gast.Return(value=gast.Name(
                               id=fn_node.name, ctx=gast.Load(), annotation=None,
                               type_comment=None))])
-    source = to_source(fn_node)
     module_source = header + to_source(maker)
+    inner = module_source.splitlines(True)[len(header.splitlines()) + 1:]
+    inner = inner[:next((i for i, ln in enumerate(inner) if ln.startswith("    return ")
+                         and not ln.startswith("     ")), len(inner))]
+    source = textwrap.dedent("".join(inner)).strip("\n") + "\n"
     digest = hashlib.sha1(module_source.encode()).hexdigest()[:10]
     safe = re.sub(r"[^A-Za-z0-9_]", "_", origin)[:60]
     filename = os.path.join(_cache_dir(), "%s_%s.py" % (safe, digest))

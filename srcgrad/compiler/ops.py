@@ -32,7 +32,7 @@ class Op:
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
     __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
-                 "keys", "nosave", "callee_vjp", "nograd")
+                 "keys", "nosave", "callee_vjp", "nograd", "diff")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -46,6 +46,7 @@ class Op:
         self.keys = None
         self.nosave = False
         self.callee_vjp = None
+        self.diff = None    # activity.diff_operands, once the arguments are final
         self.nograd = bool(getattr(stmt, "nograd", False))
 
     def operand_names(self):

@@ -104,6 +104,10 @@ def _info_of(fn):
 
 def _lift(info, node, namer, env):
     """Lift nested functions and unpack starred call arguments."""
+    if not any(isinstance(n, (gast.FunctionDef, gast.Lambda, gast.Starred)) or
+               isinstance(n, gast.keyword) and n.arg is None
+               for stmt in node.body for n in gast.walk(stmt)):
+        return node  # nothing to lift or unpack
     try:
         node = expand_starred(copy.deepcopy(node))
         node, lifted = lift_nested(node, namer, None)

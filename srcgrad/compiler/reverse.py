@@ -146,7 +146,7 @@ class Reverser:
         saved = {v for v in self.mutable if v in reads} - self.loop_targets
         while True:
             self.saved = saved
-            adjoint = self.resolve_markers(copy.deepcopy(raw))
+            adjoint = self.resolve_markers(raw)
             reads = _loads(adjoint)
             smaller = {v for v in self.mutable if v in reads} - self.loop_targets
             if smaller >= saved:
@@ -653,13 +653,14 @@ class Reverser:
         for stmt in stmts:
             marker = getattr(stmt, "marker", None)
             if marker is None:
-                for field in ("body", "orelse"):
-                    if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
-                        setattr(stmt, field, self.resolve_markers(getattr(stmt, field)))
-                if isinstance(stmt, gast.If) and not stmt.body:
-                    stmt.body = [gast.Pass()]
-                if isinstance(stmt, (gast.If, gast.For)) and _empty(stmt):
-                    continue
+                if isinstance(stmt, (gast.If, gast.For)):  # a new node: raw stays intact
+                    stmt = copy.copy(stmt)
+                    stmt.body = self.resolve_markers(stmt.body)
+                    stmt.orelse = self.resolve_markers(stmt.orelse)
+                    if _empty(stmt):
+                        continue
+                    if not stmt.body:
+                        stmt.body = [gast.Pass()]
                 out.append(stmt)
                 continue
             kind = marker[0]
@@ -667,10 +668,11 @@ class Reverser:
             if kind == "names":
                 for v in reversed(marker[1]):
                     if v in self.saved:
-                        out.append(assign(v, pop))
+                        out.append(assign(v, call(load("_pop"), [])))
             elif kind == "setitem":
                 out.append(gast.Expr(value=call(attr(self.env.runtime(), "restore"),
-                                                [load(marker[1].id), marker[2], pop])))
+                                                [load(marker[1].id), copy.deepcopy(marker[2]),
+                                                 pop])))
             elif kind == "append":
                 out.append(gast.Expr(value=call(attr(marker[1].id, "pop"), [])))
         return out
