@@ -168,13 +168,11 @@ class GradFunction:
 # "a" an ndarray, None anything else (containers, objects).
 _KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
          np.int32: "f", complex: "f", np.complex128: "f"}
-_RANKS = ("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8")
-
-
 def _kind(value):
-    """``"f"`` for a number, ``"a<ndim>"`` for an ndarray, ``None`` otherwise."""
+    """``"f"`` for a number, ``("a", *shape)`` for an ndarray (the compiler
+    specialises on shapes), ``None`` otherwise."""
     if type(value) is np.ndarray:
-        return _RANKS[value.ndim] if value.ndim < 9 else "a"
+        return ("a",) + value.shape
     return _KIND.get(type(value))
 
 
@@ -319,6 +317,8 @@ def source(fun, wrt=None):
     """The generated source of a transformed function (``grad(f)``,
     ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0)."""
     if isinstance(fun, GradFunction):
+        if fun._by_kind:  # the code that ran last: specialised to those arguments
+            return list(fun._by_kind.values())[-1].source
         return fun.compiled.source
     positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
     return _compile(fun, positions).source

@@ -70,6 +70,9 @@ class Env:
                 return self.bound[node.id]
             if node.id in self.info.local_names:
                 return None
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and \
+                node.value.id in self.bound:
+            return getattr(self.bound[node.value.id], node.attr, None)
         return self.info.resolve(node)
 
     def runtime(self):

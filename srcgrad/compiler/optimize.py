@@ -170,6 +170,12 @@ def inline_temps(functions, protected=(), pure=lambda call: False):
     return [_inline_block(body, counts, protected, pure) for body in functions]
 
 
+def _size(node):
+    """Nodes in an expression: big ones stay in their own statement, for
+    readable generated code."""
+    return sum(1 for n in gast.walk(node) if isinstance(n, gast.expr))
+
+
 def _simple(stmt):
     return isinstance(stmt, (gast.Assign, gast.Expr, gast.Return))
 
@@ -190,7 +196,8 @@ def _inline_block(body, counts, protected, pure):
             continue
         name = stmt.targets[0].id
         if not _TEMP.match(name) or counts.get(name) != 1 or name in protected or \
-                not all(pure(c) for c in gast.walk(stmt.value) if isinstance(c, gast.Call)):
+                not all(pure(c) for c in gast.walk(stmt.value) if isinstance(c, gast.Call)) \
+                or _size(stmt.value) > 12:
             i += 1
             continue
         reads = set(_loads(stmt.value))
@@ -226,3 +233,78 @@ class _Replace(gast.NodeTransformer):
         if node.id == self.name and isinstance(node.ctx, gast.Load):
             return self.value
         return node
+
+
+def expr_shape(node, shape_of, resolve):
+    """The shape of an elementwise expression over names of known shape
+    (``None`` when unknown)."""
+    if isinstance(node, gast.Constant):
+        return () if _num(node) else None
+    if isinstance(node, gast.Name):
+        return shape_of(node.id)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return expr_shape(node.operand, shape_of, resolve)
+    parts = None
+    if isinstance(node, gast.BinOp) and type(node.op) in _EVAL:
+        parts = [node.left, node.right]
+    elif isinstance(node, gast.Call) and not node.keywords and \
+            isinstance(resolve(node.func), np.ufunc):
+        parts = node.args
+    if parts is None:
+        return None
+    shapes = [expr_shape(p, shape_of, resolve) for p in parts]
+    if any(s is None for s in shapes):
+        return None
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        return None
+
+
+def scalars_first(expr, shape_of, resolve, expand):
+    """Reassociate products so scalar factors multiply first (``g * (2 * x)``
+    becomes ``g * 2 * x``: one array operation instead of two), and drop an
+    explicit broadcast of a scalar (``expand(c, S, None, False)``, the
+    cotangent of a full reduction) when the other factors already have shape
+    ``S``.  Values are unchanged up to rounding."""
+
+    class _Products(gast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if not isinstance(node.op, gast.Mult):
+                return node
+            factors = _factors(node)
+            scalars, arrays, need = [], [], None
+            for f in factors:
+                if isinstance(f, gast.Call) and resolve(f.func) is expand and len(f.args) == 4 \
+                        and isinstance(f.args[1], gast.Constant) and \
+                        isinstance(f.args[2], gast.Constant) and f.args[2].value is None and \
+                        expr_shape(f.args[0], shape_of, resolve) == ():
+                    scalars.append(f.args[0])
+                    need = f.args[1].value
+                    continue
+                shape = expr_shape(f, shape_of, resolve)
+                (scalars if shape == () else arrays).append(f)
+            if need is not None:
+                full = expr_shape(_product(arrays), shape_of, resolve) if arrays else None
+                if full != tuple(need):
+                    return node   # the broadcast is needed: keep the product as written
+            if need is None and (not arrays or len(scalars) < 2 or
+                                 factors[:len(scalars)] == scalars):
+                return node  # nothing to gain: keep the product as written
+            return _product(scalars + arrays)
+
+    return _Products().visit(expr)
+
+
+def _factors(node):
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        return _factors(node.left) + _factors(node.right)
+    return [node]
+
+
+def _product(factors):
+    out = factors[0]
+    for f in factors[1:]:
+        out = gast.BinOp(left=out, op=gast.Mult(), right=f)
+    return out

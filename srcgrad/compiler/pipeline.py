@@ -140,8 +140,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
-    check_aliasing(info, anf.body, {p: int(k[1:]) if k[1:].isdigit() else None
-                                    for p, k in zip(params, numeric) if k and k[0] == "a"},
+    check_aliasing(info, anf.body, {p: len(k) - 1 for p, k in zip(params, numeric)
+                                    if k and k[0] == "a"},
                    env.resolve)
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
@@ -191,6 +191,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     if isinstance(out_atom, gast.Name):
         keep.add(out_atom.id)
     forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c))
+    adjoint = reverser.reassociate(adjoint)
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []

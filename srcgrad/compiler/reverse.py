@@ -45,6 +45,8 @@ from .activity import active_names, diff_operands, targets_of
 from .env import Env, assign, attr, call, const, load, store
 from .ops import Compound, Op, build_tree, classify, walk_ops
 from .rulecall import literal, rule_expr
+from .optimize import fold, scalars_first
+from .shapes import infer_shapes, sum_axes
 
 __all__ = ["Reverser", "Env"]
 
@@ -247,6 +249,10 @@ class Reverser:
             if all(b == bid and p > pos for b, p in uses.get(name, [])):
                 self.local.add(name)
         self.scalar = {p for p, k in self.kinds.items() if k == "f"}
+        known = {p: (() if k == "f" else tuple(k[1:])) for p, k in self.kinds.items()
+                 if k == "f" or k and k[0] == "a"}
+        known.update({t: () for t in self.range_targets})
+        self.shapes = infer_shapes(ops, known)
         self.infer_ranks(ops)
         # numbers and arrays (their cotangents add with +): whatever has a known
         # rank; anything else may be a list, tuple or dict (added per element)
@@ -272,6 +278,7 @@ class Reverser:
         """Use what is known of ranks: ``np.size(s)`` of a 0-d value is 1 and
         ``np.shape(a)`` of an array is ``a.shape``."""
         ranks = self.ranks
+        shapes = self.shapes
         env = self.env
 
         class _Shapes(gast.NodeTransformer):
@@ -282,12 +289,30 @@ class Reverser:
                     return node
                 fn = env.resolve(node.func)
                 rank = ranks.get(node.args[0].id)
+                shape = shapes.get(node.args[0].id)
+                if shape is not None and fn in (np.shape, np.size, np.ndim):
+                    return const(shape if fn is np.shape else
+                                 (int(np.prod(shape)) if fn is np.size else len(shape)))
                 if fn is np.size and rank == 0:
                     return const(1)
                 if fn is np.shape and rank is not None and rank >= 1:
                     return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
                 return node
-        return _Shapes().visit(expr)
+        return fold(_Shapes().visit(expr), env.resolve)
+
+    def reassociate(self, stmts):
+        """Scalar factors first in products, explicit broadcasts of a scalar
+        dropped where the product has that shape anyway (see
+        :func:`.optimize.scalars_first`); run on the final adjoint."""
+        from .. import runtime
+
+        primal = {adj: var for var, adj in self.adjoints.items()}
+
+        def shape_of(name):
+            name = primal.get(name, name)  # a cotangent has its primal's shape
+            return () if name in self.scalar else self.shapes.get(name)
+        return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
+                for s in stmts]
 
     def rank_of(self, node):
         if isinstance(node, gast.Constant):
@@ -302,11 +327,12 @@ class Reverser:
         arguments the function is specialised on (a fixpoint: a name
         assigned twice must get the same rank both times)."""
         self.ranks = {t: 0 for t in self.range_targets}
+        fixed = {t: len(shape) for t, shape in self.shapes.items()}
         for p, k in self.kinds.items():
             if k == "f":
                 self.ranks[p] = 0
-            elif k and k.startswith("a") and k[1:].isdigit():
-                self.ranks[p] = int(k[1:])
+            elif k and k[0] == "a":
+                self.ranks[p] = len(k) - 1
         assigned = {}
         for op in ops:
             if not op.nosave:
@@ -315,6 +341,9 @@ class Reverser:
         for t in assigned:  # optimistic start: loops carry ranks around
             if t not in self.kinds and t not in self.ranks:
                 self.ranks[t] = _TOP
+        self.ranks.update(fixed)
+        for t in fixed:
+            assigned.pop(t, None)  # known from the shapes
         for _ in range(2 * len(assigned) + 2):
             changed = False
             for t, defs in assigned.items():
@@ -603,7 +632,7 @@ class Reverser:
             expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
             expr = self.specialise_shapes(expr)
             if prim.broadcasts and self._may_broadcast(op, pos):
-                expr = call(attr(self.env.runtime(), "unbroadcast"), [expr, load(name)])
+                expr = self.unbroadcast(expr, name, t)
             out.append((name, expr))
         return out
 
@@ -611,9 +640,37 @@ class Reverser:
         """Whether the cotangent of operand ``pos`` may need summing back:
         not when every other operand is a scalar (a number, or a name known
         to hold one)."""
+        node, target = op.args[pos], op.target
+        if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
+                node.id in self.shapes and self.shapes.get(target.id) == self.shapes[node.id]:
+            return False
         others = [a for i, a in enumerate(op.args) if i != pos]
         return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
                        or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
+
+    def unbroadcast(self, expr, name, gname):
+        """``expr`` (a cotangent shaped like ``gname``) summed back to the shape
+        of ``name``: a literal ``np.sum(..., axis=...)`` when both shapes are
+        known, ``_rt.unbroadcast`` otherwise."""
+        gshape, xshape = self.shapes.get(gname), self.shapes.get(name)
+        if gshape is not None and xshape is not None:
+            if gshape == xshape:
+                return expr
+            axes = sum_axes(gshape, xshape)
+            if axes is not None:
+                np_name = load(self.env.ref(np, "np"))
+                total = gast.Attribute(value=np_name, attr="sum", ctx=gast.Load())
+                if not xshape:
+                    return call(total, [expr])
+                lead = len(gshape) - len(xshape)
+                if all(a < lead for a in axes):
+                    return call(total, [expr], [gast.keyword(arg="axis", value=const(
+                        axes[0] if len(axes) == 1 else axes))])
+                summed = call(total, [expr], [gast.keyword(arg="axis", value=const(axes)),
+                                              gast.keyword(arg="keepdims", value=const(True))])
+                return call(gast.Attribute(value=np_name, attr="reshape", ctx=gast.Load()),
+                            [summed, const(xshape)])
+        return call(attr(self.env.runtime(), "unbroadcast"), [expr, load(name)])
 
     def setitem_adjoint(self, op, line):
         """``y[idx] = v``: ``v`` gets ``by[idx]``, and the overwritten
