@@ -18,6 +18,7 @@ from .compiler.parse import NoSource
 from .compiler.pipeline import compile_vjp
 from .errors import NoRuleError, SrcgradSyntaxError
 from .tape.engine import tape_vjp
+from .tape.tensor import Tensor
 
 __all__ = ["grad", "value_and_grad", "vjp", "source", "explain", "Explanation",
            "GradFunction"]
@@ -108,7 +109,7 @@ class GradFunction:
         self.positions, self.single, self.params = _positions(fun, wrt)
         self._compiled = None
         self._by_kind = {}
-        functools.update_wrapper(self, fun)
+        functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
 
     @property
     def compiled(self):
@@ -137,6 +138,8 @@ class GradFunction:
     def __call__(self, *args, **kwargs):
         if kwargs or len(args) != len(self.params):
             args = self._args(args, kwargs)
+        if any(isinstance(a, Tensor) for a in args):
+            return self._on_the_tape(args)  # inside a tape trace: higher order
         for i in self.positions:
             a = args[i]
             if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
@@ -154,6 +157,35 @@ class GradFunction:
         if self.has_aux:
             return result, ans[1]
         return result
+
+    def _on_the_tape(self, args):
+        """The transform applied to Tensors (an outer ``grad`` running this one
+        on the tape): the gradient as Tensors with their own graph
+        (``create_graph``), so the outer transform can differentiate it."""
+        from . import autograd
+        from .tape.creation import tensor as _tensor
+        args = list(args)
+        xs = []
+        for i in self.positions:
+            a = args[i]
+            if not isinstance(a, Tensor):
+                a = _tensor(a, dtype=np.float64, requires_grad=True)
+            elif not a.requires_grad:
+                a = a.detach().requires_grad_()
+            args[i] = a
+            xs.append(a)
+        from .modes import enable_grad
+        with enable_grad():
+            out = self.fun(*args)
+        aux = None
+        if self.has_aux:
+            out, aux = out
+        grads = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+        grads = tuple(g if g is not None else x.detach() * 0.0 for g, x in zip(grads, xs))
+        result = grads[0] if self.single else grads
+        if self.kind == "value_and_grad":
+            return (out, aux) if self.has_aux else out, result
+        return (result, aux) if self.has_aux else result
 
     def __get__(self, obj, objtype=None):
         if obj is None:
@@ -181,6 +213,13 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
     the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot)."""
     if rules.has_rule(fun):
         return _PrimitiveVJP(fun, positions)
+    if isinstance(fun, GradFunction):
+        if mode == "compile":
+            raise SrcgradSyntaxError(
+                "differentiating a gradient (grad of grad) is not supported by the compiler",
+                hint='use mode="auto" or mode="tape": higher order runs on the tape')
+        return _TapeVJP(fun, positions, has_aux, "grad of a gradient: higher order runs on "
+                        "the tape")
     if mode == "tape":
         return _TapeVJP(fun, positions, has_aux, 'mode="tape"')
     try:

@@ -243,3 +243,20 @@ from . import rules as _rules  # noqa: E402
 from .tape.engine import detach as _detach, stop_gradient as _stop  # noqa: E402
 
 _rules.defnondiff(_detach, _stop)
+
+
+
+def _wrap_python_primitive(fn):
+    """``defvjp`` on a user's Python function: the wrapper the user calls runs
+    ``fn`` on NumPy values, and on tape Tensors records one node with the rule."""
+    from .tape import record
+
+    @functools.wraps(fn)
+    def primitive(*args, **kwargs):
+        if any(isinstance(a, Tensor) for a in args):
+            return record.apply(fn, args, kwargs)
+        return fn(*args, **kwargs)
+    return primitive
+
+
+_rules.WRAP_PYTHON_PRIMITIVE = _wrap_python_primitive

@@ -550,3 +550,19 @@ def zero_at_inplace(g, index):
         g.pop(index, None)
         return g
     return zero_at(g, index)
+
+
+def copy_value(x):
+    """A copy of a returned value (arrays, lists, tuples, dicts copied
+    through), so restoring the function's in-place assignments in the pullback
+    does not change what the caller got."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [copy_value(v) for v in x]
+    if isinstance(x, dict):
+        return {k: copy_value(v) for k, v in x.items()}
+    if isinstance(x, tuple):
+        items = [copy_value(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    return x

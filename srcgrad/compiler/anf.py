@@ -153,6 +153,9 @@ class _Flattener:
             return self.chain(node)
         if isinstance(node, gast.Call):
             func = node.func
+            from .. import modes
+            if not node.args and self.resolve(func) is modes.is_grad_enabled:
+                return gast.Constant(value=self.grad_enabled, kind=None)  # known statically
             if self.is_static(func):
                 func = copy.deepcopy(func)
             elif isinstance(func, gast.Attribute):
@@ -286,6 +289,11 @@ class _Flattener:
                 _set_lines(loop, self.line)
                 self.stmt(loop)
                 return
+            if isinstance(value, gast.Call):
+                from .. import modes
+                if self.resolve(value.func) is modes.set_grad_enabled and \
+                        len(value.args) == 1 and isinstance(value.args[0], gast.Constant):
+                    self.grad_enabled = bool(value.args[0].value)  # for what follows
             self.emit(gast.Expr(value=self.expr(value)))
         elif isinstance(node, gast.Pass):
             return

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import textwrap
+import types
 
 import astor
 from astor.source_repr import split_lines
@@ -96,9 +97,11 @@ def _user():
         return "user"
 
 
-def build(fn_node, bound, user_globals, origin, header=""):
+def build(fn_node, bound, user_globals, origin, header="", cells=None):
     """Compile ``fn_node`` (a gast FunctionDef) inside a closure binding
-    ``bound`` (name -> object); return a :class:`Generated`."""
+    ``bound`` (name -> object); return a :class:`Generated`.  Names in
+    ``cells`` (the user function's closure cells) are shared, not copied, so
+    the generated code reads the user's closure variables live."""
     names = sorted(bound)
     maker = emit_function("_srcgrad_make", names,
                           [fn_node, gast.Return(value=gast.Name(
@@ -124,6 +127,11 @@ def build(fn_node, bound, user_globals, origin, header=""):
     local = {}
     exec(code, user_globals, local)
     fn = local["_srcgrad_make"](*[bound[n] for n in names])
+    if cells and fn.__closure__:
+        shared = tuple(cells.get(name, cell) for name, cell in
+                       zip(fn.__code__.co_freevars, fn.__closure__))
+        fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                                shared)
     generated = Generated(fn, source, module_source, filename)
     generated.bound = dict(bound)
     generated.user_globals = user_globals

@@ -101,6 +101,15 @@ def _check_block(info, body, top=False):
             _check_block(info, stmt.body)
             _check_block(info, stmt.orelse)
             continue
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            from .. import modes
+            call = stmt.value
+            if info.resolve(call.func) is modes.set_grad_enabled and not (
+                    len(call.args) == 1 and isinstance(call.args[0], gast.Constant)):
+                raise info.error(stmt, "set_grad_enabled(flag) as a plain call needs a "
+                                 "constant flag in compiled code",
+                                 "write 'with set_grad_enabled(flag):' around the statements, "
+                                 "or " + _TAPE)
         _check_exprs(info, stmt)
 
 

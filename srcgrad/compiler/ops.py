@@ -165,11 +165,19 @@ def classify(stmt, resolve):
                 op.nograd = True
                 return op
             obj = getattr(obj, "__wrapped__", obj)
-        if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
-                inspect.isfunction(obj) or inspect.ismethod(obj) or _callable_object(obj)):
-            return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
-        return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
+            op = classify_call(stmt, target, obj, value, kwargs, func)
+            op.nograd = False  # enable_grad inside: gradients flow even under no_grad
+            return op
+        return classify_call(stmt, target, obj, value, kwargs, func)
     return Op("other", stmt, target, args=[value])
+
+
+def classify_call(stmt, target, obj, value, kwargs, func):
+    """A call of a resolved callable: a user function, or a rule-table call."""
+    if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
+            inspect.isfunction(obj) or inspect.ismethod(obj) or _callable_object(obj)):
+        return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
+    return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
 
 
 def _enables_grad(mode):

@@ -42,9 +42,11 @@ class FunctionInfo:
         self.lines = lines                       # the file's lines, for messages
         self.globals = getattr(fn, "__globals__", {})
         self.closure = {}
+        self.cells = {}     # the user's closure cells, shared by the generated code
         code = getattr(fn, "__code__", None)
         if code is not None and fn.__closure__:
             for name, cell in zip(code.co_freevars, fn.__closure__):
+                self.cells[name] = cell
                 try:
                     self.closure[name] = cell.cell_contents
                 except ValueError:  # empty cell (recursive def not yet bound)

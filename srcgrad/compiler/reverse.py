@@ -209,6 +209,11 @@ class Reverser:
                 counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
         self.mutable = {t for t, c in counts.items() if c > 1}
         self.setitem_targets = {op.target.id for op in ops if op.kind == "setitem"}
+        self.append_targets = {op.target.id for op in ops if op.kind == "append"}
+        self.packs = {}
+        for op in ops:
+            if op.kind in ("pack", "copy"):
+                self.packs.setdefault(op.target.id, []).append(op)
         self.loop_targets = set()
         self.range_targets = set()
         ranges = {op.target.id for op in ops if op.kind == "prim" and op.prim is range}
@@ -527,6 +532,23 @@ class Reverser:
                         type_comment=None)
         loop.user_line = line
         self.out.append(loop)
+
+    def returns_mutated(self, name):
+        """Whether the value ``name`` holds contains an array or list that the
+        function assigned into (directly, or inside the tuple/list/dict built
+        for the return)."""
+        mutated = self.setitem_targets | self.append_targets
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in mutated:
+                return True
+            for op in self.packs.get(n, ()):
+                todo.extend(a.id for a in op.args if isinstance(a, gast.Name))
+        return False
 
     def loop_accumulators(self, node, touched):
         """Names whose cotangent a loop only accumulates into (the loop never

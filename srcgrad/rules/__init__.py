@@ -134,11 +134,25 @@ def defvjp(fn, *rules, broadcasts=False, name=None):
     for r in rules:
         if r is not None and not callable(r):
             raise TypeError("defvjp: each rule must be a function or None, got %r" % (r,))
-    _TABLE[id(fn)] = Primitive(fn, rules, broadcasts=broadcasts, name=name)
+    prim = Primitive(fn, rules, broadcasts=broadcasts, name=name)
+    _TABLE[id(fn)] = prim
     NONDIFF.discard(id(fn))
     _NONDIFF_FNS.pop(id(fn), None)
     _KEEP[id(fn)] = fn
+    if WRAP_PYTHON_PRIMITIVE is not None and inspect.isfunction(fn) and \
+            not (getattr(fn, "__module__", None) or "").startswith(("numpy", "srcgrad.")):
+        wrapper = WRAP_PYTHON_PRIMITIVE(fn)   # so the tape uses the rule too
+        _TABLE[id(wrapper)] = prim
+        _KEEP[id(wrapper)] = wrapper
+        return wrapper
     return fn
+
+
+#: Set by srcgrad.bridge: wraps a user's Python function registered with
+#: :func:`defvjp` so that, called with tape Tensors, it records one node that
+#: uses the rule (the compiler uses the rule for both the function and the
+#: wrapper).
+WRAP_PYTHON_PRIMITIVE = None
 
 
 _KEEP = {}  # id -> fn: keep registered callables alive so ids stay unique
