@@ -120,7 +120,8 @@ class GradFunction:
         return c
 
     def _compiled_for(self, args):
-        kinds = tuple(map(_kind, args))
+        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND.get(type(a))
+                       for a in args])  # what _kind computes, inlined: it is per call
         c = self._by_kind.get(kinds)
         if c is None:
             c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
@@ -148,10 +149,9 @@ class GradFunction:
         out = ans[0] if self.has_aux else ans
         grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
         if self.single:
-            a, g = args[self.positions[0]], grads[0]
-            result = g if type(a) is float and type(g) is float else runtime.to_kind(g, a)
+            result = _give_kind(grads[0], args[self.positions[0]])
         else:
-            result = tuple(runtime.to_kind(g, args[i]) for g, i in zip(grads, self.positions))
+            result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
         if self.kind == "value_and_grad":
             return ans, result
         if self.has_aux:
@@ -200,6 +200,18 @@ class GradFunction:
 # "a" an ndarray, None anything else (containers, objects).
 _KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
          np.int32: "f", complex: "f", np.complex128: "f"}
+def _give_kind(g, a):
+    """``runtime.to_kind`` with the common cases first (a fresh float array for
+    a float array, a float for a float)."""
+    ta = type(a)
+    if ta is np.ndarray and type(g) is np.ndarray and g.base is None and \
+            g.shape == a.shape and g.dtype == a.dtype:
+        return g
+    if ta is float and type(g) is float:
+        return g
+    return runtime.to_kind(g, a)
+
+
 def _kind(value):
     """``"f"`` for a number, ``("a", *shape)`` for an ndarray (the compiler
     specialises on shapes), ``None`` otherwise."""

@@ -145,12 +145,13 @@ def _stores(stmt):
             and isinstance(n.ctx, gast.Store)}
 
 
-def inline_temps(functions, protected=(), pure=lambda call: False):
+def inline_temps(functions, protected=(), pure=lambda call: False, also=()):
     """Put single-use temporaries back into the expression that uses them.
 
     ``functions`` is a list of statement lists (the forward and adjoint
-    bodies); a temporary ``_tN`` / ``_btN`` read exactly once in all of them,
-    by a later simple statement of the same block and user line, is
+    bodies); a temporary ``_tN`` / ``_btN`` (or a name in ``also``: adjoints
+    that are not results) read exactly once in all of them,
+    by a later simple statement of the same block, is
     substituted there when nothing between writes a name it reads, and it has
     no calls but ``pure`` ones (so moving it changes no result).
 
@@ -167,7 +168,8 @@ def inline_temps(functions, protected=(), pure=lambda call: False):
             for name in _loads(stmt):
                 counts[name] = counts.get(name, 0) + 1
     protected = set(protected)
-    return [_inline_block(body, counts, protected, pure) for body in functions]
+    also = set(also)
+    return [_inline_block(body, counts, protected, pure, also) for body in functions]
 
 
 def _size(node):
@@ -180,13 +182,13 @@ def _simple(stmt):
     return isinstance(stmt, (gast.Assign, gast.Expr, gast.Return))
 
 
-def _inline_block(body, counts, protected, pure):
+def _inline_block(body, counts, protected, pure, also=frozenset()):
     body = list(body)
     for stmt in body:
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
-                setattr(stmt, field, _inline_block(inner, counts, protected, pure))
+                setattr(stmt, field, _inline_block(inner, counts, protected, pure, also))
     i = 0
     while i < len(body):
         stmt = body[i]
@@ -195,18 +197,17 @@ def _inline_block(body, counts, protected, pure):
             i += 1
             continue
         name = stmt.targets[0].id
-        if not _TEMP.match(name) or counts.get(name) != 1 or name in protected or \
+        if not (_TEMP.match(name) or name in also) or counts.get(name) != 1 or \
+                name in protected or \
                 not all(pure(c) for c in gast.walk(stmt.value) if isinstance(c, gast.Call)) \
                 or _size(stmt.value) > 12:
             i += 1
             continue
         reads = set(_loads(stmt.value))
-        line = getattr(stmt, "user_line", None)
         j = i + 1
         while j < len(body):
             other = body[j]
-            other_line = getattr(other, "user_line", None)
-            if not _simple(other) or other_line is not None and other_line != line:
+            if not _simple(other):
                 j = len(body)
                 break
             if name in _loads(other):

@@ -190,7 +190,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     keep = set(reverser.restored) | set(reverser.saved)
     if isinstance(out_atom, gast.Name):
         keep.add(out_atom.id)
-    forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c))
+    results = {reverser.adjoints.get(n) for n in wrt_names}
+    if isinstance(reverser.seed, gast.Name):
+        results.add(reverser.adjoints.get(reverser.seed.id))
+    single_use = set(reverser.adjoints.values()) - results  # freed as soon as used
+    forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c),
+                                    single_use)
     adjoint = reverser.reassociate(adjoint)
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()

@@ -679,19 +679,20 @@ class Reverser:
             if gshape == xshape:
                 return expr
             axes = sum_axes(gshape, xshape)
-            if axes is not None:
-                np_name = load(self.env.ref(np, "np"))
-                total = gast.Attribute(value=np_name, attr="sum", ctx=gast.Load())
+            if axes is not None and gshape:
+                # the cotangent is an ndarray of shape gshape: its own .sum method
+                # avoids NumPy's function dispatch
+                total = gast.Attribute(value=expr, attr="sum", ctx=gast.Load())
                 if not xshape:
-                    return call(total, [expr])
+                    return call(total, [])
                 lead = len(gshape) - len(xshape)
                 if all(a < lead for a in axes):
-                    return call(total, [expr], [gast.keyword(arg="axis", value=const(
+                    return call(total, [], [gast.keyword(arg="axis", value=const(
                         axes[0] if len(axes) == 1 else axes))])
-                summed = call(total, [expr], [gast.keyword(arg="axis", value=const(axes)),
-                                              gast.keyword(arg="keepdims", value=const(True))])
-                return call(gast.Attribute(value=np_name, attr="reshape", ctx=gast.Load()),
-                            [summed, const(xshape)])
+                summed = call(total, [], [gast.keyword(arg="axis", value=const(axes)),
+                                          gast.keyword(arg="keepdims", value=const(True))])
+                return call(gast.Attribute(value=summed, attr="reshape", ctx=gast.Load()),
+                            [const(xshape)])
         return call(attr(self.env.runtime(), "unbroadcast"), [expr, load(name)])
 
     def setitem_adjoint(self, op, line):
