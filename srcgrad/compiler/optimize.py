@@ -309,3 +309,60 @@ def _product(factors):
     for f in factors[1:]:
         out = gast.BinOp(left=out, op=gast.Mult(), right=f)
     return out
+
+
+def fuse_pops(stmts, islice_name):
+    r"""An adjoint loop whose body starts by popping one saved value, and pops
+    nothing else, iterates over the saved values directly:
+    ``for i in reversed(r): x = _pop(); ...`` becomes
+    ``for x in islice(_rev, len(r)): ...`` (when ``i`` is not read).
+
+    >>> from .anf import dump
+    >>> body = gast.parse("for i in reversed(r):\n    x = _pop()\n    g = g * x").body
+    >>> print(dump(fuse_pops(body, "_islice")))
+    for x in _islice(_rev, len(r)):
+        g = g * x
+    """
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            stmt.body = fuse_pops(stmt.body, islice_name)
+            stmt.orelse = fuse_pops(stmt.orelse, islice_name)
+        if isinstance(stmt, gast.For) and stmt.body:
+            count = _trip_count(stmt.iter)
+            first = stmt.body[0]
+            pops = sum(1 for n in gast.walk(stmt) if isinstance(n, gast.Call) and
+                       isinstance(n.func, gast.Name) and n.func.id == "_pop")
+            if count is not None and pops == 1 and isinstance(first, gast.Assign) and \
+                    len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
+                    isinstance(first.value, gast.Call) and \
+                    isinstance(first.value.func, gast.Name) and \
+                    first.value.func.id == "_pop" and \
+                    stmt.target.id not in _loads(gast.Module(body=stmt.body, type_ignores=[])):
+                stmt.target = gast.Name(id=first.targets[0].id, ctx=gast.Store(),
+                                        annotation=None, type_comment=None)
+                stmt.iter = gast.Call(func=gast.Name(id=islice_name, ctx=gast.Load(),
+                                                     annotation=None, type_comment=None),
+                                      args=[gast.Name(id="_rev", ctx=gast.Load(),
+                                                      annotation=None, type_comment=None),
+                                            count], keywords=[])
+                stmt.body = stmt.body[1:] or [gast.Pass()]
+        out.append(stmt)
+    return out
+
+
+def _trip_count(node):
+    """The number of iterations of ``reversed(seq)`` or ``range(n)``."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
+            len(node.args) == 1 and not node.keywords:
+        arg = node.args[0]
+        if node.func.id == "range":
+            return arg
+        if node.func.id == "reversed":
+            if isinstance(arg, gast.Subscript) and isinstance(arg.slice, gast.Slice) and \
+                    arg.slice.lower is None and arg.slice.step is None and \
+                    arg.slice.upper is not None:
+                return arg.slice.upper
+            return gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+                                            type_comment=None), args=[arg], keywords=[])
+    return None

@@ -8,6 +8,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 """
 
 import copy
+import itertools
 import weakref
 
 import gast
@@ -23,7 +24,7 @@ from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .desugar import remove_jumps
-from .optimize import inline_temps
+from .optimize import fuse_pops, inline_temps
 from ..rules.operators import METHODS
 from .env import assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
@@ -197,6 +198,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c),
                                     single_use)
     adjoint = reverser.reassociate(adjoint)
+    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
@@ -245,7 +247,7 @@ def _pure(env, node):
         or isinstance(obj, np.ufunc)
 
 
-_RESERVED = {"_stack", "_push", "_pop", "_final", "_calls"}
+_RESERVED = {"_stack", "_push", "_pop", "_rev", "_final", "_calls"}
 
 
 def _state_transfer(forward, reverser, params, rt):
@@ -262,7 +264,9 @@ def _state_transfer(forward, reverser, params, rt):
     if uses_stack:
         pro.append(_assign("_stack", gast.List(elts=[], ctx=gast.Load())))
         pro.append(_assign("_push", _attr("_stack", "append")))
-        pb.append(_assign("_pop", _attr_of(_call(_load("list"), [_load("_stack")]), "pop")))
+        # a fresh iterator per pullback: the stack stays whole, so it can run again
+        pb.append(_assign("_rev", _call(_load("reversed"), [_load("_stack")])))
+        pb.append(_assign("_pop", _attr_of(_load("_rev"), "__next__")))
     if reverser.has_mutation:
         pro.append(_assign("_calls", gast.List(elts=[], ctx=gast.Load())))
         pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load("_calls")])))
