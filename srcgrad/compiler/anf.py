@@ -116,6 +116,12 @@ class _Flattener:
         """Flatten ``node`` into statements; return an atom for its value."""
         if is_atom(node):
             return node
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+                and isinstance(node.operand, gast.Constant) and \
+                type(node.operand.value) in (int, float):  # -0.05 is a constant
+            value = node.operand.value
+            return gast.Constant(value=-value if isinstance(node.op, gast.USub) else value,
+                                 kind=None)
         value = self.expr(node)
         if is_atom(value):
             return value

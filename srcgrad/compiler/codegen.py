@@ -37,8 +37,21 @@ def _pretty(source):
     return "".join(split_lines(source, maxline=100))
 
 
+class _Negatives(gast.NodeTransformer):
+    """A negative number constant printed bare is ``-0.7``, which binds looser
+    than ``**`` (``-0.7 ** 2`` is ``-(0.7 ** 2)``): write it as a unary minus,
+    which the printer parenthesises where needed."""
+
+    def visit_Constant(self, node):
+        v = node.value
+        if type(v) in (int, float) and v < 0:
+            return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-v, kind=None))
+        return node
+
+
 def to_source(node):
     """Source text for a gast node, with comment markers turned into comments."""
+    node = _Negatives().visit(node)  # in place: codegen is the last user of the tree
     text = astor.to_source(gast.gast_to_ast(node), pretty_source=_pretty)
     lines = []
     for line in text.splitlines():

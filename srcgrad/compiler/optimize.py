@@ -366,3 +366,92 @@ def _trip_count(node):
             return gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
                                             type_comment=None), args=[arg], keywords=[])
     return None
+
+
+def propagate_copies(stmts, keep=()):
+    r"""Copy propagation and dead-store removal in straight-line runs of the
+    adjoint: after ``a = b`` (names), later reads of ``a`` read ``b`` while
+    neither is reassigned; ``b = a`` when they are equal is dropped; an
+    assignment of a name (not in ``keep``) that nothing reads is removed.
+
+    >>> from .anf import dump
+    >>> body = gast.parse("t = g\nv = pop()\ng = t\nh = t * 2").body
+    >>> print(dump(propagate_copies(body, keep={"h", "g"})))
+    v = pop()
+    h = g * 2
+    """
+    stmts = _propagate(stmts)
+    keep = set(keep)
+    while True:
+        reads = {}
+        for stmt in stmts:
+            for name in _loads(stmt):
+                reads[name] = reads.get(name, 0) + 1
+        pruned = _drop_dead(stmts, reads, keep)
+        if pruned is None:
+            return stmts
+        stmts = pruned
+
+
+def _propagate(stmts):
+    out, copies = [], {}
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            copies = {}   # a block boundary: start over inside and after
+            stmt.body = _propagate(stmt.body)
+            stmt.orelse = _propagate(stmt.orelse)
+            out.append(stmt)
+            continue
+        if copies:
+            stmt = _Substitute(copies).visit(stmt)
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name) \
+                and stmt.targets[0].id == stmt.value.id:
+            continue  # a no-op after propagation: the two names hold the same object
+        stored = _stores(stmt)
+        if isinstance(stmt, gast.AugAssign):
+            stored.add(stmt.target.id if isinstance(stmt.target, gast.Name) else "")
+        for name in stored:
+            copies.pop(name, None)
+            for k in [k for k, v in copies.items() if v == name]:
+                del copies[k]
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name):
+            copies[stmt.targets[0].id] = stmt.value.id
+        out.append(stmt)
+    return out
+
+
+def _drop_dead(stmts, reads, keep):
+    changed = False
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            body = _drop_dead(stmt.body, reads, keep)
+            orelse = _drop_dead(stmt.orelse, reads, keep)
+            if body is not None:
+                stmt.body, changed = body or [gast.Pass()], True
+            if orelse is not None:
+                stmt.orelse, changed = orelse, True
+            out.append(stmt)
+            continue
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name) and \
+                stmt.targets[0].id not in keep and not reads.get(stmt.targets[0].id) and \
+                isinstance(stmt.value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp)) \
+                and not any(isinstance(n, gast.Call) for n in gast.walk(stmt.value)):
+            changed = True
+            continue
+        out.append(stmt)
+    return out if changed else None
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, copies):
+        self.copies = copies
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id in self.copies:
+            return gast.Name(id=self.copies[node.id], ctx=gast.Load(), annotation=None,
+                             type_comment=None)
+        return node

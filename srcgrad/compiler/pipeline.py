@@ -24,7 +24,7 @@ from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .desugar import remove_jumps
-from .optimize import fuse_pops, inline_temps
+from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
@@ -198,6 +198,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     forward, adjoint = inline_temps([forward, adjoint], keep, lambda c: _pure(env, c),
                                     single_use)
     adjoint = reverser.reassociate(adjoint)
+    adjoint = propagate_copies(adjoint, keep={reverser.adjoints.get(n) for n in wrt_names})
     adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()

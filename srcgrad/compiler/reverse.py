@@ -630,6 +630,24 @@ class Reverser:
         return out
 
     def prim_contributions(self, op):
+        """Contributions of a rule-table op; two to the same operand (``x * x``)
+        are summed into one statement (``2 * ...`` when they are equal)."""
+        out, index = [], {}
+        for name, expr in self._prim_contributions(op):
+            if name in index and not isinstance(expr, tuple) and \
+                    not isinstance(out[index[name]][1], tuple):
+                k = index[name]
+                prev = out[k][1]
+                merged = gast.BinOp(left=const(2), op=gast.Mult(), right=prev) \
+                    if gast.dump(prev) == gast.dump(expr) else \
+                    gast.BinOp(left=prev, op=gast.Add(), right=expr)
+                out[k] = (name, merged)
+                continue
+            index[name] = len(out)
+            out.append((name, expr))
+        return out
+
+    def _prim_contributions(self, op):
         if not rules.has_rule(op.prim):
             return []
         prim = rules.lookup(op.prim)
