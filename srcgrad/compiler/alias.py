@@ -38,49 +38,75 @@ def _walk(stmts, loops=()):
             yield stmt, loops
 
 
-def check_aliasing(info, body, arrays, resolve):
-    """Raise on the two patterns above.  ``arrays`` maps the argument names
-    known to hold ndarrays to their ranks; ``resolve`` maps a name chain to
-    an object."""
+def check_aliasing(info, body, kinds, resolve, callee=False):
+    """Raise on the patterns above.  ``kinds`` maps argument names to ``"f"``
+    (a number), ``("a", *shape)`` (an array) or ``None`` (unknown);
+    ``resolve`` maps a name chain to an object.  With ``callee`` (a function
+    compiled for a call from compiled code) an in-place update of an array
+    argument is refused too: it would change the caller's array, which the
+    caller's adjoint cannot see."""
     import numpy as np
-    known = set(arrays)
-    ranks = dict(arrays)
+    ranks = {p: len(k) - 1 for p, k in kinds.items() if k and k[0] == "a"}
+    scalars = {p for p, k in kinds.items() if k == "f"}
+    params = set(kinds)
     partners = {}        # name -> names it may share memory with
     views = {}           # view name -> (base name, index in order)
     order = list(_walk(body))
+
+    def refuse(stmt, what, name):
+        others = sorted(partners.get(name, ()))
+        raise info.error(stmt, "%s %r, which shares memory with %r; the compiler cannot "
+                         "follow updates through aliases" % (what, name, others[0]),
+                         "work on a copy (%s = %s.copy()), or write %s = %s <op> ... for a "
+                         "new array" % (name, others[0], name, name))
+
     for pos, (stmt, loops) in enumerate(order):
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
             continue
         target, value = stmt.targets[0], stmt.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            name = target.value.id
+            if callee and name in params and name not in scalars and \
+                    not _rebound_before(order, name, pos):
+                raise info.error(stmt, "assigning into the argument %r changes the caller's "
+                                 "array, which the compiler cannot follow" % name,
+                                 "work on a copy (%s = %s.copy()) and return it" % (name, name))
+            copies = {n for n in partners.get(name, ()) if views.get(n, (None,))[0] != name}
+            if copies and _read_after(order, copies, pos, loops):  # views: checked below
+                refuse(stmt, "assigning into", name)
+            continue
         if not isinstance(target, gast.Name):
             continue
+        name = target.id
+        if getattr(stmt, "augmented", False) and name not in scalars:
+            if callee and name in params and not _rebound_before(order, name, pos):
+                raise info.error(stmt, "an augmented assignment to the argument %r updates "
+                                 "the caller's array in place, which the compiler cannot "
+                                 "follow" % name,
+                                 "write %s = %s <op> ... for a new array" % (name, name))
+            if name in partners and _read_after(order, partners[name], pos, loops):
+                refuse(stmt, "an augmented assignment updates", name)
+        for other in partners.pop(name, ()):  # rebinding ends the sharing
+            partners.get(other, set()).discard(name)
         base = _view_base(value, resolve)
         if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
                 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
             base = None  # one element of a vector: a number, not a view
-        if getattr(stmt, "augmented", False) and target.id in partners and \
-                target.id in known:
-            other = sorted(partners[target.id])[0]
-            raise info.error(stmt, "an augmented assignment to %r updates it in place, and %r "
-                             "shares memory with %r; the compiler cannot follow in-place "
-                             "updates through aliases" % (target.id, target.id, other),
-                             "write %s = %s <op> ... for a new array, or make the alias a "
-                             "copy (.copy())" % (target.id, target.id))
-        for other in partners.pop(target.id, ()):  # rebinding ends the sharing
-            partners.get(other, set()).discard(target.id)
-        if base is not None and base in known:
-            partners.setdefault(target.id, set()).add(base)
-            partners.setdefault(base, set()).add(target.id)
-            known.add(target.id)
+        if base is not None and base not in scalars:
+            partners.setdefault(name, set()).add(base)
+            partners.setdefault(base, set()).add(name)
             if not isinstance(value, gast.Name):
-                views[target.id] = (base, pos, loops)
-            else:
-                ranks[target.id] = ranks.get(base)
-        elif _makes_array(value, known, resolve, np):
-            known.add(target.id)
-            if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-                    value.func.attr == "copy" and isinstance(value.func.value, gast.Name):
-                ranks[target.id] = ranks.get(value.func.value.id)
+                views[name] = (base, pos, loops)
+            elif base in ranks:
+                ranks[name] = ranks[base]
+            continue
+        rank = _rank(value, ranks, scalars, resolve, np)
+        scalars.discard(name)
+        ranks.pop(name, None)
+        if rank == 0:
+            scalars.add(name)
+        elif rank is not None:
+            ranks[name] = rank
     for name, (base, pos, loops) in views.items():
         for spos, (stmt, sloops) in enumerate(order):
             if spos <= pos or not _assigns_into(stmt, base):
@@ -98,6 +124,71 @@ def check_aliasing(info, body, arrays, resolve):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
+
+
+def _rank(value, ranks, scalars, resolve, np):
+    """The rank of an assigned value when it is known: numbers and math
+    results are 0, arithmetic keeps the largest rank of its operands."""
+    if isinstance(value, gast.Constant):
+        return 0 if type(value.value) in (int, float) else None
+    if isinstance(value, gast.Name):
+        return 0 if value.id in scalars else ranks.get(value.id)
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        operands = [value.left, value.right] if isinstance(value, gast.BinOp) \
+            else [value.operand]
+        out = [_rank(o, ranks, scalars, resolve, np) for o in operands]
+        if None in out or isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
+            return None
+        return max(out)
+    if isinstance(value, gast.Call):
+        fn = resolve(value.func)
+        if getattr(fn, "__module__", None) == "math" or fn in (float, int, len, abs):
+            return 0
+        if isinstance(fn, np.ufunc) and fn.nout == 1 and value.args and not value.keywords:
+            out = [_rank(o, ranks, scalars, resolve, np) for o in value.args]
+            return None if None in out else max(out)
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        rank = ranks.get(value.value.id)
+        if rank == 1 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
+            return 0
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+            value.func.attr == "copy" and isinstance(value.func.value, gast.Name) and \
+            not value.args:
+        return ranks.get(value.func.value.id)
+    return None
+
+
+def _read_after(order, names, pos, loops):
+    """Whether one of ``names`` is read, still holding the same value, after
+    position ``pos``: later in the text with no rebinding between, or earlier
+    in a loop around ``pos`` (through the loop's back edge) with no rebinding
+    from the loop's start to the read."""
+    for rpos, (stmt, rloops) in enumerate(order):
+        if rpos == pos:
+            continue
+        for n in names:
+            if not _reads(stmt, n):
+                continue
+            if rpos > pos and not _rebinds_between(order, n, pos, rpos):
+                return True
+            shared = [loop for loop in loops if loop in rloops]
+            if rpos < pos and shared:
+                start = next(i for i, (st, _) in enumerate(order) if st is shared[-1])
+                if not _rebinds_between(order, n, start, rpos) and \
+                        not _rebinds_between(order, n, pos, len(order)):
+                    return True
+    return False
+
+
+def _rebound_before(order, name, pos):
+    """Whether ``name`` (an argument) is rebound before ``pos``: then it no
+    longer holds the caller's array."""
+    for stmt, _ in order[:pos]:
+        if isinstance(stmt, gast.Assign) and any(
+                isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
+                not getattr(stmt, "augmented", False):
+            return True
+    return False
 
 
 def _view_base(value, resolve):
@@ -120,7 +211,7 @@ def _view_base(value, resolve):
     return None
 
 
-def _makes_array(value, known, resolve, np):
+def _makes_array_unused(value, known, resolve, np):
     if isinstance(value, gast.Call):
         fn = resolve(value.func)
         mod = getattr(fn, "__module__", None) or ""

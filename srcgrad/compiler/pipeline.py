@@ -63,14 +63,15 @@ SPECIAL_VJP = None
 FALLBACK_VJP = None
 
 
-def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile"):
+def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile",
+                callee=False):
     """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``.
 
     In ``mode="auto"`` a call inside ``fn`` that the compiler cannot transform
     runs on the tape (mixed mode); in ``mode="compile"`` it is an error."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
-    ckey = (wrt, bool(has_aux), numeric, mode)
+    ckey = (wrt, bool(has_aux), numeric, mode, callee)
     per_fn = _CACHE.get(fn)
     if per_fn is not None and ckey in per_fn:
         return per_fn[ckey]
@@ -82,7 +83,7 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
                          'use mode="tape" (or mode="auto", which falls back to the tape)')
     _IN_PROGRESS.add(key)
     try:
-        compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode)
+        compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
     finally:
         _IN_PROGRESS.discard(key)
     _CACHE.setdefault(fn, {})[ckey] = compiled
@@ -126,7 +127,7 @@ def _lift(info, node, namer, env):
     return node
 
 
-def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
+def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False):
     info = _info_of(fn)
     fence.check(info)
     node = info.node
@@ -141,14 +142,17 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
     node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
-    check_aliasing(info, anf.body, {p: len(k) - 1 for p, k in zip(params, numeric)
-                                    if k and k[0] == "a"},
-                   env.resolve)
+    check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),
+                   env.resolve, callee=callee)
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
 
     tape_calls = []
+
+    def kinds_of(op):
+        """The caller's knowledge of a call's arguments, for the callee."""
+        return reverser.arg_kinds(op.args)
 
     def compile_callee(callee, op, positions):
         name = getattr(callee, "__name__", type(callee).__name__)
@@ -158,7 +162,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile"):
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
-            return compile_vjp(callee, positions, mode=mode).fn
+            return compile_vjp(callee, positions, mode=mode, callee=True,
+                               numeric=kinds_of(op)).fn
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
             if mode == "auto" and FALLBACK_VJP is not None:

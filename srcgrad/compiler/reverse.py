@@ -533,6 +533,24 @@ class Reverser:
         loop.user_line = line
         self.out.append(loop)
 
+    def arg_kinds(self, args):
+        """Kinds of call arguments as the caller knows them: ``"f"`` for a
+        number, ``("a", *shape)`` for an array of known shape, else ``None``."""
+        out = []
+        for a in args:
+            name = a.id if isinstance(a, gast.Name) else None
+            if isinstance(a, gast.Constant) and type(a.value) in (int, float):
+                out.append("f")
+            elif name is not None and name in self.scalar:
+                out.append("f")
+            elif name is not None and self.shapes.get(name) is not None and \
+                    self.kinds.get(name, "x") != "f" and self.shapes[name] != () and \
+                    name in self.numeric:
+                out.append(("a",) + tuple(self.shapes[name]))
+            else:
+                out.append(None)
+        return tuple(out)
+
     def returns_mutated(self, name):
         """Whether the value ``name`` holds contains an array or list that the
         function assigned into (directly, or inside the tuple/list/dict built
