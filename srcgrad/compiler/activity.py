@@ -135,4 +135,5 @@ def active_names(ops, wrt, on_blocked=None):
             if not new <= useful:
                 useful |= new
                 changed = True
+    active_names.varied = varied   # for callers that need the wider set
     return varied & useful

@@ -49,16 +49,44 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     ranks = {p: len(k) - 1 for p, k in kinds.items() if k and k[0] == "a"}
     scalars = {p for p, k in kinds.items() if k == "f"}
     params = set(kinds)
-    partners = {}        # name -> names it may share memory with
+    groups = {}          # name -> the set of names sharing its memory (shared object)
     views = {}           # view name -> (base name, index in order)
     order = list(_walk(body))
+    loop_pairs = _loop_aliases(order, resolve)
 
-    def refuse(stmt, what, name):
-        others = sorted(partners.get(name, ()))
+    def partners(name, loops):
+        """Names that may share memory with ``name`` here: its current group,
+        and (inside loops) aliases made anywhere in an enclosing loop, which
+        the loop's back edge carries around."""
+        out = set(groups.get(name, ())) - {name}
+        for loop in loops:
+            todo = [name]
+            while todo:
+                n = todo.pop()
+                for a, b in loop_pairs.get(id(loop), ()):
+                    for x, y in ((a, b), (b, a)):
+                        if x == n and y not in out and y != name:
+                            out.add(y)
+                            todo.append(y)
+        return out - scalars
+
+    def leave(name):
+        group = groups.pop(name, None)
+        if group is not None:
+            group.discard(name)
+
+    def join(name, base):
+        leave(name)
+        group = groups.setdefault(base, {base})
+        group.add(name)
+        groups[name] = group
+
+    def refuse(stmt, what, name, others):
+        other = sorted(others)[0]
         raise info.error(stmt, "%s %r, which shares memory with %r; the compiler cannot "
-                         "follow updates through aliases" % (what, name, others[0]),
+                         "follow updates through aliases" % (what, name, other),
                          "work on a copy (%s = %s.copy()), or write %s = %s <op> ... for a "
-                         "new array" % (name, others[0], name, name))
+                         "new array" % (name, other, name, name))
 
     for pos, (stmt, loops) in enumerate(order):
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
@@ -71,9 +99,10 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                 raise info.error(stmt, "assigning into the argument %r changes the caller's "
                                  "array, which the compiler cannot follow" % name,
                                  "work on a copy (%s = %s.copy()) and return it" % (name, name))
-            copies = {n for n in partners.get(name, ()) if views.get(n, (None,))[0] != name}
-            if copies and _read_after(order, copies, pos, loops):  # views: checked below
-                refuse(stmt, "assigning into", name)
+            copies = {n for n in partners(name, loops)
+                      if views.get(n, (None,))[0] != name}   # views: checked below
+            if copies and _read_after(order, copies, pos, loops):
+                refuse(stmt, "assigning into", name, copies)
             continue
         if not isinstance(target, gast.Name):
             continue
@@ -84,22 +113,22 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                  "the caller's array in place, which the compiler cannot "
                                  "follow" % name,
                                  "write %s = %s <op> ... for a new array" % (name, name))
-            if name in partners and _read_after(order, partners[name], pos, loops):
-                refuse(stmt, "an augmented assignment updates", name)
-        for other in partners.pop(name, ()):  # rebinding ends the sharing
-            partners.get(other, set()).discard(name)
+            others = partners(name, loops)
+            if others and _read_after(order, others, pos, loops):
+                refuse(stmt, "an augmented assignment updates", name, others)
         base = _view_base(value, resolve)
         if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
                 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
             base = None  # one element of a vector: a number, not a view
-        if base is not None and base not in scalars:
-            partners.setdefault(name, set()).add(base)
-            partners.setdefault(base, set()).add(name)
+        if base is not None and base not in scalars and base != name:
+            join(name, base)
             if not isinstance(value, gast.Name):
                 views[name] = (base, pos, loops)
             elif base in ranks:
                 ranks[name] = ranks[base]
             continue
+        if not getattr(stmt, "augmented", False):
+            leave(name)  # a new value: no longer shares memory
         rank = _rank(value, ranks, scalars, resolve, np)
         scalars.discard(name)
         ranks.pop(name, None)
@@ -144,6 +173,13 @@ def _rank(value, ranks, scalars, resolve, np):
         fn = resolve(value.func)
         if getattr(fn, "__module__", None) == "math" or fn in (float, int, len, abs):
             return 0
+        if fn in (np.sum, np.mean, np.prod, np.max, np.min, np.var, np.std, np.dot,
+                  np.vdot, np.linalg.norm, np.linalg.det, np.trace) and \
+                len(value.args) == 1 and not value.keywords and fn is not np.dot:
+            return 0   # a full reduction: a NumPy scalar, immutable
+        if fn in (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy,
+                  np.array, np.asarray) and value.args:
+            return _rank(value.args[0], ranks, scalars, resolve, np)
         if isinstance(fn, np.ufunc) and fn.nout == 1 and value.args and not value.keywords:
             out = [_rank(o, ranks, scalars, resolve, np) for o in value.args]
             return None if None in out else max(out)
@@ -156,6 +192,19 @@ def _rank(value, ranks, scalars, resolve, np):
             not value.args:
         return ranks.get(value.func.value.id)
     return None
+
+
+def _loop_aliases(order, resolve):
+    """For each loop: the ``(name, base)`` alias pairs made anywhere in it."""
+    out = {}
+    for stmt, loops in order:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], gast.Name):
+            base = _view_base(stmt.value, resolve)
+            if base is not None:
+                for loop in loops:
+                    out.setdefault(id(loop), []).append((stmt.targets[0].id, base))
+    return out
 
 
 def _read_after(order, names, pos, loops):

@@ -400,6 +400,9 @@ def _propagate(stmts):
             copies = {}   # a block boundary: start over inside and after
             stmt.body = _propagate(stmt.body)
             stmt.orelse = _propagate(stmt.orelse)
+            if not stmt.body and not stmt.orelse:
+                continue  # everything in it was a no-op
+            stmt.body = stmt.body or [gast.Pass()]
             out.append(stmt)
             continue
         if copies:
@@ -433,6 +436,9 @@ def _drop_dead(stmts, reads, keep):
                 stmt.body, changed = body or [gast.Pass()], True
             if orelse is not None:
                 stmt.orelse, changed = orelse, True
+            if all(isinstance(x, gast.Pass) for x in stmt.body + stmt.orelse):
+                changed = True
+                continue  # nothing left in it
             out.append(stmt)
             continue
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \

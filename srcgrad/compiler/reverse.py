@@ -135,10 +135,13 @@ class Reverser:
         self.add_counters(tree, nested=False)
         ops = list(walk_ops(tree))
         self.active = active_names(ops, self.wrt, self.on_blocked)
+        self.varied_names = active_names.varied
         self.analyse(tree, ops)
         for op in ops:
             if op.kind == "call" and any(t in self.active for t in targets_of(op)):
                 self.prepare_call(op)
+            elif op.kind == "other" and isinstance(op.stmt, gast.Expr):
+                self.check_statement_call(op)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
         raw = self.block_adjoint(tree)
@@ -870,6 +873,38 @@ class Reverser:
     def _call_wrt(self, op):
         return [i for i, a in enumerate(op.args)
                 if isinstance(a, gast.Name) and a.id in self.active]
+
+    def check_statement_call(self, op):
+        """A user function called for its effect (``h(x)``, result unused) can
+        matter to the gradient only by changing its arguments in place: refuse
+        that, since the adjoint cannot see it."""
+        value = op.stmt.value
+        fn = self.env.resolve(value.func) if isinstance(value, gast.Call) else None
+        if not inspect.isfunction(fn) or rules.has_rule(fn):
+            return
+        names = [a.id for a in value.args if isinstance(a, gast.Name)]
+        if not any(n in self.varied_names for n in names):
+            return
+        try:
+            src = inspect.getsource(fn)
+        except (OSError, TypeError):
+            return
+        import textwrap
+        node = gast.parse(textwrap.dedent(src)).body[0]
+        params = {a.id for a in node.args.args}
+        for n in gast.walk(node):
+            target = n.target if isinstance(n, gast.AugAssign) else (
+                n.targets[0] if isinstance(n, gast.Assign) and len(n.targets) == 1 else None)
+            if isinstance(target, gast.Subscript):
+                target = target.value
+            if isinstance(n, (gast.AugAssign, gast.Assign)) and isinstance(
+                    target, gast.Name) and target.id in params and (
+                    isinstance(n, gast.AugAssign) or isinstance(n.targets[0], gast.Subscript)):
+                raise self.info.error(op.stmt, "%s changes its argument %r in place; the "
+                                      "compiler cannot follow that into the caller's "
+                                      "adjoint" % (fn.__name__, target.id),
+                                      "return the new value from %s and assign it, or use "
+                                      'mode="tape"' % fn.__name__)
 
     def prepare_call(self, op):
         wrt = self._call_wrt(op)

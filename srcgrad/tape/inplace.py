@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import modes
 from ..rules import nn as nnrules
-from .tensor import Tensor
+from .tensor import Tensor, STRICT
 from .record import apply as _apply
 from .fast import ufunc_runner
 from .graph import bump_version
@@ -155,9 +155,23 @@ def _ip(fn):
 for _name, _fn in [("add_", np.add), ("sub_", np.subtract), ("mul_", np.multiply),
                    ("div_", np.true_divide), ("pow_", np.power)]:
     setattr(Tensor, _name, _ip(_fn))
+def _iop(fn):
+    """``t += x``: in place, as PyTorch does -- except for a 0-d tensor while
+    :func:`~srcgrad.tape.engine.tape_vjp` runs NumPy code, where it stands for
+    a NumPy scalar, which is immutable: ``s += 1`` rebinds ``s``, and an
+    earlier alias ``w = s`` keeps the old value."""
+    inplace = _ip(fn)
+
+    def method(self, other):
+        if STRICT.depth and self._data.ndim == 0:
+            return fn(self, other)
+        return inplace(self, other)
+    return method
+
+
 for _name, _fn in [("__iadd__", np.add), ("__isub__", np.subtract), ("__imul__", np.multiply),
                    ("__itruediv__", np.true_divide), ("__ipow__", np.power)]:
-    setattr(Tensor, _name, _ip(_fn))
+    setattr(Tensor, _name, _iop(_fn))
 
 
 def _fill(self, value, name):
