@@ -15,6 +15,8 @@ ndarray: an array argument, or the result of a NumPy call or of arithmetic
 on arrays.  Python numbers and lists (``b = a; b += 1`` on floats) pass.
 """
 
+import inspect
+
 import gast
 
 from ..errors import SrcgradSyntaxError  # noqa: F401  (raised through info.error)
@@ -26,16 +28,28 @@ _VIEW_FUNCS = ("reshape", "ravel", "transpose", "swapaxes", "squeeze", "moveaxis
                "expand_dims", "atleast_1d", "atleast_2d", "broadcast_to")
 
 
-def _walk(stmts, loops=()):
-    """``(stmt, enclosing loops)`` in textual order, into compound blocks."""
+def _walk(stmts, loops=(), path=()):
+    """``(stmt, enclosing loops)`` in textual order, into compound blocks.
+    Each statement is tagged with ``alias_path``: the blocks (compound
+    statement, branch) around it, to tell which assignments dominate a read."""
     for stmt in stmts:
+        stmt.alias_path = path
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             inner = loops + (stmt,) if not isinstance(stmt, gast.If) else loops
             yield stmt, loops
-            yield from _walk(stmt.body, inner)
-            yield from _walk(stmt.orelse, inner)
+            tag = isinstance(stmt, gast.If)
+            yield from _walk(stmt.body, inner, path + ((id(stmt), 0, tag),))
+            yield from _walk(stmt.orelse, inner, path + ((id(stmt), 1, tag),))
         else:
             yield stmt, loops
+
+
+def _mutation_error(info, node, msg, hint):
+    """A refusal about in-place updates: callers must not run such a function
+    on the tape inside compiled code either (``err.mutation``)."""
+    err = info.error(node, msg, hint)
+    err.mutation = True
+    return err
 
 
 def check_aliasing(info, body, kinds, resolve, callee=False):
@@ -50,6 +64,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     scalars = {p for p, k in kinds.items() if k == "f"}
     params = set(kinds)
     groups = {}          # name -> the set of names sharing its memory (shared object)
+    maybe = {}           # call result -> the arguments it may share memory with
     views = {}           # view name -> (base name, index in order)
     order = list(_walk(body))
     loop_pairs = _loop_aliases(order, resolve)
@@ -59,6 +74,8 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         and (inside loops) aliases made anywhere in an enclosing loop, which
         the loop's back edge carries around."""
         out = set(groups.get(name, ())) - {name}
+        out |= maybe.get(name, set())
+        out |= {r for r, args in maybe.items() if name in args}
         for loop in loops:
             todo = [name]
             while todo:
@@ -70,7 +87,11 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                             todo.append(y)
         return out - scalars
 
+    conditional = [False]   # inside an if: a rebinding may not happen, keep old aliases
+
     def leave(name):
+        if conditional[0]:
+            return
         group = groups.pop(name, None)
         if group is not None:
             group.discard(name)
@@ -78,12 +99,15 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     def join(name, base):
         leave(name)
         group = groups.setdefault(base, {base})
+        if name in groups and groups[name] is not group:  # may-alias: merge
+            group |= groups[name]
         group.add(name)
-        groups[name] = group
+        for n in group:
+            groups[n] = group
 
     def refuse(stmt, what, name, others):
         other = sorted(others)[0]
-        raise info.error(stmt, "%s %r, which shares memory with %r; the compiler cannot "
+        raise _mutation_error(info, stmt, "%s %r, which shares memory with %r; the compiler cannot "
                          "follow updates through aliases" % (what, name, other),
                          "work on a copy (%s = %s.copy()), or write %s = %s <op> ... for a "
                          "new array" % (name, other, name, name))
@@ -91,14 +115,20 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     for pos, (stmt, loops) in enumerate(order):
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
             continue
+        conditional[0] = any(entry[2] for entry in getattr(stmt, "alias_path", ()))
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             name = target.value.id
             if callee and name in params and name not in scalars and \
                     not _rebound_before(order, name, pos):
-                raise info.error(stmt, "assigning into the argument %r changes the caller's "
+                raise _mutation_error(info, stmt, "assigning into the argument %r changes the caller's "
                                  "array, which the compiler cannot follow" % name,
                                  "work on a copy (%s = %s.copy()) and return it" % (name, name))
+            if callee and partners(name, loops) & params - scalars:
+                raise _mutation_error(info, stmt, "assigning into %r changes an argument of "
+                                      "the function in place (they share memory), which the "
+                                      "caller cannot see" % name,
+                                      "work on a copy (%s = %s.copy())" % (name, name))
             copies = {n for n in partners(name, loops)
                       if views.get(n, (None,))[0] != name}   # views: checked below
             if copies and _read_after(order, copies, pos, loops):
@@ -109,17 +139,39 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         name = target.id
         if getattr(stmt, "augmented", False) and name not in scalars:
             if callee and name in params and not _rebound_before(order, name, pos):
-                raise info.error(stmt, "an augmented assignment to the argument %r updates "
+                raise _mutation_error(info, stmt, "an augmented assignment to the argument %r updates "
                                  "the caller's array in place, which the compiler cannot "
                                  "follow" % name,
                                  "write %s = %s <op> ... for a new array" % (name, name))
             others = partners(name, loops)
+            if callee and others & params and not all(
+                    _rebound_before(order, p, pos) for p in others & params):
+                raise _mutation_error(info, stmt, "an augmented assignment to %r updates the "
+                                      "argument %r in place (they share memory), which the "
+                                      "caller cannot see" % (name, sorted(others & params)[0]),
+                                      "write %s = %s <op> ... for a new array" % (name, name))
             if others and _read_after(order, others, pos, loops):
                 refuse(stmt, "an augmented assignment updates", name, others)
         base = _view_base(value, resolve)
         if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
                 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
             base = None  # one element of a vector: a number, not a view
+        if base is None and isinstance(value, gast.Call):
+            fn = resolve(value.func)
+            if fn is None or inspect.isfunction(fn) and not getattr(
+                    fn, "__module__", "").startswith(("numpy", "srcgrad.")) and \
+                    not _returns_fresh(fn):
+                # a user function may return one of its arguments (or a view of it)
+                args = {a.id for a in value.args if isinstance(a, gast.Name)
+                        and a.id not in scalars}
+                if args:
+                    leave(name)
+                    if not conditional[0]:
+                        maybe.pop(name, None)
+                    maybe.setdefault(name, set()).update(args)  # may share: not transitive
+                    scalars.discard(name)
+                    ranks.pop(name, None)
+                    continue
         if base is not None and base not in scalars and base != name:
             join(name, base)
             if not isinstance(value, gast.Name):
@@ -145,7 +197,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                           for loop in sloops)
                 if late and rpos > pos and _reads(read, name) and \
                         not _rebinds_between(order, name, pos, rpos):
-                    raise info.error(read, "%r is a view of %r, which is assigned into at line "
+                    raise _mutation_error(info, read, "%r is a view of %r, which is assigned into at line "
                                      "%s before %r is read here: the compiler would treat "
                                      "the view as a copy" % (name, base, getattr(
                                          stmt, "lineno", getattr(stmt, "user_line", "?")),
@@ -153,6 +205,30 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
+
+
+def _returns_fresh(fn):
+    """Whether every ``return`` of ``fn`` builds a new value (arithmetic, a
+    NumPy call, a literal): then its result cannot share memory with its
+    arguments."""
+    import textwrap
+    try:
+        node = gast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return False
+    returns = [n.value for n in gast.walk(node) if isinstance(n, gast.Return)]
+    if not returns:
+        return True
+    for value in returns:
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)):
+            continue
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+                isinstance(value.func.value, gast.Name) and \
+                value.func.value.id in ("np", "numpy", "math") and \
+                value.func.attr not in _VIEW_FUNCS:
+            continue
+        return False
+    return True
 
 
 def _rank(value, ranks, scalars, resolve, np):
@@ -293,8 +369,13 @@ def _reads(stmt, name):
 
 
 def _rebinds_between(order, name, start, end):
+    """Whether ``name`` is certainly rebound between positions ``start`` and
+    ``end``: by an assignment in a block that encloses the statement at
+    ``end`` (one inside a branch the path may not take does not count)."""
+    reader = order[end][0].alias_path if end < len(order) else ()
     for stmt, _ in order[start + 1:end]:
-        if isinstance(stmt, gast.Assign) and any(
+        path = getattr(stmt, "alias_path", ())
+        if isinstance(stmt, gast.Assign) and reader[:len(path)] == path and any(
                 isinstance(t, gast.Name) and t.id == name for t in stmt.targets):
             return True
     return False

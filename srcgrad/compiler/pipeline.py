@@ -166,6 +166,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                                numeric=kinds_of(op)).fn
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
+            if getattr(err, "mutation", False):
+                raise _callee_mutates(info, op, callee, err) from None
             if mode == "auto" and FALLBACK_VJP is not None:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))
@@ -176,6 +178,19 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                     "a rule with srcgrad.defvjp(%s, vjp_rule), or use mode=\"auto\" to run "
                     "it on the tape" % (where, name, name)) from None
             raise
+
+    def check_callee(callee, op):
+        """A call whose result needs no gradient still matters if the callee
+        changes its arguments in place: compile it (for its checks only)."""
+        if not hasattr(callee, "__code__") or callee is fn:
+            return
+        try:
+            compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op))
+        except SrcgradSyntaxError as err:
+            if getattr(err, "mutation", False):
+                raise _callee_mutates(info, op, callee, err) from None
+        except (NoSource, NoRuleError):
+            pass
 
     def on_blocked(op):
         if op.kind == "prim":
@@ -191,6 +206,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                          "expression", 'rewrite it with NumPy functions, or use mode="tape"')
     kinds = dict(zip(params, numeric))
     reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
+    reverser.check_callee = check_callee
     forward, adjoint, out_atom = reverser.run(body)
     _show(verbose, "adjoint", adjoint)
     keep = set(reverser.restored) | set(reverser.saved)
@@ -251,6 +267,16 @@ def _pure(env, node):
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or mod == "srcgrad.runtime" \
         or isinstance(obj, np.ufunc)
+
+
+def _callee_mutates(info, op, callee, err):
+    """The caller's error for a callee that changes its arguments in place."""
+    out = info.error(op.stmt, "%s changes an argument in place (%s:%s: %s); the compiler "
+                     "cannot follow that into this function's adjoint" % (
+                         getattr(callee, "__name__", "the callee"), err.filename, err.lineno,
+                         err.bare_msg), 'return the new value instead, or use mode="tape"')
+    out.mutation = True
+    return out
 
 
 _RESERVED = {"_stack", "_push", "_pop", "_rev", "_final", "_calls"}

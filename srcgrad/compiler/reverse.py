@@ -78,6 +78,7 @@ class Reverser:
         self.adjoints = {}     # variable -> adjoint name
         self.defined = set()   # variables whose adjoint holds a value at this point
         self.out = []
+        self.check_callee = lambda callee, op: None   # set by the pipeline
         self.has_mutation = False
         self.inplace = frozenset()   # cotangents owned by the adjoint loop being written
 
@@ -140,7 +141,7 @@ class Reverser:
         for op in ops:
             if op.kind == "call" and any(t in self.active for t in targets_of(op)):
                 self.prepare_call(op)
-            elif op.kind == "other" and isinstance(op.stmt, gast.Expr):
+            elif op.kind == "call" or op.kind == "other" and isinstance(op.stmt, gast.Expr):
                 self.check_statement_call(op)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
@@ -875,36 +876,17 @@ class Reverser:
                 if isinstance(a, gast.Name) and a.id in self.active]
 
     def check_statement_call(self, op):
-        """A user function called for its effect (``h(x)``, result unused) can
-        matter to the gradient only by changing its arguments in place: refuse
-        that, since the adjoint cannot see it."""
+        """A user function called for its effect (``h(x)``), or whose result
+        needs no gradient, can matter only by changing its arguments in place:
+        the pipeline's ``check_callee`` refuses that."""
         value = op.stmt.value
-        fn = self.env.resolve(value.func) if isinstance(value, gast.Call) else None
+        fn = op.callee if op.kind == "call" else (
+            self.env.resolve(value.func) if isinstance(value, gast.Call) else None)
         if not inspect.isfunction(fn) or rules.has_rule(fn):
             return
-        names = [a.id for a in value.args if isinstance(a, gast.Name)]
-        if not any(n in self.varied_names for n in names):
-            return
-        try:
-            src = inspect.getsource(fn)
-        except (OSError, TypeError):
-            return
-        import textwrap
-        node = gast.parse(textwrap.dedent(src)).body[0]
-        params = {a.id for a in node.args.args}
-        for n in gast.walk(node):
-            target = n.target if isinstance(n, gast.AugAssign) else (
-                n.targets[0] if isinstance(n, gast.Assign) and len(n.targets) == 1 else None)
-            if isinstance(target, gast.Subscript):
-                target = target.value
-            if isinstance(n, (gast.AugAssign, gast.Assign)) and isinstance(
-                    target, gast.Name) and target.id in params and (
-                    isinstance(n, gast.AugAssign) or isinstance(n.targets[0], gast.Subscript)):
-                raise self.info.error(op.stmt, "%s changes its argument %r in place; the "
-                                      "compiler cannot follow that into the caller's "
-                                      "adjoint" % (fn.__name__, target.id),
-                                      "return the new value from %s and assign it, or use "
-                                      'mode="tape"' % fn.__name__)
+        args = op.args if op.kind == "call" else value.args
+        if any(isinstance(a, gast.Name) and a.id in self.varied_names for a in args):
+            self.check_callee(fn, op)
 
     def prepare_call(self, op):
         wrt = self._call_wrt(op)

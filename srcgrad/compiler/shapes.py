@@ -44,7 +44,7 @@ def infer_shapes(ops, known):
         if not op.nosave and op.kind not in ("setitem", "append"):
             for t in targets_of(op):
                 assigned.setdefault(t, []).append(op)
-    mutated = {op.target.id for op in ops if op.kind in ("setitem", "append")}
+    mutated = {op.target.id for op in ops if op.kind == "append"}  # y[i] = v keeps y's shape
     for t in assigned:
         if t not in shapes:
             shapes[t] = TOP
@@ -110,6 +110,9 @@ def _shape(op, shapes):
         return _matmul_shape(*args, dot=fn is np.dot)
     if fn in _REDUCTIONS:
         return _reduce_shape(args[0], op)
+    if fn in (np.copy, np.zeros_like, np.ones_like, np.empty_like, np.asarray, np.array) \
+            and len(args) == 1 and args[0] is not None:
+        return args[0]
     if fn is np.transpose and len(args) == 1 and args[0] is not None:
         return tuple(reversed(args[0]))
     if isinstance(fn, np.ufunc) and fn.nout == 1 and args and None not in args:
