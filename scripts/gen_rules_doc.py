@@ -16,19 +16,9 @@ import srcgrad.rules as rules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(ROOT, "docs", "rules.md")
+from srcgrad.rules import qualname  # noqa: E402
+
 ORDER = ["ufuncs", "reductions", "linalg", "shape", "scalars", "nn", "conversions"]
-
-
-def qualname(fn):
-    mod = getattr(fn, "__module__", None) or "numpy"
-    name = getattr(fn, "__name__", repr(fn))
-    if mod.startswith("numpy.linalg"):
-        return "np.linalg." + name
-    if mod.startswith("numpy"):
-        return "np." + name
-    if mod == "_operator":
-        return "operator." + name
-    return mod.rsplit(".", 1)[-1] + "." + name
 
 
 def library_rows():

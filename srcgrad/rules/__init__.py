@@ -29,7 +29,7 @@ outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
 import inspect
 
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
-           "special", "has_rule", "is_nondiff", "registered", "NONDIFF"]
+           "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname"]
 
 
 class NoRuleError(NotImplementedError):
@@ -193,6 +193,19 @@ def defspecial(fn, position, ranks, rule):
 def special(fn, position, ranks):
     """The rule registered with :func:`defspecial`, or ``None``."""
     return _SPECIAL.get((id(fn), position, tuple(ranks)))
+
+
+def qualname(fn):
+    """How docs and test ids name a primitive: ``np.sum``, ``np.linalg.inv``, ``math.sin``, ``builtins.sum``, ..."""
+    mod = getattr(fn, "__module__", None) or "numpy"
+    name = getattr(fn, "__name__", repr(fn))
+    if mod.startswith("numpy.linalg"):
+        return "np.linalg." + name
+    if mod.startswith("numpy"):
+        return "np." + name
+    if mod == "_operator":
+        return "operator." + name
+    return mod.rsplit(".", 1)[-1] + "." + name
 
 
 def has_rule(fn):

@@ -21,6 +21,7 @@ import operator
 import numpy as np
 
 import srcgrad
+from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
 from srcgrad.rules import nn, conversions
 from rules_checker import C, canon_eigh, canon_svd
@@ -52,19 +53,6 @@ class Row:
 
 
 _Pair = collections.namedtuple("_Pair", "w b")
-
-
-def qualname(fn):
-    """``np.sum``, ``np.linalg.inv``, ``math.sin``, ``builtins.sum``, ..."""
-    mod = getattr(fn, "__module__", None) or "numpy"
-    name = getattr(fn, "__name__", repr(fn))
-    if mod.startswith("numpy.linalg"):
-        return "np.linalg." + name
-    if mod.startswith("numpy"):
-        return "np." + name
-    if mod == "_operator":
-        return "operator." + name
-    return mod.rsplit(".", 1)[-1] + "." + name
 
 
 def _dom(dom, i):
