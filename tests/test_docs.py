@@ -640,7 +640,7 @@ REFUSED = [
      "    return b(x)", "a nested function calling another nested function",
      "define these helpers at module level"),
     ("def f(x):\n    y = x * 2.0\n    v = y[1:]\n    v *= 2.0\n    return np.sum(y)",
-     "shares memory with 'y'", "work on a copy"),
+     "shares memory with 'y'", "make one of them a copy"),
     ("def f(x):\n    B = np.outer(x, x)\n    row = B[0]\n    B[0] = x * 3.0\n"
      "    return np.sum(row)", "'row' is a view of 'B'", "take a copy"),
 ]

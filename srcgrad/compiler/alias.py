@@ -109,8 +109,8 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         other = sorted(others)[0]
         raise _mutation_error(info, stmt, "%s %r, which shares memory with %r; the compiler cannot "
                          "follow updates through aliases" % (what, name, other),
-                         "work on a copy (%s = %s.copy()), or write %s = %s <op> ... for a "
-                         "new array" % (name, other, name, name))
+                         "make one of them a copy (%s = %s.copy() where it is made), or "
+                         "write %s = %s <op> ... for a new array" % (other, name, name, name))
 
     for pos, (stmt, loops) in enumerate(order):
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
@@ -131,8 +131,9 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                       "work on a copy (%s = %s.copy())" % (name, name))
             copies = {n for n in partners(name, loops)
                       if views.get(n, (None,))[0] != name}   # views: checked below
-            if copies and _read_after(order, copies, pos, loops):
-                refuse(stmt, "assigning into", name, copies)
+            read = _read_after(order, copies, pos, loops) if copies else None
+            if read:
+                refuse(stmt, "assigning into", name, {read})
             continue
         if not isinstance(target, gast.Name):
             continue
@@ -150,8 +151,11 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                       "argument %r in place (they share memory), which the "
                                       "caller cannot see" % (name, sorted(others & params)[0]),
                                       "write %s = %s <op> ... for a new array" % (name, name))
-            if others and _read_after(order, others, pos, loops):
-                refuse(stmt, "an augmented assignment updates", name, others)
+            read = _read_after(order, others, pos, loops) if others else None
+            if read:
+                refuse(stmt, "an augmented assignment updates", name, {read})
+        if isinstance(value, gast.Name) and value.id == name:
+            continue  # ``v = v``: nothing changes
         base = _view_base(value, resolve)
         if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
                 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
@@ -284,8 +288,8 @@ def _loop_aliases(order, resolve):
 
 
 def _read_after(order, names, pos, loops):
-    """Whether one of ``names`` is read, still holding the same value, after
-    position ``pos``: later in the text with no rebinding between, or earlier
+    """The one of ``names`` read, still holding the same value, after
+    position ``pos`` (``None`` if none is): later in the text with no rebinding between, or earlier
     in a loop around ``pos`` (through the loop's back edge) with no rebinding
     from the loop's start to the read."""
     for rpos, (stmt, rloops) in enumerate(order):
@@ -295,14 +299,14 @@ def _read_after(order, names, pos, loops):
             if not _reads(stmt, n):
                 continue
             if rpos > pos and not _rebinds_between(order, n, pos, rpos):
-                return True
+                return n
             shared = [loop for loop in loops if loop in rloops]
             if rpos < pos and shared:
                 start = next(i for i, (st, _) in enumerate(order) if st is shared[-1])
                 if not _rebinds_between(order, n, start, rpos) and \
                         not _rebinds_between(order, n, pos, len(order)):
-                    return True
-    return False
+                    return n
+    return None
 
 
 def _rebound_before(order, name, pos):
@@ -376,6 +380,7 @@ def _rebinds_between(order, name, start, end):
     for stmt, _ in order[start + 1:end]:
         path = getattr(stmt, "alias_path", ())
         if isinstance(stmt, gast.Assign) and reader[:len(path)] == path and any(
-                isinstance(t, gast.Name) and t.id == name for t in stmt.targets):
+                isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
+                not isinstance(stmt.value, gast.Name):  # ``v = w`` keeps sharing memory
             return True
     return False
