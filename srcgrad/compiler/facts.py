@@ -1,0 +1,364 @@
+"""What the reverse pass knows about the names of a function body.
+
+:class:`FactsMixin` (mixed into :class:`~.reverse.Reverser`) computes, once per
+function: which names the forward sweep overwrites (``mutable``), which are
+used only after their single definition in the same block (``local``), which
+hold numbers or arrays (``numeric``) and which certainly hold numbers
+(``scalar``); the ranks and shapes of names (from the shapes of the arguments
+the gradient is specialised on, see :mod:`.shapes`); and, per compound
+statement, which cotangents a block touches and which an adjoint loop may
+accumulate into in place.  The reverse pass reads these facts; it never
+recomputes them.
+"""
+
+import builtins
+import operator
+
+import gast
+import numpy as np
+
+from .activity import diff_operands, targets_of
+from .env import const
+from .ops import Compound, walk_ops
+from .optimize import fold, scalars_first
+from .shapes import infer_shapes
+
+__all__ = ["FactsMixin"]
+
+
+def _names(node):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+
+
+_SCALAR_FNS = (float, abs, len, builtins.round, builtins.pow, builtins.max, builtins.min)
+_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std,
+               np.linalg.norm, np.linalg.det, np.trace, np.vdot)
+
+
+_TOP = object()   # rank inference: not known yet (optimistic start of the fixpoint)
+
+
+class FactsMixin:
+    """Analyses of the body (see the module docstring)."""
+
+    def analyse(self, tree, ops):
+        """Names the forward sweep overwrites (``mutable``), names whose every
+        use follows their single definition in the same block (``local``),
+        and names that certainly hold numbers or arrays (``numeric``)."""
+        counts = {}
+        for op in ops:
+            if op.nosave:
+                continue
+            for t in targets_of(op):
+                counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
+        self.mutable = {t for t, c in counts.items() if c > 1}
+        self.setitem_targets = {op.target.id for op in ops if op.kind == "setitem"}
+        self.append_targets = {op.target.id for op in ops if op.kind == "append"}
+        self.packs = {}
+        for op in ops:
+            if op.kind in ("pack", "copy"):
+                self.packs.setdefault(op.target.id, []).append(op)
+        self.loop_targets = set()
+        self.range_targets = set()
+        ranges = {op.target.id for op in ops if op.kind == "prim" and op.prim is range}
+        defs, uses = {}, {}
+
+        def visit(block, bid, inside):
+            for pos, node in enumerate(block):
+                if isinstance(node, Compound):
+                    head = [node.test, node.iter]
+                    for n in head:
+                        if n is not None:
+                            for name in _names(n):
+                                uses.setdefault(name, []).append((bid, pos))
+                    if node.kind == "for":
+                        self.loop_targets.add(node.target)
+                        self.mutable.add(node.target)
+                        if isinstance(node.iter, gast.Name) and node.iter.id in ranges:
+                            self.range_targets.add(node.target)
+                    for k, sub in enumerate(node.blocks):
+                        visit(sub, (bid, pos, k), True)
+                    continue
+                if node.nosave:
+                    continue
+                for t in targets_of(node):
+                    defs[t] = (bid, pos)
+                    if inside:
+                        self.mutable.add(t)
+                names = node.operand_names()
+                if node.kind in ("setitem", "append"):
+                    names = names + [node.target.id]
+                for name in names:
+                    uses.setdefault(name, []).append((bid, pos))
+        visit(tree, (), False)
+        self.local = set()
+        for name, (bid, pos) in defs.items():
+            if counts.get(name) != 1 or name in self.wrt:
+                continue
+            if all(b == bid and p > pos for b, p in uses.get(name, [])):
+                self.local.add(name)
+        self.scalar = {p for p, k in self.kinds.items() if k == "f"}
+        known = {p: (() if k == "f" else tuple(k[1:])) for p, k in self.kinds.items()
+                 if k == "f" or k and k[0] == "a"}
+        known.update({t: () for t in self.range_targets})
+        self.shapes = infer_shapes(ops, known)
+        self.infer_ranks(ops)
+        # numbers and arrays (their cotangents add with +): whatever has a known
+        # rank; anything else may be a list, tuple or dict (added per element)
+        self.numeric = set(self.ranks)
+        # scalars: the greatest fixpoint, since loops carry values around
+        assigned = {}
+        for op in ops:
+            if not op.nosave:
+                for t in targets_of(op):
+                    assigned.setdefault(t, []).append(op)
+        params = set(self.kinds)
+        self.scalar = {t for t in assigned if t not in params or self.kinds.get(t) == "f"}
+        self.scalar |= {p for p, k in self.kinds.items() if k == "f"}
+        changed = True
+        while changed:
+            changed = False
+            for t in sorted(self.scalar):
+                if not all(self._makes_scalar(op) for op in assigned.get(t, ())):
+                    self.scalar.discard(t)
+                    changed = True
+
+    def specialise_shapes(self, expr):
+        """Use what is known of ranks: ``np.size(s)`` of a 0-d value is 1 and
+        ``np.shape(a)`` of an array is ``a.shape``."""
+        ranks = self.ranks
+        shapes = self.shapes
+        env = self.env
+
+        class _Shapes(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                if len(node.args) != 1 or node.keywords or \
+                        not isinstance(node.args[0], gast.Name):
+                    return node
+                fn = env.resolve(node.func)
+                rank = ranks.get(node.args[0].id)
+                shape = shapes.get(node.args[0].id)
+                if shape is not None and fn in (np.shape, np.size, np.ndim):
+                    return const(shape if fn is np.shape else
+                                 (int(np.prod(shape)) if fn is np.size else len(shape)))
+                if fn is np.size and rank == 0:
+                    return const(1)
+                if fn is np.shape and rank is not None and rank >= 1:
+                    return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
+                return node
+        return fold(_Shapes().visit(expr), env.resolve)
+
+    def reassociate(self, stmts):
+        """Scalar factors first in products, explicit broadcasts of a scalar
+        dropped where the product has that shape anyway (see
+        :func:`.optimize.scalars_first`); run on the final adjoint."""
+        from .. import runtime
+
+        primal = {adj: var for var, adj in self.adjoints.items()}
+
+        def shape_of(name):
+            name = primal.get(name, name)  # a cotangent has its primal's shape
+            return () if name in self.scalar else self.shapes.get(name)
+        return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
+                for s in stmts]
+
+    def rank_of(self, node):
+        if isinstance(node, gast.Constant):
+            return 0 if isinstance(node.value, (int, float)) and \
+                not isinstance(node.value, bool) else None
+        if isinstance(node, gast.Name):
+            return self.ranks.get(node.id)
+        return None
+
+    def infer_ranks(self, ops):
+        """``ranks``: names whose ndim is known, from the ranks of the
+        arguments the function is specialised on (a fixpoint: a name
+        assigned twice must get the same rank both times)."""
+        self.ranks = {t: 0 for t in self.range_targets}
+        fixed = {t: len(shape) for t, shape in self.shapes.items()}
+        for p, k in self.kinds.items():
+            if k == "f":
+                self.ranks[p] = 0
+            elif k and k[0] == "a":
+                self.ranks[p] = len(k) - 1
+        assigned = {}
+        for op in ops:
+            if not op.nosave:
+                for t in targets_of(op):
+                    assigned.setdefault(t, []).append(op)
+        for t in assigned:  # optimistic start: loops carry ranks around
+            if t not in self.kinds and t not in self.ranks:
+                self.ranks[t] = _TOP
+        self.ranks.update(fixed)
+        for t in fixed:
+            assigned.pop(t, None)  # known from the shapes
+        for _ in range(2 * len(assigned) + 2):
+            changed = False
+            for t, defs in assigned.items():
+                if t not in self.ranks:
+                    continue  # known to be unknown
+                ranks = {self._rank_of_op(op) for op in defs}
+                if t in self.kinds:
+                    ranks.add(self.ranks.get(t))
+                ranks.discard(_TOP)
+                rank = _TOP if not ranks else (ranks.pop() if len(ranks) == 1 else None)
+                if rank is None:
+                    del self.ranks[t]
+                    changed = True
+                elif self.ranks.get(t) != rank:
+                    self.ranks[t] = rank
+                    changed = True
+            if not changed:
+                break
+        self.ranks = {t: r for t, r in self.ranks.items() if r is not _TOP}
+
+    def _rank_of_op(self, op):
+        if op.kind == "copy":
+            return self.rank_of(op.args[0])
+        if op.kind == "const":
+            return self.rank_of(op.stmt.value)
+        if op.kind != "prim":
+            return None
+        fn = op.prim
+        args = [self.rank_of(a) for a in op.args]
+        if _TOP in args:
+            return _TOP
+        if getattr(fn, "__module__", None) == "math":
+            return 0
+        if fn in (np.matmul, np.dot) and len(args) == 2 and None not in args:
+            a, b = args
+            if a in (1, 2) and b in (1, 2):
+                return a + b - 2
+            return None
+        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
+            return 0
+        if fn in (np.transpose,) and len(op.args) == 1:
+            return args[0]
+        if fn in _SCALAR_FNS:
+            return 0
+        if fn in (np.zeros, np.ones, np.empty, np.full) and op.args and \
+                isinstance(op.args[0], (gast.Constant, gast.Tuple)):
+            shape = op.args[0]
+            return len(shape.elts) if isinstance(shape, gast.Tuple) else \
+                (1 if isinstance(shape.value, int) else None)
+        if fn is operator.getitem and args[0] is not None:
+            return self._index_rank(args[0], op.args[1])
+        if isinstance(fn, np.ufunc) and fn.nout == 1 and not op.kwargs and args and \
+                None not in args:
+            return max(args)
+        return None
+
+    def _index_rank(self, rank, index):
+        """The rank of ``a[index]`` for ``a`` of rank ``rank`` (basic indexing
+        by integers, slices, None and ...), or ``None``."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        ints = nones = 0
+        for p in parts:
+            if isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
+                    p.func.id == "slice":
+                continue
+            if isinstance(p, gast.Constant) and p.value is None:
+                nones += 1
+            elif isinstance(p, gast.Constant) and p.value is Ellipsis:
+                continue
+            elif self.rank_of(p) == 0 and (not isinstance(p, gast.Constant) or
+                                           isinstance(p.value, int)):
+                ints += 1
+            else:
+                return None
+        if ints > rank:
+            return None
+        return rank - ints + nones
+
+    def _makes_scalar(self, op):
+        """Whether ``op`` certainly produces a 0-d value (a Python or NumPy
+        scalar) given what is known about its operands."""
+        if op.kind == "const":
+            value = op.stmt.value.value
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if op.kind == "copy":
+            return op.args[0].id in self.scalar
+        if op.kind != "prim":
+            return False
+        if self._rank_of_op(op) == 0:
+            return True
+        fn = op.prim
+        mod = getattr(fn, "__module__", None) or ""
+        if mod == "math" or fn in _SCALAR_FNS:
+            return True
+        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
+            return True
+        if isinstance(op.stmt.value, (gast.BinOp, gast.UnaryOp)) or (
+                isinstance(fn, np.ufunc) and not op.kwargs):
+            return all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float)) or
+                       isinstance(a, gast.Name) and a.id in self.scalar for a in op.args)
+        return False
+
+    def touched(self, nodes):
+        """Non-local names whose adjoint a block reads or writes."""
+        out = set()
+        for op in walk_ops(nodes):
+            if op.nosave:
+                continue
+            targets = targets_of(op)
+            if op.kind in ("setitem", "append"):
+                if op.target.id in self.active:
+                    out.add(op.target.id)
+                    out.update(n for _, n in diff_operands(op) if n in self.active)
+                continue
+            if any(t in self.active for t in targets):
+                out.update(t for t in targets if t in self.active)
+                out.update(n for _, n in diff_operands(op) if n in self.active)
+        return out - self.local
+
+    # ------------------------------------------------------------ adjoint
+    def arg_kinds(self, args):
+        """Kinds of call arguments as the caller knows them: ``"f"`` for a
+        number, ``("a", *shape)`` for an array of known shape, else ``None``."""
+        out = []
+        for a in args:
+            name = a.id if isinstance(a, gast.Name) else None
+            if isinstance(a, gast.Constant) and type(a.value) in (int, float):
+                out.append("f")
+            elif name is not None and name in self.scalar:
+                out.append("f")
+            elif name is not None and self.shapes.get(name) is not None and \
+                    self.kinds.get(name, "x") != "f" and self.shapes[name] != () and \
+                    name in self.numeric:
+                out.append(("a",) + tuple(self.shapes[name]))
+            else:
+                out.append(None)
+        return tuple(out)
+
+    def returns_mutated(self, name):
+        """Whether the value ``name`` holds contains an array or list that the
+        function assigned into (directly, or inside the tuple/list/dict built
+        for the return)."""
+        mutated = self.setitem_targets | self.append_targets
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in mutated:
+                return True
+            for op in self.packs.get(n, ()):
+                todo.extend(a.id for a in op.args if isinstance(a, gast.Name))
+        return False
+
+    def loop_accumulators(self, node, touched):
+        """Names whose cotangent a loop only accumulates into (the loop never
+        rebinds them, it may assign into them): the adjoint loop can update a
+        private copy in place (``bx[i] += g``) instead of allocating per step."""
+        rebound = set()
+        for op in (o for block in node.blocks for o in walk_ops(block)):
+            if op.kind not in ("setitem", "append") and not op.nosave:
+                rebound.update(targets_of(op))
+        out = set()
+        for v in touched - rebound:
+            if v in self.numeric or (self.ranks.get(v) or 0) >= 1 or v in self.setitem_targets:
+                out.add(v)
+        return out
+
