@@ -257,3 +257,12 @@ def _kw(dim, keepdim):
 
 
 Tensor.norm = _norm
+
+
+def _trace(self, offset=0, axis1=0, axis2=1):
+    """``t.trace()``: the sum of a diagonal (PyTorch's name, NumPy's
+    signature); node ``TraceBackward0``."""
+    return _apply(np.trace, (self, offset, axis1, axis2), None, "TraceBackward0")
+
+
+Tensor.trace = _trace
