@@ -25,66 +25,17 @@ return _t3
 
 import copy
 
-import astor
 import gast
 
 from ..rules import conversions
+from .loops import LoopsMixin
+from .nodes import (Namer, _assign, _if, _load, _set_lines, _store, dump,  # noqa: F401
+                    is_atom)
 
 __all__ = ["to_anf", "is_atom", "dump", "Namer"]
 
 
-def is_atom(node):
-    return isinstance(node, (gast.Name, gast.Constant))
-
-
-def dump(stmts):
-    """Source text of a list of gast statements (for doctests and debugging)."""
-    mod = gast.Module(body=list(stmts), type_ignores=[])
-    return astor.to_source(gast.gast_to_ast(mod)).rstrip("\n")
-
-
-class Namer:
-    """Deterministic fresh names that never collide with the user's."""
-
-    def __init__(self, taken):
-        self.taken = set(taken)
-        self.counter = 0
-
-    def temp(self):
-        while True:
-            self.counter += 1
-            name = "_t%d" % self.counter
-            if name not in self.taken:
-                self.taken.add(name)
-                return name
-
-    def fresh(self, base):
-        if base not in self.taken:
-            self.taken.add(base)
-            return base
-        i = 1
-        while "%s_%d" % (base, i) in self.taken:
-            i += 1
-        name = "%s_%d" % (base, i)
-        self.taken.add(name)
-        return name
-
-
-def _load(name):
-    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
-
-
-def _store(name):
-    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
-
-
-def _assign(name, value, line):
-    stmt = gast.Assign(targets=[_store(name)], value=value, type_comment=None)
-    stmt.user_line = line
-    return stmt
-
-
-class _Flattener:
+class _Flattener(LoopsMixin):
     def __init__(self, namer, resolve, bind=None):
         self.namer = namer
         self.resolve = resolve       # node -> object for static name chains, else None
@@ -234,38 +185,6 @@ class _Flattener:
             prev = right
         return self.boolop(gast.And(), parts)
 
-    def comprehension(self, node):
-        """A list comprehension (or a generator fed to a call) as a loop that
-        appends to a fresh list; the loop variables get fresh names."""
-        is_dict = isinstance(node, gast.DictComp)
-        result = self.namer.fresh("_dict" if is_dict else "_list")
-        empty = gast.Dict(keys=[], values=[]) if is_dict else gast.List(elts=[], ctx=gast.Load())
-        self.emit(_assign(result, empty, self.line))
-        renames = {}
-        for gen in node.generators:
-            for n in gast.walk(gen.target):
-                if isinstance(n, gast.Name):
-                    renames[n.id] = self.namer.fresh("_" + n.id.lstrip("_"))
-        node = _rename(copy.deepcopy(node), renames)
-        if is_dict:
-            store = gast.Subscript(value=_load(result), slice=node.key, ctx=gast.Store())
-            body = [gast.Assign(targets=[store], value=node.value, type_comment=None)]
-        else:
-            body = [gast.Expr(value=gast.Call(
-                func=gast.Attribute(value=_load(result), attr="append", ctx=gast.Load()),
-                args=[node.elt], keywords=[]))]
-        for gen in reversed(node.generators):
-            for cond in reversed(gen.ifs):
-                body = [gast.If(test=cond, body=body, orelse=[])]
-            loop = gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[],
-                            type_comment=None)
-            body = [loop]
-        for stmt in body:
-            _set_lines(stmt, self.line)
-            self.stmt(stmt)
-        return _load(result)
-
-    # ---------------------------------------------------------- statements
     def stmt(self, node):
         self.line = getattr(node, "lineno", None) or getattr(node, "user_line", None) \
             or self.line
@@ -365,111 +284,6 @@ class _Flattener:
                     stmt.targets[0].id == getattr(target, "id", None):
                 stmt.augmented = True  # an in-place update in NumPy (see alias.py)
 
-    def _call_name(self, node):
-        if isinstance(node, gast.Call) and not node.keywords:
-            import builtins
-            fn = self.resolve(node.func)
-            for name in ("range", "enumerate", "zip", "reversed"):
-                if fn is getattr(builtins, name):
-                    return name
-        return None
-
-    def for_loop(self, node):
-        """``for t in range(...)`` stays; any other iterable becomes a loop over
-        indices: ``for _k in range(len(seq)): t = seq[_k]`` (``enumerate``,
-        ``zip`` and ``reversed``, nested, index their sequences directly)."""
-        kind = self._call_name(node.iter)
-        line = self.line
-        if kind == "range" and isinstance(node.target, gast.Name):
-            rng = self.atom(gast.Call(func=copy.deepcopy(node.iter.func),
-                                      args=[self.atom(a) for a in node.iter.args], keywords=[]))
-            body = self.sub_block(node.body)
-            self.emit(_for(node.target.id, rng, body, line))
-        else:
-            index = self.namer.fresh("_k")
-            lengths, assigns = self.iteration(node.iter, node.target, index)
-            length = lengths[0] if len(lengths) == 1 else \
-                self.atom(_call_builtin("min", lengths))
-            rng = self.atom(_call_builtin("range", [length]))
-            saved, self.out = self.out, []
-            for target, value in assigns:
-                if isinstance(value, tuple):  # reversed: compute the position first
-                    _, seq, last = value
-                    pos = self.atom(gast.BinOp(left=last, op=gast.Sub(), right=_load(index)))
-                    value = _subscript(seq, pos)
-                self.assign([target], value)
-            head = self.out
-            self.out = saved
-            body = head + self.sub_block(node.body)
-            self.emit(_for(index, rng, body, line))
-        for stmt in node.orelse:  # no break left (see desugar): else always runs
-            self.stmt(stmt)
-
-    def iteration(self, it, target, index):
-        """``(lengths, [(target, value)])`` for iterating ``it`` by ``index``."""
-        kind = self._call_name(it)
-        tup = isinstance(target, (gast.Tuple, gast.List))
-        if kind == "enumerate" and tup and len(target.elts) == 2 and len(it.args) in (1, 2):
-            lengths, assigns = self.iteration(it.args[0], target.elts[1], index)
-            counter = _load(index) if len(it.args) == 1 else \
-                gast.BinOp(left=_load(index), op=gast.Add(), right=self.atom(it.args[1]))
-            return lengths, [(target.elts[0], counter)] + assigns
-        if kind == "zip" and tup and len(target.elts) == len(it.args) and it.args:
-            lengths, assigns = [], []
-            for t, a in zip(target.elts, it.args):
-                more, parts = self.iteration(a, t, index)
-                lengths += more
-                assigns += parts
-            return lengths, assigns
-        seq = self.sequence(it.args[0] if kind == "reversed" and len(it.args) == 1 else it)
-        length = self.atom(_call_builtin("len", [seq]))
-        if kind == "reversed" and len(it.args) == 1:
-            last = self.atom(gast.BinOp(left=length, op=gast.Sub(),
-                                        right=gast.Constant(value=1, kind=None)))
-            return [length], [(target, ("reversed", seq, last))]
-        return [length], [(target, _subscript(seq, _load(index)))]
-
-    def sequence(self, node):
-        """An atom holding an indexable sequence for ``node``."""
-        if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
-            return self.atom(node)
-        if isinstance(node, gast.Call):
-            fn = self.resolve(node.func)
-            import builtins
-            if fn in (builtins.list, builtins.tuple) or self._call_name(node) == "range":
-                return self.atom(node)
-            if isinstance(node.func, gast.Attribute) and fn is None and \
-                    node.func.attr in ("keys", "values", "items") and not node.args:
-                helper = getattr(conversions, "dict_" + node.func.attr)
-                return self.atom(gast.Call(func=_load(self.bind(helper, "_dict_" +
-                                                                node.func.attr)),
-                                           args=[self.atom(node.func.value)], keywords=[]))
-        return self.atom(gast.Call(func=_load(self.bind(conversions.as_sequence,
-                                                        "_as_sequence")),
-                                   args=[self.atom(node)], keywords=[]))
-
-    def while_loop(self, node):
-        """``while test: body`` as ``t = test; while t: body; t = test`` so the
-        loop test is an atom."""
-        line = self.line
-        saved, self.out = self.out, []
-        test = self.atom(node.test)
-        head = self.out
-        self.out = saved
-        for stmt in head:
-            self.emit(stmt)
-        body = self.sub_block(node.body)
-        again = [copy.deepcopy(s) for s in head]
-        if body and getattr(body[-1], "exit_check", False):
-            body = body[:-1] + again + body[-1:]
-        else:
-            body = body + again
-        loop = gast.While(test=test, body=body or [gast.Pass()], orelse=[])
-        loop.user_line = line
-        self.emit(loop)
-        for stmt in node.orelse:  # no break left (see desugar): else always runs
-            self.stmt(stmt)
-
     def assign(self, targets, value):
         if len(targets) > 1:  # a = b = expr
             first = self.atom(value)
@@ -521,116 +335,6 @@ class _Flattener:
         return _load(name)
 
 
-def mutable_names(stmts):
-    """Names that cannot be renamed to single assignments: assigned inside a
-    compound statement, or mutated in place (``y[i] = v``, ``y.append(v)``)."""
-    out = set()
-
-    def visit(block, nested):
-        for stmt in block:
-            if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
-                if isinstance(stmt, gast.For):
-                    out.update(n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name))
-                visit(stmt.body, True)
-                visit(getattr(stmt, "orelse", []), True)
-                continue
-            if isinstance(stmt, gast.Assign):
-                for target in stmt.targets:
-                    if isinstance(target, gast.Subscript):
-                        out.update(n.id for n in gast.walk(target.value)
-                                   if isinstance(n, gast.Name))
-                    elif nested:
-                        out.update(n.id for n in gast.walk(target) if isinstance(n, gast.Name))
-            if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and \
-                    isinstance(stmt.value.func, gast.Attribute) and \
-                    isinstance(stmt.value.func.value, gast.Name):
-                out.add(stmt.value.func.value.id)
-    visit(stmts, False)
-    return out
-
-
-def rename_ssa(stmts, params, namer):
-    """Give every re-assignment of a name at the top level a fresh name, so
-    that no value the adjoint sweep reads is overwritten (``x = x * 2``
-    becomes ``x_1 = x * 2`` and later reads of ``x`` read ``x_1``).  Names in
-    :func:`mutable_names` keep their name (the reverse pass saves them).
-
-    >>> import gast
-    >>> fn = to_anf(gast.parse("def f(x):\\n    x = x * 2\\n    x = x + 1\\n    return x").body[0])
-    >>> print(dump(rename_ssa(fn.body, ["x"], Namer({"x"}))))
-    x_1 = x * 2
-    x_2 = x_1 + 1
-    return x_2
-    """
-    keep = mutable_names(stmts)
-    current = {p: p for p in params if p not in keep}
-
-    class _Loads(gast.NodeTransformer):
-        def visit_Name(self, node):
-            if isinstance(node.ctx, gast.Load) and node.id in current:
-                return gast.Name(id=current[node.id], ctx=node.ctx, annotation=None,
-                                 type_comment=None)
-            return node
-
-    def rename_loads(node):
-        for n in gast.walk(node):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in current:
-                n.id = current[n.id]
-
-    out = []
-    for stmt in stmts:
-        if isinstance(stmt, gast.Assign) and all(isinstance(t, (gast.Name, gast.Tuple, gast.List))
-                                                 for t in stmt.targets):
-            rename_loads(stmt.value)
-            for target in stmt.targets:
-                for n in gast.walk(target):
-                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) \
-                            and n.id not in keep:
-                        if n.id in current:
-                            new = namer.fresh(n.id)
-                            current[n.id] = new
-                            n.id = new
-                        else:
-                            current[n.id] = n.id
-                            namer.taken.add(n.id)
-        else:
-            rename_loads(stmt)
-        out.append(stmt)
-    return out
-
-
-def _if(test, body, orelse, line):
-    node = gast.If(test=test, body=body or [gast.Pass()], orelse=orelse)
-    node.user_line = line
-    return node
-
-
-def _for(target, iter_atom, body, line):
-    node = gast.For(target=_store(target), iter=iter_atom, body=body or [gast.Pass()],
-                    orelse=[], type_comment=None)
-    node.user_line = line
-    return node
-
-
-def _subscript(seq, index):
-    return gast.Subscript(value=copy.deepcopy(seq), slice=index, ctx=gast.Load())
-
-
-def _call_builtin(name, args):
-    return gast.Call(func=_load(name), args=list(args), keywords=[])
-
-
-def _rename(node, renames):
-    for n in gast.walk(node):
-        if isinstance(n, gast.Name) and n.id in renames:
-            n.id = renames[n.id]
-    return node
-
-
-def _set_lines(node, line):
-    for n in gast.walk(node):
-        if isinstance(n, gast.stmt):
-            n.user_line = line
 
 
 def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
@@ -648,36 +352,6 @@ def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
     new.body = flat.out
     return new
 
-
-def split_self_updates(stmts, names, namer):
-    """``y = y * x`` on a name the forward sweep overwrites becomes
-    ``_t = y * x; y = _t``, so the adjoint of the product reads the old ``y``
-    and the new value under different names.
-
-    >>> import gast
-    >>> body = gast.parse("for i in r:\\n    y = y * x").body
-    >>> print(dump(split_self_updates(body, {"y"}, Namer({"y", "x"}))))
-    for i in r:
-        _t1 = y * x
-        y = _t1
-    """
-    out = []
-    for stmt in stmts:
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            stmt.body = split_self_updates(stmt.body, names, namer)
-            stmt.orelse = split_self_updates(stmt.orelse, names, namer)
-        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
-                isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in names and \
-                not is_atom(stmt.value) and any(
-                    isinstance(n, gast.Name) and n.id == stmt.targets[0].id
-                    for n in gast.walk(stmt.value)):
-            line = getattr(stmt, "user_line", None)
-            tmp = namer.temp()
-            out.append(_assign(tmp, stmt.value, line))
-            out.append(_assign(stmt.targets[0].id, _load(tmp), line))
-            continue
-        out.append(stmt)
-    return out
 
 
 def grad_mode_of(node, resolve):

@@ -17,7 +17,8 @@ import numpy as np
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
 from . import fence
-from .anf import Namer, dump, mutable_names, rename_ssa, split_self_updates, to_anf
+from .anf import Namer, dump, to_anf
+from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
 from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
