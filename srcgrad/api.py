@@ -227,8 +227,11 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
         return _PrimitiveVJP(fun, positions)
     if isinstance(fun, GradFunction):
         if mode == "compile":
+            code = getattr(fun.fun, "__code__", None)
             raise SrcgradSyntaxError(
-                "differentiating a gradient (grad of grad) is not supported by the compiler",
+                "differentiating a gradient (grad of grad of %s) is not supported by the "
+                "compiler" % _name(fun.fun), getattr(code, "co_filename", None),
+                getattr(code, "co_firstlineno", None),
                 hint='use mode="auto" or mode="tape": higher order runs on the tape')
         return _TapeVJP(fun, positions, has_aux, "grad of a gradient: higher order runs on "
                         "the tape")

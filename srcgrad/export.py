@@ -17,6 +17,7 @@ import numpy as np
 
 from . import runtime
 from .compiler.pipeline import BY_VJP
+from .compiler.rulecall import literal
 
 __all__ = ["export", "ExportError"]
 
@@ -86,7 +87,7 @@ class _Writer:
         if inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("srcgrad."):
             self.add_library_function(name, obj)
             return
-        if _literal(obj):
+        if literal(obj):
             self.defs.append("%s = %r\n" % (name, obj))
             return
         if isinstance(obj, np.ndarray):
@@ -153,12 +154,3 @@ def _global_names(code):
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
     return names
-
-
-def _literal(obj):
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return True
-    if isinstance(obj, tuple):
-        return all(_literal(v) for v in obj)
-    return False
-

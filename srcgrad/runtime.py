@@ -7,7 +7,7 @@ Small, fast and free of srcgrad imports: generated code imports this module as
 import numpy as np
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
-           "ones_like_float", "Stack", "to_kind", "float_dtype"]
+           "ones_like_float", "to_kind", "float_dtype"]
 
 
 def unbroadcast(g, x):
@@ -159,12 +159,6 @@ def to_kind(g, x):
         return type(x)(items)
     return g
 
-
-class Stack(list):
-    """The stack generated code uses to save values overwritten in loops and
-    the branches taken; ``push`` and ``pop`` are bound list methods."""
-
-    push = list.append
 
 
 # ---------------------------------------------------------------------------

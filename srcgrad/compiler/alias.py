@@ -19,7 +19,6 @@ import inspect
 
 import gast
 
-from ..errors import SrcgradSyntaxError  # noqa: F401  (raised through info.error)
 
 __all__ = ["check_aliasing"]
 
@@ -338,21 +337,6 @@ def _view_base(value, resolve):
                 isinstance(value.args[0], gast.Name):
             return value.args[0].id
     return None
-
-
-def _makes_array_unused(value, known, resolve, np):
-    if isinstance(value, gast.Call):
-        fn = resolve(value.func)
-        mod = getattr(fn, "__module__", None) or ""
-        if mod.startswith("numpy") or isinstance(fn, np.ufunc):
-            return True
-        func = value.func
-        return isinstance(func, gast.Attribute) and func.attr == "copy" and \
-            isinstance(func.value, gast.Name) and func.value.id in known
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        names = [n.id for n in gast.walk(value) if isinstance(n, gast.Name)]
-        return any(n in known for n in names)
-    return False
 
 
 def _assigns_into(stmt, base):

@@ -484,11 +484,7 @@ class Reverser(FactsMixin, CallsMixin):
                     stmt.body = self.block_forward(node.blocks[0]) or [gast.Pass()]
                     stmt.orelse = self.block_forward(node.blocks[1])
                 else:
-                    body = self.block_forward(node.blocks[0])
-                    exits = [n.stmt for n in node.blocks[0]
-                             if isinstance(n, Compound) and n.exit_check]
-                    stmt.body = body or [gast.Pass()]
-                    _ = exits
+                    stmt.body = self.block_forward(node.blocks[0]) or [gast.Pass()]
                 out.append(stmt)
                 continue
             op = node
@@ -539,5 +535,3 @@ def _empty(stmt):
     orelse = [s for s in getattr(stmt, "orelse", []) if not isinstance(s, gast.Pass)]
     return not body and not orelse
 
-
-_ = Op

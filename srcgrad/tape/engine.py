@@ -27,7 +27,6 @@ Guarantees:
   PyTorch's behaviour.
 """
 
-import collections
 import linecache
 import numbers
 import os

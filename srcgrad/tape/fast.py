@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import modes
 from .graph import node_class, accumulate_node, EPOCH
-from .record import apply, make_plan, wrap
+from .record import apply, make_plan, result, wrap
 from .tensor import Tensor
 
 __all__ = ["binary", "unary", "ufunc_runner"]
@@ -127,20 +127,7 @@ def binary(fn, name=None):
             node._targs = None
             node._versions = None
             node._saved = None
-        res = _new(Tensor)
-        res._data = out
-        res.grad_fn = node
-        res._requires_grad = True
-        if plan.uses_ans:
-            vc = res._vc = [0]
-            node._ans = out
-            node._ans_v = (vc, 0)
-            node._saved = True
-        else:
-            res._vc = None
-            node._ans = None
-            node._ans_v = None
-        return res
+        return result(node, out, plan.uses_ans)
 
     def rop(self, other):
         return run(other, self)
@@ -197,20 +184,7 @@ def unary(fn, name=None):
             node._targs = None
             node._versions = None
             node._saved = None
-        res = _new(Tensor)
-        res._data = out
-        res.grad_fn = node
-        res._requires_grad = True
-        if plan.uses_ans:
-            vc = res._vc = [0]
-            node._ans = out
-            node._ans_v = (vc, 0)
-            node._saved = True
-        else:
-            res._vc = None
-            node._ans = None
-            node._ans_v = None
-        return res
+        return result(node, out, plan.uses_ans)
     return run
 
 

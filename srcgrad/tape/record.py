@@ -236,11 +236,18 @@ def _record(fn, args, raw, need, out, kwargs, name):
         node._targs = None
         node._versions = None
         node._saved = None
+    return result(node, out, plan.uses_ans)
+
+
+def result(node, out, uses_ans):
+    """The output Tensor of a recorded node (shared by the generic path and
+    the fast paths of :mod:`.fast`); saves ``out`` on the node when its rule
+    reads ``ans``."""
     res = _new(Tensor)
     res._data = out
     res.grad_fn = node
     res._requires_grad = True
-    if plan.uses_ans:
+    if uses_ans:
         vc = res._vc = [0]
         node._ans = out
         node._ans_v = (vc, 0)
