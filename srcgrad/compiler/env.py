@@ -6,7 +6,10 @@ import gast
 from .anf import Namer
 from .parse import _UNRESOLVED
 
-__all__ = ["Env", "load", "store", "assign", "call", "attr", "const"]
+__all__ = ["Env", "load", "store", "assign", "call", "attr", "const", "STATE_NAMES"]
+
+#: the generated code's own locals, by role (the default spelling of each)
+STATE_NAMES = ("_stack", "_push", "_pop", "_rev", "_final", "_calls")
 
 
 def load(name):
@@ -45,6 +48,9 @@ class Env:
         self.namer = namer or Namer(set(info.local_names))
         self.bound = {}       # name -> object
         self._by_id = {}      # id(object) -> name
+        #: the names of the forward sweep's state (the stack of saved values and
+        #: its helpers), readable defaults unless the user's code binds them
+        self.state = {k: self.namer.fresh(k) for k in STATE_NAMES}
 
     def ref(self, obj, hint):
         """A name under which generated code can reach ``obj``."""

@@ -311,11 +311,12 @@ def _product(factors):
     return out
 
 
-def fuse_pops(stmts, islice_name):
+def fuse_pops(stmts, islice_name, pop="_pop", rev="_rev"):
     r"""An adjoint loop whose body starts by popping one saved value, and pops
     nothing else, iterates over the saved values directly:
     ``for i in reversed(r): x = _pop(); ...`` becomes
     ``for x in islice(_rev, len(r)): ...`` (when ``i`` is not read).
+    ``pop`` and ``rev`` are the names the function's state has (``Env.state``).
 
     >>> from .anf import dump
     >>> body = gast.parse("for i in reversed(r):\n    x = _pop()\n    g = g * x").body
@@ -326,24 +327,24 @@ def fuse_pops(stmts, islice_name):
     out = []
     for stmt in stmts:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            stmt.body = fuse_pops(stmt.body, islice_name)
-            stmt.orelse = fuse_pops(stmt.orelse, islice_name)
+            stmt.body = fuse_pops(stmt.body, islice_name, pop, rev)
+            stmt.orelse = fuse_pops(stmt.orelse, islice_name, pop, rev)
         if isinstance(stmt, gast.For) and stmt.body:
             count = _trip_count(stmt.iter)
             first = stmt.body[0]
             pops = sum(1 for n in gast.walk(stmt) if isinstance(n, gast.Call) and
-                       isinstance(n.func, gast.Name) and n.func.id == "_pop")
+                       isinstance(n.func, gast.Name) and n.func.id == pop)
             if count is not None and pops == 1 and isinstance(first, gast.Assign) and \
                     len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
                     isinstance(first.value, gast.Call) and \
                     isinstance(first.value.func, gast.Name) and \
-                    first.value.func.id == "_pop" and \
+                    first.value.func.id == pop and \
                     stmt.target.id not in _loads(gast.Module(body=stmt.body, type_ignores=[])):
                 stmt.target = gast.Name(id=first.targets[0].id, ctx=gast.Store(),
                                         annotation=None, type_comment=None)
                 stmt.iter = gast.Call(func=gast.Name(id=islice_name, ctx=gast.Load(),
                                                      annotation=None, type_comment=None),
-                                      args=[gast.Name(id="_rev", ctx=gast.Load(),
+                                      args=[gast.Name(id=rev, ctx=gast.Load(),
                                                       annotation=None, type_comment=None),
                                             count], keywords=[])
                 stmt.body = stmt.body[1:] or [gast.Pass()]

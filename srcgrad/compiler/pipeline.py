@@ -27,7 +27,7 @@ from .alias import check_aliasing
 from .desugar import remove_jumps
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
-from .env import assign as _assign, attr as _attr, call as _call, load as _load
+from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
 
 __all__ = ["compile_vjp", "CompiledVJP", "NoSource"]
@@ -135,8 +135,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]
     namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
-                  | set(info.local_names) | _RESERVED)
-    env = Env(info, namer)
+                  | set(info.local_names))
+    env = Env(info, namer)  # picks the names of its own state first: readable unless taken
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
     node = _lift(info, node, namer, env)
@@ -221,7 +221,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                                     single_use)
     adjoint = reverser.reassociate(adjoint)
     adjoint = propagate_copies(adjoint, keep={reverser.adjoints.get(n) for n in wrt_names})
-    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"))
+    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"), env.state["_pop"],
+                        env.state["_rev"])
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
@@ -234,7 +235,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     seed = reverser.adj(reverser.seed.id) if isinstance(reverser.seed, gast.Name) \
         else namer.fresh("g")
     pb_name = namer.fresh(base + "_pullback")
-    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt)
+    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt, env.state)
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
@@ -280,14 +281,13 @@ def _callee_mutates(info, op, callee, err):
     return out
 
 
-_RESERVED = {"_stack", "_push", "_pop", "_rev", "_final", "_calls"}
-
-
-def _state_transfer(forward, reverser, params, rt):
+def _state_transfer(forward, reverser, params, rt, names):
     """Statements that hand the forward sweep's state to the pullback: the
     stack of saved values (copied, so a pullback can run more than once) and
-    the final values of the names the pullback restores."""
-    uses_stack = any(isinstance(n, gast.Name) and n.id == "_push"
+    the final values of the names the pullback restores.  ``names`` maps each
+    role (``"_stack"``...) to its name in this function (``Env.state``)."""
+    stack, push, pop, rev, final, calls = [names[k] for k in STATE_NAMES]
+    uses_stack = any(isinstance(n, gast.Name) and n.id == push
                      for s in forward for n in gast.walk(s))
     restored = reverser.restored
     pro, epi, pb = [], [], []
@@ -295,21 +295,21 @@ def _state_transfer(forward, reverser, params, rt):
         if v not in params:
             pro.append(_assign(v, gast.Constant(value=None, kind=None)))
     if uses_stack:
-        pro.append(_assign("_stack", gast.List(elts=[], ctx=gast.Load())))
-        pro.append(_assign("_push", _attr("_stack", "append")))
+        pro.append(_assign(stack, gast.List(elts=[], ctx=gast.Load())))
+        pro.append(_assign(push, _attr(stack, "append")))
         # a fresh iterator per pullback: the stack stays whole, so it can run again
-        pb.append(_assign("_rev", _call(_load("reversed"), [_load("_stack")])))
-        pb.append(_assign("_pop", _attr_of(_load("_rev"), "__next__")))
+        pb.append(_assign(rev, _call(_load("reversed"), [_load(stack)])))
+        pb.append(_assign(pop, _attr_of(_load(rev), "__next__")))
     if reverser.has_mutation:
-        pro.append(_assign("_calls", gast.List(elts=[], ctx=gast.Load())))
-        pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load("_calls")])))
+        pro.append(_assign(calls, gast.List(elts=[], ctx=gast.Load())))
+        pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load(calls)])))
     if restored:
-        epi.append(_assign("_final", gast.Tuple(elts=[_load(v) for v in restored],
+        epi.append(_assign(final, gast.Tuple(elts=[_load(v) for v in restored],
                                                 ctx=gast.Load())))
         targets = gast.Tuple(elts=[gast.Name(id=v, ctx=gast.Store(), annotation=None,
                                              type_comment=None) for v in restored],
                              ctx=gast.Store())
-        pb.append(gast.Assign(targets=[targets], value=_load("_final"), type_comment=None))
+        pb.append(gast.Assign(targets=[targets], value=_load(final), type_comment=None))
     return pro, epi, pb
 
 
