@@ -15,7 +15,7 @@ import logging
 
 from . import rules, runtime
 from .compiler.parse import NoSource
-from .compiler.pipeline import compile_vjp
+from .compiler.pipeline import SHAPE_SPECIALISATIONS, compile_vjp
 from .errors import NoRuleError, SrcgradSyntaxError
 from .tape.engine import tape_vjp
 from .tape.tensor import Tensor
@@ -124,8 +124,21 @@ class GradFunction:
                        for a in args])  # what _kind computes, inlined: it is per call
         c = self._by_kind.get(kinds)
         if c is None:
-            c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
-                                                self.mode)
+            c = self._specialise(kinds)
+        return c
+
+    def _specialise(self, kinds):
+        """Compile for a new signature; past ``SHAPE_SPECIALISATIONS`` of them
+        the new one shares shape-generic code (the table stays bounded)."""
+        if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
+            kinds = tuple(None if isinstance(k, tuple) else k for k in kinds)
+            c = self._by_kind.get(kinds)
+            if c is not None:
+                return c
+            log.info("srcgrad: %s: more than %d argument signatures, shape-generic code for "
+                     "the others", _name(self.fun), SHAPE_SPECIALISATIONS)
+        c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
+                                            self.mode)
         return c
 
     def _args(self, args, kwargs):
@@ -383,18 +396,19 @@ class Explanation:
     ``"rule"``; ``reason`` says why the tape (the construct and its line);
     ``tape_calls`` lists calls inside compiled code that run on the tape."""
 
-    def __init__(self, engine, reason=None, tape_calls=(), source=None):
+    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None):
         self.engine = engine
         self.reason = reason
         self.tape_calls = list(tape_calls)
         self.source = source
+        self.note = note    # e.g. "shape-generic code: ..."
 
     def __str__(self):
         if self.engine == "rule":
             return "a primitive: differentiated by its rule in srcgrad/rules"
         if self.engine == "tape":
             return "runs on the tape: %s" % self.reason
-        text = "compiled"
+        text = "compiled" if self.note is None else "compiled (%s)" % self.note
         for name, why in self.tape_calls:
             text += "\n  call to %s runs on the tape (mixed mode): %s" % (name, why)
         return text
@@ -421,4 +435,4 @@ def explain(fun, *args, wrt=0, mode="auto"):
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
-                       source=engine.source)
+                       source=engine.source, note=getattr(engine, "note", None))

@@ -16,7 +16,7 @@ import types
 import numpy as np
 
 from . import runtime
-from .compiler.pipeline import BY_VJP
+from .compiler.pipeline import compiled_of
 from .compiler.rulecall import literal
 
 __all__ = ["export", "ExportError"]
@@ -81,8 +81,8 @@ class _Writer:
         if isinstance(obj, types.ModuleType):
             self.imports.append("import %s as %s" % (obj.__name__, name))
             return
-        if obj in BY_VJP:
-            self.add_vjp(BY_VJP[obj], name)
+        if compiled_of(obj) is not None:
+            self.add_vjp(compiled_of(obj), name)
             return
         if inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("srcgrad."):
             self.add_library_function(name, obj)

@@ -72,3 +72,274 @@ def test_user_names_in_a_function_that_mutates_a_list(tmp_path):
         """)
     x = np.array([0.3, -0.5])
     assert_allclose(srcgrad.grad(mod.f, mode="compile")(x), numeric_grad(mod.f, (x,), 0))
+
+
+# ---------------------------------------------------------------- threads
+
+_THREADED = """
+    import numpy as np
+
+    def helper(x):
+        return np.sin(x) * x
+
+    def f(x):
+        s = 0.0
+        for i in range(3):
+            s = s + np.sum(helper(x) ** 2)
+        return s
+    """
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_first_compiles_from_eight_threads_at_once(tmp_path, mode):
+    import threading
+    mod = load(tmp_path, _THREADED)
+    g = srcgrad.grad(mod.f, mode=mode)
+    barrier = threading.Barrier(8)
+    results = [None] * 8
+
+    def run(k):
+        x = np.array([0.1, 0.2, 0.3]) + 0.1 * k
+        barrier.wait()
+        try:
+            results[k] = (g(x), numeric_grad(mod.f, (x,), 0))
+        except Exception as err:  # reported below, with the thread's number
+            results[k] = err
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k, r in enumerate(results):
+        assert not isinstance(r, Exception), "thread %d: %r" % (k, r)
+        assert_allclose(*r)
+    x = np.array([0.5, 0.6, 0.7])
+    info = srcgrad.explain(mod.f, x, mode=mode)
+    assert info.engine == "compiler" and not info.tape_calls
+    assert "runs on the tape" not in srcgrad.source(g)  # no permanent fallback
+
+
+def test_recursion_is_still_refused_in_one_thread(tmp_path):
+    mod = load(tmp_path, """
+        def f(x, n):
+            if n == 0:
+                return x
+            return f(x * 2.0, n - 1)
+        """)
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="recursive"):
+        srcgrad.grad(mod.f, mode="compile")(1.5, 2)
+    assert srcgrad.grad(mod.f)(1.5, 2) == 4.0
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _collect():
+    """A function's death drops its cache entry, which frees another cycle:
+    collect until nothing more goes."""
+    import gc
+    while gc.collect():
+        pass
+
+
+def _make_function():
+    def h(x):
+        return np.sum(np.sin(x) * 2.0)
+    return h
+
+
+def test_the_compile_cache_does_not_keep_functions_alive():
+    import gc
+    import linecache
+    import weakref
+    h = _make_function()
+    ref = weakref.ref(h)
+    g = srcgrad.grad(h, mode="compile")
+    assert_allclose(g(np.ones(3)), 2 * np.cos(np.ones(3)))
+    g(np.ones(4))
+    files = {c.filename for c in g._by_kind.values()}
+    generated = [weakref.ref(c.fn) for c in g._by_kind.values()]
+    assert all(f in linecache.cache for f in files)
+    del h, g
+    _collect()
+    assert ref() is None
+    assert all(r() is None for r in generated)
+    assert not any(f in linecache.cache for f in files)  # freed with the function
+
+
+def test_helpers_and_nested_functions_are_freed_too():
+    import gc
+    import weakref
+
+    def make():
+        def inner(v):
+            return v * v
+
+        def helper(v):
+            return np.sin(v)
+
+        def h(x):
+            sq = lambda u: u * 3.0  # noqa: E731 (a lifted nested function)
+            return np.sum(helper(x) * inner(x) + sq(x))
+        return h, helper
+    h, helper = make()
+    refs = [weakref.ref(h), weakref.ref(helper)]
+    x = np.array([0.2, 0.4])
+    got = srcgrad.grad(h, mode="compile")(x)
+    assert_allclose(got, numeric_grad(h, (x,), 0))
+    del h, helper
+    _collect()
+    assert all(r() is None for r in refs)
+
+
+def test_comments_leave_no_process_wide_table():
+    from srcgrad.compiler import codegen
+    assert not any(isinstance(v, list) and v and isinstance(v[0], str)
+                   for k, v in vars(codegen).items() if k.isupper() or k.startswith("_C"))
+    h = _make_function()
+    text = srcgrad.source(srcgrad.grad(h))
+    assert "# line" in text and "__srcgrad_comment" not in text
+
+
+def test_shape_specialisations_are_bounded(tmp_path, caplog):
+    import logging
+    from srcgrad.compiler import pipeline
+    mod = load(tmp_path, """
+        import numpy as np
+
+        def f(x):
+            return np.sum(np.tanh(x) * x)
+        """)
+    g = srcgrad.grad(mod.f, mode="compile")
+    limit = pipeline.SHAPE_SPECIALISATIONS
+    with caplog.at_level(logging.INFO, logger="srcgrad"):
+        for n in range(1, 3 * limit):
+            x = np.linspace(-1.0, 1.0, n)
+            assert_allclose(g(x), numeric_grad(mod.f, (x,), 0))
+    assert len(g._by_kind) <= limit + 1
+    assert len(pipeline._CACHE[mod.f]) <= limit + 1
+    assert "shape-generic" in caplog.text
+    x = np.linspace(0.0, 1.0, 5 * limit)
+    info = srcgrad.explain(mod.f, x, mode="compile")
+    assert info.engine == "compiler" and "shape-generic" in str(info)
+    g2 = srcgrad.grad(mod.f, mode="auto")
+    assert_allclose(g2(x), numeric_grad(mod.f, (x,), 0))
+
+
+# ---------------------------------------------------------------- generated files
+
+_SIMPLE = """
+    import numpy as np
+
+    def f(x):
+        y = np.sin(x) * x
+        return np.sum(y)
+    """
+
+
+def _fresh_compile(tmp_path):
+    mod = load(tmp_path, _SIMPLE)
+    g = srcgrad.grad(mod.f, mode="compile")
+    x = np.array([0.5, 1.5])
+    assert_allclose(g(x), numeric_grad(mod.f, (x,), 0))
+    return mod, g, x
+
+
+def test_no_generated_file_is_written_by_default(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    monkeypatch.delenv("SRCGRAD_DUMP_DIR", raising=False)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    _, g, _ = _fresh_compile(tmp_path)
+    compiled = list(g._by_kind.values())[0]
+    assert not os.path.exists(compiled.filename)
+    assert list(scratch.iterdir()) == []
+
+
+def test_tracebacks_pdb_and_getsource_show_code_kept_in_linecache(tmp_path, monkeypatch):
+    import inspect
+    import io
+    import pdb
+    import traceback
+    monkeypatch.delenv("SRCGRAD_DUMP_DIR", raising=False)
+    _, g, x = _fresh_compile(tmp_path)
+    compiled = list(g._by_kind.values())[0]
+    assert inspect.getsource(compiled.fn).lstrip().startswith("def f_vjp(")
+    try:
+        compiled.fn("not an array")
+    except TypeError as err:
+        frames = traceback.extract_tb(err.__traceback__)
+    assert frames[-1].filename == compiled.filename
+    assert "np.sin(x)" in frames[-1].line  # the generated line, read from linecache
+    out = io.StringIO()
+    debugger = pdb.Pdb(stdin=io.StringIO("step\nlist\ncontinue\n"), stdout=out)
+    debugger.use_rawinput = False
+    debugger.runcall(compiled.fn, x)
+    text = out.getvalue()
+    assert "# line" in text and "np.sin(x)" in text, text
+
+
+def _dump_dir(tmp_path, monkeypatch):
+    import os
+    root = tmp_path / "dump"
+    monkeypatch.setenv("SRCGRAD_DUMP_DIR", str(root))
+    return root, root / ("srcgrad-%d" % os.getuid())
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+def test_dump_dir_is_private_and_holds_the_source(tmp_path, monkeypatch):
+    import os
+    import stat
+    root, private = _dump_dir(tmp_path, monkeypatch)
+    _, g, _ = _fresh_compile(tmp_path)
+    compiled = list(g._by_kind.values())[0]
+    assert os.path.dirname(compiled.filename) == str(private)
+    assert stat.S_IMODE(os.lstat(private).st_mode) == 0o700
+    assert stat.S_IMODE(os.lstat(compiled.filename).st_mode) == 0o600
+    with open(compiled.filename) as fh:
+        assert fh.read() == compiled.module_source
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+def test_a_symlink_in_place_of_the_dump_dir_is_refused(tmp_path, monkeypatch):
+    import os
+    root, private = _dump_dir(tmp_path, monkeypatch)
+    elsewhere = tmp_path / "attacker"
+    elsewhere.mkdir(mode=0o700)
+    root.mkdir()
+    os.symlink(str(elsewhere), str(private))
+    with pytest.warns(RuntimeWarning, match="not a directory"):
+        _, g, _ = _fresh_compile(tmp_path)
+    assert list(elsewhere.iterdir()) == []
+    assert not os.path.exists(list(g._by_kind.values())[0].filename)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+def test_a_dump_dir_others_can_access_is_refused(tmp_path, monkeypatch):
+    import os
+    root, private = _dump_dir(tmp_path, monkeypatch)
+    private.mkdir(parents=True)
+    os.chmod(str(private), 0o777)
+    with pytest.warns(RuntimeWarning, match="must be 0700"):
+        _fresh_compile(tmp_path)
+    assert list(private.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+def test_a_symlink_at_an_output_path_is_not_followed(tmp_path, monkeypatch):
+    import os
+    root, private = _dump_dir(tmp_path, monkeypatch)
+    mod, g, _ = _fresh_compile(tmp_path)  # learn the file name, then plant a link there
+    name = list(g._by_kind.values())[0].filename
+    os.remove(name)
+    target = tmp_path / "victim.txt"
+    target.write_text("precious\n")
+    os.symlink(str(target), name)
+    mod2 = load(tmp_path, _SIMPLE, name=mod.__name__)  # same source, same file name
+    x = np.array([0.25, 0.75])
+    assert_allclose(srcgrad.grad(mod2.f, mode="compile")(x), numeric_grad(mod2.f, (x,), 0))
+    assert target.read_text() == "precious\n"
+    assert os.path.islink(name)

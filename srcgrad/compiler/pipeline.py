@@ -9,6 +9,8 @@ Results are cached per (function, positions); a failed compile is not cached.
 
 import copy
 import itertools
+import logging
+import threading
 import weakref
 
 import gast
@@ -30,14 +32,25 @@ from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
 
-__all__ = ["compile_vjp", "CompiledVJP", "NoSource"]
+__all__ = ["compile_vjp", "compiled_of", "CompiledVJP", "NoSource", "SHAPE_SPECIALISATIONS"]
 
-_CACHE = weakref.WeakKeyDictionary()   # fn -> {wrt: CompiledVJP}
-_IN_PROGRESS = set()
+_CACHE = weakref.WeakKeyDictionary()   # fn -> {key: CompiledVJP}; holds fn weakly
+_LOCK = threading.RLock()              # one compile at a time (re-entrant: callees)
+_LOCAL = threading.local()             # .in_progress: ids of this thread's compiles
+
+#: How many shape-specialised versions of one function the cache keeps; past
+#: this, a new shape gets (and shares) shape-generic code, compiled as if the
+#: arrays' shapes were unknown, and ``CompiledVJP.note`` says so.
+SHAPE_SPECIALISATIONS = 16
+
+log = logging.getLogger("srcgrad")
 
 
 class CompiledVJP:
-    """A compiled VJP: ``fn(*args) -> (value, pullback)`` and its source."""
+    """A compiled VJP: ``fn(*args) -> (value, pullback)`` and its source.
+
+    It holds the user's function weakly (``user_fn`` is ``None`` once it is
+    gone), so the cache never keeps a function alive."""
 
     def __init__(self, generated, params, wrt, user_fn):
         self.fn = generated.fn
@@ -46,14 +59,21 @@ class CompiledVJP:
         self.filename = generated.filename
         self.params = params
         self.wrt = wrt
-        self.user_fn = user_fn
+        self._user_fn = weakref.ref(user_fn)
         self.bound = generated.bound            # closure names -> objects
         self.user_globals = generated.user_globals
-        BY_VJP[generated.fn] = self
+        self.note = None                        # e.g. why the code is shape-generic
+        generated.fn.__srcgrad_compiled__ = self  # a cycle the collector frees
+
+    @property
+    def user_fn(self):
+        return self._user_fn()
 
 
-#: generated VJP function -> its CompiledVJP (for export of nested calls)
-BY_VJP = weakref.WeakKeyDictionary()
+def compiled_of(fn):
+    """The :class:`CompiledVJP` whose generated function is ``fn``, or ``None``
+    (export uses it to write the VJPs of the user functions a VJP calls)."""
+    return getattr(fn, "__srcgrad_compiled__", None) if callable(fn) else None
 
 
 #: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler
@@ -69,26 +89,61 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``.
 
     In ``mode="auto"`` a call inside ``fn`` that the compiler cannot transform
-    runs on the tape (mixed mode); in ``mode="compile"`` it is an error."""
+    runs on the tape (mixed mode); in ``mode="compile"`` it is an error.
+
+    Thread-safe: compiles are serialised by one re-entrant lock, a function
+    is compiled once per key whichever thread asks first, and the recursion
+    check only sees the compiles of the calling thread."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
     ckey = (wrt, bool(has_aux), numeric, mode, callee)
     per_fn = _CACHE.get(fn)
-    if per_fn is not None and ckey in per_fn:
-        return per_fn[ckey]
+    if per_fn is not None:
+        hit = per_fn.get(ckey)
+        if hit is not None:
+            return hit
+    in_progress = getattr(_LOCAL, "in_progress", None)
+    if in_progress is None:
+        in_progress = _LOCAL.in_progress = set()
     key = id(fn)
-    if key in _IN_PROGRESS:
+    if key in in_progress:
         info = _info_of(fn)
         raise info.error(info.node, "recursive functions are not supported by the compiler "
                          "(%s calls itself)" % getattr(fn, "__name__", fn),
                          'use mode="tape" (or mode="auto", which falls back to the tape)')
-    _IN_PROGRESS.add(key)
-    try:
-        compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
-    finally:
-        _IN_PROGRESS.discard(key)
-    _CACHE.setdefault(fn, {})[ckey] = compiled
+    with _LOCK:
+        per_fn = _CACHE.get(fn)
+        if per_fn is None:
+            per_fn = _CACHE[fn] = {}
+        hit = per_fn.get(ckey)
+        if hit is not None:  # another thread compiled it while this one waited
+            return hit
+        note = None
+        if _shaped(numeric) and sum(1 for k in per_fn if _shaped(k[2])) >= \
+                SHAPE_SPECIALISATIONS:
+            generic = tuple(None if isinstance(k, tuple) else k for k in numeric)
+            note = ("shape-generic code: %s already has %d shape-specialised versions "
+                    "(srcgrad.compiler.pipeline.SHAPE_SPECIALISATIONS)" % (
+                        getattr(fn, "__qualname__", fn), SHAPE_SPECIALISATIONS))
+            hit = per_fn.get((wrt, bool(has_aux), generic, mode, callee))
+            if hit is not None:
+                hit.note = hit.note or note
+                return hit
+            log.info("srcgrad: %s", note)
+            numeric = generic
+            ckey = (wrt, bool(has_aux), numeric, mode, callee)
+        in_progress.add(key)
+        try:
+            compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+        finally:
+            in_progress.discard(key)
+        compiled.note = note
+        per_fn[ckey] = compiled
     return compiled
+
+
+def _shaped(numeric):
+    return any(isinstance(k, tuple) for k in numeric)
 
 
 def _show(verbose, title, stmts):
@@ -97,11 +152,11 @@ def _show(verbose, title, stmts):
         print(dump(stmts))
 
 
-_LIFTED = weakref.WeakKeyDictionary()   # lifted nested function -> its FunctionInfo
-
-
 def _info_of(fn):
-    info = _LIFTED.get(fn)
+    """The parsed function: a lifted nested function carries its own (as an
+    attribute: a weak dictionary would never drop it, since the info holds
+    the function)."""
+    info = getattr(fn, "__srcgrad_info__", None)
     return info if info is not None else parse_function(fn)
 
 
@@ -123,7 +178,7 @@ def _lift(info, node, namer, env):
         fn = local[lnode.name]
         sub = FunctionInfo(fn, lnode, info.filename, info.lines)
         sub.closure = dict(info.closure)
-        _LIFTED[fn] = sub
+        fn.__srcgrad_info__ = sub
         env.bound[name] = fn
     return node
 
