@@ -343,3 +343,47 @@ def test_a_symlink_at_an_output_path_is_not_followed(tmp_path, monkeypatch):
     assert_allclose(srcgrad.grad(mod2.f, mode="compile")(x), numeric_grad(mod2.f, (x,), 0))
     assert target.read_text() == "precious\n"
     assert os.path.islink(name)
+
+
+# ---------------------------------------------------------------- deep programs
+
+def _deep_chain(tmp_path, n=200):
+    lines = ["import numpy as np", ""]
+    for i in range(1, n):
+        lines.append("def f%d(x):\n    return f%d(x) * 1.001\n" % (i, i + 1))
+    lines.append("def f%d(x):\n    return np.sum(np.sin(x))\n" % n)
+    return load(tmp_path, "\n".join(lines))
+
+
+def _long_expression(tmp_path, n):
+    terms = " + ".join("x / %d.0" % (i + 1) for i in range(n))
+    return load(tmp_path, "import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(%s))\n"
+                % terms)
+
+
+def test_a_200_deep_helper_chain_is_refused_clearly_by_compile(tmp_path):
+    mod = _deep_chain(tmp_path)
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="nested too deeply") as info:
+        srcgrad.grad(mod.f1, mode="compile")(np.array([0.3, 0.4]))
+    assert info.value.filename == mod.__file__ and info.value.lineno == 3
+    assert 'mode="tape"' in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["auto", "tape"])
+def test_a_200_deep_helper_chain_runs_in_auto_and_tape(tmp_path, mode):
+    mod = _deep_chain(tmp_path)
+    x = np.array([0.3, 0.4])
+    assert_allclose(srcgrad.grad(mod.f1, mode=mode)(x), numeric_grad(mod.f1, (x,), 0))
+
+
+def test_a_very_long_expression_is_refused_clearly_by_compile(tmp_path):
+    mod = _long_expression(tmp_path, 600)
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="nested too deeply"):
+        srcgrad.grad(mod.f, mode="compile")(np.array([0.01, 0.02]))
+
+
+@pytest.mark.parametrize("n", [240, 600])
+def test_a_long_expression_falls_back_in_auto(tmp_path, n):
+    mod = _long_expression(tmp_path, n)
+    x = np.array([0.1, 0.3])
+    assert_allclose(srcgrad.grad(mod.f)(x), numeric_grad(mod.f, (x,), 0))

@@ -9,6 +9,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 
 import copy
 import itertools
+import linecache
 import logging
 import threading
 import weakref
@@ -132,14 +133,36 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
             log.info("srcgrad: %s", note)
             numeric = generic
             ckey = (wrt, bool(has_aux), numeric, mode, callee)
+        outermost = not in_progress
         in_progress.add(key)
         try:
             compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+        except RecursionError:
+            if not outermost:
+                raise  # unwind to the outermost compile, where the stack is shallow again
+            raise _too_deep(fn) from None
         finally:
             in_progress.discard(key)
         compiled.note = note
         per_fn[ckey] = compiled
     return compiled
+
+
+def _too_deep(fn):
+    """The error for a program nested deeper than the compiler's recursion can
+    follow (a long chain of helper calls, or one very long expression).  It is
+    located from the code object: parsing the function again could recurse
+    as deeply."""
+    code = getattr(fn, "__code__", None)
+    filename = getattr(code, "co_filename", None)
+    lineno = getattr(code, "co_firstlineno", None)
+    line = linecache.getline(filename, lineno) if filename and lineno else None
+    return SrcgradSyntaxError(
+        "%s is nested too deeply for the compiler (a chain of calls to helpers, or one "
+        "expression with very many terms, deeper than Python's recursion limit)"
+        % getattr(fn, "__qualname__", fn), filename, lineno, None, line or None,
+        hint='split long expressions into several statements, or use mode="auto" (which '
+        'falls back to the tape) or mode="tape"')
 
 
 def _shaped(numeric):
