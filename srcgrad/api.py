@@ -375,9 +375,51 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):
+        _check_cotangent(fun, ans, g, "the output")
         cts = pullback(g)
         return tuple(runtime.to_kind(c, primals[i]) for c, i in zip(cts, positions))
     return ans, pull
+
+
+def _check_cotangent(fun, ans, g, where):
+    """Refuse a cotangent whose structure or shape is not the output's, as
+    torch and jax do: a wrong one would otherwise broadcast into a wrong
+    answer.  A number stands for a 0-d array (and the other way round)."""
+    if isinstance(ans, (tuple, list)):
+        if not isinstance(g, (tuple, list)) or len(g) != len(ans):
+            raise TypeError(
+                "the cotangent for %s of %s must be a tuple of %d cotangents, one per "
+                "element, got %s" % (where, _where(fun), len(ans), _describe(g)))
+        for k, (a, c) in enumerate(zip(ans, g)):
+            _check_cotangent(fun, a, c, "%s[%d]" % (where, k))
+        return
+    if isinstance(ans, dict):
+        if not isinstance(g, dict) or set(g) != set(ans):
+            raise TypeError("the cotangent for %s of %s must be a dict with the keys %s, got %s"
+                            % (where, _where(fun), sorted(map(repr, ans)), _describe(g)))
+        for k in ans:
+            _check_cotangent(fun, ans[k], g[k], "%s[%r]" % (where, k))
+        return
+    if not isinstance(ans, (np.ndarray, np.generic, numbers.Number)) or \
+            isinstance(ans, (bool, np.bool_)):
+        return  # not a differentiable value: whatever the engine accepts for it
+    if not isinstance(g, (np.ndarray, np.generic, numbers.Number)) or \
+            isinstance(g, (bool, np.bool_)) or np.asarray(g).dtype.kind not in "iufc":
+        raise TypeError("the cotangent for %s of %s must be a number or a numeric array "
+                        "shaped like it %s, got %s" % (where, _where(fun), np.shape(ans),
+                                                      _describe(g)))
+    if np.shape(g) != np.shape(ans):
+        raise ValueError("the cotangent for %s of %s has shape %s, but %s has shape %s: "
+                         "pass a cotangent of the output's shape" % (
+                             where, _where(fun), np.shape(g), where, np.shape(ans)))
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return "an array of shape %s" % (value.shape,)
+    if isinstance(value, (tuple, list, dict)):
+        return "a %s of length %d" % (type(value).__name__, len(value))
+    return "%r" % (value,)
 
 
 def source(fun, wrt=None):

@@ -387,3 +387,48 @@ def test_a_long_expression_falls_back_in_auto(tmp_path, n):
     mod = _long_expression(tmp_path, n)
     x = np.array([0.1, 0.3])
     assert_allclose(srcgrad.grad(mod.f)(x), numeric_grad(mod.f, (x,), 0))
+
+
+# ---------------------------------------------------------------- vjp cotangents
+
+def _pair(x):
+    return np.sin(x), np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_vjp_accepts_cotangents_shaped_like_the_output(mode):
+    x = np.array([0.3, -0.4, 0.5])
+    value, pullback = srcgrad.vjp(_pair, x, mode=mode)
+    (g,) = pullback((np.array([1.0, 2.0, 3.0]), 0.5))
+    assert_allclose(g, np.cos(x) * [1.0, 2.0, 3.0] + 0.5 * 2 * x)
+    value, pullback = srcgrad.vjp(np.sin, x, mode=mode)
+    assert_allclose(pullback(np.ones(3))[0], np.cos(x))
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+@pytest.mark.parametrize("bad,error,match", [
+    ((np.ones(2), 1.0), ValueError, r"output\[0\] .* has shape \(2,\)"),
+    ((np.ones((3, 1)), 1.0), ValueError, r"shape \(3, 1\)"),
+    ((np.ones(3), np.ones(3)), ValueError, r"output\[1\] .* has shape \(3,\)"),
+    (np.ones(3), TypeError, "tuple of 2 cotangents"),
+    ((np.ones(3),), TypeError, "tuple of 2 cotangents"),
+    ((np.ones(3), 1.0, 1.0), TypeError, "tuple of 2 cotangents"),
+    ((np.ones(3), "one"), TypeError, "number or a numeric array"),
+    ((None, 1.0), TypeError, "number or a numeric array"),
+])
+def test_vjp_refuses_a_cotangent_of_the_wrong_shape_or_structure(mode, bad, error, match):
+    _, pullback = srcgrad.vjp(_pair, np.array([0.3, -0.4, 0.5]), mode=mode)
+    with pytest.raises(error, match=match):
+        pullback(bad)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+def test_vjp_refuses_a_wrongly_shaped_cotangent_for_an_array_output(mode):
+    def f(x):
+        return np.tanh(x) * 2.0
+    _, pullback = srcgrad.vjp(f, np.ones((2, 3)), mode=mode)
+    for bad in (np.ones(3), np.ones((3, 2)), 1.0):
+        with pytest.raises(ValueError, match="has shape"):
+            pullback(bad)
+    (g,) = pullback(np.ones((2, 3)))
+    assert_allclose(g, 2.0 * (1 - np.tanh(1.0) ** 2) * np.ones((2, 3)))
