@@ -120,16 +120,18 @@ class GradFunction:
         return c
 
     def _compiled_for(self, args):
-        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND.get(type(a))
+        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND[type(a)]
                        for a in args])  # what _kind computes, inlined: it is per call
         c = self._by_kind.get(kinds)
         if c is None:
-            c = self._specialise(kinds)
+            c = self._specialise(kinds, args)
         return c
 
-    def _specialise(self, kinds):
+    def _specialise(self, kinds, args):
         """Compile for a new signature; past ``SHAPE_SPECIALISATIONS`` of them
         the new one shares shape-generic code (the table stays bounded)."""
+        if ("subclass",) in kinds:
+            _refuse_subclasses(self.fun, args, self.params)
         if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
             kinds = tuple(None if isinstance(k, tuple) else k for k in kinds)
             c = self._by_kind.get(kinds)
@@ -211,8 +213,16 @@ class GradFunction:
 
 # The kind of an argument the compiler specialises on: "f" a scalar number,
 # "a" an ndarray, None anything else (containers, objects).
-_KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
-         np.int32: "f", complex: "f", np.complex128: "f"}
+class _Kinds(dict):
+    """type -> kind; an ndarray subclass gets a kind of its own, which is
+    never compiled: ``_specialise`` refuses it (see ``_refuse_subclasses``)."""
+
+    def __missing__(self, tp):
+        return ("subclass",) if issubclass(tp, np.ndarray) else None
+
+
+_KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
+                np.int32: "f", complex: "f", np.complex128: "f"})
 def _give_kind(g, a):
     """``runtime.to_kind`` with the common cases first (a fresh float array for
     a float array, a float for a float)."""
@@ -231,6 +241,23 @@ def _kind(value):
     if type(value) is np.ndarray:
         return ("a",) + value.shape
     return _KIND.get(type(value))
+
+
+def _refuse_subclasses(fun, args, params):
+    """Refuse ndarray subclasses (``np.matrix``, masked arrays...) among the
+    arguments, in every mode: they change what operators and functions mean
+    (``*`` is a matrix product for ``np.matrix``; masked values drop out of
+    reductions), so neither engine's rules would be right for them."""
+    for i, a in enumerate(args):
+        if isinstance(a, np.ndarray) and type(a) is not np.ndarray:
+            name = params[i] if i < len(params) else str(i)
+            tp = type(a)
+            raise TypeError(
+                "%s was called with %s.%s for argument %d (%s): ndarray subclasses such as "
+                "np.matrix and masked arrays change what operators and functions mean, and "
+                "srcgrad does not differentiate them. Pass a plain array: np.asarray(%s) "
+                "(for a masked array, %s.filled(value) or np.ma.getdata(%s))." % (
+                    _where(fun), tp.__module__, tp.__qualname__, i, name, name, name, name))
 
 
 def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
@@ -369,8 +396,10 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
         wrt = tuple(range(len(primals)))
     positions, single, params = _positions(fun, wrt if isinstance(wrt, (tuple, list))
                                            else (wrt,))
+    names = params or list(map(str, range(len(primals))))
+    _refuse_subclasses(fun, primals, names)
     for i in positions:
-        _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
+        _check_float(fun, i, names, primals[i])
     compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode)
     ans, pullback = compiled.fn(*primals)
 
@@ -470,7 +499,8 @@ def explain(fun, *args, wrt=0, mode="auto"):
     runs on the tape: ...try/except is not supported by the compiler
     """
     _check_mode(mode)
-    positions, _, _ = _positions(fun, wrt)
+    positions, _, params = _positions(fun, wrt)
+    _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
     engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode)
     if isinstance(engine, _PrimitiveVJP):
         return Explanation("rule")

@@ -432,3 +432,45 @@ def test_vjp_refuses_a_wrongly_shaped_cotangent_for_an_array_output(mode):
             pullback(bad)
     (g,) = pullback(np.ones((2, 3)))
     assert_allclose(g, 2.0 * (1 - np.tanh(1.0) ** 2) * np.ones((2, 3)))
+
+
+# ---------------------------------------------------------------- ndarray subclasses
+
+def _weighted(x, A):
+    return np.sum(A * x)
+
+
+_SUBCLASSES = [
+    lambda: np.matrix([[1.0, 2.0], [3.0, 4.0]]),
+    lambda: np.ma.masked_array([[1.0, 2.0], [3.0, 4.0]], mask=[[0, 1], [0, 0]]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+@pytest.mark.parametrize("make", _SUBCLASSES, ids=["matrix", "masked"])
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+@pytest.mark.parametrize("position", [0, 1])
+def test_ndarray_subclasses_are_refused_in_every_mode(make, mode, position):
+    plain = np.array([[0.5, -1.0], [2.0, 0.25]])
+    args = [plain, plain.copy()]
+    args[position] = make()
+    name = ["x", "A"][position]
+    match = r"argument %d \(%s\).*np.asarray\(%s\)" % (position, name, name)
+    with pytest.raises(TypeError, match=match):
+        srcgrad.grad(_weighted, mode=mode)(*args)
+    with pytest.raises(TypeError, match=match):
+        srcgrad.value_and_grad(_weighted, mode=mode)(*args)
+    with pytest.raises(TypeError, match=match):
+        srcgrad.vjp(_weighted, *args, wrt=0, mode=mode)
+    with pytest.raises(TypeError, match=match):
+        srcgrad.explain(_weighted, *args, mode=mode)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+def test_a_subclass_after_plain_calls_is_still_refused():
+    g = srcgrad.grad(lambda x, A: np.sum(A * x))
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    assert_allclose(g(x, [[1.0, 2.0], [3.0, 4.0]]), [[1.0, 2.0], [3.0, 4.0]])  # a list
+    with pytest.raises(TypeError, match="ndarray subclasses"):
+        g(x, np.matrix([[1.0, 2.0], [3.0, 4.0]]))
+    assert_allclose(g(x, np.array([[1.0, 2.0], [3.0, 4.0]])), [[1.0, 2.0], [3.0, 4.0]])
