@@ -55,6 +55,44 @@ def test_user_names_never_collide_with_generated_names(tmp_path, name, mode):
     assert_allclose(g, numeric_grad(mod.f, (x,), 0))
 
 
+_SHADOWING = {
+    "reversed": """
+        def f(x):
+            reversed = 2.0
+            y = x
+            for i in range(3):
+                y = np.sin(y) * reversed
+            return np.sum(y)
+        """,
+    "len_min": """
+        def f(x):
+            len = 2.0
+            min = 0.5
+            s = 0.0
+            for v, w in zip([x, x * 2.0], [x, x]):
+                s = s + np.sum(np.sin(v) * w * len * min)
+            return s
+        """,
+    "slice": """
+        def f(x):
+            slice = 2.0
+            y = np.zeros(3)
+            for i in range(2):
+                y[1:3] = x[0:2] * slice + y[1:3]
+            return np.sum(np.sin(y[0:2]) * slice)
+        """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(_SHADOWING))
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_user_locals_shadowing_builtins_the_generated_code_calls(tmp_path, case, mode):
+    mod = load(tmp_path, "import numpy as np\n" + textwrap.dedent(_SHADOWING[case]))
+    x = np.array([0.3, 0.5, 0.7])
+    assert_allclose(srcgrad.grad(mod.f, mode=mode)(x), numeric_grad(mod.f, (x,), 0))
+    assert srcgrad.explain(mod.f, x, mode=mode).engine == "compiler"
+
+
 def test_user_names_in_a_function_that_mutates_a_list(tmp_path):
     mod = load(tmp_path, """
         import numpy as np

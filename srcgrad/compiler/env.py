@@ -1,6 +1,8 @@
 """The names generated code binds besides the user's globals, and the small
 gast builders the passes share."""
 
+import builtins
+
 import gast
 
 from .anf import Namer
@@ -80,6 +82,11 @@ class Env:
                 node.value.id in self.bound:
             return getattr(self.bound[node.value.id], node.attr, None)
         return self.info.resolve(node)
+
+    def builtin(self, name):
+        """The name generated code calls the builtin ``name`` by (``reversed``,
+        unless the user's code binds ``reversed`` to something else)."""
+        return self.ref(getattr(builtins, name), name)
 
     def runtime(self):
         from .. import runtime

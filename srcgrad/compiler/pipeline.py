@@ -210,10 +210,11 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     info = _info_of(fn)
     fence.check(info)
     node = info.node
+    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+                  | set(info.local_names))
+    node = _unshadow(node, info.local_names, namer)
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]
-    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
-                  | set(info.local_names))
     env = Env(info, namer)  # picks the names of its own state first: readable unless taken
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
@@ -299,8 +300,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                                     single_use)
     adjoint = reverser.reassociate(adjoint)
     adjoint = propagate_copies(adjoint, keep={reverser.adjoints.get(n) for n in wrt_names})
-    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"), env.state["_pop"],
-                        env.state["_rev"])
+    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"), dict(
+        env.state, **{b: env.builtin(b) for b in ("reversed", "range", "len")}))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
@@ -313,7 +314,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     seed = reverser.adj(reverser.seed.id) if isinstance(reverser.seed, gast.Name) \
         else namer.fresh("g")
     pb_name = namer.fresh(base + "_pullback")
-    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt, env.state)
+    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt, env)
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
@@ -335,6 +336,24 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     result = CompiledVJP(generated, params, wrt, fn)
     result.tape_calls = tape_calls
     return result
+
+
+#: builtins that passes write into generated code by their bare name
+_BARE_BUILTINS = ("slice",)
+
+
+def _unshadow(node, local_names, namer):
+    """Rename the user's local variables that shadow a builtin the generated
+    code calls by its bare name (``slice``, for subscripts): consistent
+    renaming of a local changes nothing the function computes."""
+    clashes = {b: namer.fresh(b) for b in _BARE_BUILTINS if b in local_names}
+    if not clashes:
+        return node
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in clashes:
+            n.id = clashes[n.id]
+    return node
 
 
 def _pure(env, node):
@@ -359,12 +378,12 @@ def _callee_mutates(info, op, callee, err):
     return out
 
 
-def _state_transfer(forward, reverser, params, rt, names):
+def _state_transfer(forward, reverser, params, rt, env):
     """Statements that hand the forward sweep's state to the pullback: the
     stack of saved values (copied, so a pullback can run more than once) and
-    the final values of the names the pullback restores.  ``names`` maps each
-    role (``"_stack"``...) to its name in this function (``Env.state``)."""
-    stack, push, pop, rev, final, calls = [names[k] for k in STATE_NAMES]
+    the final values of the names the pullback restores, under the names
+    ``env.state`` chose for them."""
+    stack, push, pop, rev, final, calls = [env.state[k] for k in STATE_NAMES]
     uses_stack = any(isinstance(n, gast.Name) and n.id == push
                      for s in forward for n in gast.walk(s))
     restored = reverser.restored
@@ -376,7 +395,7 @@ def _state_transfer(forward, reverser, params, rt, names):
         pro.append(_assign(stack, gast.List(elts=[], ctx=gast.Load())))
         pro.append(_assign(push, _attr(stack, "append")))
         # a fresh iterator per pullback: the stack stays whole, so it can run again
-        pb.append(_assign(rev, _call(_load("reversed"), [_load(stack)])))
+        pb.append(_assign(rev, _call(_load(env.builtin("reversed")), [_load(stack)])))
         pb.append(_assign(pop, _attr_of(_load(rev), "__next__")))
     if reverser.has_mutation:
         pro.append(_assign(calls, gast.List(elts=[], ctx=gast.Load())))

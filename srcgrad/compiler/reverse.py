@@ -249,10 +249,10 @@ class Reverser(FactsMixin, CallsMixin):
             if node.counter:
                 seq = gast.Subscript(value=seq, slice=gast.Slice(lower=None, upper=load(
                     node.counter), step=None), ctx=gast.Load())
-            iterable = call(load("reversed"), [seq])
+            iterable = call(load(self.env.builtin("reversed")), [seq])
             target = node.target
         else:
-            iterable = call(load("range"), [load(node.counter)])
+            iterable = call(load(self.env.builtin("range")), [load(node.counter)])
             target = self.namer.fresh("_")
         loop = gast.For(target=store(target), iter=iterable, body=body, orelse=[],
                         type_comment=None)
