@@ -128,19 +128,18 @@ class GradFunction:
         return c
 
     def _specialise(self, kinds, args):
-        """Compile for a new signature; past ``SHAPE_SPECIALISATIONS`` of them
-        the new one shares shape-generic code (the table stays bounded)."""
+        """Compile for a new signature.  The table keeps the last
+        ``SHAPE_SPECIALISATIONS`` signatures (past that many shapes,
+        ``compile_vjp`` hands back shape-generic code, shared by all)."""
         if ("subclass",) in kinds:
             _refuse_subclasses(self.fun, args, self.params)
+        c = _compile(self.fun, self.positions, self.has_aux, kinds, self.mode)
         if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
-            kinds = tuple(None if isinstance(k, tuple) else k for k in kinds)
-            c = self._by_kind.get(kinds)
-            if c is not None:
-                return c
-            log.info("srcgrad: %s: more than %d argument signatures, shape-generic code for "
-                     "the others", _name(self.fun), SHAPE_SPECIALISATIONS)
-        c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
-                                            self.mode)
+            try:
+                del self._by_kind[next(iter(self._by_kind))]  # the oldest
+            except (KeyError, StopIteration, RuntimeError):
+                pass  # another thread made room first
+        self._by_kind[kinds] = c
         return c
 
     def _args(self, args, kwargs):

@@ -512,3 +512,26 @@ def test_a_subclass_after_plain_calls_is_still_refused():
     with pytest.raises(TypeError, match="ndarray subclasses"):
         g(x, np.matrix([[1.0, 2.0], [3.0, 4.0]]))
     assert_allclose(g(x, np.array([[1.0, 2.0], [3.0, 4.0]])), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_past_the_limit_a_function_whose_generic_code_is_refused_keeps_specialising(
+        tmp_path):
+    from srcgrad.compiler import pipeline
+    mod = load(tmp_path, """
+        def f(x):
+            y = x.copy()
+            old = y[0]            # a number only if x is a vector: needs the shape
+            y[0] = 5.0 * x[1]
+            return old * y[0] + (y * y).sum()
+        """)
+    with pytest.raises(srcgrad.SrcgradSyntaxError):  # what generic code gets
+        srcgrad.compiler.pipeline.compile_vjp(mod.f, (0,), numeric=(None,))
+    g = srcgrad.grad(mod.f, mode="compile")
+    limit = pipeline.SHAPE_SPECIALISATIONS
+    for n in range(2, 2 * limit + 4):
+        x = np.linspace(0.5, 1.5, n)
+        assert_allclose(g(x), numeric_grad(mod.f, (x,), 0))
+    assert len(g._by_kind) <= limit
+    assert sum(v is not pipeline._REFUSED for v in pipeline._CACHE[mod.f].values()) <= limit
+    info = srcgrad.explain(mod.f, np.linspace(0.5, 1.5, 3 * limit), mode="compile")
+    assert info.engine == "compiler" and info.note is None

@@ -101,13 +101,12 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     per_fn = _CACHE.get(fn)
     if per_fn is not None:
         hit = per_fn.get(ckey)
-        if hit is not None:
+        if hit is not None and hit is not _REFUSED:
             return hit
     in_progress = getattr(_LOCAL, "in_progress", None)
     if in_progress is None:
         in_progress = _LOCAL.in_progress = set()
-    key = id(fn)
-    if key in in_progress:
+    if id(fn) in in_progress:
         info = _info_of(fn)
         raise info.error(info.node, "recursive functions are not supported by the compiler "
                          "(%s calls itself)" % getattr(fn, "__name__", fn),
@@ -117,35 +116,64 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
         if per_fn is None:
             per_fn = _CACHE[fn] = {}
         hit = per_fn.get(ckey)
-        if hit is not None:  # another thread compiled it while this one waited
-            return hit
-        note = None
+        if hit is not None and hit is not _REFUSED:
+            return hit  # another thread compiled it while this one waited
         if _shaped(numeric) and sum(1 for k in per_fn if _shaped(k[2])) >= \
                 SHAPE_SPECIALISATIONS:
-            generic = tuple(None if isinstance(k, tuple) else k for k in numeric)
-            note = ("shape-generic code: %s already has %d shape-specialised versions "
-                    "(srcgrad.compiler.pipeline.SHAPE_SPECIALISATIONS)" % (
-                        getattr(fn, "__qualname__", fn), SHAPE_SPECIALISATIONS))
-            hit = per_fn.get((wrt, bool(has_aux), generic, mode, callee))
-            if hit is not None:
-                hit.note = hit.note or note
-                return hit
-            log.info("srcgrad: %s", note)
-            numeric = generic
-            ckey = (wrt, bool(has_aux), numeric, mode, callee)
-        outermost = not in_progress
-        in_progress.add(key)
-        try:
-            compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
-        except RecursionError:
-            if not outermost:
-                raise  # unwind to the outermost compile, where the stack is shallow again
-            raise _too_deep(fn) from None
-        finally:
-            in_progress.discard(key)
-        compiled.note = note
+            generic = _generic_version(fn, per_fn, (wrt, has_aux, numeric, mode, callee),
+                                       verbose, in_progress)
+            if generic is not None:
+                return generic
+            # generic code is refused where the shapes were enough: keep specialising,
+            # in place of the oldest shaped version (the cache stays bounded)
+            del per_fn[next(k for k in per_fn if _shaped(k[2]))]
+        compiled = _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress)
         per_fn[ckey] = compiled
     return compiled
+
+
+#: in a function's cache, under the shape-generic key: its generic code was refused
+_REFUSED = object()
+
+
+def _generic_version(fn, per_fn, key, verbose, in_progress):
+    """The shape-generic version of ``fn`` for ``key`` (its arrays' shapes
+    unknown), compiled once and shared by every further shape; ``None`` if
+    the compiler refuses it (then the caller specialises as before)."""
+    wrt, has_aux, numeric, mode, callee = key
+    generic = tuple(None if isinstance(k, tuple) else k for k in numeric)
+    gkey = (wrt, bool(has_aux), generic, mode, callee)
+    note = ("shape-generic code: %s already has %d shape-specialised versions "
+            "(srcgrad.compiler.pipeline.SHAPE_SPECIALISATIONS)" % (
+                getattr(fn, "__qualname__", fn), SHAPE_SPECIALISATIONS))
+    hit = per_fn.get(gkey)
+    if hit is None:
+        try:
+            hit = _compile_now(fn, wrt, has_aux, verbose, generic, mode, callee, in_progress)
+        except (NoSource, SrcgradSyntaxError, NoRuleError):
+            hit = _REFUSED
+        else:
+            log.info("srcgrad: %s", note)
+        per_fn[gkey] = hit
+    if hit is _REFUSED:
+        return None
+    hit.note = hit.note or note
+    return hit
+
+
+def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
+    """``_compile`` with the recursion bookkeeping of the calling thread, and
+    a program too deep for the passes turned into a located error."""
+    outermost = not in_progress
+    in_progress.add(id(fn))
+    try:
+        return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+    except RecursionError:
+        if not outermost:
+            raise  # unwind to the outermost compile, where the stack is shallow again
+        raise _too_deep(fn) from None
+    finally:
+        in_progress.discard(id(fn))
 
 
 def _too_deep(fn):
