@@ -217,7 +217,14 @@ class _Kinds(dict):
     never compiled: ``_specialise`` refuses it (see ``_refuse_subclasses``)."""
 
     def __missing__(self, tp):
-        return ("subclass",) if issubclass(tp, np.ndarray) else None
+        return ("subclass",) if _refused_subclass(tp) else None
+
+
+def _refused_subclass(tp):
+    """ndarray subclasses other than ``np.memmap`` (an ndarray backed by a
+    file, with the same arithmetic) are refused."""
+    return issubclass(tp, np.ndarray) and tp is not np.ndarray and \
+        not issubclass(tp, np.memmap)
 
 
 _KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
@@ -248,7 +255,7 @@ def _refuse_subclasses(fun, args, params):
     (``*`` is a matrix product for ``np.matrix``; masked values drop out of
     reductions), so neither engine's rules would be right for them."""
     for i, a in enumerate(args):
-        if isinstance(a, np.ndarray) and type(a) is not np.ndarray:
+        if isinstance(a, np.ndarray) and _refused_subclass(type(a)):
             name = params[i] if i < len(params) else str(i)
             tp = type(a)
             raise TypeError(

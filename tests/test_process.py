@@ -535,3 +535,11 @@ def test_past_the_limit_a_function_whose_generic_code_is_refused_keeps_specialis
     assert sum(v is not pipeline._REFUSED for v in pipeline._CACHE[mod.f].values()) <= limit
     info = srcgrad.explain(mod.f, np.linspace(0.5, 1.5, 3 * limit), mode="compile")
     assert info.engine == "compiler" and info.note is None
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+def test_a_memmap_is_an_ndarray_with_the_same_arithmetic(tmp_path, mode):
+    data = np.memmap(str(tmp_path / "a.dat"), dtype=np.float64, mode="w+", shape=(2, 2))
+    data[:] = [[1.0, 2.0], [3.0, 4.0]]
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    assert_allclose(srcgrad.grad(_weighted, mode=mode)(x, data), [[1.0, 2.0], [3.0, 4.0]])

@@ -60,7 +60,10 @@ class CompiledVJP:
         self.filename = generated.filename
         self.params = params
         self.wrt = wrt
-        self._user_fn = weakref.ref(user_fn)
+        try:
+            self._user_fn = weakref.ref(user_fn)
+        except TypeError:  # not weakly referenceable: then it lives as long as we do
+            self._user_fn = lambda: user_fn
         self.bound = generated.bound            # closure names -> objects
         self.user_globals = generated.user_globals
         self.note = None                        # e.g. why the code is shape-generic
@@ -74,7 +77,8 @@ class CompiledVJP:
 def compiled_of(fn):
     """The :class:`CompiledVJP` whose generated function is ``fn``, or ``None``
     (export uses it to write the VJPs of the user functions a VJP calls)."""
-    return getattr(fn, "__srcgrad_compiled__", None) if callable(fn) else None
+    found = getattr(fn, "__srcgrad_compiled__", None) if callable(fn) else None
+    return found if isinstance(found, CompiledVJP) else None
 
 
 #: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler
