@@ -155,24 +155,36 @@ def _dump_dir():
 def _dump(directory, name, text):
     """Write ``text`` to ``directory/name`` without following a symlink or
     replacing a file; return the path, or ``None`` if it was not written
-    (an identical file already there is reused)."""
+    (an identical file already there is reused).  The file is created
+    relative to a descriptor of the directory, checked again once open, so
+    swapping the directory after :func:`_dump_dir` looked at it gains nothing."""
     path = os.path.join(directory, name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    use_fd = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+    dir_fd = None
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
+        if use_fd:
+            dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | nofollow)
+            st = os.fstat(dir_fd)
+            if st.st_uid != os.getuid() or st.st_mode & 0o077:
+                return None
+        target = name if use_fd else path
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return None
-        with os.fdopen(fd, "r") as fh:
-            same = stat.S_ISREG(os.fstat(fh.fileno()).st_mode) and fh.read() == text
-        return path if same else None
-    except OSError:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600,
+                         dir_fd=dir_fd)
+        except FileExistsError:
+            fd = os.open(target, os.O_RDONLY | nofollow, dir_fd=dir_fd)
+            with os.fdopen(fd, "r") as fh:
+                same = stat.S_ISREG(os.fstat(fh.fileno()).st_mode) and fh.read() == text
+            return path if same else None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        return path
+    except (OSError, UnicodeDecodeError):
         return None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    return path
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
 
 
 def _register(filename, text, fn):
