@@ -399,32 +399,40 @@ def _long_expression(tmp_path, n):
                 % terms)
 
 
-def test_a_200_deep_helper_chain_is_refused_clearly_by_compile(tmp_path):
-    mod = _deep_chain(tmp_path)
-    with pytest.raises(srcgrad.SrcgradSyntaxError, match="nested too deeply") as info:
-        srcgrad.grad(mod.f1, mode="compile")(np.array([0.3, 0.4]))
-    assert info.value.filename == mod.__file__ and info.value.lineno == 3
-    assert 'mode="tape"' in str(info.value)
-
-
-@pytest.mark.parametrize("mode", ["auto", "tape"])
-def test_a_200_deep_helper_chain_runs_in_auto_and_tape(tmp_path, mode):
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+def test_a_200_deep_helper_chain(tmp_path, mode):
+    """The compile runs with COMPILE_RECURSION_LIMIT: a 200-deep chain compiles."""
     mod = _deep_chain(tmp_path)
     x = np.array([0.3, 0.4])
     assert_allclose(srcgrad.grad(mod.f1, mode=mode)(x), numeric_grad(mod.f1, (x,), 0))
+    if mode != "tape":
+        assert srcgrad.explain(mod.f1, x, mode=mode).engine == "compiler"
 
 
-def test_a_very_long_expression_is_refused_clearly_by_compile(tmp_path):
-    mod = _long_expression(tmp_path, 600)
-    with pytest.raises(srcgrad.SrcgradSyntaxError, match="nested too deeply"):
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_a_240_term_expression_compiles(tmp_path, mode):
+    mod = _long_expression(tmp_path, 240)
+    x = np.array([0.1, 0.3])
+    assert_allclose(srcgrad.grad(mod.f, mode=mode)(x), numeric_grad(mod.f, (x,), 0))
+    assert srcgrad.explain(mod.f, x, mode=mode).engine == "compiler"
+
+
+def test_an_expression_too_long_for_the_compiler_is_refused_clearly(tmp_path):
+    import sys
+    mod = _long_expression(tmp_path, 2000)
+    limit = sys.getrecursionlimit()
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="nested too deeply") as info:
         srcgrad.grad(mod.f, mode="compile")(np.array([0.01, 0.02]))
+    assert info.value.filename == mod.__file__ and info.value.lineno == 3
+    assert 'mode="tape"' in str(info.value)
+    assert sys.getrecursionlimit() == limit  # put back
 
 
-@pytest.mark.parametrize("n", [240, 600])
-def test_a_long_expression_falls_back_in_auto(tmp_path, n):
-    mod = _long_expression(tmp_path, n)
+def test_an_expression_too_long_for_the_compiler_falls_back_in_auto(tmp_path):
+    mod = _long_expression(tmp_path, 2000)
     x = np.array([0.1, 0.3])
     assert_allclose(srcgrad.grad(mod.f)(x), numeric_grad(mod.f, (x,), 0))
+    assert srcgrad.explain(mod.f, x).engine == "tape"
 
 
 # ---------------------------------------------------------------- vjp cotangents

@@ -11,6 +11,7 @@ import copy
 import itertools
 import linecache
 import logging
+import sys
 import threading
 import weakref
 
@@ -171,13 +172,39 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
     outermost = not in_progress
     in_progress.add(id(fn))
     try:
-        return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+        if not outermost:
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+        with _headroom():
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
     except RecursionError:
         if not outermost:
             raise  # unwind to the outermost compile, where the stack is shallow again
         raise _too_deep(fn) from None
     finally:
         in_progress.discard(id(fn))
+
+
+#: the recursion limit while a compile runs: the passes (and gast, astor, deepcopy)
+#: recurse per nesting level, about 20 frames per helper in a call chain and 16 per
+#: term of a long expression, so Python's default (1000) stops them near 50 levels
+COMPILE_RECURSION_LIMIT = 6000
+
+
+class _headroom:
+    """Raise the recursion limit for the outermost compile (compiles hold
+    ``_LOCK``, so one at a time) and put it back after.  Python frames cost
+    little C stack on 3.11+ (and 3.12+ bounds C recursion on its own), so a
+    program too deep even for this is a ``RecursionError``, never a crash."""
+
+    def __enter__(self):
+        self.old = sys.getrecursionlimit()
+        if self.old < COMPILE_RECURSION_LIMIT:
+            sys.setrecursionlimit(COMPILE_RECURSION_LIMIT)
+
+    def __exit__(self, *exc):
+        if sys.getrecursionlimit() == COMPILE_RECURSION_LIMIT != self.old:
+            sys.setrecursionlimit(self.old)
+        return False
 
 
 def _too_deep(fn):
