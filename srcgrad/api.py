@@ -438,15 +438,20 @@ def _check_cotangent(fun, ans, g, where):
     if not isinstance(ans, (np.ndarray, np.generic, numbers.Number)) or \
             isinstance(ans, (bool, np.bool_)):
         return  # not a differentiable value: whatever the engine accepts for it
-    if not isinstance(g, (np.ndarray, np.generic, numbers.Number)) or \
+    if hasattr(g, "shape") and hasattr(g, "dtype") and not isinstance(g, (np.ndarray,
+                                                                        np.generic)):
+        shape = tuple(g.shape)  # a duck array (a Tensor, for higher order): its shape only
+    elif not isinstance(g, (np.ndarray, np.generic, numbers.Number)) or \
             isinstance(g, (bool, np.bool_)) or np.asarray(g).dtype.kind not in "iufc":
         raise TypeError("the cotangent for %s of %s must be a number or a numeric array "
                         "shaped like it %s, got %s" % (where, _where(fun), np.shape(ans),
                                                       _describe(g)))
-    if np.shape(g) != np.shape(ans):
+    else:
+        shape = np.shape(g)
+    if shape != np.shape(ans):
         raise ValueError("the cotangent for %s of %s has shape %s, but %s has shape %s: "
                          "pass a cotangent of the output's shape" % (
-                             where, _where(fun), np.shape(g), where, np.shape(ans)))
+                             where, _where(fun), shape, where, np.shape(ans)))
 
 
 def _describe(value):
