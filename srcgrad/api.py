@@ -122,6 +122,8 @@ class GradFunction:
     def _compiled_for(self, args):
         kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND[type(a)]
                        for a in args])  # what _kind computes, inlined: it is per call
+        if None in kinds:  # containers: no subclass hides among their leaves
+            _refuse_subclasses(self.fun, args, self.params)
         c = self._by_kind.get(kinds)
         if c is None:
             c = self._specialise(kinds, args)
@@ -251,19 +253,51 @@ def _kind(value):
 
 def _refuse_subclasses(fun, args, params):
     """Refuse ndarray subclasses (``np.matrix``, masked arrays...) among the
-    arguments, in every mode: they change what operators and functions mean
-    (``*`` is a matrix product for ``np.matrix``; masked values drop out of
-    reductions), so neither engine's rules would be right for them."""
+    arguments and the leaves of the lists, tuples and dicts they hold, in
+    every mode: they change what operators and functions mean (``*`` is a
+    matrix product for ``np.matrix``; masked values drop out of reductions),
+    so neither engine's rules would be right for them."""
     for i, a in enumerate(args):
-        if isinstance(a, np.ndarray) and _refused_subclass(type(a)):
-            name = params[i] if i < len(params) else str(i)
-            tp = type(a)
-            raise TypeError(
-                "%s was called with %s.%s for argument %d (%s): ndarray subclasses such as "
-                "np.matrix and masked arrays change what operators and functions mean, and "
-                "srcgrad does not differentiate them. Pass a plain array: np.asarray(%s) "
-                "(for a masked array, %s.filled(value) or np.ma.getdata(%s))." % (
-                    _where(fun), tp.__module__, tp.__qualname__, i, name, name, name, name))
+        path = _subclass_path(a, 0)
+        if path is None:
+            continue
+        name = params[i] if i < len(params) else str(i)
+        tp = type(_at(a, path))
+        where = name + "".join("[%r]" % k for k in path)
+        raise TypeError(
+            "%s was called with %s.%s for argument %d (%s): ndarray subclasses such as "
+            "np.matrix and masked arrays change what operators and functions mean, and "
+            "srcgrad does not differentiate them. Pass a plain array: np.asarray(%s) "
+            "(for a masked array, %s.filled(value) or np.ma.getdata(%s))." % (
+                _where(fun), tp.__module__, tp.__qualname__, i, where, where, where, where))
+
+
+def _subclass_path(value, depth):
+    """The path (keys and indices) to a refused ndarray subclass inside
+    ``value``, ``()`` for ``value`` itself, or ``None``."""
+    tp = type(value)
+    if tp is np.ndarray or tp is float:
+        return None
+    if isinstance(value, np.ndarray):
+        return () if _refused_subclass(tp) else None
+    if depth < 8 and isinstance(value, (list, tuple, dict)):
+        if not isinstance(value, dict) and set(map(type, value)) <= _PLAIN:
+            return None  # numbers and plain arrays only (checked at C speed)
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            sub = _subclass_path(v, depth + 1)
+            if sub is not None:
+                return (k,) + sub
+    return None
+
+
+_PLAIN = {float, int, np.ndarray, np.float64, np.float32, bool, str, type(None)}
+
+
+def _at(value, path):
+    for k in path:
+        value = value[k]
+    return value
 
 
 def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):

@@ -551,3 +551,18 @@ def test_a_memmap_is_an_ndarray_with_the_same_arithmetic(tmp_path, mode):
     data[:] = [[1.0, 2.0], [3.0, 4.0]]
     x = np.array([[0.5, -1.0], [2.0, 0.25]])
     assert_allclose(srcgrad.grad(_weighted, mode=mode)(x, data), [[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+def test_a_subclass_inside_a_container_argument_is_refused(mode):
+    def f(params, x):
+        return np.sum(params["W"] * x)
+    W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    g = srcgrad.grad(f, wrt=1, mode=mode)
+    assert_allclose(g({"W": W}, x), W)
+    with pytest.raises(TypeError, match=r"argument 0 \(params\['W'\]\)"):
+        g({"W": np.matrix(W)}, x)
+    with pytest.raises(TypeError, match=r"params\['W'\]"):
+        srcgrad.vjp(f, {"W": np.matrix(W)}, x, wrt=1, mode=mode)
