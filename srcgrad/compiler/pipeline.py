@@ -9,9 +9,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 
 import copy
 import itertools
-import linecache
 import logging
-import sys
 import threading
 import weakref
 
@@ -28,6 +26,7 @@ from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
+from .depth import headroom, too_deep
 from .desugar import remove_jumps
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
@@ -174,54 +173,14 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
     try:
         if not outermost:
             return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
-        with _headroom():
+        with headroom():
             return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
     except RecursionError:
         if not outermost:
             raise  # unwind to the outermost compile, where the stack is shallow again
-        raise _too_deep(fn) from None
+        raise too_deep(fn) from None
     finally:
         in_progress.discard(id(fn))
-
-
-#: the recursion limit while a compile runs: the passes (and gast, astor, deepcopy)
-#: recurse per nesting level, about 20 frames per helper in a call chain and 16 per
-#: term of a long expression, so Python's default (1000) stops them near 50 levels
-COMPILE_RECURSION_LIMIT = 6000
-
-
-class _headroom:
-    """Raise the recursion limit for the outermost compile (compiles hold
-    ``_LOCK``, so one at a time) and put it back after.  Python frames cost
-    little C stack on 3.11+ (and 3.12+ bounds C recursion on its own), so a
-    program too deep even for this is a ``RecursionError``, never a crash."""
-
-    def __enter__(self):
-        self.old = sys.getrecursionlimit()
-        if self.old < COMPILE_RECURSION_LIMIT:
-            sys.setrecursionlimit(COMPILE_RECURSION_LIMIT)
-
-    def __exit__(self, *exc):
-        if sys.getrecursionlimit() == COMPILE_RECURSION_LIMIT != self.old:
-            sys.setrecursionlimit(self.old)
-        return False
-
-
-def _too_deep(fn):
-    """The error for a program nested deeper than the compiler's recursion can
-    follow (a long chain of helper calls, or one very long expression).  It is
-    located from the code object: parsing the function again could recurse
-    as deeply."""
-    code = getattr(fn, "__code__", None)
-    filename = getattr(code, "co_filename", None)
-    lineno = getattr(code, "co_firstlineno", None)
-    line = linecache.getline(filename, lineno) if filename and lineno else None
-    return SrcgradSyntaxError(
-        "%s is nested too deeply for the compiler (a chain of calls to helpers, or one "
-        "expression with very many terms, deeper than Python's recursion limit)"
-        % getattr(fn, "__qualname__", fn), filename, lineno, None, line or None,
-        hint='split long expressions into several statements, or use mode="auto" (which '
-        'falls back to the tape) or mode="tape"')
 
 
 def _shaped(numeric):
