@@ -15,7 +15,10 @@ import logging
 
 from . import rules, runtime
 from .compiler.parse import NoSource
-from .compiler.pipeline import compile_vjp
+from .compiler.pipeline import SHAPE_SPECIALISATIONS, compile_vjp
+from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
+                     _refuse_subclasses, refused_subclass as _refused_subclass,
+                     where as _where)
 from .errors import NoRuleError, SrcgradSyntaxError
 from .tape.engine import tape_vjp
 from .tape.tensor import Tensor
@@ -32,13 +35,6 @@ _MODES = ("auto", "compile", "tape")
 def _check_mode(mode):
     if mode not in _MODES:
         raise ValueError("mode must be one of %s, got %r" % (", ".join(map(repr, _MODES)), mode))
-
-
-def _where(fn):
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return getattr(fn, "__qualname__", repr(fn))
-    return "%s:%d (%s)" % (code.co_filename, code.co_firstlineno, fn.__qualname__)
 
 
 def _positions(fn, wrt):
@@ -120,12 +116,28 @@ class GradFunction:
         return c
 
     def _compiled_for(self, args):
-        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND.get(type(a))
+        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND[type(a)]
                        for a in args])  # what _kind computes, inlined: it is per call
+        if None in kinds:  # containers: no subclass hides among their leaves
+            _refuse_subclasses(self.fun, args, self.params)
         c = self._by_kind.get(kinds)
         if c is None:
-            c = self._by_kind[kinds] = _compile(self.fun, self.positions, self.has_aux, kinds,
-                                                self.mode)
+            c = self._specialise(kinds, args)
+        return c
+
+    def _specialise(self, kinds, args):
+        """Compile for a new signature.  The table keeps the last
+        ``SHAPE_SPECIALISATIONS`` signatures (past that many shapes,
+        ``compile_vjp`` hands back shape-generic code, shared by all)."""
+        if ("subclass",) in kinds:
+            _refuse_subclasses(self.fun, args, self.params)
+        c = _compile(self.fun, self.positions, self.has_aux, kinds, self.mode)
+        if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
+            try:
+                del self._by_kind[next(iter(self._by_kind))]  # the oldest
+            except (KeyError, StopIteration, RuntimeError):
+                pass  # another thread made room first
+        self._by_kind[kinds] = c
         return c
 
     def _args(self, args, kwargs):
@@ -198,8 +210,18 @@ class GradFunction:
 
 # The kind of an argument the compiler specialises on: "f" a scalar number,
 # "a" an ndarray, None anything else (containers, objects).
-_KIND = {float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
-         np.int32: "f", complex: "f", np.complex128: "f"}
+class _Kinds(dict):
+    """type -> kind; an ndarray subclass gets a kind of its own, which is
+    never compiled: ``_specialise`` refuses it (see ``_refuse_subclasses``)."""
+
+    def __missing__(self, tp):
+        return ("subclass",) if _refused_subclass(tp) else None
+
+
+_KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
+                np.int32: "f", complex: "f", np.complex128: "f"})
+
+
 def _give_kind(g, a):
     """``runtime.to_kind`` with the common cases first (a fresh float array for
     a float array, a float for a float)."""
@@ -356,12 +378,15 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
         wrt = tuple(range(len(primals)))
     positions, single, params = _positions(fun, wrt if isinstance(wrt, (tuple, list))
                                            else (wrt,))
+    names = params or list(map(str, range(len(primals))))
+    _refuse_subclasses(fun, primals, names)
     for i in positions:
-        _check_float(fun, i, params or list(map(str, range(len(primals)))), primals[i])
+        _check_float(fun, i, names, primals[i])
     compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode)
     ans, pullback = compiled.fn(*primals)
 
     def pull(g):
+        _check_cotangent(fun, ans, g, "the output")
         cts = pullback(g)
         return tuple(runtime.to_kind(c, primals[i]) for c, i in zip(cts, positions))
     return ans, pull
@@ -383,18 +408,19 @@ class Explanation:
     ``"rule"``; ``reason`` says why the tape (the construct and its line);
     ``tape_calls`` lists calls inside compiled code that run on the tape."""
 
-    def __init__(self, engine, reason=None, tape_calls=(), source=None):
+    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None):
         self.engine = engine
         self.reason = reason
         self.tape_calls = list(tape_calls)
         self.source = source
+        self.note = note    # e.g. "shape-generic code: ..."
 
     def __str__(self):
         if self.engine == "rule":
             return "a primitive: differentiated by its rule in srcgrad/rules"
         if self.engine == "tape":
             return "runs on the tape: %s" % self.reason
-        text = "compiled"
+        text = "compiled" if self.note is None else "compiled (%s)" % self.note
         for name, why in self.tape_calls:
             text += "\n  call to %s runs on the tape (mixed mode): %s" % (name, why)
         return text
@@ -414,11 +440,12 @@ def explain(fun, *args, wrt=0, mode="auto"):
     runs on the tape: ...try/except is not supported by the compiler
     """
     _check_mode(mode)
-    positions, _, _ = _positions(fun, wrt)
+    positions, _, params = _positions(fun, wrt)
+    _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
     engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode)
     if isinstance(engine, _PrimitiveVJP):
         return Explanation("rule")
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
-                       source=engine.source)
+                       source=engine.source, note=getattr(engine, "note", None))

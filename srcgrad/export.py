@@ -16,8 +16,7 @@ import types
 import numpy as np
 
 from . import runtime
-from .compiler.pipeline import BY_VJP
-from .compiler.rulecall import literal
+from .compiler.pipeline import compiled_of
 
 __all__ = ["export", "ExportError"]
 
@@ -81,18 +80,15 @@ class _Writer:
         if isinstance(obj, types.ModuleType):
             self.imports.append("import %s as %s" % (obj.__name__, name))
             return
-        if obj in BY_VJP:
-            self.add_vjp(BY_VJP[obj], name)
+        if compiled_of(obj) is not None:
+            self.add_vjp(compiled_of(obj), name)
             return
         if inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("srcgrad."):
             self.add_library_function(name, obj)
             return
-        if literal(obj):
-            self.defs.append("%s = %r\n" % (name, obj))
-            return
-        if isinstance(obj, np.ndarray):
-            self.defs.append("%s = _np.array(%r, dtype=_np.%s)\n" % (name, obj.tolist(),
-                                                                      obj.dtype.name))
+        text = _value_source(obj)
+        if text is not None:
+            self.defs.append("%s = %s\n" % (name, text))
             return
         if isinstance(obj, np.ufunc) or getattr(obj, "__module__", "") in ("numpy", "math"):
             mod = "_np" if isinstance(obj, np.ufunc) or obj.__module__ == "numpy" else "math"
@@ -144,6 +140,46 @@ class _Writer:
                  "runtime = _rt\n" % rt_src)
         imports = "\n".join(dict.fromkeys(self.imports))
         return head + imports + "\n\n" + embed + "\n\n" + "\n\n".join(self.defs)
+
+
+def _value_source(obj):
+    """Python source that rebuilds ``obj`` (a number, string, tuple/list/dict
+    of them, a NumPy scalar or a numeric ndarray, non-finite values included),
+    or ``None`` if it is not such a value."""
+    if obj is None or isinstance(obj, (bool, str, bytes)):
+        return repr(obj)
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind not in "biufc":
+            return None
+        return "_np.array(%s, dtype=_np.%s).reshape(%r)" % (
+            _value_source(obj.tolist()), obj.dtype.name, obj.shape)
+    if isinstance(obj, np.generic):
+        if obj.dtype.kind not in "biufc":
+            return None
+        kind = "bool_" if obj.dtype.kind == "b" else obj.dtype.name
+        return "_np.%s(%s)" % (kind, _value_source(obj.item()))
+    if isinstance(obj, int):
+        return repr(int(obj))
+    if isinstance(obj, float):
+        value = float(obj)
+        return repr(value) if math.isfinite(value) else "float(%r)" % repr(value)
+    if isinstance(obj, complex):
+        return "complex(%s, %s)" % (_value_source(obj.real), _value_source(obj.imag))
+    if type(obj) in (tuple, list):
+        items = [_value_source(v) for v in obj]
+        if any(i is None for i in items):
+            return None
+        if type(obj) is tuple:
+            return "(%s)" % "".join(i + ", " for i in items)
+        return "[%s]" % ", ".join(items)
+    if type(obj) is dict:
+        items = [(_value_source(k), _value_source(v)) for k, v in obj.items()]
+        if any(k is None or v is None for k, v in items):
+            return None
+        return "{%s}" % ", ".join("%s: %s" % kv for kv in items)
+    if isinstance(obj, np.dtype):
+        return "_np.dtype(%r)" % obj.str
+    return None
 
 
 def _global_names(code):

@@ -2,19 +2,29 @@
 
 Guarantees: the source is deterministic for a given input; each block of
 statements is preceded by a comment naming the user's file line it came from;
-the code is compiled under a real file name (written to a temporary
-directory and registered in :mod:`linecache`) so tracebacks, ``pdb`` and
-``inspect.getsource`` show it; its globals are the user's module globals (read
-live, never copied) and everything else it needs is bound in a closure.
+the code is compiled under a file name registered in :mod:`linecache`, so
+tracebacks, ``pdb`` and ``inspect.getsource`` show it, and the entry goes
+away with the last generated function compiled from it; its globals are the
+user's module globals (read live, never copied) and everything else it needs
+is bound in a closure.
+
+Nothing is written to disk unless asked: with the environment variable
+``SRCGRAD_DUMP_DIR`` set, each module is also written to
+``$SRCGRAD_DUMP_DIR/srcgrad-<uid>/``, a directory created with mode 0700 and
+used only if it is a real directory (not a symlink) owned by the user with no
+access for others; files are created with ``O_EXCL | O_NOFOLLOW``.
 """
 
 import hashlib
 import linecache
 import os
 import re
-import tempfile
+import stat
 import textwrap
+import threading
 import types
+import warnings
+import weakref
 
 import astor
 from astor.source_repr import split_lines
@@ -22,15 +32,16 @@ import gast
 
 __all__ = ["comment", "emit_function", "build", "Generated", "to_source"]
 
-_COMMENTS = []   # marker number -> comment text (process-wide, append-only)
 _MARK_RE = re.compile(r"^(\s*)__srcgrad_comment_(\d+)__$")
 
 
 def comment(text):
-    """A statement that codegen prints as ``# text``."""
-    _COMMENTS.append(text)
-    return gast.Expr(value=gast.Name(id="__srcgrad_comment_%d__" % (len(_COMMENTS) - 1),
-                                     ctx=gast.Load(), annotation=None, type_comment=None))
+    """A statement that codegen prints as ``# text`` (the text travels on the
+    node itself: there is no process-wide table to grow)."""
+    stmt = gast.Expr(value=gast.Name(id="__srcgrad_comment__", ctx=gast.Load(),
+                                     annotation=None, type_comment=None))
+    stmt.comment_text = text
+    return stmt
 
 
 def _pretty(source):
@@ -52,12 +63,18 @@ class _Negatives(gast.NodeTransformer):
 def to_source(node):
     """Source text for a gast node, with comment markers turned into comments."""
     node = _Negatives().visit(node)  # in place: codegen is the last user of the tree
+    texts = []  # this tree's comments, numbered in the markers
+    for n in gast.walk(node):
+        text = getattr(n, "comment_text", None)
+        if text is not None:
+            n.value.id = "__srcgrad_comment_%d__" % len(texts)
+            texts.append(text)
     text = astor.to_source(gast.gast_to_ast(node), pretty_source=_pretty)
     lines = []
     for line in text.splitlines():
         m = _MARK_RE.match(line)
         if m:
-            lines.append(m.group(1) + "# " + _COMMENTS[int(m.group(2))])
+            lines.append(m.group(1) + "# " + texts[int(m.group(2))])
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"
@@ -97,10 +114,95 @@ class Generated:
         self.filename = filename
 
 
-def _cache_dir():
-    path = os.path.join(tempfile.gettempdir(), "srcgrad-%s" % _user())
-    os.makedirs(path, exist_ok=True)
+#: the environment variable naming where generated modules are also written
+DUMP_ENV = "SRCGRAD_DUMP_DIR"
+_LINES_LOCK = threading.Lock()
+_USERS = {}   # linecache file name -> how many live generated functions use it
+
+
+def _dump_dir():
+    """The private directory generated modules are written to, or ``None``
+    (not asked for, or not safe: then a warning says why)."""
+    root = os.environ.get(DUMP_ENV)
+    if not root:
+        return None
+    path = os.path.join(os.path.abspath(root), "srcgrad-%s" % _user())
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        st = os.lstat(path)
+    except OSError as err:
+        warnings.warn("srcgrad: not writing generated code to %s: %s" % (path, err),
+                      RuntimeWarning, stacklevel=4)
+        return None
+    problem = None
+    if not stat.S_ISDIR(st.st_mode):
+        problem = "it is not a directory (a symlink?)"
+    elif hasattr(os, "getuid") and st.st_uid != os.getuid():
+        problem = "it belongs to another user (uid %d)" % st.st_uid
+    elif st.st_mode & 0o077:
+        problem = "others can access it (mode %o; it must be 0700)" % stat.S_IMODE(st.st_mode)
+    if problem:
+        warnings.warn("srcgrad: not writing generated code to %s: %s" % (path, problem),
+                      RuntimeWarning, stacklevel=4)
+        return None
     return path
+
+
+def _dump(directory, name, text):
+    """Write ``text`` to ``directory/name`` without following a symlink or
+    replacing a file; return the path, or ``None`` if it was not written
+    (an identical file already there is reused).  The file is created
+    relative to a descriptor of the directory, checked again once open, so
+    swapping the directory after :func:`_dump_dir` looked at it gains nothing."""
+    path = os.path.join(directory, name)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    use_fd = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+    dir_fd = None
+    try:
+        if use_fd:
+            dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | nofollow)
+            st = os.fstat(dir_fd)
+            if st.st_uid != os.getuid() or st.st_mode & 0o077:
+                return None
+        target = name if use_fd else path
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600,
+                         dir_fd=dir_fd)
+        except FileExistsError:
+            fd = os.open(target, os.O_RDONLY | nofollow, dir_fd=dir_fd)
+            with os.fdopen(fd, "r") as fh:
+                same = stat.S_ISREG(os.fstat(fh.fileno()).st_mode) and fh.read() == text
+            return path if same else None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        return path
+    except (OSError, UnicodeDecodeError):
+        return None
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+
+
+def _register(filename, text, fn):
+    """Serve ``text`` from :mod:`linecache` under ``filename`` while ``fn``
+    (or another generated function with the same source) is alive."""
+    with _LINES_LOCK:
+        _USERS[filename] = _USERS.get(filename, 0) + 1
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    weakref.finalize(fn, _release, filename)
+
+
+def _release(filename):
+    with _LINES_LOCK:
+        n = _USERS.pop(filename, 0) - 1
+        if n > 0:
+            _USERS[filename] = n
+        else:
+            linecache.cache.pop(filename, None)
 
 
 def _user():
@@ -127,15 +229,10 @@ def build(fn_node, bound, user_globals, origin, header="", cells=None):
     source = textwrap.dedent("".join(inner)).strip("\n") + "\n"
     digest = hashlib.sha1(module_source.encode()).hexdigest()[:10]
     safe = re.sub(r"[^A-Za-z0-9_]", "_", origin)[:60]
-    filename = os.path.join(_cache_dir(), "%s_%s.py" % (safe, digest))
-    try:
-        if not os.path.exists(filename):
-            with open(filename, "w") as fh:
-                fh.write(module_source)
-    except OSError:  # read-only tmp: linecache alone still serves tracebacks
-        pass
-    linecache.cache[filename] = (len(module_source), None,
-                                 module_source.splitlines(True), filename)
+    basename = "%s_%s.py" % (safe, digest)
+    directory = _dump_dir()
+    filename = directory and _dump(directory, basename, module_source) or \
+        "<srcgrad>/" + basename
     code = compile(module_source, filename, "exec")
     local = {}
     exec(code, user_globals, local)
@@ -145,6 +242,7 @@ def build(fn_node, bound, user_globals, origin, header="", cells=None):
                        zip(fn.__code__.co_freevars, fn.__closure__))
         fn = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
                                 shared)
+    _register(filename, module_source, fn)
     generated = Generated(fn, source, module_source, filename)
     generated.bound = dict(bound)
     generated.user_globals = user_globals

@@ -1,12 +1,17 @@
 """The names generated code binds besides the user's globals, and the small
 gast builders the passes share."""
 
+import builtins
+
 import gast
 
 from .anf import Namer
 from .parse import _UNRESOLVED
 
-__all__ = ["Env", "load", "store", "assign", "call", "attr", "const"]
+__all__ = ["Env", "load", "store", "assign", "call", "attr", "const", "STATE_NAMES"]
+
+#: the generated code's own locals, by role (the default spelling of each)
+STATE_NAMES = ("_stack", "_push", "_pop", "_rev", "_final", "_calls")
 
 
 def load(name):
@@ -45,6 +50,9 @@ class Env:
         self.namer = namer or Namer(set(info.local_names))
         self.bound = {}       # name -> object
         self._by_id = {}      # id(object) -> name
+        #: the names of the forward sweep's state (the stack of saved values and
+        #: its helpers), readable defaults unless the user's code binds them
+        self.state = {k: self.namer.fresh(k) for k in STATE_NAMES}
 
     def ref(self, obj, hint):
         """A name under which generated code can reach ``obj``."""
@@ -74,6 +82,11 @@ class Env:
                 node.value.id in self.bound:
             return getattr(self.bound[node.value.id], node.attr, None)
         return self.info.resolve(node)
+
+    def builtin(self, name):
+        """The name generated code calls the builtin ``name`` by (``reversed``,
+        unless the user's code binds ``reversed`` to something else)."""
+        return self.ref(getattr(builtins, name), name)
 
     def runtime(self):
         from .. import runtime

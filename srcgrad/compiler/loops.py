@@ -11,6 +11,7 @@ or generator comprehension becomes a loop filling a fresh list or dict, its
 loop variables renamed so they do not leak.
 """
 
+import builtins
 import copy
 
 import gast
@@ -80,8 +81,8 @@ class LoopsMixin:
             index = self.namer.fresh("_k")
             lengths, assigns = self.iteration(node.iter, node.target, index)
             length = lengths[0] if len(lengths) == 1 else \
-                self.atom(_call_builtin("min", lengths))
-            rng = self.atom(_call_builtin("range", [length]))
+                self.atom(_call_builtin(self.bind(builtins.min, "min"), lengths))
+            rng = self.atom(_call_builtin(self.bind(builtins.range, "range"), [length]))
             saved, self.out = self.out, []
             for target, value in assigns:
                 if isinstance(value, tuple):  # reversed: compute the position first
@@ -113,7 +114,7 @@ class LoopsMixin:
                 assigns += parts
             return lengths, assigns
         seq = self.sequence(it.args[0] if kind == "reversed" and len(it.args) == 1 else it)
-        length = self.atom(_call_builtin("len", [seq]))
+        length = self.atom(_call_builtin(self.bind(builtins.len, "len"), [seq]))
         if kind == "reversed" and len(it.args) == 1:
             last = self.atom(gast.BinOp(left=length, op=gast.Sub(),
                                         right=gast.Constant(value=1, kind=None)))

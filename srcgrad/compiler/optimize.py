@@ -311,11 +311,18 @@ def _product(factors):
     return out
 
 
-def fuse_pops(stmts, islice_name):
+_NAMES = {"_pop": "_pop", "_rev": "_rev", "reversed": "reversed", "range": "range",
+          "len": "len"}
+
+
+def fuse_pops(stmts, islice_name, names=None):
     r"""An adjoint loop whose body starts by popping one saved value, and pops
     nothing else, iterates over the saved values directly:
     ``for i in reversed(r): x = _pop(); ...`` becomes
     ``for x in islice(_rev, len(r)): ...`` (when ``i`` is not read).
+    ``names`` maps ``"_pop"``, ``"_rev"``, ``"reversed"``, ``"range"`` and
+    ``"len"`` to what they are called in this function (``Env.state`` and
+    ``Env.builtin``: another name when the user's code binds the usual one).
 
     >>> from .anf import dump
     >>> body = gast.parse("for i in reversed(r):\n    x = _pop()\n    g = g * x").body
@@ -323,27 +330,29 @@ def fuse_pops(stmts, islice_name):
     for x in _islice(_rev, len(r)):
         g = g * x
     """
+    names = names or _NAMES
+    pop, rev = names["_pop"], names["_rev"]
     out = []
     for stmt in stmts:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            stmt.body = fuse_pops(stmt.body, islice_name)
-            stmt.orelse = fuse_pops(stmt.orelse, islice_name)
+            stmt.body = fuse_pops(stmt.body, islice_name, names)
+            stmt.orelse = fuse_pops(stmt.orelse, islice_name, names)
         if isinstance(stmt, gast.For) and stmt.body:
-            count = _trip_count(stmt.iter)
+            count = _trip_count(stmt.iter, names)
             first = stmt.body[0]
             pops = sum(1 for n in gast.walk(stmt) if isinstance(n, gast.Call) and
-                       isinstance(n.func, gast.Name) and n.func.id == "_pop")
+                       isinstance(n.func, gast.Name) and n.func.id == pop)
             if count is not None and pops == 1 and isinstance(first, gast.Assign) and \
                     len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
                     isinstance(first.value, gast.Call) and \
                     isinstance(first.value.func, gast.Name) and \
-                    first.value.func.id == "_pop" and \
+                    first.value.func.id == pop and \
                     stmt.target.id not in _loads(gast.Module(body=stmt.body, type_ignores=[])):
                 stmt.target = gast.Name(id=first.targets[0].id, ctx=gast.Store(),
                                         annotation=None, type_comment=None)
                 stmt.iter = gast.Call(func=gast.Name(id=islice_name, ctx=gast.Load(),
                                                      annotation=None, type_comment=None),
-                                      args=[gast.Name(id="_rev", ctx=gast.Load(),
+                                      args=[gast.Name(id=rev, ctx=gast.Load(),
                                                       annotation=None, type_comment=None),
                                             count], keywords=[])
                 stmt.body = stmt.body[1:] or [gast.Pass()]
@@ -351,19 +360,19 @@ def fuse_pops(stmts, islice_name):
     return out
 
 
-def _trip_count(node):
+def _trip_count(node, names):
     """The number of iterations of ``reversed(seq)`` or ``range(n)``."""
     if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
             len(node.args) == 1 and not node.keywords:
         arg = node.args[0]
-        if node.func.id == "range":
+        if node.func.id == names["range"]:
             return arg
-        if node.func.id == "reversed":
+        if node.func.id == names["reversed"]:
             if isinstance(arg, gast.Subscript) and isinstance(arg.slice, gast.Slice) and \
                     arg.slice.lower is None and arg.slice.step is None and \
                     arg.slice.upper is not None:
                 return arg.slice.upper
-            return gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+            return gast.Call(func=gast.Name(id=names["len"], ctx=gast.Load(), annotation=None,
                                             type_comment=None), args=[arg], keywords=[])
     return None
 

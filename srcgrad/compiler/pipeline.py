@@ -9,6 +9,8 @@ Results are cached per (function, positions); a failed compile is not cached.
 
 import copy
 import itertools
+import logging
+import threading
 import weakref
 
 import gast
@@ -24,20 +26,32 @@ from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
+from .depth import headroom, too_deep
 from .desugar import remove_jumps
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
-from .env import assign as _assign, attr as _attr, call as _call, load as _load
+from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
 
-__all__ = ["compile_vjp", "CompiledVJP", "NoSource"]
+__all__ = ["compile_vjp", "compiled_of", "CompiledVJP", "NoSource", "SHAPE_SPECIALISATIONS"]
 
-_CACHE = weakref.WeakKeyDictionary()   # fn -> {wrt: CompiledVJP}
-_IN_PROGRESS = set()
+_CACHE = weakref.WeakKeyDictionary()   # fn -> {key: CompiledVJP}; holds fn weakly
+_LOCK = threading.RLock()              # one compile at a time (re-entrant: callees)
+_LOCAL = threading.local()             # .in_progress: ids of this thread's compiles
+
+#: How many shape-specialised versions of one function the cache keeps; past
+#: this, a new shape gets (and shares) shape-generic code, compiled as if the
+#: arrays' shapes were unknown, and ``CompiledVJP.note`` says so.
+SHAPE_SPECIALISATIONS = 16
+
+log = logging.getLogger("srcgrad")
 
 
 class CompiledVJP:
-    """A compiled VJP: ``fn(*args) -> (value, pullback)`` and its source."""
+    """A compiled VJP: ``fn(*args) -> (value, pullback)`` and its source.
+
+    It holds the user's function weakly (``user_fn`` is ``None`` once it is
+    gone), so the cache never keeps a function alive."""
 
     def __init__(self, generated, params, wrt, user_fn):
         self.fn = generated.fn
@@ -46,14 +60,25 @@ class CompiledVJP:
         self.filename = generated.filename
         self.params = params
         self.wrt = wrt
-        self.user_fn = user_fn
+        try:
+            self._user_fn = weakref.ref(user_fn)
+        except TypeError:  # not weakly referenceable: then it lives as long as we do
+            self._user_fn = lambda: user_fn
         self.bound = generated.bound            # closure names -> objects
         self.user_globals = generated.user_globals
-        BY_VJP[generated.fn] = self
+        self.note = None                        # e.g. why the code is shape-generic
+        generated.fn.__srcgrad_compiled__ = self  # a cycle the collector frees
+
+    @property
+    def user_fn(self):
+        return self._user_fn()
 
 
-#: generated VJP function -> its CompiledVJP (for export of nested calls)
-BY_VJP = weakref.WeakKeyDictionary()
+def compiled_of(fn):
+    """The :class:`CompiledVJP` whose generated function is ``fn``, or ``None``
+    (export uses it to write the VJPs of the user functions a VJP calls)."""
+    found = getattr(fn, "__srcgrad_compiled__", None) if callable(fn) else None
+    return found if isinstance(found, CompiledVJP) else None
 
 
 #: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler
@@ -69,26 +94,97 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``.
 
     In ``mode="auto"`` a call inside ``fn`` that the compiler cannot transform
-    runs on the tape (mixed mode); in ``mode="compile"`` it is an error."""
+    runs on the tape (mixed mode); in ``mode="compile"`` it is an error.
+
+    Thread-safe: compiles are serialised by one re-entrant lock, a function
+    is compiled once per key whichever thread asks first, and the recursion
+    check only sees the compiles of the calling thread."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
     ckey = (wrt, bool(has_aux), numeric, mode, callee)
     per_fn = _CACHE.get(fn)
-    if per_fn is not None and ckey in per_fn:
-        return per_fn[ckey]
-    key = id(fn)
-    if key in _IN_PROGRESS:
+    if per_fn is not None:
+        hit = per_fn.get(ckey)
+        if hit is not None and hit is not _REFUSED:
+            return hit
+    in_progress = getattr(_LOCAL, "in_progress", None)
+    if in_progress is None:
+        in_progress = _LOCAL.in_progress = set()
+    if id(fn) in in_progress:
         info = _info_of(fn)
         raise info.error(info.node, "recursive functions are not supported by the compiler "
                          "(%s calls itself)" % getattr(fn, "__name__", fn),
                          'use mode="tape" (or mode="auto", which falls back to the tape)')
-    _IN_PROGRESS.add(key)
-    try:
-        compiled = _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
-    finally:
-        _IN_PROGRESS.discard(key)
-    _CACHE.setdefault(fn, {})[ckey] = compiled
+    with _LOCK:
+        per_fn = _CACHE.get(fn)
+        if per_fn is None:
+            per_fn = _CACHE[fn] = {}
+        hit = per_fn.get(ckey)
+        if hit is not None and hit is not _REFUSED:
+            return hit  # another thread compiled it while this one waited
+        if _shaped(numeric) and sum(1 for k in per_fn if _shaped(k[2])) >= \
+                SHAPE_SPECIALISATIONS:
+            generic = _generic_version(fn, per_fn, (wrt, has_aux, numeric, mode, callee),
+                                       verbose, in_progress)
+            if generic is not None:
+                return generic
+            # generic code is refused where the shapes were enough: keep specialising,
+            # in place of the oldest shaped version (the cache stays bounded)
+            del per_fn[next(k for k in per_fn if _shaped(k[2]))]
+        compiled = _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress)
+        per_fn[ckey] = compiled
     return compiled
+
+
+#: in a function's cache, under the shape-generic key: its generic code was refused
+_REFUSED = object()
+
+
+def _generic_version(fn, per_fn, key, verbose, in_progress):
+    """The shape-generic version of ``fn`` for ``key`` (its arrays' shapes
+    unknown), compiled once and shared by every further shape; ``None`` if
+    the compiler refuses it (then the caller specialises as before)."""
+    wrt, has_aux, numeric, mode, callee = key
+    generic = tuple(None if isinstance(k, tuple) else k for k in numeric)
+    gkey = (wrt, bool(has_aux), generic, mode, callee)
+    note = ("shape-generic code: %s already has %d shape-specialised versions "
+            "(srcgrad.compiler.pipeline.SHAPE_SPECIALISATIONS)" % (
+                getattr(fn, "__qualname__", fn), SHAPE_SPECIALISATIONS))
+    hit = per_fn.get(gkey)
+    if hit is None:
+        try:
+            hit = _compile_now(fn, wrt, has_aux, verbose, generic, mode, callee, in_progress)
+        except (NoSource, SrcgradSyntaxError, NoRuleError):
+            hit = _REFUSED
+        else:
+            log.info("srcgrad: %s", note)
+        per_fn[gkey] = hit
+    if hit is _REFUSED:
+        return None
+    hit.note = hit.note or note
+    return hit
+
+
+def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
+    """``_compile`` with the recursion bookkeeping of the calling thread, and
+    a program too deep for the passes turned into a located error."""
+    outermost = not in_progress
+    in_progress.add(id(fn))
+    try:
+        if not outermost:
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+        with headroom():
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+    except RecursionError:
+        if not outermost:
+            raise  # unwind to the outermost compile, where the stack is shallow again
+        raise too_deep(fn) from None
+    finally:
+        in_progress.discard(id(fn))
+
+
+def _shaped(numeric):
+    return any(isinstance(k, tuple) for k in numeric)
 
 
 def _show(verbose, title, stmts):
@@ -97,11 +193,11 @@ def _show(verbose, title, stmts):
         print(dump(stmts))
 
 
-_LIFTED = weakref.WeakKeyDictionary()   # lifted nested function -> its FunctionInfo
-
-
 def _info_of(fn):
-    info = _LIFTED.get(fn)
+    """The parsed function: a lifted nested function carries its own (as an
+    attribute: a weak dictionary would never drop it, since the info holds
+    the function)."""
+    info = getattr(fn, "__srcgrad_info__", None)
     return info if info is not None else parse_function(fn)
 
 
@@ -123,7 +219,7 @@ def _lift(info, node, namer, env):
         fn = local[lnode.name]
         sub = FunctionInfo(fn, lnode, info.filename, info.lines)
         sub.closure = dict(info.closure)
-        _LIFTED[fn] = sub
+        fn.__srcgrad_info__ = sub
         env.bound[name] = fn
     return node
 
@@ -132,11 +228,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     info = _info_of(fn)
     fence.check(info)
     node = info.node
+    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+                  | set(info.local_names))
+    node = _unshadow(node, info.local_names, namer)
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]
-    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(params)
-                  | set(info.local_names) | _RESERVED)
-    env = Env(info, namer)
+    env = Env(info, namer)  # picks the names of its own state first: readable unless taken
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
     node = _lift(info, node, namer, env)
@@ -221,7 +318,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                                     single_use)
     adjoint = reverser.reassociate(adjoint)
     adjoint = propagate_copies(adjoint, keep={reverser.adjoints.get(n) for n in wrt_names})
-    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"))
+    adjoint = fuse_pops(adjoint, env.ref(itertools.islice, "_islice"), dict(
+        env.state, **{b: env.builtin(b) for b in ("reversed", "range", "len")}))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
@@ -234,7 +332,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     seed = reverser.adj(reverser.seed.id) if isinstance(reverser.seed, gast.Name) \
         else namer.fresh("g")
     pb_name = namer.fresh(base + "_pullback")
-    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt)
+    fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt, env)
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
@@ -256,6 +354,24 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     result = CompiledVJP(generated, params, wrt, fn)
     result.tape_calls = tape_calls
     return result
+
+
+#: builtins that passes write into generated code by their bare name
+_BARE_BUILTINS = ("slice",)
+
+
+def _unshadow(node, local_names, namer):
+    """Rename the user's local variables that shadow a builtin the generated
+    code calls by its bare name (``slice``, for subscripts): consistent
+    renaming of a local changes nothing the function computes."""
+    clashes = {b: namer.fresh(b) for b in _BARE_BUILTINS if b in local_names}
+    if not clashes:
+        return node
+    node = copy.deepcopy(node)
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in clashes:
+            n.id = clashes[n.id]
+    return node
 
 
 def _pure(env, node):
@@ -280,14 +396,13 @@ def _callee_mutates(info, op, callee, err):
     return out
 
 
-_RESERVED = {"_stack", "_push", "_pop", "_rev", "_final", "_calls"}
-
-
-def _state_transfer(forward, reverser, params, rt):
+def _state_transfer(forward, reverser, params, rt, env):
     """Statements that hand the forward sweep's state to the pullback: the
     stack of saved values (copied, so a pullback can run more than once) and
-    the final values of the names the pullback restores."""
-    uses_stack = any(isinstance(n, gast.Name) and n.id == "_push"
+    the final values of the names the pullback restores, under the names
+    ``env.state`` chose for them."""
+    stack, push, pop, rev, final, calls = [env.state[k] for k in STATE_NAMES]
+    uses_stack = any(isinstance(n, gast.Name) and n.id == push
                      for s in forward for n in gast.walk(s))
     restored = reverser.restored
     pro, epi, pb = [], [], []
@@ -295,21 +410,21 @@ def _state_transfer(forward, reverser, params, rt):
         if v not in params:
             pro.append(_assign(v, gast.Constant(value=None, kind=None)))
     if uses_stack:
-        pro.append(_assign("_stack", gast.List(elts=[], ctx=gast.Load())))
-        pro.append(_assign("_push", _attr("_stack", "append")))
+        pro.append(_assign(stack, gast.List(elts=[], ctx=gast.Load())))
+        pro.append(_assign(push, _attr(stack, "append")))
         # a fresh iterator per pullback: the stack stays whole, so it can run again
-        pb.append(_assign("_rev", _call(_load("reversed"), [_load("_stack")])))
-        pb.append(_assign("_pop", _attr_of(_load("_rev"), "__next__")))
+        pb.append(_assign(rev, _call(_load(env.builtin("reversed")), [_load(stack)])))
+        pb.append(_assign(pop, _attr_of(_load(rev), "__next__")))
     if reverser.has_mutation:
-        pro.append(_assign("_calls", gast.List(elts=[], ctx=gast.Load())))
-        pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load("_calls")])))
+        pro.append(_assign(calls, gast.List(elts=[], ctx=gast.Load())))
+        pb.insert(0, gast.Expr(value=_call(_attr(rt, "once"), [_load(calls)])))
     if restored:
-        epi.append(_assign("_final", gast.Tuple(elts=[_load(v) for v in restored],
+        epi.append(_assign(final, gast.Tuple(elts=[_load(v) for v in restored],
                                                 ctx=gast.Load())))
         targets = gast.Tuple(elts=[gast.Name(id=v, ctx=gast.Store(), annotation=None,
                                              type_comment=None) for v in restored],
                              ctx=gast.Store())
-        pb.append(gast.Assign(targets=[targets], value=_load("_final"), type_comment=None))
+        pb.append(gast.Assign(targets=[targets], value=_load(final), type_comment=None))
     return pro, epi, pb
 
 

@@ -249,10 +249,10 @@ class Reverser(FactsMixin, CallsMixin):
             if node.counter:
                 seq = gast.Subscript(value=seq, slice=gast.Slice(lower=None, upper=load(
                     node.counter), step=None), ctx=gast.Load())
-            iterable = call(load("reversed"), [seq])
+            iterable = call(load(self.env.builtin("reversed")), [seq])
             target = node.target
         else:
-            iterable = call(load("range"), [load(node.counter)])
+            iterable = call(load(self.env.builtin("range")), [load(node.counter)])
             target = self.namer.fresh("_")
         loop = gast.For(target=store(target), iter=iterable, body=body, orelse=[],
                         type_comment=None)
@@ -457,11 +457,11 @@ class Reverser(FactsMixin, CallsMixin):
                 out.append(stmt)
                 continue
             kind = marker[0]
-            pop = call(load("_pop"), [])
+            pop = call(load(self.env.state["_pop"]), [])
             if kind == "names":
                 for v in reversed(marker[1]):
                     if v in self.saved:
-                        out.append(assign(v, call(load("_pop"), [])))
+                        out.append(assign(v, call(load(self.env.state["_pop"]), [])))
             elif kind == "setitem":
                 out.append(gast.Expr(value=call(attr(self.env.runtime(), "restore"),
                                                 [load(marker[1].id), copy.deepcopy(marker[2]),
@@ -491,7 +491,7 @@ class Reverser(FactsMixin, CallsMixin):
             if op.kind == "setitem":
                 rt = rt or self.env.runtime()
                 value, index = op.args
-                out.append(gast.Expr(value=call(load("_push"), [call(
+                out.append(gast.Expr(value=call(load(self.env.state["_push"]), [call(
                     attr(rt, "snapshot"), [load(op.target.id), copy.deepcopy(index)])])))
                 out.append(op.stmt)
                 continue
@@ -500,7 +500,7 @@ class Reverser(FactsMixin, CallsMixin):
                 targets = targets + [op.pullback]
             for t in targets:
                 if t in self.saved:
-                    push = gast.Expr(value=call(load("_push"), [load(t)]))
+                    push = gast.Expr(value=call(load(self.env.state["_push"]), [load(t)]))
                     push.user_line = op.stmt.user_line
                     out.append(push)
             if op.kind == "return":
