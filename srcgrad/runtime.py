@@ -423,15 +423,61 @@ def restore(y, index, value):
         y[index] = value
 
 
-def take(g, index):
-    """``g[index]`` of a cotangent (a zero stays zero; so does a dict key the
-    cotangent lacks)."""
+def _writes_once(index):
+    """True when ``y[index] = v`` writes each element at most once: ints,
+    slices, ``None``, ``...`` and boolean masks (no integer arrays or lists)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for p in parts:
+        if p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice, bool)):
+            continue
+        if isinstance(p, np.ndarray) and p.dtype == bool:
+            continue
+        return False
+    return True
+
+
+def last_writer_mask(shape, index):
+    """For ``y[index] = v`` with ``y`` of ``shape``: a boolean array shaped like
+    ``y[index]``, true where that position's write is the one that survives.
+
+    NumPy stores one of the values written to an element more than once (in
+    practice the last); the mask is found by performing the same assignment
+    with position numbers, so it follows whatever NumPy does.
+
+    >>> last_writer_mask((3,), [0, 0, 1, 2]).tolist()
+    [False, True, True, True]
+    """
+    owner = np.full(shape, -1, dtype=np.intp)
+    written = np.shape(owner[index])
+    positions = np.arange(int(np.prod(written)), dtype=np.intp).reshape(written)
+    owner[index] = positions
+    return owner[index] == positions
+
+
+def setitem_value_vjp(g, index):
+    """Cotangent of ``v`` in ``y[index] = v`` given the cotangent ``g`` of the
+    new ``y``, shaped like ``y[index]`` (the engine then sums it back to
+    ``v``'s shape): ``g[index]``, except that an element written several times
+    (repeated integer indices) passes its cotangent only to the write that
+    survives -- NumPy's assignment does not accumulate.  A zero stays zero;
+    so does a dict key the cotangent lacks.
+
+    >>> setitem_value_vjp(np.array([1., 2., 3.]), [0, 0, 2]).tolist()
+    [0.0, 1.0, 3.0]
+    """
     if isinstance(g, float) and g == 0.0:
         return 0.0
     if isinstance(g, dict):
         return g.get(index, 0.0)
     v = g[index]
-    return v.copy() if isinstance(v, np.ndarray) else v  # g may be zeroed in place next
+    if isinstance(v, np.ndarray):
+        if not _writes_once(index) and v.size:
+            return np.where(last_writer_mask(np.shape(g), index), v, 0.0).astype(
+                v.dtype, copy=False)
+        return v.copy()  # g may be zeroed in place next
+    if np.ndim(v) and not _writes_once(index):  # a tape Tensor (create_graph)
+        return v * last_writer_mask(np.shape(g), index)
+    return v
 
 
 def zero_at(g, index):

@@ -416,7 +416,7 @@ class Reverser(FactsMixin, CallsMixin):
         if y in self.active and y in self.defined:
             by = load(self.adj(y))
             if isinstance(value, gast.Name) and value.id in self.active:
-                expr = call(attr(rt, "take"), [by, copy.deepcopy(index)])
+                expr = call(attr(rt, "setitem_value_vjp"), [by, copy.deepcopy(index)])
                 base_rank = self.ranks.get(y)
                 if not (self.ranks.get(value.id) == 0 and base_rank is not None and
                         self._index_rank(base_rank, index) == 0):

@@ -153,7 +153,8 @@ def index_put_vjp_x(g, ans, x, index, value):
 
 
 def index_put_vjp_value(g, ans, x, index, value):
-    return runtime.unbroadcast_shape(g[index], np.shape(value))
+    """Only the surviving write of a repeated index gets the cotangent."""
+    return runtime.unbroadcast_shape(runtime.setitem_value_vjp(g, index), np.shape(value))
 
 
 defvjp(index_put, index_put_vjp_x, None, index_put_vjp_value)
