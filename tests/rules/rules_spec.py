@@ -164,10 +164,33 @@ ROWS += [
                   (with_zeros((2, 3), [(0, 1), (1, 1)]),)], tag="zeros"),
     Row(np.prod, [(with_zeros((2, 3), [(0, 1)]),)], kw=dict(axis=1), tag="zeros-axis"),
 ]
+_MASK = np.array([[True, False, True], [True, True, False]])
+_WHERE = [dict(where=_MASK), dict(axis=1, where=_MASK), dict(axis=0, keepdims=True, where=_MASK),
+          dict(where=np.array([True, False, True]))]
+for _fn in (np.sum, np.mean, np.prod, np.nansum, np.nanmean, np.var, np.std):
+    ROWS += [Row(_fn, RED, "pos" if _fn is np.prod else "real", kw=k, tag="where%d" % i)
+             for i, k in enumerate(_WHERE)]
+for _fn, _init in ((np.max, -10.0), (np.min, 10.0), (np.amax, -10.0), (np.amin, 10.0)):
+    ROWS += [Row(_fn, RED, kw=dict(k, initial=_init), tag="where%d" % i)
+             for i, k in enumerate(_WHERE)]
+ROWS += [
+    Row(np.var, RED, kw=dict(axis=1, correction=1), tag="correction"),
+    Row(np.std, RED, kw=dict(axis=1, ddof=1, where=_MASK), tag="ddof-where"),
+    Row(np.max, RED, kw=dict(initial=10.0), tag="initial-wins"),
+]
 for _fn in (np.cumsum, np.cumprod):
     ROWS.append(Row(_fn, [((2, 3),), ((4,),), (None,)], "nonzero"))
     ROWS += [Row(_fn, [((2, 3),)], "nonzero", kw=dict(axis=a), tag="axis%d" % a)
              for a in (0, 1, -1)]
+ROWS += [
+    Row(np.cumprod, [(with_zeros((5,), [1]),), (with_zeros((5,), [1, 3]),),
+                     (with_zeros((5,), [0]),), (with_zeros((5,), [4]),),
+                     (with_zeros((2, 3), [(0, 1), (1, 0)]),)], tag="zeros"),
+    Row(np.cumprod, [(with_zeros((2, 3), [(0, 1), (1, 1)]),)], kw=dict(axis=0),
+        tag="zeros-axis0"),
+    Row(np.cumprod, [(with_zeros((3, 4), [(0, 1), (1, 2), (1, 3)]),)], kw=dict(axis=1),
+        tag="zeros-axis1"),
+]
 ROWS += [
     Row(np.average, [((2, 3),), ((2, 3), C(None), (2, 3)), ((2, 3), C(1), (3,)),
                      ((2, 3), C(0), (2, 3))], ("real", "real", "pos")),
