@@ -279,6 +279,41 @@ def einsum_vjp(g, subscripts, operands, k, optimize=False):
     return np.sum(grad, axis=axes, keepdims=True) if axes else grad
 
 
+_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _sublist_term(sub):
+    """An einsum sublist (``[0, 1]``, ``[Ellipsis, 0]``) as a subscripts term;
+    integer ``i`` is letter ``i`` of A-Z, a-z (so NumPy's implicit output
+    order, by label, is the alphabetical one)."""
+    return "".join("..." if s is Ellipsis else _LABELS[int(s)] for s in sub)
+
+
+def einsum_sublists(args):
+    """``(subscripts, operands)`` for an einsum call in the interleaved form
+    ``einsum(op0, sub0, op1, sub1, ..., [out])``.
+
+    >>> einsum_sublists((np.ones((2, 3)), [0, 1], [1, 0]))[0]
+    'AB->BA'
+    """
+    ops, subs = args[0::2], args[1::2]
+    out = None
+    if len(args) % 2:
+        ops, out = ops[:-1], args[-1]
+    terms = ",".join(_sublist_term(sub) for sub in subs)
+    return (terms if out is None else terms + "->" + _sublist_term(out)), tuple(ops)
+
+
+def einsum_call_vjp(g, first, rest, position, optimize=False):
+    """Cotangent of the argument at call ``position`` of
+    ``np.einsum(first, *rest)``, in either call form: a subscripts string
+    (operands follow it) or interleaved operands and sublists."""
+    if isinstance(first, str):
+        return einsum_vjp(g, first, rest, position - 1, optimize)
+    subscripts, operands = einsum_sublists((first,) + tuple(rest))
+    return einsum_vjp(g, subscripts, operands, position // 2, optimize)
+
+
 def dot_subscripts(na, nb):
     """einsum subscripts equivalent to ``np.dot`` of arrays of ranks na, nb."""
     a = "abcdefghijklm"[:max(na - 1, 0)]

@@ -29,7 +29,8 @@ outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
 import inspect
 
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
-           "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname"]
+           "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
+           "POSITIONS", "up_to_positions", "refuse_position"]
 
 
 class NoRuleError(NotImplementedError):
@@ -156,6 +157,26 @@ WRAP_PYTHON_PRIMITIVE = None
 
 
 _KEEP = {}  # id -> fn: keep registered callables alive so ids stay unique
+
+#: How many call positions a primitive taking ``*args`` (``max``, ``math.hypot``,
+#: ``np.einsum``) has rules for: positions past its own rules get a rule that
+#: raises, so a differentiated value there is refused, never given a zero
+#: gradient (both engines give no gradient to a position the table lacks).
+POSITIONS = 64
+
+
+def up_to_positions(rules, beyond):
+    """``rules`` followed by the refusing rule ``beyond`` up to
+    :data:`POSITIONS` positions."""
+    return tuple(rules) + (beyond,) * (POSITIONS - len(rules))
+
+
+def refuse_position(name, count, hint):
+    """The error a refusing rule raises: ``name`` has rules for ``count``
+    positional arguments only."""
+    return NoRuleError("srcgrad has derivative rules for the first %d positional arguments of "
+                       "%s only, and a differentiated value was passed after them; %s"
+                       % (count, name, hint))
 
 
 def defnondiff(*fns):

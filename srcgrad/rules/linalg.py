@@ -7,10 +7,12 @@ the einsum it equals, and differentiated by one helper,
 ``broadcasts=False``: their rules return cotangents of exactly the argument's
 shape.
 
-``np.einsum(subscripts, *operands)``: position 0 (the subscripts) has no rule;
-positions 1..8 each have a named rule ``einsum_vjp_1`` ... ``einsum_vjp_8``
-that passes its own operand index to the helper.  Only the string form of the
-subscripts is supported (not the interleaved ``einsum(a, [0, 1], ...)`` form).
+``np.einsum``: call positions 0..16 each have a named rule ``einsum_vjp_0``
+... ``einsum_vjp_16`` that passes its own position to
+:func:`srcgrad.runtime.einsum_call_vjp`, which reads both call forms: the
+subscripts string (``einsum("ij,jk", a, b)``, operand k at position k + 1)
+and the interleaved sublist form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``,
+operands at even positions).
 
 Decompositions of symmetric matrices (``cholesky``, ``eigh``) return the
 *symmetrized* gradient, like PyTorch and JAX: NumPy reads only one triangle,
@@ -20,7 +22,7 @@ so the gradient is exact for symmetric perturbations.  Tuple outputs
 
 import numpy as np
 
-from . import defspecial, defvjp
+from . import defspecial, defvjp, up_to_positions, refuse_position
 from .. import runtime
 
 # ------------------------------------------------------------------ products
@@ -132,42 +134,88 @@ defvjp(np.trace, trace_vjp)
 # -------------------------------------------------------------------- einsum
 
 
+def einsum_vjp_0(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    """The rule for call position k is ``einsum_vjp_k``; all defer to
+    ``runtime.einsum_call_vjp`` with their position, which reads the call in
+    either form (subscripts string, or interleaved operands and sublists).
+    Up to 16 operands (string form) or 8 (sublist form)."""
+    return runtime.einsum_call_vjp(g, subscripts, operands, 0, optimize)
+
+
 def einsum_vjp_1(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    """Operand k (call position k) has rule ``einsum_vjp_k``; all defer to
-    ``runtime.einsum_vjp`` with their operand index.  Up to 8 operands."""
-    return runtime.einsum_vjp(g, subscripts, operands, 0, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 1, optimize)
 
 
 def einsum_vjp_2(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 1, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 2, optimize)
 
 
 def einsum_vjp_3(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 2, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 3, optimize)
 
 
 def einsum_vjp_4(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 3, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 4, optimize)
 
 
 def einsum_vjp_5(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 4, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 5, optimize)
 
 
 def einsum_vjp_6(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 5, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 6, optimize)
 
 
 def einsum_vjp_7(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 6, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 7, optimize)
 
 
 def einsum_vjp_8(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 7, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 8, optimize)
 
 
-defvjp(np.einsum, None, einsum_vjp_1, einsum_vjp_2, einsum_vjp_3, einsum_vjp_4,
-       einsum_vjp_5, einsum_vjp_6, einsum_vjp_7, einsum_vjp_8)
+def einsum_vjp_9(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 9, optimize)
+
+
+def einsum_vjp_10(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 10, optimize)
+
+
+def einsum_vjp_11(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 11, optimize)
+
+
+def einsum_vjp_12(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 12, optimize)
+
+
+def einsum_vjp_13(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 13, optimize)
+
+
+def einsum_vjp_14(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 14, optimize)
+
+
+def einsum_vjp_15(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 15, optimize)
+
+
+def einsum_vjp_16(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 16, optimize)
+
+
+def einsum_vjp_more(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    """Call positions past 16: refused."""
+    raise refuse_position("np.einsum", 17, "contract fewer operands per call")
+
+
+_EINSUM = (einsum_vjp_0, einsum_vjp_1, einsum_vjp_2, einsum_vjp_3, einsum_vjp_4,
+           einsum_vjp_5, einsum_vjp_6, einsum_vjp_7, einsum_vjp_8, einsum_vjp_9, einsum_vjp_10,
+           einsum_vjp_11, einsum_vjp_12, einsum_vjp_13, einsum_vjp_14, einsum_vjp_15,
+           einsum_vjp_16)
+defvjp(np.einsum, *up_to_positions(_EINSUM, einsum_vjp_more))
 
 # ------------------------------------------------------------------ np.linalg
 

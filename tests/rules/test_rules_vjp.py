@@ -57,7 +57,8 @@ def test_every_argument_with_a_rule_is_exercised():
             continue
         for i, rule in enumerate(prim.vjps):
             if rule is not None and i not in seen.get(id(fn), ()) and \
-                    not (fn is np.einsum and i > 1) and \
+                    not rule.__name__.endswith("_more") and \
+                    not (fn is np.einsum and i > 2) and \
                     not (fn in (builtins.max, builtins.min, math.hypot) and i > 0):
                 gaps.append("%s arg %d" % (qualname(fn), i))
     assert not gaps, "rules never checked: %s" % ", ".join(gaps)
@@ -144,7 +145,7 @@ def test_keywords_bind_to_positions():
     bound = prim.bind((x,), {"a_min": 0.0, "a_max": 2.0})
     assert bound[0] is x and bound[1] == 0.0 and bound[2] == 2.0
     assert lookup(np.sum).argnames[:2] == ("a", "axis")
-    assert lookup(np.einsum).varargs and lookup(np.einsum).vjps[0] is None
+    assert lookup(np.einsum).varargs and lookup(np.einsum).argnames == ("subscripts",)
 
 
 def test_max_ties_share_the_cotangent():
