@@ -246,4 +246,4 @@ def registered():
 
 
 # The table itself: importing these modules registers their rules.
-from . import ufuncs, reductions, linalg, shape, scalars, nn, conversions  # noqa: E402,F401
+from . import ufuncs, reductions, linalg, shape, scalars, nn, conversions, creation  # noqa: E402,F401,E501

@@ -77,10 +77,6 @@ def asarray_vjp(g, ans, a, dtype=None, order=None):
     return runtime.unstack_like(g, a)
 
 
-def full_vjp_fill_value(g, ans, shape, fill_value, dtype=None, order="C"):
-    return runtime.unbroadcast(g, fill_value)
-
-
 defvjp(np.reshape, reshape_vjp)
 defvjp(np.ravel, ravel_vjp)
 defvjp(np.transpose, transpose_vjp)
@@ -96,7 +92,6 @@ defvjp(np.broadcast_to, broadcast_to_vjp)
 defvjp(np.copy, copy_vjp)
 defvjp(np.array, array_vjp)
 defvjp(np.asarray, asarray_vjp)
-defvjp(np.full, None, full_vjp_fill_value)
 
 # ---------------------------------------------------------- joining (lists)
 

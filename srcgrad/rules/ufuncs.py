@@ -357,6 +357,11 @@ def real_vjp(g, ans, val):
     return np.real(g)
 
 
+def heaviside_vjp_x2(g, ans, x1, x2):
+    """``heaviside(x1, x2)`` is ``x2`` where ``x1 == 0`` (a step elsewhere)."""
+    return g * np.equal(x1, 0)
+
+
 def conjugate_vjp(g, ans, x):
     return np.conj(g)
 
@@ -369,18 +374,19 @@ defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, broadcasts=True)
 defvjp(np.where, None, where_vjp_x, where_vjp_y, broadcasts=True)
 defvjp(np.nan_to_num, nan_to_num_vjp)
 defvjp(np.real, real_vjp)
+defvjp(np.heaviside, None, heaviside_vjp_x2, broadcasts=True)
 defvjp(np.conjugate, conjugate_vjp, broadcasts=True)  # is np.conj
 
 # ------------------------------------------------------------ zero gradient
 
 defnondiff(
     np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
-    np.floor_divide, np.signbit, np.heaviside,
+    np.floor_divide, np.signbit,
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.isclose, np.allclose, np.array_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.invert,
     np.bitwise_and, np.bitwise_or, np.bitwise_xor,
     np.isnan, np.isfinite, np.isinf, np.isneginf, np.isposinf,
-    np.zeros_like, np.ones_like, np.full_like, np.empty_like,
-    np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
+    np.zeros_like, np.ones_like, np.empty_like,
+    np.zeros, np.ones, np.empty, np.eye, np.identity,
 )

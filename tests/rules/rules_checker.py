@@ -103,9 +103,14 @@ def check_shapes(ct, x, where):
     assert np.all(np.isfinite(ct)), "%s: non-finite cotangent %r" % (where, ct)
 
 
-def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None):
-    """Assert that every rule of ``fn`` agrees with finite differences at ``args``."""
+def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None,
+               reseed=False):
+    """Assert that every rule of ``fn`` agrees with finite differences at ``args``.
+    ``reseed``: ``fn`` draws from NumPy's global generator, seeded alike before
+    every call (the same draw, as a function of its parameters)."""
     prim = lookup(fn)
+    if reseed:
+        fn = _reseeded(fn, seed)
     rng = np.random.default_rng(seed)
     consts = [isinstance(a, C) for a in args]
     vals = [a.value if isinstance(a, C) else a for a in args]
@@ -135,6 +140,13 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
             "%s: vjp gives %.10g, finite differences %.10g" % (where, analytic, numeric)
         checked += 1
     assert checked, "no differentiable argument was checked for %s" % prim.name
+
+
+def _reseeded(fn, seed):
+    def call(*args, **kw):
+        np.random.seed(seed)
+        return fn(*args, **kw)
+    return call
 
 
 def _sub_scale(a, b):
