@@ -125,12 +125,12 @@ def mse_loss(a, b, reduction="mean"):
 
 
 def mse_loss_vjp_a(g, ans, a, b, reduction="mean"):
-    n = np.size(a - b) if reduction == "mean" else 1
+    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
     return g * (a - b) * (2.0 / n)
 
 
 def mse_loss_vjp_b(g, ans, a, b, reduction="mean"):
-    n = np.size(a - b) if reduction == "mean" else 1
+    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
     return g * (b - a) * (2.0 / n)
 
 

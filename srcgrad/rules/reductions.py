@@ -71,6 +71,10 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     x = np.asarray(a, dtype=runtime.float_dtype(np.result_type(a)))
     if where is not True:
         x = np.where(where, x, 1.0)
+    if x.ndim == 0 or x.size == 0:  # one entry (no others), or none
+        out_ = runtime.expand_reduced(g, x.shape, None if x.ndim == 0 else axis, keepdims) * \
+            np.ones(x.shape)
+        return out_ if where is True else np.where(where, out_, 0.0)
     if axis is None:
         axes = tuple(range(x.ndim))
     else:
@@ -104,7 +108,7 @@ def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
     cumulative sum of ``g`` times the cumulative product with that zero
     replaced by one."""
     ax = -1 if axis is None else axis
-    x = np.ravel(a) if axis is None else np.asarray(a)
+    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else np.asarray(a)
     gg = np.reshape(g, np.shape(x))
     zero = x == 0
     first = zero & (np.cumsum(zero, ax) == 1)
@@ -176,7 +180,7 @@ def average_vjp_a(g, ans, a, axis=None, weights=None, returned=False, keepdims=F
     gavg = g[0] if returned else g
     gx = runtime.expand_reduced(gavg, np.shape(a), axis, keepdims)
     if weights is None:
-        return gx * (np.size(gavg) / np.size(a))
+        return gx * (np.size(gavg) / np.maximum(np.size(a), 1))
     w = np.broadcast_to(_weights_like(a, weights, axis), np.shape(a))
     return gx * w / np.sum(w, axis=axis, keepdims=True)
 

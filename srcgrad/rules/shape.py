@@ -267,7 +267,7 @@ def partition_vjp(g, ans, a, kth, axis=-1, kind="introselect", order=None):
 
 
 def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):
-    shape = (np.size(a),) if axis is None else np.shape(a)
+    shape = (np.size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
     idx = indices if mode == "raise" else (np.mod(indices, shape[ax]) if mode == "wrap"
                                            else np.clip(indices, 0, shape[ax] - 1))

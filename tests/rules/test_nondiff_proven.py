@@ -194,3 +194,35 @@ def test_count_is_reported(capsys):
     print("non-differentiable entries checked: %d, moved: %d" % (checked, len(moved)))
     assert checked >= 70 and not moved
     _ = (NONDIFF, collections)
+
+
+# ------------------------------------------- entries that left the list
+
+
+def zipped_pairs(x):
+    return np.sum(np.array(list(zip(x, x))))
+
+
+def enumerate_loop(x):
+    s = 0.0
+    for i, v in enumerate(x):
+        s = s + v * i
+    for a, b in zip(x, x):
+        s = s + a * b
+    return s
+
+
+def test_zip_of_differentiated_values_is_refused_not_zeroed():
+    x = np.array([1.0, 2.0])
+    with pytest.raises(srcgrad.NoRuleError, match="zip"):
+        srcgrad.grad(zipped_pairs, mode="compile")(x)
+    with pytest.raises((srcgrad.NoRuleError, srcgrad.TapeConversionError)):
+        srcgrad.grad(zipped_pairs, mode="auto")(x)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_enumerate_and_zip_loops_still_differentiate(mode):
+    from srcgrad.testing import numeric_grad, assert_allclose
+    x = np.array([1.0, 2.0, -0.5])
+    assert_allclose(srcgrad.grad(enumerate_loop, mode=mode)(x.copy()),
+                    numeric_grad(enumerate_loop, (x,), 0))

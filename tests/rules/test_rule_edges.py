@@ -1,0 +1,44 @@
+"""Rules on edge inputs (empty arrays, 0-d arrays): an answer shaped like the
+argument, never an internal ZeroDivisionError/IndexError/ValueError.  The
+finite-difference checks of these cases are spec rows (``[empty]``,
+``[0d-axis]``, ``[0d]``); here the ones whose value is nan (NumPy's answer
+for the mean of nothing) and both engines."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import srcgrad
+from srcgrad.rules import lookup, nn
+from srcgrad.testing import numeric_grad, assert_allclose
+
+
+@pytest.mark.parametrize("fn,args", [
+    (np.mean, (np.zeros((0, 3)),)), (np.average, (np.zeros((0, 3)),)),
+    (nn.mse_loss, (np.zeros(0), np.zeros(0))), (np.var, (np.zeros((0, 2)),)),
+    (np.prod, (np.zeros((0, 3)),)), (np.std, (np.zeros((2, 0)), 1))])
+def test_empty_arguments_get_empty_cotangents(fn, args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ans = fn(*args)
+        for i, rule in enumerate(lookup(fn).vjps):
+            if rule is None or i >= len(args) or np.ndim(args[i]) == 0:
+                continue
+            ct = rule(np.ones(np.shape(ans)), ans, *args)
+            assert np.shape(ct) == np.shape(args[i])
+
+
+def prod_of_nothing(x):
+    return np.prod(x[:0]) * np.sum(x)
+
+
+def cumprod_of_a_number(x):
+    return np.sum(np.cumprod(x[0] * x[1], axis=0))
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+@pytest.mark.parametrize("fn", [prod_of_nothing, cumprod_of_a_number])
+def test_edge_inputs_through_both_engines(fn, mode):
+    x = np.array([0.7, -1.2, 2.0])
+    assert_allclose(srcgrad.grad(fn, mode=mode)(x.copy()), numeric_grad(fn, (x,), 0))
