@@ -70,6 +70,29 @@ class Primitive:
                 out[i] = kwargs[self.argnames[i]]
         return out
 
+    def unknown_keywords(self, kwargs):
+        """The keyword arguments of a call that the rules do not take (a rule
+        called with them would fail): a resolve step can refuse the call with
+        the user's line instead.
+
+        >>> import numpy as np
+        >>> lookup(np.sin).unknown_keywords({"where": True, "dtype": float})
+        ['dtype', 'where']
+        >>> lookup(np.sum).unknown_keywords({"axis": 0, "where": True})
+        []
+        """
+        rule = next((r for r in self.vjps if r is not None), None)
+        if rule is None or not kwargs:
+            return []
+        try:
+            params = inspect.signature(rule).parameters
+        except (TypeError, ValueError):  # pragma: no cover - builtins
+            return []
+        if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return []
+        names = set(list(params)[2:])
+        return sorted(k for k in kwargs if k not in names)
+
     def __repr__(self):
         return "<primitive %s>" % self.name
 

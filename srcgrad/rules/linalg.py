@@ -98,13 +98,25 @@ def kron_vjp_b(g, ans, a, b):
                                                                 list(range(nd)))), np.shape(b))
 
 
+def _vectors3(v, axis):
+    """``v`` with its vector axis last, a 2-vector padded to ``(v0, v1, 0)``
+    (how ``np.cross`` reads it next to a 3-vector)."""
+    m = np.moveaxis(v, axis, -1)
+    if m.shape[-1] == 2:
+        m = np.concatenate([m, np.zeros(m.shape[:-1] + (1,))], -1)
+    return m
+
+
 def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """``b x g`` (3-vectors); for 2-vectors ``g * (b1, -b0)``."""
+    """``b x g`` (3-vectors; a 2-vector next to a 3-vector counts as one with
+    a zero third component, which gets no cotangent); for two 2-vectors
+    ``g * (b1, -b0)``."""
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
     bm = np.moveaxis(b, ib, -1)
     if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
         return np.moveaxis(np.stack([g * bm[..., 1], -g * bm[..., 0]], -1), -1, ia)
-    return np.moveaxis(np.cross(bm, np.moveaxis(g, ic, -1)), -1, ia)
+    res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))
+    return np.moveaxis(res[..., :np.shape(a)[ia]], -1, ia)
 
 
 def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
@@ -112,7 +124,8 @@ def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     am = np.moveaxis(a, ia, -1)
     if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
         return np.moveaxis(np.stack([-g * am[..., 1], g * am[..., 0]], -1), -1, ib)
-    return np.moveaxis(np.cross(np.moveaxis(g, ic, -1), am), -1, ib)
+    res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))
+    return np.moveaxis(res[..., :np.shape(b)[ib]], -1, ib)
 
 
 def trace_vjp(g, ans, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):

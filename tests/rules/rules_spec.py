@@ -233,6 +233,8 @@ ROWS += [
     Row(np.kron, [((2, 3), (2, 2)), ((3,), (2,)), ((2,), (2, 3))]),
     Row(np.cross, [((3,), (3,)), ((4, 3), (3,)), ((2, 3), (4, 1, 3))]),
     Row(np.cross, [((3, 4), (3, 4))], kw=dict(axis=0), tag="axis0"),
+    Row(np.cross, [((4, 2), (4, 3)), ((3,), (2,)), ((2, 4), (3, 4), C(0), C(0), C(0))],
+        tag="mixed"),
     Row(np.linalg.norm, [((4,),), ((2, 3),), ((2, 2, 3),), (None,)]),
     Row(np.linalg.norm, [((2, 3),)], kw=dict(axis=1), tag="axis1"),
     Row(np.linalg.norm, [((2, 3),)], kw=dict(axis=0, keepdims=True), tag="keepdims"),

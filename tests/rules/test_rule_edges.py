@@ -42,3 +42,11 @@ def cumprod_of_a_number(x):
 def test_edge_inputs_through_both_engines(fn, mode):
     x = np.array([0.7, -1.2, 2.0])
     assert_allclose(srcgrad.grad(fn, mode=mode)(x.copy()), numeric_grad(fn, (x,), 0))
+
+
+def test_unknown_keywords_are_reported():
+    from rules_spec import ROWS
+    assert lookup(np.sin).unknown_keywords({"where": True}) == ["where"]
+    assert lookup(np.exp).unknown_keywords({"dtype": float}) == ["dtype"]
+    for row in ROWS:   # every keyword the spec passes is one its rules take
+        assert lookup(row.fn).unknown_keywords(row.kw) == [], row.fn
