@@ -321,12 +321,26 @@ defvjp(np.diff, diff_vjp)
 # --------------------------------------------------------- padding, indexing
 
 
-def pad_vjp(g, ans, array, pad_width, mode="constant", **kwargs):
+def _pad_interior(g, array, pad_width):
+    """The index of the un-padded middle of ``g``."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(array), 2))
+    return tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))
+
+
+def pad_vjp(g, ans, array, pad_width, mode="constant", constant_values=0, **kwargs):
     """Constant mode only: the cotangent is the un-padded middle of ``g``."""
     if mode != "constant":
         raise NotImplementedError("gradient of np.pad with mode=%r (use 'constant')" % (mode,))
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(array), 2))
-    return np.asarray(g)[tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))]
+    return np.asarray(g)[_pad_interior(g, array, pad_width)]
+
+
+def pad_vjp_constant_values(g, ans, array, pad_width, mode="constant", constant_values=0,
+                            **kwargs):
+    """A single fill value gets the sum of ``g`` over the padding."""
+    if np.ndim(constant_values):
+        raise NotImplementedError("srcgrad: the gradient of np.pad with respect to per-axis "
+                                  "constant_values is not supported; pass one value")
+    return np.sum(g) - np.sum(np.asarray(g)[_pad_interior(g, array, pad_width)])
 
 
 def _basic_index(idx):
@@ -353,5 +367,5 @@ def getitem_vjp(g, ans, x, idx):
     return out
 
 
-defvjp(np.pad, pad_vjp)
+defvjp(np.pad, pad_vjp, None, None, pad_vjp_constant_values)
 defvjp(operator.getitem, getitem_vjp, None, name="getitem")

@@ -50,3 +50,32 @@ def test_unknown_keywords_are_reported():
     assert lookup(np.exp).unknown_keywords({"dtype": float}) == ["dtype"]
     for row in ROWS:   # every keyword the spec passes is one its rules take
         assert lookup(row.fn).unknown_keywords(row.kw) == [], row.fn
+
+
+def pad_with_active_value(x):
+    return np.sum(np.pad(x, 1, constant_values=x[0]) * np.arange(5.0) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_pad_constant_values_gets_its_gradient(mode):
+    """``constant_values`` can only be a keyword (the spec rows pass keywords
+    as constants), so its rule is checked here; the tape refuses a tracked
+    keyword argument."""
+    x = np.array([1.0, 2.0, 3.0])
+    assert_allclose(srcgrad.grad(pad_with_active_value, mode=mode)(x.copy()),
+                    numeric_grad(pad_with_active_value, (x,), 0))
+    with pytest.raises(NotImplementedError, match="positionally"):
+        srcgrad.grad(pad_with_active_value, mode="tape")(x.copy())
+
+
+def test_pad_constant_values_rule_against_finite_differences():
+    rule = lookup(np.pad).vjps[3]
+    x, c = np.arange(6.0).reshape(2, 3), 0.7
+    g = np.random.default_rng(0).normal(size=(3, 6))
+    eps = 1e-6
+    numeric = np.sum(g * (np.pad(x, ((1, 0), (2, 1)), constant_values=c + eps)
+                          - np.pad(x, ((1, 0), (2, 1)), constant_values=c - eps))) / (2 * eps)
+    got = rule(g, None, x, ((1, 0), (2, 1)), constant_values=c)
+    assert got == pytest.approx(numeric)
+    with pytest.raises(NotImplementedError, match="one value"):
+        rule(g, None, x, ((1, 0), (2, 1)), constant_values=((0.1, 0.2), (0.3, 0.4)))
