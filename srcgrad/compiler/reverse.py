@@ -375,6 +375,8 @@ class Reverser(FactsMixin, CallsMixin):
         """Whether the cotangent of operand ``pos`` may need summing back:
         not when every other operand is a scalar (a number, or a name known
         to hold one)."""
+        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
+            return True
         node, target = op.args[pos], op.target
         if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
                 node.id in self.shapes and self.shapes.get(target.id) == self.shapes[node.id]:

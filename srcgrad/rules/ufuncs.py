@@ -327,18 +327,28 @@ def fmin_vjp_x2(g, ans, x1, x2):
     return g * (np.greater(x1, x2) + 0.5 * np.equal(x1, x2) + np.isnan(x1))
 
 
-def clip_vjp_a(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_and(a_min is None or np.greater_equal(a, a_min),
-                              a_max is None or np.less_equal(a, a_max))
+def clip_vjp_a(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    """``min=``/``max=`` (NumPy 2.1) are ``a_min``/``a_max`` under other names:
+    positions 4 and 5, reachable only as keywords, with the same rules."""
+    return g * np.logical_and(
+        (min if a_min is None else a_min) is None or
+        np.greater_equal(a, min if a_min is None else a_min),
+        (max if a_max is None else a_max) is None or
+        np.less_equal(a, max if a_max is None else a_max))
 
 
-def clip_vjp_a_min(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_and(np.less(a, a_min), a_max is None or np.less_equal(a_min, a_max))
+def clip_vjp_a_min(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    return g * np.logical_and(np.less(a, min if a_min is None else a_min),
+                              (max if a_max is None else a_max) is None or
+                              np.less_equal(min if a_min is None else a_min,
+                                            max if a_max is None else a_max))
 
 
-def clip_vjp_a_max(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_or(np.greater(a, a_max),
-                             a_min is not None and np.greater(a_min, a_max))
+def clip_vjp_a_max(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    return g * np.logical_or(np.greater(a, max if a_max is None else a_max),
+                             (min if a_min is None else a_min) is not None and
+                             np.greater(min if a_min is None else a_min,
+                                        max if a_max is None else a_max))
 
 
 def where_vjp_x(g, ans, condition, x=None, y=None):
@@ -370,7 +380,8 @@ defvjp(np.maximum, maximum_vjp_x1, maximum_vjp_x2, broadcasts=True)
 defvjp(np.minimum, maximum_vjp_x2, maximum_vjp_x1, broadcasts=True)
 defvjp(np.fmax, fmax_vjp_x1, fmax_vjp_x2, broadcasts=True)
 defvjp(np.fmin, fmin_vjp_x1, fmin_vjp_x2, broadcasts=True)
-defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, broadcasts=True)
+defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, None, clip_vjp_a_min,
+       clip_vjp_a_max, broadcasts=True)
 defvjp(np.where, None, where_vjp_x, where_vjp_y, broadcasts=True)
 defvjp(np.nan_to_num, nan_to_num_vjp)
 defvjp(np.real, real_vjp)

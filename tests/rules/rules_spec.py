@@ -143,6 +143,8 @@ ROWS += [
     Row(np.power, [((3,), C(2)), ((3,), C(3.0))], "real", tag="const-exponent"),
     Row(np.clip, [((2, 3), (), ()), ((2, 3), (3,), ()), ((4,), C(-0.5), C(0.5)),
                   (None, C(None), C(0.5))], ("real", "lo", "hi")),
+    Row(np.clip, [((2, 3),)], kw=dict(min=-0.5, max=0.5), tag="min-max"),
+    Row(np.clip, [((4,),)], kw=dict(max=0.3), tag="max-only"),
     Row(np.where, [(C(np.array([True, False, True])), (3,), (3,)),
                    (C(np.array([[True], [False]])), (3,), (2, 3)),
                    (C(True), None, (2,))]),

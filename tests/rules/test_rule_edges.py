@@ -79,3 +79,41 @@ def test_pad_constant_values_rule_against_finite_differences():
     assert got == pytest.approx(numeric)
     with pytest.raises(NotImplementedError, match="one value"):
         rule(g, None, x, ((1, 0), (2, 1)), constant_values=((0.1, 0.2), (0.3, 0.4)))
+
+
+def clip_keywords(x):
+    return np.sum(np.clip(x, min=x[0], max=2.5) ** 2)
+
+
+def clip_keyword_constants(x):
+    return np.sum(np.clip(x, min=0.0, max=2.5) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+@pytest.mark.parametrize("fn", [clip_keywords, clip_keyword_constants])
+def test_clip_min_max_keywords(fn, mode):
+    """NumPy 2.1's ``min=``/``max=`` names for the bounds (a tracked bound
+    passed by keyword is refused on the tape)."""
+    x = np.array([1.0, -2.0, 3.0, 0.5])
+    assert_allclose(srcgrad.grad(fn, mode=mode)(x.copy()), numeric_grad(fn, (x,), 0))
+
+
+def test_clip_keyword_constants_on_the_tape():
+    x = np.array([1.0, -2.0, 3.0, 0.5])
+    assert_allclose(srcgrad.grad(clip_keyword_constants, mode="tape")(x.copy()),
+                    numeric_grad(clip_keyword_constants, (x,), 0))
+    with pytest.raises(NotImplementedError, match="positionally"):
+        srcgrad.grad(clip_keywords, mode="tape")(x.copy())
+
+
+def clip_bound_keywords(x):
+    return np.sum(np.clip(x, a_min=x[0], a_max=2.5) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_clip_bound_passed_by_keyword(mode):
+    """Was an IndexError inside the compiler (a differentiated keyword
+    argument of a broadcasting primitive)."""
+    x = np.array([1.0, -2.0, 3.0, 0.5])
+    assert_allclose(srcgrad.grad(clip_bound_keywords, mode=mode)(x.copy()),
+                    numeric_grad(clip_bound_keywords, (x,), 0))
