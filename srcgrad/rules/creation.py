@@ -27,12 +27,12 @@ def _inexact(ans):
 
 
 def full_vjp_fill_value(g, ans, shape, fill_value, dtype=None, order="C", **kwargs):
-    return runtime.unbroadcast(g * _inexact(ans), fill_value)
+    return runtime.unbroadcast(g * (np.result_type(ans).kind in "fc"), fill_value)
 
 
 def full_like_vjp_fill_value(g, ans, a, fill_value, dtype=None, order="K", subok=True,
                              shape=None, **kwargs):
-    return runtime.unbroadcast(g * _inexact(ans), fill_value)
+    return runtime.unbroadcast(g * (np.result_type(ans).kind in "fc"), fill_value)
 
 
 defvjp(np.full, None, full_vjp_fill_value)
@@ -76,14 +76,14 @@ def linspace_vjp_start(g, ans, start, stop, num=50, endpoint=True, retstep=False
     """``start`` gets ``sum g (1 - t)``, ``stop`` gets ``sum g t`` with
     ``t = i / (num - 1)`` (``i / num`` without the endpoint); with
     ``retstep=True`` the step ``(stop - start) / div`` adds ``-+g_step / div``."""
-    return runtime.unbroadcast(
-        _linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, 0), start)
+    ct = _linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, 0)
+    return runtime.unbroadcast(ct, start)
 
 
 def linspace_vjp_stop(g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None,
                       axis=0, **kwargs):
-    return runtime.unbroadcast(
-        _linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, 1), stop)
+    ct = _linspace_vjp(g, ans, start, stop, num, endpoint, retstep, axis, 1)
+    return runtime.unbroadcast(ct, stop)
 
 
 def _logspace_exponents(ans, start, stop, num, endpoint, axis):
@@ -95,16 +95,16 @@ def logspace_vjp_start(g, ans, start, stop, num=50, endpoint=True, base=10.0, dt
     """``ans = base ** y`` with ``y = linspace(start, stop)``: start and stop
     get the linspace cotangent of ``g ans log(base)``, base gets
     ``sum g y ans / base``."""
-    return runtime.unbroadcast(_linspace_vjp(
-        g * ans * np.log(np.expand_dims(base, axis) if np.ndim(base) else base),
-        ans, start, stop, num, endpoint, False, axis, 0), start)
+    scale = g * ans * np.log(np.expand_dims(base, axis) if np.ndim(base) else base)
+    return runtime.unbroadcast(
+        _linspace_vjp(scale, ans, start, stop, num, endpoint, False, axis, 0), start)
 
 
 def logspace_vjp_stop(g, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
                       axis=0):
-    return runtime.unbroadcast(_linspace_vjp(
-        g * ans * np.log(np.expand_dims(base, axis) if np.ndim(base) else base),
-        ans, start, stop, num, endpoint, False, axis, 1), stop)
+    scale = g * ans * np.log(np.expand_dims(base, axis) if np.ndim(base) else base)
+    return runtime.unbroadcast(
+        _linspace_vjp(scale, ans, start, stop, num, endpoint, False, axis, 1), stop)
 
 
 def logspace_vjp_base(g, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
@@ -124,11 +124,11 @@ def arange_vjp_start(g, ans, start, stop=None, step=1, **kwargs):
     """``arange(stop)`` has no gradient (its values are 0, 1, 2...);
     ``arange(start, stop, step)`` is ``start + i * step``: start gets
     ``sum g``, step ``sum g i``; stop only sets the length."""
-    return 0.0 * np.sum(g) if stop is None else np.sum(g) * _inexact(ans)
+    return 0.0 * np.sum(g) if stop is None else np.sum(g) * (np.result_type(ans).kind in "fc")
 
 
 def arange_vjp_step(g, ans, start, stop=None, step=1, **kwargs):
-    return np.sum(g * np.arange(np.size(ans))) * _inexact(ans)
+    return np.sum(g * np.arange(np.size(ans))) * (np.result_type(ans).kind in "fc")
 
 
 defvjp(np.arange, arange_vjp_start, None, arange_vjp_step)

@@ -171,7 +171,8 @@ def test_the_check_catches_a_moving_entry():
     """The check itself is not vacuous: it flags functions that used to be on
     the list and have rules now."""
     for fn, args in ((np.linspace, (0.0, 2.0, 5)), (np.full_like, (X, 1.5)),
-                     (np.arange, (0.5, 3.0, 0.5)), (np.heaviside, (np.array([-1.0, 0.0, 2.0]), 0.5)),
+                     (np.arange, (0.5, 3.0, 0.5)),
+                     (np.heaviside, (np.array([-1.0, 0.0, 2.0]), 0.5)),
                      (np.random.normal, (1.0, 2.0, 3)), (np.logspace, (0.0, 1.0, 3))):
         SAMPLES[fn] = [args]
         try:

@@ -84,7 +84,7 @@ def test_nondiff_contract(fn):
 # ------------------------------------------------------- rules' structure
 
 MY_MODULES = ("srcgrad.rules.ufuncs", "srcgrad.rules.reductions", "srcgrad.rules.linalg",
-              "srcgrad.rules.shape", "srcgrad.rules.scalars")
+              "srcgrad.rules.shape", "srcgrad.rules.scalars", "srcgrad.rules.creation")
 PRIMS = [p for _, p in library_rows() if p is not None]
 
 
