@@ -237,9 +237,29 @@ def _mT(x):
     return np.swapaxes(x, -1, -2)
 
 
+def _matrix_norm_factor(m, ord):
+    """d norm / d m for matrices in the last two axes: ``ord=2``/``-2`` the
+    outer product of the largest/smallest singular vectors; ``ord=1``/``-1``
+    (column sums of ``|m|``) and ``inf``/``-inf`` (row sums) ``sign(m)`` on
+    the extreme columns/rows, shared equally at ties."""
+    if ord in (2, -2):
+        u, _, vh = np.linalg.svd(m, full_matrices=False)
+        k = 0 if ord == 2 else -1
+        return u[..., :, k, None] * vh[..., None, k, :]
+    if ord not in (1, -1, np.inf, -np.inf):
+        raise NotImplementedError("gradient of the matrix norm ord=%r" % (ord,))
+    sums = np.sum(np.abs(m), axis=-2 if ord in (1, -1) else -1)
+    best = np.max(sums, axis=-1, keepdims=True) if ord in (1, np.inf) else \
+        np.min(sums, axis=-1, keepdims=True)
+    hit = sums == best
+    share = hit / np.sum(hit, axis=-1, keepdims=True)
+    return np.sign(m) * (share[..., None, :] if ord in (1, -1) else share[..., :, None])
+
+
 def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
-    """Vector p-norms (any ``ord``, incl. inf, -inf), Frobenius and nuclear
-    matrix norms.  At ties of the inf-norm the cotangent is shared equally."""
+    """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
+    ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
+    equally (singular values: the first of equal ones)."""
     xa = np.asarray(x)
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
@@ -252,7 +272,9 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
         u, _, vh = np.linalg.svd(m, full_matrices=False)
         return gx * np.moveaxis(np.matmul(u, vh), (-2, -1), ax)
     if matrix and ord not in (None, "fro"):
-        raise NotImplementedError("gradient of the matrix norm ord=%r" % (ord,))
+        ax = (0, 1) if axis is None else tuple(i % xa.ndim for i in axis)
+        return gx * np.moveaxis(_matrix_norm_factor(np.moveaxis(xa, ax, (-2, -1)), ord),
+                                (-2, -1), ax)
     if ord is None or ord == 2 or ord == "fro":
         return gx * xa / nx
     if ord == 1:

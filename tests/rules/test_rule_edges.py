@@ -117,3 +117,16 @@ def test_clip_bound_passed_by_keyword(mode):
     x = np.array([1.0, -2.0, 3.0, 0.5])
     assert_allclose(srcgrad.grad(clip_bound_keywords, mode=mode)(x.copy()),
                     numeric_grad(clip_bound_keywords, (x,), 0))
+
+
+def spectral_and_induced_norms(A):
+    return (np.linalg.norm(A, 2) + 0.5 * np.linalg.norm(A, 1) + 0.25 * np.linalg.norm(A, np.inf)
+            - 0.1 * np.linalg.norm(A, -2))
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_matrix_norms_through_both_engines(mode):
+    """ord=2/-2/1/inf were NotImplementedError."""
+    A = np.array([[1.0, -2.0, 0.5], [0.3, 1.5, -0.7], [2.2, 0.1, 1.0]])
+    assert_allclose(srcgrad.grad(spectral_and_induced_norms, mode=mode)(A.copy()),
+                    numeric_grad(spectral_and_induced_norms, (A,), 0))
