@@ -396,6 +396,10 @@ def item_cotangent(g, x, *index):
 def product_vjp_a(g, a, b, subscripts):
     """Cotangent of ``a`` in ``a @ b`` / ``np.dot(a, b)``: direct BLAS calls
     for operands of rank 1 and 2 (the common case), einsum otherwise."""
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a)
+    if isinstance(b, (list, tuple)):
+        b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
@@ -413,6 +417,10 @@ def product_vjp_a(g, a, b, subscripts):
 
 def product_vjp_b(g, a, b, subscripts):
     """Cotangent of ``b`` in ``a @ b`` / ``np.dot(a, b)``."""
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a)
+    if isinstance(b, (list, tuple)):
+        b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
@@ -533,13 +541,27 @@ def zero_at(g, index):
 
 
 def last(g):
-    """The cotangent of a list's last element."""
-    return g[-1] if isinstance(g, (list, tuple)) and g else 0.0
+    """The cotangent of a list's last element.  A list handed to a NumPy
+    function (``np.mean(xs)``) gets its cotangent back as an array, one row
+    per element: its last row.  A zero stays zero.
+
+    >>> last([1.0, 2.0]), float(last(np.array([1.0, 2.0]))), last(0.0)
+    (2.0, 2.0, 0.0)
+    """
+    if isinstance(g, (list, tuple)):
+        return g[-1] if g else 0.0
+    if np.ndim(g):
+        v = g[-1]
+        return v.copy() if isinstance(v, np.ndarray) else v
+    return 0.0
 
 
 def drop_last(g):
-    """The cotangent of a list without its last element (undoing ``append``)."""
-    return g[:-1] if isinstance(g, (list, tuple)) else g
+    """The cotangent of a list without its last element (undoing ``append``);
+    an array cotangent (the list went through NumPy) loses its last row."""
+    if isinstance(g, (list, tuple)) or np.ndim(g):
+        return g[:-1]
+    return g
 
 
 def once(calls):

@@ -28,8 +28,9 @@ def tolist(x):
 def astype_vjp(g, ans, x, dtype, *args, **kwargs):
     # g.astype: a Tensor records the cast back (create_graph on the tape), and
     # np.result_type reads a Tensor's dtype without converting it
-    return g.astype(runtime.float_dtype(np.result_type(x)), copy=False) \
-        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.result_type(x)))
+    return g.astype(runtime.float_dtype(np.result_type(x) if hasattr(x, "dtype") else
+                                        np.asarray(x).dtype), copy=False) \
+        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.asarray(x).dtype))
 
 
 def float_vjp(g, ans, x=0.0):

@@ -36,7 +36,7 @@ def relu(x):
 
 
 def relu_vjp(g, ans, x):
-    return g * (x > 0)
+    return g * np.greater(x, 0)
 
 
 def leaky_relu(x, negative_slope=0.01):

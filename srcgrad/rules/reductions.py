@@ -68,7 +68,8 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     """Each entry gets the product of the *other* entries of its slice, from
     exclusive cumulative products taken from both ends: exact with zeros.
     Entries off the ``where`` mask count as ones and get no cotangent."""
-    x = np.asarray(a, dtype=runtime.float_dtype(np.result_type(a)))
+    x = np.asarray(a)
+    x = x.astype(runtime.float_dtype(x.dtype), copy=False)
     if where is not True:
         x = np.where(where, x, 1.0)
     if x.ndim == 0 or x.size == 0:  # one entry (no others), or none

@@ -145,8 +145,16 @@ defvjp(np.append, append_vjp_arr, append_vjp_values)
 
 
 def split_vjp(g, ans, ary, indices_or_sections, axis=0):
-    """``g`` holds one cotangent per piece."""
-    return np.concatenate(g, axis=axis)
+    """``g`` holds one cotangent per piece.  (``np.array_split`` of a Python
+    list counts sections by ``len(ary)`` whatever the axis, so its pieces may
+    not cover ``ary``: the entries left out get zeros.)"""
+    res = np.concatenate(g, axis=axis)
+    short = np.shape(ary)[axis] - np.shape(res)[axis]
+    if short:
+        width = [(0, 0)] * np.ndim(res)
+        width[axis] = (0, short)
+        res = np.pad(res, width)
+    return res
 
 
 def hsplit_vjp(g, ans, ary, indices_or_sections):

@@ -161,15 +161,15 @@ def log_vjp(g, ans, x):
 
 
 def log2_vjp(g, ans, x):
-    return g / (x * np.log(2.0))
+    return g / np.multiply(x, np.log(2.0))
 
 
 def log10_vjp(g, ans, x):
-    return g / (x * np.log(10.0))
+    return g / np.multiply(x, np.log(10.0))
 
 
 def log1p_vjp(g, ans, x):
-    return g / (1.0 + x)
+    return g / np.add(1.0, x)
 
 
 def logaddexp_vjp_x1(g, ans, x1, x2):
@@ -267,7 +267,8 @@ def arctanh_vjp(g, ans, x):
 
 def sinc_vjp(g, ans, x):
     """``(cos(pi x) - sinc(x)) / x``, and 0 at ``x == 0``."""
-    return g * np.where(x == 0, 0.0, (np.cos(np.pi * x) - ans) / np.where(x == 0, 1.0, x))
+    return g * np.where(np.equal(x, 0), 0.0,
+                        (np.cos(np.multiply(np.pi, x)) - ans) / np.where(np.equal(x, 0), 1.0, x))
 
 
 def deg2rad_vjp(g, ans, x):
