@@ -479,6 +479,20 @@ def _writes_once(index):
     return True
 
 
+def _repeats(shape, index):
+    """Whether ``y[index] = v`` may write an element more than once (checked
+    exactly for a single integer array or list; assumed for other fancy
+    indices)."""
+    if _writes_once(index):
+        return False
+    if not isinstance(index, tuple) and shape:
+        i = np.asarray(index)
+        if i.dtype.kind in "iu":
+            flat = np.mod(i.ravel(), shape[0])
+            return np.unique(flat).size != flat.size
+    return True
+
+
 def last_writer_mask(shape, index):
     """For ``y[index] = v`` with ``y`` of ``shape``: a boolean array shaped like
     ``y[index]``, true where that position's write is the one that survives.
@@ -514,11 +528,11 @@ def setitem_value_vjp(g, index):
         return g.get(index, 0.0)
     v = g[index]
     if isinstance(v, np.ndarray):
-        if not _writes_once(index) and v.size:
+        if v.size and _repeats(np.shape(g), index):
             return np.where(last_writer_mask(np.shape(g), index), v, 0.0).astype(
                 v.dtype, copy=False)
         return v.copy()  # g may be zeroed in place next
-    if np.ndim(v) and not _writes_once(index):  # a tape Tensor (create_graph)
+    if np.ndim(v) and _repeats(np.shape(g), index):  # a tape Tensor (create_graph)
         return v * last_writer_mask(np.shape(g), index)
     return v
 
