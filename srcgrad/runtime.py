@@ -537,6 +537,11 @@ def setitem_value_vjp(g, index):
     return v
 
 
+#: The helper's former name (generated code called ``_rt.take``): the same
+#: last-writer semantics under either name.
+take = setitem_value_vjp
+
+
 def zero_at(g, index):
     """A copy of cotangent ``g`` with ``g[index]`` zeroed: the elements a
     subscript assignment overwrote get no gradient from the older value."""

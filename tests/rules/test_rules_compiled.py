@@ -97,12 +97,14 @@ ALL = cases()
 FIRST = [c for c in ALL if c[0].endswith("-0")]
 
 
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
 @pytest.mark.parametrize("name,row,case,seed", FIRST, ids=[c[0] for c in FIRST])
 def test_first_case_of_each_primitive_through_the_compiler(tmp_path, name, row, case, seed):
     _run_case(tmp_path, row, case, seed)
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
 @pytest.mark.parametrize("name,row,case,seed", ALL, ids=[c[0] for c in ALL])
 def test_every_case_through_the_compiler(tmp_path, name, row, case, seed):
     _run_case(tmp_path, row, case, seed)

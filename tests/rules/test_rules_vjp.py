@@ -21,6 +21,7 @@ from test_rules_doc import _generator
 CASES = cases()
 
 
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
 @pytest.mark.parametrize("name,row,case,seed", CASES, ids=[c[0] for c in CASES])
 def test_rule_matches_finite_differences(name, row, case, seed):
     args = make_args(row, case, seed)
