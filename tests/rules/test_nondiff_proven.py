@@ -227,3 +227,24 @@ def test_enumerate_and_zip_loops_still_differentiate(mode):
     x = np.array([1.0, 2.0, -0.5])
     assert_allclose(srcgrad.grad(enumerate_loop, mode=mode)(x.copy()),
                     numeric_grad(enumerate_loop, (x,), 0))
+
+
+def dict_of_zip(x):
+    d = dict(zip(["a", "b"], [x[0], x[1]]))
+    return d["a"] * d["b"]
+
+
+def list_of_enumerate(x):
+    pairs = list(enumerate([x[0], x[1]]))
+    return pairs[1][1] * 3.0
+
+
+@pytest.mark.parametrize("fn,want", [(dict_of_zip, [3.0, 2.0]), (list_of_enumerate, [0.0, 3.0])])
+def test_zip_and_enumerate_results_refused_by_the_compiler_right_in_auto(fn, want):
+    """Both gave [0, 0] in compile and auto when zip/enumerate were declared
+    non-differentiable."""
+    x = np.array([2.0, 3.0])
+    with pytest.raises(srcgrad.NoRuleError, match="zip|enumerate"):
+        srcgrad.grad(fn, mode="compile")(x)
+    assert srcgrad.grad(fn, mode="auto")(x).tolist() == want
+    assert srcgrad.grad(fn, mode="tape")(x).tolist() == want
