@@ -110,22 +110,25 @@ def _vectors3(v, axis):
 def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """``b x g`` (3-vectors; a 2-vector next to a 3-vector counts as one with
     a zero third component, which gets no cotangent); for two 2-vectors
-    ``g * (b1, -b0)``."""
+    ``g * (b1, -b0)``.  Summed back to ``a``'s shape here: the output's shape
+    is not the operands' broadcast shape (2-vectors give scalars)."""
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
     bm = np.moveaxis(b, ib, -1)
     if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
-        return np.moveaxis(np.stack([g * bm[..., 1], -g * bm[..., 0]], -1), -1, ia)
-    res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))
-    return np.moveaxis(res[..., :np.shape(a)[ia]], -1, ia)
+        res = np.stack([g * bm[..., 1], -g * bm[..., 0]], -1)
+    else:
+        res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
+    return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(a, ia, -1)), -1, ia)
 
 
 def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
     am = np.moveaxis(a, ia, -1)
     if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
-        return np.moveaxis(np.stack([-g * am[..., 1], g * am[..., 0]], -1), -1, ib)
-    res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))
-    return np.moveaxis(res[..., :np.shape(b)[ib]], -1, ib)
+        res = np.stack([-g * am[..., 1], g * am[..., 0]], -1)
+    else:
+        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))[..., :np.shape(b)[ib]]
+    return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(b, ib, -1)), -1, ib)
 
 
 def trace_vjp(g, ans, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
@@ -141,7 +144,7 @@ defvjp(np.tensordot, tensordot_vjp_a, tensordot_vjp_b)
 defvjp(np.vdot, vdot_vjp_a, vdot_vjp_b)
 defvjp(np.outer, outer_vjp_a, outer_vjp_b)
 defvjp(np.kron, kron_vjp_a, kron_vjp_b)
-defvjp(np.cross, cross_vjp_a, cross_vjp_b, broadcasts=True)
+defvjp(np.cross, cross_vjp_a, cross_vjp_b)
 defvjp(np.trace, trace_vjp)
 
 # -------------------------------------------------------------------- einsum

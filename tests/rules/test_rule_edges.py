@@ -130,3 +130,21 @@ def test_matrix_norms_through_both_engines(mode):
     A = np.array([[1.0, -2.0, 0.5], [0.3, 1.5, -0.7], [2.2, 0.1, 1.0]])
     assert_allclose(srcgrad.grad(spectral_and_induced_norms, mode=mode)(A.copy()),
                     numeric_grad(spectral_and_induced_norms, (A,), 0))
+
+
+def cross_of_2_vectors(x):
+    return np.sum(np.cross(x, np.array([[1.0, 2.0], [3.0, 4.0]])) * np.array([1.0, -2.0]))
+
+
+def cross_mixed(x):
+    return np.sum(np.cross(x, np.array([[1.0, 2.0, 0.5], [3.0, 4.0, -1.0]])) ** 2)
+
+
+@pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning")
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+@pytest.mark.parametrize("fn", [cross_of_2_vectors, cross_mixed])
+def test_cross_with_broadcast_2_vectors(fn, mode):
+    """The tape gave a (2, 2) cotangent to a (2,) operand (the output of two
+    2-vectors is not the operands' broadcast shape)."""
+    x = np.array([0.5, 1.0])
+    assert_allclose(srcgrad.grad(fn, mode=mode)(x.copy()), numeric_grad(fn, (x,), 0))
