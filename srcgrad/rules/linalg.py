@@ -278,14 +278,22 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
         ax = (0, 1) if axis is None else tuple(i % xa.ndim for i in axis)
         return gx * np.moveaxis(_matrix_norm_factor(np.moveaxis(xa, ax, (-2, -1)), ord),
                                 (-2, -1), ax)
-    if ord is None or ord == 2 or ord == "fro":
+    if ord == "fro":
+        return gx * xa / nx
+    return vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims)
+
+
+def vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims):
+    """The cotangent of a vector ``ord``-norm over ``axis`` (one axis, a tuple
+    of axes, or all), given ``g`` and the norm expanded to ``xa``'s shape."""
+    if ord is None or ord == 2:
         return gx * xa / nx
     if ord == 1:
         return gx * np.sign(xa)
     if ord == np.inf or ord == -np.inf:
         return gx * np.sign(xa) * runtime.extremum_share(np.abs(xa), ans, axis, keepdims)
     if ord == 0:
-        return np.zeros(shape)
+        return np.zeros(xa.shape)
     return gx * np.sign(xa) * np.abs(xa) ** (ord - 1) / nx ** (ord - 1)
 
 
