@@ -203,7 +203,11 @@ def refuse_position(name, count, hint):
 
 
 def defnondiff(*fns):
-    """Declare callables whose outputs never carry a gradient (``np.sign``)."""
+    """Declare callables whose outputs never carry a gradient (``np.sign``).
+    Only for callables whose float outputs do not move when a float argument
+    moves (``tests/rules/test_nondiff_proven.py`` checks every library entry):
+    anything else needs a rule, or must stay unregistered so that using it on
+    a differentiated value is refused."""
     for fn in fns:
         NONDIFF.add(id(fn))
         _NONDIFF_FNS[id(fn)] = fn
