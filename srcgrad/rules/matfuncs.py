@@ -64,6 +64,29 @@ def svdvals_vjp(g, ans, x):
 defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
 defvjp(np.linalg.svdvals, svdvals_vjp)
 
+def qr_vjp(g, ans, a, mode="reduced"):
+    """Reduced QR of a tall or square ``a`` (m >= n): with
+    ``M = R gR^T - gQ^T Q``, ``gA = (gQ + Q copyltu(M)) R^-T`` where
+    ``copyltu`` mirrors the lower triangle (Walter and Lehmann 2018).
+    ``mode="r"``: ``g`` is ``gR`` alone.  Wide matrices and
+    ``mode="complete"`` (Q is not unique) are refused."""
+    m, n = np.shape(a)[-2:]
+    if m < n or mode not in ("reduced", "r"):
+        raise NotImplementedError("srcgrad: the gradient of np.linalg.qr is supported for "
+                                  "mode='reduced' or 'r' and m >= n only")
+    if mode == "r":
+        q, r = np.linalg.qr(a)
+        gq, gr = np.zeros(np.shape(q)), np.asarray(g)
+    else:
+        (q, r), (gq, gr) = ans, g
+    mm = np.matmul(r, _mT(gr)) - np.matmul(_mT(gq), q)
+    sym = np.tril(mm) + _mT(np.tril(mm, -1))
+    x = gq + np.matmul(q, sym)
+    return _mT(np.linalg.solve(r, _mT(x)))
+
+
+defvjp(np.linalg.qr, qr_vjp)
+
 # ------------------------------------------------------------ products
 
 
