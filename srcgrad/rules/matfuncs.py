@@ -64,6 +64,21 @@ def svdvals_vjp(g, ans, x):
 defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
 defvjp(np.linalg.svdvals, svdvals_vjp)
 
+def pinv_vjp(g, ans, a, rcond=None, hermitian=False, rtol=None):
+    """Golub and Pereyra (1973), for ``a`` of constant rank:
+    ``-P^T g P^T + (I - a P) g^T P P^T + P^T P g^T (I - P a)``, ``P = pinv(a)``."""
+    p, gt = ans, _mT(np.asarray(g))
+    m, n = np.shape(a)[-2:]
+    left = np.eye(m) - np.matmul(a, p)
+    right = np.eye(n) - np.matmul(p, a)
+    return (-np.matmul(_mT(p), np.matmul(g, _mT(p)))
+            + np.matmul(left, np.matmul(gt, np.matmul(p, _mT(p))))
+            + np.matmul(np.matmul(_mT(p), p), np.matmul(gt, right)))
+
+
+defvjp(np.linalg.pinv, pinv_vjp)
+
+
 def qr_vjp(g, ans, a, mode="reduced"):
     """Reduced QR of a tall or square ``a`` (m >= n): with
     ``M = R gR^T - gQ^T Q``, ``gA = (gQ + Q copyltu(M)) R^-T`` where

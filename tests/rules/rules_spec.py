@@ -260,6 +260,7 @@ ROWS += [
     Row(np.linalg.eigvalsh, [(sym_distinct(3),)], kw=dict(UPLO="U"), tag="upper", sym=True),
     Row(np.linalg.svdvals, [((4, 3),), ((3, 4),), ((2, 3, 3),)]),
     Row(np.linalg.qr, [(wellcond(3),), ((4, 3),), ((2, 5, 2),)]),
+    Row(np.linalg.pinv, [(wellcond(3),), ((4, 3),), ((2, 4),), ((2, 3, 2),)]),
     Row(np.linalg.qr, [((4, 3),), (wellcond(3),)], kw=dict(mode="r"), tag="r"),
     Row(np.linalg.multi_dot, [(L((2, 3), (3, 4), (4, 2)),), (L((3,), (3, 4), (4,)),),
                               (L((3,), (3, 2), (2, 2), (2, 3)),)]),

@@ -83,3 +83,13 @@ def test_qr_of_a_wide_matrix_is_refused():
 def test_qr_on_the_tape():
     assert_allclose(srcgrad.grad(qr_loss, mode="tape")(A32.copy()),
                     numeric_grad(qr_loss, (A32,), 0), rtol=1e-5, atol=1e-5)
+
+
+def pinv_loss(A):
+    return np.sum(np.linalg.pinv(A) * W[:2, :])
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_pinv_matches_finite_differences(mode):
+    assert_allclose(srcgrad.grad(pinv_loss, mode=mode)(A32.copy()),
+                    numeric_grad(pinv_loss, (A32,), 0), rtol=1e-5, atol=1e-5)
