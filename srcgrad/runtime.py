@@ -279,6 +279,41 @@ def einsum_vjp(g, subscripts, operands, k, optimize=False):
     return np.sum(grad, axis=axes, keepdims=True) if axes else grad
 
 
+_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _sublist_term(sub):
+    """An einsum sublist (``[0, 1]``, ``[Ellipsis, 0]``) as a subscripts term;
+    integer ``i`` is letter ``i`` of A-Z, a-z (so NumPy's implicit output
+    order, by label, is the alphabetical one)."""
+    return "".join("..." if s is Ellipsis else _LABELS[int(s)] for s in sub)
+
+
+def einsum_sublists(args):
+    """``(subscripts, operands)`` for an einsum call in the interleaved form
+    ``einsum(op0, sub0, op1, sub1, ..., [out])``.
+
+    >>> einsum_sublists((np.ones((2, 3)), [0, 1], [1, 0]))[0]
+    'AB->BA'
+    """
+    ops, subs = args[0::2], args[1::2]
+    out = None
+    if len(args) % 2:
+        ops, out = ops[:-1], args[-1]
+    terms = ",".join(_sublist_term(sub) for sub in subs)
+    return (terms if out is None else terms + "->" + _sublist_term(out)), tuple(ops)
+
+
+def einsum_call_vjp(g, first, rest, position, optimize=False):
+    """Cotangent of the argument at call ``position`` of
+    ``np.einsum(first, *rest)``, in either call form: a subscripts string
+    (operands follow it) or interleaved operands and sublists."""
+    if isinstance(first, str):
+        return einsum_vjp(g, first, rest, position - 1, optimize)
+    subscripts, operands = einsum_sublists((first,) + tuple(rest))
+    return einsum_vjp(g, subscripts, operands, position // 2, optimize)
+
+
 def dot_subscripts(na, nb):
     """einsum subscripts equivalent to ``np.dot`` of arrays of ranks na, nb."""
     a = "abcdefghijklm"[:max(na - 1, 0)]
@@ -361,6 +396,10 @@ def item_cotangent(g, x, *index):
 def product_vjp_a(g, a, b, subscripts):
     """Cotangent of ``a`` in ``a @ b`` / ``np.dot(a, b)``: direct BLAS calls
     for operands of rank 1 and 2 (the common case), einsum otherwise."""
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a)
+    if isinstance(b, (list, tuple)):
+        b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
@@ -378,6 +417,10 @@ def product_vjp_a(g, a, b, subscripts):
 
 def product_vjp_b(g, a, b, subscripts):
     """Cotangent of ``b`` in ``a @ b`` / ``np.dot(a, b)``."""
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a)
+    if isinstance(b, (list, tuple)):
+        b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
@@ -423,15 +466,80 @@ def restore(y, index, value):
         y[index] = value
 
 
-def take(g, index):
-    """``g[index]`` of a cotangent (a zero stays zero; so does a dict key the
-    cotangent lacks)."""
+def _writes_once(index):
+    """True when ``y[index] = v`` writes each element at most once: ints,
+    slices, ``None``, ``...`` and boolean masks (no integer arrays or lists)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for p in parts:
+        if p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice, bool)):
+            continue
+        if isinstance(p, np.ndarray) and p.dtype == bool:
+            continue
+        return False
+    return True
+
+
+def _repeats(shape, index):
+    """Whether ``y[index] = v`` may write an element more than once (checked
+    exactly for a single integer array or list; assumed for other fancy
+    indices)."""
+    if _writes_once(index):
+        return False
+    if not isinstance(index, tuple) and shape:
+        i = np.asarray(index)
+        if i.dtype.kind in "iu":
+            flat = np.mod(i.ravel(), shape[0])
+            return np.unique(flat).size != flat.size
+    return True
+
+
+def last_writer_mask(shape, index):
+    """For ``y[index] = v`` with ``y`` of ``shape``: a boolean array shaped like
+    ``y[index]``, true where that position's write is the one that survives.
+
+    NumPy stores one of the values written to an element more than once (in
+    practice the last); the mask is found by performing the same assignment
+    with position numbers, so it follows whatever NumPy does.
+
+    >>> last_writer_mask((3,), [0, 0, 1, 2]).tolist()
+    [False, True, True, True]
+    """
+    owner = np.full(shape, -1, dtype=np.intp)
+    written = np.shape(owner[index])
+    positions = np.arange(int(np.prod(written)), dtype=np.intp).reshape(written)
+    owner[index] = positions
+    return owner[index] == positions
+
+
+def setitem_value_vjp(g, index):
+    """Cotangent of ``v`` in ``y[index] = v`` given the cotangent ``g`` of the
+    new ``y``, shaped like ``y[index]`` (the engine then sums it back to
+    ``v``'s shape): ``g[index]``, except that an element written several times
+    (repeated integer indices) passes its cotangent only to the write that
+    survives -- NumPy's assignment does not accumulate.  A zero stays zero;
+    so does a dict key the cotangent lacks.
+
+    >>> setitem_value_vjp(np.array([1., 2., 3.]), [0, 0, 2]).tolist()
+    [0.0, 1.0, 3.0]
+    """
     if isinstance(g, float) and g == 0.0:
         return 0.0
     if isinstance(g, dict):
         return g.get(index, 0.0)
     v = g[index]
-    return v.copy() if isinstance(v, np.ndarray) else v  # g may be zeroed in place next
+    if isinstance(v, np.ndarray):
+        if v.size and _repeats(np.shape(g), index):
+            return np.where(last_writer_mask(np.shape(g), index), v, 0.0).astype(
+                v.dtype, copy=False)
+        return v.copy()  # g may be zeroed in place next
+    if np.ndim(v) and _repeats(np.shape(g), index):  # a tape Tensor (create_graph)
+        return v * last_writer_mask(np.shape(g), index)
+    return v
+
+
+#: The helper's former name (generated code called ``_rt.take``): the same
+#: last-writer semantics under either name.
+take = setitem_value_vjp
 
 
 def zero_at(g, index):
@@ -452,13 +560,27 @@ def zero_at(g, index):
 
 
 def last(g):
-    """The cotangent of a list's last element."""
-    return g[-1] if isinstance(g, (list, tuple)) and g else 0.0
+    """The cotangent of a list's last element.  A list handed to a NumPy
+    function (``np.mean(xs)``) gets its cotangent back as an array, one row
+    per element: its last row.  A zero stays zero.
+
+    >>> last([1.0, 2.0]), float(last(np.array([1.0, 2.0]))), last(0.0)
+    (2.0, 2.0, 0.0)
+    """
+    if isinstance(g, (list, tuple)):
+        return g[-1] if g else 0.0
+    if np.ndim(g):
+        v = g[-1]
+        return v.copy() if isinstance(v, np.ndarray) else v
+    return 0.0
 
 
 def drop_last(g):
-    """The cotangent of a list without its last element (undoing ``append``)."""
-    return g[:-1] if isinstance(g, (list, tuple)) else g
+    """The cotangent of a list without its last element (undoing ``append``);
+    an array cotangent (the list went through NumPy) loses its last row."""
+    if isinstance(g, (list, tuple)) or np.ndim(g):
+        return g[:-1]
+    return g
 
 
 def once(calls):

@@ -375,6 +375,8 @@ class Reverser(FactsMixin, CallsMixin):
         """Whether the cotangent of operand ``pos`` may need summing back:
         not when every other operand is a scalar (a number, or a name known
         to hold one)."""
+        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
+            return True
         node, target = op.args[pos], op.target
         if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
                 node.id in self.shapes and self.shapes.get(target.id) == self.shapes[node.id]:
@@ -416,7 +418,7 @@ class Reverser(FactsMixin, CallsMixin):
         if y in self.active and y in self.defined:
             by = load(self.adj(y))
             if isinstance(value, gast.Name) and value.id in self.active:
-                expr = call(attr(rt, "take"), [by, copy.deepcopy(index)])
+                expr = call(attr(rt, "setitem_value_vjp"), [by, copy.deepcopy(index)])
                 base_rank = self.ranks.get(y)
                 if not (self.ranks.get(value.id) == 0 and base_rank is not None and
                         self._index_rank(base_rank, index) == 0):

@@ -29,7 +29,8 @@ outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
 import inspect
 
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
-           "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname"]
+           "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
+           "POSITIONS", "up_to_positions", "refuse_position"]
 
 
 class NoRuleError(NotImplementedError):
@@ -68,6 +69,29 @@ class Primitive:
             elif i < len(self.argnames) and self.argnames[i] in kwargs:
                 out[i] = kwargs[self.argnames[i]]
         return out
+
+    def unknown_keywords(self, kwargs):
+        """The keyword arguments of a call that the rules do not take (a rule
+        called with them would fail): a resolve step can refuse the call with
+        the user's line instead.
+
+        >>> import numpy as np
+        >>> lookup(np.sin).unknown_keywords({"where": True, "dtype": float})
+        ['dtype', 'where']
+        >>> lookup(np.sum).unknown_keywords({"axis": 0, "where": True})
+        []
+        """
+        rule = next((r for r in self.vjps if r is not None), None)
+        if rule is None or not kwargs:
+            return []
+        try:
+            params = inspect.signature(rule).parameters
+        except (TypeError, ValueError):  # pragma: no cover - builtins
+            return []
+        if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return []
+        names = set(list(params)[2:])
+        return sorted(k for k in kwargs if k not in names)
 
     def __repr__(self):
         return "<primitive %s>" % self.name
@@ -157,9 +181,33 @@ WRAP_PYTHON_PRIMITIVE = None
 
 _KEEP = {}  # id -> fn: keep registered callables alive so ids stay unique
 
+#: How many call positions a primitive taking ``*args`` (``max``, ``math.hypot``,
+#: ``np.einsum``) has rules for: positions past its own rules get a rule that
+#: raises, so a differentiated value there is refused, never given a zero
+#: gradient (both engines give no gradient to a position the table lacks).
+POSITIONS = 64
+
+
+def up_to_positions(rules, beyond):
+    """``rules`` followed by the refusing rule ``beyond`` up to
+    :data:`POSITIONS` positions."""
+    return tuple(rules) + (beyond,) * (POSITIONS - len(rules))
+
+
+def refuse_position(name, count, hint):
+    """The error a refusing rule raises: ``name`` has rules for ``count``
+    positional arguments only."""
+    return NoRuleError("srcgrad has derivative rules for the first %d positional arguments of "
+                       "%s only, and a differentiated value was passed after them; %s"
+                       % (count, name, hint))
+
 
 def defnondiff(*fns):
-    """Declare callables whose outputs never carry a gradient (``np.sign``)."""
+    """Declare callables whose outputs never carry a gradient (``np.sign``).
+    Only for callables whose float outputs do not move when a float argument
+    moves (``tests/rules/test_nondiff_proven.py`` checks every library entry):
+    anything else needs a rule, or must stay unregistered so that using it on
+    a differentiated value is refused."""
     for fn in fns:
         NONDIFF.add(id(fn))
         _NONDIFF_FNS[id(fn)] = fn
@@ -225,4 +273,5 @@ def registered():
 
 
 # The table itself: importing these modules registers their rules.
-from . import ufuncs, reductions, linalg, shape, scalars, nn, conversions  # noqa: E402,F401
+from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
+from . import conversions, creation, matfuncs  # noqa: E402,F401

@@ -28,8 +28,9 @@ def tolist(x):
 def astype_vjp(g, ans, x, dtype, *args, **kwargs):
     # g.astype: a Tensor records the cast back (create_graph on the tape), and
     # np.result_type reads a Tensor's dtype without converting it
-    return g.astype(runtime.float_dtype(np.result_type(x)), copy=False) \
-        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.result_type(x)))
+    return g.astype(runtime.float_dtype(np.result_type(x) if hasattr(x, "dtype") else
+                                        np.asarray(x).dtype), copy=False) \
+        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.asarray(x).dtype))
 
 
 def float_vjp(g, ans, x=0.0):
@@ -51,12 +52,11 @@ defvjp(builtins.float, float_vjp)
 defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.round,
            np.shape, np.ndim, np.size)
 
-# Array constructors: their values are constants.
-defnondiff(np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
-           np.linspace, np.logspace, np.zeros_like, np.ones_like, np.empty_like,
-           np.full_like, np.random.rand, np.random.randn, np.random.normal,
-           np.random.uniform, builtins.isinstance, builtins.str, builtins.print,
-           builtins.enumerate, builtins.zip, builtins.type)
+# Array constructors whose values depend on no float argument (those that do,
+# like np.linspace, have rules in .creation).
+defnondiff(np.zeros, np.ones, np.empty, np.eye, np.identity, np.zeros_like, np.ones_like,
+           np.empty_like, np.random.rand, np.random.randn, builtins.isinstance, builtins.str,
+           builtins.print, builtins.type)
 
 
 # ----------------------------------------------------------------- containers

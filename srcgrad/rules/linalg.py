@@ -7,10 +7,12 @@ the einsum it equals, and differentiated by one helper,
 ``broadcasts=False``: their rules return cotangents of exactly the argument's
 shape.
 
-``np.einsum(subscripts, *operands)``: position 0 (the subscripts) has no rule;
-positions 1..8 each have a named rule ``einsum_vjp_1`` ... ``einsum_vjp_8``
-that passes its own operand index to the helper.  Only the string form of the
-subscripts is supported (not the interleaved ``einsum(a, [0, 1], ...)`` form).
+``np.einsum``: call positions 0..16 each have a named rule ``einsum_vjp_0``
+... ``einsum_vjp_16`` that passes its own position to
+:func:`srcgrad.runtime.einsum_call_vjp`, which reads both call forms: the
+subscripts string (``einsum("ij,jk", a, b)``, operand k at position k + 1)
+and the interleaved sublist form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``,
+operands at even positions).
 
 Decompositions of symmetric matrices (``cholesky``, ``eigh``) return the
 *symmetrized* gradient, like PyTorch and JAX: NumPy reads only one triangle,
@@ -20,7 +22,7 @@ so the gradient is exact for symmetric perturbations.  Tuple outputs
 
 import numpy as np
 
-from . import defspecial, defvjp
+from . import defspecial, defvjp, up_to_positions, refuse_position
 from .. import runtime
 
 # ------------------------------------------------------------------ products
@@ -96,21 +98,37 @@ def kron_vjp_b(g, ans, a, b):
                                                                 list(range(nd)))), np.shape(b))
 
 
+def _vectors3(v, axis):
+    """``v`` with its vector axis last, a 2-vector padded to ``(v0, v1, 0)``
+    (how ``np.cross`` reads it next to a 3-vector)."""
+    m = np.moveaxis(v, axis, -1)
+    if m.shape[-1] == 2:
+        m = np.concatenate([m, np.zeros(m.shape[:-1] + (1,))], -1)
+    return m
+
+
 def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """``b x g`` (3-vectors); for 2-vectors ``g * (b1, -b0)``."""
+    """``b x g`` (3-vectors; a 2-vector next to a 3-vector counts as one with
+    a zero third component, which gets no cotangent); for two 2-vectors
+    ``g * (b1, -b0)``.  Summed back to ``a``'s shape here: the output's shape
+    is not the operands' broadcast shape (2-vectors give scalars)."""
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
     bm = np.moveaxis(b, ib, -1)
     if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
-        return np.moveaxis(np.stack([g * bm[..., 1], -g * bm[..., 0]], -1), -1, ia)
-    return np.moveaxis(np.cross(bm, np.moveaxis(g, ic, -1)), -1, ia)
+        res = np.stack([g * bm[..., 1], -g * bm[..., 0]], -1)
+    else:
+        res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
+    return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(a, ia, -1)), -1, ia)
 
 
 def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
     am = np.moveaxis(a, ia, -1)
     if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
-        return np.moveaxis(np.stack([-g * am[..., 1], g * am[..., 0]], -1), -1, ib)
-    return np.moveaxis(np.cross(np.moveaxis(g, ic, -1), am), -1, ib)
+        res = np.stack([-g * am[..., 1], g * am[..., 0]], -1)
+    else:
+        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))[..., :np.shape(b)[ib]]
+    return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(b, ib, -1)), -1, ib)
 
 
 def trace_vjp(g, ans, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
@@ -126,48 +144,94 @@ defvjp(np.tensordot, tensordot_vjp_a, tensordot_vjp_b)
 defvjp(np.vdot, vdot_vjp_a, vdot_vjp_b)
 defvjp(np.outer, outer_vjp_a, outer_vjp_b)
 defvjp(np.kron, kron_vjp_a, kron_vjp_b)
-defvjp(np.cross, cross_vjp_a, cross_vjp_b, broadcasts=True)
+defvjp(np.cross, cross_vjp_a, cross_vjp_b)
 defvjp(np.trace, trace_vjp)
 
 # -------------------------------------------------------------------- einsum
 
 
+def einsum_vjp_0(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    """The rule for call position k is ``einsum_vjp_k``; all defer to
+    ``runtime.einsum_call_vjp`` with their position, which reads the call in
+    either form (subscripts string, or interleaved operands and sublists).
+    Up to 16 operands (string form) or 8 (sublist form)."""
+    return runtime.einsum_call_vjp(g, subscripts, operands, 0, optimize)
+
+
 def einsum_vjp_1(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    """Operand k (call position k) has rule ``einsum_vjp_k``; all defer to
-    ``runtime.einsum_vjp`` with their operand index.  Up to 8 operands."""
-    return runtime.einsum_vjp(g, subscripts, operands, 0, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 1, optimize)
 
 
 def einsum_vjp_2(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 1, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 2, optimize)
 
 
 def einsum_vjp_3(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 2, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 3, optimize)
 
 
 def einsum_vjp_4(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 3, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 4, optimize)
 
 
 def einsum_vjp_5(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 4, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 5, optimize)
 
 
 def einsum_vjp_6(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 5, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 6, optimize)
 
 
 def einsum_vjp_7(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 6, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 7, optimize)
 
 
 def einsum_vjp_8(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_vjp(g, subscripts, operands, 7, optimize)
+    return runtime.einsum_call_vjp(g, subscripts, operands, 8, optimize)
 
 
-defvjp(np.einsum, None, einsum_vjp_1, einsum_vjp_2, einsum_vjp_3, einsum_vjp_4,
-       einsum_vjp_5, einsum_vjp_6, einsum_vjp_7, einsum_vjp_8)
+def einsum_vjp_9(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 9, optimize)
+
+
+def einsum_vjp_10(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 10, optimize)
+
+
+def einsum_vjp_11(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 11, optimize)
+
+
+def einsum_vjp_12(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 12, optimize)
+
+
+def einsum_vjp_13(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 13, optimize)
+
+
+def einsum_vjp_14(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 14, optimize)
+
+
+def einsum_vjp_15(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 15, optimize)
+
+
+def einsum_vjp_16(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    return runtime.einsum_call_vjp(g, subscripts, operands, 16, optimize)
+
+
+def einsum_vjp_more(g, ans, subscripts, *operands, optimize=False, **kwargs):
+    """Call positions past 16: refused."""
+    raise refuse_position("np.einsum", 17, "contract fewer operands per call")
+
+
+_EINSUM = (einsum_vjp_0, einsum_vjp_1, einsum_vjp_2, einsum_vjp_3, einsum_vjp_4,
+           einsum_vjp_5, einsum_vjp_6, einsum_vjp_7, einsum_vjp_8, einsum_vjp_9, einsum_vjp_10,
+           einsum_vjp_11, einsum_vjp_12, einsum_vjp_13, einsum_vjp_14, einsum_vjp_15,
+           einsum_vjp_16)
+defvjp(np.einsum, *up_to_positions(_EINSUM, einsum_vjp_more))
 
 # ------------------------------------------------------------------ np.linalg
 
@@ -176,9 +240,29 @@ def _mT(x):
     return np.swapaxes(x, -1, -2)
 
 
+def _matrix_norm_factor(m, ord):
+    """d norm / d m for matrices in the last two axes: ``ord=2``/``-2`` the
+    outer product of the largest/smallest singular vectors; ``ord=1``/``-1``
+    (column sums of ``|m|``) and ``inf``/``-inf`` (row sums) ``sign(m)`` on
+    the extreme columns/rows, shared equally at ties."""
+    if ord in (2, -2):
+        u, _, vh = np.linalg.svd(m, full_matrices=False)
+        k = 0 if ord == 2 else -1
+        return u[..., :, k, None] * vh[..., None, k, :]
+    if ord not in (1, -1, np.inf, -np.inf):
+        raise NotImplementedError("gradient of the matrix norm ord=%r" % (ord,))
+    sums = np.sum(np.abs(m), axis=-2 if ord in (1, -1) else -1)
+    best = np.max(sums, axis=-1, keepdims=True) if ord in (1, np.inf) else \
+        np.min(sums, axis=-1, keepdims=True)
+    hit = sums == best
+    share = hit / np.sum(hit, axis=-1, keepdims=True)
+    return np.sign(m) * (share[..., None, :] if ord in (1, -1) else share[..., :, None])
+
+
 def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
-    """Vector p-norms (any ``ord``, incl. inf, -inf), Frobenius and nuclear
-    matrix norms.  At ties of the inf-norm the cotangent is shared equally."""
+    """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
+    ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
+    equally (singular values: the first of equal ones)."""
     xa = np.asarray(x)
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
@@ -191,15 +275,25 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
         u, _, vh = np.linalg.svd(m, full_matrices=False)
         return gx * np.moveaxis(np.matmul(u, vh), (-2, -1), ax)
     if matrix and ord not in (None, "fro"):
-        raise NotImplementedError("gradient of the matrix norm ord=%r" % (ord,))
-    if ord is None or ord == 2 or ord == "fro":
+        ax = (0, 1) if axis is None else tuple(i % xa.ndim for i in axis)
+        return gx * np.moveaxis(_matrix_norm_factor(np.moveaxis(xa, ax, (-2, -1)), ord),
+                                (-2, -1), ax)
+    if ord == "fro":
+        return gx * xa / nx
+    return vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims)
+
+
+def vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims):
+    """The cotangent of a vector ``ord``-norm over ``axis`` (one axis, a tuple
+    of axes, or all), given ``g`` and the norm expanded to ``xa``'s shape."""
+    if ord is None or ord == 2:
         return gx * xa / nx
     if ord == 1:
         return gx * np.sign(xa)
     if ord == np.inf or ord == -np.inf:
         return gx * np.sign(xa) * runtime.extremum_share(np.abs(xa), ans, axis, keepdims)
     if ord == 0:
-        return np.zeros(shape)
+        return np.zeros(xa.shape)
     return gx * np.sign(xa) * np.abs(xa) ** (ord - 1) / nx ** (ord - 1)
 
 

@@ -36,7 +36,7 @@ def relu(x):
 
 
 def relu_vjp(g, ans, x):
-    return g * (x > 0)
+    return g * np.greater(x, 0)
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -125,12 +125,12 @@ def mse_loss(a, b, reduction="mean"):
 
 
 def mse_loss_vjp_a(g, ans, a, b, reduction="mean"):
-    n = np.size(a - b) if reduction == "mean" else 1
+    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
     return g * (a - b) * (2.0 / n)
 
 
 def mse_loss_vjp_b(g, ans, a, b, reduction="mean"):
-    n = np.size(a - b) if reduction == "mean" else 1
+    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
     return g * (b - a) * (2.0 / n)
 
 
@@ -153,7 +153,8 @@ def index_put_vjp_x(g, ans, x, index, value):
 
 
 def index_put_vjp_value(g, ans, x, index, value):
-    return runtime.unbroadcast_shape(g[index], np.shape(value))
+    """Only the surviving write of a repeated index gets the cotangent."""
+    return runtime.unbroadcast_shape(runtime.setitem_value_vjp(g, index), np.shape(value))
 
 
 defvjp(index_put, index_put_vjp_x, None, index_put_vjp_value)

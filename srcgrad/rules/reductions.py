@@ -4,7 +4,8 @@ The cotangent of a reduction is broadcast back over the reduced axes with
 :func:`srcgrad.runtime.expand_reduced`.  ``max``/``min``/``amax``/``amin``
 split the cotangent equally among tied extrema (JAX's and autograd's choice,
 so the result is the average of the one-sided derivatives and symmetric in
-the ties).  ``where=`` keywords are not supported.
+the ties).  ``where=`` masks are supported: entries off the mask get a zero
+cotangent.
 """
 
 import numpy as np
@@ -13,23 +14,45 @@ from . import defvjp, defnondiff
 from .. import runtime
 
 # ----------------------------------------------------------------- sums
+#
+# ``where=mask``: entries off the mask take no part in the reduction, so their
+# cotangent is zero.  Each rule keeps its plain expression under
+# ``where is True`` (NumPy's default), which the compiler folds away.
 
 
-def sum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
-    return runtime.expand_reduced(g, np.shape(a), axis, keepdims)
+def _count(a, axis, where):
+    """How many entries of ``a`` each reduced slice holds (on the mask), with
+    the reduced axes kept: the divisor of ``mean``, ``var`` and ``std``."""
+    shape = np.shape(a)
+    mask = np.broadcast_to(where, shape) if where is not True else np.ones(shape, dtype=bool)
+    return np.sum(mask, axis=axis, keepdims=True)
 
 
-def nansum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
-    return np.where(np.isnan(a), 0.0, runtime.expand_reduced(g, np.shape(a), axis, keepdims))
+def sum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+            where=True):
+    return runtime.expand_reduced(g, np.shape(a), axis, keepdims) if where is True else \
+        np.where(where, runtime.expand_reduced(g, np.shape(a), axis, keepdims), 0.0)
 
 
-def mean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
-    return runtime.expand_reduced(g * (np.size(ans) / np.size(a)), np.shape(a), axis, keepdims)
+def nansum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+               where=True):
+    return np.where(np.isnan(a) | np.logical_not(where), 0.0,
+                    runtime.expand_reduced(g, np.shape(a), axis, keepdims))
 
 
-def nanmean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False):
-    return np.where(np.isnan(a), 0.0, runtime.expand_reduced(g, np.shape(a), axis, keepdims)
-                    / np.sum(~np.isnan(a), axis=axis, keepdims=True))
+def mean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    """An empty ``a`` (NumPy: nan and a warning) gets an empty cotangent."""
+    return runtime.expand_reduced(g * (np.size(ans) / np.maximum(np.size(a), 1)), np.shape(a),
+                                  axis, keepdims) if where is True else \
+        np.where(where, runtime.expand_reduced(g, np.shape(a), axis, keepdims)
+                 / np.maximum(np.sum(np.broadcast_to(where, np.shape(a)), axis=axis,
+                                     keepdims=True), 1), 0.0)
+
+
+def nanmean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    return np.where(np.isnan(a) | np.logical_not(where), 0.0,
+                    runtime.expand_reduced(g, np.shape(a), axis, keepdims)
+                    / np.maximum(np.sum(~np.isnan(a) & where, axis=axis, keepdims=True), 1))
 
 
 defvjp(np.sum, sum_vjp)
@@ -40,10 +63,19 @@ defvjp(np.nanmean, nanmean_vjp)
 # ------------------------------------------------------------- products
 
 
-def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None):
+def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+             where=True):
     """Each entry gets the product of the *other* entries of its slice, from
-    exclusive cumulative products taken from both ends: exact with zeros."""
-    x = np.asarray(a, dtype=runtime.float_dtype(np.result_type(a)))
+    exclusive cumulative products taken from both ends: exact with zeros.
+    Entries off the ``where`` mask count as ones and get no cotangent."""
+    x = np.asarray(a)
+    x = x.astype(runtime.float_dtype(x.dtype), copy=False)
+    if where is not True:
+        x = np.where(where, x, 1.0)
+    if x.ndim == 0 or x.size == 0:  # one entry (no others), or none
+        out_ = runtime.expand_reduced(g, x.shape, None if x.ndim == 0 else axis, keepdims) * \
+            np.ones(x.shape)
+        return out_ if where is True else np.where(where, out_, 0.0)
     if axis is None:
         axes = tuple(range(x.ndim))
     else:
@@ -56,7 +88,8 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1),
                                axis=-1), -1)
     others = np.moveaxis(np.reshape(left * right, moved.shape), dest, axes)
-    return runtime.expand_reduced(g, x.shape, axis, keepdims) * others
+    out_ = runtime.expand_reduced(g, x.shape, axis, keepdims) * others
+    return out_ if where is True else np.where(where, out_, 0.0)
 
 
 def cumsum_vjp(g, ans, a, axis=None, dtype=None, out=None):
@@ -65,12 +98,24 @@ def cumsum_vjp(g, ans, a, axis=None, dtype=None, out=None):
                               -1 if axis is None else axis), np.shape(a))
 
 
+def _reverse_cumsum(v, axis):
+    return np.flip(np.cumsum(np.flip(v, axis), axis), axis)
+
+
 def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
-    """Reverse cumulative sum of ``g * ans``, divided by ``a``: assumes ``a``
-    has no zeros (gives inf/nan there)."""
+    """Exact with zeros.  Along the axis, entry ``i`` gets
+    ``sum_{j>=i} g_j prod_{k<=j, k!=i} a_k``: that is ``revcumsum(g * ans)_i / a_i``
+    before the first zero, zero after it, and at the first zero the reverse
+    cumulative sum of ``g`` times the cumulative product with that zero
+    replaced by one."""
     ax = -1 if axis is None else axis
-    x = np.ravel(a) if axis is None else a
-    return np.reshape(np.flip(np.cumsum(np.flip(g * ans, ax), ax), ax) / x, np.shape(a))
+    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else np.asarray(a)
+    gg = np.reshape(g, np.shape(x))
+    zero = x == 0
+    first = zero & (np.cumsum(zero, ax) == 1)
+    at_first = _reverse_cumsum(gg * np.cumprod(np.where(first, 1, x), ax), ax)
+    before = _reverse_cumsum(gg * np.reshape(ans, np.shape(x)), ax) / np.where(zero, 1, x)
+    return np.reshape(np.where(first, at_first, np.where(zero, 0.0, before)), np.shape(a))
 
 
 defvjp(np.prod, prod_vjp)
@@ -80,10 +125,12 @@ defvjp(np.cumprod, cumprod_vjp)
 # ------------------------------------------------------------- extrema
 
 
-def max_vjp(g, ans, a, axis=None, out=None, keepdims=False, initial=None):
-    """Tied extrema share the cotangent equally."""
+def max_vjp(g, ans, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Tied extrema share the cotangent equally; entries off the ``where``
+    mask (and all entries, when ``initial`` is the result) get none."""
     return runtime.expand_reduced(g, np.shape(a), axis, keepdims) * \
-        runtime.extremum_share(a, ans, axis, keepdims)
+        runtime.extremum_share(a if where is True else np.where(where, a, np.nan),
+                               ans, axis, keepdims)
 
 
 defvjp(np.max, max_vjp)
@@ -94,15 +141,30 @@ defvjp(np.amin, max_vjp)
 # --------------------------------------------------------------- moments
 
 
-def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return runtime.expand_reduced(g, np.shape(a), axis, keepdims) * 2.0 * \
-        (a - np.mean(a, axis=axis, keepdims=True)) / (np.size(a) / np.size(ans) - ddof)
+def _ddof(ddof, correction):
+    return ddof if correction is None else correction
 
 
-def std_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return runtime.expand_reduced(g, np.shape(a), axis, keepdims) * \
-        (a - np.mean(a, axis=axis, keepdims=True)) / \
-        ((np.size(a) / np.size(ans) - ddof) * runtime.expand_reduced(ans, np.shape(a), axis, keepdims))
+def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+            mean=None, correction=None):
+    """``2 (a - mean) / (N - ddof)`` on the ``where`` mask."""
+    if mean is not None:
+        raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
+                                  "supported; leave mean= out (NumPy computes it)")
+    shape = np.shape(a)
+    centred = a - np.mean(a, axis=axis, keepdims=True, where=where)
+    res = runtime.expand_reduced(g, shape, axis, keepdims) * 2.0 * centred / \
+        (_count(a, axis, where) - _ddof(ddof, correction))
+    return res if where is True else np.where(where, res, 0.0)
+
+
+def std_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+            mean=None, correction=None):
+    """The cotangent of ``var``, divided by ``2 std``; zero where the slice's
+    std is zero (a slice of one entry: std is constantly zero)."""
+    sd = runtime.expand_reduced(ans, np.shape(a), axis, keepdims)
+    return var_vjp(g, ans, a, axis, dtype, out, ddof, keepdims, where, mean, correction) / \
+        (2.0 * np.where(sd == 0, 1.0, sd)) * (sd != 0)
 
 
 def _weights_like(a, weights, axis):
@@ -119,7 +181,7 @@ def average_vjp_a(g, ans, a, axis=None, weights=None, returned=False, keepdims=F
     gavg = g[0] if returned else g
     gx = runtime.expand_reduced(gavg, np.shape(a), axis, keepdims)
     if weights is None:
-        return gx * (np.size(gavg) / np.size(a))
+        return gx * (np.size(gavg) / np.maximum(np.size(a), 1))
     w = np.broadcast_to(_weights_like(a, weights, axis), np.shape(a))
     return gx * w / np.sum(w, axis=axis, keepdims=True)
 

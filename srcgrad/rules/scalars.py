@@ -6,7 +6,8 @@ may also be a NumPy scalar or 0-d array).  Builtins:
 * ``max``/``min`` of several arguments or of one iterable: the rule for
   position 0 returns a *list* of cotangents when it is the only argument
   (``max(xs)``), else the cotangent of ``args[0]``; positions 1..3 have rules
-  ``max_vjp_1``...  Ties share the cotangent equally (like ``np.max``).
+  ``max_vjp_1``...; a differentiated fifth or later argument is refused
+  (``max_vjp_more``).  Ties share the cotangent equally (like ``np.max``).
 * ``sum(iterable, start=0)``: a list of cotangents, each summed back to its
   element's shape (elements may broadcast against each other).  The iterable
   must be a list or tuple, not a generator.
@@ -20,7 +21,7 @@ import math
 
 import numpy as np
 
-from . import defvjp, defnondiff
+from . import defvjp, defnondiff, up_to_positions, refuse_position
 from .ufuncs import divmod_vjp_x1, divmod_vjp_x2
 from .. import runtime
 
@@ -151,6 +152,7 @@ def math_pow_vjp_y(g, ans, x, y):
 
 
 def math_hypot_vjp_0(g, ans, *coordinates):
+    """Three coordinates at most (a fourth is refused)."""
     return g * coordinates[0] / ans
 
 
@@ -160,6 +162,11 @@ def math_hypot_vjp_1(g, ans, *coordinates):
 
 def math_hypot_vjp_2(g, ans, *coordinates):
     return g * coordinates[2] / ans
+
+
+def math_hypot_vjp_more(g, ans, *coordinates):
+    """A fourth or later coordinate: refused."""
+    raise refuse_position("math.hypot", 3, "use np.linalg.norm of an array instead")
 
 
 def math_fabs_vjp(g, ans, x):
@@ -194,7 +201,8 @@ defvjp(math.log10, math_log10_vjp)
 defvjp(math.log1p, math_log1p_vjp)
 defvjp(math.sqrt, math_sqrt_vjp)
 defvjp(math.pow, math_pow_vjp_x, math_pow_vjp_y)
-defvjp(math.hypot, math_hypot_vjp_0, math_hypot_vjp_1, math_hypot_vjp_2)
+defvjp(math.hypot, *up_to_positions((math_hypot_vjp_0, math_hypot_vjp_1, math_hypot_vjp_2),
+                                     math_hypot_vjp_more))
 defvjp(math.fabs, math_fabs_vjp)
 defvjp(math.copysign, math_copysign_vjp_x, None)
 defvjp(math.erf, math_erf_vjp)
@@ -238,6 +246,11 @@ def max_vjp_3(g, ans, *args):
     return runtime.share_extremum(g, ans, args, 3)
 
 
+def max_vjp_more(g, ans, *args):
+    """A fifth or later argument: refused."""
+    raise refuse_position("max()/min()", 4, "pass the values as one list: max([a, b, c, d, e])")
+
+
 def sum_vjp_iterable(g, ans, iterable, start=0):
     """A list argument: one cotangent per element, summed to its shape."""
     return [runtime.unbroadcast(g, v) for v in iterable]
@@ -249,7 +262,7 @@ def sum_vjp_start(g, ans, iterable, start=0):
 
 defvjp(builtins.abs, abs_vjp, broadcasts=True)
 defvjp(builtins.pow, pow_vjp_base, pow_vjp_exp, broadcasts=True)
-defvjp(builtins.max, max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3)
-defvjp(builtins.min, max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3)
+defvjp(builtins.max, *up_to_positions((max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3), max_vjp_more))
+defvjp(builtins.min, *up_to_positions((max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3), max_vjp_more))
 defvjp(builtins.sum, sum_vjp_iterable, sum_vjp_start)
 defvjp(builtins.divmod, divmod_vjp_x1, divmod_vjp_x2)  # same rules as np.divmod

@@ -77,10 +77,6 @@ def asarray_vjp(g, ans, a, dtype=None, order=None):
     return runtime.unstack_like(g, a)
 
 
-def full_vjp_fill_value(g, ans, shape, fill_value, dtype=None, order="C"):
-    return runtime.unbroadcast(g, fill_value)
-
-
 defvjp(np.reshape, reshape_vjp)
 defvjp(np.ravel, ravel_vjp)
 defvjp(np.transpose, transpose_vjp)
@@ -96,7 +92,6 @@ defvjp(np.broadcast_to, broadcast_to_vjp)
 defvjp(np.copy, copy_vjp)
 defvjp(np.array, array_vjp)
 defvjp(np.asarray, asarray_vjp)
-defvjp(np.full, None, full_vjp_fill_value)
 
 # ---------------------------------------------------------- joining (lists)
 
@@ -150,8 +145,16 @@ defvjp(np.append, append_vjp_arr, append_vjp_values)
 
 
 def split_vjp(g, ans, ary, indices_or_sections, axis=0):
-    """``g`` holds one cotangent per piece."""
-    return np.concatenate(g, axis=axis)
+    """``g`` holds one cotangent per piece.  (``np.array_split`` of a Python
+    list counts sections by ``len(ary)`` whatever the axis, so its pieces may
+    not cover ``ary``: the entries left out get zeros.)"""
+    res = np.concatenate(g, axis=axis)
+    short = np.shape(ary)[axis] - np.shape(res)[axis]
+    if short:
+        width = [(0, 0)] * np.ndim(res)
+        width[axis] = (0, short)
+        res = np.pad(res, width)
+    return res
 
 
 def hsplit_vjp(g, ans, ary, indices_or_sections):
@@ -272,7 +275,7 @@ def partition_vjp(g, ans, a, kth, axis=-1, kind="introselect", order=None):
 
 
 def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):
-    shape = (np.size(a),) if axis is None else np.shape(a)
+    shape = (np.size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
     idx = indices if mode == "raise" else (np.mod(indices, shape[ax]) if mode == "wrap"
                                            else np.clip(indices, 0, shape[ax] - 1))
@@ -326,12 +329,26 @@ defvjp(np.diff, diff_vjp)
 # --------------------------------------------------------- padding, indexing
 
 
-def pad_vjp(g, ans, array, pad_width, mode="constant", **kwargs):
+def _pad_interior(g, array, pad_width):
+    """The index of the un-padded middle of ``g``."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(array), 2))
+    return tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))
+
+
+def pad_vjp(g, ans, array, pad_width, mode="constant", constant_values=0, **kwargs):
     """Constant mode only: the cotangent is the un-padded middle of ``g``."""
     if mode != "constant":
         raise NotImplementedError("gradient of np.pad with mode=%r (use 'constant')" % (mode,))
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(array), 2))
-    return np.asarray(g)[tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))]
+    return np.asarray(g)[_pad_interior(g, array, pad_width)]
+
+
+def pad_vjp_constant_values(g, ans, array, pad_width, mode="constant", constant_values=0,
+                            **kwargs):
+    """A single fill value gets the sum of ``g`` over the padding."""
+    if np.ndim(constant_values):
+        raise NotImplementedError("srcgrad: the gradient of np.pad with respect to per-axis "
+                                  "constant_values is not supported; pass one value")
+    return np.sum(g) - np.sum(np.asarray(g)[_pad_interior(g, array, pad_width)])
 
 
 def _basic_index(idx):
@@ -358,5 +375,5 @@ def getitem_vjp(g, ans, x, idx):
     return out
 
 
-defvjp(np.pad, pad_vjp)
+defvjp(np.pad, pad_vjp, None, None, pad_vjp_constant_values)
 defvjp(operator.getitem, getitem_vjp, None, name="getitem")

@@ -161,15 +161,15 @@ def log_vjp(g, ans, x):
 
 
 def log2_vjp(g, ans, x):
-    return g / (x * np.log(2.0))
+    return g / np.multiply(x, np.log(2.0))
 
 
 def log10_vjp(g, ans, x):
-    return g / (x * np.log(10.0))
+    return g / np.multiply(x, np.log(10.0))
 
 
 def log1p_vjp(g, ans, x):
-    return g / (1.0 + x)
+    return g / np.add(1.0, x)
 
 
 def logaddexp_vjp_x1(g, ans, x1, x2):
@@ -267,7 +267,8 @@ def arctanh_vjp(g, ans, x):
 
 def sinc_vjp(g, ans, x):
     """``(cos(pi x) - sinc(x)) / x``, and 0 at ``x == 0``."""
-    return g * np.where(x == 0, 0.0, (np.cos(np.pi * x) - ans) / np.where(x == 0, 1.0, x))
+    return g * np.where(np.equal(x, 0), 0.0,
+                        (np.cos(np.multiply(np.pi, x)) - ans) / np.where(np.equal(x, 0), 1.0, x))
 
 
 def deg2rad_vjp(g, ans, x):
@@ -327,18 +328,28 @@ def fmin_vjp_x2(g, ans, x1, x2):
     return g * (np.greater(x1, x2) + 0.5 * np.equal(x1, x2) + np.isnan(x1))
 
 
-def clip_vjp_a(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_and(a_min is None or np.greater_equal(a, a_min),
-                              a_max is None or np.less_equal(a, a_max))
+def clip_vjp_a(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    """``min=``/``max=`` (NumPy 2.1) are ``a_min``/``a_max`` under other names:
+    positions 4 and 5, reachable only as keywords, with the same rules."""
+    return g * np.logical_and(
+        (min if a_min is None else a_min) is None or
+        np.greater_equal(a, min if a_min is None else a_min),
+        (max if a_max is None else a_max) is None or
+        np.less_equal(a, max if a_max is None else a_max))
 
 
-def clip_vjp_a_min(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_and(np.less(a, a_min), a_max is None or np.less_equal(a_min, a_max))
+def clip_vjp_a_min(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    return g * np.logical_and(np.less(a, min if a_min is None else a_min),
+                              (max if a_max is None else a_max) is None or
+                              np.less_equal(min if a_min is None else a_min,
+                                            max if a_max is None else a_max))
 
 
-def clip_vjp_a_max(g, ans, a, a_min=None, a_max=None, out=None):
-    return g * np.logical_or(np.greater(a, a_max),
-                             a_min is not None and np.greater(a_min, a_max))
+def clip_vjp_a_max(g, ans, a, a_min=None, a_max=None, out=None, min=None, max=None):
+    return g * np.logical_or(np.greater(a, max if a_max is None else a_max),
+                             (min if a_min is None else a_min) is not None and
+                             np.greater(min if a_min is None else a_min,
+                                        max if a_max is None else a_max))
 
 
 def where_vjp_x(g, ans, condition, x=None, y=None):
@@ -357,6 +368,11 @@ def real_vjp(g, ans, val):
     return np.real(g)
 
 
+def heaviside_vjp_x2(g, ans, x1, x2):
+    """``heaviside(x1, x2)`` is ``x2`` where ``x1 == 0`` (a step elsewhere)."""
+    return g * np.equal(x1, 0)
+
+
 def conjugate_vjp(g, ans, x):
     return np.conj(g)
 
@@ -365,22 +381,24 @@ defvjp(np.maximum, maximum_vjp_x1, maximum_vjp_x2, broadcasts=True)
 defvjp(np.minimum, maximum_vjp_x2, maximum_vjp_x1, broadcasts=True)
 defvjp(np.fmax, fmax_vjp_x1, fmax_vjp_x2, broadcasts=True)
 defvjp(np.fmin, fmin_vjp_x1, fmin_vjp_x2, broadcasts=True)
-defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, broadcasts=True)
+defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, None, clip_vjp_a_min,
+       clip_vjp_a_max, broadcasts=True)
 defvjp(np.where, None, where_vjp_x, where_vjp_y, broadcasts=True)
 defvjp(np.nan_to_num, nan_to_num_vjp)
 defvjp(np.real, real_vjp)
+defvjp(np.heaviside, None, heaviside_vjp_x2, broadcasts=True)
 defvjp(np.conjugate, conjugate_vjp, broadcasts=True)  # is np.conj
 
 # ------------------------------------------------------------ zero gradient
 
 defnondiff(
     np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
-    np.floor_divide, np.signbit, np.heaviside,
+    np.floor_divide, np.signbit,
     np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal,
     np.isclose, np.allclose, np.array_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.invert,
     np.bitwise_and, np.bitwise_or, np.bitwise_xor,
     np.isnan, np.isfinite, np.isinf, np.isneginf, np.isposinf,
-    np.zeros_like, np.ones_like, np.full_like, np.empty_like,
-    np.zeros, np.ones, np.empty, np.eye, np.identity, np.arange,
+    np.zeros_like, np.ones_like, np.empty_like,
+    np.zeros, np.ones, np.empty, np.eye, np.identity,
 )

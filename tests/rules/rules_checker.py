@@ -81,7 +81,7 @@ def _outputs(out):
     return out
 
 
-def check_shapes(ct, x, where):
+def check_shapes(ct, x, where, array_for_list=False):
     if isinstance(x, dict):
         assert isinstance(ct, dict) and set(ct) == set(x), "%s: expected a dict" % where
         for k in x:
@@ -92,6 +92,8 @@ def check_shapes(ct, x, where):
         for c, e in zip(ct, x):
             check_shapes(c, e, where)
         return
+    if _is_seq(x) and array_for_list and isinstance(ct, np.ndarray):
+        x = np.asarray(x)   # a list given to NumPy: one cotangent row per element
     if _is_seq(x):
         assert isinstance(ct, (list, tuple)) and len(ct) == len(x), \
             "%s: expected a list of %d cotangents, got %r" % (where, len(x), type(ct))
@@ -103,9 +105,14 @@ def check_shapes(ct, x, where):
     assert np.all(np.isfinite(ct)), "%s: non-finite cotangent %r" % (where, ct)
 
 
-def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None):
-    """Assert that every rule of ``fn`` agrees with finite differences at ``args``."""
+def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None,
+               reseed=False, array_for_list=False):
+    """Assert that every rule of ``fn`` agrees with finite differences at ``args``.
+    ``reseed``: ``fn`` draws from NumPy's global generator, seeded alike before
+    every call (the same draw, as a function of its parameters)."""
     prim = lookup(fn)
+    if reseed:
+        fn = _reseeded(fn, seed)
     rng = np.random.default_rng(seed)
     consts = [isinstance(a, C) for a in args]
     vals = [a.value if isinstance(a, C) else a for a in args]
@@ -119,7 +126,7 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
         if prim.broadcasts:
             ct = runtime.unbroadcast(ct, vals[i])
         where = "%s arg %d" % (prim.name, i)
-        check_shapes(ct, vals[i], where)
+        check_shapes(ct, vals[i], where, array_for_list)
         v = random_like(rng, vals[i])
         if sym:
             v = 0.5 * (v + np.swapaxes(v, -1, -2))
@@ -135,6 +142,13 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
             "%s: vjp gives %.10g, finite differences %.10g" % (where, analytic, numeric)
         checked += 1
     assert checked, "no differentiable argument was checked for %s" % prim.name
+
+
+def _reseeded(fn, seed):
+    def call(*args, **kw):
+        np.random.seed(seed)
+        return fn(*args, **kw)
+    return call
 
 
 def _sub_scale(a, b):

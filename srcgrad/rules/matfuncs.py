@@ -1,0 +1,175 @@
+"""More of ``np.linalg``: matrix powers, eigenvalues and singular values
+alone, chained products, and NumPy 2's array-API names for functions that
+already have rules (``np.linalg.matmul``, ``outer``, ``matrix_transpose``,
+``vector_norm``, ``matrix_norm``, ``trace``, ``diagonal``, ``vecdot``).
+
+Matrices live in the last two axes; leading axes are a batch.  Rules whose
+output does not have the operands' broadcast shape sum their cotangents back
+themselves (none is registered ``broadcasts=True``).
+"""
+
+import numpy as np
+
+from . import defvjp
+from .linalg import (matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
+                     trace_vjp, vector_norm_cotangent)
+from .shape import diagonal_vjp
+from .. import runtime
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+# ------------------------------------------------------------ powers
+
+
+def _power_cotangent(g, a, n):
+    """Cotangent of ``a`` in ``a^n`` (n >= 1): ``sum_k (a^T)^k g (a^T)^(n-1-k)``."""
+    at = _mT(np.asarray(a, dtype=float))
+    powers = [np.broadcast_to(np.eye(at.shape[-1]), at.shape)]
+    for _ in range(n - 1):
+        powers.append(np.matmul(powers[-1], at))
+    return sum(np.matmul(powers[k], np.matmul(g, powers[n - 1 - k])) for k in range(n))
+
+
+def matrix_power_vjp(g, ans, a, n):
+    """``n < 0`` goes through ``inv(a)^|n|`` and the inverse's rule."""
+    if n == 0:
+        return np.zeros(np.shape(a))
+    if n > 0:
+        return _power_cotangent(g, a, n)
+    b = np.linalg.inv(a)
+    gb = _power_cotangent(g, b, -n)
+    return -np.matmul(_mT(b), np.matmul(gb, _mT(b)))
+
+
+defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
+
+# ------------------------------------------------- eigenvalues, singular values
+
+
+def eigvalsh_vjp(g, ans, a, UPLO="L"):
+    """``V diag(g) V^T`` (symmetric; exact for symmetric perturbations)."""
+    _, v = np.linalg.eigh(a, UPLO=UPLO)
+    return np.matmul(v * np.asarray(g)[..., None, :], _mT(v))
+
+
+def svdvals_vjp(g, ans, x):
+    """``U diag(g) V^T`` (distinct singular values)."""
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return np.matmul(u * np.asarray(g)[..., None, :], vh)
+
+
+defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
+defvjp(np.linalg.svdvals, svdvals_vjp)
+
+def pinv_vjp(g, ans, a, rcond=None, hermitian=False, rtol=None):
+    """Golub and Pereyra (1973), for ``a`` of constant rank:
+    ``-P^T g P^T + (I - a P) g^T P P^T + P^T P g^T (I - P a)``, ``P = pinv(a)``."""
+    p, gt = ans, _mT(np.asarray(g))
+    m, n = np.shape(a)[-2:]
+    left = np.eye(m) - np.matmul(a, p)
+    right = np.eye(n) - np.matmul(p, a)
+    return (-np.matmul(_mT(p), np.matmul(g, _mT(p)))
+            + np.matmul(left, np.matmul(gt, np.matmul(p, _mT(p))))
+            + np.matmul(np.matmul(_mT(p), p), np.matmul(gt, right)))
+
+
+defvjp(np.linalg.pinv, pinv_vjp)
+
+
+def qr_vjp(g, ans, a, mode="reduced"):
+    """Reduced QR of a tall or square ``a`` (m >= n): with
+    ``M = R gR^T - gQ^T Q``, ``gA = (gQ + Q copyltu(M)) R^-T`` where
+    ``copyltu`` mirrors the lower triangle (Walter and Lehmann 2018).
+    ``mode="r"``: ``g`` is ``gR`` alone.  Wide matrices and
+    ``mode="complete"`` (Q is not unique) are refused."""
+    m, n = np.shape(a)[-2:]
+    if m < n or mode not in ("reduced", "r"):
+        raise NotImplementedError("srcgrad: the gradient of np.linalg.qr is supported for "
+                                  "mode='reduced' or 'r' and m >= n only")
+    if mode == "r":
+        q, r = np.linalg.qr(a)
+        gq, gr = np.zeros(np.shape(q)), np.asarray(g)
+    else:
+        (q, r), (gq, gr) = ans, g
+    mm = np.matmul(r, _mT(gr)) - np.matmul(_mT(gq), q)
+    sym = np.tril(mm) + _mT(np.tril(mm, -1))
+    x = gq + np.matmul(q, sym)
+    return _mT(np.linalg.solve(r, _mT(x)))
+
+
+defvjp(np.linalg.qr, qr_vjp)
+
+# ------------------------------------------------------------ products
+
+
+def multi_dot_vjp(g, ans, arrays, out=None):
+    """A list argument: one cotangent per array.  A 1-D first (last) array
+    is a row (column) vector, as in ``np.linalg.multi_dot``."""
+    mats = [np.asarray(m, dtype=float) for m in arrays]
+    first_1d, last_1d = mats[0].ndim == 1, mats[-1].ndim == 1
+    if first_1d:
+        mats[0] = mats[0][None, :]
+    if last_1d:
+        mats[-1] = mats[-1][:, None]
+    gm = np.reshape(g, (mats[0].shape[0], mats[-1].shape[1]))
+    n = len(mats)
+    left = [np.eye(mats[0].shape[0])]
+    for m in mats[:-1]:
+        left.append(np.matmul(left[-1], m))
+    right = [np.eye(mats[-1].shape[1])]
+    for m in reversed(mats[1:]):
+        right.append(np.matmul(m, right[-1]))
+    right.reverse()
+    cts = [np.matmul(_mT(left[i]), np.matmul(gm, _mT(right[i]))) for i in range(n)]
+    return [np.reshape(c, np.shape(a)) for c, a in zip(cts, arrays)]
+
+
+defvjp(np.linalg.multi_dot, multi_dot_vjp)
+
+# ------------------------------------------ NumPy 2 array-API names
+
+
+def matrix_transpose_vjp(g, ans, x):
+    return np.swapaxes(g, -1, -2)
+
+
+def vector_norm_vjp(g, ans, x, axis=None, keepdims=False, ord=2):
+    """A vector norm over ``axis`` (all entries, one axis or several)."""
+    xa = np.asarray(x)
+    gx = runtime.expand_reduced(g, xa.shape, axis, keepdims)
+    nx = runtime.expand_reduced(ans, xa.shape, axis, keepdims)
+    return vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims)
+
+
+def matrix_norm_vjp(g, ans, x, keepdims=False, ord="fro"):
+    return norm_vjp(g, ans, x, ord, (-2, -1), keepdims)
+
+
+def linalg_trace_vjp(g, ans, x, offset=0, dtype=None):
+    return trace_vjp(g, ans, x, offset, -2, -1)
+
+
+def linalg_diagonal_vjp(g, ans, x, offset=0):
+    return diagonal_vjp(g, ans, x, offset, -2, -1)
+
+
+def vecdot_vjp_x1(g, ans, x1, x2, axis=-1):
+    """Summed back to ``x1``'s shape here (the output drops ``axis``)."""
+    return runtime.unbroadcast(np.expand_dims(g, axis) * x2, x1)
+
+
+def vecdot_vjp_x2(g, ans, x1, x2, axis=-1):
+    return runtime.unbroadcast(np.expand_dims(g, axis) * x1, x2)
+
+
+defvjp(np.linalg.matmul, matmul_vjp_x1, matmul_vjp_x2)
+defvjp(np.linalg.outer, outer_vjp_a, outer_vjp_b)
+defvjp(np.linalg.matrix_transpose, matrix_transpose_vjp)
+defvjp(np.linalg.vector_norm, vector_norm_vjp)
+defvjp(np.linalg.matrix_norm, matrix_norm_vjp)
+defvjp(np.linalg.trace, linalg_trace_vjp)
+defvjp(np.linalg.diagonal, linalg_diagonal_vjp)
+defvjp(np.linalg.vecdot, vecdot_vjp_x1, vecdot_vjp_x2)
