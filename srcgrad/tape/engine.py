@@ -35,7 +35,7 @@ import sys
 import numpy as np
 
 from .. import modes
-from .tensor import Tensor, STRICT
+from .tensor import Tensor, STRICT, check_plain_array
 from .graph import accumulate_node
 from .backprop import run_backward
 
@@ -144,6 +144,7 @@ def _wrap_leaf(x, leaves):
     if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
         arr, kind = np.array(float(x), dtype=np.float64), "float"
     elif isinstance(x, (np.ndarray, np.generic)):
+        check_plain_array(x, "a differentiated argument")
         arr = np.asarray(x)
         if arr.dtype.kind not in "fc":
             if arr.dtype.kind not in "iub":

@@ -374,6 +374,9 @@ def _to_array(data, dtype=None):
     npd = to_numpy_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         arr = data._data
+    elif isinstance(data, np.ndarray) and type(data) is not np.ndarray:
+        check_plain_array(data)
+        arr = data
     elif isinstance(data, (list, tuple)) and any(isinstance(e, Tensor) for e in _flat(data)):
         arr = np.array([_to_array(e) for e in data])
     else:
@@ -395,3 +398,16 @@ def _flat(data):
             yield from _flat(e)
         else:
             yield e
+
+
+def check_plain_array(arr, what="a Tensor"):
+    """Refuse an ndarray subclass: ``np.matrix`` (``*`` is a matrix product,
+    rows stay 2-d) and masked arrays (masked entries) mean other things than
+    the tape's Tensors; ``np.memmap`` is a plain array on disk and passes."""
+    if isinstance(arr, np.ndarray) and type(arr) is not np.ndarray \
+            and not isinstance(arr, np.memmap):
+        raise TypeError(
+            "srcgrad: cannot make %s from a %s.%s: ndarray subclasses (np.matrix, masked "
+            "arrays...) are not supported by the tape. Convert it first: np.asarray(x) for "
+            "np.matrix, x.filled(value) or np.ma.getdata(x) for a masked array."
+            % (what, type(arr).__module__, type(arr).__name__))
