@@ -65,7 +65,8 @@ def make_plan(fn, need, nargs):
         if is_nondiff(fn):
             plan.skip = True
             return plan
-        lookup(fn)  # raises NoRuleError with the registry's advice
+        from .dispatch import no_rule
+        raise no_rule(fn)
     prim = lookup(fn)
     vjps = prim.vjps
     rules, pos = [], []
