@@ -49,11 +49,14 @@ def refusal(what, todo, cls=NoRuleError):
     return cls("%s%s%s\n%s" % (where, what, text, todo))
 
 
-def no_rule(fn):
+def no_rule(fn, position=None):
+    """The located :class:`NoRuleError` for ``fn`` (for its argument
+    ``position`` when the table has rules for others only)."""
     name = qualname(fn)
+    arg = "" if position is None else "argument %d of " % position
     return refusal(
-        "no derivative rule for %s, which the tape applies to a value that depends on the "
-        "differentiated arguments." % name,
+        "no derivative rule for %s%s, which the tape applies to a value that depends on the "
+        "differentiated arguments." % (arg, name),
         "Register one with srcgrad.defvjp(%s, vjp_rule), where vjp_rule(g, ans, *args) "
         "returns the cotangent of the argument, or srcgrad.defnondiff(%s) if its outputs "
         "are constants." % (name, name))

@@ -69,6 +69,10 @@ def make_plan(fn, need, nargs):
         raise no_rule(fn)
     prim = lookup(fn)
     vjps = prim.vjps
+    for i, _ in need:
+        if i >= len(vjps):     # no row at all for this argument: not understood
+            from .dispatch import no_rule
+            raise no_rule(fn, i)
     rules, pos = [], []
     save, uses_ans = set(), False
     needset = set(need)

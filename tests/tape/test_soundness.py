@@ -466,3 +466,61 @@ def test_ndarray_subclasses_are_refused(make):
     t = srcgrad.tensor(np.asarray(make()), requires_grad=True)
     with pytest.raises(TypeError, match="subclasses"):
         np.multiply(t, make())
+
+
+# ------------------------------------------------ mixed mode: what crosses the seam
+
+def _returns_generator(x):
+    try:                            # the compiler refuses try/except: runs on the tape
+        pass
+    except ValueError:
+        pass
+    return (np.sin(x[i]) for i in range(len(x)))
+
+
+def calls_generator_returning_helper(x):
+    return sum(_returns_generator(x))
+
+
+def _generator(x):
+    yield np.sin(x)
+    yield np.cos(x)
+
+
+def calls_generator_function(x):
+    return np.sum(sum(_generator(x)))
+
+
+def _returns_containers(x):
+    try:
+        pass
+    except ValueError:
+        pass
+    return {"a": np.sin(x), "b": [np.cos(x), 2.0]}
+
+
+def calls_container_returning_helper(x):
+    d = _returns_containers(x)
+    return np.sum(d["a"] * d["b"][0] * d["b"][1])
+
+
+def test_generator_function_callee_sends_the_caller_to_the_tape():
+    x = np.array([0.3, 0.7])
+    got = srcgrad.grad(calls_generator_function)(x)
+    np.testing.assert_allclose(got, numeric_grad(calls_generator_function, (x,), 0), atol=1e-6)
+
+
+def test_containers_cross_the_seam():
+    x = np.array([0.3, 0.7])
+    got = srcgrad.grad(calls_container_returning_helper)(x)
+    np.testing.assert_allclose(got, numeric_grad(calls_container_returning_helper, (x,), 0),
+                               atol=1e-6)
+
+
+def test_generator_value_from_a_tape_callee_is_refused():
+    x = np.array([0.3, 0.7])
+    with pytest.raises(TypeError, match="returned a generator") as info:
+        srcgrad.grad(calls_generator_returning_helper)(x)
+    assert HERE in str(info.value)
+    got = srcgrad.grad(calls_generator_returning_helper, mode="tape")(x)
+    np.testing.assert_allclose(got, np.cos(x))
