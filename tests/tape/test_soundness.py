@@ -524,3 +524,31 @@ def test_generator_value_from_a_tape_callee_is_refused():
     assert HERE in str(info.value)
     got = srcgrad.grad(calls_generator_returning_helper, mode="tape")(x)
     np.testing.assert_allclose(got, np.cos(x))
+
+
+# ------------------------------------------------ repeated indices in assignments
+
+def assign_repeated(a):
+    y = np.zeros(3) * a
+    y[[0, 0]] = a[:2]
+    return np.sum(y * np.arange(1.0, 4.0))
+
+
+def iadd_repeated(a):
+    y = a * 1.0
+    y[[0, 0, 1, 2]] += a[[0, 1, 2, 0]]
+    return np.sum(y ** 2)
+
+
+@pytest.mark.parametrize("f", [assign_repeated, iadd_repeated])
+def test_assignment_through_repeated_indices_is_refused(f):
+    refused(f, X, NotImplementedError, match="repeated indices")
+
+
+def test_assignment_through_distinct_indices():
+    def f(a):
+        y = np.zeros(3) * a
+        y[[2, 0]] = a[:2] ** 2
+        y[np.array([1])] += a[2]
+        return np.sum(y * np.arange(1.0, 4.0))
+    check_tape(f, X)
