@@ -113,10 +113,16 @@ def binary(fn, name=None):
         node._nrs = nrs
         save = plan.save
         if save:
-            if rb is b and isinstance(b, _MUTABLE):    # a plain operand: as it is now
-                rb = snapshot(b)
-            elif ra is a and isinstance(a, _MUTABLE):
-                ra = snapshot(a)
+            if rb is b:                      # a plain operand: saved as it is now
+                if type(b) is _ndarray:
+                    rb = b.copy()
+                elif isinstance(b, _MUTABLE):
+                    rb = snapshot(b)
+            elif ra is a:
+                if type(a) is _ndarray:
+                    ra = a.copy()
+                elif isinstance(a, _MUTABLE):
+                    ra = snapshot(a)
             if plan.save_all:
                 node._args = (ra, rb)
             else:
