@@ -78,6 +78,69 @@ def _nonzero(self, as_tuple=False):
 Tensor.repeat = _repeat
 Tensor.nonzero = _nonzero
 
+# ----------------------------------- NumPy's meaning where PyTorch's differs
+# While tape_vjp runs NumPy code (STRICT.depth), a Tensor stands for an
+# ndarray: methods whose PyTorch meaning differs take NumPy's, unless the call
+# uses PyTorch-only keywords.
+
+def _numpy_meaning(name, numpy_call, torch_only=()):
+    torch_method = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        if STRICT.depth and not any(k in kwargs for k in torch_only):
+            return numpy_call(self, *args, **kwargs)
+        return torch_method(self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = ("NumPy's ``ndarray.%s`` in NumPy code run by tape_vjp; PyTorch's "
+                      "elsewhere." % name)
+    setattr(Tensor, name, method)
+
+
+def _np_transpose(self, *axes):
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
+    return np.transpose(self, axes or None)
+
+
+def _np_view(self, *args, **kwargs):
+    if args or kwargs:
+        raise refusal("ndarray.view(dtype/type) is not supported on the tape.",
+                      "Use x.astype(dtype) (a copy) instead.", TypeError)
+    return self.reshape(self._data.shape)
+
+
+_numpy_meaning("max", np.max, ("dim", "keepdim"))     # PyTorch: (values, indices) with dim
+_numpy_meaning("min", np.min, ("dim", "keepdim"))
+_numpy_meaning("var", np.var, ("dim", "keepdim", "unbiased", "correction"))   # ddof=0
+_numpy_meaning("std", np.std, ("dim", "keepdim", "unbiased", "correction"))
+_numpy_meaning("transpose", _np_transpose)          # PyTorch: swap two dims
+_numpy_meaning("dot", np.dot)                       # PyTorch: 1-D only; here N-D
+_numpy_meaning("view", _np_view)                    # PyTorch: reshape
+
+
+class _Size(int):
+    """``t.size`` in NumPy code: the number of entries, an int (NumPy's
+    attribute) that can still be called as PyTorch's ``t.size(dim)``."""
+
+    def __new__(cls, t):
+        n = int.__new__(cls, t._data.size)
+        n._shape = t._data.shape
+        return n
+
+    def __call__(self, dim=None):
+        from .tensor import Size
+        return Size(self._shape) if dim is None else self._shape[dim]
+
+
+_torch_size = Tensor.size
+
+
+def _size(self):
+    return _Size(self) if STRICT.depth else _torch_size.__get__(self)
+
+
+Tensor.size = property(_size)
+
 # ------------------------------------------------------------------ in place
 
 _Sort = collections.namedtuple("return_types", ["values", "indices"])
@@ -143,6 +206,35 @@ def _copy(self):
 
 
 Tensor.__copy__ = _copy
+
+
+def _deepcopy(self, memo):
+    """NumPy code: a copy of the value, recorded (``copy.deepcopy`` of an
+    ndarray). Elsewhere PyTorch's: only leaves can be deep-copied."""
+    if STRICT.depth:
+        return _copy(self)
+    if self.grad_fn is not None:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                           "support the deepcopy protocol at the moment.  If you were "
+                           "attempting to deepcopy a module, this may be because of a "
+                           "torch.nn.utils.weight_norm usage, see "
+                           "https://github.com/pytorch/pytorch/pull/103001")
+    t = Tensor._wrap(self._data.copy())
+    t._vc = [0]
+    t._requires_grad = self._requires_grad
+    if self._grad is not None:
+        t._grad = _deepcopy(self._grad, memo)
+    memo[id(self)] = t
+    return t
+
+
+def _no_dlpack(self, *args, **kwargs):
+    raise refusal("a Tensor cannot be exported with DLPack (np.from_dlpack).",
+                  "Use t.detach().numpy() for a constant.", TypeError)
+
+
+Tensor.__deepcopy__ = _deepcopy
+Tensor.__dlpack__ = _no_dlpack
 
 
 # ----------------------------------------------------------------- the rest

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import srcgrad
+import srcgrad.tape.engine
 from srcgrad.errors import SrcgradSyntaxError
 from srcgrad.rules import NoRuleError
 from srcgrad.testing import numeric_grad
@@ -552,3 +553,55 @@ def test_assignment_through_distinct_indices():
         y[np.array([1])] += a[2]
         return np.sum(y * np.arange(1.0, 4.0))
     check_tape(f, X)
+
+
+# ------------------------------------------------ NumPy's meaning of methods in NumPy code
+
+M = np.array([[0.6, 0.2, 0.1], [0.3, 0.9, 0.4]])
+
+
+def max_axis(a):
+    return np.sum(a.max(axis=0) * np.arange(1.0, 4.0)) + a.min(1)[0]
+
+
+def var_std(a):
+    return a.var() + a.std(axis=1)[1] + a.var(ddof=1)
+
+
+def transpose_axes(a):
+    return np.sum(a.transpose(1, 0) @ np.ones(2)) + np.sum(a.transpose() * a.T) + \
+        np.sum(a.transpose((0, 1)) * a)
+
+
+def dot_nd(a):
+    b = np.arange(6.0).reshape(3, 2)
+    return np.sum(a.dot(b) ** 2)
+
+
+def size_attribute(a):
+    return np.sum(a) * a.size + len(range(a.size))
+
+
+def view_and_deepcopy(a):
+    import copy
+    v = a.view()
+    w = copy.deepcopy(v * 2.0)
+    return np.sum(w * a)
+
+
+@pytest.mark.parametrize("f", [max_axis, var_std, transpose_axes, dot_nd, size_attribute,
+                               view_and_deepcopy])
+def test_methods_mean_what_numpy_means(f):
+    np.testing.assert_allclose(srcgrad.tape.engine.tape_vjp(f, (M,))[0], f(M))
+    check_tape(f, M)
+
+
+def test_methods_keep_pytorchs_meaning_outside_numpy_code():
+    t = srcgrad.tensor(M, requires_grad=True)
+    values, indices = t.max(dim=0)
+    assert indices.numpy().tolist() == [0, 1, 1]
+    assert t.var().item() == pytest.approx(np.var(M, ddof=1))
+    assert tuple(t.transpose(0, 1).shape) == (3, 2)
+    assert tuple(t.size()) == (2, 3)
+    with pytest.raises(RuntimeError, match="graph leaves"):
+        __import__("copy").deepcopy(t * 2)
