@@ -27,7 +27,7 @@ import numpy as np
 from .. import modes
 from ..rules import lookup, has_rule, is_nondiff
 from .graph import node_class, accumulate_node, rule_usage, DEAD, EPOCH
-from .tensor import Tensor
+from .tensor import Tensor, check_plain_array
 
 __all__ = ["apply", "make_plan", "wrap", "NAMES", "SHOW_NONE"]
 
@@ -198,7 +198,7 @@ def build_node(plan, args, raw, kwargs, name, oshape, cls=None):
         cls = node_class(name if type(name) is str else name(args, kwargs))
     node = _new(cls)
     node._plan = plan
-    node._kwargs = snapshot_kwargs(kwargs) if kwargs and plan.save else kwargs
+    node._kwargs = snapshot_kwargs(kwargs) if kwargs else kwargs
     node._epoch = EPOCH[0]
     nexts = []
     nrs = []
@@ -318,14 +318,9 @@ def result(node, out, uses_ans):
 
 
 def check_plain(out, fn):
-    """Refuse an ndarray subclass (``np.matrix``, masked arrays) coming out of
-    a primitive: its operators mean other things than the tape's."""
-    if isinstance(out, _ndarray) and type(out) is not _ndarray and \
-            not isinstance(out, np.memmap):
-        raise TypeError(
-            "srcgrad tape: %s returned a %s; ndarray subclasses (np.matrix, masked "
-            "arrays...) are not supported on the tape. Convert them with np.asarray(...) "
-            "first." % (_fname(fn), type(out).__name__))
+    """Refuse an ndarray subclass coming out of a primitive (an operand was
+    an ``np.matrix`` or a masked array)."""
+    check_plain_array(out, "the result of %s" % _fname(fn))
 
 
 def _fname(fn):

@@ -400,14 +400,14 @@ def _flat(data):
             yield e
 
 
-def check_plain_array(arr, what="a Tensor"):
+def check_plain_array(arr, what="the data of a Tensor"):
     """Refuse an ndarray subclass: ``np.matrix`` (``*`` is a matrix product,
     rows stay 2-d) and masked arrays (masked entries) mean other things than
     the tape's Tensors; ``np.memmap`` is a plain array on disk and passes."""
     if isinstance(arr, np.ndarray) and type(arr) is not np.ndarray \
             and not isinstance(arr, np.memmap):
         raise TypeError(
-            "srcgrad: cannot make %s from a %s.%s: ndarray subclasses (np.matrix, masked "
-            "arrays...) are not supported by the tape. Convert it first: np.asarray(x) for "
-            "np.matrix, x.filled(value) or np.ma.getdata(x) for a masked array."
+            "srcgrad tape: %s is a %s.%s: ndarray subclasses (np.matrix, masked arrays...) "
+            "are not supported by the tape. Convert it first: np.asarray(x) for np.matrix, "
+            "x.filled(value) or np.ma.getdata(x) for a masked array."
             % (what, type(arr).__module__, type(arr).__name__))
