@@ -224,7 +224,13 @@ class Tensor:
                 _conversion_error(self, "np.asarray()/np.array()")
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        return self._data if dtype is None else self._data.astype(dtype)
+        if dtype is not None:
+            return self._data.astype(dtype)
+        if STRICT.depth:        # NumPy code: a write through it would bypass the version
+            view = self._data.view()    # counter (the value may be saved by a node)
+            view.flags.writeable = False
+            return view
+        return self._data
 
     def _scalar(self):
         if self._data.size != 1:

@@ -605,3 +605,13 @@ def test_methods_keep_pytorchs_meaning_outside_numpy_code():
     assert tuple(t.size()) == (2, 3)
     with pytest.raises(RuntimeError, match="graph leaves"):
         __import__("copy").deepcopy(t * 2)
+
+
+def test_ndarray_of_a_constant_tensor_is_read_only_in_numpy_code():
+    def f(a):
+        m = np.sign(a)                 # a constant Tensor, saved by the product below
+        s = np.sum(a * m)
+        np.asarray(m)[0] = 5.0         # would change what the product's rule reads
+        return s
+    with pytest.raises(ValueError, match="read-only"):
+        srcgrad.grad(f, mode="tape")(X)
