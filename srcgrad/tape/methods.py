@@ -12,8 +12,9 @@ Guarantees:
   counter is bumped, the history moves to the Tensor): ``fill``,
   ``partition``, and ``sort`` in NumPy code; outside NumPy code ``sort``,
   ``repeat`` and ``nonzero`` keep PyTorch's meaning;
-* any other ndarray attribute raises an ``AttributeError`` that names it and
-  says what to do; never a silently wrong value.
+* any other public ndarray attribute raises an ``AttributeError`` (a
+  :class:`TensorAttributeError`) that names it and says what to do; never a
+  silently wrong value.
 """
 
 import collections
@@ -271,14 +272,18 @@ _UNSUPPORTED = {
 }
 
 
-def _getattr(self, name):
-    if name.startswith("__") or not hasattr(np.ndarray, name):
-        raise AttributeError("'Tensor' object has no attribute %r" % name)
-    hint = _UNSUPPORTED.get(name, "use a NumPy function (np.%s(t, ...)) if one exists, or "
-                                  "ask for it" % name)
-    raise refusal("'Tensor' object has no attribute %r: ndarray.%s is not supported by "
-                  "srcgrad's tape." % (name, name), hint[:1].upper() + hint[1:] + ".",
-                  TensorAttributeError)
+def _unsupported(name):
+    hint = _UNSUPPORTED.get(name, "use a NumPy function (np.%s(t, ...)) if one exists" % name)
+
+    def refuse(self):
+        raise refusal("'Tensor' object has no attribute %r: ndarray.%s is not supported by "
+                      "srcgrad's tape." % (name, name), hint[:1].upper() + hint[1:] + ".",
+                      TensorAttributeError)
+    return property(refuse)
 
 
-Tensor.__getattr__ = _getattr
+# Every other public ndarray attribute: a property that raises (not a
+# ``__getattr__``, which would slow down every attribute access of a Tensor).
+for _name in dir(np.ndarray):
+    if not _name.startswith("_") and not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _unsupported(_name))
