@@ -615,3 +615,18 @@ def test_ndarray_of_a_constant_tensor_is_read_only_in_numpy_code():
         return s
     with pytest.raises(ValueError, match="read-only"):
         srcgrad.grad(f, mode="tape")(X)
+
+
+def test_tape_pullback_refuses_cotangents_of_the_wrong_shape():
+    from srcgrad.tape.engine import tape_vjp
+    value, pullback = tape_vjp(lambda x: x * 2.0, (X,))
+    np.testing.assert_allclose(pullback(1.0)[0], [2.0, 2.0, 2.0])          # a scalar broadcasts
+    np.testing.assert_allclose(pullback(np.arange(3.0))[0], [0.0, 2.0, 4.0])
+    for bad in (np.ones(1), np.ones((3, 1)), np.ones(4)):
+        with pytest.raises(ValueError, match="shape"):
+            pullback(bad)
+    with pytest.raises(TypeError, match="cotangent"):
+        pullback({"a": 1.0})
+    value, pullback = tape_vjp(lambda x: (x, x * 2.0), (X,))
+    with pytest.raises(ValueError, match="items"):
+        pullback((1.0, 1.0, 1.0))
