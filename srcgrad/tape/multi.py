@@ -109,7 +109,7 @@ def _rebuild(out, items):
 def record_outputs(fn, args, raw, need, out, kwargs, name, src_f64):
     """The tracked result of ``fn`` that returned the tuple or list ``out``."""
     datas = [_float(o, src_f64, fn) for o in out]
-    if not need or not _state.enabled:
+    if not need or not _state.enabled or not datas:
         return _rebuild(out, [wrap(d) for d in datas])
     plan = plan_for(fn, need, len(args), multi=True)
     if plan.skip or not any(d.dtype.kind in "fc" for d in datas):
