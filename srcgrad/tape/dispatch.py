@@ -49,10 +49,21 @@ def refusal(what, todo, cls=NoRuleError):
     return cls("%s%s%s\n%s" % (where, what, text, todo))
 
 
+def display_name(fn):
+    """How a user would spell ``fn``: ``np.fft.fft``, ``np.linalg.qr``, ``np.sin``."""
+    mod = getattr(fn, "__module__", None) or ""
+    name = getattr(fn, "__name__", None)
+    if name and mod.startswith("numpy."):
+        public = [p for p in mod.split(".")[1:] if not p.startswith("_")]
+        if public and public[0] in ("fft", "linalg", "random", "polynomial", "ma", "lib"):
+            return "np.%s.%s" % (public[0], name)
+    return qualname(fn)
+
+
 def no_rule(fn, position=None):
     """The located :class:`NoRuleError` for ``fn`` (for its argument
     ``position`` when the table has rules for others only)."""
-    name = qualname(fn)
+    name = display_name(fn)
     arg = "" if position is None else "argument %d of " % position
     return refusal(
         "no derivative rule for %s%s, which the tape applies to a value that depends on the "
