@@ -150,9 +150,9 @@ def write_out(result, out, fn):
             if isinstance(r, Tensor) and r._requires_grad and _state.enabled:
                 raise refusal(
                     "%s(..., out=a) writes a value that depends on the differentiated "
-                    "arguments into a plain ndarray: its gradient would be lost." % qualname(fn),
+                    "arguments into a plain ndarray: its gradient would be lost." % display_name(fn),
                     "Use the result instead (a = %s(...)), or write into a Tensor."
-                    % qualname(fn), _conversion_error_class())
+                    % display_name(fn), _conversion_error_class())
             np.copyto(o, r._data if isinstance(r, Tensor) else r, casting="same_kind")
             final.append(o)
     return tuple(final) if isinstance(result, tuple) else final[0]
@@ -213,7 +213,7 @@ def _check_keywords(func, kwargs):
     for k, v in kwargs.items():
         if isinstance(v, Tensor) and v._requires_grad:
             raise refusal("%s: the tape needs values that require grad as positional "
-                          "arguments, not as %s=." % (qualname(func), k),
+                          "arguments, not as %s=." % (display_name(func), k),
                           "Pass it positionally.")
     for rule in lookup(func).vjps:
         code = getattr(rule, "__code__", None)
@@ -223,7 +223,7 @@ def _check_keywords(func, kwargs):
         for k in kwargs:
             if k not in names:
                 raise refusal("%s(..., %s=...) is not supported by its derivative rule on the "
-                              "tape." % (qualname(func), k),
+                              "tape." % (display_name(func), k),
                               "Rewrite without %s= (e.g. with np.where), or register a rule "
                               "that takes it with srcgrad.defvjp." % k)
 
@@ -241,11 +241,11 @@ def _writer(func, args, kwargs):
         return None
     if isinstance(dst, Tensor):
         raise refusal("%s writes into its first argument in place; the tape cannot "
-                      "differentiate it." % qualname(func),
+                      "differentiate it." % display_name(func),
                       "Write dst[index] = value (a recorded in-place assignment) or build "
                       "the result out of place (np.where, np.concatenate...).")
     raise refusal("%s writes a value that depends on the differentiated arguments into a "
-                  "plain ndarray: its gradient would be lost." % qualname(func),
+                  "plain ndarray: its gradient would be lost." % display_name(func),
                   "Build the result out of place (np.where, np.stack...) instead.",
                   _conversion_error_class())
 
@@ -309,7 +309,7 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
 
 def _method(ufunc, method, inputs, kwargs):
     """The tracked result of ``ufunc.method(*inputs, **kwargs)`` (no ``out``)."""
-    name = "np.%s.%s" % (ufunc.__name__, method) if method != "__call__" else qualname(ufunc)
+    name = "np.%s.%s" % (ufunc.__name__, method) if method != "__call__" else display_name(ufunc)
     dtype = kwargs.pop("dtype", None)
     if method == "__call__" and not kwargs:
         res = array_ufunc(None, ufunc, "__call__", *inputs)
