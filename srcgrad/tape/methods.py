@@ -51,10 +51,13 @@ def _via(fn):
     return method
 
 
-for _name in ("all", "any", "argsort", "argpartition", "choose", "compress", "conj",
-              "conjugate", "diagonal", "searchsorted", "take", "ptp"):
+for _name in ("all", "any", "argsort", "argpartition", "choose", "conj",
+              "conjugate", "diagonal", "searchsorted", "take"):
     if not hasattr(Tensor, _name):
         setattr(Tensor, _name, _via(getattr(np, _name)))
+
+# ``a.compress(condition, axis)`` is ``np.compress(condition, a, axis)``
+Tensor.compress = lambda self, condition, axis=None: np.compress(condition, self, axis)
 
 Tensor.real = property(lambda self: np.real(self))
 Tensor.imag = property(lambda self: np.imag(self))
@@ -78,6 +81,68 @@ def _nonzero(self, as_tuple=False):
 
 Tensor.repeat = _repeat
 Tensor.nonzero = _nonzero
+
+
+def _order(order, name):
+    if order not in ("C", "A", "K", None):
+        raise refusal("%s(order=%r) is not supported on the tape." % (name, order),
+                      "Transpose explicitly instead (x.T.reshape(...) for Fortran order).",
+                      TypeError)
+
+
+_torch_reshape, _torch_flatten = Tensor.reshape, Tensor.flatten
+
+
+def _reshape(self, *shape, order="C"):
+    _order(order, "reshape")
+    return _torch_reshape(self, *shape)
+
+
+def _flatten(self, *args, **kwargs):
+    """NumPy's ``a.flatten(order)``; PyTorch's ``t.flatten(start_dim, end_dim)``."""
+    if args and isinstance(args[0], str) or "order" in kwargs:
+        _order(args[0] if args else kwargs["order"], "flatten")
+        return _torch_flatten(self)
+    if args or kwargs:
+        start = args[0] if args else kwargs.get("start_dim", 0)
+        end = args[1] if len(args) > 1 else kwargs.get("end_dim", -1)
+        shape = self._data.shape
+        nd = len(shape)
+        start, end = start % max(nd, 1), end % max(nd, 1)
+        new = shape[:start] + (int(np.prod(shape[start:end + 1])),) + shape[end + 1:]
+        return _torch_reshape(self, new)
+    return _torch_flatten(self)
+
+
+Tensor.reshape = _reshape
+Tensor.flatten = _flatten
+Tensor.ravel = lambda self, order="C": _flatten(self, order)
+
+_torch_round = Tensor.round
+
+
+def _round(self, decimals=0, out=None):
+    """``a.round(decimals)`` (a constant: rounding is piecewise constant)."""
+    if out is not None:
+        return np.round(self, decimals, out)
+    return _torch_round(self) if decimals == 0 else np.round(self, decimals)
+
+
+Tensor.round = _round
+_torch_item = Tensor.item
+
+
+def _item(self, *args):
+    """``a.item()``, and NumPy's ``a.item(index)``."""
+    if not args:
+        return _torch_item(self)
+    if self._requires_grad and STRICT.depth and _state.enabled:
+        from .engine import conversion_error
+        raise conversion_error(".item()")
+    return self._data.item(*args)
+
+
+Tensor.item = _item
 
 # ----------------------------------- NumPy's meaning where PyTorch's differs
 # While tape_vjp runs NumPy code (STRICT.depth), a Tensor stands for an

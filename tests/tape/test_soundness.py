@@ -630,3 +630,17 @@ def test_tape_pullback_refuses_cotangents_of_the_wrong_shape():
     value, pullback = tape_vjp(lambda x: (x, x * 2.0), (X,))
     with pytest.raises(ValueError, match="items"):
         pullback((1.0, 1.0, 1.0))
+
+
+def test_more_ndarray_method_signatures():
+    def f(a):
+        y = a * 2.0
+        return np.sum(y.reshape(3, 2, order="C") ** 2) + np.sum(y.ravel()) + \
+            np.sum(y.round(1) * y) + y.item(0) * 0.0 + np.sum(y.flatten("C") * 3.0)
+    check_tape(f, M)
+    refused(lambda a: np.sum(a.reshape(-1, order="F") * np.arange(6.0)), M, TypeError,
+            match="order='F'")
+    t = srcgrad.tensor(np.arange(6.0).reshape(2, 3))
+    assert t.compress([False, True], axis=0).numpy().tolist() == [[3.0, 4.0, 5.0]]
+    assert tuple(srcgrad.zeros(2, 3, 4).flatten(1).shape) == (2, 12)
+    assert tuple(srcgrad.zeros(2, 3, 4).flatten(0, 1).shape) == (6, 4)
