@@ -196,6 +196,9 @@ def array_function(self, func, types, args, kwargs):
         args = einsum_string_form(args)
     if kwargs:
         kwargs = dict(kwargs)
+        if func is np.clip and ("min" in kwargs or "max" in kwargs) and len(args) == 1:
+            # NumPy 2's spelling of a_min/a_max, as the rule's positions
+            args = (args[0], kwargs.pop("min", None), kwargs.pop("max", None))
         out = kwargs.pop("out", None)
         if out is not None:
             res = array_function(self, func, types, _protect(args, out), kwargs)

@@ -644,3 +644,8 @@ def test_more_ndarray_method_signatures():
     assert t.compress([False, True], axis=0).numpy().tolist() == [[3.0, 4.0, 5.0]]
     assert tuple(srcgrad.zeros(2, 3, 4).flatten(1).shape) == (2, 12)
     assert tuple(srcgrad.zeros(2, 3, 4).flatten(0, 1).shape) == (6, 4)
+
+
+def test_clip_with_numpy2_keywords():
+    check_tape(lambda a: np.sum(np.clip(a, min=0.0, max=1.0) * 2 + np.clip(a, max=0.6)),
+               np.array([1.3, 0.7, -0.4, 0.55]))
