@@ -25,6 +25,7 @@ from .. import modes
 from .tensor import Tensor, STRICT
 from .record import apply as _apply
 from .inplace import _inplace, _fill, _iop
+from ..rules import NoRuleError
 from .dispatch import refusal, tracked
 
 __all__ = []
@@ -319,8 +320,9 @@ for _name in ("tobytes", "tofile", "dump", "dumps"):
     setattr(Tensor, _name, _conversion(_name))
 
 
-class TensorAttributeError(AttributeError):
-    """An ndarray attribute the tape does not support on Tensors."""
+class TensorAttributeError(AttributeError, NoRuleError):
+    """An ndarray attribute the tape does not support on Tensors (an
+    ``AttributeError``, so ``hasattr`` is False, and a ``NoRuleError``)."""
 
 
 _UNSUPPORTED = {

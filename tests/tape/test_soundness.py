@@ -432,6 +432,7 @@ def test_unsupported_ndarray_attributes_are_refused():
         y.resize(4)
         return np.sum(y)
     refused(put, X, AttributeError, match="ndarray.put")
+    refused(put, X, NoRuleError, match="ndarray.put")
     refused(resize, X, AttributeError, match="ndarray.resize")
     refused(lambda a: np.sum(a) + len(a.tobytes()), X, TypeError, match="tobytes")
     assert not hasattr(srcgrad.tensor([1.0]), "no_such_attribute")
