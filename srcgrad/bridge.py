@@ -12,8 +12,12 @@
   backward is the compiler's generated adjoint code.
 """
 
+import collections.abc
 import functools
+import inspect
 import logging
+import numbers
+import types
 
 import numpy as np
 
@@ -22,6 +26,7 @@ from .compiler import pipeline
 from .tape.engine import tape_vjp
 from .tape.function import Function
 from .tape.tensor import Tensor
+from .rules import NoRuleError
 
 __all__ = ["tape_vjp_of", "custom_vjp", "compiled", "function_vjp"]
 
@@ -32,18 +37,96 @@ log = logging.getLogger("srcgrad")
 
 
 def tape_vjp_of(fn, positions, reason=None):
-    """A VJP ``vjp(*args) -> (value, pullback)`` that runs ``fn`` on the tape."""
+    """A VJP ``vjp(*args) -> (value, pullback)`` that runs ``fn`` on the tape.
+
+    The value handed to compiled code holds NumPy values only (arrays,
+    numbers, and lists/tuples/dicts of them); a generator, an iterator or an
+    object holding tape Tensors cannot cross the seam and is refused with a
+    ``TypeError`` naming the call."""
     positions = tuple(positions)
 
     def vjp(*args):
         value, pullback = tape_vjp(fn, args, wrt=positions)
+        leak = _leak(value)
+        if leak is not None:
+            raise TypeError(
+                "%s: %s runs on the tape inside compiled code (%s), and returned %s, which "
+                "cannot carry gradients back into compiled code. Return NumPy values (arrays, "
+                "numbers, or lists/tuples/dicts of them; a list instead of a generator), or "
+                "run the caller on the tape too (mode=\"tape\")."
+                % (_where_of(reason), _qualname(fn), _why(reason), leak))
         return value, pullback
     vjp.__name__ = getattr(fn, "__name__", "f") + "_tape_vjp"
     vjp.tape_reason = reason
     return vjp
 
 
+def _qualname(fn):
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+
+
+def _where_of(reason):
+    """``file:line`` of the call, from the fallback's reason ``"file:line: why"``."""
+    if reason and reason.count(":") >= 2:
+        return ":".join(reason.split(":", 2)[:2])
+    return "<compiled code>"
+
+
+def _why(reason):
+    if reason and reason.count(":") >= 2:
+        return reason.split(":", 2)[2].strip()
+    return reason or "fallback"
+
+
+def _leak(value, depth=0):
+    """A description of what in ``value`` cannot leave the tape, or None."""
+    if isinstance(value, Tensor):
+        return "a tape Tensor"
+    if isinstance(value, (np.ndarray, np.generic, numbers.Number, str, bytes)) or value is None:
+        return None
+    if isinstance(value, dict):
+        values = value.values()
+    elif isinstance(value, (list, tuple)):
+        values = value
+    elif isinstance(value, (types.GeneratorType, collections.abc.Iterator)):
+        return "a %s" % type(value).__name__
+    elif getattr(value, "__closure__", None):
+        cells = [c.cell_contents for c in value.__closure__ if _filled(c)]
+        return None if not any(isinstance(v, Tensor) for v in cells) else \
+            "a function that closes over tape Tensors"
+    elif depth < 2 and hasattr(value, "__dict__") and not callable(value) and \
+            not isinstance(value, type):
+        values = list(vars(value).values())
+        return None if not any(isinstance(v, Tensor) for v in values) else \
+            "a %s object holding tape Tensors" % type(value).__name__
+    else:
+        return None
+    for v in values:
+        found = _leak(v, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
 def _fallback(callee, positions, reason):
+    """The tape as the VJP of a callee the compiler refused (``mode="auto"``).
+    A generator function cannot be one: its values would be made after the
+    tape run ends; refusing here sends the caller to the tape, which runs the
+    generator itself."""
+    if inspect.isgeneratorfunction(callee) or inspect.isasyncgenfunction(callee) or \
+            inspect.iscoroutinefunction(callee):
+        raise NoRuleError(
+            "%s: %s is a generator (or coroutine) function that the compiler cannot "
+            "transform; its values cannot cross from the tape into compiled code, so the "
+            "caller runs on the tape" % (_where_of(reason), _qualname(callee)))
     log.info("srcgrad: %s runs on the tape inside compiled code (%s)",
              getattr(callee, "__qualname__", callee), reason)
     return tape_vjp_of(callee, positions, reason)

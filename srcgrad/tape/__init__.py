@@ -7,6 +7,7 @@ calls the same rules (:mod:`srcgrad.rules`) the compiler inlines.
 from .tensor import Tensor, Size
 from . import names as _names, ops as _ops, shapes as _shapes  # noqa: F401
 from . import inplace as _inplace  # noqa: F401  (attach methods)
+from . import dispatch as _dispatch, methods as _methods  # noqa: F401  (NumPy protocols)
 from .creation import (tensor, as_tensor, zeros, ones, full, empty, zeros_like, ones_like, full_like, randn,
                        rand, randint, randn_like, rand_like, arange, linspace, eye,
                        from_numpy, manual_seed, stack, cat, where, is_tensor)

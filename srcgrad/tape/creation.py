@@ -4,7 +4,7 @@ floating results, int64 for integer ranges), and the random generator that
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, check_plain_array
 from .dtypes import to_numpy_dtype
 
 __all__ = ["tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
@@ -128,6 +128,7 @@ def from_numpy(arr):
     """A tensor sharing memory with the ndarray ``arr`` (dtype kept)."""
     if not isinstance(arr, np.ndarray):
         raise TypeError("expected np.ndarray (got %s)" % type(arr).__name__)
+    check_plain_array(arr)
     return Tensor._wrap(arr)
 
 

@@ -13,7 +13,8 @@ Guarantees:
   ``no_grad`` blocks inside ``fun`` still produce constants;
 * the value comes back as NumPy would give it: ndarrays, NumPy scalars for
   0-d results (``np.float64`` is a ``float``), and the same containers;
-* ``pullback(g)`` (``g`` shaped like the value; a tuple for a tuple value)
+* ``pullback(g)`` (``g`` shaped like the value -- a scalar broadcasts, any
+  other shape is refused; a tuple for a tuple value)
   returns one cotangent per ``wrt`` position, of the argument's kind and
   structure (Python float for a float, ndarray of the same shape and float
   dtype, same tree), zeros where no gradient flowed; it may be called any
@@ -35,7 +36,7 @@ import sys
 import numpy as np
 
 from .. import modes
-from .tensor import Tensor, STRICT
+from .tensor import Tensor, STRICT, check_plain_array
 from .graph import accumulate_node
 from .backprop import run_backward
 
@@ -144,6 +145,7 @@ def _wrap_leaf(x, leaves):
     if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
         arr, kind = np.array(float(x), dtype=np.float64), "float"
     elif isinstance(x, (np.ndarray, np.generic)):
+        check_plain_array(x, "a differentiated argument")
         arr = np.asarray(x)
         if arr.dtype.kind not in "fc":
             if arr.dtype.kind not in "iub":
@@ -253,9 +255,7 @@ def tape_vjp(fun, args, wrt=(0,), has_aux=False):
                 continue
             d = o._data
             go = _unwrap(go) if isinstance(go, Tensor) else go
-            ga = np.asarray(go, dtype=d.dtype)
-            if ga.shape != d.shape:
-                ga = np.broadcast_to(ga, d.shape)
+            ga = _cotangent(go, d)
             roots.append((o.grad_fn, o._out_nr) if o.grad_fn is not None
                          else (accumulate_node(o), 0))
             grads.append(ga)
@@ -276,6 +276,27 @@ def tape_vjp(fun, args, wrt=(0,), has_aux=False):
     if has_aux:
         return value, pullback, aux
     return value, pullback
+
+
+def _cotangent(g, value):
+    """``g`` as an array shaped like ``value`` (a scalar broadcasts); any other
+    shape, or a non-numeric cotangent, is refused (never broadcast silently)."""
+    if not isinstance(g, (numbers.Number, np.ndarray, np.generic, list, tuple)):
+        raise TypeError("pullback: the cotangent of an array output must be a number or an "
+                        "array, got %s" % type(g).__name__)
+    try:
+        ga = np.asarray(g)
+    except ValueError:
+        raise ValueError("pullback: the cotangent %r is not an array of numbers" % (g,)) from None
+    if ga.dtype.kind not in "biufc":
+        raise TypeError("pullback: the cotangent must be numeric, got dtype %s" % ga.dtype)
+    ga = ga.astype(value.dtype, copy=False)
+    if ga.shape != value.shape:
+        if ga.ndim:
+            raise ValueError("pullback: the cotangent has shape %s where the output has shape "
+                             "%s" % (ga.shape, value.shape))
+        ga = np.broadcast_to(ga, value.shape)
+    return ga
 
 
 def _zero_like(x):

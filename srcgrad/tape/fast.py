@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import modes
 from .graph import node_class, accumulate_node, EPOCH
-from .record import apply, make_plan, result, wrap
+from .record import apply, make_plan, result, wrap, snapshot, check_plain, _MUTABLE
 from .tensor import Tensor
 
 __all__ = ["binary", "unary", "ufunc_runner"]
@@ -46,6 +46,7 @@ def binary(fn, name=None):
             rb, gb = b, False
         out = fn(ra, rb)
         if type(out) is not _ndarray:
+            check_plain(out, fn)
             out = _asarray(out)
         if out.dtype is _f64 and not (type(ra) is _ndarray and ra.dtype is _f64
                                       or type(rb) is _ndarray and rb.dtype is _f64):
@@ -112,6 +113,16 @@ def binary(fn, name=None):
         node._nrs = nrs
         save = plan.save
         if save:
+            if rb is b:                      # a plain operand: saved as it is now
+                if type(b) is _ndarray:
+                    rb = b.copy()
+                elif isinstance(b, _MUTABLE):
+                    rb = snapshot(b)
+            elif ra is a:
+                if type(a) is _ndarray:
+                    ra = a.copy()
+                elif isinstance(a, _MUTABLE):
+                    ra = snapshot(a)
             if plan.save_all:
                 node._args = (ra, rb)
             else:
@@ -145,6 +156,7 @@ def unary(fn, name=None):
         ra = a._data
         out = fn(ra)
         if type(out) is not _ndarray:
+            check_plain(out, fn)
             out = _asarray(out)
         if out.dtype is _f64 and ra.dtype is not _f64:
             out = out.astype(_f32)

@@ -258,7 +258,10 @@ class Node:
         return args, ans
 
     def apply(self, grads, create_graph):
-        g = grads[0]
+        return self._vjp(grads[0], create_graph)
+
+    def _vjp(self, g, create_graph):
+        """The rules' cotangents for the inputs, given the output's ``g``."""
         if self._targs is None and self._ans_v is None and not create_graph:
             args = self._args
             ans = self._ans

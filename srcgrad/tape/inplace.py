@@ -8,8 +8,8 @@ Guarantees:
 * under grad mode they are recorded like their out-of-place forms (the old
   value is snapshotted), the tensor's ``grad_fn`` moves to the new node, and
   a leaf that requires grad (or a view of one) refuses with PyTorch's error;
-* ``np.sin(t)``, ``np.sum(t)``, ``np.matmul(a, b)`` ... on Tensors dispatch
-  to :func:`record.apply` (``__array_ufunc__`` / ``__array_function__``).
+* NumPy's dispatch (``np.sin(t)``, ``np.sum(t)``...) is decided in
+  :mod:`.dispatch`.
 """
 
 import operator
@@ -21,7 +21,6 @@ from .. import modes
 from ..rules import nn as nnrules
 from .tensor import Tensor, STRICT
 from .record import apply as _apply
-from .fast import ufunc_runner
 from .graph import bump_version
 from .names import getitem_name
 
@@ -203,67 +202,26 @@ def _setitem(self, idx, value):
         idx = tuple(i._data if isinstance(i, Tensor) else i for i in idx)
     elif isinstance(idx, list):
         idx = np.asarray(idx)
+    if _state.enabled and (self._requires_grad or isinstance(value, Tensor) and
+                           value._requires_grad) and _repeats(self._data.shape, idx):
+        from .dispatch import refusal
+        raise refusal("assignment through repeated indices (y[[0, 0]] = v): NumPy keeps the "
+                      "last write only, which the tape cannot differentiate.",
+                      "Remove the repeated indices, or use np.where / an out-of-place "
+                      "expression.", NotImplementedError)
     _inplace(self, nnrules.index_put, (idx, value), None, "CopySlices", setitem=True)
 
 
+def _repeats(shape, idx):
+    """Whether the index ``idx`` writes some entry more than once (only
+    integer-array indices can)."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" and p.size > 1
+               for p in parts):
+        return False
+    count = np.zeros(shape, dtype=np.intp)
+    np.add.at(count, idx, 1)
+    return bool(count.max(initial=0) > 1)
+
+
 Tensor.__setitem__ = _setitem
-
-
-def _requires_grad_inputs(args):
-    for a in args:
-        if isinstance(a, Tensor) and a._requires_grad:
-            return True
-        if isinstance(a, (list, tuple)) and _requires_grad_inputs(a):
-            return True
-    return False
-
-
-def _unwrap(x):
-    if isinstance(x, Tensor):
-        return x._data
-    if isinstance(x, (list, tuple)):
-        return type(x)(_unwrap(e) for e in x)
-    if isinstance(x, dict):
-        return {k: _unwrap(v) for k, v in x.items()}
-    return x
-
-
-def _wrap_result(r):
-    if isinstance(r, np.ndarray):
-        return Tensor._wrap(r)
-    if isinstance(r, np.generic):
-        return Tensor._wrap(np.asarray(r))
-    if isinstance(r, tuple):
-        return tuple(_wrap_result(e) for e in r)
-    if isinstance(r, list):
-        return [_wrap_result(e) for e in r]
-    return r
-
-
-def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if method == "__call__":
-        if not kwargs:
-            run = ufunc_runner(ufunc)
-            if run is not None:
-                return run(*inputs)
-        if "out" not in kwargs:
-            return _apply(ufunc, inputs, kwargs or None)
-    if _state.enabled and _requires_grad_inputs(inputs):
-        from ..rules import NoRuleError
-        raise NoRuleError("the tape cannot differentiate %s.%s%s; call the ufunc directly"
-                          % (ufunc.__name__, method, " with out=" if "out" in kwargs else ""))
-    return _wrap_result(getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs)))
-
-
-_SHAPE_FNS = {id(np.shape), id(np.ndim), id(np.size), id(np.result_type), id(np.iterable),
-              id(np.may_share_memory), id(np.shares_memory)}
-
-
-def _array_function(self, func, types, args, kwargs):
-    if id(func) in _SHAPE_FNS:
-        return func(*_unwrap(args), **_unwrap(kwargs))
-    return _apply(func, args, dict(kwargs) or None)
-
-
-Tensor.__array_ufunc__ = _array_ufunc
-Tensor.__array_function__ = _array_function

@@ -27,7 +27,7 @@ import numpy as np
 from .. import modes
 from ..rules import lookup, has_rule, is_nondiff
 from .graph import node_class, accumulate_node, rule_usage, DEAD, EPOCH
-from .tensor import Tensor
+from .tensor import Tensor, check_plain_array
 
 __all__ = ["apply", "make_plan", "wrap", "NAMES", "SHOW_NONE"]
 
@@ -65,9 +65,14 @@ def make_plan(fn, need, nargs):
         if is_nondiff(fn):
             plan.skip = True
             return plan
-        lookup(fn)  # raises NoRuleError with the registry's advice
+        from .dispatch import no_rule
+        raise no_rule(fn)
     prim = lookup(fn)
     vjps = prim.vjps
+    for i, _ in need:
+        if i >= len(vjps):     # no row at all for this argument: not understood
+            from .dispatch import no_rule
+            raise no_rule(fn, i)
     rules, pos = [], []
     save, uses_ans = set(), False
     needset = set(need)
@@ -148,8 +153,9 @@ def apply(fn, args, kwargs=None, name=None):
     else:
         out = fn(*raw)
     if type(out) is not _ndarray:
-        if isinstance(out, tuple):
-            return tuple(_apply_out(o, src_f64) for o in out)
+        if isinstance(out, (tuple, list)):     # several outputs: each one is tracked
+            return record_outputs(fn, args, raw, need, out, kwargs, name, src_f64)
+        check_plain(out, fn)
         out = _asarray(out)
     if out.dtype is _f64 and not src_f64:
         out = out.astype(_f32)
@@ -158,28 +164,45 @@ def apply(fn, args, kwargs=None, name=None):
     return _record(fn, args, raw, need, out, kwargs, name)
 
 
-def _record(fn, args, raw, need, out, kwargs, name):
-    nargs = len(args)
-    key = (id(fn), need, nargs)
+def plan_for(fn, need, nargs, multi=False):
+    """The cached :class:`Plan` of ``fn`` for this grad-input pattern; raises
+    :class:`NoRuleError` for a callable srcgrad does not understand."""
+    key = (id(fn), need, nargs, multi)
     plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[key] = make_plan(fn, need, nargs)
+        plan = make_plan(fn, need, nargs)
+        if multi:
+            plan.simple = False     # the engine's general path gives ``g`` as a tuple
+            plan.layout = None
+        _PLANS[key] = plan
+    return plan
+
+
+def _record(fn, args, raw, need, out, kwargs, name):
+    plan = plan_for(fn, need, len(args))
     if plan.skip or out.dtype.kind not in "fc":
         return wrap(out)
-    if name is None:
+    return result(build_node(plan, args, raw, kwargs, name, out.shape), out, plan.uses_ans)
+
+
+def build_node(plan, args, raw, kwargs, name, oshape, cls=None):
+    """One node of ``plan``: its edges, the values its rules read (plain
+    ndarray operands are copied: the user may change them in place later,
+    and only Tensors have version counters), no output yet."""
+    nargs = len(args)
+    if cls is None and name is None:
         cls = plan.cls
         if cls is None:
             cls = node_class(plan.name(args, kwargs))
-    else:
+    elif cls is None:
         cls = node_class(name if type(name) is str else name(args, kwargs))
     node = _new(cls)
     node._plan = plan
-    node._kwargs = kwargs
+    node._kwargs = snapshot_kwargs(kwargs) if kwargs else kwargs
     node._epoch = EPOCH[0]
     nexts = []
     nrs = []
     shapes = []
-    oshape = out.shape
     broadcast = False
     for (i, j), rule in zip(plan.pos, plan.rules):
         if rule is None:
@@ -204,17 +227,15 @@ def _record(fn, args, raw, need, out, kwargs, name):
     node._shapes = shapes if broadcast else None
     save = plan.save
     if save:
-        if plan.save_all:
-            node._args = tuple(raw)
-        else:
-            sargs = [None] * nargs
-            for i in save:
-                sargs[i] = raw[i]
-            node._args = tuple(sargs)
+        sargs = list(raw) if plan.save_all else [None] * nargs
         targs = None
         vers = None
         for i in save:
             a = args[i]
+            if not isinstance(a, Tensor):
+                sargs[i] = snapshot(raw[i], a)
+            elif not plan.save_all:
+                sargs[i] = raw[i]
             if isinstance(a, Tensor):
                 if targs is None:
                     targs = [None] * nargs
@@ -228,6 +249,7 @@ def _record(fn, args, raw, need, out, kwargs, name):
                 if targs is None:
                     targs = [None] * nargs
                 targs[i] = list(a)
+        node._args = tuple(sargs)
         node._targs = targs
         node._versions = vers
         node._saved = True
@@ -236,7 +258,43 @@ def _record(fn, args, raw, need, out, kwargs, name):
         node._targs = None
         node._versions = None
         node._saved = None
-    return result(node, out, plan.uses_ans)
+    return node
+
+
+_MUTABLE = (_ndarray, list, dict)
+
+
+def snapshot(v, src=None):
+    """A copy of a plain operand a rule will read, as it is now: ndarrays and
+    lists (and tuples holding them) can be changed in place after the
+    operation, which no version counter would notice.  ``src`` is the
+    argument the user passed (a list of Tensors is unwrapped in ``v``; its
+    Tensor elements keep their data)."""
+    t = type(v)
+    if t is _ndarray:
+        return v.copy()
+    if t is list or t is tuple:
+        for e in v:
+            if isinstance(e, _MUTABLE):
+                break
+        else:
+            return list(v) if t is list else v
+        if src is not None and len(src) == len(v):
+            return t(e if isinstance(s, Tensor) else snapshot(e)
+                     for e, s in zip(v, src))
+        return t(snapshot(e) for e in v)
+    if t is dict:
+        return {k: snapshot(e) for k, e in v.items()}
+    if isinstance(v, _ndarray):   # a subclass (refused elsewhere when it matters)
+        return v.copy()
+    return v
+
+
+def snapshot_kwargs(kwargs):
+    for v in kwargs.values():
+        if isinstance(v, _MUTABLE) or type(v) is tuple:
+            return {k: snapshot(v) for k, v in kwargs.items()}
+    return kwargs
 
 
 def result(node, out, uses_ans):
@@ -259,11 +317,10 @@ def result(node, out, uses_ans):
     return res
 
 
-def _apply_out(o, src_f64):
-    o = _asarray(o)
-    if o.dtype is _f64 and not src_f64:
-        o = o.astype(_f32)
-    return wrap(o)
+def check_plain(out, fn):
+    """Refuse an ndarray subclass coming out of a primitive (an operand was
+    an ``np.matrix`` or a masked array)."""
+    check_plain_array(out, "the result of %s" % _fname(fn))
 
 
 def _fname(fn):
@@ -274,3 +331,6 @@ def default_name(fn):
     """``np.logaddexp`` -> ``LogaddexpBackward0``."""
     base = _fname(fn)
     return "".join(p[:1].upper() + p[1:] for p in base.split("_")) + "Backward0"
+
+
+from .multi import record_outputs  # noqa: E402  (uses plan_for, build_node, wrap)

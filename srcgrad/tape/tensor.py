@@ -224,7 +224,13 @@ class Tensor:
                 _conversion_error(self, "np.asarray()/np.array()")
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        return self._data if dtype is None else self._data.astype(dtype)
+        if dtype is not None:
+            return self._data.astype(dtype)
+        if STRICT.depth:        # NumPy code: a write through it would bypass the version
+            view = self._data.view()    # counter (the value may be saved by a node)
+            view.flags.writeable = False
+            return view
+        return self._data
 
     def _scalar(self):
         if self._data.size != 1:
@@ -374,6 +380,9 @@ def _to_array(data, dtype=None):
     npd = to_numpy_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         arr = data._data
+    elif isinstance(data, np.ndarray) and type(data) is not np.ndarray:
+        check_plain_array(data)
+        arr = data
     elif isinstance(data, (list, tuple)) and any(isinstance(e, Tensor) for e in _flat(data)):
         arr = np.array([_to_array(e) for e in data])
     else:
@@ -395,3 +404,16 @@ def _flat(data):
             yield from _flat(e)
         else:
             yield e
+
+
+def check_plain_array(arr, what="the data of a Tensor"):
+    """Refuse an ndarray subclass: ``np.matrix`` (``*`` is a matrix product,
+    rows stay 2-d) and masked arrays (masked entries) mean other things than
+    the tape's Tensors; ``np.memmap`` is a plain array on disk and passes."""
+    if isinstance(arr, np.ndarray) and type(arr) is not np.ndarray \
+            and not isinstance(arr, np.memmap):
+        raise TypeError(
+            "srcgrad tape: %s is a %s.%s: ndarray subclasses (np.matrix, masked arrays...) "
+            "are not supported by the tape. Convert it first: np.asarray(x) for np.matrix, "
+            "x.filled(value) or np.ma.getdata(x) for a masked array."
+            % (what, type(arr).__module__, type(arr).__name__))
