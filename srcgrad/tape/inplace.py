@@ -202,26 +202,8 @@ def _setitem(self, idx, value):
         idx = tuple(i._data if isinstance(i, Tensor) else i for i in idx)
     elif isinstance(idx, list):
         idx = np.asarray(idx)
-    if _state.enabled and (self._requires_grad or isinstance(value, Tensor) and
-                           value._requires_grad) and _repeats(self._data.shape, idx):
-        from .dispatch import refusal
-        raise refusal("assignment through repeated indices (y[[0, 0]] = v): NumPy keeps the "
-                      "last write only, which the tape cannot differentiate.",
-                      "Remove the repeated indices, or use np.where / an out-of-place "
-                      "expression.", NotImplementedError)
     _inplace(self, nnrules.index_put, (idx, value), None, "CopySlices", setitem=True)
 
-
-def _repeats(shape, idx):
-    """Whether the index ``idx`` writes some entry more than once (only
-    integer-array indices can)."""
-    parts = idx if isinstance(idx, tuple) else (idx,)
-    if not any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" and p.size > 1
-               for p in parts):
-        return False
-    count = np.zeros(shape, dtype=np.intp)
-    np.add.at(count, idx, 1)
-    return bool(count.max(initial=0) > 1)
 
 
 Tensor.__setitem__ = _setitem

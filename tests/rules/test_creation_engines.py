@@ -86,7 +86,7 @@ def test_full_like_of_a_constant_array(mode):
 def test_full_like_of_a_constant_array_on_the_tape_is_loud():
     """NumPy dispatches full_like on its first argument only; the tape cannot
     see the fill value and refuses (never a zero)."""
-    with pytest.raises(srcgrad.NoRuleError):
+    with pytest.raises((srcgrad.NoRuleError, srcgrad.TapeConversionError), match="gradient"):
         srcgrad.grad(full_like_of_a_constant, mode="tape")(1.5)
 
 
@@ -120,5 +120,5 @@ def test_an_integer_constructor_output_has_no_gradient(mode):
 
 
 def test_an_integer_constructor_on_the_tape_is_loud():
-    with pytest.raises(srcgrad.NoRuleError):
+    with pytest.raises((srcgrad.NoRuleError, srcgrad.TapeConversionError), match="gradient"):
         srcgrad.grad(integer_full, mode="tape")(1.3)

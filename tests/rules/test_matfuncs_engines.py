@@ -78,8 +78,6 @@ def test_qr_of_a_wide_matrix_is_refused():
         srcgrad.grad(qr_wide, mode="compile")(A32.T.copy())
 
 
-@pytest.mark.xfail(reason="the tape does not track tuple outputs yet (issue 9, tape side): "
-                          "qr's (Q, R) comes back untracked", strict=False)
 def test_qr_on_the_tape():
     assert_allclose(srcgrad.grad(qr_loss, mode="tape")(A32.copy()),
                     numeric_grad(qr_loss, (A32,), 0), rtol=1e-5, atol=1e-5)

@@ -133,7 +133,7 @@ def test_only_one_output_used_gets_zeros_for_the_other():
 
 
 def test_tuple_output_without_rule_raises():
-    for f in (lambda a: np.sum(np.linalg.qr(a)[1]), lambda a: np.sum(np.frexp(a)[0]),
+    for f in (lambda a: np.sum(np.frexp(a)[0]),
               lambda a: np.sum(np.linalg.eig(a)[0]), lambda a: np.sum(np.histogram(a)[1])):
         with pytest.raises(NoRuleError, match="srcgrad.defvjp"):
             srcgrad.grad(f, mode="tape")(A)
@@ -343,7 +343,7 @@ def test_write_into_a_saved_constant_is_detected():
 
 
 def test_keywords_the_rule_does_not_take_are_refused():
-    refused(lambda a: np.sum(a, where=a > 0), X, match="where=")
+    check_tape(lambda a: np.sum(a ** 2, where=a > 0), X)   # a rule that takes where=
     refused(lambda a: np.sin(a, where=a > 0), X, match="where=")
 
 
@@ -543,8 +543,10 @@ def iadd_repeated(a):
 
 
 @pytest.mark.parametrize("f", [assign_repeated, iadd_repeated])
-def test_assignment_through_repeated_indices_is_refused(f):
-    refused(f, X, NotImplementedError, match="repeated indices")
+def test_assignment_through_repeated_indices(f):
+    """NumPy keeps the last write: only its source gets the cotangent
+    (runtime.setitem_value_vjp, shared with the compiler)."""
+    check(f, X)
 
 
 def test_assignment_through_distinct_indices():
