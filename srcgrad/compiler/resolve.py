@@ -1,0 +1,374 @@
+"""Resolution: the compiler's closed world.
+
+Guarantee: after :func:`check` returns, every operation that reads a value
+depending on a differentiated argument (a *carrier*) is one the compiler
+understands, resolved to one of
+
+* ``rule``     -- a primitive of the rule table, each carrier in a position
+  that has a rule or is declared without gradient (``None`` in the table);
+* ``nondiff``  -- a callable declared non-differentiable (``np.sign``, ``len``);
+* ``user``     -- a user function, transformed in its turn;
+* ``model``    -- an operation the compiler models itself: copies, tuple/list/
+  dict literals and unpacking, ``y[i] = v``, ``L.append(v)``, ``return``;
+
+and none of them writes into an argument (:mod:`srcgrad.rules.effects`:
+``y.sort()``, ``np.copyto``, ``out=``, ``L.reverse()``... are refused while
+they touch a carrier).  Anything else -- an unknown callable or method, a call
+through a local name, an index that carries a gradient, a method of something
+that may not be an array (``xp.sum(x)`` with ``xp`` a module argument) --
+raises a :class:`~srcgrad.errors.SrcgradSyntaxError` (or a
+:class:`~srcgrad.rules.NoRuleError` for a callable without a rule) located at
+the user's line, with what to do: rewrite, ``srcgrad.defvjp``, or
+``mode="tape"`` (``mode="auto"`` then runs the function on the tape).  It is
+never treated as a constant, never assumed pure.
+
+Carriers are found by a fixpoint over the operations (a loop may carry a
+value from any statement to any other) that is wider than activity analysis:
+anything computed from a carrier is a carrier, except the results of
+non-differentiable callables, operands in positions declared without
+gradient, and statements under ``no_grad``.
+
+>>> import gast
+>>> from .anf import to_anf
+>>> from .ops import classify
+>>> fn = to_anf(gast.parse("def f(x):\\n    y = x * 2\\n    y.sort()\\n    return y").body[0])
+>>> ops = [classify(s, lambda node: None) for s in fn.body]
+>>> sorted(carriers(ops, ["x"]))
+['x', 'y']
+>>> refusal(ops[1], carriers(ops, ["x"]), {}).kind
+'effect'
+"""
+
+import inspect
+import operator
+import re
+
+import gast
+
+from .. import rules
+from ..rules import effects
+
+__all__ = ["check", "carriers", "refusal", "Refusal"]
+
+_TAPE = 'use mode="tape" (or mode="auto", which runs this function on the tape)'
+
+
+class Refusal:
+    """Why an operation on a carrier is refused: ``kind`` (``effect``,
+    ``norule``, ``unknown``, ``position``, ``index``, ``receiver``), a message
+    and a hint."""
+
+    __slots__ = ("kind", "msg", "hint")
+
+    def __init__(self, kind, msg, hint):
+        self.kind = kind
+        self.msg = msg
+        self.hint = hint
+
+
+def _names(node):
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)] if node is not None \
+        else []
+
+
+def _call_of(op):
+    """The ``Call`` node of an op, if it is a call (statement or assignment)."""
+    value = getattr(op.stmt, "value", None)
+    return value if isinstance(value, gast.Call) else None
+
+
+def _method_name(op, resolve):
+    """``(m, r)`` for ``t = r.m(...)`` or ``r.m(...)`` on a local receiver
+    ``r`` (one that is not a module or class the compiler resolves)."""
+    call = _call_of(op)
+    if call is not None and isinstance(call.func, gast.Attribute) and \
+            isinstance(call.func.value, gast.Name) and \
+            (resolve is None or resolve(call.func) is None):
+        return call.func.attr, call.func.value.id
+    return None, None
+
+
+def _positions(op):
+    """``[(position or keyword, node)]`` of a prim op's operands."""
+    out = [(i, a) for i, a in enumerate(op.args)]
+    out += [(k, v) for k, v in op.kwargs.items()]
+    return out
+
+
+def _flows(op, position, prim):
+    """How a carrier in ``position`` of a rule-table op passes on: ``"rule"``
+    (there is a rule), ``"none"`` (declared without gradient) or ``None``
+    (the table says nothing: refuse)."""
+    if isinstance(position, str):
+        if position in prim.argnames:
+            position = prim.argnames.index(position)
+        else:
+            return None
+    if position < len(prim.vjps):
+        return "rule" if prim.vjps[position] is not None else "none"
+    if prim.varargs and any(r is not None for r in prim.vjps):
+        return "rule"
+    return None
+
+
+def _reads(op):
+    """Every name an op reads: operands, receiver, index, callee chain."""
+    if op.kind == "other" or op.kind == "append":
+        return _names(op.stmt.value) if hasattr(op.stmt, "value") else _names(op.stmt)
+    names = []
+    for node in op.args:
+        names += _names(node)
+    for node in op.kwargs.values():
+        names += _names(node)
+    call = _call_of(op)
+    if call is not None:
+        names += _names(call.func)
+    if op.kind == "setitem":
+        names.append(op.target.id)
+    return names
+
+
+def _propagates(op, carried):
+    """Whether an op's targets carry a gradient-dependence given ``carried``."""
+    if op.nograd:
+        return False
+    if op.kind == "prim":
+        if rules.is_nondiff(op.prim):
+            return False
+        if rules.has_rule(op.prim):
+            prim = rules.lookup(op.prim)
+            for pos, node in _positions(op):
+                if any(n in carried for n in _names(node)) and _flows(op, pos, prim) != "none":
+                    return True
+            return False
+    return any(n in carried for n in _reads(op))
+
+
+def _targets(op):
+    if op.kind == "unpack":
+        return _names(op.target)
+    if op.kind in ("setitem", "append"):
+        return [op.target.id]
+    if op.target is not None and isinstance(op.target, gast.Name):
+        return [op.target.id]
+    return []
+
+
+def carriers(ops, wrt, resolve=None):
+    """The names whose values may depend on the arguments ``wrt`` (see the
+    module docstring).  A method that changes its receiver in place makes the
+    receiver a carrier when one of its arguments is."""
+    carried = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            targets = _targets(op)
+            name, recv = _method_name(op, resolve)
+            if recv is not None and name in effects.INPLACE_METHODS:
+                targets = targets + [recv]
+            if not targets or all(t in carried for t in targets):
+                continue
+            if _propagates(op, carried):
+                carried.update(targets)
+                changed = True
+    return carried
+
+
+def refusal(op, carried, kinds, resolve=None):
+    """``None`` when the compiler understands ``op`` (see the module
+    docstring), else a :class:`Refusal`."""
+    reads = [n for n in _reads(op) if n in carried]
+    if not reads or op.kind in ("copy", "const", "pack", "unpack", "return"):
+        return None
+    what = _shown(reads)
+    name, recv = _method_name(op, resolve)
+    call = _call_of(op)
+    keywords = [k.arg for k in call.keywords if k.arg] if call is not None else []
+    # -- effects: nothing may write into an argument while a carrier is involved
+    if name is not None:
+        effect = effects.method_effect(name, keywords)
+        if effect.kind == "inplace" and not (op.kind == "append" and name == "append"):
+            return Refusal("effect", "%s.%s(...) changes %s in place, and %s depends on the "
+                           "differentiated arguments; the compiler does not model this "
+                           "update" % (recv, name, "its argument" if "self" not in
+                                       effect.written else recv, what),
+                           "compute a new value instead (e.g. np.sort(y) for y.sort(), "
+                           "np.full_like(y, v) for y.fill(v)), or " + _TAPE)
+    fn = getattr(op, "prim", None) if op.kind == "prim" else None
+    if fn is None and op.kind == "other" and call is not None and resolve is not None:
+        fn = resolve(call.func)
+    if fn is not None and call is not None and name is None:
+        effect = effects.call_effect(fn, len(call.args), keywords)
+        if effect.kind == "inplace":
+            return Refusal("effect", "%s writes into an argument (%s), and %s depends on the "
+                           "differentiated arguments; the compiler does not model this "
+                           "update" % (rules.qualname(fn) if not name else name, ", ".join(
+                               str(w) if isinstance(w, str) else "argument %d" % (w + 1)
+                               for w in effect.written), what),
+                           "compute a new array instead of writing into one (no out=), "
+                           "or " + _TAPE)
+    if op.nograd:
+        return None
+    kind = op.kind
+    if kind == "append":
+        return None
+    if kind == "setitem":
+        return None  # y[i] = v: modelled (an index carries no gradient)
+    if kind == "call":
+        return None  # a user function: compiled in its turn (its mutations are checked)
+    if kind == "prim":
+        return _prim_refusal(op, carried, kinds, name, recv)
+    # ``other``: a call of a user function or of a declared callable, for its effect
+    if call is not None and resolve is not None:
+        fn = resolve(call.func)
+        if fn is not None and (rules.is_nondiff(fn) or _user_function(fn)):
+            return None
+        if fn is not None and rules.has_rule(fn) and isinstance(op.stmt, gast.Expr):
+            return None  # a pure rule-table call whose value is dropped
+    return Refusal("unknown", "the compiler cannot differentiate through %s: it does not "
+                   "know it, and it is applied to a value that depends on the "
+                   "differentiated arguments (%s)" % (
+                       _describe(op, name), what),
+                   "rewrite it with NumPy functions, register a rule with srcgrad.defvjp, "
+                   "or " + _TAPE)
+
+
+def _prim_refusal(op, carried, kinds, name, recv):
+    fn = op.prim
+    if rules.is_nondiff(fn):
+        return None
+    if not rules.has_rule(fn):
+        return Refusal("norule", "no derivative rule for %s" % rules._name_of(fn), None)
+    if fn is operator.getitem and not any(n in carried for n in _names(op.args[0])) and \
+            any(n in carried for n in _names(op.args[1])):
+        return Refusal("index", "this subscript's index depends on the differentiated "
+                       "arguments (%s) while the indexed object does not: the object computes "
+                       "something from the index (np.r_ and np.c_ are not supported)" % ", ".join(
+                           sorted(n for n in _names(op.args[1]) if n in carried)),
+                       "build the array with np.concatenate / np.stack / np.column_stack, "
+                       "or " + _TAPE)
+    if recv is not None and recv not in carried:
+        kind = kinds.get(recv)
+        if recv in kinds and not (kind == "f" or kind and kind[0] == "a"):
+            return Refusal("receiver", "%s.%s(...) is read as the array method %s, but %r "
+                           "is an argument that is not an array (a module? an object?)" % (
+                               recv, name, rules.qualname(fn), recv),
+                           "call NumPy directly (np.%s(...)) or pass the module as a "
+                           "global, or " % name + _TAPE)
+    prim = rules.lookup(fn)
+    for pos, node in _positions(op):
+        carried_here = [n for n in _names(node) if n in carried]
+        if carried_here and _flows(op, pos, prim) is None:
+            return Refusal("position", "%s has no derivative rule for its %s, which depends "
+                           "on the differentiated arguments (%s)" % (
+                               rules.qualname(fn), "argument %r" % pos if isinstance(pos, str)
+                               else "argument %d" % (pos + 1), _shown(carried_here)),
+                           "pass it positionally where the function has a rule, rewrite "
+                           "the call, or " + _TAPE)
+    return None
+
+
+_TEMP = re.compile(r"^_(t|list|dict|item)\d*$")
+
+
+def _shown(names):
+    """The user's names among ``names``, for a message."""
+    user = sorted({n for n in names if not _TEMP.match(n)})
+    return ", ".join(user) if user else "an intermediate value"
+
+
+def _user_function(fn):
+    return inspect.isfunction(fn) and not rules.has_rule(fn)
+
+
+def _describe(op, name):
+    call = _call_of(op)
+    if name is not None:
+        return "the method .%s()" % name
+    if call is not None:
+        try:
+            import astor  # noqa: F401
+            from . import codegen
+            return "the call %s(...)" % codegen.to_source(call.func).strip()
+        except Exception:  # pragma: no cover - a description only
+            return "this call"
+    return "this expression"
+
+
+def _value_reads(op, carried):
+    """The carriers whose *values* an op's result is computed from (not an
+    index, not an argument declared without gradient)."""
+    if op.nograd:
+        return []
+    if op.kind == "prim":
+        if rules.is_nondiff(op.prim):
+            return []
+        if rules.has_rule(op.prim):
+            prim = rules.lookup(op.prim)
+            out = []
+            for pos, node in _positions(op):
+                if op.prim is operator.getitem and pos == 1:
+                    continue
+                if _flows(op, pos, prim) != "none":
+                    out += [n for n in _names(node) if n in carried]
+            return out
+    if op.kind == "setitem":
+        return [n for n in _names(op.args[0]) + [op.target.id] if n in carried]
+    return [n for n in _reads(op) if n in carried]
+
+
+def needed(ops, carried):
+    """The carriers whose values reach the function's result (through values,
+    not through indices, conditions or non-differentiable calls)."""
+    out = set()
+    for op in ops:
+        if op.kind == "return":
+            out.update(n for n in _reads(op) if n in carried)
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            if op.kind == "return" or not any(t in out for t in _targets(op)):
+                continue
+            new = set(_value_reads(op, carried)) - out
+            if new:
+                out |= new
+                changed = True
+    return out
+
+
+def check(ops, wrt, kinds, info, resolve):
+    """Raise on the first operation that reads a carrier and is not
+    understood (see the module docstring); return the set of carriers.
+
+    A pure operation that is not understood is refused only when its result
+    reaches the function's value (``for k in sorted(params)`` with ``k`` an
+    index only is fine); an operation with an effect, or an unknown call whose
+    value is dropped (it can only matter through an effect), always is."""
+    carried = carriers(ops, wrt, resolve)
+    reach = None
+    for op in ops:
+        if op.nosave:
+            continue
+        why = refusal(op, carried, kinds, resolve)
+        if why is None:
+            continue
+        targets = _targets(op) if why.kind != "effect" else []
+        if targets:
+            if reach is None:
+                reach = needed(ops, carried)
+            if not any(t in reach for t in targets):
+                continue
+        if why.kind == "norule":
+            name = rules._name_of(op.prim)
+            line = op.stmt.user_line
+            raise rules.NoRuleError(
+                "%s:%s: no derivative rule for %s, which is applied to a value that depends "
+                "on the differentiated arguments.\n    %s\nRegister one with "
+                "srcgrad.defvjp(%s, vjp_rule), where vjp_rule(g, ans, *args) returns the "
+                "cotangent of the argument, or use mode=\"auto\" to run the function on the "
+                "tape." % (info.filename, line, name,
+                           (info.line_text(line) or "").strip(), name))
+        raise info.error(op.stmt, why.msg, why.hint)
+    return carried
