@@ -118,9 +118,13 @@ def _all_args(args):
 
 
 def _source_of(fn):
+    # the live code object's own source: inspect.getsourcelines(fn) would
+    # follow ``__wrapped__`` (functools.wraps) to the decorated function and
+    # lose the wrapper's own computation
+    code = fn.__code__
     try:
-        filename = inspect.getsourcefile(fn) or inspect.getfile(fn)
-        lines, start = inspect.getsourcelines(fn)
+        filename = inspect.getsourcefile(code) or inspect.getfile(code)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError) as exc:
         raise NoSource("cannot read the source of %s: %s" % (
             getattr(fn, "__qualname__", fn), exc)) from None
@@ -131,38 +135,136 @@ def _source_of(fn):
 
 
 def parse_function(fn):
-    """Parse ``fn`` (a def or a lambda) into a :class:`FunctionInfo`."""
+    """Parse ``fn`` (a def or a lambda) into a :class:`FunctionInfo`.
+
+    The text parsed is the source of ``fn``'s own code object (a decorated
+    function is the decorator's wrapper, never the function it wraps), and it
+    must compile to that code object: a file edited since it was imported
+    raises :class:`NoSource` (the compiler would differentiate text that is
+    not what runs)."""
     fn = inspect.unwrap(fn) if not inspect.isfunction(fn) else fn
     if not inspect.isfunction(fn):
         raise NoSource("%r is not a Python function" % (fn,))
     filename, lines, start, all_lines = _source_of(fn)
     snippet = textwrap.dedent("".join(lines))
-    is_lambda = fn.__name__ == "<lambda>"
+    is_lambda = fn.__code__.co_name == "<lambda>"
+    text = snippet if not is_lambda else _lambda_snippet(snippet)
     try:
-        tree = gast.parse(snippet if not is_lambda else _lambda_snippet(snippet))
+        tree = gast.parse(text)
     except SyntaxError:
         # a lambda inside a larger expression: parse the lines as they are
         # cut, in parentheses
         try:
-            tree = gast.parse("(\n" + snippet + "\n)") if is_lambda else None
+            text = "(\n" + snippet + "\n)"
+            tree = gast.parse(text) if is_lambda else None
         except SyntaxError:
             tree = None
         if tree is None:
             raise NoSource("cannot parse the source of %s" % fn.__qualname__) from None
         start -= 1
+    if not source_matches(text, tree, fn, filename):
+        raise NoSource(
+            "the source of %s in %s changed since it was imported: the text on disk is not "
+            "the code that runs, so the compiler cannot differentiate it (reload the module, "
+            "or restart)" % (fn.__qualname__, filename))
     gast.increment_lineno(tree, start - 1)
     if is_lambda:
         first = lines[0] if lines else ""
         node = _find_lambda(tree, fn, len(first) - len(first.lstrip()))
     else:
         node = next((n for n in tree.body if isinstance(n, gast.FunctionDef)), None)
-        if node is None or node.name != fn.__name__:
+        name = fn.__code__.co_name
+        if node is None or node.name != name:
             node = next((n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
-                         and n.name == fn.__name__), None)
+                         and n.name == name), None)
         if node is None:
             raise NoSource("cannot find the def of %s in its source" % fn.__qualname__)
         node.decorator_list = []
     return FunctionInfo(fn, node, filename, all_lines)
+
+
+def source_matches(text, tree, fn, filename):
+    """Whether ``text`` (``fn``'s source, parsed as ``tree``) compiles to
+    ``fn``'s code object: same bytecode, names and constants.  It is compiled
+    inside a function that binds ``fn``'s free variables, so that closures
+    compile as closures; names the snippet binds at its top level are
+    declared global, as they are in a module."""
+    code = fn.__code__
+    bound = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+            bound.add(stmt.name)
+        for node in gast.walk(stmt) if isinstance(stmt, gast.Assign) else ():
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                bound.add(node.id)
+    bound -= set(code.co_freevars)
+    head = ["def __srcgrad_source_check():"]
+    if bound:
+        head.append("    global " + ", ".join(sorted(bound)))
+    head += ["    %s = None" % v for v in code.co_freevars]
+    src = "\n".join(head) + "\n" + textwrap.indent(text, "    ") + "\n"
+    flags = code.co_flags & _FUTURE_FLAGS
+    try:
+        module = compile(src, filename, "exec", flags=flags, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True   # cannot check (an unusual construct): the parse stands
+    return any(_same_code(c, code) for c in _code_objects(module) if c.co_name == code.co_name)
+
+
+def _future_flags():
+    import __future__
+    out = 0
+    for name in __future__.all_feature_names:
+        out |= getattr(__future__, name).compiler_flag
+    return out
+
+
+_FUTURE_FLAGS = _future_flags()
+
+
+def _code_objects(code):
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            yield const
+            yield from _code_objects(const)
+
+
+def _same_code(a, b):
+    if a.co_names != b.co_names or a.co_varnames != b.co_varnames or \
+            a.co_freevars != b.co_freevars or a.co_cellvars != b.co_cellvars:
+        return False
+    if a.co_code == b.co_code and len(a.co_consts) == len(b.co_consts) and all(
+            _same_const(x, y) for x, y in zip(a.co_consts, b.co_consts)):
+        return True
+    ia, ib = _instructions(a), _instructions(b)
+    return len(ia) == len(ib) and all(
+        x[0] == y[0] and (_same_const(x[1], y[1]) if x[0] == "LOAD_CONST" else x[1] == y[1])
+        for x, y in zip(ia, ib))
+
+
+def _same_const(x, y):
+    if inspect.iscode(x) or inspect.iscode(y):
+        return inspect.iscode(x) and inspect.iscode(y) and _same_code(x, y)
+    return type(x) is type(y) and repr(x) == repr(y)
+
+
+#: instructions CPython chooses by context outside the function (a method
+#: call on an imported name loads it as an attribute): compared as one
+_SAME_OP = {"LOAD_METHOD": "LOAD_ATTR"}
+
+
+def _instructions(code):
+    """``code``'s instructions as ``(opname, argument)``, cache entries and
+    jump offsets left out."""
+    import dis
+    jumps = set(dis.hasjrel) | set(dis.hasjabs)
+    out = []
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("CACHE", "EXTENDED_ARG"):
+            continue
+        arg = None if ins.opcode in jumps else ins.argval
+        out.append((_SAME_OP.get(ins.opname, ins.opname), arg))
+    return out
 
 
 def _lambda_snippet(snippet):

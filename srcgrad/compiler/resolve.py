@@ -226,9 +226,9 @@ def refusal(op, carried, kinds, resolve=None):
             return None
         if fn is not None and rules.has_rule(fn) and isinstance(op.stmt, gast.Expr):
             return None  # a pure rule-table call whose value is dropped
-    return Refusal("unknown", "the compiler cannot differentiate through %s: it does not "
-                   "know it, and it is applied to a value that depends on the "
-                   "differentiated arguments (%s)" % (
+    return Refusal("unknown", "the compiler cannot differentiate through this expression "
+                   "(%s is not something it knows, and it is applied to a value that "
+                   "depends on the differentiated arguments: %s)" % (
                        _describe(op, name), what),
                    "rewrite it with NumPy functions, register a rule with srcgrad.defvjp, "
                    "or " + _TAPE)
