@@ -452,13 +452,17 @@ def zero_at(g, index):
 
 
 def last(g):
-    """The cotangent of a list's last element."""
+    """The cotangent of a list's last element (``g`` is a list, or an array
+    when NumPy read the list as one: ``np.sum(L)``)."""
+    if isinstance(g, np.ndarray) and g.ndim:
+        return g[-1]
     return g[-1] if isinstance(g, (list, tuple)) and g else 0.0
 
 
 def drop_last(g):
     """The cotangent of a list without its last element (undoing ``append``)."""
-    return g[:-1] if isinstance(g, (list, tuple)) else g
+    return g[:-1] if isinstance(g, (list, tuple)) or isinstance(g, np.ndarray) and g.ndim \
+        else g
 
 
 def once(calls):

@@ -73,8 +73,17 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         and (inside loops) aliases made anywhere in an enclosing loop, which
         the loop's back edge carries around."""
         out = set(groups.get(name, ())) - {name}
-        out |= maybe.get(name, set())
-        out |= {r for r, args in maybe.items() if name in args}
+        # through user calls: a result may share memory with its arguments,
+        # and so with everything they share memory with (and back)
+        todo = [name] + sorted(out)
+        while todo:
+            n = todo.pop()
+            linked = set(maybe.get(n, ())) | {r for r, args in maybe.items() if n in args}
+            for m in linked:
+                for k in groups.get(m, {m}):
+                    if k != name and k not in out:
+                        out.add(k)
+                        todo.append(k)
         for loop in loops:
             todo = [name]
             while todo:

@@ -39,11 +39,13 @@ gradient, and statements under ``no_grad``.
 'effect'
 """
 
+import builtins
 import inspect
 import operator
 import re
 
 import gast
+import numpy as np
 
 from .. import rules
 from ..rules import effects
@@ -64,6 +66,16 @@ class Refusal:
         self.kind = kind
         self.msg = msg
         self.hint = hint
+
+
+#: declared non-differentiable for their use in a loop header (which the
+#: loops pass rewrites into indexing); as values they hold their arguments'
+#: elements, so a gradient would be dropped: not modelled here.
+_HOLD_ELEMENTS = (builtins.zip, builtins.enumerate)
+
+
+def _nondiff(fn):
+    return rules.is_nondiff(fn) and fn not in _HOLD_ELEMENTS
 
 
 def _names(node):
@@ -99,6 +111,8 @@ def _flows(op, position, prim):
     """How a carrier in ``position`` of a rule-table op passes on: ``"rule"``
     (there is a rule), ``"none"`` (declared without gradient) or ``None``
     (the table says nothing: refuse)."""
+    if op.prim is np.einsum and position == 0:
+        return None   # subscripts: a string, or an operand in the sublist form
     if isinstance(position, str):
         if position in prim.argnames:
             position = prim.argnames.index(position)
@@ -133,7 +147,7 @@ def _propagates(op, carried):
     if op.nograd:
         return False
     if op.kind == "prim":
-        if rules.is_nondiff(op.prim):
+        if _nondiff(op.prim):
             return False
         if rules.has_rule(op.prim):
             prim = rules.lookup(op.prim)
@@ -222,7 +236,7 @@ def refusal(op, carried, kinds, resolve=None):
     # ``other``: a call of a user function or of a declared callable, for its effect
     if call is not None and resolve is not None:
         fn = resolve(call.func)
-        if fn is not None and (rules.is_nondiff(fn) or _user_function(fn)):
+        if fn is not None and (_nondiff(fn) or _user_function(fn)):
             return None
         if fn is not None and rules.has_rule(fn) and isinstance(op.stmt, gast.Expr):
             return None  # a pure rule-table call whose value is dropped
@@ -236,10 +250,20 @@ def refusal(op, carried, kinds, resolve=None):
 
 def _prim_refusal(op, carried, kinds, name, recv):
     fn = op.prim
-    if rules.is_nondiff(fn):
+    if fn in _HOLD_ELEMENTS:
+        return Refusal("container", "%s(...) of values that depend on the differentiated "
+                       "arguments is supported only in a for-loop header" % fn.__name__,
+                       "loop over it directly (for a, b in zip(x, y): ...), or " + _TAPE)
+    if _nondiff(fn):
         return None
     if not rules.has_rule(fn):
         return Refusal("norule", "no derivative rule for %s" % rules._name_of(fn), None)
+    if fn is np.einsum and op.args and any(n in carried for n in _names(op.args[0])):
+        return Refusal("position", "np.einsum in sublist form (np.einsum(a, [0, 1], ...)) is "
+                       "not supported: its first argument depends on the differentiated "
+                       "arguments (%s)" % _shown(n for n in _names(op.args[0]) if n in carried),
+                       "write the subscripts as a string: np.einsum('ij->ji', a), or "
+                       + _TAPE)
     if fn is operator.getitem and not any(n in carried for n in _names(op.args[0])) and \
             any(n in carried for n in _names(op.args[1])):
         return Refusal("index", "this subscript's index depends on the differentiated "
@@ -302,7 +326,7 @@ def _value_reads(op, carried):
     if op.nograd:
         return []
     if op.kind == "prim":
-        if rules.is_nondiff(op.prim):
+        if _nondiff(op.prim):
             return []
         if rules.has_rule(op.prim):
             prim = rules.lookup(op.prim)
