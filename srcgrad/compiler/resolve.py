@@ -149,6 +149,8 @@ def _propagates(op, carried):
     if op.kind == "prim":
         if _nondiff(op.prim):
             return False
+        if _opaque_index(op, carried):
+            return True
         if rules.has_rule(op.prim):
             prim = rules.lookup(op.prim)
             for pos, node in _positions(op):
@@ -156,6 +158,14 @@ def _propagates(op, carried):
                     return True
             return False
     return any(n in carried for n in _reads(op))
+
+
+def _opaque_index(op, carried):
+    """``obj[i]`` where only the index carries a gradient: ``obj`` is an
+    object that computes with the index (``np.r_[x, x]``), not data."""
+    return op.prim is operator.getitem and \
+        not any(n in carried for n in _names(op.args[0])) and \
+        any(n in carried for n in _names(op.args[1]))
 
 
 def _targets(op):
@@ -203,10 +213,11 @@ def refusal(op, carried, kinds, resolve=None):
     if name is not None:
         effect = effects.method_effect(name, keywords)
         if effect.kind == "inplace" and not (op.kind == "append" and name == "append"):
-            return Refusal("effect", "%s.%s(...) changes %s in place, and %s depends on the "
+            return Refusal("effect", "%s.%s(...) %s, and %s depends on the "
                            "differentiated arguments; the compiler does not model this "
-                           "update" % (recv, name, "its argument" if "self" not in
-                                       effect.written else recv, what),
+                           "update" % (recv, name, "changes %s in place" % recv
+                                       if "self" in effect.written else
+                                       "writes into its out= argument", what),
                            "compute a new value instead (e.g. np.sort(y) for y.sort(), "
                            "np.full_like(y, v) for y.fill(v)), or " + _TAPE)
     fn = getattr(op, "prim", None) if op.kind == "prim" else None
@@ -264,8 +275,7 @@ def _prim_refusal(op, carried, kinds, name, recv):
                        "arguments (%s)" % _shown(n for n in _names(op.args[0]) if n in carried),
                        "write the subscripts as a string: np.einsum('ij->ji', a), or "
                        + _TAPE)
-    if fn is operator.getitem and not any(n in carried for n in _names(op.args[0])) and \
-            any(n in carried for n in _names(op.args[1])):
+    if _opaque_index(op, carried):
         return Refusal("index", "this subscript's index depends on the differentiated "
                        "arguments (%s) while the indexed object does not: the object computes "
                        "something from the index (np.r_ and np.c_ are not supported)" % ", ".join(
@@ -328,6 +338,8 @@ def _value_reads(op, carried):
     if op.kind == "prim":
         if _nondiff(op.prim):
             return []
+        if _opaque_index(op, carried):
+            return [n for n in _reads(op) if n in carried]
         if rules.has_rule(op.prim):
             prim = rules.lookup(op.prim)
             out = []
