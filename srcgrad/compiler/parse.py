@@ -162,7 +162,7 @@ def parse_function(fn):
         if tree is None:
             raise NoSource("cannot parse the source of %s" % fn.__qualname__) from None
         start -= 1
-    if not source_matches(text, tree, fn, filename):
+    if not source_matches(text, tree, fn, filename, _imported_names(all_lines)):
         raise NoSource(
             "the source of %s in %s changed since it was imported: the text on disk is not "
             "the code that runs, so the compiler cannot differentiate it (reload the module, "
@@ -183,12 +183,33 @@ def parse_function(fn):
     return FunctionInfo(fn, node, filename, all_lines)
 
 
-def source_matches(text, tree, fn, filename):
+def _imported_names(lines):
+    """Names the module binds by ``import`` (CPython compiles ``np.f(x)``
+    differently when ``np`` comes from an import)."""
+    import ast
+    try:
+        tree = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return ()
+    out = set()
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+        todo.extend(ast.iter_child_nodes(node))
+    return sorted(out)
+
+
+def source_matches(text, tree, fn, filename, imported=()):
     """Whether ``text`` (``fn``'s source, parsed as ``tree``) compiles to
     ``fn``'s code object: same bytecode, names and constants.  It is compiled
     inside a function that binds ``fn``'s free variables, so that closures
     compile as closures; names the snippet binds at its top level are
-    declared global, as they are in a module."""
+    declared global, as they are in a module, and the module's ``imported``
+    names are imported (never run: only compiled)."""
     code = fn.__code__
     bound = set()
     for stmt in tree.body:
@@ -198,7 +219,8 @@ def source_matches(text, tree, fn, filename):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 bound.add(node.id)
     bound -= set(code.co_freevars)
-    head = ["def __srcgrad_source_check():"]
+    head = ["import " + ", ".join(imported)] if imported else []
+    head.append("def __srcgrad_source_check():")
     if bound:
         head.append("    global " + ", ".join(sorted(bound)))
     head += ["    %s = None" % v for v in code.co_freevars]
@@ -260,7 +282,7 @@ def _instructions(code):
     jumps = set(dis.hasjrel) | set(dis.hasjabs)
     out = []
     for ins in dis.get_instructions(code):
-        if ins.opname in ("CACHE", "EXTENDED_ARG"):
+        if ins.opname in ("CACHE", "EXTENDED_ARG", "PUSH_NULL"):
             continue
         arg = None if ins.opcode in jumps else ins.argval
         out.append((_SAME_OP.get(ins.opname, ins.opname), arg))

@@ -48,7 +48,7 @@ import gast
 import numpy as np
 
 from .. import rules
-from ..rules import effects
+from ..rules import conversions, effects
 
 __all__ = ["check", "carriers", "refusal", "Refusal"]
 
@@ -208,7 +208,8 @@ def refusal(op, carried, kinds, resolve=None):
     what = _shown(reads)
     name, recv = _method_name(op, resolve)
     call = _call_of(op)
-    keywords = [k.arg for k in call.keywords if k.arg] if call is not None else []
+    keywords = [k.arg for k in call.keywords if k.arg and not _is_none(k.value)] \
+        if call is not None else []
     # -- effects: nothing may write into an argument while a carrier is involved
     if name is not None:
         effect = effects.method_effect(name, keywords)
@@ -224,7 +225,10 @@ def refusal(op, carried, kinds, resolve=None):
     if fn is None and op.kind == "other" and call is not None and resolve is not None:
         fn = resolve(call.func)
     if fn is not None and call is not None and name is None:
-        effect = effects.call_effect(fn, len(call.args), keywords)
+        nargs = len(call.args)
+        while nargs and _is_none(call.args[nargs - 1]):
+            nargs -= 1    # np.add(a, b, None): no output array
+        effect = effects.call_effect(fn, nargs, keywords)
         if effect.kind == "inplace":
             return Refusal("effect", "%s writes into an argument (%s), and %s depends on the "
                            "differentiated arguments; the compiler does not model this "
@@ -290,6 +294,12 @@ def _prim_refusal(op, carried, kinds, name, recv):
                                recv, name, rules.qualname(fn), recv),
                            "call NumPy directly (np.%s(...)) or pass the module as a "
                            "global, or " % name + _TAPE)
+    if fn is conversions.field and len(op.args) > 1 and \
+            isinstance(op.args[1], gast.Constant) and op.args[1].value in _ARRAY_ATTRIBUTES:
+        return Refusal("unknown", "the attribute .%s of a value that depends on the "
+                       "differentiated arguments is not supported by the compiler"
+                       % op.args[1].value, "use NumPy functions (np.imag(x), x.ravel()), "
+                       "or " + _TAPE)
     prim = rules.lookup(fn)
     for pos, node in _positions(op):
         carried_here = [n for n in _names(node) if n in carried]
@@ -300,6 +310,11 @@ def _prim_refusal(op, carried, kinds, name, recv):
                                else "argument %d" % (pos + 1), _shown(carried_here)),
                            "pass it positionally where the function has a rule, rewrite "
                            "the call, or " + _TAPE)
+    for key in op.kwargs:
+        if key not in prim.argnames and not _rules_accept(prim, key):
+            return Refusal("position", "%s is called with the keyword %s=, which its "
+                           "derivative rule does not take" % (rules.qualname(fn), key),
+                           "leave the keyword out, or " + _TAPE)
     return None
 
 
@@ -310,6 +325,31 @@ def _shown(names):
     """The user's names among ``names``, for a message."""
     user = sorted({n for n in names if not _TEMP.match(n)})
     return ", ".join(user) if user else "an intermediate value"
+
+
+def _rules_accept(prim, key):
+    """Whether every rule of ``prim`` can be called with the keyword ``key``."""
+    for rule in prim.vjps:
+        if rule is None:
+            continue
+        try:
+            params = inspect.signature(rule).parameters
+        except (TypeError, ValueError):
+            continue
+        if key not in params and not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return False
+    return True
+
+
+def _is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+#: ndarray attributes that are not values of the array the compiler models
+#: (``x.imag``, ``x.flat``): read on a carrier, they are refused rather than
+#: taken for a namedtuple field
+_ARRAY_ATTRIBUTES = frozenset(("imag", "flat", "base", "ctypes", "flags", "strides", "nbytes",
+                               "itemsize", "mT", "device"))
 
 
 def _user_function(fn):
