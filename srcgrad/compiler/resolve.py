@@ -361,12 +361,12 @@ def _describe(op, name):
     if name is not None:
         return "the method .%s()" % name
     if call is not None:
-        try:
-            import astor  # noqa: F401
-            from . import codegen
-            return "the call %s(...)" % codegen.to_source(call.func).strip()
-        except Exception:  # pragma: no cover - a description only
-            return "this call"
+        if isinstance(call.func, gast.Name) and _TEMP.match(call.func.id):
+            return "a function computed at run time (read from a container, an argument or " \
+                "a call)"
+        if isinstance(call.func, gast.Name):
+            return "%s(...)" % call.func.id
+        return "this call"
     return "this expression"
 
 
