@@ -290,7 +290,7 @@ def _prim_refusal(op, carried, kinds, name, recv):
         kind = kinds.get(recv)
         if recv in kinds and not (kind == "f" or kind and kind[0] == "a"):
             return Refusal("receiver", "%s.%s(...) is read as the array method %s, but %r "
-                           "is an argument that is not an array (a module? an object?)" % (
+                           "may not be an array (a module, or an argument that is not an array)" % (
                                recv, name, rules.qualname(fn), recv),
                            "call NumPy directly (np.%s(...)) or pass the module as a "
                            "global, or " % name + _TAPE)
@@ -414,6 +414,32 @@ def needed(ops, carried):
     return out
 
 
+def _with_module_names(ops, kinds, resolve):
+    """``kinds`` plus the local names bound to a module or class (``m = np``,
+    ``la = np.linalg``) or copied from an argument that is not an array:
+    the method table does not apply to them."""
+    out = dict(kinds)
+
+    def not_array(name):
+        kind = out.get(name, "a")
+        return name in out and not (kind == "f" or kind and kind[0] == "a")
+
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            if op.kind not in ("copy", "const") or not isinstance(op.target, gast.Name) or \
+                    op.target.id in out:
+                continue
+            value = op.stmt.value
+            obj = resolve(value) if resolve is not None else None
+            if inspect.ismodule(obj) or inspect.isclass(obj) or \
+                    isinstance(value, gast.Name) and not_array(value.id):
+                out[op.target.id] = None
+                changed = True
+    return out
+
+
 def check(ops, wrt, kinds, info, resolve):
     """Raise on the first operation that reads a carrier and is not
     understood (see the module docstring); return the set of carriers.
@@ -423,6 +449,7 @@ def check(ops, wrt, kinds, info, resolve):
     index only is fine); an operation with an effect, or an unknown call whose
     value is dropped (it can only matter through an effect), always is."""
     carried = carriers(ops, wrt, resolve)
+    kinds = _with_module_names(ops, kinds, resolve)
     reach = None
     for op in ops:
         if op.nosave:

@@ -39,6 +39,17 @@ def module_local_alias(x):
     return np.sum(m.sin(x))
 
 
+def module_local_alias_dot(x):
+    m = np
+    c = np.ones(3)
+    return m.dot(x, c)
+
+
+def constant_array_method(x):
+    c = np.array([1.0, 2.0, 3.0])
+    return c.dot(x)
+
+
 NP = np
 
 
@@ -256,6 +267,8 @@ CASES = [
     (module_argument, (np,), "cannot differentiate through this expression"),
     (module_argument_dot, (np,), "not an array"),
     (module_local_alias, (), "cannot differentiate through this expression"),
+    (module_local_alias_dot, (), "'m' may not be an array"),
+    (constant_array_method, (), None),
     (module_global_alias, (), None),
     (decorated, (), None),
     (calls_decorated, (), None),
