@@ -261,6 +261,36 @@ def alias_through_helper(a):
     return np.sum(v2)
 
 
+def sorts_its_argument(v):
+    v.sort()
+
+
+def calls_a_sorting_helper(x):
+    y = x * 1.0
+    sorts_its_argument(y)
+    return y[0] * 3.0 + y[2]
+
+
+def appends_to_its_argument(values, v):
+    values.append(v * 2.0)
+
+
+def calls_an_appending_helper(x):
+    values = [x[0]]
+    appends_to_its_argument(values, x[1])
+    return values[-1] * 3.0
+
+
+def writes_into_its_argument(v, out):
+    np.sin(v, out=out)
+
+
+def calls_a_writing_helper(x):
+    y = np.zeros(3)
+    writes_into_its_argument(x, y)
+    return np.sum(y)
+
+
 # (function, extra arguments, the words the compiler's refusal contains, or
 #  None when the compiler must give the right gradient)
 CASES = [
@@ -303,6 +333,9 @@ CASES = [
     (dict_update_keywords, (), "d.update"),
     (dict_update_dict, (), "d.update"),
     (alias_through_helper, (), "shares memory with 'v2'"),
+    (calls_a_sorting_helper, (), "changes the argument 'v' in place"),
+    (calls_an_appending_helper, (), "changes the argument 'values' in place"),
+    (calls_a_writing_helper, (), "changes the argument 'out' in place"),
 ]
 
 #: the tape (mode="auto" after a refusal) still gives a wrong number here; the
