@@ -22,9 +22,7 @@ import gast
 
 __all__ = ["check_aliasing"]
 
-_VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
-_VIEW_FUNCS = ("reshape", "ravel", "transpose", "swapaxes", "squeeze", "moveaxis",
-               "expand_dims", "atleast_1d", "atleast_2d", "broadcast_to")
+from ..rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
 
 
 def _walk(stmts, loops=(), path=()):

@@ -2,7 +2,9 @@
 
 The one table of side effects both engines consult.  A call is
 
-* ``pure``    -- it only returns a value (``np.sin(x)``, ``x.sum()``);
+* ``pure``    -- it only returns a value (``np.sin(x)``, ``x.sum()``), possibly a
+  *view* sharing memory with an argument (``x.reshape(...)``, ``x.T``: see
+  :data:`VIEW_METHODS`, :data:`VIEW_FUNCTIONS`);
 * ``inplace`` -- it writes into one of its arguments: ``np.copyto(dst, src)``,
   ``y.sort()``, ``L.reverse()``, any ufunc or reduction given ``out=`` (as a
   keyword, or positionally beyond a ufunc's inputs: ``np.arctan2(a, b, out)``),
@@ -27,7 +29,7 @@ import inspect
 import numpy as np
 
 __all__ = ["Effect", "call_effect", "method_effect", "WRITES_ARGUMENT", "INPLACE_METHODS",
-           "OUT_KEYWORDS"]
+           "OUT_KEYWORDS", "VIEW_METHODS", "VIEW_FUNCTIONS"]
 
 
 class Effect:
@@ -74,6 +76,13 @@ INPLACE_METHODS = frozenset((
     "update", "popitem", "setdefault", "add", "discard", "difference_update",
     "intersection_update", "symmetric_difference_update",
 ))
+
+#: methods and NumPy functions (by name) whose result is a *view*: it shares
+#: memory with the receiver / first argument (the compiler's alias check
+#: follows these)
+VIEW_METHODS = frozenset(("reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"))
+VIEW_FUNCTIONS = frozenset(("reshape", "ravel", "transpose", "swapaxes", "squeeze", "moveaxis",
+                            "expand_dims", "atleast_1d", "atleast_2d", "broadcast_to"))
 
 #: ufunc methods that write into their first argument
 _UFUNC_INPLACE_METHODS = ("at",)

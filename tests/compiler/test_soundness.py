@@ -503,3 +503,10 @@ def test_unchanged_source_still_compiles(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop(name, None)
+
+
+def test_explain_names_the_refused_line():
+    info = srcgrad.explain(method_sort, X.copy())
+    assert info.engine == "tape"
+    assert "%s:%d" % (HERE, method_sort.__code__.co_firstlineno + 2) in info.reason
+    assert "y.sort" in info.reason
