@@ -404,7 +404,7 @@ def needed(ops, carried):
     changed = True
     while changed:
         changed = False
-        for op in ops:
+        for op in reversed(ops):   # backwards: a straight line converges in one sweep
             if op.kind == "return" or not any(t in out for t in _targets(op)):
                 continue
             new = set(_value_reads(op, carried)) - out
