@@ -23,6 +23,7 @@ import gast
 __all__ = ["check_aliasing"]
 
 from ..rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
+from .resolve import written_names
 
 
 def _walk(stmts, loops=(), path=()):
@@ -120,7 +121,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
 
     for pos, (stmt, loops) in enumerate(order):
         if callee:
-            written = _written_names(stmt, resolve)
+            written = written_names(stmt, resolve)
             hit = sorted(n for n in written if (n in params and n not in scalars and
                                                 not _rebound_before(order, n, pos)) or
                          partners(n, loops) & params - scalars)
@@ -227,43 +228,6 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
-
-
-def _written_names(stmt, resolve):
-    """Names a call statement writes into, by :mod:`srcgrad.rules.effects`:
-    the receiver of ``v.sort()`` / ``L.append(u)``, ``dst`` of
-    ``np.copyto(dst, src)``, ``y`` of ``np.sin(x, out=y)``."""
-    from ..rules import effects
-    value = getattr(stmt, "value", None)
-    if not isinstance(stmt, (gast.Expr, gast.Assign)) or not isinstance(value, gast.Call):
-        return set()
-    func = value.func
-    keywords = {k.arg: k.value for k in value.keywords if k.arg}
-    out = set()
-    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and \
-            resolve(func) is None:
-        effect = effects.method_effect(func.attr, [k for k, v in keywords.items()
-                                                   if not _none(v)])
-        if "self" in effect.written:
-            out.add(func.value.id)
-    else:
-        fn = resolve(func)
-        if fn is None:
-            return out
-        nargs = len(value.args)
-        while nargs and _none(value.args[nargs - 1]):
-            nargs -= 1
-        effect = effects.call_effect(fn, nargs, [k for k, v in keywords.items() if not _none(v)])
-    for w in effect.written:
-        node = value.args[w] if isinstance(w, int) and w < len(value.args) else \
-            keywords.get(w) if isinstance(w, str) else None
-        if isinstance(node, gast.Name):
-            out.add(node.id)
-    return out
-
-
-def _none(node):
-    return isinstance(node, gast.Constant) and node.value is None
 
 
 def _returns_fresh(fn):

@@ -414,6 +414,76 @@ def needed(ops, carried):
     return out
 
 
+def written_names(stmt, resolve):
+    """Names a call statement writes into, by :mod:`srcgrad.rules.effects`:
+    the receiver of ``v.sort()`` / ``L.append(u)``, ``dst`` of
+    ``np.copyto(dst, src)``, ``y`` of ``np.sin(x, out=y)``."""
+    value = getattr(stmt, "value", None)
+    if not isinstance(stmt, (gast.Expr, gast.Assign)) or not isinstance(value, gast.Call):
+        return set()
+    func = value.func
+    keywords = {k.arg: k.value for k in value.keywords if k.arg}
+    out = set()
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and \
+            resolve(func) is None:
+        effect = effects.method_effect(func.attr, [k for k, v in keywords.items()
+                                                   if not _is_none(v)])
+        if "self" in effect.written:
+            out.add(func.value.id)
+    else:
+        fn = resolve(func)
+        if fn is None:
+            return out
+        nargs = len(value.args)
+        while nargs and _is_none(value.args[nargs - 1]):
+            nargs -= 1
+        effect = effects.call_effect(fn, nargs, [k for k, v in keywords.items() if not _is_none(v)])
+    for w in effect.written:
+        node = value.args[w] if isinstance(w, int) and w < len(value.args) else \
+            keywords.get(w) if isinstance(w, str) else None
+        if isinstance(node, gast.Name):
+            out.add(node.id)
+    return out
+
+
+def _effect_after_use(tree, carried, resolve):
+    """The first ``(op, name, why)`` where a call writes into ``name`` (a
+    value that carries no gradient itself) after an operation on a carrier
+    read it -- earlier in the body, or anywhere in a loop around the call: the
+    adjoint of that operation would read the new values (``why="late"``); or
+    into a list or array the function also changes with ``append`` or
+    ``y[i] = v``, which the pullback undoes by itself (``"modelled"``).
+    ``None`` if there is none."""
+    from .ops import Compound
+    entries = []
+
+    def walk(nodes, loops):
+        for node in nodes:
+            if isinstance(node, Compound):
+                inner = loops + (id(node),) if node.kind != "if" else loops
+                for block in node.blocks:
+                    walk(block, inner)
+            else:
+                entries.append((node, loops))
+    walk(tree, ())
+    modelled = {op.target.id for op, _ in entries if op.kind in ("append", "setitem")}
+    for i, (op, loops) in enumerate(entries):
+        if op.nosave or not isinstance(op.stmt, (gast.Expr, gast.Assign)) or \
+                op.kind == "append":
+            continue
+        for name in sorted(written_names(op.stmt, resolve)):
+            if name in modelled:
+                return op, name, "modelled"   # the pullback undoes L.append / y[i] = v
+            for j, (other, other_loops) in enumerate(entries):
+                if j == i or other.nograd:
+                    continue
+                reads = _reads(other)
+                if name in reads and any(n in carried for n in reads) and (
+                        j < i or set(loops) & set(other_loops)):
+                    return op, name, "late"
+    return None
+
+
 def _with_module_names(ops, kinds, resolve):
     """``kinds`` plus the local names bound to a module or class (``m = np``,
     ``la = np.linalg``) or copied from an argument that is not an array:
@@ -440,7 +510,7 @@ def _with_module_names(ops, kinds, resolve):
     return out
 
 
-def check(ops, wrt, kinds, info, resolve):
+def check(tree, wrt, kinds, info, resolve):
     """Raise on the first operation that reads a carrier and is not
     understood (see the module docstring); return the set of carriers.
 
@@ -448,6 +518,8 @@ def check(ops, wrt, kinds, info, resolve):
     reaches the function's value (``for k in sorted(params)`` with ``k`` an
     index only is fine); an operation with an effect, or an unknown call whose
     value is dropped (it can only matter through an effect), always is."""
+    from .ops import walk_ops
+    ops = list(walk_ops(tree))
     carried = carriers(ops, wrt, resolve)
     kinds = _with_module_names(ops, kinds, resolve)
     reach = None
@@ -474,4 +546,17 @@ def check(ops, wrt, kinds, info, resolve):
                 "tape." % (info.filename, line, name,
                            (info.line_text(line) or "").strip(), name))
         raise info.error(op.stmt, why.msg, why.hint)
+    late = _effect_after_use(tree, carried, resolve)
+    if late is not None:
+        op, name, why = late
+        if why == "modelled":
+            msg = ("this call changes %r in place, which the function also changes with "
+                   "append or subscript assignments; the pullback undoes those itself and "
+                   "cannot undo this one" % name)
+        else:
+            msg = ("this call changes %r in place after a computation that depends on the "
+                   "differentiated arguments read it; the gradient of that computation would "
+                   "see the new values" % name)
+        raise info.error(op.stmt, msg, "work on a copy (%s = %s.copy()) before changing it, "
+                         "or build a new value; or %s" % (name, name, _TAPE))
     return carried

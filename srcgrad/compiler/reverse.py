@@ -130,7 +130,7 @@ class Reverser(FactsMixin, CallsMixin):
                 self.bind_call(op)
         self.add_counters(tree, nested=False)
         ops = list(walk_ops(tree))
-        resolve_ops(ops, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
+        resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
         self.active = active_names(ops, self.wrt, self.on_blocked)
         self.varied_names = active_names.varied
         self.analyse(tree, ops)
