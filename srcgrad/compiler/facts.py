@@ -52,6 +52,21 @@ class FactsMixin:
             for t in targets_of(op):
                 counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
         self.mutable = {t for t, c in counts.items() if c > 1}
+        # for each op, the names an adjoint may read that an earlier op (any op,
+        # for one inside a loop or branch) on a varied value read
+        varied = getattr(self, "varied_names", set())
+        top = {id(n) for n in tree}
+        self.read_before = {}
+        seen, every = set(), set()
+        for op in ops:
+            names = op.operand_names()
+            if any(n in varied for n in names):
+                every.update(names)
+        for op in ops:
+            self.read_before[id(op)] = seen if id(op) in top else every
+            names = op.operand_names()
+            if any(n in varied for n in names):
+                seen = seen | set(names)
         self.setitem_targets = {op.target.id for op in ops if op.kind == "setitem"}
         self.append_targets = {op.target.id for op in ops if op.kind == "append"}
         self.packs = {}

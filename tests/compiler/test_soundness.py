@@ -335,6 +335,26 @@ def clears_an_appended_list(x):
     return x[0] * 2.0
 
 
+def helper_sorts_a_constant_after_use(x):
+    y = np.array([3.0, 1.0, 2.0])
+    s = np.sum(x * y)
+    sorts_its_argument(y)
+    return s
+
+
+def helper_sorts_a_constant_before_use(x):
+    y = np.array([3.0, 1.0, 2.0])
+    sorts_its_argument(y)
+    return np.sum(x * y)
+
+
+def sets_then_fills_a_constant(x):
+    y = np.zeros(3)
+    y[0] = 1.0
+    y.fill(2.0)
+    return np.sum(x * y)
+
+
 # (function, extra arguments, the words the compiler's refusal contains, or
 #  None when the compiler must give the right gradient)
 CASES = [
@@ -384,6 +404,9 @@ CASES = [
     (changes_a_constant_in_a_loop, (), "changes 'y' in place after a computation"),
     (clears_an_appended_list, (), "the pullback undoes those"),
     (calls_a_sorting_helper, (), "changes the argument 'v' in place"),
+    (helper_sorts_a_constant_after_use, (), "changes the argument 'v' in place"),
+    (helper_sorts_a_constant_before_use, (), None),
+    (sets_then_fills_a_constant, (), "the pullback undoes those"),
     (calls_an_appending_helper, (), "changes the argument 'values' in place"),
     (calls_a_writing_helper, (), "changes the argument 'out' in place"),
 ]
@@ -394,7 +417,7 @@ TAPE_WRONG = {"reduction_out", "einsum_sublist",
               # a plain ndarray read by a recorded operation, then changed in place
               "sorts_a_constant_after_use", "fills_a_constant_after_use",
               "copies_into_a_constant_after_use", "writes_out_into_a_constant_after_use",
-              "changes_a_constant_in_a_loop"}
+              "changes_a_constant_in_a_loop", "helper_sorts_a_constant_after_use"}
 
 
 def _fd(fn, extra):
