@@ -28,6 +28,16 @@ anything computed from a carrier is a carrier, except the results of
 non-differentiable callables, operands in positions declared without
 gradient, and statements under ``no_grad``.
 
+A *pure* operation that is not understood is refused only when its value
+reaches the function's result through values (:func:`needed`: not through
+indices, conditions or non-differentiable calls), so ``for k in
+sorted(params)`` with ``k`` an index stays compiled.  Effects are refused
+whatever is done with the result, and also on values that carry no gradient
+when the adjoint may read them: a call that changes ``y`` in place after an
+operation on a carrier read ``y`` (the adjoint of that operation would see
+the new values), or that changes a list or array the function also changes
+with ``append`` / ``y[i] = v`` (which the pullback undoes by itself).
+
 >>> import gast
 >>> from .anf import to_anf
 >>> from .ops import classify
@@ -282,16 +292,16 @@ def _prim_refusal(op, carried, kinds, name, recv):
     if _opaque_index(op, carried):
         return Refusal("index", "this subscript's index depends on the differentiated "
                        "arguments (%s) while the indexed object does not: the object computes "
-                       "something from the index (np.r_ and np.c_ are not supported)" % ", ".join(
-                           sorted(n for n in _names(op.args[1]) if n in carried)),
+                       "something from the index (np.r_ and np.c_ are not supported)"
+                       % _shown(n for n in _names(op.args[1]) if n in carried),
                        "build the array with np.concatenate / np.stack / np.column_stack, "
                        "or " + _TAPE)
     if recv is not None and recv not in carried:
         kind = kinds.get(recv)
         if recv in kinds and not (kind == "f" or kind and kind[0] == "a"):
             return Refusal("receiver", "%s.%s(...) is read as the array method %s, but %r "
-                           "may not be an array (a module, or an argument that is not an array)" % (
-                               recv, name, rules.qualname(fn), recv),
+                           "may not be an array (a module, or an argument that is not an "
+                           "array)" % (recv, name, rules.qualname(fn), recv),
                            "call NumPy directly (np.%s(...)) or pass the module as a "
                            "global, or " % name + _TAPE)
     if fn is conversions.field and len(op.args) > 1 and \
