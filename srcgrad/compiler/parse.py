@@ -52,6 +52,7 @@ class FunctionInfo:
                 except ValueError:  # empty cell (recursive def not yet bound)
                     pass
         self.local_names = _assigned_names(node)
+        self.module_aliases = self._module_aliases(node)
 
     # ------------------------------------------------------------ locations
     def line_text(self, lineno):
@@ -67,10 +68,36 @@ class FunctionInfo:
                                   self.line_text(lineno), hint)
 
     # ------------------------------------------------------------ names
+    def _module_aliases(self, node):
+        """Locals bound once, by a top-level ``m = np`` / ``la = np.linalg``
+        statement, to a module: ``m.sin(x)`` then resolves to ``np.sin``."""
+        counts = {}
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+        params = {a.id for a in _all_args(node.args)}
+        out = {}
+        for stmt in node.body:
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and
+                    isinstance(stmt.targets[0], gast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if counts.get(name) != 1 or name in params or \
+                    not isinstance(stmt.value, (gast.Name, gast.Attribute)):
+                continue
+            obj = resolve_static(stmt.value, self._lookup_free)
+            if inspect.ismodule(obj):
+                out[name] = obj
+        return out
+
+    def _lookup_free(self, name):
+        return _UNRESOLVED if name in self.local_names else self.lookup_name(name)
+
     def lookup_name(self, name):
-        """The object a free (non-local) name refers to, or ``_UNRESOLVED``."""
+        """The object a free (non-local) name refers to (or a local bound
+        once to a module), or ``_UNRESOLVED``."""
         if name in self.local_names:
-            return _UNRESOLVED
+            return getattr(self, "module_aliases", {}).get(name, _UNRESOLVED)
         if name in self.closure:
             return self.closure[name]
         if name in self.globals:

@@ -45,6 +45,18 @@ def module_local_alias_dot(x):
     return m.dot(x, c)
 
 
+def module_argument_alias(x, xp):
+    m = xp
+    return m.dot(x, x)
+
+
+def module_rebound_alias(x):
+    m = np
+    if x[0] > 0.0:
+        m = NP     # bound twice: not resolved statically
+    return np.sum(m.sin(x))
+
+
 def constant_array_method(x):
     c = np.array([1.0, 2.0, 3.0])
     return c.dot(x)
@@ -360,8 +372,10 @@ def sets_then_fills_a_constant(x):
 CASES = [
     (module_argument, (np,), "cannot differentiate through this expression"),
     (module_argument_dot, (np,), "not an array"),
-    (module_local_alias, (), "cannot differentiate through this expression"),
-    (module_local_alias_dot, (), "'m' may not be an array"),
+    (module_local_alias, (), None),
+    (module_local_alias_dot, (), None),
+    (module_argument_alias, (np,), "'m' may not be an array"),
+    (module_rebound_alias, (), "cannot differentiate through this expression"),
     (constant_array_method, (), None),
     (module_global_alias, (), None),
     (decorated, (), None),
