@@ -207,7 +207,41 @@ def parse_function(fn):
         if node is None:
             raise NoSource("cannot find the def of %s in its source" % fn.__qualname__)
         node.decorator_list = []
+    inner = _forwards_to(fn, node)
+    if inner is not None:
+        return parse_function(inner)
     return FunctionInfo(fn, node, filename, all_lines)
+
+
+def _forwards_to(fn, node):
+    """The function a decorator's wrapper only forwards to (``def
+    wrapper(*args, **kwargs): return fn(*args, **kwargs)`` with ``fn`` its
+    ``__wrapped__``), or ``None``: such a wrapper adds nothing to
+    differentiate, while any other wrapper is compiled from its own source."""
+    wrapped = getattr(fn, "__wrapped__", None)
+    args = node.args
+    body = [s for s in node.body if not (isinstance(s, gast.Expr) and
+                                        isinstance(s.value, gast.Constant))]
+    if wrapped is None or not inspect.isfunction(wrapped) or len(body) != 1 or \
+            not isinstance(body[0], gast.Return) or args.vararg is None or \
+            args.kwarg is None or args.args or args.posonlyargs or args.kwonlyargs:
+        return None
+    call = body[0].value
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and
+            len(call.args) == 1 and isinstance(call.args[0], gast.Starred) and
+            isinstance(call.args[0].value, gast.Name) and
+            call.args[0].value.id == args.vararg.id and len(call.keywords) == 1 and
+            call.keywords[0].arg is None and isinstance(call.keywords[0].value, gast.Name) and
+            call.keywords[0].value.id == args.kwarg.id):
+        return None
+    code = fn.__code__
+    target = None
+    if call.func.id in code.co_freevars and fn.__closure__:
+        try:
+            target = fn.__closure__[code.co_freevars.index(call.func.id)].cell_contents
+        except ValueError:
+            return None
+    return wrapped if target is wrapped else None
 
 
 def _imported_names(lines):

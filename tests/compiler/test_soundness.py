@@ -86,6 +86,34 @@ def calls_decorated(x):
     return decorated(x) + 1.0
 
 
+def forwarding(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def scaling(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return 3.0 * fn(*args, **kwargs)
+    return wrapper
+
+
+@forwarding
+def decorated_by_a_forwarder(x):
+    return np.sum(np.sin(x))
+
+
+@scaling
+def decorated_with_varargs(x):
+    return np.sum(np.sin(x))
+
+
+def calls_both_decorated(x):
+    return decorated_by_a_forwarder(x) + decorated_with_varargs(x)
+
+
 # --------------------------------------------------------------- 3. unmodelled builtins
 def dict_keywords(a):
     d = dict(a=a)
@@ -380,6 +408,8 @@ CASES = [
     (module_global_alias, (), None),
     (decorated, (), None),
     (calls_decorated, (), None),
+    (decorated_by_a_forwarder, (), None),
+    (decorated_with_varargs, (), r"\*args or \*\*kwargs"),
     (dict_keywords, (), "no derivative rule for its argument 'a'"),
     (sum_of_comprehension, (), None),
     (sum_of_appended, (), None),
@@ -667,3 +697,15 @@ def test_every_array_method_on_a_gradient_carrier_is_right_or_loud(method_module
             wrong.append((name, got, want))
     assert not wrong
     assert counts["right"] >= 20 and counts["loud"] >= 20, counts   # the sweep ran
+
+
+def test_a_wrapper_that_computes_is_kept_a_forwarder_is_seen_through():
+    """A ``functools.wraps`` wrapper that only forwards is compiled as the
+    function it wraps; one that computes (``3.0 * fn(...)``) is compiled from
+    its own source, here refused for its ``*args`` (in auto: the tape)."""
+    with pytest.raises(SrcgradSyntaxError, match=r"\*args") as info:
+        srcgrad.grad(calls_both_decorated, mode="compile")(X.copy())
+    assert info.value.filename == HERE
+    got = srcgrad.grad(calls_both_decorated, mode="auto")(X.copy())
+    assert_allclose(got, 4.0 * np.cos(X))
+    assert_allclose(_fd(calls_both_decorated, ()), 4.0 * np.cos(X))
