@@ -68,8 +68,9 @@ class CallsMixin:
         args = op.args if op.kind == "call" else value.args
         # an argument that carries a gradient, or that an adjoint may read
         # (an input of an operation on one), must not change under it
-        watched = self.varied_names | getattr(self, "read_before", {}).get(id(op), set())
-        if any(isinstance(a, gast.Name) and a.id in watched for a in args):
+        names = [a.id for a in args if isinstance(a, gast.Name)]
+        if any(n in self.varied_names for n in names) or \
+                names and set(names) & self.read_before(op):
             self.check_callee(fn, op)
 
     def prepare_call(self, op):
