@@ -83,9 +83,16 @@ class Refusal:
 #: elements, so a gradient would be dropped: not modelled here.
 _HOLD_ELEMENTS = (builtins.zip, builtins.enumerate)
 
+#: declared non-differentiable in the rule table, yet their values move with
+#: a float argument (``np.linspace(0.0, x, 5)``, ``np.full_like(a, x)``,
+#: ``np.random.normal(x, 1.0)``): a carrier passed to one is refused
+_VALUE_DEPENDS = tuple(f for f in (np.linspace, np.logspace, np.geomspace, np.full_like,
+                                   np.arange, np.random.normal, np.random.uniform)
+                       if rules.is_nondiff(f))
+
 
 def _nondiff(fn):
-    return rules.is_nondiff(fn) and fn not in _HOLD_ELEMENTS
+    return rules.is_nondiff(fn) and fn not in _HOLD_ELEMENTS and fn not in _VALUE_DEPENDS
 
 
 def _names(node):
@@ -279,6 +286,12 @@ def _prim_refusal(op, carried, kinds, name, recv):
         return Refusal("container", "%s(...) of values that depend on the differentiated "
                        "arguments is supported only in a for-loop header" % fn.__name__,
                        "loop over it directly (for a, b in zip(x, y): ...), or " + _TAPE)
+    if fn in _VALUE_DEPENDS:
+        return Refusal("position", "%s is declared without gradient, but its value depends "
+                       "on its arguments, and %s depends on the differentiated arguments"
+                       % (rules.qualname(fn), _shown(n for n in _reads(op) if n in carried)),
+                       "compute it with arithmetic (start + step * np.arange(n), "
+                       "x * np.ones_like(a)), or " + _TAPE)
     if _nondiff(fn):
         return None
     if not rules.has_rule(fn):

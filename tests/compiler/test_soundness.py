@@ -154,6 +154,18 @@ def einsum_sublist(x):
     return np.sum(np.einsum(x, [0], []))
 
 
+def linspace_of_a_carrier(x):
+    return np.sum(np.linspace(0.0, x[0], 5))
+
+
+def full_like_of_a_carrier(x):
+    return np.sum(np.full_like(x, x[1]))
+
+
+def arange_from_a_carrier(x):
+    return np.sum(np.arange(x[0], 3.0))
+
+
 # --------------------------------------------------------------- 4. in place
 def method_sort(x):
     y = x * 1.0
@@ -418,6 +430,9 @@ CASES = [
     (zip_as_value, (), "for-loop header"),
     (enumerate_as_value, (), "for-loop header"),
     (einsum_sublist, (), "sublist"),
+    (linspace_of_a_carrier, (), "np.linspace is declared without gradient"),
+    (full_like_of_a_carrier, (), "np.full_like is declared without gradient"),
+    (arange_from_a_carrier, (), "np.arange is declared without gradient"),
     (method_sort, (), "y.sort"),
     (method_fill, (), "y.fill"),
     (copyto, (), "np.copyto writes into an argument"),
@@ -458,6 +473,8 @@ CASES = [
 #: the tape (mode="auto" after a refusal) still gives a wrong number here; the
 #: tape is fixed on its own branch (issue 9, tape side)
 TAPE_WRONG = {"reduction_out", "einsum_sublist",
+              # declared non-differentiable in the rule table, shared with the tape
+              "linspace_of_a_carrier", "full_like_of_a_carrier",
               # a plain ndarray read by a recorded operation, then changed in place
               "sorts_a_constant_after_use", "fills_a_constant_after_use",
               "copies_into_a_constant_after_use", "writes_out_into_a_constant_after_use",
