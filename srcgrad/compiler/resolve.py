@@ -83,16 +83,8 @@ class Refusal:
 #: elements, so a gradient would be dropped: not modelled here.
 _HOLD_ELEMENTS = (builtins.zip, builtins.enumerate)
 
-#: declared non-differentiable in the rule table, yet their values move with
-#: a float argument (``np.linspace(0.0, x, 5)``, ``np.full_like(a, x)``,
-#: ``np.random.normal(x, 1.0)``): a carrier passed to one is refused
-_VALUE_DEPENDS = tuple(f for f in (np.linspace, np.logspace, np.geomspace, np.full_like,
-                                   np.arange, np.random.normal, np.random.uniform)
-                       if rules.is_nondiff(f))
-
-
 def _nondiff(fn):
-    return rules.is_nondiff(fn) and fn not in _HOLD_ELEMENTS and fn not in _VALUE_DEPENDS
+    return rules.is_nondiff(fn) and fn not in _HOLD_ELEMENTS
 
 
 def _names(node):
@@ -128,8 +120,6 @@ def _flows(op, position, prim):
     """How a carrier in ``position`` of a rule-table op passes on: ``"rule"``
     (there is a rule), ``"none"`` (declared without gradient) or ``None``
     (the table says nothing: refuse)."""
-    if op.prim is np.einsum and position == 0:
-        return None   # subscripts: a string, or an operand in the sublist form
     if isinstance(position, str):
         if position in prim.argnames:
             position = prim.argnames.index(position)
@@ -286,22 +276,10 @@ def _prim_refusal(op, carried, kinds, name, recv):
         return Refusal("container", "%s(...) of values that depend on the differentiated "
                        "arguments is supported only in a for-loop header" % fn.__name__,
                        "loop over it directly (for a, b in zip(x, y): ...), or " + _TAPE)
-    if fn in _VALUE_DEPENDS:
-        return Refusal("position", "%s is declared without gradient, but its value depends "
-                       "on its arguments, and %s depends on the differentiated arguments"
-                       % (rules.qualname(fn), _shown(n for n in _reads(op) if n in carried)),
-                       "compute it with arithmetic (start + step * np.arange(n), "
-                       "x * np.ones_like(a)), or " + _TAPE)
     if _nondiff(fn):
         return None
     if not rules.has_rule(fn):
         return Refusal("norule", "no derivative rule for %s" % rules._name_of(fn), None)
-    if fn is np.einsum and op.args and any(n in carried for n in _names(op.args[0])):
-        return Refusal("position", "np.einsum in sublist form (np.einsum(a, [0, 1], ...)) is "
-                       "not supported: its first argument depends on the differentiated "
-                       "arguments (%s)" % _shown(n for n in _names(op.args[0]) if n in carried),
-                       "write the subscripts as a string: np.einsum('ij->ji', a), or "
-                       + _TAPE)
     if _opaque_index(op, carried):
         return Refusal("index", "this subscript's index depends on the differentiated "
                        "arguments (%s) while the indexed object does not: the object computes "
