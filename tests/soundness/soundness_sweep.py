@@ -98,9 +98,19 @@ PATTERNS = collections.OrderedDict([
     ("s", ("scalar", ["a"])),
     ("s,c", ("scalar", ["a", "C_SCALAR"])),
     ("c,s", ("scalar", ["C_SCALAR", "a"])),
+    # three arguments: indices / a mask and values (np.put, np.putmask, np.place,
+    # np.where, np.clip, np.copyto(..., where=) ...)
+    ("v,i,c", ("vec", ["a", "IDX", "C_VEC"])),
+    ("c,i,v", ("vec", ["C_VEC", "IDX", "a"])),
+    ("v,k,c", ("vec", ["a", "MASK", "C_VEC"])),
+    ("c,k,v", ("vec", ["C_VEC", "MASK", "a"])),
+    ("k,v,c", ("vec", ["MASK", "a", "C_VEC"])),
 ])
 
-CONSTANTS = {"C_VEC": C_VEC, "C_MAT": C_MAT, "C_SCALAR": C_SCALAR}
+IDX = np.array([2, 0])
+MASK = np.array([True, False, True])
+CONSTANTS = {"C_VEC": C_VEC, "C_MAT": C_MAT, "C_SCALAR": C_SCALAR, "IDX": IDX,
+             "MASK": MASK}
 
 
 def _active(kind, qualname):
@@ -285,7 +295,7 @@ def make_source(probe, pattern):
     if probe.method and (spec[0] != "a" and not (isinstance(spec[0], str) and
                                                  spec[0].startswith("C_"))):
         return None, "skip: receiver"
-    if probe.method and isinstance(spec[0], str) and spec[0] == "C_SCALAR":
+    if probe.method and isinstance(spec[0], str) and spec[0] in ("C_SCALAR", "IDX", "MASK"):
         return None, "skip: receiver"
     try:
         out, after, before = _numpy_eval(probe, kind, spec)

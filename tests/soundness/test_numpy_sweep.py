@@ -90,6 +90,14 @@ KNOWN = {
     ("ndarray.partition", "auto"):
         "wrong (m,1): gradient [-0.398  0.967  0.724  0.94 ], finite differences [ 0.724  0.967"
         " -0.398  0.94 ]",
+    ("ndarray.put", "compile"):
+        "wrong (c,i,v, c,k,v, v,i,c, v,k,c): gradient [-0.817  0.792  0.5  ], finite "
+        "differences [-1.699  0.255  0.5  ]",
+    ("ndarray.put", "tape"):
+        "crash (v,i,c, v,k,c): AttributeError: 'Tensor' object has no attribute 'put'",
+    ("ndarray.put", "auto"):
+        "wrong (c,i,v, c,k,v, v,i,c, v,k,c): gradient [-0.817  0.792  0.5  ], finite "
+        "differences [-1.699  0.255  0.5  ]",
     ("ndarray.real", "tape"):
         "crash (m, s, v): AttributeError: 'Tensor' object has no attribute 'real'",
     ("ndarray.repeat", "tape"):
@@ -145,6 +153,14 @@ KNOWN = {
     ("numpy.acos", "auto"):
         "crash/wrong (c,v, v,c): gradient [ 0.407 -0.393  0.082], finite differences [0. 0. 0.]"
         " [np.arccos(C, a): a unary ufunc's 2nd positional argument is out=]",
+    ("numpy.add", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.712  0.767 -0.666], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.add", "tape"):
+        "wrong (c,k,v): gradient [-0.712  0.767 -0.666], finite differences [0. 0. 0.]",
+    ("numpy.add", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.712  0.767 -0.666], finite differences"
+        " [0. 0. 0.]",
     ("numpy.arange", "compile"):
         "wrong (s,c): zero gradient , finite differences [-0.804]",
     ("numpy.arange", "auto"):
@@ -189,6 +205,14 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.592  0.821  0.13  -0.417], finite "
         "differences [0. 0. 0. 0.] [np.arctan(C, a): a unary ufunc's 2nd positional argument is"
         " out=]",
+    ("numpy.arctan2", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.325 -0.991 -0.909], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.arctan2", "tape"):
+        "wrong (c,k,v): gradient [-0.325 -0.991 -0.909], finite differences [0. 0. 0.]",
+    ("numpy.arctan2", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.325 -0.991 -0.909], finite differences"
+        " [0. 0. 0.]",
     ("numpy.arctanh", "compile"):
         "crash/wrong (c,v, v,c): gradient [ 0.142 -0.128 -0.422], finite differences [0. 0. 0.]"
         " [np.arctanh(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -229,6 +253,14 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.223  0.5   -0.589 -0.97 ], finite "
         "differences [0. 0. 0. 0.] [np.arctan(C, a): a unary ufunc's 2nd positional argument is"
         " out=]",
+    ("numpy.atan2", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.815 -0.819 -0.972], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.atan2", "tape"):
+        "wrong (c,k,v): gradient [-0.815 -0.819 -0.972], finite differences [0. 0. 0.]",
+    ("numpy.atan2", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.815 -0.819 -0.972], finite differences"
+        " [0. 0. 0.]",
     ("numpy.atanh", "compile"):
         "crash/wrong (c,v, v,c): gradient [ 0.06  -0.141  0.332], finite differences [0. 0. 0.]"
         " [np.arctanh(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -239,41 +271,47 @@ KNOWN = {
         "crash/wrong (c,v, v,c): gradient [ 0.06  -0.141  0.332], finite differences [0. 0. 0.]"
         " [np.arctanh(C, a): a unary ufunc's 2nd positional argument is out=]",
     ("numpy.atleast_1d", "compile"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [ 0.016  "
-        "0.319  0.951 -0.376], finite differences [ 0.433  1.103  0.27  -0.661]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [-0.946  0.519  0.339], finite differences [-0.875  1.091  "
+        "0.177]",
     ("numpy.atleast_1d", "tape"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [ 0.016  0.319  "
-        "0.951 -0.376], finite differences [ 0.433  1.103  0.27  -0.661]",
+        "wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, v,i,c,"
+        " v,k,c): gradient [-0.946  0.519  0.339], finite differences [-0.875  1.091  0.177]",
     ("numpy.atleast_1d", "auto"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [ 0.016  "
-        "0.319  0.951 -0.376], finite differences [ 0.433  1.103  0.27  -0.661]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [-0.946  0.519  0.339], finite differences [-0.875  1.091  "
+        "0.177]",
     ("numpy.atleast_2d", "compile"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.8    "
-        "0.396  0.711  0.049], finite differences [-0.361 -0.278  0.248  0.654]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [ 0.798  0.536 -0.579], finite differences [ 0.667  0.719 "
+        "-0.044]",
     ("numpy.atleast_2d", "tape"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.8    0.396  "
-        "0.711  0.049], finite differences [-0.361 -0.278  0.248  0.654]",
+        "wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, v,i,c,"
+        " v,k,c): gradient [ 0.798  0.536 -0.579], finite differences [ 0.667  0.719 -0.044]",
     ("numpy.atleast_2d", "auto"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.8    "
-        "0.396  0.711  0.049], finite differences [-0.361 -0.278  0.248  0.654]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [ 0.798  0.536 -0.579], finite differences [ 0.667  0.719 "
+        "-0.044]",
     ("numpy.atleast_3d", "compile"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.244  "
-        "0.291 -0.074 -0.833], finite differences [-1.103  0.559  0.713 -0.497]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [-0.224 -0.315 -0.813], finite differences [-0.472 -0.638  "
+        "0.117]",
     ("numpy.atleast_3d", "tape"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.244  0.291 "
-        "-0.074 -0.833], finite differences [-1.103  0.559  0.713 -0.497]",
+        "wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, v,i,c,"
+        " v,k,c): gradient [-0.224 -0.315 -0.813], finite differences [-0.472 -0.638  0.117]",
     ("numpy.atleast_3d", "auto"):
-        "crash/wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, s,c, v,1, v,c): gradient [-0.244  "
-        "0.291 -0.074 -0.833], finite differences [-1.103  0.559  0.713 -0.497]",
+        "crash/wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, s,c, v,1, v,c, "
+        "v,i,c, v,k,c): gradient [-0.224 -0.315 -0.813], finite differences [-0.472 -0.638  "
+        "0.117]",
     ("numpy.bmat", "auto"):
         "crash (m,1, m,cv, m,c, m): TypeError: unsupported operand type(s) for *: 'NoneType' "
         "and 'float'",
     ("numpy.broadcast_arrays", "tape"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v): gradient [-0.839"
-        "  0.599  0.189 -0.029], finite differences [-1.508  1.265  0.033 -0.107]",
+        "wrong (c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v,k,c, "
+        "v): gradient [ 0.958  0.183 -0.907], finite differences [ 1.781 -0.028 -1.531]",
     ("numpy.broadcast_arrays", "auto"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v): gradient [-0.839"
-        "  0.599  0.189 -0.029], finite differences [-1.508  1.265  0.033 -0.107]",
+        "wrong (c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v,k,c, "
+        "v): gradient [ 0.958  0.183 -0.907], finite differences [ 1.781 -0.028 -1.531]",
     ("numpy.cbrt", "compile"):
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.484 -0.274 -0.276  0.977], finite "
         "differences [0. 0. 0. 0.] [np.cbrt(C, a): a unary ufunc's 2nd positional argument is "
@@ -316,6 +354,14 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [ 0.196  0.468  0.458 -0.246], finite "
         "differences [0. 0. 0. 0.] [np.conjugate(C, a): a unary ufunc's 2nd positional argument"
         " is out=]",
+    ("numpy.copysign", "compile"):
+        "crash/wrong (c,k,v, v,k,c): gradient [-0.206  0.852  0.001], finite differences [0. 0."
+        " 0.]",
+    ("numpy.copysign", "tape"):
+        "wrong (c,k,v): gradient [-0.206  0.852  0.001], finite differences [0. 0. 0.]",
+    ("numpy.copysign", "auto"):
+        "crash/wrong (c,k,v, v,k,c): gradient [-0.206  0.852  0.001], finite differences [0. 0."
+        " 0.]",
     ("numpy.copyto", "compile"):
         "wrong (c,m, c,v, cm,v, m,1, m,cv, m,c, v,1, v,c): gradient [-0.943  0.686  0.939 "
         "-0.471], finite differences [-1.319 -0.216  1.695 -0.849]",
@@ -366,9 +412,27 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.372  0.718  0.919 -0.325], finite "
         "differences [0. 0. 0. 0.] [np.degrees(C, a): a unary ufunc's 2nd positional argument "
         "is out=]",
+    ("numpy.divide", "compile"):
+        "crash (k,v,c): TypeError: divide_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
+    ("numpy.divide", "auto"):
+        "crash (k,v,c): TypeError: divide_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
+    ("numpy.divmod", "compile"):
+        "crash (k,v,c): TypeError: divmod_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
     ("numpy.divmod", "tape"):
         "wrong (c,m, c,s, cm,v, m,1, m,cv, s,c, v,1, v,c): gradient [-0.826  0.607 -0.309 "
         "-0.077], finite differences [-0.826 -0.249 -0.309  0.414]",
+    ("numpy.divmod", "auto"):
+        "crash (k,v,c): TypeError: divmod_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
+    ("numpy.equal", "compile"):
+        "wrong (c,k,v): gradient [ 0.729 -0.09  -0.083], finite differences [0. 0. 0.]",
+    ("numpy.equal", "tape"):
+        "wrong (c,k,v): gradient [ 0.729 -0.09  -0.083], finite differences [0. 0. 0.]",
+    ("numpy.equal", "auto"):
+        "wrong (c,k,v): gradient [ 0.729 -0.09  -0.083], finite differences [0. 0. 0.]",
     ("numpy.exp", "compile"):
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [ 0.619 -0.693 -0.29  -0.677], finite "
         "differences [0. 0. 0. 0.] [np.exp(C, a): a unary ufunc's 2nd positional argument is "
@@ -428,6 +492,14 @@ KNOWN = {
     ("numpy.fix", "auto"):
         "wrong (c,m, c,v): gradient [-0.582  0.344 -0.939  0.403], finite differences [0. 0. 0."
         " 0.]",
+    ("numpy.float_power", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.222  0.479 -0.705], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.float_power", "tape"):
+        "wrong (c,k,v): gradient [-0.222  0.479 -0.705], finite differences [0. 0. 0.]",
+    ("numpy.float_power", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.222  0.479 -0.705], finite differences"
+        " [0. 0. 0.]",
     ("numpy.floor", "compile"):
         "wrong (c,m, c,v): gradient [-0.287  0.775 -0.619  0.078], finite differences [0. 0. 0."
         " 0.] [np.floor(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -437,12 +509,34 @@ KNOWN = {
     ("numpy.floor", "auto"):
         "wrong (c,m, c,v): gradient [-0.287  0.775 -0.619  0.078], finite differences [0. 0. 0."
         " 0.] [np.floor(C, a): a unary ufunc's 2nd positional argument is out=]",
+    ("numpy.fmax", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.298 -0.32  -0.309], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.fmax", "tape"):
+        "wrong (c,k,v): gradient [-0.298 -0.32  -0.309], finite differences [0. 0. 0.]",
+    ("numpy.fmax", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.298 -0.32  -0.309], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.fmin", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.733 -0.372 -0.108], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.fmin", "tape"):
+        "wrong (c,k,v): gradient [ 0.733 -0.372 -0.108], finite differences [0. 0. 0.]",
+    ("numpy.fmin", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.733 -0.372 -0.108], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.fmod", "compile"):
+        "crash (k,v,c): TypeError: fmod_vjp_x2() takes 4 positional arguments but 5 were given",
+    ("numpy.fmod", "auto"):
+        "crash (k,v,c): TypeError: fmod_vjp_x2() takes 4 positional arguments but 5 were given",
     ("numpy.frexp", "tape"):
-        "wrong (c,m, c,v, s, v): gradient [-0.034 -0.531 -0.586  0.96 ], finite differences [0."
-        " 0. 0. 0.] [np.frexp(C, a): a unary ufunc's 2nd positional argument is out=]",
+        "wrong (c,m, c,v, k,v,c, s, v): gradient [-0.034 -0.531 -0.586  0.96 ], finite "
+        "differences [0. 0. 0. 0.] [np.frexp(C, a): a unary ufunc's 2nd positional argument is "
+        "out=]",
     ("numpy.frexp", "auto"):
-        "wrong (c,m, c,v, s, v): gradient [-0.034 -0.531 -0.586  0.96 ], finite differences [0."
-        " 0. 0. 0.] [np.frexp(C, a): a unary ufunc's 2nd positional argument is out=]",
+        "wrong (c,m, c,v, k,v,c, s, v): gradient [-0.034 -0.531 -0.586  0.96 ], finite "
+        "differences [0. 0. 0. 0.] [np.frexp(C, a): a unary ufunc's 2nd positional argument is "
+        "out=]",
     ("numpy.from_dlpack", "tape"):
         "crash (m, v): AttributeError: 'Tensor' object has no attribute '__dlpack__'",
     ("numpy.from_dlpack", "auto"):
@@ -459,24 +553,50 @@ KNOWN = {
     ("numpy.gradient", "auto"):
         "wrong (m,1, m): gradient [ 0.017  0.628 -0.881  0.03 ], finite differences [ 0.236  "
         "2.504 -0.912 -1.654]",
+    ("numpy.greater", "compile"):
+        "wrong (c,k,v): gradient [ 0.123  0.853 -0.917], finite differences [0. 0. 0.]",
+    ("numpy.greater", "tape"):
+        "wrong (c,k,v): gradient [ 0.123  0.853 -0.917], finite differences [0. 0. 0.]",
+    ("numpy.greater", "auto"):
+        "wrong (c,k,v): gradient [ 0.123  0.853 -0.917], finite differences [0. 0. 0.]",
+    ("numpy.greater_equal", "compile"):
+        "wrong (c,k,v): gradient [-0.273 -0.408  0.473], finite differences [0. 0. 0.]",
+    ("numpy.greater_equal", "tape"):
+        "wrong (c,k,v): gradient [-0.273 -0.408  0.473], finite differences [0. 0. 0.]",
+    ("numpy.greater_equal", "auto"):
+        "wrong (c,k,v): gradient [-0.273 -0.408  0.473], finite differences [0. 0. 0.]",
+    ("numpy.heaviside", "compile"):
+        "wrong (c,k,v, k,v,c): gradient [ 0.842 -0.034 -0.286], finite differences [0. 0. 0.]",
+    ("numpy.heaviside", "tape"):
+        "wrong (c,k,v): gradient [ 0.842 -0.034 -0.286], finite differences [0. 0. 0.]",
+    ("numpy.heaviside", "auto"):
+        "wrong (c,k,v, k,v,c): gradient [ 0.842 -0.034 -0.286], finite differences [0. 0. 0.]",
     ("numpy.histogram", "tape"):
-        "wrong (c,v, cm,v, m,1, s, v,1, v): gradient [-0.4    0.343 -0.91 ], finite differences"
-        " [ 0.225 -0.434 -1.004]",
+        "wrong (c,v, cm,v, k,v,c, m,1, s, v,1, v): gradient [-0.4    0.343 -0.91 ], finite "
+        "differences [ 0.225 -0.434 -1.004]",
     ("numpy.histogram", "auto"):
-        "wrong (c,v, cm,v, m,1, s, v,1, v): gradient [-0.4    0.343 -0.91 ], finite differences"
-        " [ 0.225 -0.434 -1.004]",
+        "wrong (c,v, cm,v, k,v,c, m,1, s, v,1, v): gradient [-0.4    0.343 -0.91 ], finite "
+        "differences [ 0.225 -0.434 -1.004]",
     ("numpy.histogram2d", "tape"):
-        "wrong (c,v, v,c): gradient [-0.556  0.311 -0.523], finite differences [-1.28   0.311 "
-        "-0.419]",
+        "wrong (c,k,v, c,v, v,c): gradient [0.853 0.507 0.58 ], finite differences [1.596 0.722"
+        " 0.806]",
     ("numpy.histogram2d", "auto"):
-        "wrong (c,v, v,c): gradient [-0.556  0.311 -0.523], finite differences [-1.28   0.311 "
-        "-0.419]",
+        "wrong (c,k,v, c,v, v,c): gradient [0.853 0.507 0.58 ], finite differences [1.596 0.722"
+        " 0.806]",
     ("numpy.histogramdd", "tape"):
         "wrong (m,1, v,1, v): gradient [ 0.806  0.068 -0.544  0.33 ], finite differences [ "
         "0.203  0.44  -0.34   0.33 ]",
     ("numpy.histogramdd", "auto"):
         "wrong (m,1, v,1, v): gradient [ 0.806  0.068 -0.544  0.33 ], finite differences [ "
         "0.203  0.44  -0.34   0.33 ]",
+    ("numpy.hypot", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.416  0.311  0.281], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.hypot", "tape"):
+        "wrong (c,k,v): gradient [-0.416  0.311  0.281], finite differences [0. 0. 0.]",
+    ("numpy.hypot", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.416  0.311  0.281], finite differences"
+        " [0. 0. 0.]",
     ("numpy.isfinite", "compile"):
         "wrong (c,m, c,v): gradient [-0.162 -0.547 -0.165 -0.577], finite differences [0. 0. 0."
         " 0.] [np.isfinite(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -527,11 +647,31 @@ KNOWN = {
     ("numpy.isscalar", "tape"):
         "wrong (s): value -0.0, NumPy -0.9445598125807175",
     ("numpy.ix_", "tape"):
-        "wrong (c,v, v,c, v): gradient [-0.922 -0.174  0.546], finite differences [-1.261  "
-        "0.142 -0.032]",
+        "wrong (c,i,v, c,k,v, c,v, k,v,c, v,c, v,i,c, v,k,c, v): gradient [ 0.075 -0.049 "
+        "-0.959], finite differences [-0.573 -0.672 -1.737]",
     ("numpy.ix_", "auto"):
-        "wrong (c,v, v,c, v): gradient [-0.922 -0.174  0.546], finite differences [-1.261  "
-        "0.142 -0.032]",
+        "wrong (c,i,v, c,k,v, c,v, k,v,c, v,c, v,i,c, v,k,c, v): gradient [ 0.075 -0.049 "
+        "-0.959], finite differences [-0.573 -0.672 -1.737]",
+    ("numpy.ldexp", "compile"):
+        "crash/wrong (c,k,v, v,k,c): gradient [0.821 0.864 0.437], finite differences [0. 0. "
+        "0.]",
+    ("numpy.ldexp", "tape"):
+        "wrong (c,k,v): gradient [0.821 0.864 0.437], finite differences [0. 0. 0.]",
+    ("numpy.ldexp", "auto"):
+        "crash/wrong (c,k,v, v,k,c): gradient [0.821 0.864 0.437], finite differences [0. 0. "
+        "0.]",
+    ("numpy.less", "compile"):
+        "wrong (c,k,v): gradient [-0.035  0.211 -0.737], finite differences [0. 0. 0.]",
+    ("numpy.less", "tape"):
+        "wrong (c,k,v): gradient [-0.035  0.211 -0.737], finite differences [0. 0. 0.]",
+    ("numpy.less", "auto"):
+        "wrong (c,k,v): gradient [-0.035  0.211 -0.737], finite differences [0. 0. 0.]",
+    ("numpy.less_equal", "compile"):
+        "wrong (c,k,v): gradient [-0.147  0.899 -0.657], finite differences [0. 0. 0.]",
+    ("numpy.less_equal", "tape"):
+        "wrong (c,k,v): gradient [-0.147  0.899 -0.657], finite differences [0. 0. 0.]",
+    ("numpy.less_equal", "auto"):
+        "wrong (c,k,v): gradient [-0.147  0.899 -0.657], finite differences [0. 0. 0.]",
     ("numpy.linalg.eig", "tape"):
         "wrong (m): gradient [ 0.618  0.816 -0.227 -0.687], finite differences [ 0.194  1.378 "
         "-0.481 -0.416]",
@@ -603,6 +743,28 @@ KNOWN = {
     ("numpy.log2", "auto"):
         "crash/wrong (c,v, m,c, v,c): gradient [ 0.852 -0.843 -0.484], finite differences [0. "
         "0. 0.] [np.log2(C, a): a unary ufunc's 2nd positional argument is out=]",
+    ("numpy.logaddexp", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.857 -0.256 -0.231], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.logaddexp", "tape"):
+        "wrong (c,k,v): gradient [ 0.857 -0.256 -0.231], finite differences [0. 0. 0.]",
+    ("numpy.logaddexp", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.857 -0.256 -0.231], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.logaddexp2", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [0.123 0.522 0.4  ], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.logaddexp2", "tape"):
+        "wrong (c,k,v): gradient [0.123 0.522 0.4  ], finite differences [0. 0. 0.]",
+    ("numpy.logaddexp2", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [0.123 0.522 0.4  ], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.logical_and", "compile"):
+        "wrong (c,k,v): gradient [ 0.052 -0.293 -0.824], finite differences [0. 0. 0.]",
+    ("numpy.logical_and", "tape"):
+        "wrong (c,k,v): gradient [ 0.052 -0.293 -0.824], finite differences [0. 0. 0.]",
+    ("numpy.logical_and", "auto"):
+        "wrong (c,k,v): gradient [ 0.052 -0.293 -0.824], finite differences [0. 0. 0.]",
     ("numpy.logical_not", "compile"):
         "wrong (c,m, c,v): gradient [ 0.34   0.628 -0.026 -0.598], finite differences [0. 0. 0."
         " 0.] [np.logical_not(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -612,29 +774,80 @@ KNOWN = {
     ("numpy.logical_not", "auto"):
         "wrong (c,m, c,v): gradient [ 0.34   0.628 -0.026 -0.598], finite differences [0. 0. 0."
         " 0.] [np.logical_not(C, a): a unary ufunc's 2nd positional argument is out=]",
+    ("numpy.logical_or", "compile"):
+        "wrong (c,k,v): gradient [ 0.328 -0.842  0.857], finite differences [0. 0. 0.]",
+    ("numpy.logical_or", "tape"):
+        "wrong (c,k,v): gradient [ 0.328 -0.842  0.857], finite differences [0. 0. 0.]",
+    ("numpy.logical_or", "auto"):
+        "wrong (c,k,v): gradient [ 0.328 -0.842  0.857], finite differences [0. 0. 0.]",
+    ("numpy.logical_xor", "compile"):
+        "wrong (c,k,v): gradient [ 0.879 -0.332  0.955], finite differences [0. 0. 0.]",
+    ("numpy.logical_xor", "tape"):
+        "wrong (c,k,v): gradient [ 0.879 -0.332  0.955], finite differences [0. 0. 0.]",
+    ("numpy.logical_xor", "auto"):
+        "wrong (c,k,v): gradient [ 0.879 -0.332  0.955], finite differences [0. 0. 0.]",
     ("numpy.logspace", "compile"):
         "wrong (c,s, c,v, s,c, v,1, v,c): zero gradient , finite differences [-22.54]",
     ("numpy.logspace", "tape"):
         "wrong (c,s, c,v, s,c, v,1, v,c): zero gradient , finite differences [-22.54]",
     ("numpy.logspace", "auto"):
         "wrong (c,s, c,v, s,c, v,1, v,c): zero gradient , finite differences [-22.54]",
+    ("numpy.matmul", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.068  0.787 -0.574], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.matmul", "tape"):
+        "wrong (c,k,v): gradient [-0.068  0.787 -0.574], finite differences [0. 0. 0.]",
+    ("numpy.matmul", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.068  0.787 -0.574], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.maximum", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.208  0.156 -0.227], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.maximum", "tape"):
+        "wrong (c,k,v): gradient [-0.208  0.156 -0.227], finite differences [0. 0. 0.]",
+    ("numpy.maximum", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.208  0.156 -0.227], finite differences"
+        " [0. 0. 0.]",
     ("numpy.meshgrid", "tape"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v): gradient [ 0.151"
-        "  0.3   -0.416 -0.491], finite differences [-0.852 -0.993  1.172 -2.042]",
+        "wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, "
+        "v,i,c, v,k,c, v): gradient [ 0.395 -0.132 -0.421], finite differences [ 0.972 -2.119 "
+        "-1.487]",
     ("numpy.meshgrid", "auto"):
-        "wrong (c,m, c,s, c,v, cm,v, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, v): gradient [ 0.151"
-        "  0.3   -0.416 -0.491], finite differences [-0.852 -0.993  1.172 -2.042]",
+        "wrong (c,i,v, c,k,v, c,m, c,s, c,v, cm,v, k,v,c, m,1, m,cv, m,c, m, s,c, s, v,1, v,c, "
+        "v,i,c, v,k,c, v): gradient [ 0.395 -0.132 -0.421], finite differences [ 0.972 -2.119 "
+        "-1.487]",
+    ("numpy.minimum", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.613 -0.683  0.936], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.minimum", "tape"):
+        "wrong (c,k,v): gradient [-0.613 -0.683  0.936], finite differences [0. 0. 0.]",
+    ("numpy.minimum", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.613 -0.683  0.936], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.mod", "compile"):
+        "crash (k,v,c): TypeError: mod_vjp_x2() takes 4 positional arguments but 5 were given",
+    ("numpy.mod", "auto"):
+        "crash (k,v,c): TypeError: mod_vjp_x2() takes 4 positional arguments but 5 were given",
     ("numpy.modf", "compile"):
-        "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.515  0.349  0.705  0.251], finite "
-        "differences [0. 0. 0. 0.] [np.modf(C, a): a unary ufunc's 2nd positional argument is "
-        "out=]",
+        "crash/wrong (c,m, c,v, k,v,c, m,c, v,c): gradient [-0.515  0.349  0.705  0.251], "
+        "finite differences [0. 0. 0. 0.] [np.modf(C, a): a unary ufunc's 2nd positional "
+        "argument is out=]",
     ("numpy.modf", "tape"):
-        "wrong (c,m, c,v, m, s, v): gradient [-0.515  0.349  0.705  0.251], finite differences "
-        "[0. 0. 0. 0.] [np.modf(C, a): a unary ufunc's 2nd positional argument is out=]",
-    ("numpy.modf", "auto"):
-        "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.515  0.349  0.705  0.251], finite "
+        "wrong (c,m, c,v, k,v,c, m, s, v): gradient [-0.515  0.349  0.705  0.251], finite "
         "differences [0. 0. 0. 0.] [np.modf(C, a): a unary ufunc's 2nd positional argument is "
         "out=]",
+    ("numpy.modf", "auto"):
+        "crash/wrong (c,m, c,v, k,v,c, m,c, v,c): gradient [-0.515  0.349  0.705  0.251], "
+        "finite differences [0. 0. 0. 0.] [np.modf(C, a): a unary ufunc's 2nd positional "
+        "argument is out=]",
+    ("numpy.multiply", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.744 -0.83   0.593], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.multiply", "tape"):
+        "wrong (c,k,v): gradient [ 0.744 -0.83   0.593], finite differences [0. 0. 0.]",
+    ("numpy.multiply", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.744 -0.83   0.593], finite differences"
+        " [0. 0. 0.]",
     ("numpy.negative", "compile"):
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.094 -0.846  0.144 -0.542], finite "
         "differences [0. 0. 0. 0.] [np.negative(C, a): a unary ufunc's 2nd positional argument "
@@ -646,6 +859,22 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.094 -0.846  0.144 -0.542], finite "
         "differences [0. 0. 0. 0.] [np.negative(C, a): a unary ufunc's 2nd positional argument "
         "is out=]",
+    ("numpy.nextafter", "tape"):
+        "wrong (c,k,v): gradient [-0.648  0.028 -0.729], finite differences [0. 0. 0.]",
+    ("numpy.nextafter", "auto"):
+        "wrong (c,k,v): gradient [-0.648  0.028 -0.729], finite differences [0. 0. 0.]",
+    ("numpy.not_equal", "compile"):
+        "wrong (c,k,v): gradient [-0.726  0.386  0.662], finite differences [0. 0. 0.]",
+    ("numpy.not_equal", "tape"):
+        "wrong (c,k,v): gradient [-0.726  0.386  0.662], finite differences [0. 0. 0.]",
+    ("numpy.not_equal", "auto"):
+        "wrong (c,k,v): gradient [-0.726  0.386  0.662], finite differences [0. 0. 0.]",
+    ("numpy.place", "compile"):
+        "wrong (c,k,v, v,k,c): gradient [-0.211  0.25   0.86 ], finite differences [ 0.082 "
+        "-0.06   0.86 ]",
+    ("numpy.place", "auto"):
+        "wrong (c,k,v, v,k,c): gradient [-0.211  0.25   0.86 ], finite differences [ 0.082 "
+        "-0.06   0.86 ]",
     ("numpy.polydiv", "tape"):
         "wrong (c,s, c,v, s,c, v,1, v,c): zero gradient , finite differences [-1.937]",
     ("numpy.polydiv", "auto"):
@@ -661,6 +890,34 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [ 0.721 -0.028 -0.097  0.157], finite "
         "differences [0. 0. 0. 0.] [np.positive(C, a): a unary ufunc's 2nd positional argument "
         "is out=]",
+    ("numpy.pow", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [0.628 0.945 0.495], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.pow", "tape"):
+        "wrong (c,k,v): gradient [0.628 0.945 0.495], finite differences [0. 0. 0.]",
+    ("numpy.pow", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [0.628 0.945 0.495], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.power", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.33  0.06 -0.11], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.power", "tape"):
+        "wrong (c,k,v): gradient [-0.33  0.06 -0.11], finite differences [0. 0. 0.]",
+    ("numpy.power", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [-0.33  0.06 -0.11], finite differences "
+        "[0. 0. 0.]",
+    ("numpy.put", "compile"):
+        "wrong (c,i,v, c,k,v, v,i,c, v,k,c): gradient [ 0.986 -0.596 -0.025], finite "
+        "differences [ 1.948  0.352 -0.025]",
+    ("numpy.put", "auto"):
+        "wrong (c,i,v, c,k,v, v,i,c, v,k,c): gradient [ 0.986 -0.596 -0.025], finite "
+        "differences [ 1.948  0.352 -0.025]",
+    ("numpy.putmask", "compile"):
+        "wrong (c,k,v, v,k,c): gradient [ 0.956  0.689 -0.177], finite differences [ 0.06   "
+        "0.689 -0.292]",
+    ("numpy.putmask", "auto"):
+        "wrong (c,k,v, v,k,c): gradient [ 0.956  0.689 -0.177], finite differences [ 0.06   "
+        "0.689 -0.292]",
     ("numpy.rad2deg", "compile"):
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [ 0.016  0.926 -0.237  0.441], finite "
         "differences [0. 0. 0. 0.] [np.rad2deg(C, a): a unary ufunc's 2nd positional argument "
@@ -694,6 +951,10 @@ KNOWN = {
         "crash/wrong (c,m, c,v, m,c, v,c): gradient [-0.043  0.687 -0.913 -0.532], finite "
         "differences [0. 0. 0. 0.] [np.reciprocal(C, a): a unary ufunc's 2nd positional "
         "argument is out=]",
+    ("numpy.remainder", "compile"):
+        "crash (k,v,c): TypeError: mod_vjp_x2() takes 4 positional arguments but 5 were given",
+    ("numpy.remainder", "auto"):
+        "crash (k,v,c): TypeError: mod_vjp_x2() takes 4 positional arguments but 5 were given",
     ("numpy.require", "auto"):
         "crash (m, s, v): TypeError: require() takes from 1 to 3 positional arguments but 4 "
         "were given",
@@ -778,6 +1039,14 @@ KNOWN = {
         "wrong (s): gradient [nan], finite differences [0.]",
     ("numpy.std", "auto"):
         "wrong (s): gradient [nan], finite differences [0.]",
+    ("numpy.subtract", "compile"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.271 -0.09   0.479], finite differences"
+        " [0. 0. 0.]",
+    ("numpy.subtract", "tape"):
+        "wrong (c,k,v): gradient [ 0.271 -0.09   0.479], finite differences [0. 0. 0.]",
+    ("numpy.subtract", "auto"):
+        "crash/wrong (c,k,v, k,v,c, v,k,c): gradient [ 0.271 -0.09   0.479], finite differences"
+        " [0. 0. 0.]",
     ("numpy.take", "compile"):
         "crash (s,c): IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
         "(`None`) and integer or boolean arrays are valid indices",
@@ -824,6 +1093,12 @@ KNOWN = {
     ("numpy.triu", "auto"):
         "wrong (v,1, v): gradient [-2.231  0.694 -3.371], finite differences [-0.744 -0.245 "
         "-1.959]",
+    ("numpy.true_divide", "compile"):
+        "crash (k,v,c): TypeError: divide_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
+    ("numpy.true_divide", "auto"):
+        "crash (k,v,c): TypeError: divide_vjp_x2() takes 4 positional arguments but 5 were "
+        "given",
     ("numpy.trunc", "compile"):
         "wrong (c,m, c,v): gradient [-0.303  0.238  0.804  0.219], finite differences [0. 0. 0."
         " 0.] [np.trunc(C, a): a unary ufunc's 2nd positional argument is out=]",
@@ -855,6 +1130,10 @@ KNOWN = {
     ("numpy.unstack", "auto"):
         "wrong (m, v): gradient [-0.616  0.076  0.949 -0.673], finite differences [ 0.163 "
         "-0.881  1.251 -1.352]",
+    ("numpy.vecdot", "tape"):
+        "wrong (c,k,v): gradient [-0.367 -0.977 -0.125], finite differences [0. 0. 0.]",
+    ("numpy.vecdot", "auto"):
+        "wrong (c,k,v): gradient [-0.367 -0.977 -0.125], finite differences [0. 0. 0.]",
 }
 
 
