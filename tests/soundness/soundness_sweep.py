@@ -68,6 +68,7 @@ TIMEOUT = 20.0          # seconds per (callable, pattern, engine)
 
 # away from 0, 1, integers and each other: no kinks of abs/floor/max/sort nearby
 X_VEC = np.array([0.31, 0.57, 0.74])
+X_ZERO = np.array([0.31, 0.0, 0.74])     # a zero element: products, cumprod (issue 9)
 C_VEC = np.array([0.62, 0.23, 0.48])
 # non-symmetric, real distinct eigenvalues, well conditioned
 X_MAT = np.array([[1.4, 0.3, 0.2], [0.25, 0.9, 0.35], [0.15, 0.3, 0.5]])
@@ -86,6 +87,7 @@ SYMMETRIC = {"numpy.linalg.eigh", "numpy.linalg.eigvalsh", "numpy.linalg.cholesk
 #                  a constant name, or an int literal)
 PATTERNS = collections.OrderedDict([
     ("v", ("vec", ["a"])),
+    ("z", ("zero", ["a"])),
     ("v,c", ("vec", ["a", "C_VEC"])),
     ("c,v", ("vec", ["C_VEC", "a"])),
     ("v,1", ("vec", ["a", 1])),
@@ -116,6 +118,8 @@ CONSTANTS = {"C_VEC": C_VEC, "C_MAT": C_MAT, "C_SCALAR": C_SCALAR, "IDX": IDX,
 def _active(kind, qualname):
     if kind == "vec":
         return X_VEC.copy()
+    if kind == "zero":
+        return X_ZERO.copy()
     if kind == "mat":
         return (X_SPD if qualname in SYMMETRIC else X_MAT).copy()
     return X_SCALAR
