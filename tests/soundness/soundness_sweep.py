@@ -107,12 +107,40 @@ PATTERNS = collections.OrderedDict([
     ("v,k,c", ("vec", ["a", "MASK", "C_VEC"])),
     ("c,k,v", ("vec", ["C_VEC", "MASK", "a"])),
     ("k,v,c", ("vec", ["MASK", "a", "C_VEC"])),
+    # keywords: out= (into a constant, and the active value as out), axis=, where=
+    ("v,out=c", ("vec", ["a", "out=C_VEC"])),
+    ("c,out=v", ("vec", ["C_VEC", "out=a"])),
+    ("m,axis=1", ("mat", ["a", "axis=1"])),
+    ("v,where=k", ("vec", ["a", "where=MASK"])),
 ])
 
 IDX = np.array([2, 0])
 MASK = np.array([True, False, True])
 CONSTANTS = {"C_VEC": C_VEC, "C_MAT": C_MAT, "C_SCALAR": C_SCALAR, "IDX": IDX,
              "MASK": MASK}
+
+
+def _resolve(probe):
+    """The object a probe calls (None for ndarray members and builtins)."""
+    if probe.method or not probe.qualname.startswith("numpy."):
+        return None
+    obj = np
+    for part in probe.qualname.split(".")[1:]:
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _value_of(item):
+    """A pattern's argument without its keyword: ``"out=C_VEC"`` -> ``"C_VEC"``,
+    ``"axis=1"`` -> ``1``."""
+    if isinstance(item, str) and "=" in item:
+        value = item.split("=", 1)[1]
+        return int(value) if value.isdigit() else value
+    return item
+
+
+def _keyword(item):
+    return item.split("=", 1)[0] + "=" if isinstance(item, str) and "=" in item else ""
 
 
 def _active(kind, qualname):
@@ -269,7 +297,7 @@ def _numpy_eval(probe, kind, spec):
     """Run the call itself on plain values: ``(output, the argument values after the
     call, the argument values before)`` or raise whatever NumPy raises."""
     values = []
-    for a in spec:
+    for a in map(_value_of, spec):
         if a == "a":
             v = _active(kind, probe.qualname)
         elif isinstance(a, int):
@@ -283,7 +311,7 @@ def _numpy_eval(probe, kind, spec):
     names = []
     for k, v in enumerate(values):
         ns["a%d" % k] = v
-        names.append("a%d" % k)
+        names.append(_keyword(spec[k]) + "a%d" % k)
     text = _call_text(probe, names)
     if text is None:
         raise TypeError("an attribute takes no arguments")
@@ -301,6 +329,10 @@ def make_source(probe, pattern):
         return None, "skip: receiver"
     if probe.method and isinstance(spec[0], str) and spec[0] in ("C_SCALAR", "IDX", "MASK"):
         return None, "skip: receiver"
+    if any(str(item).startswith("where=") for item in spec) and \
+            isinstance(_resolve(probe), np.ufunc):
+        # a ufunc's where= without out= leaves the other elements uninitialised
+        return None, "skip: ufunc where= without out="
     try:
         out, after, before = _numpy_eval(probe, kind, spec)
     except Exception as e:      # NumPy (or Python) itself refuses these inputs
@@ -328,7 +360,7 @@ def make_source(probe, pattern):
     lines = ["import math", "import numpy as np", ""]
     consts = {}
     for name, value in CONSTANTS.items():
-        if name in spec:
+        if name in [_value_of(item) for item in spec]:
             consts[name] = value
     terms = []
     for k, (path, arr) in enumerate(leaves):
@@ -343,7 +375,7 @@ def make_source(probe, pattern):
             terms.append("np.sum(%s * W%d)" % (path, k))
     body = []
     names = []
-    for k, a in enumerate(spec):
+    for k, a in enumerate(map(_value_of, spec)):
         if a == "a":
             body.append("a%d = x * 1.0" % k)
         elif isinstance(a, int):
@@ -352,7 +384,7 @@ def make_source(probe, pattern):
             body.append("a%d = %s" % (k, a))
         else:
             body.append("a%d = %s.copy()" % (k, a))
-        names.append("a%d" % k)
+        names.append(_keyword(spec[k]) + "a%d" % k)
         if isinstance(after[k], np.ndarray):
             consts["WA%d" % k] = _weights(rng, after[k].shape)
             terms.append("np.sum(a%d * WA%d)" % (k, k))
