@@ -45,6 +45,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import traceback
 import warnings
 import zlib
@@ -447,19 +448,18 @@ def _in_srcgrad(tb):
     return fn.startswith(_SRCGRAD_DIR) or os.sep + "srcgrad-" in fn
 
 
-def _error_kind(exc, path):
-    if isinstance(exc, _Timeout):
+def _error_kind(exc):
+    """``crash`` for an internal error (NumPy ran the same call fine), else ``loud``."""
+    if isinstance(exc, (_Timeout,) + CRASH_TYPES):
         return "crash"
-    if isinstance(exc, CRASH_TYPES):
-        return "crash"
-    if isinstance(exc, TypeError) and not isinstance(exc, (SrcgradSyntaxError,)) and \
-            _in_srcgrad(exc.__traceback__) and any(s in str(exc) for s in
-                                                   _INTERNAL_TYPEERRORS):
-        return "crash"
+    if isinstance(exc, TypeError) and _in_srcgrad(exc.__traceback__) and \
+            any(s in str(exc) for s in _INTERNAL_TYPEERRORS):
+        return "crash"      # a call inside srcgrad with the wrong arguments
     return "loud"
 
 
 def _located(exc, path):
+    """Whether a refusal is one of srcgrad's own errors or names the user's file."""
     return isinstance(exc, (SrcgradSyntaxError, NoRuleError, SrcgradError,
                             TapeConversionError)) or os.path.basename(path) in str(exc)
 
@@ -468,7 +468,7 @@ def _run_engine(f, x, engine):
     def on_alarm(signum, frame):
         raise _Timeout("over %.0f s" % TIMEOUT)
     use_alarm = hasattr(signal, "setitimer") and \
-        __import__("threading").current_thread() is __import__("threading").main_thread()
+        threading.current_thread() is threading.main_thread()
     if use_alarm:
         old = signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
@@ -546,7 +546,7 @@ def _classify(probe, pattern, engines):
         except BaseException as e:   # classified: a refusal or a crash
             if isinstance(e, KeyboardInterrupt):
                 raise
-            kind = _error_kind(e, path)
+            kind = _error_kind(e)
             first = (str(e).strip().splitlines() or [""])[0][:160]
             if kind == "loud" and not _located(e, path):
                 kind_detail = "loud-unlocated"

@@ -4,9 +4,10 @@ depends on the differentiated argument, in the compiler, the tape and ``auto``
 (soundness_sweep.py says how, and what right / loud / crash / wrong / skip mean).
 
 A callable fails its test on a *wrong* number or an internal *crash* in an engine,
-unless ``(callable, engine)`` is listed in :data:`KNOWN` below with what happens. Each listed entry is also a strict xfail (``test_known_failure_still_fails``):
-when a fix lands it XPASSes, the run fails, and the entry must be removed -- so the
-table stays honest.
+unless ``(callable, engine)`` is listed in :data:`KNOWN` below with what happens. Each
+listed entry is also a strict xfail (``test_known_failure_still_fails``): when a fix
+lands it XPASSes, the run fails, and the entry must be removed -- so the table stays
+honest.
 
 Default run: :data:`soundness_sweep.DEFAULT_SUBSET` (about 70 callables). ``-m slow``:
 every callable. ``python tests/soundness/report.py`` prints the counts.
@@ -1349,9 +1350,10 @@ def test_known_failure_still_fails(name, engine):
 # ------------------------------------------------------------------ the harness itself
 
 def _fixture_module():
-    """A module ``_sweep_fixture`` with three primitives registered with srcgrad: one
-    with the right rule, one with a wrong rule, one that is declared non-differentiable
-    though it is not, and one whose rule crashes."""
+    """A module ``_sweep_fixture`` with four primitives registered with srcgrad (the
+    wrappers ``defvjp`` returns, so the tape uses the rules too): one with the right
+    rule, one with a wrong rule, one declared non-differentiable though it is not, and
+    one whose rule raises KeyError."""
     mod = types.ModuleType("_sweep_fixture")
 
     def good(x):
@@ -1377,11 +1379,11 @@ def _fixture_module():
 
     for fn in (good, bad, lying, crashing):
         fn.__module__ = mod.__name__
-        setattr(mod, fn.__name__, fn)
-    srcgrad.defvjp(good, good_vjp)
-    srcgrad.defvjp(bad, bad_vjp)
+    mod.good = srcgrad.defvjp(good, good_vjp)
+    mod.bad = srcgrad.defvjp(bad, bad_vjp)
     srcgrad.defnondiff(lying)
-    srcgrad.defvjp(crashing, crashing_vjp)
+    mod.lying = lying
+    mod.crashing = srcgrad.defvjp(crashing, crashing_vjp)
     sys.modules[mod.__name__] = mod
     np._sweep_fixture = mod     # the probe module reaches it as np._sweep_fixture.NAME
     return mod
@@ -1400,12 +1402,12 @@ def fixture_module():
 def test_harness_classifies(fixture_module, name, want):
     """The classifier is not vacuous: a right rule is right, a wrong rule and a false
     non-differentiable declaration are wrong, a rule raising KeyError is a crash.
-    (The compiler and auto use the registered rule; the tape runs the Python body of a
-    registered Python function instead -- so it is right on all four.)"""
+    (The tape ignores ``defnondiff`` on a Python function and runs its body: right.)"""
     probe = sweep.Probe("fixture." + name, "np._sweep_fixture." + name)
     res = sweep.classify(probe, "v")
+    tape = "right" if name == "lying" else want
     assert {e: k for e, (k, _) in res.items()} == {"compile": want, "auto": want,
-                                                   "tape": "right"}, res
+                                                   "tape": tape}, res
 
 
 def test_harness_skips_what_numpy_refuses():
