@@ -395,7 +395,9 @@ class _Gen:
 FEATURES = ("matmul", "axis", "reshape", "while", "breakcont", "early_return",
             "comprehension", "containers", "closure", "kwargs", "nonsmooth", "float32",
             "math", "gradmode", "custom_vjp", "multi_output", "inplace", "out",
-            "loop_container", "module_alias", "decorated", "fancy_repeat", "helper_alias")
+            "loop_container", "module_alias", "decorated", "fancy_repeat", "helper_alias",
+            "linalg", "indexing", "iteration", "tuple_helper", "einsum", "concat",
+            "fallback", "view_write", "var_std", "container_methods")
 
 # Constructs of known bugs (each names its entry in regressions_sweep.py): with
 # ``avoid_known=True`` the generator leaves them out, or (``TAPE_KNOWN``) keeps them and
@@ -411,11 +413,14 @@ KNOWN_CONSTRUCTS = {
     "builtin_divmod": "tape-builtin-divmod-typeerror",
     "positional_out": "compiler-positional-out-crashes",
     "no_grad_alias": "compiler-no-grad-alias-is-constant",
+    "container_methods": "compiler-dict-update-ignored, compiler-list-reverse-ignored",
+    "generator_callee": "auto-generator-callee-leaks-tensor",
 }
 TAPE_KNOWN = {
     "multi_output": "tape-slogdet-untracked, tape-eigh-untracked, tape-divmod-untracked, "
                     "tape-modf-untracked",
     "float32": "tape-astype-float64-stays-float32",
+    "var_std_method": "tape-var-std-methods-unbiased",
 }
 
 _PRELUDE = {
@@ -470,6 +475,20 @@ _PRELUDE = {
     "helper_alias": [
         ("def hr(u, w):", None),
         ("    return w", None),
+    ],
+    "tuple_helper": [
+        ("def ht(u, w):", None),
+        ("    return u * w, np.sum(u)", None),
+    ],
+    "fallback": [
+        ("def hrec(u, k):", None),
+        ("    if k == 0:", None),
+        ("        return np.sum(u)", None),
+        ("    return hrec(np.sin(u), k - 1)", None),
+        ("", None), ("", None),
+        ("def hgen(u, s):", None),
+        ("    for t in u:", None),
+        ("        yield t * s", None),
     ],
 }
 
@@ -882,6 +901,164 @@ class _ExtGen(_Gen):
         self.emit(out, ind, "%s += %s" % (v3, self.sca(env)))
         self.define(env, "v", v2)
 
+
+    def ft_linalg(self, env, out, ind):
+        m = self.tmp("m")
+        self.emit(out, ind, "%s = np.eye(%d) * 2.0 + 0.3 * np.outer(np.tanh(%s), np.tanh(%s))"
+                  % (m, self.n, self.vec(env), self.vec(env)))
+        k = self.pick(["solve", "inv", "det", "slogdet0"])
+        if k == "det":
+            name, kind, rhs = self.fresh("s"), "s", "np.linalg.det(%s)" % m
+        elif k == "slogdet0":
+            name, kind, rhs = self.fresh("s"), "s", "np.log(np.abs(np.linalg.det(%s)))" % m
+        elif k == "solve":
+            name, kind, rhs = self.fresh("v"), "v", "np.linalg.solve(%s, %s)" % (m,
+                                                                            self.vec(env))
+        else:
+            name, kind, rhs = self.fresh("v"), "v", "np.linalg.inv(%s) @ %s" % (m,
+                                                                           self.vec(env))
+        self.emit(out, ind, "%s = %s" % (name, rhs))
+        self.define(env, kind, name)
+
+    def ft_indexing(self, env, out, ind):
+        x = self.pick(self.vars_of(env, "v"))
+        k = self.pick(["perm", "negstep", "mask_const", "ellipsis", "newaxis"])
+        v = self.fresh("v")
+        if k == "perm":
+            perm = list(range(self.n))[::-1]
+            perm[0], perm[-1] = perm[-1], perm[0]
+            rhs = "%s[%r] * %s" % (x, perm, self.vec(env))
+        elif k == "negstep":
+            rhs = "%s[-1::-1] * %s[::-2].sum()" % (x, self.pick(self.vars_of(env, "v")))
+        elif k == "mask_const":
+            mask = [bool(self.coin()) for _ in range(self.n)]
+            rhs = "np.where(np.array(%r), %s, 0.5)" % (mask, x)
+        elif k == "ellipsis":
+            rhs = "%s[...] * 1.5" % x
+        else:
+            rhs = "%s[:, None][:, 0] * %s[None, :][0]" % (x, self.vec(env))
+        self.emit(out, ind, "%s = %s" % (v, rhs))
+        self.define(env, "v", v)
+
+    def ft_iteration(self, env, out, ind):
+        name = self.fresh("s")
+        x, y = self.pick(self.vars_of(env, "v")), self.pick(self.vars_of(env, "v"))
+        self.emit(out, ind, "%s = 0.0" % name)
+        k = self.pick(["rows", "zip", "enumerate", "values"])
+        if k == "rows":
+            m = self.tmp("m")
+            self.emit(out, ind, "%s = np.outer(%s, %s)" % (m, x, y))
+            self.emit(out, ind, "for row in %s:" % m)
+            self.emit(out, ind + 1, "%s = %s + np.sum(row * %s)" % (name, name, x))
+        elif k == "zip":
+            self.emit(out, ind, "for p, q in zip(%s, %s):" % (x, y))
+            self.emit(out, ind + 1, "%s = %s + p * q" % (name, name))
+        elif k == "enumerate":
+            self.emit(out, ind, "for j, p in enumerate(%s):" % x)
+            self.emit(out, ind + 1, "%s = %s + p * (j + 1.0)" % (name, name))
+        else:
+            self.emit(out, ind, "for p in %s:" % x)
+            self.emit(out, ind + 1, "%s = %s * 0.5 + np.sin(p)" % (name, name))
+        self.define(env, "s", name)
+
+    def ft_tuple_helper(self, env, out, ind):
+        v, s_ = self.fresh("v"), self.fresh("s")
+        self.emit(out, ind, "%s, %s = ht(%s, %s)" % (v, s_, self.vec(env), self.vec(env)))
+        self.define(env, "v", v)
+        self.define(env, "s", s_)
+
+    def ft_einsum(self, env, out, ind):
+        x, y = self.vec(env), self.vec(env)
+        k = self.pick(["dot", "outer_contract", "transpose"])
+        if k == "dot":
+            name, kind, rhs = self.fresh("s"), "s", "np.einsum('i,i', %s, %s)" % (x, y)
+        elif k == "outer_contract":
+            name, kind = self.fresh("v"), "v"
+            rhs = "np.einsum('ij,j->i', np.outer(%s, %s), %s)" % (x, y, self.vec(env))
+        else:
+            name, kind = self.fresh("v"), "v"
+            rhs = "np.einsum('ij->ji', np.outer(%s, %s))[0]" % (x, y)
+        self.emit(out, ind, "%s = %s" % (name, rhs))
+        self.define(env, kind, name)
+
+    def ft_concat(self, env, out, ind):
+        x, y = self.vec(env), self.vec(env)
+        v = self.fresh("v")
+        k = self.pick(["concatenate", "hstack", "clip"])
+        if k == "concatenate":
+            rhs = "np.concatenate([%s, %s])[%d:%d]" % (x, y, self.n // 2, self.n // 2 + self.n)
+        elif k == "hstack":
+            rhs = "np.hstack([%s, %s * 0.5])[1:%d]" % (x, y, self.n + 1)
+        else:
+            lo, hi = self.pick([(-0.5137, 0.5211), (-2.0, 0.3173)])
+            rhs = "np.clip(%s, %r, %r)" % (x, lo, hi)
+            self.emit(out, ind, "%s = %s" % (v, rhs), "%s = _kink(np.minimum(np.abs((%s) - %r), "
+                      "np.abs((%s) - %r)), %s)" % (v, x, lo, x, hi, rhs))
+            self.define(env, "v", v)
+            return
+        self.emit(out, ind, "%s = %s" % (v, rhs))
+        self.define(env, "v", v)
+
+    def ft_fallback(self, env, out, ind):
+        """Constructs the compiler refuses (auto runs the tape)."""
+        # generator: KNOWN_CONSTRUCTS["generator_callee"]
+        k = self.pick(["recursion", "try"] + ([] if self.avoid_known else ["generator"]))
+        if k == "recursion":
+            name = self.fresh("s")
+            self.emit(out, ind, "%s = hrec(%s, %d)" % (name, self.vec(env),
+                                                       self.draw(st.integers(0, 2))))
+            self.define(env, "s", name)
+        elif k == "generator":
+            name = self.fresh("s")
+            self.emit(out, ind, "%s = sum(hgen(%s, %s))" % (name, self.vec(env),
+                                                           self.sca(env)))
+            self.define(env, "s", name)
+        else:
+            v = self.fresh("v")
+            self.emit(out, ind, "try:")
+            self.emit(out, ind + 1, "%s = %s * %s" % (v, self.vec(env), self.vec(env)))
+            self.emit(out, ind, "except ValueError:")
+            self.emit(out, ind + 1, "%s = %s * 1.0" % (v, self.vec(env)))
+            self.define(env, "v", v)
+
+    def ft_view_write(self, env, out, ind):
+        """A write through a view: refused by both engines today, or right."""
+        v = self.fresh("v")
+        self.emit(out, ind, "%s = %s * 1.0" % (v, self.vec(env)))
+        w = self.tmp("w")
+        self.emit(out, ind, "%s = %s[1:]" % (w, v))
+        self.emit(out, ind, "%s[0] = %s" % (w, self.sca(env)))
+        self.define(env, "v", v)
+
+    def ft_var_std(self, env, out, ind):
+        name = self.fresh("s")
+        x = self.vec(env)
+        forms = ["np.var(%s)", "np.std(%s + 0.01 * np.arange(%d.0))" % ("%s", self.n),
+                 "np.sum(np.var(np.stack([%s, %s * 0.5 + 0.1]), axis=0))" % ("%s", "%s")]
+        if not self.avoid_known:     # TAPE_KNOWN["var_std_method"]: PyTorch's methods
+            forms += ["(%s).var()", "(%s).std()"]
+        form = self.pick(forms)
+        if form.count("%s") == 2:
+            rhs = form % (x, x)
+        else:
+            rhs = form % x
+        self.emit(out, ind, "%s = %s" % (name, rhs))
+        self.define(env, "s", name)
+
+    def ft_container_methods(self, env, out, ind):     # KNOWN_CONSTRUCTS
+        v = self.fresh("v")
+        d = self.tmp("d")
+        x, y = self.vec(env), self.vec(env)
+        if self.coin():
+            self.emit(out, ind, "%s = {'p': %s}" % (d, x))
+            self.emit(out, ind, "%s.update(q=%s)" % (d, y))
+            rhs = "%s['p'] * %s['q']" % (d, d)
+        else:
+            self.emit(out, ind, "%s = [%s, %s * 2.0]" % (d, x, y))
+            self.emit(out, ind, "%s.reverse()" % d)
+            rhs = "%s[0] * 3.0 + %s[1]" % (d, d)
+        self.emit(out, ind, "%s = %s" % (v, rhs))
+        self.define(env, "v", v)
 
 def _render(lines, probe, fd=False):
     """The text of ``lines`` -- (indent, plain, probe[, fd]) -- in the plain, probe

@@ -218,6 +218,46 @@ def f(a, b):
         tape="Tensor.astype(np.float64) of a float32 Tensor stays float32: what follows "
              "is computed in float32 (NumPy's value differs by ~1e-8 relative)"),
 
+    Case("compiler-dict-update-ignored", '''
+def f(a, b):
+    d = {'x': a}
+    d.update(y=b)
+    return np.sum(d['x'] * d['y'])
+''', (A3, B3), wrt=(0, 1),
+        compiler="dict.update(y=b) is not modelled: the gradient of b is zero (the tape is "
+                 "right)",
+        auto="as the compiler"),
+
+    Case("compiler-list-reverse-ignored", '''
+def f(a, b):
+    L = [a[0], a[1] * 2.0, b[2]]
+    L.reverse()
+    return L[0] * 3.0 + L[2]
+''', (A3, B3), wrt=(0, 1),
+        compiler="list.reverse() is not modelled: the gradient goes to the elements' old "
+                 "places (a: [3, 0, 0] instead of [1, 0, 0])",
+        auto="as the compiler"),
+
+    Case("auto-generator-callee-leaks-tensor", '''
+def hgen(u, s):
+    for t in u:
+        yield t * s
+
+
+def f(a, b):
+    return sum(hgen(a, 0.5)) + np.sum(a * b)
+''', (A3, B3),
+        auto="mixed mode: the generator callee runs on the tape and its Tensors leak into "
+             "compiled code: TypeError: grad requires a function with a scalar output, "
+             "but ... returned a Tensor"),     # the compiler refuses (generators), clearly
+
+    Case("tape-var-std-methods-unbiased", '''
+def f(a):
+    return a.var() + a.std()
+''', (A3,),
+        tape="x.var() / x.std() on a Tensor follow PyTorch (unbiased, ddof=1), not NumPy "
+             "(ddof=0): wrong value and gradient, silently"),
+
     Case("compiler-helper-return-alias", '''
 def h1(u, w):
     return w
