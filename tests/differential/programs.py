@@ -32,6 +32,25 @@ checks) leaves the compiler compared with NumPy and finite differences only.
 Aliasing (``t2 = t1`` followed by ``t1 += ...``) is off by default
 (``aliasing=False``). ``avoid_known=True`` steers clear of the known bugs kept in
 ``regressions.py`` (each place names its entry).
+
+Extended programs (``programs(features=FEATURES)``, checked by :func:`check_extended`):
+at the top level of ``f`` a statement is now and then a *feature* template --
+2-D arrays and ``@``, axis reductions and ``keepdims``, reshape/transpose, ``while``,
+``break``/``continue`` (also on data), helpers with early returns, comprehensions,
+lists/dicts/tuples and unpacking, lambdas and closures, keyword arguments, non-smooth
+ops (``abs``, ``maximum``, ``where``, ``max``, ``clip``: each kink goes through
+``_kink(distance, value)`` in the probe copy), float32 (loose tolerances), ``math.*``,
+``no_grad``/``enable_grad``/``stop_gradient`` (finite differences run ``fd_source``,
+where those values are frozen at the base point by ``_freeze``), ``custom_vjp``,
+multi-output primitives (``slogdet``, ``eigh``, ``divmod``, ``modf``), ``out=`` and
+in-place methods, containers built in loops and passed to NumPy, module aliases,
+decorated helpers, fancy-index writes with repeats, aliases through helper returns,
+``linalg``, fancy and negative-step reads, iteration over rows/``zip``/``enumerate``,
+tuple-returning helpers, ``einsum``, ``concatenate``, constructs that make the compiler
+fall back (recursion, ``try``), writes through views, ``var``/``std``, ``dict.update``
+and ``list.reverse``. The constructs of known bugs (``KNOWN_CONSTRUCTS``,
+``TAPE_KNOWN``; entries of ``regressions_sweep.py``) are left out, or the tape is not
+compared, when ``avoid_known=True``.
 """
 
 import hashlib
