@@ -740,13 +740,13 @@ class _ExtGen(_Gen):
             name, kind = self.fresh("v"), "v"
             d = "(%s) - (%s) - %r" % (x, y, off)
             if k == "abs":
-                plain = "np.abs(%s - %s - %r)" % (x, y, off)
+                plain = "np.abs((%s) - (%s) - %r)" % (x, y, off)
             elif k == "maximum":
-                plain = "np.maximum(%s, %s + %r)" % (x, y, off)
+                plain = "np.maximum(%s, (%s) + %r)" % (x, y, off)
             elif k == "minimum":
-                plain = "np.minimum(%s, %s + %r)" % (x, y, off)
+                plain = "np.minimum(%s, (%s) + %r)" % (x, y, off)
             else:
-                plain = "np.where(%s > %s + %r, %s, %s * 2.0)" % (x, y, off, x, y)
+                plain = "np.where((%s) > (%s) + %r, %s, (%s) * 2.0)" % (x, y, off, x, y)
             probe = "_kink(%s, %s)" % (d, plain)
         self.emit(out, ind, "%s = %s" % (name, plain), "%s = %s" % (name, probe))
         self.define(env, kind, name)
@@ -910,7 +910,7 @@ class _ExtGen(_Gen):
         idx[1] = idx[0]
         self.emit(out, ind, "%s = np.zeros(%d)" % (v, self.n))
         op = self.pick(["=", "+="])
-        self.emit(out, ind, "%s[%r] %s %s[:3]" % (v, idx, op, self.vec(env)))
+        self.emit(out, ind, "%s[%r] %s (%s)[:3]" % (v, idx, op, self.vec(env)))
         self.define(env, "v", v)
 
     def ft_helper_alias(self, env, out, ind):
@@ -955,7 +955,7 @@ class _ExtGen(_Gen):
         elif k == "ellipsis":
             rhs = "%s[...] * 1.5" % x
         else:
-            rhs = "%s[:, None][:, 0] * %s[None, :][0]" % (x, self.vec(env))
+            rhs = "%s[:, None][:, 0] * (%s)[None, :][0]" % (x, self.vec(env))
         self.emit(out, ind, "%s = %s" % (v, rhs))
         self.define(env, "v", v)
 
