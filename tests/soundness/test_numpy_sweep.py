@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import srcgrad
-import soundness_sweep as sweep
+import soundness_sweep as sweep     # (pytest puts this directory on sys.path)
 
 # ------------------------------------------------------------------ known failures
 # (callable, engine) -> what happens: the kinds, the patterns (soundness_sweep.PATTERNS:
@@ -1285,6 +1285,35 @@ KNOWN = {
     ("numpy.vecdot", "auto"):
         "wrong (c,k,v): gradient [-0.367 -0.977 -0.125], finite differences [0. 0. 0.]",
 }
+
+
+class _Summary:
+    """Prints the counts of what this run swept, at the end of the run. (A plugin
+    registered by the fixture below, not a conftest.py: a second conftest module next
+    to tests/differential's, which that directory imports by name, collides with it
+    under --doctest-modules.)"""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not sweep.RESULTS:
+            return
+        tr = terminalreporter
+        tr.section("soundness sweep")
+        tr.write_line("%d callables; per (callable, pattern, engine):" % len(sweep.RESULTS))
+        for line in sweep.format_table(sweep.counts(sweep.RESULTS)).splitlines():
+            tr.write_line(line)
+        tr.write_line("per callable (worst outcome over the patterns):")
+        table = sweep.per_callable(sweep.RESULTS)
+        for line in sweep.format_table(table, ("tried", "right", "loud", "crash", "wrong",
+                                               "skip")).splitlines():
+            tr.write_line(line)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_counts(request):
+    plugins = request.config.pluginmanager
+    if not plugins.has_plugin("soundness-sweep-summary"):
+        plugins.register(_Summary(), "soundness-sweep-summary")
+    yield
 
 
 PROBES = {p.qualname: p for p in sweep.callables()}
