@@ -1,6 +1,8 @@
 """The soundness sweep: every public callable of NumPy, ``numpy.linalg``, ``numpy.fft``,
-the ndarray methods and attributes, ``math`` and the builtins, called on a value that
-depends on the differentiated argument, in each engine.
+the ndarray methods and attributes, ``math`` and the builtins (plus the methods of the
+common binary ufuncs -- ``np.add.at``, ``.reduce``, ``.accumulate``, ``.outer`` -- and
+``np.r_``/``np.c_``), called on a value that depends on the differentiated argument, in
+each engine.
 
 For one *callable* and one argument *pattern* (:data:`PATTERNS`: a float vector, a
 matrix, a scalar; the active value alone, first or second, with a constant partner) the
@@ -115,7 +117,7 @@ PATTERNS = collections.OrderedDict([
     ("v,where=k", ("vec", ["a", "where=MASK"])),
 ])
 
-IDX = np.array([2, 0])
+IDX = np.array([2, 0, 2])      # a repeated index: the last write wins, np.add.at adds
 MASK = np.array([True, False, True])
 CONSTANTS = {"C_VEC": C_VEC, "C_MAT": C_MAT, "C_SCALAR": C_SCALAR, "IDX": IDX,
              "MASK": MASK}
@@ -182,17 +184,22 @@ DENY = {
 }
 
 
+UFUNC_METHODS_OF = ("add", "subtract", "multiply", "divide", "maximum", "minimum",
+                    "power", "hypot", "logaddexp")
+
+
 class Probe:
     """One callable of the sweep: ``qualname`` (``numpy.sin``, ``ndarray.sort``,
     ``math.exp``, ``builtins.abs``), how the probe source spells a call (``call``: a
     format with ``{args}``; for ndarray members the first argument is the receiver) and
     whether it is an attribute (no call)."""
 
-    def __init__(self, qualname, spelling, method=False, attribute=False):
+    def __init__(self, qualname, spelling, method=False, attribute=False, template=None):
         self.qualname = qualname
         self.spelling = spelling
         self.method = method
         self.attribute = attribute
+        self.template = template      # e.g. "np.r_[%s]": the arguments joined by ", "
 
     def __repr__(self):
         return "<Probe %s>" % self.qualname
@@ -215,6 +222,13 @@ def callables():
             if isinstance(obj, type) and issubclass(obj, BaseException):
                 continue
             out.append(Probe("%s.%s" % (modname, name), prefix + name))
+    # the methods of the binary ufuncs people use (reduce, accumulate, outer, at...)
+    for uname in UFUNC_METHODS_OF:
+        for meth in ("reduce", "accumulate", "outer", "at", "reduceat"):
+            out.append(Probe("numpy.%s.%s" % (uname, meth), "np.%s.%s" % (uname, meth)))
+    # index tricks: subscripted objects, not callables
+    for name in ("r_", "c_"):
+        out.append(Probe("numpy." + name, None, template="np.%s[%%s]" % name))
     for name in _public(np.ndarray):
         if name in DENY["ndarray"]:
             continue
@@ -253,6 +267,7 @@ DEFAULT_SUBSET = [
     "math.sin", "math.exp", "math.sqrt", "math.hypot",
     "builtins.abs", "builtins.sum", "builtins.max", "builtins.pow", "builtins.divmod",
     "builtins.float", "builtins.sorted", "builtins.list",
+    "numpy.add.at", "numpy.r_",
 ]
 
 
@@ -286,6 +301,8 @@ def _weights(rng, shape, complex_=False):
 
 
 def _call_text(probe, args):
+    if probe.template is not None:
+        return probe.template % ", ".join(args)
     if probe.method:
         recv, rest = args[0], args[1:]
         if probe.attribute:
