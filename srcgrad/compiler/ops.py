@@ -47,7 +47,10 @@ class Op:
         self.nosave = False
         self.callee_vjp = None
         self.diff = None    # activity.diff_operands, once the arguments are final
-        self.nograd = bool(getattr(stmt, "nograd", False))
+        # under no_grad a computation gives a constant, but binding a name does not:
+        # ``with no_grad(): v = a`` leaves v the same value as a (PyTorch: the same tensor)
+        self.nograd = bool(getattr(stmt, "nograd", False)) and \
+            kind not in ("copy", "pack", "unpack", "return")
 
     def operand_names(self):
         """Names read by the operation's arguments (not the callee)."""

@@ -19,6 +19,7 @@ import inspect
 import textwrap
 
 import gast
+import numpy as np
 
 from ..errors import SrcgradSyntaxError
 
@@ -119,8 +120,9 @@ def resolve_static(node, lookup):
         return lookup(node.id)
     if isinstance(node, gast.Attribute):
         base = resolve_static(node.value, lookup)
-        if base is _UNRESOLVED or not inspect.ismodule(base) and not inspect.isclass(base):
-            return _UNRESOLVED
+        if base is _UNRESOLVED or not (inspect.ismodule(base) or inspect.isclass(base) or
+                                       isinstance(base, np.ufunc)):
+            return _UNRESOLVED   # a ufunc's methods (np.add.at) resolve, for their effects
         return getattr(base, node.attr, _UNRESOLVED)
     return _UNRESOLVED
 

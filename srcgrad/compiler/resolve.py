@@ -530,7 +530,10 @@ def check(tree, wrt, kinds, info, resolve):
         why = refusal(op, carried, kinds, resolve)
         if why is None:
             continue
-        targets = _targets(op) if why.kind != "effect" else []
+        # an effect, or a call of something unknown (whose effect is unknown too),
+        # is refused whatever is done with its value
+        unknown_call = why.kind == "unknown" and _call_of(op) is not None
+        targets = _targets(op) if why.kind != "effect" and not unknown_call else []
         if targets:
             if reach is None:
                 reach = needed(ops, carried)

@@ -245,6 +245,9 @@ def special(fn, position, ranks):
 
 def qualname(fn):
     """How docs and test ids name a primitive: ``np.sum``, ``np.linalg.inv``, ``math.sin``, ``builtins.sum``, ..."""
+    owner = getattr(fn, "__self__", None)
+    if type(owner).__name__ == "ufunc":       # a ufunc's method: np.add.at
+        return "np.%s.%s" % (owner.__name__, fn.__name__)
     mod = getattr(fn, "__module__", None) or "numpy"
     name = getattr(fn, "__name__", repr(fn))
     if mod.startswith("numpy.linalg"):

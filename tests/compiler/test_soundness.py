@@ -245,6 +245,31 @@ def method_clip_out(x):
     return np.sum(y * x)
 
 
+def ufunc_at_assigned(x):
+    y = np.ones(3)
+    o = np.add.at(y, [0, 0], x[:2])     # the value (None) is unused; the write is not
+    return np.sum(y * y)
+
+
+class _Recorder:
+    def keep(self, v):
+        self.v = v
+
+
+RECORDER = _Recorder()
+
+
+def unknown_method_value_unused(x):
+    o = RECORDER.keep(x * 2.0)           # an unknown call: its effect is unknown too
+    return np.sum(RECORDER.v * x)
+
+
+def nograd_binding(x):
+    with srcgrad.no_grad():
+        v = x                            # binds a name: v is still x (PyTorch: the same tensor)
+    return np.sum(v * x)
+
+
 def ufunc_at(x):
     y = x * 1.0
     np.add.at(y, [0, 0], x[1])
@@ -446,7 +471,10 @@ CASES = [
     (unary_out_positional, (), "np.sin writes into an argument .argument 2"),
     (reduction_out, (), r"np.cumsum writes into an argument \(out\)"),
     (method_clip_out, (), "y.clip"),
-    (ufunc_at, (), "cannot differentiate through this expression"),
+    (ufunc_at, (), "np.add.at writes into an argument"),
+    (ufunc_at_assigned, (), "np.add.at writes into an argument"),
+    (unknown_method_value_unused, (), "cannot differentiate through this expression"),
+    (nograd_binding, (), None),
     (list_reverse, (), "values.reverse"),
     (list_sort, (), "values.sort"),
     (list_insert, (), "values.insert"),
@@ -715,3 +743,23 @@ def test_a_wrapper_that_computes_is_kept_a_forwarder_is_seen_through():
     got = srcgrad.grad(calls_both_decorated, mode="auto")(X.copy())
     assert_allclose(got, 4.0 * np.cos(X))
     assert_allclose(_fd(calls_both_decorated, ()), 4.0 * np.cos(X))
+
+
+def nograd_binding_and_computation(x):
+    with srcgrad.no_grad():
+        v = x               # a binding: still x
+        c = x * 2.0         # a computation: a constant
+    return np.sum(v * x + c * x)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_nograd_binding_matches_pytorch(mode):
+    """Finite differences do not know no_grad: PyTorch is the oracle here."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(X, requires_grad=True)
+    with torch.no_grad():
+        v = t
+        c = t * 2.0
+    (v * t + c * t).sum().backward()
+    got = srcgrad.grad(nograd_binding_and_computation, mode=mode)(X.copy())
+    assert_allclose(got, t.grad.numpy())
