@@ -20,6 +20,8 @@ import textwrap
 
 import gast
 
+from .parse import source_matches
+
 __all__ = ["template", "Template", "substitute"]
 
 _CACHE = {}
@@ -55,7 +57,10 @@ def template(rule):
     expr, free = None, ()
     try:
         src = textwrap.dedent(inspect.getsource(rule))
-        node = gast.parse(src).body[0]
+        tree = gast.parse(src)
+        node = tree.body[0]
+        if not source_matches(src, tree, rule, inspect.getsourcefile(rule) or "<rule>"):
+            raise TypeError("stale")   # the file changed since import: call the rule instead
         body = [s for s in node.body
                 if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
         if len(body) == 1 and isinstance(body[0], gast.Return) and body[0].value is not None \

@@ -78,12 +78,9 @@ prim = srcgrad.defvjp(prim, prim_vjp)
 '''
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler/inline.py reads a rule's source from its file when it compiles, without "
-    "checking it against the live code object: the rules' file edited after import (a "
-    "line added above the rule) makes the compiler inline whatever now sits at the "
-    "rule's old line -- here the gradient comes out as sin(x) instead of cos(x) -- a "
-    "silent wrong gradient (the tape, which calls the rule, is right)"))
+# compiler/inline.py once inlined whatever sat at the rule's old line after its file was
+# edited (sin instead of cos: a silent wrong gradient); it now checks the text against the
+# live code object and calls the rule instead
 def test_rule_source_edited_after_import(tmp_path, monkeypatch):
     import importlib
     import linecache
