@@ -236,12 +236,14 @@ def refusal(op, carried, kinds, resolve=None):
         while nargs and _is_none(call.args[nargs - 1]):
             nargs -= 1    # np.add(a, b, None): no output array
         effect = effects.call_effect(fn, nargs, keywords)
-        if effect.kind == "inplace":
+        written = [w for w in effect.written   # np.take(a, i, 0, None, "clip"): no output
+                   if not (isinstance(w, int) and w < nargs and _is_none(call.args[w]))]
+        if written:
             return Refusal("effect", "%s writes into an argument (%s), and %s depends on the "
                            "differentiated arguments; the compiler does not model this "
                            "update" % (rules.qualname(fn) if not name else name, ", ".join(
                                str(w) if isinstance(w, str) else "argument %d" % (w + 1)
-                               for w in effect.written), what),
+                               for w in written), what),
                            "compute a new array instead of writing into one (no out=), "
                            "or " + _TAPE)
     if op.nograd:

@@ -270,6 +270,10 @@ def nograd_binding(x):
     return np.sum(v * x)
 
 
+def take_positional_none_out(x):
+    return np.sum(np.take(x, [0, 2, 2], 0, None, "clip") ** 2)   # out=None, positionally
+
+
 def ufunc_at(x):
     y = x * 1.0
     np.add.at(y, [0, 0], x[1])
@@ -475,6 +479,7 @@ CASES = [
     (ufunc_at_assigned, (), "np.add.at writes into an argument"),
     (unknown_method_value_unused, (), "cannot differentiate through this expression"),
     (nograd_binding, (), None),
+    (take_positional_none_out, (), None),
     (list_reverse, (), "values.reverse"),
     (list_sort, (), "values.sort"),
     (list_insert, (), "values.insert"),

@@ -23,9 +23,12 @@ from rules_spec import ROWS, cases, make_args
 _COUNTER = itertools.count()
 
 
-def _module(tmp_dir, fn, nargs, kw, out_kind, n_out):
-    """A module defining ``f`` that calls ``fn`` and reduces its output."""
+def _module(tmp_dir, fn, nargs, kw, out_kind, n_out, nones=()):
+    """A module defining ``f`` that calls ``fn`` and reduces its output.  An
+    argument that is ``None`` is written as the literal ``None`` (a name could
+    be an ``out=`` array: the compiler refuses a positional output it cannot see)."""
     params = ", ".join("a%d" % i for i in range(nargs))
+    call = ", ".join("None" if i in nones else "a%d" % i for i in range(nargs))
     kws = "".join(", %s=K_%s" % (k, k) for k in kw)
     if out_kind == "seq":
         red = " + ".join("np.sum(np.asarray(out[%d]) * U[%d])" % (i, i) for i in range(n_out))
@@ -34,7 +37,7 @@ def _module(tmp_dir, fn, nargs, kw, out_kind, n_out):
     src = ("import numpy as np\n\n\n"
            "def f(%s):\n"
            "    out = FN(%s%s)\n"
-           "    return %s\n" % (params, params, kws, red))
+           "    return %s\n" % (params, call, kws, red))
     name = "_compiled_case_%d" % next(_COUNTER)
     path = os.path.join(tmp_dir, name + ".py")
     with open(path, "w") as fh:
@@ -67,7 +70,7 @@ def _run_case(tmp_path, row, case, seed):
         pytest.skip("structured output")
     u = [random_like(rng, np.asarray(a)) for a in ans] if seq else random_like(rng, ans)
     mod = _module(str(tmp_path), row.fn, len(vals), row.kw, "seq" if seq else "one",
-                  len(ans) if seq else 1)
+                  len(ans) if seq else 1, {i for i, v in enumerate(vals) if v is None})
     mod.FN, mod.U = row.fn, u
     for k, v in row.kw.items():
         setattr(mod, "K_" + k, v)
