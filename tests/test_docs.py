@@ -33,6 +33,12 @@ def nograd_block(x):
     return x * c
 
 
+def nograd_binding(x):
+    with srcgrad.no_grad():
+        v = x
+    return v * x
+
+
 def enable_nested(x):
     with srcgrad.no_grad():
         with srcgrad.enable_grad():
@@ -83,6 +89,7 @@ def square(x):
 # (function, extra args, d/dx at 1.5, also true of Tensor.backward())
 ROWS = [
     (nograd_block, (), 4.5),
+    (nograd_binding, (), 3.0),
     (enable_nested, (), 3.0),
     (set_flag, (True,), 4.0),
     (set_flag, (False,), 1.0),
