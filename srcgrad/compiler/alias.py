@@ -22,9 +22,8 @@ import gast
 
 __all__ = ["check_aliasing"]
 
-_VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
-_VIEW_FUNCS = ("reshape", "ravel", "transpose", "swapaxes", "squeeze", "moveaxis",
-               "expand_dims", "atleast_1d", "atleast_2d", "broadcast_to")
+from ..rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
+from .resolve import written_names
 
 
 def _walk(stmts, loops=(), path=()):
@@ -73,8 +72,17 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         and (inside loops) aliases made anywhere in an enclosing loop, which
         the loop's back edge carries around."""
         out = set(groups.get(name, ())) - {name}
-        out |= maybe.get(name, set())
-        out |= {r for r, args in maybe.items() if name in args}
+        # through user calls: a result may share memory with its arguments,
+        # and so with everything they share memory with (and back)
+        todo = [name] + sorted(out)
+        while todo:
+            n = todo.pop()
+            linked = set(maybe.get(n, ())) | {r for r, args in maybe.items() if n in args}
+            for m in linked:
+                for k in groups.get(m, {m}):
+                    if k != name and k not in out:
+                        out.add(k)
+                        todo.append(k)
         for loop in loops:
             todo = [name]
             while todo:
@@ -112,6 +120,18 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                          "write %s = %s <op> ... for a new array" % (other, name, name, name))
 
     for pos, (stmt, loops) in enumerate(order):
+        if callee:
+            written = written_names(stmt, resolve)
+            hit = sorted(n for n in written if (n in params and n not in scalars and
+                                                not _rebound_before(order, n, pos)) or
+                         partners(n, loops) & params - scalars)
+            if hit:
+                raise _mutation_error(info, stmt, ("this call changes the argument %r in "
+                                      "place" if hit[0] in params else "this call changes %r "
+                                      "in place, which shares memory with an argument of the "
+                                      "function") % hit[0] + ": the caller cannot see the "
+                                      "update",
+                                      "work on a copy and return the new value")
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
             continue
         conditional[0] = any(entry[2] for entry in getattr(stmt, "alias_path", ()))

@@ -58,14 +58,19 @@ class CallsMixin:
     def check_statement_call(self, op):
         """A user function called for its effect (``h(x)``), or whose result
         needs no gradient, can matter only by changing its arguments in place:
-        the pipeline's ``check_callee`` refuses that."""
+        the pipeline's ``check_callee`` refuses that, for arguments that carry
+        a gradient or that an adjoint may read."""
         value = op.stmt.value
         fn = op.callee if op.kind == "call" else (
             self.env.resolve(value.func) if isinstance(value, gast.Call) else None)
         if not inspect.isfunction(fn) or rules.has_rule(fn):
             return
         args = op.args if op.kind == "call" else value.args
-        if any(isinstance(a, gast.Name) and a.id in self.varied_names for a in args):
+        # an argument that carries a gradient, or that an adjoint may read
+        # (an input of an operation on one), must not change under it
+        names = [a.id for a in args if isinstance(a, gast.Name)]
+        if any(n in self.varied_names for n in names) or \
+                names and set(names) & self.read_before(op):
             self.check_callee(fn, op)
 
     def prepare_call(self, op):

@@ -41,6 +41,13 @@ _TOP = object()   # rank inference: not known yet (optimistic start of the fixpo
 class FactsMixin:
     """Analyses of the body (see the module docstring)."""
 
+    def read_before(self, op):
+        """The names an adjoint may read that an operation on a varied value
+        read before ``op`` (anywhere, for ``op`` inside a loop or branch)."""
+        index = self._op_index.get(id(op), 0)
+        top = id(op) in self._top_ops
+        return {n for i, names in self._varied_reads if not top or i < index for n in names}
+
     def analyse(self, tree, ops):
         """Names the forward sweep overwrites (``mutable``), names whose every
         use follows their single definition in the same block (``local``),
@@ -52,6 +59,11 @@ class FactsMixin:
             for t in targets_of(op):
                 counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
         self.mutable = {t for t, c in counts.items() if c > 1}
+        varied = getattr(self, "varied_names", set())
+        self._top_ops = {id(n) for n in tree}
+        self._op_index = {id(op): i for i, op in enumerate(ops)}
+        self._varied_reads = [(i, op.operand_names()) for i, op in enumerate(ops)
+                              if any(n in varied for n in op.operand_names())]
         self.setitem_targets = {op.target.id for op in ops if op.kind == "setitem"}
         self.append_targets = {op.target.id for op in ops if op.kind == "append"}
         self.packs = {}

@@ -43,6 +43,7 @@ from .calls import CallsMixin
 from .env import Env, assign, attr, call, const, load, store
 from .facts import FactsMixin, _names
 from .ops import Compound, Op, build_tree, classify, walk_ops
+from .resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .shapes import sum_axes
 
@@ -129,6 +130,7 @@ class Reverser(FactsMixin, CallsMixin):
                 self.bind_call(op)
         self.add_counters(tree, nested=False)
         ops = list(walk_ops(tree))
+        resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
         self.active = active_names(ops, self.wrt, self.on_blocked)
         self.varied_names = active_names.varied
         self.analyse(tree, ops)

@@ -64,14 +64,17 @@ OPERATOR_MODULE = {
     operator.matmul: np.matmul, operator.neg: np.negative,
 }
 
-#: ndarray method name -> numpy function taking the array first.  Methods
-#: whose call shape differs from the function (``x.reshape(2, 3)``,
-#: ``x.transpose(1, 0)``) are normalised by the engines before lookup.
+#: ndarray method name -> numpy function taking the array first, for the
+#: methods that compute the same value as the function and change nothing
+#: (``x.sort()`` sorts in place and returns None: it is not here, see
+#: rules/effects.py).  Methods whose call shape differs from the function
+#: (``x.reshape(2, 3)``, ``x.transpose(1, 0)``) are normalised by the engines
+#: before lookup.
 METHODS = {
     name: getattr(np, name) for name in (
         "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod",
         "dot", "reshape", "ravel", "transpose", "swapaxes", "squeeze", "repeat",
-        "clip", "round", "trace", "diagonal", "take", "sort", "argmax", "argmin",
+        "clip", "round", "trace", "diagonal", "take", "argmax", "argmin",
         "argsort", "nonzero", "all", "any", "conj", "copy")
 }
 METHODS["flatten"] = np.ravel  # flatten always copies; gradients are the same
