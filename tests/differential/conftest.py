@@ -10,7 +10,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "compiler"))
 sys.path.insert(0, HERE)
 
-STATS = {"both": 0, "skipped": {}, "random": {}}
+STATS = {"both": 0, "skipped": {}, "random": {}}   # random: {tier: {what: count}}
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -24,6 +24,9 @@ def pytest_terminal_summary(terminalreporter):
                       % (STATS["both"], sum(skipped.values())))
         for reason, n in sorted(skipped.items(), key=lambda kv: -kv[1]):
             tr.write_line("  %3d  %s" % (n, reason))
-    if rnd:
-        tr.write_line("random programs: " + ", ".join(
-            "%s=%d" % kv for kv in sorted(rnd.items())))
+    for tier, counts in sorted(rnd.items()):
+        n = counts.get("programs", 0)
+        refused = ", ".join("%s %.0f%%" % (k, 100.0 * counts.get(k, 0) / n)
+                            for k in ("compile-refused", "tape-refused") if n)
+        tr.write_line("random programs [%s]: %s (%s)" % (tier, ", ".join(
+            "%s=%d" % kv for kv in sorted(counts.items())), refused))

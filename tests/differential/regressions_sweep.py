@@ -1,0 +1,272 @@
+"""Shrunk failures of the extended random programs (programs.py, ``features=...``) and
+of the soundness sweep (tests/soundness), in the format of regressions.py.
+
+Each entry is a module source defining ``f`` (the header imports ``functools``,
+``math``, ``numpy as np`` and ``srcgrad``), the inputs, the argument positions
+differentiated, an oracle (``None``: central finite differences; else a function of the
+inputs giving the expected gradients, derived by hand where finite differences do not
+apply) and, per engine (``compiler``, ``tape``, ``auto``), ``None`` (the engine must
+match the oracle or refuse with a clear error) or what goes wrong today (the test is
+a strict xfail: remove the reason when the bug is fixed).
+
+The generator (``avoid_known=True``) keeps away from these constructs: programs.py
+``KNOWN_CONSTRUCTS`` and ``TAPE_KNOWN`` name the entries.
+"""
+
+import numpy as np
+
+A3 = np.array([0.3, -0.4, 0.8])
+B3 = np.array([0.5, 0.2, -0.6])
+
+HEADER = "import functools\nimport math\n\nimport numpy as np\n\nimport srcgrad\n\n\n"
+
+
+class Case:
+    def __init__(self, name, source, args, wrt=(0,), oracle=None, compiler=None, tape=None,
+                 auto=None):
+        self.name = name
+        self.source = HEADER + source.strip("\n") + "\n"
+        self.args = tuple(args)
+        self.wrt = tuple(wrt)
+        self.oracle = oracle
+        self.reasons = {"compiler": compiler, "tape": tape, "auto": auto}
+
+    def __repr__(self):
+        return "<Case %s>" % self.name
+
+
+ZERO = "returns a zero gradient where finite differences are not zero, silently"
+
+CASES = [
+    Case("compiler-dict-constructor", '''
+def f(a, b):
+    d = dict(p=a, q=b)
+    return np.sum(d['p'] * d['q'])
+''', (A3, B3), wrt=(0, 1),
+        compiler="dict(p=a, q=b) is not modelled: " + ZERO + " (the tape is right)",
+        auto="compiles (dict(...) is not refused): " + ZERO),
+
+    Case("compiler-ndarray-sort-is-a-copy", '''
+def f(a, b):
+    t = a * 1.0
+    t.sort()
+    return np.sum(t * b)
+''', (A3, B3),
+        compiler="t.sort() is taken for the copying np.sort(t): t keeps its order, the "
+                 "gradient is b instead of b permuted",
+        tape="AttributeError: 'Tensor' object has no attribute 'sort'",
+        auto="as the compiler"),
+
+    Case("compiler-ndarray-fill-ignored", '''
+def f(a, b):
+    t = a * 1.0
+    t.fill(0.5)
+    return np.sum(t * b) + np.sum(a)
+''', (A3, B3),
+        compiler="t.fill(0.5) is assumed pure: the gradient still flows through t "
+                 "(1 + b instead of 1)",
+        tape="AttributeError: 'Tensor' object has no attribute 'fill'",
+        auto="as the compiler"),
+
+    Case("compiler-ufunc-out-ignored", '''
+def f(a, b):
+    t = np.zeros(3)
+    np.multiply(a, 2.0, out=t)
+    return np.sum(t * b)
+''', (A3, B3),
+        compiler="np.multiply(a, 2.0, out=t): the write into t is not seen, " + ZERO,
+        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+
+    Case("all-cumsum-out-ignored", '''
+def f(a, b):
+    t = np.zeros(3)
+    np.cumsum(a, out=t)
+    return np.sum(t * b)
+''', (A3, B3),
+        compiler="np.cumsum(a, out=t): the write into t is not seen, " + ZERO,
+        tape="the same: " + ZERO,
+        auto="as the compiler"),
+
+    Case("compiler-positional-out-crashes", '''
+def f(a, b):
+    t = np.zeros(3)
+    np.sin(a, t)
+    return np.sum(t * b)
+''', (A3, B3),
+        compiler="np.sin(a, t) (out= given by position): TypeError: sin_vjp() takes 3 "
+                 "positional arguments but 4 were given",
+        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+
+    Case("compiler-decorated-helper-loses-wrapper", '''
+def deco(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*args, **kwargs) * 2.0
+    return wrapper
+
+
+@deco
+def hd(u):
+    return np.sin(u)
+
+
+def f(a, b):
+    return np.sum(hd(a) * b)
+''', (A3, B3),
+        compiler="the undecorated body of hd is differentiated: the wrapper's * 2.0 is "
+                 "lost (half the gradient)",
+        auto="as the compiler"),
+
+    Case("compiler-fancy-index-write-repeats", '''
+def f(a, b):
+    y = np.zeros(3)
+    y[[0, 0, 1]] = a
+    return np.sum(y * b)
+''', (A3, B3),
+        compiler="y[[0, 0, 1]] = a: both a[0] and a[1] get y[0]'s gradient (NumPy: the "
+                 "last write wins, a[0] gets none)",
+        auto="as the compiler"),     # the tape refuses (a tracked value into an ndarray)
+
+    Case("compiler-fancy-index-augassign-repeats", '''
+def f(a, b):
+    y = np.zeros(3)
+    y[[0, 0, 1]] += a
+    return np.sum(y * b)
+''', (A3, B3),
+        compiler="y[[0, 0, 1]] += a: NumPy adds once per distinct index (buffered), the "
+                 "compiler passes y[0]'s gradient to a[0] and a[1]",
+        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+
+    Case("compiler-np-sum-of-appended-list", '''
+def f(a, b):
+    L = []
+    for i in range(3):
+        L.append(a[i] * b[i])
+    return np.sum(L)
+''', (A3, B3), wrt=(0, 1),
+        compiler="np.sum of a list built by append: " + ZERO,
+        auto="as the compiler"),     # the tape refuses (np.asarray of tracked values)
+
+    Case("compiler-local-module-alias", '''
+def f(a):
+    m = np
+    return m.sum(m.sin(a))
+''', (A3,),
+        compiler="m = np; m.sum(m.sin(a)): " + ZERO + " (m.sin(a) * m.tanh(b) is refused)",
+        auto="as the compiler"),
+
+    Case("compiler-no-grad-alias-is-constant", '''
+def f(a, b):
+    with srcgrad.no_grad():
+        v = a
+    return np.sum(v) + np.sum(a * b)
+''', (A3, B3), oracle=lambda a, b: (1.0 + b,),
+        compiler="`v = a` inside no_grad is not an operation (PyTorch: v is a, gradient "
+                 "1 + b) but the compiler makes v a constant (gradient b)",
+        auto="as the compiler"),
+
+    Case("tape-builtin-divmod-typeerror", '''
+def f(a, c):
+    q, r = divmod(c + 3.1, 5.3)
+    return r * 2.0 + np.sum(a)
+''', (A3, 0.7), wrt=(1,),
+        tape="TypeError: unsupported operand type(s) for divmod(): 'Tensor' and 'float' "
+             "(no clear refusal)"),
+
+    Case("tape-slogdet-untracked", '''
+def f(a, b):
+    sd = np.linalg.slogdet(np.eye(3) + 0.1 * np.outer(np.tanh(a), np.tanh(b)))
+    return sd[1]
+''', (A3, B3), wrt=(0, 1),
+        tape="np.linalg.slogdet returns untracked outputs: " + ZERO),
+
+    Case("tape-eigh-untracked", '''
+def f(a):
+    w, V = np.linalg.eigh(np.outer(np.tanh(a), np.tanh(a)) * 0.1 + np.diag(np.arange(1.0, 4.0)))
+    return np.dot(w, np.array([0.3, -0.2, 0.5]))
+''', (A3,),
+        tape="np.linalg.eigh returns untracked outputs: " + ZERO),
+
+    Case("tape-divmod-untracked", '''
+def f(a, b):
+    q, r = np.divmod(np.tanh(a) + 3.1, 5.3)
+    return np.sum(r * b)
+''', (A3, B3),
+        tape="np.divmod returns untracked outputs: " + ZERO),
+
+    Case("tape-modf-untracked", '''
+def f(a, b):
+    fr, it = np.modf(np.tanh(a) * 0.4 + 3.5)
+    return np.sum(fr * b + it)
+''', (A3, B3),
+        tape="np.modf returns untracked outputs: " + ZERO),
+
+    Case("slogdet-named-field", '''
+def f(a, b):
+    sd = np.linalg.slogdet(np.eye(3) + 0.1 * np.outer(np.tanh(a), np.tanh(b)))
+    return sd.logabsdet
+''', (A3, B3), wrt=(0, 1),
+        tape="np.linalg.slogdet returns a plain tuple on the tape: AttributeError: 'tuple' "
+             "object has no attribute 'logabsdet'"),
+
+    Case("tape-astype-float64-stays-float32", '''
+def f(a, b):
+    v = (a.astype(np.float32) * 0.5).astype(np.float64)
+    return np.sum(v) + np.sum(a * b)
+''', (np.array([0.3, -0.2, 0.5]), np.array([0.1, 0.7, -0.4])),
+        oracle=lambda a, b: (0.5 + b,),     # (finite differences see float32 steps)
+        tape="Tensor.astype(np.float64) of a float32 Tensor stays float32: what follows "
+             "is computed in float32 (NumPy's value differs by ~1e-8 relative)"),
+
+    Case("compiler-dict-update-ignored", '''
+def f(a, b):
+    d = {'x': a}
+    d.update(y=b)
+    return np.sum(d['x'] * d['y'])
+''', (A3, B3), wrt=(0, 1),
+        compiler="dict.update(y=b) is not modelled: the gradient of b is zero (the tape is "
+                 "right)",
+        auto="as the compiler"),
+
+    Case("compiler-list-reverse-ignored", '''
+def f(a, b):
+    L = [a[0], a[1] * 2.0, b[2]]
+    L.reverse()
+    return L[0] * 3.0 + L[2]
+''', (A3, B3), wrt=(0, 1),
+        compiler="list.reverse() is not modelled: the gradient goes to the elements' old "
+                 "places (a: [3, 0, 0] instead of [1, 0, 0])",
+        auto="as the compiler"),
+
+    Case("auto-generator-callee-leaks-tensor", '''
+def hgen(u, s):
+    for t in u:
+        yield t * s
+
+
+def f(a, b):
+    return sum(hgen(a, 0.5)) + np.sum(a * b)
+''', (A3, B3),
+        auto="mixed mode: the generator callee runs on the tape and its Tensors leak into "
+             "compiled code: TypeError: grad requires a function with a scalar output, "
+             "but ... returned a Tensor"),     # the compiler refuses (generators), clearly
+
+    Case("tape-var-std-methods-unbiased", '''
+def f(a):
+    return a.var() + a.std()
+''', (A3,),
+        tape="x.var() / x.std() on a Tensor follow PyTorch (unbiased, ddof=1), not NumPy "
+             "(ddof=0): wrong value and gradient, silently"),
+
+    Case("compiler-helper-return-alias", '''
+def h1(u, w):
+    return w
+
+
+def f(a):
+    v2 = a * 1.0
+    v3 = h1(v2, v2)
+    v3 += a
+    return np.sum(v2)
+''', (A3,)),      # issue 9's example: the compiler now refuses (located), the tape is right
+]
