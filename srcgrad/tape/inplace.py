@@ -30,15 +30,25 @@ LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place oper
 VIEW_MSG = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
+_LEAF_TODO = ("A differentiated argument (or a view of one) cannot be changed in place: "
+              "copy it first (y = x.copy(); y += ...), or use an out-of-place operation.")
+
+
+def _refused(what, todo, cls):
+    """``cls`` naming the user's file and line (see :func:`dispatch.refusal`)."""
+    from .dispatch import refusal
+    return refusal(what, todo, cls)
+
+
 def _check_leaf(self, setitem=False):
     if not _state.enabled:
         return
     if self.grad_fn is None and self._requires_grad:
-        raise RuntimeError(VIEW_MSG if setitem else LEAF_MSG)
+        raise _refused(VIEW_MSG if setitem else LEAF_MSG, _LEAF_TODO, RuntimeError)
     base = self._base
     if base is not None and base.grad_fn is None and base._requires_grad \
             and self._requires_grad:
-        raise RuntimeError(VIEW_MSG)
+        raise _refused(VIEW_MSG, _LEAF_TODO, RuntimeError)
 
 
 def _snapshot(self):
@@ -115,9 +125,10 @@ def _refresh_views(base):
         v = r()
         idx = v._view_idx
         if idx is None or idx is NOT_INDEXED:
-            raise NotImplementedError(
+            raise _refused(
                 "srcgrad tape: an in-place change of a tensor that has a live view made by "
-                "reshape/transpose/expand is not supported; use an out-of-place operation")
+                "reshape/transpose/expand is not supported.", "Use an out-of-place operation.",
+                NotImplementedError)
         fresh = _apply(operator.getitem, (base, idx), None, getitem_name)
         v.grad_fn = fresh.grad_fn
         v._requires_grad = True
@@ -132,10 +143,11 @@ def _rebase(view, base):
     view).  Only views made by indexing know their index; others refuse."""
     idx = view._view_idx
     if idx is None or idx is NOT_INDEXED or view._base is not base or base._base is not None:
-        raise NotImplementedError(
+        raise _refused(
             "srcgrad tape: an in-place operation through a view made by reshape/transpose/"
-            "expand (or a view of a view) of a tensor that requires grad is not supported; "
-            "use an out-of-place operation, or .clone() the view first")
+            "expand (or a view of a view) of a tensor that requires grad is not supported.",
+            "Use an out-of-place operation, or .clone() (NumPy: .copy()) the view first.",
+            NotImplementedError)
     old = _snapshot(base)
     node = _apply(nnrules.index_put, (old, idx, view), None, "CopySlices").grad_fn
     base.grad_fn = node
