@@ -4,8 +4,8 @@ three engines (``compile``, ``tape``, ``auto``) and classified:
 ``right``  value and gradient match central finite differences (re-checked with a smaller
            and a larger step before a disagreement counts);
 ``loud``   a refusal: one of srcgrad's errors, a TypeError, a ValueError or (the tape's
-           PyTorch refusals) a RuntimeError, whose message names the user's file
-           (``probes.py``);
+           PyTorch refusals) a RuntimeError, whose message names the user's file (the
+           ``probes_*.py`` module the program is in);
 ``wrong``  a number that disagrees with finite differences;
 ``crash``  an internal exception type (KeyError, AttributeError, IndexError, NameError,
            RecursionError, ...), or a refusal whose message does not name the user's file.
@@ -29,7 +29,6 @@ from srcgrad.rules import NoRuleError
 from srcgrad.testing import numeric_grad
 
 ENGINES = ("compile", "tape", "auto")
-USER_FILE = "probes.py"
 CRASH_TYPES = (KeyError, AttributeError, IndexError, UnboundLocalError, NameError,
                RecursionError, ZeroDivisionError, AssertionError, StopIteration,
                LookupError, SystemError)
@@ -39,7 +38,18 @@ LOUD_TYPES = (SrcgradError, SrcgradSyntaxError, NoRuleError, TypeError, ValueErr
               NotImplementedError, RuntimeError)
 
 # (probe, engine) -> what the compiler does today; strict xfails for the lead.
-COMPILER_XFAIL = {}
+COMPILER_XFAIL = {
+    ("chained_compare", "compile"): "KeyError 'BitAnd' in compiler/ops.py classify: "
+                                    "`(x > a) & (x < b)` has no entry in the binary-operator map",
+    ("chained_compare", "auto"): "the same KeyError 'BitAnd' escapes auto (no fallback)",
+    ("helper_star_kwargs", "auto"): "mixed mode: the callee `_kw(**kw)` runs on the tape, but "
+                                    "the generated call `_kw_vjp()` drops the keyword "
+                                    "arguments (KeyError 'a' in the user's callee)",
+    ("global_counter_side_effect", "compile"): "a module-level list changed by .append is "
+                                               "made a local set to None (AttributeError); "
+                                               "the pullback would pop the user's list",
+    ("global_counter_side_effect", "auto"): "the same AttributeError escapes auto",
+}
 
 RESULTS = collections.defaultdict(collections.Counter)
 
@@ -97,8 +107,19 @@ def _close(got, want):
     return True
 
 
+_FD = {}
+
+
+def _fd_cached(name, fn, args, eps):
+    key = (name, eps)
+    if key not in _FD:
+        _FD[key] = _fd(fn, args, eps)
+    return _FD[key]
+
+
 def classify(name, fn, args, engine):
     """``(kind, detail)`` for one probe in one engine; see the module docstring."""
+    user_file = os.path.basename(fn.__code__.co_filename)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         want = float(fn(*_copy(args)))
@@ -106,11 +127,11 @@ def classify(name, fn, args, engine):
         try:
             value, grad = srcgrad.value_and_grad(fn, mode=engine)(*_copy(args))
         except CRASH_TYPES as e:
-            if isinstance(e, NoRuleError) and USER_FILE in str(e):
+            if isinstance(e, NoRuleError) and user_file in str(e):
                 return "loud", "%s: %s" % (type(e).__name__, str(e).splitlines()[0])
             return "crash", "%s: %s" % (type(e).__name__, e)
         except LOUD_TYPES as e:
-            if USER_FILE in str(e):
+            if user_file in str(e):
                 return "loud", "%s: %s" % (type(e).__name__, str(e).splitlines()[0])
             return "crash", "unlocated %s: %s" % (type(e).__name__, e)
         except Exception as e:      # anything else from inside srcgrad is internal
@@ -119,14 +140,18 @@ def classify(name, fn, args, engine):
         if not np.isclose(float(value), want, rtol=rtol, atol=1e-9):
             return "wrong", "value %r, NumPy %r" % (value, want)
         got = _leaves(grad)
-        fd = _fd(fn, args, 1e-6)
+        fd = _fd_cached(name, fn, args, 1e-6)
         if _close(got, fd):
             return "right", ""
-        small, large = _fd(fn, args, 1e-7), _fd(fn, args, 1e-5)
+        small, large = _fd_cached(name, fn, args, 1e-7), _fd_cached(name, fn, args, 1e-5)
         if _close(got, small):
             return "right", ""
         if not (_close(small, fd) and _close(large, fd)):
-            return "right", "finite differences unstable (a kink): not judged"
+            # float32 arithmetic inside: a coarser step, a looser tolerance
+            coarse = _fd_cached(name, fn, args, 1e-3)
+            if all(np.allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float),
+                               rtol=1e-2, atol=1e-3) for g, w in zip(got, coarse)):
+                return "right", "(a coarse step: float32 inside)"
         return "wrong", "gradient %s, finite differences %s" % (
             [np.round(np.asarray(g, dtype=float), 4).tolist() for g in got],
             [np.round(np.asarray(w, dtype=float), 4).tolist() for w in fd])
@@ -144,19 +169,6 @@ def _cases():
                                id="%s-%s" % (name, engine))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _summary(request):
-    yield
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    lines = ["probes[%s]: tried=%d right=%d loud=%d wrong=%d crash=%d" % (
-        engine, sum(RESULTS[engine].values()), RESULTS[engine]["right"],
-        RESULTS[engine]["loud"], RESULTS[engine]["wrong"], RESULTS[engine]["crash"])
-        for engine in ENGINES if RESULTS[engine]]
-    for line in lines:
-        if reporter is not None:
-            reporter.write_line(line)
-
-
 def test_probe_table_size():
     assert len(PROBES) >= 100
     assert len({name for name, _, _ in PROBES}) == len(PROBES)
@@ -167,6 +179,18 @@ def test_probe(name, fn, args, engine):
     kind, detail = classify(name, fn, args, engine)
     RESULTS[engine][kind] += 1
     assert kind in ("right", "loud"), "%s in %s: %s -- %s" % (name, engine, kind, detail)
+
+
+def test_summary(capsys):
+    """Runs after the probes (pytest keeps the order of definition): one line per engine."""
+    with capsys.disabled():
+        for engine in ENGINES:
+            c = RESULTS[engine]
+            if c:
+                print("\nprobes[%s]: tried=%d right=%d loud=%d wrong=%d crash=%d" % (
+                    engine, sum(c.values()), c["right"], c["loud"], c["wrong"], c["crash"]),
+                    end="")
+        print()
 
 
 def test_oracle_sees_a_wrong_gradient():
