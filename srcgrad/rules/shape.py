@@ -342,7 +342,7 @@ _COPY_MODES = ("edge", "reflect", "symmetric", "wrap")
 
 def pad_vjp(g, ans, array, pad_width, mode="constant", constant_values=0, **kwargs):
     """Constant mode: the cotangent is the un-padded middle of ``g``.  The modes
-    that copy elements (:data:`_COPY_MODES`): each element gets the sum of ``g``
+    that copy elements (edge, reflect, symmetric, wrap): each element gets the sum of ``g``
     over its copies, found by padding the array of element numbers."""
     if isinstance(mode, str) and mode == "constant":
         return np.asarray(g)[_pad_interior(g, array, pad_width)]

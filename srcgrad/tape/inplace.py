@@ -40,15 +40,23 @@ def _refused(what, todo, cls):
     return refusal(what, todo, cls)
 
 
+def _leaf_error(msg):
+    """PyTorch's error, word for word, for Tensor code; located, with what to do, while
+    the tape runs a NumPy function (``srcgrad.grad(f, mode="tape")``)."""
+    if STRICT.depth:
+        return _refused(msg, _LEAF_TODO, RuntimeError)
+    return RuntimeError(msg)
+
+
 def _check_leaf(self, setitem=False):
     if not _state.enabled:
         return
     if self.grad_fn is None and self._requires_grad:
-        raise _refused(VIEW_MSG if setitem else LEAF_MSG, _LEAF_TODO, RuntimeError)
+        raise _leaf_error(VIEW_MSG if setitem else LEAF_MSG)
     base = self._base
     if base is not None and base.grad_fn is None and base._requires_grad \
             and self._requires_grad:
-        raise _refused(VIEW_MSG, _LEAF_TODO, RuntimeError)
+        raise _leaf_error(VIEW_MSG)
 
 
 def _snapshot(self):
