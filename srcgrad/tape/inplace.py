@@ -70,6 +70,22 @@ def _snapshot(self):
     return old
 
 
+def _keep_for_numpy(self):
+    """NumPy code run by the tape (``e = np.exp(x); e /= e.sum()``) changes arrays in
+    place freely: the node that made ``self`` and reads its output in backward keeps a
+    private copy of that output (PyTorch would refuse in backward).  Nodes that saved
+    ``self`` as an *input* still refuse in backward; the refusal names this line."""
+    node = self.grad_fn
+    if node is not None and getattr(node, "_ans_v", None) is not None and \
+            node._ans is not None and np.may_share_memory(node._ans, self._data):
+        node._ans = np.array(node._ans, copy=True)
+        node._ans_v = None
+    from .engine import _user_line
+    name, line, src = _user_line()
+    if name:
+        self._inplace_where = "%s:%s: %s" % (name, line, src)
+
+
 def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
     """Apply ``fn(self, *args)`` and store the result in ``self``."""
     _check_leaf(self, setitem)
@@ -86,6 +102,8 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
         with modes.no_grad():
             res = _apply(fn, (self,) + tuple(args), kwargs, name)
     out = res._data
+    if STRICT.depth and recording:
+        _keep_for_numpy(self)
     if out.shape != self._data.shape:
         raise RuntimeError("output with shape %s doesn't match the broadcast shape %s"
                            % (list(self._data.shape), list(out.shape)))

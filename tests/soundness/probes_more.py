@@ -371,3 +371,124 @@ def kwarg_only_helper(x):
 
 def _kwonly(v, *, scale):
     return v * scale
+
+
+INF = float("inf")
+F32 = np.float32(2.0)
+
+
+def generated_names(x):
+    _pop = 0.0
+    _push = x
+    _stack = []
+    _final = 1.0
+    _calls = 2.0
+    for i in range(3):
+        _stack.append(_push[i] * _calls)
+        _pop = _pop + _stack[-1] * _final
+    return _pop
+
+
+def strides_attrs(x):
+    return np.sum(x) * (x.strides[0] / 8) + x.itemsize + x.nbytes / 24.0 + x.shape[0]
+
+
+def global_inf_f32(x):
+    return np.sum(np.minimum(x, INF) * F32)
+
+
+def empty_reductions(x):
+    return np.sum(x) + np.max(x[:0], initial=0.0) + np.prod(x[:0]) + np.sum(x[:0] ** 2)
+
+
+def gp_try_except(log_ell):
+    K = np.exp(-0.5 * (PTS[:, None] - PTS[None, :]) ** 2 / np.exp(log_ell) ** 2) + 0.1 * np.eye(4)
+    try:
+        sign, logdet = np.linalg.slogdet(K)
+        w, V = np.linalg.eigh(K)
+    except np.linalg.LinAlgError:
+        return 0.0
+    return logdet + np.sum(w ** 2) + YS @ np.linalg.solve(K, YS)
+
+
+def softmax_inplace(x):
+    e = np.exp(x - x.max())
+    e /= e.sum()
+    return -np.log(e[0])
+
+
+def adam_steps(x):
+    w = np.zeros(3)
+    m = np.zeros(3)
+    v = np.zeros(3)
+    for t in range(1, 4):
+        g = 2 * (w - x)
+        m *= 0.9
+        m += 0.1 * g
+        v *= 0.99
+        v += 0.01 * g * g
+        w = w - 0.1 * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.99 ** t)) + 1e-8)
+    return np.sum(w ** 2)
+
+
+def clipped_xent(x):
+    p = 1 / (1 + np.exp(-x))
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return -np.sum(X3 * np.log(p) + (1 - X3) * np.log(1 - p))
+
+
+def huber(x):
+    r = x - np.array([0.0, 0.9, 0.2])
+    return np.sum(np.where(np.abs(r) < 0.5, 0.5 * r ** 2, 0.5 * (np.abs(r) - 0.25)))
+
+
+def sliding_window(x):
+    w = np.lib.stride_tricks.sliding_window_view(x, 2)
+    return np.sum(w @ np.array([1.0, -0.5]))
+
+
+def einsum_optimize(X):
+    return np.einsum("ij,jk,ki->", X, M3, X, optimize=True)
+
+
+def covariance_loop(X):
+    C = np.zeros((3, 3))
+    for row in X:
+        C += np.outer(row, row)
+    return np.trace(C @ C)
+
+
+def vander_features(x):
+    return np.sum(np.vander(x, 3) @ np.array([1.0, 0.5, 0.25]))
+
+
+def diag_diag(X):
+    return np.sum(np.diag(np.diag(X)) * M3) + np.sum(X.diagonal() ** 2)
+
+
+def zero_d_array(x):
+    return np.sin(x) * x ** 2
+
+
+def fft_power(x):
+    return np.sum(np.abs(np.fft.fft(x)) ** 2) + np.sum(np.fft.rfft(x).real)
+
+
+def eig_general(X):
+    w = np.linalg.eigvals(X)
+    return np.sum(np.abs(w))
+
+
+def scipy_expm(X):
+    from scipy.linalg import expm
+    return np.sum(expm(X * 0.1))
+
+
+def normalise_rows_inplace(X):
+    Y = X.copy()
+    Y /= np.linalg.norm(Y, axis=1, keepdims=True)
+    return np.sum(Y * M3)
+
+
+def axis_negative(X):
+    return np.sum(X.sum(axis=-1) ** 2) + np.sum(np.sum(X, axis=None, keepdims=True))
