@@ -492,3 +492,124 @@ def normalise_rows_inplace(X):
 
 def axis_negative(X):
     return np.sum(X.sum(axis=-1) ** 2) + np.sum(np.sum(X, axis=None, keepdims=True))
+
+
+BUF = np.zeros(3)
+
+
+def mask_augassign(x):
+    y = x.copy()
+    y[y > 0.5] *= 2.0
+    return np.sum(y ** 2)
+
+
+def shape_assign(x):
+    y = np.outer(x, x)
+    y.shape = (9,)
+    return np.sum(y * np.arange(9))
+
+
+def view_base(x):
+    y = (x * 2).view()
+    return np.sum(y ** 2)
+
+
+def flat_write(x):
+    y = x * 1.0
+    y.flat[0] = 5.0
+    return np.sum(y * x)
+
+
+def flat_iter(x):
+    return sum(v * v for v in x.flat)
+
+
+def real_conj(x):
+    return np.sum(x.real * x.conj()) + np.sum(x.imag)
+
+
+def copy_order(X):
+    return np.sum(X.T.copy(order="F") * M3)
+
+
+def sum_start(x):
+    return sum(x, 1.0) * sum(x)
+
+
+def dot_out(x):
+    out = np.zeros(3)
+    np.dot(M3, x, out=out)
+    return np.sum(out ** 2)
+
+
+def imatmul(x):
+    y = x * 1.0
+    y @= M3
+    return np.sum(y ** 2)
+
+
+def mutate_argument(x):
+    x += 1.0
+    return np.sum(x ** 2)
+
+
+def mutate_argument_slice(x):
+    x[0] = 0.0
+    return np.sum(x ** 2)
+
+
+def ravel_write_copy(X):
+    y = X.flatten()
+    y[0] = 0.0
+    return np.sum(y * y)
+
+
+def tuple_index_write(X):
+    Y = X * 1.0
+    Y[(0, 1)] = 3.0
+    Y[1, ...] *= 2.0
+    return np.sum(Y * M3)
+
+
+def negative_step_write(x):
+    y = np.zeros(3)
+    y[::-1] = x
+    return np.sum(y * X3)
+
+
+def setitem_broadcast(X):
+    Y = np.zeros((3, 3))
+    Y[:] = X[0]
+    Y[:, 1] = X[:, 2]
+    return np.sum(Y * M3)
+
+
+def nested_index_read(X):
+    return X[1][2] * X[0][0] + np.sum(X[0][1:])
+
+
+def where_one_arg(x):
+    idx = np.nonzero(x > 0.5)
+    return np.sum(x[idx] ** 2) + np.sum(np.argwhere(x > 0.4)) * np.sum(x)
+
+
+def sum_of_generator_of_arrays(X):
+    return np.sum(sum(row ** 2 for row in X))
+
+
+def max_of_list(x):
+    return max([x[0] * 2, x[1], x[2] * 0.5])
+
+
+def sorted_key(x):
+    items = sorted(zip(x, X3), key=lambda p: p[1])
+    return items[0][0] * 3 + items[-1][0]
+
+
+def global_write(x):
+    BUF[:] = x
+    return np.sum(BUF * X3)
+
+
+def sum_rows(X):
+    return sum(X) @ np.array([1.0, 2.0, 3.0]) + sum(X, np.ones(3)) @ np.ones(3)
