@@ -1,5 +1,5 @@
-"""The outside probe set (issue 9, "done when"): the programs of ``probes.py``, each run in
-three engines (``compile``, ``tape``, ``auto``) and classified:
+"""The outside probe set (issue 9, "done when"): the programs of ``probes_*.py`` (listed
+in ``probes.py``), each run in three engines (``compile``, ``tape``, ``auto``) and classified:
 
 ``right``  value and gradient match central finite differences (re-checked with a smaller
            and a larger step before a disagreement counts);
@@ -12,7 +12,8 @@ three engines (``compile``, ``tape``, ``auto``) and classified:
 
 A probe fails on ``wrong`` or ``crash``.  Findings that belong to the compiler's passes are
 strict xfails (see ``COMPILER_XFAIL``), to be fixed after the merge.  The end of the module
-prints ``probes: tried=N right=R loud=L`` per engine.
+prints ``probes[engine]: tried=N right=R loud=L wrong=W crash=C`` per engine (``crash``
+counts the strict xfails).
 """
 
 import collections
