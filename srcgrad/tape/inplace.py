@@ -77,9 +77,19 @@ def _keep_for_numpy(self):
     ``self`` as an *input* still refuse in backward; the refusal names this line."""
     node = self.grad_fn
     if node is not None and getattr(node, "_ans_v", None) is not None and \
-            node._ans is not None and np.may_share_memory(node._ans, self._data):
+            type(node._ans) is np.ndarray and np.may_share_memory(node._ans, self._data):
         node._ans = np.array(node._ans, copy=True)
         node._ans_v = None
+    vcs = getattr(node, "_out_vcs", None)      # a primitive with several outputs (eigh)
+    if vcs is not None and self._vc is not None and isinstance(node._ans, tuple):
+        for k, vc in enumerate(vcs):
+            if vc is self._vc:
+                items = list(node._ans)
+                items[k] = np.array(items[k], copy=True)
+                node._ans = type(node._ans)(*items) if hasattr(type(node._ans), "_fields") \
+                    else tuple(items)
+                node._out_vcs = vcs[:k] + [None] + vcs[k + 1:]
+                break
     from .engine import _user_line
     name, line, src = _user_line()
     if name:

@@ -297,4 +297,5 @@ PROBES = [
     ("sorted_key", sorted_key, (X3,)),
     ("global_write", global_write, (X3,)),
     ("sum_rows", sum_rows, (M3,)),
+    ("inplace_on_tuple_outputs", inplace_on_tuple_outputs, (M3,)),
 ]

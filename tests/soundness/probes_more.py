@@ -613,3 +613,12 @@ def global_write(x):
 
 def sum_rows(X):
     return sum(X) @ np.array([1.0, 2.0, 3.0]) + sum(X, np.ones(3)) @ np.ones(3)
+
+
+def inplace_on_tuple_outputs(X):
+    S = X @ X.T
+    w, V = np.linalg.eigh(S)
+    w *= 2.0
+    sign, logdet = np.linalg.slogdet(S)
+    logdet += 1.0
+    return np.sum(w) + logdet
