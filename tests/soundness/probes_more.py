@@ -622,3 +622,103 @@ def inplace_on_tuple_outputs(X):
     sign, logdet = np.linalg.slogdet(S)
     logdet += 1.0
     return np.sum(w) + logdet
+
+
+def scalar_alias(x):
+    s = np.sum(x)
+    s += 1.0
+    t = s
+    s *= 2.0
+    return t + s
+
+
+def element_alias(x):
+    a = x[0]
+    a += 1.0
+    return a * np.sum(x)
+
+
+def row_view_inplace(X):
+    Y = X.copy()
+    row = Y[0]
+    row += 1.0
+    return np.sum(Y ** 2)
+
+
+def overlapping_update(X):
+    Y = X * 1.0
+    Y[0] += Y[1]
+    Y[1:] *= Y[:-1]
+    return np.sum(Y)
+
+
+def ellipsis_assign(x):
+    y = np.empty(3)
+    y[...] = x
+    y[:] = np.sin(y)
+    return np.sum(y)
+
+
+def np_copy_inplace(x):
+    y = np.copy(x)
+    y[1] = y[0] * y[2]
+    return np.sum(y ** 2)
+
+
+def swap_rows(X):
+    Y = X.copy()
+    Y[[0, 1]] = Y[[1, 0]]
+    return np.sum(Y * M3)
+
+
+def misc_methods(X):
+    return X.T.dot(X).sum() + X.mean(0).sum() + X.max(1).sum() + np.linalg.norm(X[0], ord=np.inf) + np.abs(X).max()
+
+
+def ndindex_loop(X):
+    total = 0.0
+    for idx in np.ndindex(*X.shape):
+        total = total + X[idx] * (idx[0] + 1)
+    return total
+
+
+def diagonal_view_write(X):
+    Y = X.copy()
+    d = np.einsum("ii->i", Y)
+    return np.sum(d ** 2)
+
+
+def matrix_row_loop_inplace(X):
+    Y = X.copy()
+    for i in range(1, 3):
+        Y[i] = Y[i] - Y[i - 1] * 0.5
+    return np.sum(Y ** 2)
+
+
+def cumulative_python(x):
+    acc = 0.0
+    out = []
+    for v in x:
+        acc += v
+        out.append(acc)
+    return np.sum(np.array(out) ** 2)
+
+
+def argmax_onehot(x):
+    onehot = np.zeros(3)
+    onehot[np.argmax(x)] = 1.0
+    return np.sum(onehot * x)
+
+
+def tensordot_int_axes(X):
+    return np.tensordot(X, M3, 2)
+
+
+def stack_axis1(x):
+    return np.sum(np.stack([x, x ** 2], axis=1) * np.arange(6).reshape(3, 2))
+
+
+def expand_then_write(x):
+    y = np.broadcast_to(x, (2, 3)).copy()
+    y[0] = 0.0
+    return np.sum(y * y)
