@@ -86,7 +86,7 @@ def _forget_imports(tmp_path, monkeypatch):
 def test_exported_probes_give_the_gradient_or_refuse(tmp_path, module):
     """Every probe the compiler accepts is exported; the exported module, imported on
     its own, gives the value and the finite-difference gradient, or export refuses
-    with ExportError."""
+    (ExportError, or the compiler's located refusal of the kind-generic code)."""
     mod, _ = _fresh_copy(tmp_path, module)
     exported = refused = 0
     for name, fn, args in _probes_of(mod):
@@ -100,6 +100,13 @@ def test_exported_probes_give_the_gradient_or_refuse(tmp_path, module):
             srcgrad.export(g, str(out))
         except ExportError as e:
             assert str(e), name       # a refusal that says what it cannot write
+            refused += 1
+            continue
+        except SyntaxError as e:
+            # export writes the kind-generic code: the compiler may refuse for unknown
+            # kinds what it compiled for these arguments (a = x[0]; a += 1): located
+            assert os.path.basename(fn.__code__.co_filename).split("_copy")[0] in str(e) \
+                or mod.__name__ in str(e), (name, str(e))
             refused += 1
             continue
         emod = _import(out, out.stem)
