@@ -11,6 +11,8 @@ import builtins
 import dis
 import inspect
 import math
+import re
+import sys
 import types
 
 import numpy as np
@@ -42,6 +44,9 @@ def export(gradfun, path):
     base = main[:-4] if main.endswith("_vjp") else main
     params = ", ".join(compiled.params)
     single = len(compiled.wrt) == 1
+    # each gradient gets its argument's kind, as srcgrad.grad gives it
+    kinds = ["_rt.to_kind(grads[%d], %s)" % (k, compiled.params[i])
+             for k, i in enumerate(compiled.wrt)]
     tail = '''
 
 def %s_grad(%s):
@@ -49,7 +54,8 @@ def %s_grad(%s):
     value, pullback = %s(%s)
     grads = pullback(_rt.ones_like_float(value) if _np.ndim(value) else 1.0)
     return value, %s
-''' % (base, params, "" if single else "s", main, params, "grads[0]" if single else "grads")
+''' % (base, params, "" if single else "s", main, params, kinds[0] if single else
+       "(%s)" % "".join(k + ", " for k in kinds))
     text = writer.render(compiled) + tail
     with open(path, "w") as fh:
         fh.write(text)
@@ -96,7 +102,8 @@ class _Writer:
             return
         mod = getattr(obj, "__module__", None)
         qual = getattr(obj, "__qualname__", None)
-        if mod and qual and mod != "__main__" and "<" not in qual and "." not in qual:
+        if mod and qual and mod != "__main__" and "<" not in qual and "." not in qual and \
+                getattr(sys.modules.get(mod), qual, None) is obj:
             self.imports.append("from %s import %s as %s" % (mod, qual, name))
             return
         raise ExportError("cannot write %r (the generated code's %r) into a standalone "
@@ -105,11 +112,13 @@ class _Writer:
 
     def add_library_function(self, name, fn):
         """A rule or helper from srcgrad, with what it references."""
-        for ref in fn.__code__.co_names:
-            if ref in ("np", "runtime", "math") or hasattr(builtins, ref):
+        for ref in sorted(_global_names(fn.__code__)):
+            if ref in ("np", "runtime", "math") or hasattr(builtins, ref) or \
+                    ref not in fn.__globals__:
                 continue
-            obj = fn.__globals__.get(ref)
-            if inspect.isfunction(obj) and obj.__module__.startswith("srcgrad."):
+            obj = fn.__globals__[ref]
+            if inspect.isfunction(obj) and obj.__module__.startswith("srcgrad.") or \
+                    _value_source(obj) is not None:     # a helper, or a constant (_COPY_MODES)
                 self.define(ref, obj)
         src = inspect.getsource(fn)
         if fn.__name__ != name:
@@ -117,9 +126,11 @@ class _Writer:
         self.defs.append(src)
 
     def add_vjp(self, compiled, name=None):
-        for bound_name, obj in sorted(compiled.bound.items()):
-            self.define(bound_name, obj)
         code = compiled.fn.__code__
+        used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", compiled.source))
+        for bound_name, obj in sorted(compiled.bound.items()):
+            if bound_name in used:      # (a nested def's primal is bound, its VJP is used)
+                self.define(bound_name, obj)
         for ref in _global_names(code):
             if ref in self.names or hasattr(builtins, ref):
                 continue

@@ -26,11 +26,15 @@ def tolist(x):
 
 
 def astype_vjp(g, ans, x, dtype, *args, **kwargs):
-    # g.astype: a Tensor records the cast back (create_graph on the tape), and
-    # np.result_type reads a Tensor's dtype without converting it
-    return g.astype(runtime.float_dtype(np.result_type(x) if hasattr(x, "dtype") else
-                                        np.asarray(x).dtype), copy=False) \
-        if hasattr(g, "astype") else np.asarray(g, dtype=runtime.float_dtype(np.asarray(x).dtype))
+    """``g`` cast back to the argument's float dtype; zero for a cast to an
+    integer or boolean dtype (a rounding: a step function, flat almost everywhere)."""
+    # np.result_type reads a Tensor's dtype without converting it; g.astype lets a
+    # Tensor record the cast back (create_graph on the tape)
+    xdtype = runtime.float_dtype(np.result_type(x) if hasattr(x, "dtype") else
+                                 np.asarray(x).dtype)
+    if np.dtype(dtype).kind not in "fc":
+        return np.zeros(np.shape(x), dtype=xdtype)
+    return g.astype(xdtype, copy=False) if hasattr(g, "astype") else np.asarray(g, dtype=xdtype)
 
 
 def float_vjp(g, ans, x=0.0):

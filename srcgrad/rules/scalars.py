@@ -252,7 +252,13 @@ def max_vjp_more(g, ans, *args):
 
 
 def sum_vjp_iterable(g, ans, iterable, start=0):
-    """A list argument: one cotangent per element, summed to its shape."""
+    """A list argument: one cotangent per element, summed to its shape.  An array
+    (``sum(x)`` adds its rows): an array of them, shaped like the argument."""
+    if isinstance(iterable, np.ndarray):
+        rows = [runtime.unbroadcast(g, v) for v in iterable]
+        if not rows:
+            return np.zeros(np.shape(iterable), dtype=runtime.float_dtype(iterable.dtype))
+        return np.reshape(np.stack(rows), np.shape(iterable))
     return [runtime.unbroadcast(g, v) for v in iterable]
 
 

@@ -335,11 +335,25 @@ def _pad_interior(g, array, pad_width):
     return tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))
 
 
+# modes whose padding only copies elements of the array (reflect/symmetric with the
+# default reflect_type='even'); 'odd', 'mean', 'linear_ramp'... compute new values
+_COPY_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
 def pad_vjp(g, ans, array, pad_width, mode="constant", constant_values=0, **kwargs):
-    """Constant mode only: the cotangent is the un-padded middle of ``g``."""
-    if mode != "constant":
-        raise NotImplementedError("gradient of np.pad with mode=%r (use 'constant')" % (mode,))
-    return np.asarray(g)[_pad_interior(g, array, pad_width)]
+    """Constant mode: the cotangent is the un-padded middle of ``g``.  The modes
+    that copy elements (edge, reflect, symmetric, wrap): each element gets the sum of ``g``
+    over its copies, found by padding the array of element numbers."""
+    if isinstance(mode, str) and mode == "constant":
+        return np.asarray(g)[_pad_interior(g, array, pad_width)]
+    if isinstance(mode, str) and mode in _COPY_MODES and \
+            kwargs.get("reflect_type", "even") == "even":
+        shape = np.shape(array)
+        size = int(np.prod(shape))
+        src = np.pad(np.arange(size).reshape(shape), pad_width, mode=mode, **kwargs)
+        return np.bincount(src.ravel(), weights=np.ravel(g), minlength=size).reshape(shape)
+    raise NotImplementedError("gradient of np.pad with mode=%r (use 'constant', 'edge', "
+                              "'reflect', 'symmetric' or 'wrap')" % (mode,))
 
 
 def pad_vjp_constant_values(g, ans, array, pad_width, mode="constant", constant_values=0,

@@ -24,6 +24,12 @@ class dtype:
     def __repr__(self):
         return "torch." + self._name
 
+    @property
+    def dtype(self):
+        """The NumPy dtype: ``np.zeros(3, dtype=x.dtype)`` works when ``x`` is a
+        Tensor (NumPy reads the ``dtype`` attribute of what it is given)."""
+        return self.np
+
     def __eq__(self, other):
         if isinstance(other, dtype):
             return self.np == other.np

@@ -32,6 +32,7 @@ import linecache
 import numbers
 import os
 import sys
+import sysconfig
 
 import numpy as np
 
@@ -52,15 +53,29 @@ class TapeConversionError(TypeError):
     ndarray inside a differentiated function (its gradient would be lost)."""
 
 
+# installed libraries (scipy, ...) and the standard library: the user's line is the
+# caller's, not theirs -- unless no frame outside them is found
+_LIBRARIES = tuple(sorted({os.path.join(p, "") for p in (
+    sysconfig.get_paths().get("purelib"), sysconfig.get_paths().get("platlib"),
+    sysconfig.get_paths().get("stdlib")) if p}))
+
+
 def _user_line():
     """``(file, line, source)`` of the innermost frame outside srcgrad and
-    NumPy (the user's code that asked for the conversion)."""
+    NumPy (the user's code that asked for the conversion), skipping installed
+    libraries and the standard library when a caller outside them exists
+    (``scipy.special.logsumexp(x)`` names the user's call, not SciPy's line)."""
     f = sys._getframe(1)
+    first = None
     while f is not None:
         name = f.f_code.co_filename
         if not (name.startswith(_HERE) or name.startswith(_NUMPY)):
-            break
+            if first is None:
+                first = f
+            if not name.startswith(_LIBRARIES):
+                break
         f = f.f_back
+    f = f if f is not None else first
     if f is None:
         return None, None, ""
     name, line = f.f_code.co_filename, f.f_lineno

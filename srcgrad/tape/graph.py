@@ -244,9 +244,14 @@ class Node:
                 then = versions[i] if versions is not None else 0
                 if now != then:
                     gf = t.grad_fn
-                    args = args[:i] + (_Saved(args[i], _modified_msg(
-                        t._data, gf.name() if gf is not None else None, now, then)),) \
-                        + args[i + 1:]
+                    msg = _modified_msg(t._data, gf.name() if gf is not None else None,
+                                        now, then)
+                    where = getattr(t, "_inplace_where", None)
+                    if where:       # NumPy code on the tape: name the user's in-place line
+                        msg = ("%s\n(this in-place change of an array the gradient needs; "
+                               "write y = y / s instead of y /= s, or copy the array "
+                               "first) %s" % (where, msg))
+                    args = args[:i] + (_Saved(args[i], msg),) + args[i + 1:]
                 elif create_graph:
                     args = args[:i] + (t,) + args[i + 1:]
         av = self._ans_v

@@ -30,15 +30,33 @@ LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place oper
 VIEW_MSG = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
+_LEAF_TODO = ("A differentiated argument (or a view of one) cannot be changed in place: "
+              "copy it first (y = x.copy(); y += ...), or use an out-of-place operation.")
+
+
+def _refused(what, todo, cls):
+    """``cls`` naming the user's file and line (see :func:`dispatch.refusal`)."""
+    from .dispatch import refusal
+    return refusal(what, todo, cls)
+
+
+def _leaf_error(msg):
+    """PyTorch's error, word for word, for Tensor code; located, with what to do, while
+    the tape runs a NumPy function (``srcgrad.grad(f, mode="tape")``)."""
+    if STRICT.depth:
+        return _refused(msg, _LEAF_TODO, RuntimeError)
+    return RuntimeError(msg)
+
+
 def _check_leaf(self, setitem=False):
     if not _state.enabled:
         return
     if self.grad_fn is None and self._requires_grad:
-        raise RuntimeError(VIEW_MSG if setitem else LEAF_MSG)
+        raise _leaf_error(VIEW_MSG if setitem else LEAF_MSG)
     base = self._base
     if base is not None and base.grad_fn is None and base._requires_grad \
             and self._requires_grad:
-        raise RuntimeError(VIEW_MSG)
+        raise _leaf_error(VIEW_MSG)
 
 
 def _snapshot(self):
@@ -50,6 +68,32 @@ def _snapshot(self):
     if self._out_nr:
         old._out_nr = self._out_nr
     return old
+
+
+def _keep_for_numpy(self):
+    """NumPy code run by the tape (``e = np.exp(x); e /= e.sum()``) changes arrays in
+    place freely: the node that made ``self`` and reads its output in backward keeps a
+    private copy of that output (PyTorch would refuse in backward).  Nodes that saved
+    ``self`` as an *input* still refuse in backward; the refusal names this line."""
+    node = self.grad_fn
+    if node is not None and getattr(node, "_ans_v", None) is not None and \
+            type(node._ans) is np.ndarray and np.may_share_memory(node._ans, self._data):
+        node._ans = np.array(node._ans, copy=True)
+        node._ans_v = None
+    vcs = getattr(node, "_out_vcs", None)      # a primitive with several outputs (eigh)
+    if vcs is not None and self._vc is not None and isinstance(node._ans, tuple):
+        for k, vc in enumerate(vcs):
+            if vc is self._vc:
+                items = list(node._ans)
+                items[k] = np.array(items[k], copy=True)
+                node._ans = type(node._ans)(*items) if hasattr(type(node._ans), "_fields") \
+                    else tuple(items)
+                node._out_vcs = vcs[:k] + [None] + vcs[k + 1:]
+                break
+    from .engine import _user_line
+    name, line, src = _user_line()
+    if name:
+        self._inplace_where = "%s:%s: %s" % (name, line, src)
 
 
 def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
@@ -68,6 +112,8 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
         with modes.no_grad():
             res = _apply(fn, (self,) + tuple(args), kwargs, name)
     out = res._data
+    if STRICT.depth and recording:
+        _keep_for_numpy(self)
     if out.shape != self._data.shape:
         raise RuntimeError("output with shape %s doesn't match the broadcast shape %s"
                            % (list(self._data.shape), list(out.shape)))
@@ -115,9 +161,10 @@ def _refresh_views(base):
         v = r()
         idx = v._view_idx
         if idx is None or idx is NOT_INDEXED:
-            raise NotImplementedError(
+            raise _refused(
                 "srcgrad tape: an in-place change of a tensor that has a live view made by "
-                "reshape/transpose/expand is not supported; use an out-of-place operation")
+                "reshape/transpose/expand is not supported.", "Use an out-of-place operation.",
+                NotImplementedError)
         fresh = _apply(operator.getitem, (base, idx), None, getitem_name)
         v.grad_fn = fresh.grad_fn
         v._requires_grad = True
@@ -132,10 +179,11 @@ def _rebase(view, base):
     view).  Only views made by indexing know their index; others refuse."""
     idx = view._view_idx
     if idx is None or idx is NOT_INDEXED or view._base is not base or base._base is not None:
-        raise NotImplementedError(
+        raise _refused(
             "srcgrad tape: an in-place operation through a view made by reshape/transpose/"
-            "expand (or a view of a view) of a tensor that requires grad is not supported; "
-            "use an out-of-place operation, or .clone() the view first")
+            "expand (or a view of a view) of a tensor that requires grad is not supported.",
+            "Use an out-of-place operation, or .clone() (NumPy: .copy()) the view first.",
+            NotImplementedError)
     old = _snapshot(base)
     node = _apply(nnrules.index_put, (old, idx, view), None, "CopySlices").grad_fn
     base.grad_fn = node

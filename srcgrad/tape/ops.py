@@ -112,10 +112,21 @@ for _name, _fn in [("add", np.add), ("sub", np.subtract), ("subtract", np.subtra
     setattr(Tensor, _name, _method_binary(_fn))
 
 
-def _clamp(self, min=None, max=None, _name=None):
+def _clamp(self, min=None, max=None, out=None, _name=None):
+    """``t.clamp(min, max)``; NumPy's ``a.clip(lo, hi, out=b)`` writes into ``b``
+    (in place, recorded, when ``b`` is a Tensor; ``b`` may be ``a`` itself)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return _apply(np.clip, (self, min, max), None, _name)
+    if out is None:
+        return _apply(np.clip, (self, min, max), None, _name)
+    if out is self:
+        return self.clamp_(min, max)
+    if isinstance(out, Tensor):
+        return out.copy_(_apply(np.clip, (self, min, max), None, _name))
+    from .dispatch import refusal
+    raise refusal("clip(out=...) into a plain ndarray of a value that depends on the "
+                  "differentiated arguments would drop its gradient.",
+                  "Assign the result instead (b = a.clip(lo, hi)).", TypeError)
 
 
 Tensor.clamp = Tensor.clip = _clamp

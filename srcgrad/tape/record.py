@@ -146,8 +146,12 @@ def apply(fn, args, kwargs=None, name=None):
         for k, v in kwargs.items():
             if isinstance(v, Tensor):
                 if v._requires_grad and _state.enabled:
-                    raise NotImplementedError("srcgrad tape: pass tensors that require grad "
-                                              "positionally to %s" % _fname(fn))
+                    from .dispatch import refusal
+                    raise refusal("srcgrad tape: %s gets a value that depends on the "
+                                  "differentiated arguments as the keyword %s=; the tape "
+                                  "differentiates positional arguments only." % (_fname(fn), k),
+                                  "Pass it positionally, or use mode=\"compile\".",
+                                  NotImplementedError)
                 kwargs[k] = v._data
         out = fn(*raw, **kwargs)
     else:

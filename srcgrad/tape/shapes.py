@@ -104,7 +104,8 @@ Tensor.expand = _expand
 Tensor.expand_as = lambda self, other: _expand(self, other.shape)
 Tensor.flip = lambda self, *dims: _apply(np.flip, (self, _shape_args(dims)))
 Tensor.clone = lambda self, memory_format=None: _apply(np.copy, (self,))
-Tensor.copy = lambda self: _apply(np.copy, (self,))
+# ndarray.copy(order=...): the layout does not change the values or the gradient
+Tensor.copy = lambda self, order="C": _apply(np.copy, (self,))
 Tensor.contiguous = lambda self, memory_format=None: self
 
 # ------------------------------------------------------------------- dtype

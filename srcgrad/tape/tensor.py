@@ -289,6 +289,19 @@ class Tensor:
     def shape(self):
         return Size(self._data.shape)
 
+    @shape.setter
+    def shape(self, value):
+        """``a.shape = (9,)`` (NumPy's in-place reshape): refused, naming the
+        user's line (PyTorch's attribute is not writable either)."""
+        if not STRICT.depth:
+            raise AttributeError("attribute 'shape' of 'torch._C.TensorBase' objects is not "
+                                 "writable")
+        from .dispatch import refusal
+        raise refusal("setting .shape of a value that depends on the differentiated "
+                      "arguments is not supported on the tape.",
+                      "Use a = a.reshape(%r) instead." % (tuple(value) if isinstance(
+                          value, (tuple, list)) else value,), TypeError)
+
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
