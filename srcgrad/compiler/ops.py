@@ -102,7 +102,8 @@ def classify(stmt, resolve):
         value = stmt.value
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
                 isinstance(value.func.value, gast.Name) and value.func.attr == "append" \
-                and len(value.args) == 1 and not value.keywords and resolve(value.func) is None:
+                and len(value.args) == 1 and not value.keywords and resolve(value.func) is None \
+                and resolve(value.func.value) is None:   # a local list (a global's is an effect)
             return Op("append", stmt, value.func.value, args=[value.args[0]])
         return Op("other", stmt)
     if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:

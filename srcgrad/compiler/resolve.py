@@ -529,6 +529,12 @@ def check(tree, wrt, kinds, info, resolve):
     for op in ops:
         if op.nosave:
             continue
+        if op.kind == "setitem" and resolve(op.target) is not None:   # a global or closure
+            raise info.error(op.stmt, "this assignment changes %r, which is not a local variable "
+                             "of the function (a module global or a closure variable): the "
+                             "compiler models assignments into the function's own arrays only"
+                             % op.target.id, "assign into a local copy (%s = %s.copy()) and "
+                             "return it, or %s" % (op.target.id, op.target.id, _TAPE))
         why = refusal(op, carried, kinds, resolve)
         if why is None:
             continue

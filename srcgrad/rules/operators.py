@@ -26,6 +26,11 @@ BINOPS = {
     "Mod": np.mod,
     "Pow": np.power,
     "MatMult": np.matmul,
+    "BitAnd": np.bitwise_and,     # (x > a) & (x < b): on booleans, no gradient
+    "BitOr": np.bitwise_or,
+    "BitXor": np.bitwise_xor,
+    "LShift": np.left_shift,
+    "RShift": np.right_shift,
 }
 
 #: gast unary operator class name -> numpy callable ("Not" has no gradient)

@@ -40,20 +40,9 @@ LOUD_TYPES = (SrcgradError, SrcgradSyntaxError, NoRuleError, TypeError, ValueErr
 
 # (probe, engine) -> what the compiler does today; strict xfails for the lead.
 COMPILER_XFAIL = {
-    ("chained_compare", "compile"): "KeyError 'BitAnd' in compiler/ops.py classify: "
-                                    "`(x > a) & (x < b)` has no entry in the binary-operator map",
-    ("chained_compare", "auto"): "the same KeyError 'BitAnd' escapes auto (no fallback)",
     ("helper_star_kwargs", "auto"): "mixed mode: the callee `_kw(**kw)` runs on the tape, but "
                                     "the generated call `_kw_vjp()` drops the keyword "
                                     "arguments (KeyError 'a' in the user's callee)",
-    ("global_counter_side_effect", "compile"): "a module-level list changed by .append is "
-                                               "made a local set to None (AttributeError); "
-                                               "the pullback would pop the user's list",
-    ("global_counter_side_effect", "auto"): "the same AttributeError escapes auto",
-    ("global_write", "compile"): "a module-level array written through a slice (BUF[:] = x) "
-                                 "is made a local set to None (TypeError: 'NoneType' object "
-                                 "is not subscriptable), unlocated",
-    ("global_write", "auto"): "the same TypeError escapes auto",
 }
 
 RESULTS = collections.defaultdict(collections.Counter)
