@@ -57,14 +57,16 @@ def same_shape_vjp(g, ans, a, axis=None):
 
 
 def _atleast_cotangent(g, arys, k):
-    """``atleast_1d/2d/3d(*arys)``: one array returns one array, several
-    return a tuple (``g`` is then a tuple with one cotangent per array)."""
+    """The cotangent of ``arys[k]``: the one of its output, in its shape."""
     if len(arys) > 1:
         g = g[k]
     return np.reshape(g, np.shape(arys[k]))
 
 
 def atleast_vjp_0(g, ans, *arys):
+    """``atleast_1d/2d/3d(*arys)``: one array returns one array, several
+    return a tuple (``g`` is then a tuple with one cotangent per array); rules
+    for the first four arrays."""
     return _atleast_cotangent(g, arys, 0)
 
 
@@ -284,6 +286,7 @@ def tril_vjp(g, ans, m, k=0):
 
 
 def triu_vjp(g, ans, m, k=0):
+    """A 1-D ``m`` is broadcast to a matrix by NumPy: sum the rows back."""
     return runtime.unbroadcast(np.triu(g, k), m)
 
 
