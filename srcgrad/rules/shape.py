@@ -56,30 +56,23 @@ def same_shape_vjp(g, ans, a, axis=None):
     return np.reshape(g, np.shape(a))
 
 
-def _atleast_cotangent(g, arys, k):
-    """The cotangent of ``arys[k]``: the one of its output, in its shape."""
-    if len(arys) > 1:
-        g = g[k]
-    return np.reshape(g, np.shape(arys[k]))
-
-
 def atleast_vjp_0(g, ans, *arys):
     """``atleast_1d/2d/3d(*arys)``: one array returns one array, several
     return a tuple (``g`` is then a tuple with one cotangent per array); rules
     for the first four arrays."""
-    return _atleast_cotangent(g, arys, 0)
+    return runtime.atleast_cotangent(g, arys, 0)
 
 
 def atleast_vjp_1(g, ans, *arys):
-    return _atleast_cotangent(g, arys, 1)
+    return runtime.atleast_cotangent(g, arys, 1)
 
 
 def atleast_vjp_2(g, ans, *arys):
-    return _atleast_cotangent(g, arys, 2)
+    return runtime.atleast_cotangent(g, arys, 2)
 
 
 def atleast_vjp_3(g, ans, *arys):
-    return _atleast_cotangent(g, arys, 3)
+    return runtime.atleast_cotangent(g, arys, 3)
 
 
 def atleast_vjp_more(g, ans, *arys):
@@ -309,14 +302,12 @@ def partition_vjp(g, ans, a, kth, axis=-1, kind="introselect", order=None):
 def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):
     """Indices are converted as ``np.take`` converts them: a Python float or
     bool scalar becomes an integer (``1.7`` -> 1, ``True`` -> 1)."""
-    indices = np.asarray(indices)
-    if indices.dtype.kind in "fb":
-        indices = indices.astype(np.intp)
+    ind = runtime.as_index(indices)
     shape = (np.size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
-    idx = indices if mode == "raise" else (np.mod(indices, shape[ax]) if mode == "wrap"
-                                           else np.clip(indices, 0, shape[ax] - 1))
-    ni = np.ndim(indices)
+    idx = ind if mode == "raise" else (np.mod(ind, shape[ax]) if mode == "wrap"
+                                      else np.clip(ind, 0, shape[ax] - 1))
+    ni = np.ndim(ind)
     res = np.zeros(shape, dtype=runtime.float_dtype(np.result_type(g)))
     np.add.at(np.moveaxis(res, ax, 0), idx,
               np.moveaxis(np.asarray(g), list(range(ax, ax + ni)), list(range(ni))))
