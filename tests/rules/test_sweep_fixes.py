@@ -252,8 +252,10 @@ def require_of_active(s):
 @pytest.mark.parametrize("fn", [tri_of_active, require_of_active], ids=lambda f: f.__name__)
 def test_keyword_only_callee_on_the_tape_is_loud_not_a_crash(fn):
     """Auto runs the NumPy function (keyword-only ``like=``) on the tape from
-    compiled code: it must get its arguments right and then refuse loudly."""
-    with pytest.raises((srcgrad.NoRuleError, srcgrad.TapeConversionError)):
+    compiled code: it must get its arguments right and then refuse loudly, naming
+    the user's line (not the generated code's)."""
+    with pytest.raises((srcgrad.NoRuleError, srcgrad.TapeConversionError),
+                       match="test_sweep_fixes.py:[0-9]+: "):
         srcgrad.grad(fn, mode="auto")(0.37)
 
 
