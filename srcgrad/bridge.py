@@ -44,9 +44,10 @@ def tape_vjp_of(fn, positions, reason=None):
     object holding tape Tensors cannot cross the seam and is refused with a
     ``TypeError`` naming the call."""
     positions = tuple(positions)
+    run = _by_position(fn)
 
     def vjp(*args):
-        value, pullback = tape_vjp(fn, args, wrt=positions)
+        value, pullback = tape_vjp(run, args, wrt=positions)
         leak = _leak(value)
         if leak is not None:
             raise TypeError(
@@ -59,6 +60,28 @@ def tape_vjp_of(fn, positions, reason=None):
     vjp.__name__ = getattr(fn, "__name__", "f") + "_tape_vjp"
     vjp.tape_reason = reason
     return vjp
+
+
+def _by_position(fn):
+    """``fn`` callable the way compiled code calls a callee's VJP: every
+    parameter by position in signature order, keyword-only ones included
+    (``np.tri(N, M, k, dtype, like)``); the keyword-only ones are passed back
+    to ``fn`` by name."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return fn
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return fn
+    npos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    kwonly = [p.name for p in params if p.kind == p.KEYWORD_ONLY]
+    if not kwonly:
+        return fn
+
+    @functools.wraps(fn)
+    def run(*args):
+        return fn(*args[:npos], **dict(zip(kwonly, args[npos:])))
+    return run
 
 
 def _qualname(fn):

@@ -31,6 +31,27 @@ def unbroadcast(g, x):
     return unbroadcast_shape(g, shape)
 
 
+def atleast_cotangent(g, arys, k):
+    """The cotangent of ``arys[k]`` in ``np.atleast_1d/2d/3d(*arys)``: one
+    array returns one array, several return a tuple (``g`` is then a tuple
+    with one cotangent per array); reshaped to the argument's shape."""
+    if len(arys) > 1:
+        g = g[k]
+    return np.reshape(g, np.shape(arys[k]))
+
+
+def as_index(indices):
+    """Indices as ``np.take`` converts them: a Python float or bool scalar
+    becomes an integer (``1.7`` -> 1, ``True`` -> 1; NumPy refuses float
+    arrays before any rule runs).
+
+    >>> int(as_index(1.7)), int(as_index(True)), as_index([0, 2]).tolist()
+    (1, 1, [0, 2])
+    """
+    ind = np.asarray(indices)
+    return ind.astype(np.intp) if ind.dtype.kind in "fb" else ind
+
+
 def unbroadcast_shape(g, shape):
     """:func:`unbroadcast` to an explicit ``shape``."""
     gshape = np.shape(g)

@@ -271,4 +271,5 @@ defvjp(builtins.pow, pow_vjp_base, pow_vjp_exp, broadcasts=True)
 defvjp(builtins.max, *up_to_positions((max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3), max_vjp_more))
 defvjp(builtins.min, *up_to_positions((max_vjp_0, max_vjp_1, max_vjp_2, max_vjp_3), max_vjp_more))
 defvjp(builtins.sum, sum_vjp_iterable, sum_vjp_start)
-defvjp(builtins.divmod, divmod_vjp_x1, divmod_vjp_x2)  # same rules as np.divmod
+defvjp(builtins.divmod, divmod_vjp_x1, divmod_vjp_x2,
+       broadcasts=True)  # same rules as np.divmod (on arrays it broadcasts too)

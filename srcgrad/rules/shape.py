@@ -16,7 +16,7 @@ import operator
 
 import numpy as np
 
-from . import defvjp
+from . import defvjp, up_to_positions, refuse_position
 from .. import runtime
 
 # ------------------------------------------------------------ reshaping
@@ -56,9 +56,32 @@ def same_shape_vjp(g, ans, a, axis=None):
     return np.reshape(g, np.shape(a))
 
 
-def atleast_vjp(g, ans, ary):
-    """``atleast_1d/2d/3d`` of a single array (several arrays: unsupported)."""
-    return np.reshape(g, np.shape(ary))
+def atleast_vjp_0(g, ans, *arys):
+    """``atleast_1d/2d/3d(*arys)``: one array returns one array, several
+    return a tuple (``g`` is then a tuple with one cotangent per array); rules
+    for the first four arrays."""
+    return runtime.atleast_cotangent(g, arys, 0)
+
+
+def atleast_vjp_1(g, ans, *arys):
+    return runtime.atleast_cotangent(g, arys, 1)
+
+
+def atleast_vjp_2(g, ans, *arys):
+    return runtime.atleast_cotangent(g, arys, 2)
+
+
+def atleast_vjp_3(g, ans, *arys):
+    return runtime.atleast_cotangent(g, arys, 3)
+
+
+def atleast_vjp_more(g, ans, *arys):
+    """A fifth or later array: refused."""
+    raise refuse_position("atleast_1d/2d/3d", 4, "call it once per array")
+
+
+_ATLEAST = up_to_positions((atleast_vjp_0, atleast_vjp_1, atleast_vjp_2, atleast_vjp_3),
+                           atleast_vjp_more)
 
 
 def broadcast_to_vjp(g, ans, array, shape, subok=False):
@@ -85,9 +108,9 @@ defvjp(np.moveaxis, moveaxis_vjp)
 defvjp(np.rollaxis, rollaxis_vjp)
 defvjp(np.expand_dims, same_shape_vjp)
 defvjp(np.squeeze, same_shape_vjp)
-defvjp(np.atleast_1d, atleast_vjp)
-defvjp(np.atleast_2d, atleast_vjp)
-defvjp(np.atleast_3d, atleast_vjp)
+defvjp(np.atleast_1d, *_ATLEAST)
+defvjp(np.atleast_2d, *_ATLEAST)
+defvjp(np.atleast_3d, *_ATLEAST)
 defvjp(np.broadcast_to, broadcast_to_vjp)
 defvjp(np.copy, copy_vjp)
 defvjp(np.array, array_vjp)
@@ -251,11 +274,13 @@ def diag_vjp(g, ans, v, k=0):
 
 
 def tril_vjp(g, ans, m, k=0):
-    return np.tril(g, k)
+    """A 1-D ``m`` is broadcast to a matrix by NumPy: sum the rows back."""
+    return runtime.unbroadcast(np.tril(g, k), m)
 
 
 def triu_vjp(g, ans, m, k=0):
-    return np.triu(g, k)
+    """A 1-D ``m`` is broadcast to a matrix by NumPy: sum the rows back."""
+    return runtime.unbroadcast(np.triu(g, k), m)
 
 
 defvjp(np.diagonal, diagonal_vjp)
@@ -275,11 +300,14 @@ def partition_vjp(g, ans, a, kth, axis=-1, kind="introselect", order=None):
 
 
 def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):
+    """Indices are converted as ``np.take`` converts them: a Python float or
+    bool scalar becomes an integer (``1.7`` -> 1, ``True`` -> 1)."""
+    ind = runtime.as_index(indices)
     shape = (np.size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
-    idx = indices if mode == "raise" else (np.mod(indices, shape[ax]) if mode == "wrap"
-                                           else np.clip(indices, 0, shape[ax] - 1))
-    ni = np.ndim(indices)
+    idx = ind if mode == "raise" else (np.mod(ind, shape[ax]) if mode == "wrap"
+                                      else np.clip(ind, 0, shape[ax] - 1))
+    ni = np.ndim(ind)
     res = np.zeros(shape, dtype=runtime.float_dtype(np.result_type(g)))
     np.add.at(np.moveaxis(res, ax, 0), idx,
               np.moveaxis(np.asarray(g), list(range(ax, ax + ni)), list(range(ni))))

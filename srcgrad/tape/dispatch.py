@@ -26,7 +26,7 @@ issue 9):
 import numpy as np
 
 from .. import modes
-from ..rules import NoRuleError, has_rule, is_nondiff, lookup, qualname
+from ..rules import NoRuleError, effects, has_rule, is_nondiff, lookup, qualname
 from .tensor import Tensor
 from .record import apply as _apply
 from .fast import ufunc_runner
@@ -192,6 +192,10 @@ def array_function(self, func, types, args, kwargs):
         return func(*_unwrap(args), **_unwrap(kwargs))
     if id(func) in _WRITERS:
         return _writer(func, args, kwargs)
+    if args:
+        at = _positional_out(func, len(args))
+        if at is not None:
+            args, kwargs = _out_by_keyword(func, args, kwargs, at)
     if func is np.einsum and args and not isinstance(args[0], str):
         args = einsum_string_form(args)
     if kwargs:
@@ -206,6 +210,37 @@ def array_function(self, func, types, args, kwargs):
         if tracked(args) or tracked(kwargs.values()):
             _check_keywords(func, kwargs)
     return _apply(func, args, kwargs or None)
+
+
+_OUT_AT = {}   # (id(func), number of positional arguments) -> (func, position or None)
+
+
+def _positional_out(func, nargs):
+    """Where a call of ``func`` with ``nargs`` positional arguments passes
+    ``out`` positionally (``np.fix(x, out)``), from the effects table
+    (:func:`srcgrad.rules.effects.call_effect`), or ``None``."""
+    hit = _OUT_AT.get((id(func), nargs))
+    if hit is None or hit[0] is not func:
+        written = [w for w in effects.call_effect(func, nargs, ()).written if isinstance(w, int)]
+        hit = _OUT_AT[(id(func), nargs)] = (func, written[0] if written else None)
+    return hit[1]
+
+
+def _out_by_keyword(func, args, kwargs, at):
+    """``args``/``kwargs`` with the positional arguments from ``at`` on (the
+    ``out`` array and any after it) passed by keyword, so that ``out=`` is
+    handled as a write (recorded or refused), never as an ignored argument."""
+    import inspect
+    try:
+        names = list(inspect.signature(func).parameters)[at:]
+    except (TypeError, ValueError):     # pragma: no cover - NumPy functions have one
+        names = []
+    if len(names) < len(args) - at:
+        raise refusal("%s: an out array passed by position is not supported on the tape."
+                      % display_name(func), "Pass it as out=... instead.")
+    kwargs = dict(kwargs)
+    kwargs.update(zip(names, args[at:]))
+    return args[:at], kwargs
 
 
 def _check_keywords(func, kwargs):

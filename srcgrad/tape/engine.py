@@ -31,6 +31,7 @@ Guarantees:
 import linecache
 import numbers
 import os
+import re
 import sys
 import sysconfig
 
@@ -79,7 +80,31 @@ def _user_line():
     if f is None:
         return None, None, ""
     name, line = f.f_code.co_filename, f.f_lineno
+    if name.startswith("<srcgrad>"):
+        user = _generated_to_user(f)
+        if user is not None:
+            return user
     return name, line, linecache.getline(name, line).strip()
+
+
+_LINE_COMMENT = re.compile(r"\s*# (?:[a-z ]+ )?line (\d+): ")
+
+
+def _generated_to_user(frame):
+    """``(file, line, source)`` of the user's line that a frame of generated
+    code (the compiler's, calling the tape in ``mode="auto"``) runs: the
+    nearest ``# line N: ...`` comment above, in the file of the generated
+    code's globals (the user's module); ``None`` when not found."""
+    user_file = frame.f_globals.get("__file__")
+    if not isinstance(user_file, str):
+        return None
+    name = frame.f_code.co_filename
+    for k in range(frame.f_lineno, max(frame.f_lineno - 200, 0), -1):
+        m = _LINE_COMMENT.match(linecache.getline(name, k))
+        if m:
+            line = int(m.group(1))
+            return user_file, line, linecache.getline(user_file, line).strip()
+    return None
 
 
 def conversion_error(what):

@@ -5,9 +5,10 @@ Guarantees:
 
 * metadata (``strides``, ``itemsize``, ``nbytes``, ``flags``) is read from
   the data: constants;
-* methods that equal a NumPy function (``t.take(i)`` is ``np.take(t, i)``)
-  call that function, so :mod:`.dispatch` decides: recorded, constant, or
-  refused; PyTorch's keywords ``dim``/``keepdim`` are accepted too;
+* methods that equal a NumPy function (``t.take(i)`` is ``np.take(t, i)``,
+  ``t.put(i, v)`` is ``np.put(t, i, v)``) call that function, so
+  :mod:`.dispatch` decides: recorded, constant, or refused; PyTorch's
+  keywords ``dim``/``keepdim`` are accepted too;
 * in-place methods have in-place semantics (the buffer changes, the version
   counter is bumped, the history moves to the Tensor): ``fill``,
   ``partition``, and ``sort`` in NumPy code; outside NumPy code ``sort``,
@@ -53,7 +54,7 @@ def _via(fn):
 
 
 for _name in ("all", "any", "argsort", "argpartition", "choose", "conj",
-              "conjugate", "diagonal", "searchsorted", "take"):
+              "conjugate", "diagonal", "searchsorted", "take", "put"):
     if not hasattr(Tensor, _name):
         setattr(Tensor, _name, _via(getattr(np, _name)))
 
@@ -326,7 +327,6 @@ class TensorAttributeError(AttributeError, NoRuleError):
 
 
 _UNSUPPORTED = {
-    "put": "write t[index] = values instead",
     "resize": "use np.resize(t, shape) (a new array) or build the array at its size",
     "itemset": "write t[index] = value instead",
     "setfield": "not supported on the tape",

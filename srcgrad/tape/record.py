@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import modes
 from ..rules import lookup, has_rule, is_nondiff
+from ..rules.conversions import astype as _astype
 from .graph import node_class, accumulate_node, rule_usage, DEAD, EPOCH
 from .tensor import Tensor, check_plain_array
 
@@ -161,7 +162,7 @@ def apply(fn, args, kwargs=None, name=None):
             return record_outputs(fn, args, raw, need, out, kwargs, name, src_f64)
         check_plain(out, fn)
         out = _asarray(out)
-    if out.dtype is _f64 and not src_f64:
+    if out.dtype is _f64 and not src_f64 and fn is not _astype:   # an explicit cast stays
         out = out.astype(_f32)
     if not need or not _state.enabled:
         return wrap(out)

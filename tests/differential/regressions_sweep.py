@@ -42,60 +42,42 @@ CASES = [
 def f(a, b):
     d = dict(p=a, q=b)
     return np.sum(d['p'] * d['q'])
-''', (A3, B3), wrt=(0, 1),
-        compiler="dict(p=a, q=b) is not modelled: " + ZERO + " (the tape is right)",
-        auto="compiles (dict(...) is not refused): " + ZERO),
+''', (A3, B3), wrt=(0, 1)),      # was a zero gradient; the compiler now refuses dict(...)
 
     Case("compiler-ndarray-sort-is-a-copy", '''
 def f(a, b):
     t = a * 1.0
     t.sort()
     return np.sum(t * b)
-''', (A3, B3),
-        compiler="t.sort() is taken for the copying np.sort(t): t keeps its order, the "
-                 "gradient is b instead of b permuted",
-        tape="AttributeError: 'Tensor' object has no attribute 'sort'",
-        auto="as the compiler"),
+''', (A3, B3)),      # was: taken for the copying np.sort; the compiler now refuses (located)
 
     Case("compiler-ndarray-fill-ignored", '''
 def f(a, b):
     t = a * 1.0
     t.fill(0.5)
     return np.sum(t * b) + np.sum(a)
-''', (A3, B3),
-        compiler="t.fill(0.5) is assumed pure: the gradient still flows through t "
-                 "(1 + b instead of 1)",
-        tape="AttributeError: 'Tensor' object has no attribute 'fill'",
-        auto="as the compiler"),
+''', (A3, B3)),      # was: assumed pure; the compiler now refuses (located), the tape models it
 
     Case("compiler-ufunc-out-ignored", '''
 def f(a, b):
     t = np.zeros(3)
     np.multiply(a, 2.0, out=t)
     return np.sum(t * b)
-''', (A3, B3),
-        compiler="np.multiply(a, 2.0, out=t): the write into t is not seen, " + ZERO,
-        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+''', (A3, B3)),      # was a zero gradient; now refused (located) by both engines
 
     Case("all-cumsum-out-ignored", '''
 def f(a, b):
     t = np.zeros(3)
     np.cumsum(a, out=t)
     return np.sum(t * b)
-''', (A3, B3),
-        compiler="np.cumsum(a, out=t): the write into t is not seen, " + ZERO,
-        tape="the same: " + ZERO,
-        auto="as the compiler"),
+''', (A3, B3)),      # was a zero gradient; now refused (located) by both engines
 
     Case("compiler-positional-out-crashes", '''
 def f(a, b):
     t = np.zeros(3)
     np.sin(a, t)
     return np.sum(t * b)
-''', (A3, B3),
-        compiler="np.sin(a, t) (out= given by position): TypeError: sin_vjp() takes 3 "
-                 "positional arguments but 4 were given",
-        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+''', (A3, B3)),      # was a TypeError from the rule; now refused (located) by both engines
 
     Case("compiler-decorated-helper-loses-wrapper", '''
 def deco(fn):
@@ -112,30 +94,21 @@ def hd(u):
 
 def f(a, b):
     return np.sum(hd(a) * b)
-''', (A3, B3),
-        compiler="the undecorated body of hd is differentiated: the wrapper's * 2.0 is "
-                 "lost (half the gradient)",
-        auto="as the compiler"),
+''', (A3, B3)),      # was half the gradient; the compiler now refuses the wrapper, auto is right
 
     Case("compiler-fancy-index-write-repeats", '''
 def f(a, b):
     y = np.zeros(3)
     y[[0, 0, 1]] = a
     return np.sum(y * b)
-''', (A3, B3),
-        compiler="y[[0, 0, 1]] = a: both a[0] and a[1] get y[0]'s gradient (NumPy: the "
-                 "last write wins, a[0] gets none)",
-        auto="as the compiler"),     # the tape refuses (a tracked value into an ndarray)
+''', (A3, B3)),      # the last write wins (a[0] gets no gradient); the tape refuses
 
     Case("compiler-fancy-index-augassign-repeats", '''
 def f(a, b):
     y = np.zeros(3)
     y[[0, 0, 1]] += a
     return np.sum(y * b)
-''', (A3, B3),
-        compiler="y[[0, 0, 1]] += a: NumPy adds once per distinct index (buffered), the "
-                 "compiler passes y[0]'s gradient to a[0] and a[1]",
-        auto="as the compiler"),     # the tape refuses: "cannot differentiate ... out="
+''', (A3, B3)),      # NumPy adds once per distinct index (buffered); the tape refuses
 
     Case("compiler-np-sum-of-appended-list", '''
 def f(a, b):
@@ -143,17 +116,13 @@ def f(a, b):
     for i in range(3):
         L.append(a[i] * b[i])
     return np.sum(L)
-''', (A3, B3), wrt=(0, 1),
-        compiler="np.sum of a list built by append: " + ZERO,
-        auto="as the compiler"),     # the tape refuses (np.asarray of tracked values)
+''', (A3, B3), wrt=(0, 1)),      # was a zero gradient; the tape refuses (np.asarray)
 
     Case("compiler-local-module-alias", '''
 def f(a):
     m = np
     return m.sum(m.sin(a))
-''', (A3,),
-        compiler="m = np; m.sum(m.sin(a)): " + ZERO + " (m.sin(a) * m.tanh(b) is refused)",
-        auto="as the compiler"),
+''', (A3,)),      # was a zero gradient (m = np; m.sum(m.sin(a)))
 
     Case("compiler-no-grad-alias-is-constant", '''
 def f(a, b):
@@ -169,74 +138,59 @@ def f(a, b):
 def f(a, c):
     q, r = divmod(c + 3.1, 5.3)
     return r * 2.0 + np.sum(a)
-''', (A3, 0.7), wrt=(1,),
-        tape="TypeError: unsupported operand type(s) for divmod(): 'Tensor' and 'float' "
-             "(no clear refusal)"),
+''', (A3, 0.7), wrt=(1,)),      # was a TypeError on the tape
 
     Case("tape-slogdet-untracked", '''
 def f(a, b):
     sd = np.linalg.slogdet(np.eye(3) + 0.1 * np.outer(np.tanh(a), np.tanh(b)))
     return sd[1]
-''', (A3, B3), wrt=(0, 1),
-        tape="np.linalg.slogdet returns untracked outputs: " + ZERO),
+''', (A3, B3), wrt=(0, 1)),      # was untracked outputs on the tape
 
     Case("tape-eigh-untracked", '''
 def f(a):
     w, V = np.linalg.eigh(np.outer(np.tanh(a), np.tanh(a)) * 0.1 + np.diag(np.arange(1.0, 4.0)))
     return np.dot(w, np.array([0.3, -0.2, 0.5]))
-''', (A3,),
-        tape="np.linalg.eigh returns untracked outputs: " + ZERO),
+''', (A3,)),      # was untracked outputs on the tape
 
     Case("tape-divmod-untracked", '''
 def f(a, b):
     q, r = np.divmod(np.tanh(a) + 3.1, 5.3)
     return np.sum(r * b)
-''', (A3, B3),
-        tape="np.divmod returns untracked outputs: " + ZERO),
+''', (A3, B3)),      # was untracked outputs on the tape
 
     Case("tape-modf-untracked", '''
 def f(a, b):
     fr, it = np.modf(np.tanh(a) * 0.4 + 3.5)
     return np.sum(fr * b + it)
-''', (A3, B3),
-        tape="np.modf returns untracked outputs: " + ZERO),
+''', (A3, B3)),      # was untracked outputs on the tape
 
     Case("slogdet-named-field", '''
 def f(a, b):
     sd = np.linalg.slogdet(np.eye(3) + 0.1 * np.outer(np.tanh(a), np.tanh(b)))
     return sd.logabsdet
-''', (A3, B3), wrt=(0, 1),
-        tape="np.linalg.slogdet returns a plain tuple on the tape: AttributeError: 'tuple' "
-             "object has no attribute 'logabsdet'"),
+''', (A3, B3), wrt=(0, 1)),      # was a plain tuple on the tape (AttributeError)
 
     Case("tape-astype-float64-stays-float32", '''
 def f(a, b):
     v = (a.astype(np.float32) * 0.5).astype(np.float64)
     return np.sum(v) + np.sum(a * b)
 ''', (np.array([0.3, -0.2, 0.5]), np.array([0.1, 0.7, -0.4])),
-        oracle=lambda a, b: (0.5 + b,),     # (finite differences see float32 steps)
-        tape="Tensor.astype(np.float64) of a float32 Tensor stays float32: what follows "
-             "is computed in float32 (NumPy's value differs by ~1e-8 relative)"),
+        oracle=lambda a, b: (0.5 + b,)),     # (finite differences see float32 steps)
+    # (was: Tensor.astype(np.float64) of a float32 Tensor stayed float32 on the tape)
 
     Case("compiler-dict-update-ignored", '''
 def f(a, b):
     d = {'x': a}
     d.update(y=b)
     return np.sum(d['x'] * d['y'])
-''', (A3, B3), wrt=(0, 1),
-        compiler="dict.update(y=b) is not modelled: the gradient of b is zero (the tape is "
-                 "right)",
-        auto="as the compiler"),
+''', (A3, B3), wrt=(0, 1)),      # was a zero gradient; the compiler now refuses (located)
 
     Case("compiler-list-reverse-ignored", '''
 def f(a, b):
     L = [a[0], a[1] * 2.0, b[2]]
     L.reverse()
     return L[0] * 3.0 + L[2]
-''', (A3, B3), wrt=(0, 1),
-        compiler="list.reverse() is not modelled: the gradient goes to the elements' old "
-                 "places (a: [3, 0, 0] instead of [1, 0, 0])",
-        auto="as the compiler"),
+''', (A3, B3), wrt=(0, 1)),      # was the old places' gradient; the compiler now refuses
 
     Case("auto-generator-callee-leaks-tensor", '''
 def hgen(u, s):
@@ -246,17 +200,12 @@ def hgen(u, s):
 
 def f(a, b):
     return sum(hgen(a, 0.5)) + np.sum(a * b)
-''', (A3, B3),
-        auto="mixed mode: the generator callee runs on the tape and its Tensors leak into "
-             "compiled code: TypeError: grad requires a function with a scalar output, "
-             "but ... returned a Tensor"),     # the compiler refuses (generators), clearly
+''', (A3, B3)),      # was a Tensor leaking into compiled code; the compiler refuses, clearly
 
     Case("tape-var-std-methods-unbiased", '''
 def f(a):
     return a.var() + a.std()
-''', (A3,),
-        tape="x.var() / x.std() on a Tensor follow PyTorch (unbiased, ddof=1), not NumPy "
-             "(ddof=0): wrong value and gradient, silently"),
+''', (A3,)),      # was PyTorch's unbiased var/std on the tape
 
     Case("compiler-helper-return-alias", '''
 def h1(u, w):
