@@ -566,3 +566,21 @@ def test_a_subclass_inside_a_container_argument_is_refused(mode):
         g({"W": np.matrix(W)}, x)
     with pytest.raises(TypeError, match=r"params\['W'\]"):
         srcgrad.vjp(f, {"W": np.matrix(W)}, x, wrt=1, mode=mode)
+
+
+def _inner_for_wraps(x):
+    return x * x
+
+
+def test_a_wraps_copy_of_the_cache_is_not_the_wrappers():
+    """The compile cache lives in a function's __dict__; functools.wraps copies that
+    dict into the wrapper, which must not then be given the wrapped function's code."""
+    import functools
+    assert srcgrad.grad(_inner_for_wraps, mode="compile")(3.0) == pytest.approx(6.0)
+
+    @functools.wraps(_inner_for_wraps)
+    def doubled(x):
+        return 2.0 * _inner_for_wraps(x)
+
+    for mode in ("compile", "auto"):
+        assert srcgrad.grad(doubled, mode=mode)(3.0) == pytest.approx(12.0)

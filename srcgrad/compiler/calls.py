@@ -32,6 +32,12 @@ class CallsMixin:
             return
         params = list(sig.parameters.values())
         if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            if op.kwargs:   # the callee's VJP takes its arguments by position only
+                raise self.info.error(
+                    op.stmt, "keyword arguments in a call to %s, which takes *args or "
+                    "**kwargs, are not supported by the compiler" % op.callee.__name__,
+                    "pass them by position, or use mode=\"tape\" (or mode=\"auto\", which "
+                    "runs this function on the tape)")
             return
         args = list(op.args)
         for p in params[len(args):]:

@@ -8,6 +8,7 @@ Results are cached per (function, positions); a failed compile is not cached.
 """
 
 import copy
+import inspect
 import itertools
 import logging
 import threading
@@ -35,7 +36,51 @@ from .reverse import Env, Reverser
 
 __all__ = ["compile_vjp", "compiled_of", "CompiledVJP", "NoSource", "SHAPE_SPECIALISATIONS"]
 
-_CACHE = weakref.WeakKeyDictionary()   # fn -> {key: CompiledVJP}; holds fn weakly
+
+
+class _FunctionCache:
+    """``fn -> {key: CompiledVJP}``, never keeping ``fn`` alive.
+
+    A compiled version holds its generated code, whose globals are the user's
+    module, which holds ``fn``: in a weak-keyed table that value would keep its
+    own key alive for ever.  So a plain function's versions are kept on the
+    function itself (``fn.__dict__``, owner-checked so a ``functools.wraps``
+    copy of the dict is never taken for the wrapper's own), where the cycle is
+    ordinary garbage; other callables go to a weak-keyed table."""
+
+    _ATTR = "__srcgrad_vjps__"
+
+    def __init__(self):
+        self._weak = weakref.WeakKeyDictionary()
+        self._fns = weakref.WeakSet()
+
+    def get(self, fn):
+        if inspect.isfunction(fn):
+            entry = fn.__dict__.get(self._ATTR)
+            return entry[1] if entry is not None and entry[0]() is fn else None
+        return self._weak.get(fn)
+
+    def __getitem__(self, fn):
+        per_fn = self.get(fn)
+        if per_fn is None:
+            raise KeyError(fn)
+        return per_fn
+
+    def __setitem__(self, fn, per_fn):
+        if inspect.isfunction(fn):
+            fn.__dict__[self._ATTR] = (weakref.ref(fn), per_fn)
+            self._fns.add(fn)
+        else:
+            self._weak[fn] = per_fn
+
+    def clear(self):
+        for fn in list(self._fns):
+            fn.__dict__.pop(self._ATTR, None)
+        self._fns.clear()
+        self._weak.clear()
+
+
+_CACHE = _FunctionCache()              # fn -> {key: CompiledVJP}; never keeps fn alive
 _LOCK = threading.RLock()              # one compile at a time (re-entrant: callees)
 _LOCAL = threading.local()             # .in_progress: ids of this thread's compiles
 

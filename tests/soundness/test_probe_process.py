@@ -193,15 +193,11 @@ def test_probes_edited_after_import_are_refused_or_right(tmp_path):
 
 # ------------------------------------------------------------------ collection
 
-_LEAK = ("compiler: the compile cache (pipeline._CACHE, a WeakKeyDictionary keyed by the "
-         "function) holds a CompiledVJP whose user_globals is the function's module dict, "
-         "which holds the function: a module-level function is never freed")
+# (the compile cache once kept module-level functions alive: a weak-keyed table whose
+# values reach their keys through the module's globals; see pipeline._FunctionCache)
 
 
-@pytest.mark.parametrize("mode", [
-    pytest.param("compile", marks=pytest.mark.xfail(strict=True, reason=_LEAK)),
-    "tape",
-    pytest.param("auto", marks=pytest.mark.xfail(strict=True, reason=_LEAK))])
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
 def test_probe_functions_are_collected_after_their_gradients_ran(tmp_path, mode):
     """Gradients of a fresh module's probes, then the module is dropped: no function
     object survives (the caches hold them weakly)."""

@@ -40,9 +40,6 @@ LOUD_TYPES = (SrcgradError, SrcgradSyntaxError, NoRuleError, TypeError, ValueErr
 
 # (probe, engine) -> what the compiler does today; strict xfails for the lead.
 COMPILER_XFAIL = {
-    ("helper_star_kwargs", "auto"): "mixed mode: the callee `_kw(**kw)` runs on the tape, but "
-                                    "the generated call `_kw_vjp()` drops the keyword "
-                                    "arguments (KeyError 'a' in the user's callee)",
 }
 
 RESULTS = collections.defaultdict(collections.Counter)
