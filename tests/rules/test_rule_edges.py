@@ -147,5 +147,8 @@ def cross_mixed(x):
 def test_cross_with_broadcast_2_vectors(fn, mode):
     """The tape gave a (2, 2) cotangent to a (2,) operand (the output of two
     2-vectors is not the operands' broadcast shape)."""
+    from rules_spec import CROSS_OF_2_VECTORS
+    if not CROSS_OF_2_VECTORS:
+        pytest.skip("this NumPy refuses 2-vectors in np.cross (deprecated in NumPy 2.0)")
     x = np.array([0.5, 1.0])
     assert_allclose(srcgrad.grad(fn, mode=mode)(x.copy()), numeric_grad(fn, (x,), 0))
