@@ -22,6 +22,7 @@ import numpy as np
 from .. import rules
 from ..rules import operators as opmap
 from ..rules import conversions
+from ..rules.effects import hashable as _hashable
 
 __all__ = ["Op", "classify", "slice_to_expr"]
 
@@ -198,14 +199,6 @@ def _callable_object(obj):
     compiler differentiates through its ``__call__`` (or hands it to the tape)."""
     return callable(obj) and not isinstance(obj, type) and not inspect.isbuiltin(obj) and \
         not isinstance(obj, np.ufunc) and not inspect.isroutine(obj)
-
-
-def _hashable(obj):
-    try:
-        hash(obj)
-        return True
-    except TypeError:
-        return False
 
 
 class Compound:

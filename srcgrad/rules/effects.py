@@ -109,7 +109,7 @@ def call_effect(fn, nargs, keywords):
     """The effect of calling ``fn`` with ``nargs`` positional arguments and
     the keyword names ``keywords``."""
     written = []
-    known = WRITES_ARGUMENT.get(fn) if _hashable(fn) else None
+    known = WRITES_ARGUMENT.get(fn) if hashable(fn) else None
     if known is not None:
         pos, name = known
         written.append(pos if nargs > pos or name not in keywords else name)
@@ -137,7 +137,8 @@ def _numpy_callable(fn):
     return isinstance(fn, np.ufunc) or mod == "numpy" or mod.startswith("numpy.")
 
 
-def _hashable(obj):
+def hashable(obj):
+    """Whether ``obj`` can be a dictionary key (an ndarray bound as a callee cannot)."""
     try:
         hash(obj)
         return True
