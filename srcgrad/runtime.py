@@ -173,14 +173,33 @@ def to_kind(g, x):
         g = g if isinstance(g, dict) else {}
         return {k: to_kind(g.get(k, 0.0), v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        parts = g if isinstance(g, (list, tuple)) else [0.0] * len(x)
-        items = [to_kind(a, v) for a, v in zip(parts, x)]
+        items = [to_kind(a, v) for a, v in zip(_sequence_parts(g, x), x)]
         if hasattr(x, "_fields"):
             return type(x)(*items)
         return type(x)(items)
     return g
 
 
+
+
+def _sequence_parts(g, x):
+    """The cotangents of the items of a list or tuple ``x`` from its cotangent
+    ``g``: a list/tuple as it is; an array (``x`` went through NumPy, which
+    read it as an array) row by row, after undoing broadcasting against
+    ``np.shape(x)``; a scalar zero (no gradient) as zeros."""
+    if isinstance(g, (list, tuple)):
+        return g
+    if np.ndim(g) == 0 and not np.any(g):
+        return [0.0] * len(x)
+    try:
+        shape = np.shape(x)
+    except ValueError:  # ragged: NumPy could not have read it as one array
+        raise TypeError("internal error: an array cotangent for a ragged %s"
+                        % type(x).__name__) from None
+    g = np.asarray(g)
+    if g.shape != shape:
+        g = unbroadcast_shape(np.broadcast_to(g, np.broadcast_shapes(g.shape, shape)), shape)
+    return list(g)
 
 # ---------------------------------------------------------------------------
 # Shape helpers for the rule table (srcgrad.rules).  Rules whose body is one
