@@ -13,9 +13,14 @@ import numpy as np
 
 import logging
 
+import operator
+
 from . import rules, runtime
+from .rules import conversions
+from .rules.effects import hashable as _hashable
+from .rules.operators import OPERATOR_MODULE
 from .compiler.parse import NoSource
-from .compiler.pipeline import SHAPE_SPECIALISATIONS, compile_vjp
+from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
                      _refuse_subclasses, refused_subclass as _refused_subclass,
                      where as _where)
@@ -66,8 +71,9 @@ def _positions(fn, wrt):
 class _PrimitiveVJP:
     """The VJP of a registered primitive, through its rules (no compiler)."""
 
-    def __init__(self, fn, wrt):
+    def __init__(self, fn, wrt, value_fn=None):
         self.prim = rules.lookup(fn)
+        self.value_fn = value_fn or self.prim.fn   # operator.sub: its value, np's rule
         self.wrt = wrt
         for i in wrt:
             if i >= len(self.prim.vjps) or self.prim.vjps[i] is None:
@@ -77,7 +83,7 @@ class _PrimitiveVJP:
 
     def fn(self, *args):
         prim = self.prim
-        ans = prim.fn(*args)
+        ans = self.value_fn(*args)
 
         def pullback(g):
             out = []
@@ -242,11 +248,20 @@ def _kind(value):
     return _KIND.get(type(value))
 
 
+#: the operator module's functions as primitives (``grad(operator.mul)``):
+#: ``+`` and ``*`` as Python's (sequences concatenate and repeat), the rest as NumPy's
+OPERATOR_RULES = dict(OPERATOR_MODULE)
+OPERATOR_RULES[operator.add] = conversions.plus
+OPERATOR_RULES[operator.mul] = conversions.times
+
+
 def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
     """The engine for ``fun``: its own rule (a primitive), the compiler, or
     the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot)."""
     if rules.has_rule(fun):
         return _PrimitiveVJP(fun, positions)
+    if _hashable(fun) and fun in OPERATOR_RULES:
+        return _PrimitiveVJP(OPERATOR_RULES[fun], positions, value_fn=fun)
     if isinstance(fun, GradFunction):
         if mode == "compile":
             code = getattr(fun.fun, "__code__", None)
@@ -383,7 +398,13 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     for i in positions:
         _check_float(fun, i, names, primals[i])
     compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode)
-    ans, pullback = compiled.fn(*primals)
+    args = primals
+    if isinstance(compiled, CompiledVJP) and len(args) < len(compiled.params):
+        # the generated VJP takes every parameter: give the rest their defaults
+        bound = inspect.signature(fun).bind(*args)
+        bound.apply_defaults()
+        args = tuple(bound.arguments[p] for p in compiled.params)
+    ans, pullback = compiled.fn(*args)
 
     def pull(g):
         _check_cotangent(fun, ans, g, "the output")

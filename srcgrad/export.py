@@ -89,7 +89,7 @@ class _Writer:
         if compiled_of(obj) is not None:
             self.add_vjp(compiled_of(obj), name)
             return
-        if inspect.isfunction(obj) and getattr(obj, "__module__", "").startswith("srcgrad."):
+        if inspect.isfunction(obj) and (getattr(obj, "__module__", None) or "").startswith("srcgrad."):
             self.add_library_function(name, obj)
             return
         text = _value_source(obj)
@@ -117,7 +117,7 @@ class _Writer:
                     ref not in fn.__globals__:
                 continue
             obj = fn.__globals__[ref]
-            if inspect.isfunction(obj) and obj.__module__.startswith("srcgrad.") or \
+            if inspect.isfunction(obj) and (obj.__module__ or "").startswith("srcgrad.") or \
                     _value_source(obj) is not None:     # a helper, or a constant (_COPY_MODES)
                 self.define(ref, obj)
         src = inspect.getsource(fn)

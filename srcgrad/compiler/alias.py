@@ -181,8 +181,8 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             base = None  # one element of a vector: a number, not a view
         if base is None and isinstance(value, gast.Call):
             fn = resolve(value.func)
-            if fn is None or inspect.isfunction(fn) and not getattr(
-                    fn, "__module__", "").startswith(("numpy", "srcgrad.")) and \
+            if fn is None or inspect.isfunction(fn) and not (getattr(
+                    fn, "__module__", None) or "").startswith(("numpy", "srcgrad.")) and \
                     not _returns_fresh(fn):
                 # a user function may return one of its arguments (or a view of it)
                 args = {a.id for a in value.args if isinstance(a, gast.Name)

@@ -2,6 +2,7 @@
 gast builders the passes share."""
 
 import builtins
+import re
 
 import gast
 
@@ -59,6 +60,7 @@ class Env:
         hit = self._by_id.get(id(obj))
         if hit is not None:
             return hit
+        hint = re.sub(r"\W", "_", hint) or "obj"  # "<lambda>" -> "_lambda_"
         visible = self.info.lookup_name(hint)
         if visible is obj and hint not in self.info.local_names:
             name = hint

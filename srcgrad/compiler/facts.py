@@ -12,11 +12,13 @@ recomputes them.
 """
 
 import builtins
+import numbers
 import operator
 
 import gast
 import numpy as np
 
+from ..rules import conversions
 from .activity import diff_operands, targets_of
 from .env import const
 from .ops import Compound, walk_ops
@@ -36,6 +38,20 @@ _REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.va
 
 
 _TOP = object()   # rank inference: not known yet (optimistic start of the fixpoint)
+
+
+def _float_literal(node):
+    return isinstance(node, gast.Constant) and isinstance(node.value, float)
+
+
+#: NumPy functions whose result is a list or tuple (``+`` on them concatenates)
+_SEQUENCE_RESULTS = frozenset(
+    getattr(np, n) for n in ("split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid",
+                             "broadcast_arrays", "atleast_1d", "atleast_2d", "atleast_3d",
+                             "divmod", "modf", "frexp", "nonzero", "unique", "gradient",
+                             "unstack") if hasattr(np, n))
+_SEQUENCE_RESULTS |= frozenset(getattr(np.linalg, n) for n in (
+    "eigh", "eig", "svd", "qr", "slogdet", "lstsq") if hasattr(np.linalg, n))
 
 
 class FactsMixin:
@@ -118,6 +134,7 @@ class FactsMixin:
         # numbers and arrays (their cotangents add with +): whatever has a known
         # rank; anything else may be a list, tuple or dict (added per element)
         self.numeric = set(self.ranks)
+        self.sequences = self._maybe_sequences(ops)
         # scalars: the greatest fixpoint, since loops carry values around
         assigned = {}
         for op in ops:
@@ -282,6 +299,86 @@ class FactsMixin:
         if ints > rank:
             return None
         return rank - ints + nones
+
+    def _maybe_sequences(self, ops):
+        """Names that may hold a list or tuple, for which Python's ``+`` and
+        ``*`` concatenate and repeat instead of adding and multiplying (a
+        least fixpoint): literals, parameters and results of user calls not
+        known to be numbers or arrays, items and copies of such values, and
+        ``+`` / ``*`` of them.  A name with a known rank, and the result of a
+        ufunc or any other NumPy function but the few that return lists or
+        tuples, is not one."""
+        maybe = {p for p, k in self.kinds.items() if not (k == "f" or k and k[0] == "a")}
+        defs = {}
+        for op in ops:
+            if not op.nosave:
+                for t in targets_of(op):
+                    defs.setdefault(t, []).append(op)
+        # read but never assigned: parameters of unknown kind, free variables
+        maybe |= {n for op in ops for n in op.operand_names()
+                  if n not in defs and n not in self.kinds and not self._number_now(n)}
+
+        def may(node):
+            return isinstance(node, gast.Name) and node.id in maybe
+
+        def repeats(args):
+            """``a * b`` may repeat a sequence: one operand may be one, and the
+            other is not a float literal (the count must be an int)."""
+            a, b = args[:2]
+            if isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id:
+                return False  # a sequence times itself is an error, never a repeat
+            # a NumPy value on the left multiplies whatever is on the right
+            return may(a) and not _float_literal(b) or \
+                may(b) and not _float_literal(a) and not numpy_made(a)
+
+        def numpy_made(node):
+            if not isinstance(node, gast.Name) or node.id in maybe:
+                return False
+            return node.id in self.ranks or all(
+                op.kind == "prim" and not op.binop and op.prim not in _SEQUENCE_RESULTS and
+                (isinstance(op.prim, np.ufunc) or
+                 (getattr(op.prim, "__module__", None) or "").startswith("numpy"))
+                for op in defs.get(node.id, [None]) if op is not None) and \
+                node.id in defs
+
+        self.repeats = repeats
+
+        def makes(op):
+            kind = op.kind
+            if kind in ("pack", "unpack", "call", "other"):
+                return True
+            if kind == "copy":
+                return may(op.args[0])
+            if kind != "prim":
+                return False
+            if op.prim is np.add and op.binop:
+                return may(op.args[0]) and may(op.args[1])
+            if op.prim is np.multiply and op.binop:
+                return repeats(op.args)
+            if op.prim is operator.getitem or op.prim is conversions.as_sequence:
+                return may(op.args[0])  # rows of an array are arrays
+            return op.prim in _SEQUENCE_RESULTS or \
+                (getattr(op.prim, "__module__", None) or "").startswith("srcgrad.") or \
+                not (isinstance(op.prim, np.ufunc) or
+                     (getattr(op.prim, "__module__", None) or "").startswith("numpy"))
+        changed = True
+        while changed:
+            changed = False
+            for t, ops_t in defs.items():
+                if t not in maybe and t not in self.ranks and any(makes(op) for op in ops_t):
+                    maybe.add(t)
+                    changed = True
+        return maybe - set(self.ranks)
+
+    def _number_now(self, name):
+        """Whether a free name (a global, a closure variable) holds a number
+        or an array when the function is compiled."""
+        node = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+        try:
+            value = self.env.resolve(node)
+        except Exception:  # noqa: BLE001 - an unresolvable name: unknown
+            return False
+        return isinstance(value, (numbers.Number, np.ndarray, np.generic))
 
     def _makes_scalar(self, op):
         """Whether ``op`` certainly produces a 0-d value (a Python or NumPy

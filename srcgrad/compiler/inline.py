@@ -59,6 +59,8 @@ def template(rule):
         src = textwrap.dedent(inspect.getsource(rule))
         tree = gast.parse(src)
         node = tree.body[0]
+        if not isinstance(node, gast.FunctionDef) or node.name != rule.__name__:
+            raise TypeError("a lambda")  # a user's lambda rule: called, never inlined
         if not source_matches(src, tree, rule, inspect.getsourcefile(rule) or "<rule>"):
             raise TypeError("stale")   # the file changed since import: call the rule instead
         body = [s for s in node.body

@@ -33,7 +33,7 @@ class Op:
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
     __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
-                 "keys", "nosave", "callee_vjp", "nograd", "diff")
+                 "keys", "nosave", "callee_vjp", "nograd", "diff", "binop")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -48,6 +48,7 @@ class Op:
         self.nosave = False
         self.callee_vjp = None
         self.diff = None    # activity.diff_operands, once the arguments are final
+        self.binop = False  # written as an operator (``a + b``), not a call
         # under no_grad a computation gives a constant, but binding a name does not:
         # ``with no_grad(): v = a`` leaves v the same value as a (PyTorch: the same tensor)
         self.nograd = bool(getattr(stmt, "nograd", False)) and \
@@ -123,7 +124,9 @@ def classify(stmt, resolve):
         return Op("const", stmt, target)
     if isinstance(value, gast.BinOp):
         prim = opmap.BINOPS[type(value.op).__name__]
-        return Op("prim", stmt, target, prim, [value.left, value.right])
+        op = Op("prim", stmt, target, prim, [value.left, value.right])
+        op.binop = True
+        return op
     if isinstance(value, gast.UnaryOp):
         prim = opmap.UNARYOPS[type(value.op).__name__]
         return Op("prim", stmt, target, prim, [value.operand])
@@ -162,7 +165,12 @@ def classify(stmt, resolve):
             return Op("prim", stmt, target, fn, [func.value] + args, kwargs)
         if obj is None:
             return Op("other", stmt, target, args=[value])
-        obj = opmap.OPERATOR_MODULE.get(obj, obj) if _hashable(obj) else obj
+        if _hashable(obj) and obj in opmap.OPERATOR_MODULE:
+            # operator.add(a, b) is a + b: it concatenates sequences too
+            op = Op("prim", stmt, target, opmap.OPERATOR_MODULE[obj], value.args, kwargs,
+                    callee=func)
+            op.binop = True
+            return op
         mode = getattr(obj, "__srcgrad_mode__", None)
         if mode is not None:  # a function decorated with a grad mode
             if not _enables_grad(mode):

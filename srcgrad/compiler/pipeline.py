@@ -52,13 +52,17 @@ class _FunctionCache:
 
     def __init__(self):
         self._weak = weakref.WeakKeyDictionary()
+        self._strong = {}
         self._fns = weakref.WeakSet()
 
     def get(self, fn):
         if inspect.isfunction(fn):
             entry = fn.__dict__.get(self._ATTR)
             return entry[1] if entry is not None and entry[0]() is fn else None
-        return self._weak.get(fn)
+        try:
+            return self._weak.get(fn)
+        except TypeError:  # not weakly referenceable (a ufunc, a C callable)
+            return self._strong.get(fn)
 
     def __getitem__(self, fn):
         per_fn = self.get(fn)
@@ -71,13 +75,18 @@ class _FunctionCache:
             fn.__dict__[self._ATTR] = (weakref.ref(fn), per_fn)
             self._fns.add(fn)
         else:
-            self._weak[fn] = per_fn
+            try:
+                self._weak[fn] = per_fn
+            except TypeError:
+                # C objects (ufuncs, dispatchers) live as long as their module
+                self._strong[fn] = per_fn
 
     def clear(self):
         for fn in list(self._fns):
             fn.__dict__.pop(self._ATTR, None)
         self._fns.clear()
         self._weak.clear()
+        self._strong.clear()
 
 
 _CACHE = _FunctionCache()              # fn -> {key: CompiledVJP}; never keeps fn alive

@@ -36,8 +36,10 @@ import copy
 import operator
 
 import gast
+import numpy as np
 
 from .. import rules
+from ..rules import conversions
 from .activity import active_names, diff_operands, targets_of
 from .calls import CallsMixin
 from .env import Env, assign, attr, call, const, load, store
@@ -347,7 +349,7 @@ class Reverser(FactsMixin, CallsMixin):
     def _prim_contributions(self, op):
         if not rules.has_rule(op.prim):
             return []
-        prim = rules.lookup(op.prim)
+        prim = rules.lookup(self._python_operator(op) or op.prim)
         t = op.target.id
         g = load(self.adj(t))
         out = []
@@ -372,6 +374,18 @@ class Reverser(FactsMixin, CallsMixin):
                 expr = self.unbroadcast(expr, name, t)
             out.append((name, expr))
         return out
+
+    def _python_operator(self, op):
+        """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
+        ``times``: concatenation and repetition of lists and tuples) for an
+        operator whose operands may be sequences; ``None`` where NumPy's
+        addition and multiplication are certainly what runs."""
+        if not op.binop or op.prim not in (np.add, np.multiply):
+            return None
+        seq = [isinstance(a, gast.Name) and a.id in self.sequences for a in op.args[:2]]
+        if op.prim is np.add:
+            return conversions.plus if all(seq) else None
+        return conversions.times if self.repeats(op.args) else None
 
     def _may_broadcast(self, op, pos):
         """Whether the cotangent of operand ``pos`` may need summing back:

@@ -88,6 +88,70 @@ def list_concat_vjp_b(g, ans, a, b):
     return g[len(a):]
 
 
+def _sequences(a, b):
+    return isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
+
+
+def plus(a, b):
+    """Python's ``a + b`` where an operand may be a list or tuple: the
+    compiler uses this rule for ``+`` when it cannot prove both operands are
+    numbers or arrays (two sequences concatenate, they do not add)."""
+    return a + b
+
+
+def plus_vjp_a(g, ans, a, b):
+    if _sequences(a, b):
+        return g[:len(a)]
+    return runtime.unbroadcast(g, a)
+
+
+def plus_vjp_b(g, ans, a, b):
+    if _sequences(a, b):
+        return g[len(a):]
+    return runtime.unbroadcast(g, b)
+
+
+def _repeat_cotangent(g, seq):
+    """The cotangent of ``seq`` repeated ``len(g) // len(seq)`` times: the
+    sum of the chunks' cotangents, item by item."""
+    n = len(seq)
+    if not n:
+        return type(seq)() if not hasattr(seq, "_fields") else seq
+    chunks = [g[k:k + n] for k in range(0, len(g), n)]
+    items = [runtime.zeros_like(v) for v in seq]
+    for chunk in chunks:
+        items = [runtime.add(acc, c) for acc, c in zip(items, chunk)]
+    return type(seq)(items)
+
+
+def times(a, b):
+    """Python's ``a * b`` where an operand may be a list or tuple (then it is
+    repeated, not multiplied); see :func:`plus`."""
+    return a * b
+
+
+def _repeat(seq, count):
+    """Whether ``seq * count`` repeats a sequence (an int count) rather than
+    letting NumPy multiply (an array count)."""
+    return isinstance(seq, (list, tuple)) and isinstance(count, (int, np.integer))
+
+
+def times_vjp_a(g, ans, a, b):
+    if _repeat(a, b):
+        return _repeat_cotangent(g, a)
+    if _repeat(b, a):
+        return runtime.zeros_like(a)   # the repeat count
+    return runtime.unbroadcast(g * b, a)
+
+
+def times_vjp_b(g, ans, a, b):
+    if _repeat(b, a):
+        return _repeat_cotangent(g, b)
+    if _repeat(a, b):
+        return runtime.zeros_like(b)
+    return runtime.unbroadcast(g * a, b)
+
+
 def as_sequence(x):
     """What ``for v in x`` iterates over, as an indexable sequence: lists,
     tuples and arrays as they are, anything else (dict keys, sets,
@@ -137,6 +201,8 @@ def dict_items_vjp(g, ans, d):
 
 defvjp(field, field_vjp, None)
 defvjp(list_concat, list_concat_vjp_a, list_concat_vjp_b)
+defvjp(plus, plus_vjp_a, plus_vjp_b)
+defvjp(times, times_vjp_a, times_vjp_b)
 defvjp(as_sequence, as_sequence_vjp)
 defvjp(dict_values, dict_values_vjp)
 defvjp(dict_items, dict_items_vjp)

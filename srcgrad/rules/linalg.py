@@ -14,9 +14,14 @@ subscripts string (``einsum("ij,jk", a, b)``, operand k at position k + 1)
 and the interleaved sublist form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``,
 operands at even positions).
 
-Decompositions of symmetric matrices (``cholesky``, ``eigh``) return the
-*symmetrized* gradient, like PyTorch and JAX: NumPy reads only one triangle,
-so the gradient is exact for symmetric perturbations.  Tuple outputs
+Functions of symmetric matrices (``cholesky``, ``eigh``, ``eigvalsh``) read
+only one triangle of their argument (the lower one, or the upper one for
+``UPLO="U"`` / ``upper=True``): as functions of the whole array, their
+gradient lives in that triangle (:func:`triangle_read`), each off-diagonal
+entry carrying the weight of the pair it stands for.  This is the derivative
+of what NumPy computes, right against finite differences in any direction;
+for a symmetric perturbation it agrees with the symmetrized gradient that
+PyTorch and JAX return.  Tuple outputs
 (``slogdet``, ``eigh``, ``svd``) get ``g`` as a tuple, zeros for unused parts.
 """
 
@@ -332,19 +337,31 @@ def slogdet_vjp(g, ans, a):
     return np.asarray(g[1])[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
 
 
+def triangle_read(S, lower=True):
+    """The gradient with respect to an array of which only one triangle is
+    read as a symmetric matrix, from the symmetric gradient ``S`` with respect
+    to that matrix: ``S_ii`` on the diagonal, ``2 S_ij`` in the triangle read,
+    zero in the other."""
+    n = S.shape[-1]
+    keep = np.tril(np.ones((n, n)), -1) if lower else np.triu(np.ones((n, n)), 1)
+    return S * (np.eye(n) + 2.0 * keep)
+
+
 def cholesky_vjp(g, ans, a, upper=False):
     """Murray (2016): ``S = L^-T Phi(L^T gL) L^-1``, symmetrized, where Phi
-    keeps the lower triangle and halves the diagonal."""
+    keeps the lower triangle and halves the diagonal; then put in the
+    triangle NumPy reads."""
     L, gL = (_mT(ans), _mT(g)) if upper else (ans, g)
     P = np.matmul(_mT(L), gL)
     phi = np.tril(P) - 0.5 * P * np.eye(P.shape[-1])
     S = np.linalg.solve(_mT(L), _mT(np.linalg.solve(_mT(L), _mT(phi))))
-    return 0.5 * (S + _mT(S))
+    return triangle_read(0.5 * (S + _mT(S)), lower=not upper)
 
 
 def eigh_vjp(g, ans, a, UPLO="L"):
     """``V (diag(gw) + F o (V^T gV)) V^T``, F_ij = 1/(w_j - w_i) off the
-    diagonal; symmetrized.  Assumes distinct eigenvalues."""
+    diagonal; symmetrized, then put in the triangle NumPy reads.  Assumes
+    distinct eigenvalues."""
     w, v = ans
     gw, gv = g
     diff = w[..., None, :] - w[..., :, None]
@@ -352,7 +369,7 @@ def eigh_vjp(g, ans, a, UPLO="L"):
     F = (1.0 - eye) / (diff + eye)
     inner = eye * np.asarray(gw)[..., None, :] + F * np.matmul(_mT(v), gv)
     X = np.matmul(v, np.matmul(inner, _mT(v)))
-    return 0.5 * (X + _mT(X))
+    return triangle_read(0.5 * (X + _mT(X)), lower=UPLO.upper() == "L")
 
 
 def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import defvjp
 from .linalg import (matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
-                     trace_vjp, vector_norm_cotangent)
+                     trace_vjp, triangle_read, vector_norm_cotangent)
 from .shape import diagonal_vjp
 from .. import runtime
 
@@ -50,9 +50,10 @@ defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
 
 
 def eigvalsh_vjp(g, ans, a, UPLO="L"):
-    """``V diag(g) V^T`` (symmetric; exact for symmetric perturbations)."""
+    """``V diag(g) V^T``, put in the triangle NumPy reads."""
     _, v = np.linalg.eigh(a, UPLO=UPLO)
-    return np.matmul(v * np.asarray(g)[..., None, :], _mT(v))
+    return triangle_read(np.matmul(v * np.asarray(g)[..., None, :], _mT(v)),
+                         lower=UPLO.upper() == "L")
 
 
 def svdvals_vjp(g, ans, x):

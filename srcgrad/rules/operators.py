@@ -67,6 +67,10 @@ OPERATOR_MODULE = {
     operator.add: np.add, operator.sub: np.subtract, operator.mul: np.multiply,
     operator.truediv: np.true_divide, operator.pow: np.power,
     operator.matmul: np.matmul, operator.neg: np.negative,
+    operator.mod: np.mod, operator.floordiv: np.floor_divide, operator.pos: np.positive,
+    operator.abs: np.absolute,
+    operator.lt: np.less, operator.le: np.less_equal, operator.gt: np.greater,
+    operator.ge: np.greater_equal, operator.eq: np.equal, operator.ne: np.not_equal,
 }
 
 #: ndarray method name -> numpy function taking the array first, for the
