@@ -208,7 +208,8 @@ class Compound:
     variable and the ``range`` object (for); ``counter`` the name counting the
     iterations when the trip count is not ``len(iter)``."""
 
-    __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check")
+    __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check",
+                 "try_part")
 
     def __init__(self, kind, stmt, blocks, test=None, target=None, iter=None):
         self.kind = kind
@@ -219,6 +220,7 @@ class Compound:
         self.iter = iter
         self.counter = None
         self.exit_check = bool(getattr(stmt, "exit_check", False))
+        self.try_part = getattr(stmt, "try_part", None)  # a part of a ``try`` (trycatch.py)
 
 
 def build_tree(stmts, resolve):

@@ -29,6 +29,7 @@ from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
 from .desugar import remove_jumps
+from .trycatch import lower_try
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -283,6 +284,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         env.bound[name] = value
     node = _lift(info, node, namer, env)
     node = remove_jumps(node, namer)
+    node = lower_try(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),

@@ -46,6 +46,7 @@ from .ops import Compound, Op, build_tree, classify, walk_ops
 from .resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .shapes import sum_axes
+from .trycatch import try_forward
 
 __all__ = ["Reverser", "Env"]
 
@@ -478,7 +479,16 @@ class Reverser(FactsMixin, CallsMixin):
     def block_forward(self, nodes):
         out = []
         rt = None
-        for node in nodes:
+        nodes = list(nodes)
+        while nodes:
+            node = nodes.pop(0)
+            if isinstance(node, Compound) and node.try_part is not None:
+                parts = [node]
+                while nodes and isinstance(nodes[0], Compound) and nodes[0].try_part is not \
+                        None and nodes[0].try_part.group is node.try_part.group:
+                    parts.append(nodes.pop(0))
+                out.extend(try_forward(self, parts))
+                continue
             if isinstance(node, Compound):
                 stmt = copy.copy(node.stmt)
                 if node.kind == "if":
