@@ -642,8 +642,8 @@ REFUSED = [
      "unpack into a fixed number of names"),
     ("def f(*xs):\n    return xs[0]", "functions with *args or **kwargs parameters",
      'use mode="tape"'),
-    ("def f(x):\n    with open('/dev/null') as fh:\n        pass\n    return x",
-     "with-blocks other than srcgrad's grad modes", 'use mode="tape"'),
+    ("import srcgrad\ndef f(x):\n    with srcgrad.no_grad() as ng:\n        pass\n    return x",
+     "'with <grad mode> as name' is not supported", "leave out 'as name'"),
     ("def f(x):\n    def a(v):\n        return v * 2\n    def b(v):\n        return a(v) + 1\n"
      "    return b(x)", "a nested function calling another nested function",
      "define these helpers at module level"),

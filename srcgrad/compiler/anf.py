@@ -227,8 +227,9 @@ class _Flattener(LoopsMixin):
             new = _if(test, self.sub_block(node.body), self.sub_block(node.orelse), self.line)
             if getattr(node, "exit_check", False):
                 new.exit_check = True
-            if getattr(node, "try_part", None) is not None:
-                new.try_part = node.try_part  # see trycatch.py
+            for role in ("try_part", "with_part"):  # see trycatch.py, withblock.py
+                if getattr(node, role, None) is not None:
+                    setattr(new, role, getattr(node, role))
             self.emit(new)
         elif isinstance(node, gast.For):
             self.for_loop(node)

@@ -84,12 +84,19 @@ def _check_block(info, body, top=False):
                 _check_target(info, target)
         if isinstance(stmt, gast.For):
             _check_target(info, stmt.target)
-        if isinstance(stmt, gast.With):
-            from .anf import grad_mode_of
-            if grad_mode_of(stmt, info.resolve) == (None, None):
-                raise info.error(stmt, "with-blocks other than srcgrad's grad modes (no_grad, "
-                                 "enable_grad, set_grad_enabled, inference_mode) are not "
-                                 "supported by the compiler", _TAPE)
+        if isinstance(stmt, gast.With):  # see withblock.py
+            for item in stmt.items:
+                if item.optional_vars is not None and \
+                        not isinstance(item.optional_vars, gast.Name):
+                    raise info.error(stmt, "a with-block's 'as' target must be a single name "
+                                     "in compiled code", "write 'with ... as v:' and unpack "
+                                     "v in the body")
+                expr = item.context_expr
+                if item.optional_vars is not None and isinstance(expr, gast.Call) and \
+                        _is_grad_mode(info.resolve(expr.func)):
+                    raise info.error(stmt, "'with <grad mode> as name' is not supported by "
+                                     "the compiler", "leave out 'as name'")
+                _check_exprs(info, expr)
             _check_block(info, stmt.body)
             continue
         if isinstance(stmt, gast.Try):
@@ -110,6 +117,12 @@ def _check_block(info, body, top=False):
                                  "write 'with set_grad_enabled(flag):' around the statements, "
                                  "or " + _TAPE)
         _check_exprs(info, stmt)
+
+
+def _is_grad_mode(fn):
+    from .. import modes
+    return fn in (modes.no_grad, modes.enable_grad, modes.set_grad_enabled,
+                  modes.inference_mode)
 
 
 def _check_exprs(info, root):

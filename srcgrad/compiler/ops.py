@@ -209,7 +209,7 @@ class Compound:
     iterations when the trip count is not ``len(iter)``."""
 
     __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check",
-                 "try_part")
+                 "try_part", "with_part")
 
     def __init__(self, kind, stmt, blocks, test=None, target=None, iter=None):
         self.kind = kind
@@ -221,6 +221,7 @@ class Compound:
         self.counter = None
         self.exit_check = bool(getattr(stmt, "exit_check", False))
         self.try_part = getattr(stmt, "try_part", None)  # a part of a ``try`` (trycatch.py)
+        self.with_part = getattr(stmt, "with_part", None)  # a ``with`` body (withblock.py)
 
 
 def build_tree(stmts, resolve):

@@ -30,6 +30,7 @@ from .alias import check_aliasing
 from .depth import headroom, too_deep
 from .desugar import remove_jumps
 from .trycatch import lower_try
+from .withblock import lower_with
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -285,6 +286,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     node = _lift(info, node, namer, env)
     node = remove_jumps(node, namer)
     node = lower_try(node, namer)
+    node = lower_with(node, namer, env.resolve)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),

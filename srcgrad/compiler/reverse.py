@@ -47,6 +47,7 @@ from .resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .shapes import sum_axes
 from .trycatch import try_forward
+from .withblock import with_forward
 
 __all__ = ["Reverser", "Env"]
 
@@ -228,6 +229,9 @@ class Reverser(FactsMixin, CallsMixin):
                 body.extend(self.materialize(target - end, line))
             self.defined = target
             if not bodies[0] and not bodies[1]:
+                return
+            if isinstance(node.test, gast.Constant) and node.test.value is True:
+                self.out.extend(bodies[0])  # a with-block or a finally clause: always ran
                 return
             stmt = gast.If(test=copy.deepcopy(node.test), body=bodies[0] or [gast.Pass()],
                            orelse=bodies[1])
@@ -488,6 +492,9 @@ class Reverser(FactsMixin, CallsMixin):
                         None and nodes[0].try_part.group is node.try_part.group:
                     parts.append(nodes.pop(0))
                 out.extend(try_forward(self, parts))
+                continue
+            if isinstance(node, Compound) and node.with_part is not None:
+                out.extend(with_forward(self, node))
                 continue
             if isinstance(node, Compound):
                 stmt = copy.copy(node.stmt)
