@@ -146,6 +146,8 @@ def with_forward(rev, node):
         target.ctx = gast.Store()
     body = rev.block_forward(stmts)
     out = []
+    if target is not None and target.id in rev.saved:  # the value ``as`` overwrites
+        out.append(gast.Expr(value=call(load(rev.env.state["_push"]), [load(target.id)])))
     done = None
     if part.may_suppress:
         done = rev.namer.fresh("_finished")
