@@ -142,6 +142,9 @@ def classify(stmt, resolve):
         obj = resolve(value)
         if obj is not None:
             return Op("const", stmt, target)
+        if value.attr in conversions.METADATA:  # x.dtype, x.strides...: constants
+            return Op("prim", stmt, target, conversions.array_attribute,
+                      [value.value, gast.Constant(value=value.attr, kind=None)])
         fn = opmap.ATTRIBUTES.get(value.attr)
         if fn is None:  # a field of a namedtuple (or another object)
             return Op("prim", stmt, target, conversions.field, [value.value,
