@@ -145,6 +145,11 @@ def assert_checks(x):
     return np.sum(y * x)
 
 
+def assert_two_values(x):
+    assert x.shape == (2,), "need two values, got %d" % x.size
+    return np.sum(x * x)
+
+
 # ------------------------------------------------------------ with blocks
 
 
