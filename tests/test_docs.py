@@ -6,8 +6,10 @@ at x = 1.5.  Supported-subset examples compile in ``mode="compile"`` and match
 central finite differences; refused constructs raise the message the page shows."""
 
 import collections
+import contextlib
 import logging
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -568,7 +570,63 @@ def k_closure(x, W):
     return np.sum(sq(layer(layer(x))))
 
 
+def e_try(x, s):
+    n = len(x)
+    K = np.outer(x, x) + s * np.eye(n)
+    try:
+        L = np.linalg.cholesky(K)
+    except np.linalg.LinAlgError:
+        L = np.linalg.cholesky(K + (1e-6 - 2.0 * s) * np.eye(n))
+    return np.sum(np.log(np.diag(L)))
+
+
+def e_types_else(x):
+    y = np.cos(x)
+    try:
+        y = y * _check_small(x)
+    except (ValueError, FloatingPointError) as e:
+        y = x * len(str(e))
+    else:
+        y = y * 2.0
+    return np.sum(y)
+
+
+def _check_small(x):
+    if np.max(x) > 1.0:
+        raise ValueError("too large")
+    return x * x
+
+
+def e_raise_with(x):
+    if np.any(np.isnan(x)):
+        raise ValueError("nan in input")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        y = np.log(x)
+    with _timer("step") as label:
+        s = np.sum(np.sin(y)) * len(label)
+    return s
+
+
+@contextlib.contextmanager
+def _timer(label):
+    yield label
+
+
+def e_meta(x):
+    return np.sum(x) * x.strides[0] / x.itemsize * (2.0 if x.flags.writeable else 1.0)
+
+
+def e_args(vx, gx):
+    vx -= 0.1 * gx
+    vx[0] = 0.0
+    vx[vx > 0] *= 2.0
+    return np.sum(vx * vx)
+
+
 SUPPORTED = [
+    (e_try, (V + 1.0, 0.5)), (e_try, (V + 1.0, -0.5)), (e_types_else, (V * 0.5,)),
+    (e_types_else, (V * 2.0,)), (e_raise_with, (np.abs(V) + 0.1,)), (e_meta, (V,)),
+    (e_args, (V, W[0])),
     (s_arith, (V,)), (s_methods, (M,)), (s_index, (V,)), (s_condexpr, (-0.7,)),
     (s_math, (0.7,)), (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)), (c_while, (1.3,)),
     (c_jumps, (V,)), (c_early, (V,)), (c_early, (-V,)), (l_range, (0.4, 7)), (l_rows, (M,)),

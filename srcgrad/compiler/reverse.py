@@ -483,15 +483,9 @@ class Reverser(FactsMixin, CallsMixin):
     def block_forward(self, nodes):
         out = []
         rt = None
-        nodes = list(nodes)
-        while nodes:
-            node = nodes.pop(0)
-            if isinstance(node, Compound) and node.try_part is not None:
-                parts = [node]
-                while nodes and isinstance(nodes[0], Compound) and nodes[0].try_part is not \
-                        None and nodes[0].try_part.group is node.try_part.group:
-                    parts.append(nodes.pop(0))
-                out.extend(try_forward(self, parts))
+        for node in _group_try_parts(nodes):
+            if isinstance(node, list):  # the parts of one ``try`` (trycatch.py)
+                out.extend(try_forward(self, node))
                 continue
             if isinstance(node, Compound) and node.with_part is not None:
                 out.extend(with_forward(self, node))
@@ -533,6 +527,21 @@ class Reverser(FactsMixin, CallsMixin):
         return out
 
     # ------------------------------------------------------------ user calls
+
+
+def _group_try_parts(nodes):
+    """``nodes`` with the consecutive parts of each lowered ``try`` gathered in a list."""
+    out = []
+    for node in nodes:
+        part = getattr(node, "try_part", None) if isinstance(node, Compound) else None
+        if part is not None and out and isinstance(out[-1], list) and \
+                out[-1][0].try_part.group is part.group:
+            out[-1].append(node)
+        elif part is not None:
+            out.append([node])
+        else:
+            out.append(node)
+    return out
 
 
 def _loads(stmts, markers=False):
