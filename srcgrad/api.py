@@ -19,6 +19,7 @@ from . import rules, runtime
 from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
+from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
@@ -427,12 +428,16 @@ def source(fun, wrt=None):
 class Explanation:
     """What :func:`explain` found: ``engine`` is ``"compiler"``, ``"tape"`` or
     ``"rule"``; ``reason`` says why the tape (the construct and its line);
-    ``tape_calls`` lists calls inside compiled code that run on the tape."""
+    ``calls`` is the call tree (:class:`~srcgrad.compiler.calltree.CallNode`:
+    each call's ``name``, ``engine``, ``reason``, ``where`` and own ``calls``);
+    ``tape_calls`` lists ``(name, reason)`` of every call in that tree, at any
+    depth, that runs on the tape."""
 
-    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None):
+    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=()):
         self.engine = engine
         self.reason = reason
-        self.tape_calls = list(tape_calls)
+        self.calls = list(calls)
+        self.tape_calls = tape_calls_of(self.calls) if self.calls else list(tape_calls)
         self.source = source
         self.note = note    # e.g. "shape-generic code: ..."
 
@@ -442,8 +447,8 @@ class Explanation:
         if self.engine == "tape":
             return "runs on the tape: %s" % self.reason
         text = "compiled" if self.note is None else "compiled (%s)" % self.note
-        for name, why in self.tape_calls:
-            text += "\n  call to %s runs on the tape (mixed mode): %s" % (name, why)
+        for node in self.calls:
+            text += "\n" + "\n".join(node.lines())
         return text
 
     __repr__ = __str__
@@ -453,12 +458,10 @@ def explain(fun, *args, wrt=0, mode="auto"):
     """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why.
 
     >>> def f(x):
-    ...     try:
-    ...         return x * 2.0
-    ...     except ValueError:
-    ...         return x
+    ...     global G
+    ...     return x * 2.0
     >>> print(explain(f, 1.0))  # doctest: +ELLIPSIS
-    runs on the tape: ...try/except is not supported by the compiler
+    runs on the tape: ...'global' statements are not supported...
     """
     _check_mode(mode)
     positions, _, params = _positions(fun, wrt)
@@ -469,4 +472,5 @@ def explain(fun, *args, wrt=0, mode="auto"):
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
-                       source=engine.source, note=getattr(engine, "note", None))
+                       source=engine.source, note=getattr(engine, "note", None),
+                       calls=call_tree(getattr(engine, "calls", ())))

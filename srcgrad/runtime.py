@@ -722,3 +722,14 @@ def copy_value(x):
         items = [copy_value(v) for v in x]
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
     return x
+
+
+def suppressed(where):
+    """Raised after a ``with`` block whose context manager suppressed an
+    exception from its body: the body stopped part-way, and the compiled
+    adjoint would reverse statements that never ran."""
+    raise RuntimeError(
+        "%s: the context manager of this with-block suppressed an exception raised in its "
+        "body, so the body stopped part-way; compiled code cannot reverse that exactly. "
+        "Let the exception propagate (or catch it with try/except inside the block), or use "
+        "mode=\"tape\"" % where)

@@ -227,6 +227,9 @@ class _Flattener(LoopsMixin):
             new = _if(test, self.sub_block(node.body), self.sub_block(node.orelse), self.line)
             if getattr(node, "exit_check", False):
                 new.exit_check = True
+            for role in ("try_part", "with_part"):  # see trycatch.py, withblock.py
+                if getattr(node, role, None) is not None:
+                    setattr(new, role, getattr(node, role))
             self.emit(new)
         elif isinstance(node, gast.For):
             self.for_loop(node)
@@ -236,6 +239,24 @@ class _Flattener(LoopsMixin):
             self.emit(gast.Break())
         elif isinstance(node, gast.With):
             self.with_block(node)
+        elif isinstance(node, gast.Raise):  # leaves the function: no adjoint
+            exc = self.atom(node.exc) if node.exc is not None else None
+            cause = self.atom(node.cause) if node.cause is not None else None
+            self.emit(gast.Raise(exc=exc, cause=cause))
+        elif isinstance(node, gast.Assert):  # kept, not differentiated
+            test = self.atom(node.test)
+            if node.msg is None or isinstance(node.msg, gast.Constant):
+                self.emit(gast.Assert(test=test, msg=node.msg))
+                return
+            # the message is computed only when the assertion fails
+            fail = self.atom(gast.UnaryOp(op=gast.Not(), operand=test))
+            saved, self.out = self.out, []
+            raise_ = gast.Raise(exc=gast.Call(func=_load("AssertionError"),
+                                              args=[self.atom(node.msg)], keywords=[]),
+                                cause=None)
+            self.emit(raise_)
+            body, self.out = self.out, saved
+            self.emit(_if(fail, body, [], self.line))
         else:  # anything else was rejected by the fence
             self.emit(node)
 

@@ -8,15 +8,12 @@ the user's file, line and source text and a hint saying what to do.
 >>> import gast
 >>> from .parse import parse_function
 >>> def f(x):
-...     try:
-...         x = x / 2
-...     except ZeroDivisionError:
-...         pass
+...     global G
 ...     return x
 >>> check(parse_function(f))
 Traceback (most recent call last):
 ...
-srcgrad.errors.SrcgradSyntaxError: ...try/except is not supported...
+srcgrad.errors.SrcgradSyntaxError: ...'global' statements are not supported...
 """
 
 import gast
@@ -26,7 +23,6 @@ __all__ = ["check"]
 _TAPE = 'use mode="tape" (or mode="auto") to run this function on the tape'
 
 _STMT_HINTS = {
-    gast.Try: ("try/except is not supported by the compiler", _TAPE),
     gast.FunctionDef: ("function definitions inside a loop or branch are not supported by "
                        "the compiler", "define the function at the top of the body, or at "
                        "module level"),
@@ -37,14 +33,14 @@ _STMT_HINTS = {
     gast.Nonlocal: ("'nonlocal' statements are not supported",
                     "return the value instead"),
     gast.Delete: ("'del' is not supported by the compiler", "remove the del statement"),
-    gast.Raise: ("'raise' is not supported by the compiler yet", _TAPE),
-    gast.Assert: ("'assert' is not supported by the compiler yet",
-                  "check inputs before calling the differentiated function"),
     gast.Import: ("imports inside a differentiated function are not supported",
                   "import at module level"),
     gast.ImportFrom: ("imports inside a differentiated function are not supported",
                       "import at module level"),
 }
+
+if hasattr(gast, "TryStar"):  # Python 3.11+
+    _STMT_HINTS[gast.TryStar] = ("'except*' is not supported by the compiler", _TAPE)
 
 _EXPR_HINTS = {
     gast.Lambda: ("a lambda is supported only when assigned to a name (f = lambda x: ...) "
@@ -88,13 +84,23 @@ def _check_block(info, body, top=False):
                 _check_target(info, target)
         if isinstance(stmt, gast.For):
             _check_target(info, stmt.target)
-        if isinstance(stmt, gast.With):
-            from .anf import grad_mode_of
-            if grad_mode_of(stmt, info.resolve) == (None, None):
-                raise info.error(stmt, "with-blocks other than srcgrad's grad modes (no_grad, "
-                                 "enable_grad, set_grad_enabled, inference_mode) are not "
-                                 "supported by the compiler", _TAPE)
+        if isinstance(stmt, gast.With):  # see withblock.py
+            for item in stmt.items:
+                if item.optional_vars is not None and \
+                        not isinstance(item.optional_vars, gast.Name):
+                    raise info.error(stmt, "a with-block's 'as' target must be a single name "
+                                     "in compiled code", "write 'with ... as v:' and unpack "
+                                     "v in the body")
+                expr = item.context_expr
+                if item.optional_vars is not None and isinstance(expr, gast.Call) and \
+                        _is_grad_mode(info.resolve(expr.func)):
+                    raise info.error(stmt, "'with <grad mode> as name' is not supported by "
+                                     "the compiler", "leave out 'as name'")
+                _check_exprs(info, expr)
             _check_block(info, stmt.body)
+            continue
+        if isinstance(stmt, gast.Try):
+            _check_try(info, stmt)
             continue
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             _check_exprs(info, stmt.test if not isinstance(stmt, gast.For) else stmt.iter)
@@ -111,6 +117,12 @@ def _check_block(info, body, top=False):
                                  "write 'with set_grad_enabled(flag):' around the statements, "
                                  "or " + _TAPE)
         _check_exprs(info, stmt)
+
+
+def _is_grad_mode(fn):
+    from .. import modes
+    return fn in (modes.no_grad, modes.enable_grad, modes.set_grad_enabled,
+                  modes.inference_mode)
 
 
 def _check_exprs(info, root):
@@ -148,3 +160,52 @@ def _check_target(info, target):
                          "differentiated function must not mutate objects",
                          "return the new value instead")
     raise info.error(target, "unsupported assignment target", _TAPE)
+
+
+_SIMPLE = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Pass, gast.Raise,
+           gast.Assert)
+
+
+def _check_try(info, stmt):
+    """``try`` statements (see trycatch.py): no jump out of any part, and with
+    ``except`` clauses, only simple statements in the protected body, so an
+    exception can interrupt nothing but a statement's last write."""
+    for part in [stmt.body, stmt.orelse, stmt.finalbody] + [h.body for h in stmt.handlers]:
+        for node in part:
+            for n in gast.walk(node):
+                if isinstance(n, (gast.Return, gast.Break, gast.Continue)):
+                    word = type(n).__name__.lower()
+                    raise info.error(n, "'%s' inside a try statement is not supported by the "
+                                     "compiler" % word,
+                                     "set a variable inside the try statement and %s after "
+                                     "it, or %s" % (word, _TAPE))
+    if stmt.handlers:
+        for node in stmt.body:
+            if not _simple(node):
+                raise info.error(node, "a try body with except clauses may hold only simple "
+                                 "statements (assignments, calls, assert, raise): this "
+                                 "statement could stop part-way through, which the compiler "
+                                 "cannot reverse exactly",
+                                 "move it into a helper function and call the helper in the "
+                                 "try body, or " + _TAPE)
+    _check_block(info, stmt.body)
+    for h in stmt.handlers:
+        if h.type is not None:
+            _check_exprs(info, h.type)
+        _check_block(info, h.body)
+    _check_block(info, stmt.orelse)
+    _check_block(info, stmt.finalbody)
+
+
+def _simple(node):
+    if not isinstance(node, _SIMPLE):
+        return False
+    if isinstance(node, gast.Assign):
+        return all(isinstance(t, (gast.Name, gast.Subscript)) or isinstance(
+            t, (gast.Tuple, gast.List)) and all(isinstance(e, gast.Name) for e in t.elts)
+            for t in node.targets)
+    if isinstance(node, gast.Expr):  # list.extend appends one element at a time
+        value = node.value
+        return not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and
+                    value.func.attr == "extend")
+    return True

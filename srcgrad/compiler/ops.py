@@ -145,6 +145,9 @@ def classify(stmt, resolve):
         obj = resolve(value)
         if obj is not None:
             return Op("const", stmt, target)
+        if value.attr in conversions.METADATA:  # x.dtype, x.strides...: constants
+            return Op("prim", stmt, target, conversions.array_attribute,
+                      [value.value, gast.Constant(value=value.attr, kind=None)])
         fn = opmap.ATTRIBUTES.get(value.attr)
         if fn is None:  # a field of a namedtuple (or another object)
             return Op("prim", stmt, target, conversions.field, [value.value,
@@ -216,7 +219,8 @@ class Compound:
     variable and the ``range`` object (for); ``counter`` the name counting the
     iterations when the trip count is not ``len(iter)``."""
 
-    __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check")
+    __slots__ = ("kind", "stmt", "blocks", "test", "target", "iter", "counter", "exit_check",
+                 "try_part", "with_part")
 
     def __init__(self, kind, stmt, blocks, test=None, target=None, iter=None):
         self.kind = kind
@@ -227,6 +231,8 @@ class Compound:
         self.iter = iter
         self.counter = None
         self.exit_check = bool(getattr(stmt, "exit_check", False))
+        self.try_part = getattr(stmt, "try_part", None)  # a part of a ``try`` (trycatch.py)
+        self.with_part = getattr(stmt, "with_part", None)  # a ``with`` body (withblock.py)
 
 
 def build_tree(stmts, resolve):

@@ -29,6 +29,9 @@ from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
 from .desugar import remove_jumps
+from .calltree import CallRecord
+from .trycatch import lower_try
+from .withblock import lower_with
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -292,6 +295,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         env.bound[name] = value
     node = _lift(info, node, namer, env)
     node = remove_jumps(node, namer)
+    node = lower_try(node, namer)
+    node = lower_with(node, namer, env.resolve)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),
@@ -301,6 +306,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     _show(verbose, "SSA", body)
 
     tape_calls = []
+    calls = []   # CallRecords: which engine runs each call (see calltree.py)
+
+    def record(name, engine, op, reason=None, compiled=None):
+        where = "%s:%s" % (info.filename, op.stmt.user_line)
+        if not any(r.name == name and r.where == where for r in calls):
+            calls.append(CallRecord(name, engine, where, reason, compiled))
 
     def kinds_of(op):
         """The caller's knowledge of a call's arguments, for the callee."""
@@ -310,12 +321,15 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         name = getattr(callee, "__name__", type(callee).__name__)
         special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
         if special is not None:
+            record(name, "custom", op)
             return special
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
-            return compile_vjp(callee, positions, mode=mode, callee=True,
-                               numeric=kinds_of(op)).fn
+            compiled = compile_vjp(callee, positions, mode=mode, callee=True,
+                                   numeric=kinds_of(op))
+            record(name, "compiler", op, compiled=compiled)
+            return compiled.fn
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
             if getattr(err, "mutation", False):
@@ -323,6 +337,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             if mode == "auto" and FALLBACK_VJP is not None:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))
+                record(name, "tape", op, reason)
                 return FALLBACK_VJP(callee, positions, reason)
             if isinstance(err, NoSource):
                 raise NoRuleError(
@@ -407,6 +422,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         print(generated.source)
     result = CompiledVJP(generated, params, wrt, fn)
     result.tape_calls = tape_calls
+    result.calls = calls
     return result
 
 

@@ -48,6 +48,8 @@ from .ops import Compound, Op, build_tree, classify, walk_ops
 from .resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .shapes import sum_axes
+from .trycatch import try_forward
+from .withblock import with_forward
 
 __all__ = ["Reverser", "Env"]
 
@@ -229,6 +231,9 @@ class Reverser(FactsMixin, CallsMixin):
                 body.extend(self.materialize(target - end, line))
             self.defined = target
             if not bodies[0] and not bodies[1]:
+                return
+            if isinstance(node.test, gast.Constant) and node.test.value is True:
+                self.out.extend(bodies[0])  # a with-block or a finally clause: always ran
                 return
             stmt = gast.If(test=copy.deepcopy(node.test), body=bodies[0] or [gast.Pass()],
                            orelse=bodies[1])
@@ -492,7 +497,13 @@ class Reverser(FactsMixin, CallsMixin):
     def block_forward(self, nodes):
         out = []
         rt = None
-        for node in nodes:
+        for node in _group_try_parts(nodes):
+            if isinstance(node, list):  # the parts of one ``try`` (trycatch.py)
+                out.extend(try_forward(self, node))
+                continue
+            if isinstance(node, Compound) and node.with_part is not None:
+                out.extend(with_forward(self, node))
+                continue
             if isinstance(node, Compound):
                 stmt = copy.copy(node.stmt)
                 if node.kind == "if":
@@ -530,6 +541,21 @@ class Reverser(FactsMixin, CallsMixin):
         return out
 
     # ------------------------------------------------------------ user calls
+
+
+def _group_try_parts(nodes):
+    """``nodes`` with the consecutive parts of each lowered ``try`` gathered in a list."""
+    out = []
+    for node in nodes:
+        part = getattr(node, "try_part", None) if isinstance(node, Compound) else None
+        if part is not None and out and isinstance(out[-1], list) and \
+                out[-1][0].try_part.group is part.group:
+            out[-1].append(node)
+        elif part is not None:
+            out.append([node])
+        else:
+            out.append(node)
+    return out
 
 
 def _loads(stmts, markers=False):

@@ -63,6 +63,21 @@ defnondiff(np.zeros, np.ones, np.empty, np.eye, np.identity, np.zeros_like, np.o
            builtins.print, builtins.type)
 
 
+# ----------------------------------------------------------------- array metadata
+
+#: attributes that describe an array, not its values: constants in both engines
+METADATA = frozenset(("dtype", "strides", "flags", "itemsize", "nbytes"))
+
+
+def array_attribute(x, name):
+    """``x.name`` for an attribute in :data:`METADATA` (``x.strides``,
+    ``x.dtype``, ``x.flags.writeable``...): a constant, like ``np.shape``."""
+    return getattr(x, name)
+
+
+defnondiff(array_attribute)
+
+
 # ----------------------------------------------------------------- containers
 
 

@@ -265,7 +265,13 @@ def tape_vjp(fun, args, wrt=(0,), has_aux=False):
     STRICT.depth += 1
     outer_error, STRICT.error = STRICT.error, None
     try:
-        out = fun(*args)
+        # the function gets copies of the leaves, not the leaves: like a Python
+        # function given arrays, it may update its arguments in place
+        # (``vx -= dt * gx``, ``p[0] = 0.0``), and the gradient flows to the leaves
+        call_args = list(args)
+        for i in wrt:
+            call_args[i] = _map(lambda x: x.clone() if isinstance(x, Tensor) else x, args[i])
+        out = fun(*call_args)
     except Exception as e:
         err = STRICT.error
         if err is not None and err is not e:

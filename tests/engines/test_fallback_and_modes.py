@@ -20,10 +20,11 @@ X = np.array([0.3, -0.5, 0.8])
 
 def uses_try(x):
     try:
-        y = np.sin(x) * 2.0
+        for _ in range(2):  # a loop in a try body: its partial run cannot be reversed
+            x = np.sin(x) * 2.0
     except ValueError:
-        y = x
-    return np.sum(y)
+        pass
+    return np.sum(x)
 
 
 def uses_generator(x):
@@ -68,7 +69,7 @@ def recursive(x, n):
 
 
 FALLBACKS = [
-    (uses_try, (X,), "try/except"),
+    (uses_try, (X,), "a try body with except clauses"),
     (uses_generator, (X,), "generators"),
     (runtime_callee, (X, "sin"), "cannot differentiate"),
     (MODEL.loss, (X,), "not a Python function"),

@@ -486,7 +486,7 @@ NONDIFF = [
     np.searchsorted, math.floor, math.ceil, math.trunc, math.isnan, math.isinf,
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
-    builtins.type, conversions.dict_keys, srcgrad.detach,
+    builtins.type, conversions.dict_keys, conversions.array_attribute, srcgrad.detach,
 ]
 
 

@@ -64,6 +64,7 @@ SAMPLES = {
     np.random.rand: [(3,), (2, 2)], np.random.randn: [(3,)],
     builtins.isinstance: [(2.5, float)], builtins.str: [(2.5,)], builtins.print: [],
     builtins.type: [(2.5,)], conversions.dict_keys: [(_keys(),)],
+    conversions.array_attribute: [(X, name) for name in sorted(conversions.METADATA)],
     builtins.enumerate: [([0.5, 1.5],)], builtins.zip: [([0.5, 1.5], [2.5, 3.5])],
 }
 

@@ -473,8 +473,9 @@ def test_ndarray_subclasses_are_refused(make):
 # ------------------------------------------------ mixed mode: what crosses the seam
 
 def _returns_generator(x):
-    try:                            # the compiler refuses try/except: runs on the tape
-        pass
+    try:                            # refused by the compiler (below): runs on the tape
+        for _ in ():  # a loop in a try body: refused by the compiler
+            pass
     except ValueError:
         pass
     return (np.sin(x[i]) for i in range(len(x)))
@@ -495,7 +496,8 @@ def calls_generator_function(x):
 
 def _returns_containers(x):
     try:
-        pass
+        for _ in ():  # a loop in a try body: refused by the compiler
+            pass
     except ValueError:
         pass
     return {"a": np.sin(x), "b": [np.cos(x), 2.0]}
