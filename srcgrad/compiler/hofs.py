@@ -136,7 +136,7 @@ class _Rewriter:
             if isinstance(n, gast.Call):
                 self.callee_uses.add(id(n.func))
                 kind = self.kind(n.func)
-                if kind in ("map", "filter", "reduce") and n.args:
+                if kind in ("map", "filter", "reduce", "partial") and n.args:
                     self.callee_uses.add(id(n.args[0]))
                 for k in n.keywords:
                     if k.arg == "key" and kind in ("sorted", "min", "max"):
@@ -341,7 +341,7 @@ class _Rewriter:
         params = [p.id for p in a.posonlyargs + a.args]
         if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or keywords or \
                 len(params) != len(args) or \
-                not all(isinstance(v, (gast.Name, gast.Constant)) for v in args):
+                not all(_simple(v) for v in args):
             return None
         for n in gast.walk(lam.body):
             if isinstance(n, gast.Name) and n.id in params and \
@@ -397,6 +397,40 @@ class _Rewriter:
                         "bound it (zip it with a finite sequence, or itertools.islice), "
                         'or use mode="tape"')
 
+    def each(self, iterable, base="v"):
+        """``(target, item)`` to loop over ``iterable``: the compiler follows
+        ``zip``/``enumerate`` in a loop header only with one name per item part,
+        so those get a tuple of names (and the item is their tuple)."""
+        parts = self.zipped(iterable)
+        if parts is None:
+            name = self.fresh(base)
+            return _store(name), _load(name)
+        names = [self.fresh("_" + base.lstrip("_")) for _ in range(parts)]
+        return (gast.Tuple(elts=[_store(n) for n in names], ctx=gast.Store()),
+                gast.Tuple(elts=[_load(n) for n in names], ctx=gast.Load()))
+
+    def zipped(self, iterable):
+        """How many parts each item of a ``zip(...)``/``enumerate(...)`` call has."""
+        if not isinstance(iterable, gast.Call) or iterable.keywords or \
+                any(isinstance(a, gast.Starred) for a in iterable.args):
+            return None
+        obj = _resolve(self.info, iterable.func)
+        if obj is builtins.zip and iterable.args:
+            return len(iterable.args)
+        if obj is builtins.enumerate and len(iterable.args) == 1:
+            return 2
+        return None
+
+    def listed(self, items):
+        """``items`` as a list expression where it is an iterator the compiler
+        can only loop over (a generator expression, ``zip``, ``enumerate``)."""
+        items = _eager(items)
+        if self.zipped(items) is None:
+            return items
+        target, item = self.each(items, "_part")
+        return gast.ListComp(elt=item, generators=[
+            gast.comprehension(target=target, iter=items, ifs=[], is_async=0)])
+
     def target_names(self, callee, n):
         """Fresh loop variables: a lambda's parameter names, else ``v``."""
         if isinstance(callee, gast.Lambda):
@@ -422,6 +456,10 @@ class _Rewriter:
         make = self.callee_of(node.args[0], len(iterables))
         if make is None:
             return None
+        if len(iterables) == 1 and self.zipped(iterables[0]) is not None:
+            target, item = self.each(iterables[0])
+            return gast.ListComp(elt=make([item]), generators=[
+                gast.comprehension(target=target, iter=iterables[0], ifs=[], is_async=0)])
         names = self.target_names(node.args[0], len(iterables))
         target, it = self.iterated([_store(n) for n in names], iterables)
         if target is None:
@@ -435,17 +473,21 @@ class _Rewriter:
             return None
         self.refuse_infinite("filter", node.args[1:])
         pred = node.args[0]
-        v = self.target_names(pred, 1)[0] if isinstance(pred, gast.Lambda) and \
-            len(pred.args.args) == 1 else self.fresh("v")
+        if self.zipped(node.args[1]) is None and isinstance(pred, gast.Lambda) and \
+                len(pred.args.args) == 1:
+            v = self.target_names(pred, 1)[0]
+            target, item = _store(v), _load(v)
+        else:
+            target, item = self.each(node.args[1])
         if isinstance(pred, gast.Constant) and pred.value is None:
-            test = _load(v)
+            test = copy.deepcopy(item)
         else:
             make = self.callee_of(pred, 1)
             if make is None:
                 return None
-            test = make([_load(v)])
-        return gast.ListComp(elt=_load(v), generators=[
-            gast.comprehension(target=_store(v), iter=node.args[1], ifs=[test], is_async=0)])
+            test = make([copy.deepcopy(item)])
+        return gast.ListComp(elt=item, generators=[
+            gast.comprehension(target=target, iter=node.args[1], ifs=[test], is_async=0)])
 
     def rewrite_reduce(self, node):
         if self.pending is None or node.keywords or not 2 <= len(node.args) <= 3 or \
@@ -454,23 +496,23 @@ class _Rewriter:
         make = self.callee_of(node.args[0], 2)
         if make is None:
             return None
-        items = _eager(node.args[1])
-        acc, item = self.fresh("_acc"), self.fresh("_item")
+        acc = self.fresh("_acc")
         if len(node.args) == 3:
             self.hoist(gast.Assign(targets=[_store(acc)], value=node.args[2],
                                    type_comment=None))
-            loop_over = items
+            loop_over = _eager(node.args[1])
         else:
-            seq = self.sequence(items)
+            seq = self.sequence(self.listed(node.args[1]))
             self.hoist(gast.Assign(targets=[_store(acc)], value=gast.Subscript(
                 value=copy.deepcopy(seq), slice=gast.Constant(value=0, kind=None),
                 ctx=gast.Load()), type_comment=None))
             loop_over = gast.Subscript(value=copy.deepcopy(seq), slice=gast.Slice(
                 lower=gast.Constant(value=1, kind=None), upper=None, step=None),
                 ctx=gast.Load())
-        step = gast.Assign(targets=[_store(acc)], value=make([_load(acc), _load(item)]),
+        target, item = self.each(loop_over, "_item")
+        step = gast.Assign(targets=[_store(acc)], value=make([_load(acc), item]),
                            type_comment=None)
-        self.hoist(gast.For(target=_store(item), iter=loop_over, body=[_located(
+        self.hoist(gast.For(target=target, iter=loop_over, body=[_located(
             step, self.stmt_node)], orelse=[], type_comment=None))
         return _load(acc)
 
@@ -516,7 +558,7 @@ class _Rewriter:
             return None
         if self.callee_of(kws["key"], 1) is None:
             return None
-        seq = self.sequence(_eager(node.args[0]), as_list=True)
+        seq = self.sequence(self.listed(node.args[0]), as_list=True)
         if seq is None:
             return None
         keys = self.keys_of(seq, kws["key"])
@@ -542,7 +584,7 @@ class _Rewriter:
         if len(node.args) > 1:
             seq = self.sequence(gast.List(elts=list(node.args), ctx=gast.Load()), as_list=True)
         else:
-            seq = self.sequence(_eager(node.args[0]), as_list=True)
+            seq = self.sequence(self.listed(node.args[0]), as_list=True)
         if seq is None:
             return None
         keys = self.keys_of(seq, kws["key"])
@@ -561,6 +603,13 @@ class _Rewriter:
         if self.rt_name is None:
             self.rt_name = self.namer.fresh("_rt")
         return gast.Attribute(value=_load(self.rt_name), attr=name, ctx=gast.Load())
+
+
+def _simple(node):
+    """A name, a constant, or a tuple of them: substituting it evaluates nothing twice."""
+    if isinstance(node, gast.Tuple):
+        return all(_simple(e) for e in node.elts)
+    return isinstance(node, (gast.Name, gast.Constant))
 
 
 def _eager(items):
