@@ -141,6 +141,13 @@ class _Rewriter:
                 for k in n.keywords:
                     if k.arg == "key" and kind in ("sorted", "min", "max"):
                         self.callee_uses.add(id(k.value))
+        # map/filter objects that are consumed one item at a time stay lazy (not rewritten)
+        lazy = [n.args[0] for n in gast.walk(fn) if isinstance(n, gast.Call) and n.args
+                and _resolve(info, n.func) in (builtins.next, builtins.iter)]
+        lazy_names = {n.id for n in lazy if isinstance(n, gast.Name)}
+        self.lazy = {id(n) for n in lazy} | {
+            id(n.value) for n in gast.walk(fn) if isinstance(n, gast.Assign) and
+            any(isinstance(t, gast.Name) and t.id in lazy_names for t in n.targets)}
         self.loads = {}
         for n in gast.walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
@@ -448,7 +455,7 @@ class _Rewriter:
 
     # ------------------------------------------------------------ the builtins
     def rewrite_map(self, node):
-        if len(node.args) < 2 or node.keywords or \
+        if id(node) in self.lazy or len(node.args) < 2 or node.keywords or \
                 any(isinstance(a, gast.Starred) for a in node.args):
             return None
         iterables = node.args[1:]
@@ -468,7 +475,7 @@ class _Rewriter:
             gast.comprehension(target=target, iter=it, ifs=[], is_async=0)])
 
     def rewrite_filter(self, node):
-        if len(node.args) != 2 or node.keywords or \
+        if id(node) in self.lazy or len(node.args) != 2 or node.keywords or \
                 any(isinstance(a, gast.Starred) for a in node.args):
             return None
         self.refuse_infinite("filter", node.args[1:])
