@@ -739,6 +739,10 @@ def test_higher_order_examples_compile_and_match_finite_differences(f, args):
      "    return sum(np.sum(functools.reduce(g, [v, v])) for v in [x])",
      "the functools.partial 'g' is passed to reduce(...) where the compiler cannot rewrite "
      "the call", "make the reduce(...) call a statement of its own"),
-], ids=["infinite", "partial"])
+    ("def f(x):\n    k = 1.0\n    m = map(lambda w: w * k, [x])\n    k = 3.0\n"
+     "    return np.sum(sum(m))",
+     "map(...) is not consumed where it is made, and 'k', which it reads, may change before "
+     "it is: srcgrad evaluates map eagerly, where it is written", "consume it where it is made"),
+], ids=["infinite", "partial", "deferred"])
 def test_higher_order_refusals_give_the_documented_message(src, msg, hint, tmp_path):
     test_refusals_give_the_documented_message_and_hint(src, msg, hint, tmp_path)

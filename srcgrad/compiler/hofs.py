@@ -148,6 +148,8 @@ class _Rewriter:
         self.lazy = {id(n) for n in lazy} | {
             id(n.value) for n in gast.walk(fn) if isinstance(n, gast.Assign) and
             any(isinstance(t, gast.Name) and t.id in lazy_names for t in n.targets)}
+        self.parents = {id(c): n for n in gast.walk(fn) for c in gast.iter_child_nodes(n)}
+        self.rebound = _rebound(fn, self.stores)
         self.loads = {}
         for n in gast.walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
@@ -454,8 +456,46 @@ class _Rewriter:
                 _call(_load("zip"), iterables))
 
     # ------------------------------------------------------------ the builtins
+    def consumed_at_once(self, node):
+        """Whether the map/filter object ``node`` is consumed where it is made
+        (by a loop, ``list``, ``sum``, ``sorted``, a NumPy function, ...), so
+        evaluating it eagerly cannot see a later change of what it reads."""
+        parent = self.parents.get(id(node))
+        if isinstance(parent, (gast.comprehension, gast.For)) and parent.iter is node:
+            return True
+        if isinstance(parent, gast.Call) and any(a is node for a in parent.args):
+            obj = _resolve(self.info, parent.func)
+            if obj in _CONSUMERS or getattr(obj, "__module__", None) and \
+                    obj.__module__.split(".")[0] == "numpy":
+                return True
+            if obj in _LAZY:  # consumed when the iterator around it is
+                return self.consumed_at_once(parent)
+        return False
+
+    def eager_is_exact(self, node, name):
+        """A lazy map/filter may be evaluated eagerly when it is consumed at
+        once, or when nothing it reads is rebound or changed in the function.
+        Where not, a lambda given to it is refused here (the fence would
+        refuse it anyway, with a less helpful message)."""
+        if self.consumed_at_once(node):
+            return True
+        params = {p.id for lam in gast.walk(node) if isinstance(lam, gast.Lambda)
+                  for p in lam.args.posonlyargs + lam.args.args}
+        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+                 isinstance(n.ctx, gast.Load)} - params
+        changing = sorted(reads & self.rebound)
+        if changing and node.args and isinstance(node.args[0], gast.Lambda):
+            raise self.info.error(
+                node, "%s(...) is not consumed where it is made, and %s, which it reads, may "
+                "change before it is: srcgrad evaluates %s eagerly, where it is written" % (
+                    name, ", ".join(repr(c) for c in changing), name),
+                "consume it where it is made (list(%s(...)), or loop over it), or use "
+                'mode="tape"' % name)
+        return not changing
+
     def rewrite_map(self, node):
-        if id(node) in self.lazy or len(node.args) < 2 or node.keywords or \
+        if id(node) in self.lazy or not self.eager_is_exact(node, "map") or len(node.args) < 2 or \
+                node.keywords or \
                 any(isinstance(a, gast.Starred) for a in node.args):
             return None
         iterables = node.args[1:]
@@ -475,7 +515,8 @@ class _Rewriter:
             gast.comprehension(target=target, iter=it, ifs=[], is_async=0)])
 
     def rewrite_filter(self, node):
-        if id(node) in self.lazy or len(node.args) != 2 or node.keywords or \
+        if id(node) in self.lazy or not self.eager_is_exact(node, "filter") or len(node.args) != 2 or \
+                node.keywords or \
                 any(isinstance(a, gast.Starred) for a in node.args):
             return None
         self.refuse_infinite("filter", node.args[1:])
@@ -610,6 +651,45 @@ class _Rewriter:
         if self.rt_name is None:
             self.rt_name = self.namer.fresh("_rt")
         return gast.Attribute(value=_load(self.rt_name), attr=name, ctx=gast.Load())
+
+
+#: builtins that consume an iterable argument at once
+_CONSUMERS = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
+              builtins.max, builtins.any, builtins.all, builtins.dict, builtins.set,
+              builtins.frozenset, functools.reduce)
+#: lazy iterators over their arguments
+_LAZY = (builtins.map, builtins.filter, builtins.zip, builtins.enumerate)
+
+#: methods that change a list or dict in place
+_MUTATORS = ("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+             "update", "setdefault", "popitem")
+
+
+def _rebound(fn, stores):
+    """Names that may hold another value (or another content) at one point
+    of the function than at another: assigned twice, assigned in a loop, an
+    assigned parameter, or changed in place."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    out = {n for n, k in stores.items() if k > 1 or n in params}
+    for loop in gast.walk(fn):
+        if isinstance(loop, (gast.For, gast.While)):
+            for n in gast.walk(loop):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                    out.add(n.id)
+    for n in gast.walk(fn):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
+            out.add(_root_name(n))
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _MUTATORS:
+            out.add(_root_name(n.func.value))
+    out.discard(None)
+    return out
+
+
+def _root_name(node):
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
 
 
 def _simple(node):

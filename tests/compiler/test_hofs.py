@@ -178,3 +178,56 @@ def test_the_callers_list_is_not_reordered():
     # ascending sums: -X, X * 0.5, X; so ordered[0] is xs[1] and ordered[-1] is xs[0]
     for got, want in zip(g, [np.ones(3), 2.0 * np.ones(3), np.zeros(3)]):
         np.testing.assert_allclose(got, want)
+
+
+# ---------------------------------------------------------------- laziness and binding time
+
+def map_consumed_after_rebinding(x):
+    k = 1.0
+    m = map(lambda w: w * k, [x, x * 2.0])
+    k = 3.0                      # Python's lazy map sees k = 3.0
+    return np.sum(sum(m)) + k
+
+
+def maps_made_in_a_loop(x):
+    ms = []
+    for i in range(3):
+        ms.append(map(lambda v: v * i, [x]))   # each sees the last i when consumed
+    return sum(np.sum(sum(m)) for m in ms)
+
+
+def test_a_map_consumed_later_is_not_evaluated_early():
+    err = _refused(map_consumed_after_rebinding, X, match="not consumed where it is made, "
+                   "and 'k'")
+    assert err.lineno == map_consumed_after_rebinding.__code__.co_firstlineno + 2
+    _refused(maps_made_in_a_loop, X, match="and 'i', which it reads")
+    for f in (map_consumed_after_rebinding, maps_made_in_a_loop):
+        _check(f, X, modes=("auto", "tape"))
+
+
+def map_kept_for_later(x, y):
+    pairs = map(lambda a, b: a * b, [x, y], [y, x])   # reads nothing that changes
+    return np.sum(sum(pairs))
+
+
+def partial_then_rebind(x):
+    W = x * 2.0
+    g = functools.partial(np.multiply, W)   # binds this W
+    W = W * 10.0
+    return np.sum(g(x)) + np.sum(W)
+
+
+def partial_made_in_a_loop(x):
+    s = 0.0
+    for i in range(3):
+        g = functools.partial(np.multiply, x * i)
+        s = s + np.sum(g(x))
+    return s
+
+
+@pytest.mark.parametrize("f", [map_kept_for_later, partial_then_rebind,
+                               partial_made_in_a_loop])
+def test_values_are_bound_when_python_binds_them(f):
+    args = (X, X[::-1]) if f is map_kept_for_later else (X,)
+    _check(f, *args)
+    assert srcgrad.explain(f, *args, mode="compile").engine == "compiler"
