@@ -43,39 +43,16 @@ return _acc
 import builtins
 import copy
 import functools
-import itertools
 
 import gast
+
+from .hofs_builtins import REWRITES, _call, _load, _located, _resolve, _store
 
 __all__ = ["rewrite"]
 
 _KINDS = {builtins.map: "map", builtins.filter: "filter", functools.reduce: "reduce",
           builtins.sorted: "sorted", builtins.min: "min", builtins.max: "max",
           functools.partial: "partial"}
-
-#: iterators that never end (``itertools.repeat`` only without a count)
-_INFINITE = (itertools.count, itertools.cycle, itertools.repeat)
-
-
-def _load(name):
-    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
-
-
-def _store(name):
-    return gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None)
-
-
-def _call(func, args, keywords=()):
-    return gast.Call(func=func, args=list(args), keywords=list(keywords))
-
-
-def _located(node, where):
-    """``node`` with the user's line of ``where`` on every sub-node lacking one."""
-    for n in gast.walk(node):
-        if isinstance(n, (gast.stmt, gast.expr)) and getattr(n, "lineno", None) is None:
-            gast.copy_location(n, where)
-    return node
-
 
 def _is_chain(node):
     """``name`` or ``a.b.c``: a callee read without calling anything."""
@@ -110,13 +87,6 @@ def rewrite(info, namer):
     return new
 
 
-def _resolve(info, func):
-    try:
-        return info.resolve(func)
-    except Exception:  # an object whose attributes raise: not one of ours
-        return None
-
-
 class _Rewriter:
     def __init__(self, info, namer, fn):
         self.info = info
@@ -127,6 +97,7 @@ class _Rewriter:
         self.pending = None     # where hoisted statements go; None: nowhere
         self.rt_name = None     # the closure name of srcgrad.runtime, once used
         self.stmt_node = None
+        self.seen = set()       # names read by the statements already rewritten
         self.stores = {}
         for n in gast.walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
@@ -175,10 +146,12 @@ class _Rewriter:
 
     def stmt(self, stmt):
         if isinstance(stmt, gast.FunctionDef):
+            self.seen |= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
             stmt.body = self.block(stmt.body)
             return [stmt]
         saved = self.pending, self.stmt_node
         self.pending, self.stmt_node = [], stmt
+        seen = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
         try:
             bound = self.partial_binding(stmt)
             if bound is not None:
@@ -199,18 +172,20 @@ class _Rewriter:
         for field in ("body", "orelse", "finalbody"):
             if isinstance(getattr(stmt, field, None), list):
                 setattr(stmt, field, self.block(getattr(stmt, field)))
+        self.seen |= seen
         return out + [stmt]
 
     def partial_binding(self, stmt):
-        """``g = functools.partial(f, ...)`` with ``g`` bound once and only
-        called: the statements saving the bound arguments (``None`` if the
-        binding is not one of those)."""
+        """``g = functools.partial(f, ...)`` with ``g`` bound once, only
+        called, and not read before (by a nested function defined earlier):
+        the statements saving the bound arguments (``None`` if the binding is
+        not one of those)."""
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and
                 isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
                 and self.kind(stmt.value.func) == "partial"):
             return None
         name = stmt.targets[0].id
-        if self.stores.get(name) != 1 or not all(
+        if self.stores.get(name) != 1 or name in self.seen or not all(
                 id(n) in self.callee_uses for n in self.loads.get(name, [])):
             return None
         call = stmt.value
@@ -303,7 +278,8 @@ class _Rewriter:
             return self.applied(callee, list(args) + node.args,
                                 _merged(keywords, node.keywords), node)
         if isinstance(func, gast.Call) and self.kind(func.func) == "partial" and \
-                func.args and self.stable_chain(func.args[0]) and not any(isinstance(a, gast.Starred) for a in func.args) and \
+                func.args and self.stable_chain(func.args[0]) and \
+                not any(isinstance(a, gast.Starred) for a in func.args) and \
                 all(k.arg is not None for k in func.keywords):
             # functools.partial(f, a)(x): each argument is evaluated once, in order
             self.changed = True
@@ -313,10 +289,10 @@ class _Rewriter:
                 not node.keywords and getattr(node.args[0], "hof_list", False):
             return node.args[0]  # list(map(...)): the rewritten map is a fresh list already
         kind = self.kind(func)
-        method = getattr(self, "rewrite_" + kind, None) if kind else None
+        method = REWRITES.get(kind)
         if method is None:
             return node
-        new = method(node)
+        new = method(self, node)
         if new is None:
             for arg in node.args + [k.value for k in node.keywords]:
                 if isinstance(arg, gast.Name) and arg.id in self.partials:
@@ -394,257 +370,6 @@ class _Rewriter:
             return lambda args: self.applied(node, args, [], node)
         return None
 
-    def refuse_infinite(self, name, iterables):
-        for it in iterables:
-            if isinstance(it, gast.Call):
-                obj = _resolve(self.info, it.func)
-                if obj in _INFINITE and not (obj is itertools.repeat and (
-                        len(it.args) > 1 or it.keywords)):
-                    raise self.info.error(
-                        it, "%s over an infinite iterator (itertools.%s): srcgrad evaluates "
-                        "%s eagerly, into a list" % (name, obj.__name__, name),
-                        "bound it (zip it with a finite sequence, or itertools.islice), "
-                        'or use mode="tape"')
-
-    def each(self, iterable, base="v"):
-        """``(target, item)`` to loop over ``iterable``: the compiler follows
-        ``zip``/``enumerate`` in a loop header only with one name per item part,
-        so those get a tuple of names (and the item is their tuple)."""
-        parts = self.zipped(iterable)
-        if parts is None:
-            name = self.fresh(base)
-            return _store(name), _load(name)
-        names = [self.fresh("_" + base.lstrip("_")) for _ in range(parts)]
-        return (gast.Tuple(elts=[_store(n) for n in names], ctx=gast.Store()),
-                gast.Tuple(elts=[_load(n) for n in names], ctx=gast.Load()))
-
-    def zipped(self, iterable):
-        """How many parts each item of a ``zip(...)``/``enumerate(...)`` call has."""
-        if not isinstance(iterable, gast.Call) or iterable.keywords or \
-                any(isinstance(a, gast.Starred) for a in iterable.args):
-            return None
-        obj = _resolve(self.info, iterable.func)
-        if obj is builtins.zip and iterable.args:
-            return len(iterable.args)
-        if obj is builtins.enumerate and len(iterable.args) == 1:
-            return 2
-        return None
-
-    def listed(self, items):
-        """``items`` as a list expression where it is an iterator the compiler
-        can only loop over (a generator expression, ``zip``, ``enumerate``)."""
-        items = _eager(items)
-        if self.zipped(items) is None:
-            return items
-        target, item = self.each(items, "_part")
-        return gast.ListComp(elt=item, generators=[
-            gast.comprehension(target=target, iter=items, ifs=[], is_async=0)])
-
-    def target_names(self, callee, n):
-        """Fresh loop variables: a lambda's parameter names, else ``v``."""
-        if isinstance(callee, gast.Lambda):
-            return [self.fresh(p.id) for p in callee.args.posonlyargs + callee.args.args]
-        return [self.fresh("v") for _ in range(n)]
-
-    def iterated(self, targets, iterables):
-        """The comprehension clause ``for targets in iterables`` (zipped)."""
-        if len(iterables) == 1:
-            return targets[0], iterables[0]
-        if _resolve(self.info, _load("zip")) is not builtins.zip:
-            return None, None
-        return (gast.Tuple(elts=targets, ctx=gast.Store()),
-                _call(_load("zip"), iterables))
-
-    # ------------------------------------------------------------ the builtins
-    def consumed_at_once(self, node):
-        """Whether the map/filter object ``node`` is consumed where it is made
-        (by a loop, ``list``, ``sum``, ``sorted``, a NumPy function, ...), so
-        evaluating it eagerly cannot see a later change of what it reads."""
-        parent = self.parents.get(id(node))
-        if isinstance(parent, (gast.comprehension, gast.For)) and parent.iter is node:
-            return True
-        if isinstance(parent, gast.Call) and any(a is node for a in parent.args):
-            obj = _resolve(self.info, parent.func)
-            if obj in _CONSUMERS or getattr(obj, "__module__", None) and \
-                    obj.__module__.split(".")[0] == "numpy":
-                return True
-            if obj in _LAZY:  # consumed when the iterator around it is
-                return self.consumed_at_once(parent)
-        return False
-
-    def eager_is_exact(self, node, name):
-        """A lazy map/filter may be evaluated eagerly when it is consumed at
-        once, or when nothing it reads is rebound or changed in the function.
-        Where not, a lambda given to it is refused here (the fence would
-        refuse it anyway, with a less helpful message)."""
-        if self.consumed_at_once(node):
-            return True
-        params = {p.id for lam in gast.walk(node) if isinstance(lam, gast.Lambda)
-                  for p in lam.args.posonlyargs + lam.args.args}
-        reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
-                 isinstance(n.ctx, gast.Load)} - params
-        changing = sorted(reads & self.rebound)
-        if changing and node.args and isinstance(node.args[0], gast.Lambda):
-            raise self.info.error(
-                node, "%s(...) is not consumed where it is made, and %s, which it reads, may "
-                "change before it is: srcgrad evaluates %s eagerly, where it is written" % (
-                    name, ", ".join(repr(c) for c in changing), name),
-                "consume it where it is made (list(%s(...)), or loop over it), or use "
-                'mode="tape"' % name)
-        return not changing
-
-    def rewrite_map(self, node):
-        if id(node) in self.lazy or not self.eager_is_exact(node, "map") or len(node.args) < 2 or \
-                node.keywords or \
-                any(isinstance(a, gast.Starred) for a in node.args):
-            return None
-        iterables = node.args[1:]
-        self.refuse_infinite("map", iterables)
-        make = self.callee_of(node.args[0], len(iterables))
-        if make is None:
-            return None
-        if len(iterables) == 1 and self.zipped(iterables[0]) is not None:
-            target, item = self.each(iterables[0])
-            return gast.ListComp(elt=make([item]), generators=[
-                gast.comprehension(target=target, iter=iterables[0], ifs=[], is_async=0)])
-        names = self.target_names(node.args[0], len(iterables))
-        target, it = self.iterated([_store(n) for n in names], iterables)
-        if target is None:
-            return None
-        return gast.ListComp(elt=make([_load(n) for n in names]), generators=[
-            gast.comprehension(target=target, iter=it, ifs=[], is_async=0)])
-
-    def rewrite_filter(self, node):
-        if id(node) in self.lazy or not self.eager_is_exact(node, "filter") or len(node.args) != 2 or \
-                node.keywords or \
-                any(isinstance(a, gast.Starred) for a in node.args):
-            return None
-        self.refuse_infinite("filter", node.args[1:])
-        pred = node.args[0]
-        if self.zipped(node.args[1]) is None and isinstance(pred, gast.Lambda) and \
-                len(pred.args.args) == 1:
-            v = self.target_names(pred, 1)[0]
-            target, item = _store(v), _load(v)
-        else:
-            target, item = self.each(node.args[1])
-        if isinstance(pred, gast.Constant) and pred.value is None:
-            test = copy.deepcopy(item)
-        else:
-            make = self.callee_of(pred, 1)
-            if make is None:
-                return None
-            test = make([copy.deepcopy(item)])
-        return gast.ListComp(elt=item, generators=[
-            gast.comprehension(target=target, iter=node.args[1], ifs=[test], is_async=0)])
-
-    def rewrite_reduce(self, node):
-        if self.pending is None or node.keywords or not 2 <= len(node.args) <= 3 or \
-                any(isinstance(a, gast.Starred) for a in node.args):
-            return None
-        make = self.callee_of(node.args[0], 2)
-        if make is None:
-            return None
-        acc = self.fresh("_acc")
-        if len(node.args) == 3:
-            self.hoist(gast.Assign(targets=[_store(acc)], value=node.args[2],
-                                   type_comment=None))
-            loop_over = _eager(node.args[1])
-        else:
-            seq = self.sequence(self.listed(node.args[1]))
-            self.hoist(gast.Assign(targets=[_store(acc)], value=gast.Subscript(
-                value=copy.deepcopy(seq), slice=gast.Constant(value=0, kind=None),
-                ctx=gast.Load()), type_comment=None))
-            loop_over = gast.Subscript(value=copy.deepcopy(seq), slice=gast.Slice(
-                lower=gast.Constant(value=1, kind=None), upper=None, step=None),
-                ctx=gast.Load())
-        target, item = self.each(loop_over, "_item")
-        step = gast.Assign(targets=[_store(acc)], value=make([_load(acc), item]),
-                           type_comment=None)
-        self.hoist(gast.For(target=target, iter=loop_over, body=[_located(
-            step, self.stmt_node)], orelse=[], type_comment=None))
-        return _load(acc)
-
-    def sequence(self, items, as_list=False):
-        """A name holding ``items``, evaluated once (a list when ``as_list``:
-        ``sorted(d, key=...)`` sorts a dict's keys), or ``None``."""
-        if isinstance(items, gast.Name) and not as_list:
-            return items
-        if as_list and not isinstance(items, (gast.List, gast.ListComp)):
-            if _resolve(self.info, _load("list")) is not builtins.list:
-                return None
-            items = _call(_load("list"), [items])
-        seq = self.fresh("_seq")
-        self.hoist(gast.Assign(targets=[_store(seq)], value=items, type_comment=None))
-        return _load(seq)
-
-    def keywords_of(self, node, allowed):
-        """``{keyword: value}`` of ``node``, or ``None`` if one is not allowed."""
-        kws = {}
-        for k in node.keywords:
-            if k.arg not in allowed:
-                return None
-            kws[k.arg] = k.value
-        return kws
-
-    def keys_of(self, seq, key):
-        v = self.fresh("v")
-        if key is None or isinstance(key, gast.Constant) and key.value is None:
-            elt = _load(v)
-        else:
-            make = self.callee_of(key, 1)
-            if make is None:
-                return None
-            elt = make([_load(v)])
-        return gast.ListComp(elt=elt, generators=[gast.comprehension(
-            target=_store(v), iter=copy.deepcopy(seq), ifs=[], is_async=0)])
-
-    def rewrite_sorted(self, node):
-        kws = self.keywords_of(node, ("key", "reverse"))
-        if self.pending is None or kws is None or "key" not in kws or \
-                len(node.args) != 1 or isinstance(node.args[0], gast.Starred) or \
-                isinstance(kws["key"], gast.Constant):
-            return None
-        if self.callee_of(kws["key"], 1) is None:
-            return None
-        seq = self.sequence(self.listed(node.args[0]), as_list=True)
-        if seq is None:
-            return None
-        keys = self.keys_of(seq, kws["key"])
-        order = self.fresh("_order")
-        reverse = kws.get("reverse", gast.Constant(value=False, kind=None))
-        self.hoist(gast.Assign(targets=[_store(order)], value=_call(
-            self.runtime("key_order"), [keys, reverse]), type_comment=None))
-        i = self.fresh("_i")
-        return gast.ListComp(elt=gast.Subscript(value=copy.deepcopy(seq), slice=_load(i),
-                                                ctx=gast.Load()),
-                             generators=[gast.comprehension(target=_store(i),
-                                                            iter=_load(order), ifs=[],
-                                                            is_async=0)])
-
-    def rewrite_min(self, node, which="min"):
-        kws = self.keywords_of(node, ("key",))
-        if self.pending is None or kws is None or "key" not in kws or not node.args or \
-                any(isinstance(a, gast.Starred) for a in node.args) or \
-                isinstance(kws["key"], gast.Constant):
-            return None
-        if self.callee_of(kws["key"], 1) is None:
-            return None
-        if len(node.args) > 1:
-            seq = self.sequence(gast.List(elts=list(node.args), ctx=gast.Load()), as_list=True)
-        else:
-            seq = self.sequence(self.listed(node.args[0]), as_list=True)
-        if seq is None:
-            return None
-        keys = self.keys_of(seq, kws["key"])
-        pick = self.fresh("_pick")
-        self.hoist(gast.Assign(targets=[_store(pick)], value=_call(
-            self.runtime("key_pick"), [keys, gast.Constant(value=which, kind=None)]),
-            type_comment=None))
-        return gast.Subscript(value=copy.deepcopy(seq), slice=_load(pick), ctx=gast.Load())
-
-    def rewrite_max(self, node):
-        return self.rewrite_min(node, "max")
-
     def runtime(self, name):
         """``srcgrad.runtime.<name>``, through a name bound in the function's
         closure (as ``Env.runtime`` binds it: ``_rt`` unless that is taken)."""
@@ -652,13 +377,6 @@ class _Rewriter:
             self.rt_name = self.namer.fresh("_rt")
         return gast.Attribute(value=_load(self.rt_name), attr=name, ctx=gast.Load())
 
-
-#: builtins that consume an iterable argument at once
-_CONSUMERS = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
-              builtins.max, builtins.any, builtins.all, builtins.dict, builtins.set,
-              builtins.frozenset, functools.reduce)
-#: lazy iterators over their arguments
-_LAZY = (builtins.map, builtins.filter, builtins.zip, builtins.enumerate)
 
 #: methods that change a list or dict in place
 _MUTATORS = ("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
@@ -697,13 +415,6 @@ def _simple(node):
     if isinstance(node, gast.Tuple):
         return all(_simple(e) for e in node.elts)
     return isinstance(node, (gast.Name, gast.Constant))
-
-
-def _eager(items):
-    """A generator expression as the list it yields (srcgrad evaluates eagerly)."""
-    if isinstance(items, gast.GeneratorExp):
-        return gast.ListComp(elt=items.elt, generators=items.generators)
-    return items
 
 
 def _merged(first, second):

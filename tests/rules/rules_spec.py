@@ -485,6 +485,7 @@ NONDIFF = [
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
     builtins.type, conversions.dict_keys, srcgrad.detach,
+    srcgrad.runtime.key_order, srcgrad.runtime.key_pick,
 ]
 
 
