@@ -61,6 +61,7 @@ _LAZY = (builtins.map, builtins.filter, builtins.zip, builtins.enumerate)
 
 
 def refuse_infinite(rw, name, iterables):
+    """Raise, located, if one of ``iterables`` never ends."""
     for it in iterables:
         if isinstance(it, gast.Call):
             obj = _resolve(rw.info, it.func)
@@ -126,24 +127,34 @@ def iterated(rw, targets, iterables):
     return (gast.Tuple(elts=targets, ctx=gast.Store()),
             _call(_load("zip"), iterables))
 
-# ------------------------------------------------------------ the builtins
+
+# ------------------------------------------------------------ laziness
 
 
 def consumed_at_once(rw, node):
     """Whether the map/filter object ``node`` is consumed where it is made
-    (by a loop, ``list``, ``sum``, ``sorted``, a NumPy function, ...), so
-    evaluating it eagerly cannot see a later change of what it reads."""
+    (by a loop, ``list``, ``sum``, ``sorted``, ...), so evaluating it eagerly
+    cannot see a later change of what it reads."""
     parent = rw.parents.get(id(node))
     if isinstance(parent, (gast.comprehension, gast.For)) and parent.iter is node:
         return True
     if isinstance(parent, gast.Call) and any(a is node for a in parent.args):
         obj = _resolve(rw.info, parent.func)
-        if obj in _CONSUMERS or getattr(obj, "__module__", None) and \
-                obj.__module__.split(".")[0] == "numpy":
+        if obj in _CONSUMERS:
             return True
         if obj in _LAZY:  # consumed when the iterator around it is
             return consumed_at_once(rw, parent)
     return False
+
+
+def given_to_numpy(rw, node):
+    """``np.array(map(...))`` is a 0-d object array in NumPy, not the
+    values: such a call is left as written."""
+    parent = rw.parents.get(id(node))
+    if not isinstance(parent, gast.Call):
+        return False
+    obj = _resolve(rw.info, parent.func)
+    return (getattr(obj, "__module__", None) or "").split(".")[0] == "numpy"
 
 
 def eager_is_exact(rw, node, name):
@@ -168,10 +179,13 @@ def eager_is_exact(rw, node, name):
     return not changing
 
 
+# ------------------------------------------------------------ the builtins
+
+
 def rewrite_map(rw, node):
-    if id(node) in rw.lazy or not eager_is_exact(rw, node, "map") or len(node.args) < 2 or \
-            node.keywords or \
-            any(isinstance(a, gast.Starred) for a in node.args):
+    if id(node) in rw.lazy or given_to_numpy(rw, node) or len(node.args) < 2 or \
+            node.keywords or any(isinstance(a, gast.Starred) for a in node.args) or \
+            not eager_is_exact(rw, node, "map"):
         return None
     iterables = node.args[1:]
     refuse_infinite(rw, "map", iterables)
@@ -191,9 +205,9 @@ def rewrite_map(rw, node):
 
 
 def rewrite_filter(rw, node):
-    if id(node) in rw.lazy or not eager_is_exact(rw, node, "filter") or len(node.args) != 2 or \
-            node.keywords or \
-            any(isinstance(a, gast.Starred) for a in node.args):
+    if id(node) in rw.lazy or given_to_numpy(rw, node) or len(node.args) != 2 or \
+            node.keywords or any(isinstance(a, gast.Starred) for a in node.args) or \
+            not eager_is_exact(rw, node, "filter"):
         return None
     refuse_infinite(rw, "filter", node.args[1:])
     pred = node.args[0]
@@ -223,8 +237,7 @@ def rewrite_reduce(rw, node):
         return None
     acc = rw.fresh("_acc")
     if len(node.args) == 3:
-        rw.hoist(gast.Assign(targets=[_store(acc)], value=node.args[2],
-                               type_comment=None))
+        rw.hoist(gast.Assign(targets=[_store(acc)], value=node.args[2], type_comment=None))
         loop_over = _eager(node.args[1])
     else:
         seq = sequence(rw, listed(rw, node.args[1]))
@@ -267,6 +280,7 @@ def keywords_of(rw, node, allowed):
 
 
 def keys_of(rw, seq, key):
+    """``[key(v) for v in seq]`` (``[v for v in seq]`` without a key)."""
     v = rw.fresh("v")
     if key is None or isinstance(key, gast.Constant) and key.value is None:
         elt = _load(v)

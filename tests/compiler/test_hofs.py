@@ -80,7 +80,7 @@ def map_over_count(x):
 
 
 def filter_over_cycle(x):
-    return np.sum(filter(lambda v: v > 0, itertools.cycle([x])))
+    return sum(filter(lambda v: v > 0, itertools.cycle([x])))
 
 
 def test_infinite_iterators_are_refused():
@@ -231,3 +231,18 @@ def test_values_are_bound_when_python_binds_them(f):
     args = (X, X[::-1]) if f is map_kept_for_later else (X,)
     _check(f, *args)
     assert srcgrad.explain(f, *args, mode="compile").engine == "compiler"
+
+
+def map_given_to_numpy(x):
+    return np.sum(np.array(map(np.sin, [x, x * 2.0])))   # a 0-d object array in NumPy
+
+
+def stacked_map(x):
+    return np.sum(np.stack(list(map(np.sin, [x, x * 2.0]))) ** 2)
+
+
+def test_a_map_object_given_to_numpy_is_left_as_written():
+    with pytest.raises((SrcgradSyntaxError, NoRuleError)) as info:
+        srcgrad.grad(map_given_to_numpy, mode="compile")(X)
+    assert "test_hofs.py" in str(info.value)
+    _check(stacked_map, X)
