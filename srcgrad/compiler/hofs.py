@@ -98,6 +98,8 @@ class _Rewriter:
         self.rt_name = None     # the closure name of srcgrad.runtime, once used
         self.stmt_node = None
         self.seen = set()       # names read by the statements already rewritten
+        self.nested_reads = {n.id for d in gast.walk(fn) if isinstance(d, gast.FunctionDef)
+                             and d is not fn for n in gast.walk(d) if isinstance(n, gast.Name)}
         self.stores = {}
         for n in gast.walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
@@ -146,8 +148,9 @@ class _Rewriter:
 
     def stmt(self, stmt):
         if isinstance(stmt, gast.FunctionDef):
+            # rewritten when it is compiled itself (lifted); the tape, in mode="auto",
+            # runs it as written
             self.seen |= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-            stmt.body = self.block(stmt.body)
             return [stmt]
         saved = self.pending, self.stmt_node
         self.pending, self.stmt_node = [], stmt
@@ -185,7 +188,8 @@ class _Rewriter:
                 and self.kind(stmt.value.func) == "partial"):
             return None
         name = stmt.targets[0].id
-        if self.stores.get(name) != 1 or name in self.seen or not all(
+        if self.stores.get(name) != 1 or name in self.seen or name in self.nested_reads or \
+                not all(
                 id(n) in self.callee_uses for n in self.loads.get(name, [])):
             return None
         call = stmt.value

@@ -246,3 +246,29 @@ def test_a_map_object_given_to_numpy_is_left_as_written():
         srcgrad.grad(map_given_to_numpy, mode="compile")(X)
     assert "test_hofs.py" in str(info.value)
     _check(stacked_map, X)
+
+
+def hofs_in_nested_functions(x):
+    def inner(h):
+        s = sorted([h, h * 2.0], key=lambda t: np.sum(t))
+        return functools.reduce(np.multiply, s) + min(s, key=np.sum)
+    sq = lambda a: sum(map(np.sin, [a, a * x]))  # noqa: E731
+    return np.sum(inner(x)) + np.sum(sq(x))
+
+
+def partial_read_by_a_nested_def(x, W):
+    g = functools.partial(np.dot, W)
+
+    def inner(h):
+        return g(h) * 2.0
+    return np.sum(inner(x))
+
+
+def test_nested_functions():
+    """A nested def is rewritten when it is compiled itself (and runs as written
+    on the tape); a partial it reads from the outer function stays refused."""
+    _check(hofs_in_nested_functions, X)
+    with pytest.raises((SrcgradSyntaxError, NoRuleError)) as info:
+        srcgrad.grad(partial_read_by_a_nested_def, mode="compile")(X, np.eye(3))
+    assert "test_hofs.py" in str(info.value)
+    _check(partial_read_by_a_nested_def, X, np.eye(3), modes=("auto", "tape"))
