@@ -18,12 +18,23 @@ a nested ``def`` or named lambda, a ``functools.partial`` of one) is rewritten:
   each call ``g(x)`` -> ``f(a', x, k=b')``; ``functools.partial(f, a)(x)`` ->
   ``f(a, x)``.  A lambda's body is inlined, its parameters renamed.
 
+What each builtin becomes is in :mod:`.hofs_builtins`; this module walks the
+function, keeps track of where statements may be hoisted (not inside a
+lambda, a comprehension, a branch of a conditional expression, the right of
+``and``/``or`` or a ``while`` test: there ``reduce``/``sorted``/``min``/``max``
+are left as written), binds partials and inlines lambdas.  Nested ``def``s
+are left to their own compile (they are lifted and compiled as functions).
+
 Guarantees: the output computes what the input computes (in the same order
 within each statement, except that a hoisted ``reduce``/``sorted``/``min``/
-``max`` runs before the rest of its statement); a call it cannot rewrite
-faithfully is left as it was (then resolved, or refused, as any other call);
-``map``/``filter`` over an infinite ``itertools`` iterator is refused here.
-The input node is never changed: a rewritten function gets a copy of ``info``.
+``max`` runs before the rest of its statement; a ``map``/``filter`` runs
+eagerly only where that is exact: consumed where it is made, or reading
+nothing that changes); a call it cannot rewrite faithfully is left as it
+was (then resolved, or refused, as any other call); refused here, located:
+``map``/``filter`` over an infinite ``itertools`` iterator, a lambda given
+to a ``map``/``filter`` kept for later while what it reads changes, and a
+bound partial given to a builtin call left as written.  The input node is
+never changed: a rewritten function gets a copy of ``info``.
 
 >>> import functools, numpy as np
 >>> from .parse import parse_function
