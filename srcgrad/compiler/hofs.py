@@ -57,13 +57,19 @@ import functools
 
 import gast
 
-from .hofs_builtins import REWRITES, _call, _load, _located, _resolve, _store
+from .hofs_builtins import REWRITES, _call, _load, _located, _one_of, _resolve, _store
 
 __all__ = ["rewrite"]
 
 _KINDS = {builtins.map: "map", builtins.filter: "filter", functools.reduce: "reduce",
           builtins.sorted: "sorted", builtins.min: "min", builtins.max: "max",
           functools.partial: "partial"}
+
+def _kind_of(obj):
+    """``"map"``, ``"partial"``... for those builtins (by identity: a user's
+    callable may be unhashable, or compare in its own way), else ``None``."""
+    return next((kind for fn, kind in _KINDS.items() if obj is fn), None)
+
 
 def _is_chain(node):
     """``name`` or ``a.b.c``: a callee read without calling anything."""
@@ -81,7 +87,7 @@ def _root(node):
 def rewrite(info, namer):
     """``info`` itself when its function uses none of these builtins, else a
     copy whose ``node`` is rewritten (fresh names taken from ``namer``)."""
-    if not any(isinstance(n, gast.Call) and _KINDS.get(_resolve(info, n.func))
+    if not any(isinstance(n, gast.Call) and _kind_of(_resolve(info, n.func))
                for n in gast.walk(info.node)):
         return info
     node = copy.deepcopy(info.node)
@@ -127,7 +133,7 @@ class _Rewriter:
                         self.callee_uses.add(id(k.value))
         # map/filter objects that are consumed one item at a time stay lazy (not rewritten)
         lazy = [n.args[0] for n in gast.walk(fn) if isinstance(n, gast.Call) and n.args
-                and _resolve(info, n.func) in (builtins.next, builtins.iter)]
+                and _one_of(_resolve(info, n.func), (builtins.next, builtins.iter))]
         lazy_names = {n.id for n in lazy if isinstance(n, gast.Name)}
         self.lazy = {id(n) for n in lazy} | {
             id(n.value) for n in gast.walk(fn) if isinstance(n, gast.Assign) and
@@ -140,7 +146,7 @@ class _Rewriter:
                 self.loads.setdefault(n.id, []).append(n)
 
     def kind(self, func):
-        return _KINDS.get(_resolve(self.info, func))
+        return _kind_of(_resolve(self.info, func))
 
     def fresh(self, base):
         name = self.namer.fresh(base)

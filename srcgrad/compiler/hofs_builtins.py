@@ -46,6 +46,11 @@ def _resolve(info, func):
         return None
 
 
+def _one_of(obj, fns):
+    """``obj in fns`` by identity (a user's object may compare in its own way)."""
+    return any(obj is fn for fn in fns)
+
+
 #: iterators that never end (``itertools.repeat`` only without a count)
 _INFINITE = (itertools.count, itertools.cycle, itertools.repeat)
 
@@ -65,7 +70,7 @@ def refuse_infinite(rw, name, iterables):
     for it in iterables:
         if isinstance(it, gast.Call):
             obj = _resolve(rw.info, it.func)
-            if obj in _INFINITE and not (obj is itertools.repeat and (
+            if _one_of(obj, _INFINITE) and not (obj is itertools.repeat and (
                     len(it.args) > 1 or it.keywords)):
                 raise rw.info.error(
                     it, "%s over an infinite iterator (itertools.%s): srcgrad evaluates "
@@ -140,9 +145,9 @@ def consumed_at_once(rw, node):
         return True
     if isinstance(parent, gast.Call) and any(a is node for a in parent.args):
         obj = _resolve(rw.info, parent.func)
-        if obj in _CONSUMERS:
+        if _one_of(obj, _CONSUMERS):
             return True
-        if obj in _LAZY:  # consumed when the iterator around it is
+        if _one_of(obj, _LAZY):  # consumed when the iterator around it is
             return consumed_at_once(rw, parent)
     return False
 
