@@ -733,3 +733,17 @@ def suppressed(where):
         "body, so the body stopped part-way; compiled code cannot reverse that exactly. "
         "Let the exception propagate (or catch it with try/except inside the block), or use "
         "mode=\"tape\"" % where)
+def key_order(keys, reverse=False):
+    """The permutation ``sorted(items, key=..., reverse=...)`` applies, given
+    the items' keys: indices, in Python's stable order.  Non-differentiable
+    (it is integers); the compiler applies it to the items themselves."""
+    keys = list(keys)
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=bool(reverse))
+
+
+def key_pick(keys, which):
+    """The index ``min(items, key=...)`` (``which="min"``) or ``max`` picks,
+    given the items' keys: the first extreme one, as Python's."""
+    keys = list(keys)
+    pick = min if which == "min" else max
+    return pick(range(len(keys)), key=keys.__getitem__)

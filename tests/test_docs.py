@@ -732,3 +732,76 @@ def test_pullback_of_a_mutating_function_runs_once():
         pullback(1.0)
     _, pullback = srcgrad.vjp(l_range, 0.4, 7, wrt=0, mode="compile")
     assert pullback(1.0) == pullback(1.0)  # no mutation: any number of calls
+
+
+# ------------------------------------------------------------ supported.md: higher-order builtins
+
+import functools  # noqa: E402
+
+
+def hof_layer(h, W):
+    return np.tanh(W @ h)
+
+
+def h_map(x):
+    params = [x, x * x]
+    halves = list(map(lambda w: w * 0.5, params))
+    pairs = map(lambda a, b: a * b, params, halves)
+    return sum(map(np.sum, [x, x * 2.0])) + np.sum(halves[1]) + np.sum(sum(pairs))
+
+
+def h_filter(x):
+    params = [np.outer(x, x), x, np.diag(x)]
+    return sum(np.sum(p ** 2) for p in [p for p in filter(lambda q: q.ndim == 2, params)])
+
+
+def h_reduce(x):
+    A = np.outer(x, x) + np.eye(4)
+    mats = [A, A.T * 0.5]
+
+    def step(h, w):
+        return np.tanh(w * h + x)
+    return np.sum(functools.reduce(lambda a, b: a @ b, mats)) + \
+        np.sum(functools.reduce(np.dot, [A, A * 0.5, x])) + \
+        np.sum(functools.reduce(step, [0.5, -0.3], x * 0.1))
+
+
+def h_sorted(x):
+    terms = [x, x * -2.0, np.sin(x)]
+    s = sorted(terms, key=lambda t: float(np.sum(t)))
+    a, b = x * 0.5, np.exp(x)
+    return np.sum(s[0] * 3.0 + s[2]) + np.sum(min(terms, key=np.sum)) + \
+        np.sum(max(a, b, key=np.max))
+
+
+def h_partial(x, W):
+    g = functools.partial(hof_layer, W=W)
+    return np.sum(g(x)) + np.sum(functools.partial(np.power, x)(2.0))
+
+
+HOFS = [(h_map, (V,)), (h_filter, (V,)), (h_reduce, (V,)), (h_sorted, (V,)), (h_sorted, (-V,)),
+        (h_partial, (V, W))]
+
+
+@pytest.mark.parametrize("f,args", HOFS,
+                         ids=["%s-%d" % (f.__name__, i) for i, (f, _) in enumerate(HOFS)])
+def test_higher_order_examples_compile_and_match_finite_differences(f, args):
+    assert srcgrad.explain(f, *args, mode="compile").engine == "compiler"
+    assert_allclose(srcgrad.grad(f, mode="compile")(*args), numeric_grad(f, args, 0))
+
+
+@pytest.mark.parametrize("src,msg,hint", [
+    ("import itertools\ndef f(x):\n    return np.sum(list(map(np.sin, itertools.count())))",
+     "map over an infinite iterator (itertools.count): srcgrad evaluates map eagerly",
+     "bound it"),
+    ("import functools\ndef f(x):\n    g = functools.partial(np.add, 1.0)\n"
+     "    return sum(np.sum(functools.reduce(g, [v, v])) for v in [x])",
+     "the functools.partial 'g' is passed to reduce(...) where the compiler cannot rewrite "
+     "the call", "make the reduce(...) call a statement of its own"),
+    ("def f(x):\n    k = 1.0\n    m = map(lambda w: w * k, [x])\n    k = 3.0\n"
+     "    return np.sum(sum(m))",
+     "map(...) is not consumed where it is made, and 'k', which it reads, may change before "
+     "it is: srcgrad evaluates map eagerly, where it is written", "consume it where it is made"),
+], ids=["infinite", "partial", "deferred"])
+def test_higher_order_refusals_give_the_documented_message(src, msg, hint, tmp_path):
+    test_refusals_give_the_documented_message_and_hint(src, msg, hint, tmp_path)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import fence
+from . import fence, hofs
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -283,10 +283,11 @@ def _lift(info, node, namer, env):
 
 def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False):
     info = _info_of(fn)
+    namer = Namer({n.id for n in gast.walk(info.node) if isinstance(n, gast.Name)}
+                  | set(info.local_names))
+    info = hofs.rewrite(info, namer)  # map, filter, reduce, sorted(key=), partial
     fence.check(info)
     node = info.node
-    namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-                  | set(info.local_names))
     node = _unshadow(node, info.local_names, namer)
     params = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     wrt_names = [params[i] for i in wrt]

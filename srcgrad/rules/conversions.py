@@ -55,6 +55,9 @@ defvjp(tolist, tolist_vjp)
 defvjp(builtins.float, float_vjp)
 defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.round,
            np.shape, np.ndim, np.size)
+# the permutation sorted(..., key=) applies, the index min/max(..., key=) picks
+# (srcgrad.compiler.hofs writes these calls)
+defnondiff(runtime.key_order, runtime.key_pick)
 
 # Array constructors whose values depend on no float argument (those that do,
 # like np.linspace, have rules in .creation).

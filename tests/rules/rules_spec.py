@@ -487,6 +487,7 @@ NONDIFF = [
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
     builtins.type, conversions.dict_keys, conversions.array_attribute, srcgrad.detach,
+    srcgrad.runtime.key_order, srcgrad.runtime.key_pick,
 ]
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import srcgrad
+from srcgrad import runtime
 from srcgrad.rules import NONDIFF, is_nondiff, qualname
 from srcgrad.rules import conversions
 
@@ -66,6 +67,8 @@ SAMPLES = {
     builtins.type: [(2.5,)], conversions.dict_keys: [(_keys(),)],
     conversions.array_attribute: [(X, name) for name in sorted(conversions.METADATA)],
     builtins.enumerate: [([0.5, 1.5],)], builtins.zip: [([0.5, 1.5], [2.5, 3.5])],
+    runtime.key_order: [([0.5, 2.5, 1.5],), ([0.5, 2.5, 0.5], True)],
+    runtime.key_pick: [([0.5, 2.5, 1.5], "min"), ([0.5, 2.5, 2.5], "max")],
 }
 
 #: values NumPy leaves unspecified: compared by shape and dtype only
