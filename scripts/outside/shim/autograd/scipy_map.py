@@ -1,0 +1,48 @@
+"""``autograd.scipy.*`` -> ``scipy.*`` (when SciPy is installed).
+
+autograd's own ``scipy.signal.convolve`` takes ``axes``/``dot_axes`` (a
+tensor convolution SciPy does not have): with them it is unmappable."""
+
+import sys
+import types
+
+try:
+    import scipy
+    import scipy.integrate
+    import scipy.linalg
+    import scipy.signal
+    import scipy.special
+    import scipy.stats
+except ImportError:  # pragma: no cover - SciPy is optional
+    scipy = None
+
+if scipy is not None:
+    import _outside as _st
+    pkg = types.ModuleType("autograd.scipy")
+    pkg.__path__ = []
+    sys.modules["autograd.scipy"] = pkg
+    signal = types.ModuleType("autograd.scipy.signal")
+
+    def _plain_convolution(axes, dot_axes):
+        if axes is not None or tuple(map(tuple, dot_axes)) != ((), ()):
+            raise _st.Unmappable("autograd.scipy.signal.convolve with axes/dot_axes (a tensor "
+                                 "convolution SciPy does not have)")
+
+    def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
+        _plain_convolution(axes, dot_axes)
+        return scipy.signal.convolve(A, B, mode=mode)
+    signal.convolve = convolve
+    misc = types.ModuleType("autograd.scipy.misc")
+    misc.logsumexp = scipy.special.logsumexp
+    stats = types.ModuleType("autograd.scipy.stats")
+    stats.__path__ = []
+    for name in ("norm", "multivariate_normal", "t", "gamma", "beta", "dirichlet", "poisson",
+                 "chi2"):
+        setattr(stats, name, getattr(scipy.stats, name))
+        sys.modules["autograd.scipy.stats." + name] = getattr(scipy.stats, name)
+    for name, mod in (("special", scipy.special), ("linalg", scipy.linalg),
+                      ("integrate", scipy.integrate), ("signal", signal), ("misc", misc),
+                      ("stats", stats)):
+        setattr(pkg, name, mod)
+        sys.modules["autograd.scipy." + name] = mod
+    sys.modules["autograd"].scipy = pkg
