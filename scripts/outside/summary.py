@@ -41,6 +41,11 @@ def classify_example(name, recs, mode, timed_out=False, output=""):
                     "" if engine in ("compiled", "rule") else " [%s]" % engine))
             else:
                 res.update(status="auto-fallback", detail="%s: %s" % (what, engine))
+        elif r == "unverified":
+            res.update(status="unverified", detail="%s: the objective is not differentiable "
+                       "at the caller's point nor at a jittered one (one-sided differences "
+                       "disagree), so finite differences cannot judge srcgrad's gradient [%s]"
+                       % (what, c.get("engine", "")))
         elif r == "refused":
             res.update(status="refused", detail=_detail_of(c) + " [in %s]" % what)
         elif r == "out-of-scope":
@@ -51,7 +56,11 @@ def classify_example(name, recs, mode, timed_out=False, output=""):
         else:
             res.update(status="harness-error", detail=_detail_of(c) + " [in %s]" % what)
         return res
-    if timed_out:
+    started = [r for r in recs if r.get("kind") == "example-check-start"]
+    if timed_out and started:
+        res.update(status="harness-error", detail="timed out while checking %s(%s) at %s" % (
+            started[-1].get("op"), started[-1].get("fun"), started[-1].get("def", "?")))
+    elif timed_out:
         res.update(status="harness-error", detail="timed out before any gradient call")
     elif end is None:
         tail = output.strip().splitlines()[-1:] or ["no output"]
@@ -76,6 +85,7 @@ def classify_example(name, recs, mode, timed_out=False, output=""):
 def _norm(msg):
     msg = re.sub(r"<outside-case-\d+>", "<case>", msg or "")
     msg = re.sub(r"^\S+\.py:\d+(?: \([^)]*\))?: ", "", msg)  # the place goes to "e.g."
+    msg = re.sub(r" at 0x[0-9a-f]+", "", msg)
     msg = re.sub(r"\b\d+\b", "N", msg)
     return msg[:220]
 
@@ -159,6 +169,12 @@ def markdown(mode, examples, suite, tail, seconds):
             out.append("")
             out.append("Of the errors, %d are exceptions raised inside srcgrad's own code "
                        "(internal tracebacks, not refusals)." % internal)
+        engines = collections.Counter(_engine_kind(r.get("engine")) for r in cases
+                                      if r["result"] == "pass" and r.get("engine"))
+        if engines and mode == "auto":
+            out.append("")
+            out.append("Engines of the passing cases (mode auto): " + ", ".join(
+                "%s %d" % kv for kv in sorted(engines.items())) + ".")
         out.append("")
         out.append("**Tests without check_grads** (they call grad & co. and assert): %d: %s."
                    % (sum(direct_totals.values()), ", ".join(
@@ -197,6 +213,18 @@ def markdown(mode, examples, suite, tail, seconds):
                                                   eg.replace("|", "\\|")))
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _engine_kind(engine):
+    if engine in ("compiled", "rule", "compile"):
+        return "compiled" if engine != "rule" else "a primitive's rule"
+    if engine.startswith("ran on the tape"):
+        return "tape although explain says compiled"
+    if engine.startswith("compiled+tape"):
+        return "compiled with calls on the tape"
+    if engine.startswith("tape"):
+        return "tape (fallback)"
+    return engine.split(":")[0]
 
 
 def _numpy_version():

@@ -66,7 +66,9 @@ def describe_error(err):
     refusal), ``out-of-scope``, ``unmappable`` or ``error`` (an exception;
     ``internal`` is True when it was raised inside srcgrad's code)."""
     first = (str(err).strip().splitlines() or [""])[0][:300]
-    out = {"type": type(err).__name__, "message": first}
+    out = {"type": type(err).__name__, "message": first,
+           "frames": ["%s:%s %s" % (_short(f.filename), f.lineno, f.name)
+                      for f in traceback.extract_tb(err.__traceback__)[-8:]]}
     if isinstance(err, OutOfScope):
         out["result"] = "out-of-scope"
     elif isinstance(err, Unmappable):

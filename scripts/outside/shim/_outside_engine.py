@@ -70,6 +70,46 @@ def take(args, positions):
     return args[positions] if isinstance(positions, int) else tuple(args[i] for i in positions)
 
 
+_WATCHED = """
+def watched(fun, *args, **kwargs):
+    ran.append(getattr(fun, "__qualname__", None) or repr(fun)[:60])
+    return orig(fun, *args, **kwargs)
+"""
+
+
+class TapeWatch:
+    """Which functions actually ran on the tape while srcgrad computed a
+    gradient: ``srcgrad.api`` and ``srcgrad.bridge`` call ``tape_vjp`` for the
+    whole-function fallback and for mixed mode; both names are wrapped for
+    the duration.  An observation independent of ``explain``."""
+
+    def __init__(self):
+        self.ran = []
+
+    def __enter__(self):
+        import srcgrad.api as api
+        import srcgrad.bridge as bridge
+        self.saved = [(m, m.tape_vjp) for m in (api, bridge)]
+        for mod, orig in self.saved:
+            mod.tape_vjp = self._wrap(orig)
+        return self
+
+    def _wrap(self, orig):
+        # compiled under a file name inside srcgrad/, so that srcgrad's error
+        # messages, which name the innermost frame outside srcgrad, skip it
+        import os
+        import srcgrad as sg
+        ns = {"orig": orig, "ran": self.ran}
+        exec(compile(_WATCHED, os.path.join(os.path.dirname(sg.__file__), "<outside-watch>"),
+                     "exec"), ns)
+        return ns["watched"]
+
+    def __exit__(self, *exc):
+        for mod, orig in self.saved:
+            mod.tape_vjp = orig
+        return False
+
+
 def engine_of(target, args, positions):
     """How srcgrad ran it: "compiled", "compiled+tape calls: ..." or "tape: reason"."""
     if st.MODE == "tape":
@@ -154,8 +194,13 @@ def check_case(fun, argnum, args, kwargs, modes, order):
                 type(err).__name__, (str(err).splitlines() or [""])[0][:200]))
         return st.record(rec)
     try:
-        ans, vjp, target = srcgrad_vjp(fun, args, kwargs, argnum)
+        with TapeWatch() as watch:
+            ans, vjp, target = srcgrad_vjp(fun, args, kwargs, argnum)
         rec["engine"] = engine_of(target, args, argnum) if st.MODE == "auto" else st.MODE
+        if watch.ran and st.MODE != "tape":
+            rec["tape_ran"] = sorted(set(watch.ran))
+            if rec["engine"] in ("compiled", "rule", "compile"):
+                rec["engine"] = "ran on the tape (explain says %s)" % rec["engine"]
         if not _values_agree(ans, y):
             rec.update(result="wrong", message="srcgrad's forward value differs from NumPy's")
             return st.record(rec)
@@ -217,12 +262,42 @@ def check_example(kind, fun, argnum, args, kwargs, has_aux=False):
                    % (type(err).__name__, (str(err).splitlines() or [""])[0][:200]))
         st.record(rec)
         raise st.StopExample()
+    st.record(dict(rec, kind="example-check-start"))
+    result, _ = _check_at(kind, fun, argnum, args, kwargs, has_aux, f, x, y, rec, replay)
+    if rec.get("kink"):   # not differentiable at the caller's point: judge nearby instead
+        rng = np.random.RandomState(7)
+        x2 = fd.tree_map(lambda a: a + 1e-3 * (np.std(a) + 1e-2) * rng.standard_normal(
+            np.shape(a)) if np.ndim(a) else a + 1e-3 * rng.standard_normal(), x)
+        args2 = subvals(args, positions, x2)
+        y2 = f(x2)
+        rec2 = dict(rec)
+        _check_at(kind, fun, argnum, args2, kwargs, has_aux, f, x2, y2, rec2, replay)
+        rec2["how"] = "the caller's point is a kink (one-sided differences disagree); " \
+            "checked at a point 1e-3 away: " + str(rec2.get("how"))
+        if rec2.get("kink") and rec2.get("result") == "WRONG":
+            rec2["result"] = "unverified"   # not differentiable there either: FD cannot judge
+        rec.clear()
+        rec.update(rec2)
+    st.record(rec)
+    if rec["result"] in ("refused", "srcgrad-error", "harness-error", "out-of-scope"):
+        raise st.StopExample()
+    st.state["example_checks"].append(rec)
+    if st.is_user_function(fun) or len(st.state["example_checks"]) >= st.MAX_EXAMPLE_CHECKS:
+        raise st.StopExample()
+    return result
+
+
+def _check_at(kind, fun, argnum, args, kwargs, has_aux, f, x, y, rec, replay):
+    """srcgrad's gradient of ``fun`` at ``args`` against differences of ``f``
+    (``f(x) == y``); fills ``rec``; returns what the user's call returns."""
+    positions = argnum
     result = None
     try:
         if kind in ("grad", "value_and_grad"):
             gf = srcgrad().grad(fun, wrt=argnum, has_aux=has_aux, mode=st.MODE)
             replay.restore()
-            g = gf(*args, **kwargs)
+            with TapeWatch() as watch:
+                g = gf(*args, **kwargs)
             if has_aux:
                 g, _ = g
             result = g
@@ -232,10 +307,16 @@ def check_example(kind, fun, argnum, args, kwargs, has_aux=False):
             target = bind_kwargs(fun, len(args), kwargs)
         else:
             replay.restore()
-            ans, vjp, target = srcgrad_vjp(fun, args, kwargs, positions)
+            with TapeWatch() as watch:
+                ans, vjp, target = srcgrad_vjp(fun, args, kwargs, positions)
+                vjp = _watched_pullback(vjp, watch)
             result = (ans, vjp)
         rec["engine"] = engine_of(target, args, positions)
-        check = fd.check_vjp(f, x, vjp, np.random.RandomState(0), y=y)
+        rec["tape_ran"] = sorted(set(watch.ran))
+        if watch.ran and rec["engine"].startswith(("compiled", "rule")) and st.MODE != "tape":
+            rec["engine"] = "ran on the tape: %s (explain says %r)" % (
+                ", ".join(rec["tape_ran"]), rec["engine"])
+        check = fd.check_vjp(f, x, vjp, np.random.RandomState(0), y=y, kinks=True)
         if check["ok"] and kind in ("grad", "value_and_grad") and np.ndim(y) == 0:
             check = _coordinates(f, x, result, check)
     except st.StopExample:
@@ -245,15 +326,17 @@ def check_example(kind, fun, argnum, args, kwargs, has_aux=False):
         rec.update(d)
         rec["result"] = {"refused": "refused", "out-of-scope": "out-of-scope",
                          "unmappable": "harness-error"}.get(d["result"], "srcgrad-error")
-        st.record(rec)
-        raise st.StopExample()
+        return None, rec
     rec.update(result="right" if check["ok"] else "WRONG", analytic=check["analytic"],
-               numeric=check["numeric"], how=check["how"])
-    st.record(rec)
-    st.state["example_checks"].append(rec)
-    if st.is_user_function(fun) or len(st.state["example_checks"]) >= st.MAX_EXAMPLE_CHECKS:
-        raise st.StopExample()
-    return result
+               numeric=check["numeric"], how=check["how"], kink=check.get("kink", False))
+    return result, rec
+
+
+def _watched_pullback(vjp, watch):
+    def pullback(ct):
+        with watch:
+            return vjp(ct)
+    return pullback
 
 
 def _coordinates(f, x, g, check, count=3):
@@ -277,8 +360,11 @@ def _coordinates(f, x, g, check, count=3):
                 ok = True
                 break
         if not ok:
+            e = np.zeros_like(vec)
+            e[i] = 1.0
             return {"ok": False, "analytic": float(gvec[i]), "numeric": num,
-                    "how": "coordinate %d mismatch" % i}
+                    "how": "coordinate %d mismatch" % i,
+                    "kink": fd.is_kink(f, x, unflatten(e), 1.0, f(x))}
     check = dict(check)
     check["how"] += " +%d coordinates" % len(picks)
     return check

@@ -101,11 +101,13 @@ def scalar_close(a, b, tol=TOL, rtol=RTOL):
     return abs(a - b) < tol or abs(a - b) / (abs(a + b) + 1e-300) < rtol
 
 
-def check_vjp(f, x, vjp, rng, y=None):
+def check_vjp(f, x, vjp, rng, y=None, kinks=False):
     """Check ``vjp`` (cotangent of ``f(x)`` -> cotangent of ``x``) against
     central differences of ``f``.  Returns a dict: ``ok`` (bool), ``analytic``,
     ``numeric``, ``how`` ("strict": autograd's tolerance; "loose": relative
-    1e-4 at one of several steps, for cases where the step 1e-6 is noisy)."""
+    1e-4 at one of several steps, for cases where the step 1e-6 is noisy).
+    With ``kinks``, a point where ``f`` is not differentiable along the
+    direction is reported (``kink``: True) instead of retried."""
     if y is None:
         y = f(x)
     u = randn_like(y, rng)
@@ -115,11 +117,27 @@ def check_vjp(f, x, vjp, rng, y=None):
     numeric = inner(u, numeric_jvp(f, x, v))
     if scalar_close(analytic, numeric):
         return {"ok": True, "analytic": analytic, "numeric": numeric, "how": "strict"}
+    if kinks and is_kink(f, x, v, u, y):
+        return {"ok": False, "analytic": analytic, "numeric": numeric, "how": "kink",
+                "kink": True}
     for eps in LOOSE_EPS:
         n2 = inner(u, numeric_jvp(f, x, v, eps))
         if scalar_close(analytic, n2, tol=1e-6 * max(1.0, abs(n2)), rtol=LOOSE_RTOL):
             return {"ok": True, "analytic": analytic, "numeric": n2, "how": "loose eps=%g" % eps}
     return {"ok": False, "analytic": analytic, "numeric": numeric, "how": "mismatch"}
+
+
+def is_kink(f, x, v, u, y, eps=EPS):
+    """True when the one-sided differences of ``<u, f>`` along ``v`` at ``x``
+    disagree (forward against backward, at two steps): ``f`` is not
+    differentiable there (``floor``, ``abs``, ``max`` at a tie), and no
+    finite difference can judge a gradient at that point."""
+    for h in (eps, eps * 10):
+        up = inner(u, sub_scale(f(axpy(x, v, h)), y, h))
+        down = inner(u, sub_scale(y, f(axpy(x, v, -h)), h))
+        if scalar_close(up, down, tol=1e-6 * max(1.0, abs(up)), rtol=LOOSE_RTOL):
+            return False
+    return True
 
 
 def flatten(value):

@@ -1,7 +1,8 @@
 """``autograd.scipy.*`` -> ``scipy.*`` (when SciPy is installed).
 
-autograd's own ``scipy.signal.convolve`` takes ``axes``/``dot_axes`` (a
-tensor convolution SciPy does not have): with them it is unmappable."""
+autograd's own ``scipy.signal.convolve`` also takes ``axes``/``dot_axes`` (a
+tensor convolution SciPy does not have): with them it is the shim's
+``_convolve.tensor_convolve``, plain NumPy."""
 
 import sys
 import types
@@ -17,20 +18,17 @@ except ImportError:  # pragma: no cover - SciPy is optional
     scipy = None
 
 if scipy is not None:
-    import _outside as _st
     pkg = types.ModuleType("autograd.scipy")
     pkg.__path__ = []
     sys.modules["autograd.scipy"] = pkg
     signal = types.ModuleType("autograd.scipy.signal")
 
-    def _plain_convolution(axes, dot_axes):
-        if axes is not None or tuple(map(tuple, dot_axes)) != ((), ()):
-            raise _st.Unmappable("autograd.scipy.signal.convolve with axes/dot_axes (a tensor "
-                                 "convolution SciPy does not have)")
+    from ._convolve import tensor_convolve
 
     def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
-        _plain_convolution(axes, dot_axes)
-        return scipy.signal.convolve(A, B, mode=mode)
+        if axes is None and tuple(map(tuple, dot_axes)) == ((), ()):
+            return scipy.signal.convolve(A, B, mode=mode)
+        return tensor_convolve(A, B, axes, dot_axes, mode)
     signal.convolve = convolve
     misc = types.ModuleType("autograd.scipy.misc")
     misc.logsumexp = scipy.special.logsumexp

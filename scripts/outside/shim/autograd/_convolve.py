@@ -1,0 +1,42 @@
+"""The tensor convolution of autograd's ``scipy.signal.convolve(A, B, axes,
+dot_axes, mode)``, written for the harness in plain NumPy (SciPy has no
+equivalent): convolve ``A`` and ``B`` along ``axes`` (a pair of axis lists),
+sum over ``dot_axes`` (a pair of axis lists), and keep every other axis.
+The output's axes are A's kept axes, B's kept axes, then the convolved ones;
+``mode`` is ``"full"`` or ``"valid"``."""
+
+import numpy as np
+
+
+def _order(ndim, conv, dot):
+    keep = [i for i in range(ndim) if i not in conv and i not in dot]
+    return keep, list(dot), list(conv)
+
+
+def tensor_convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
+    A, B = np.asarray(A), np.asarray(B)
+    conv_a, conv_b = axes if axes is not None else (list(range(A.ndim)), list(range(B.ndim)))
+    keep_a, dot_a, conv_a = _order(A.ndim, list(conv_a), list(dot_axes[0]))
+    keep_b, dot_b, conv_b = _order(B.ndim, list(conv_b), list(dot_axes[1]))
+    kept_a = [A.shape[i] for i in keep_a]
+    kept_b = [B.shape[i] for i in keep_b]
+    dot_size = int(np.prod([A.shape[i] for i in dot_a]))
+    a = np.transpose(A, keep_a + dot_a + conv_a)
+    a = np.reshape(a, (int(np.prod(kept_a)), dot_size) + a.shape[len(keep_a) + len(dot_a):])
+    b = np.transpose(B, keep_b + dot_b + conv_b)
+    b = np.reshape(b, (int(np.prod(kept_b)), dot_size) + b.shape[len(keep_b) + len(dot_b):])
+    ksize = b.shape[2:]
+    if mode == "full":
+        pads = [(0, 0), (0, 0)] + [(k - 1, k - 1) for k in ksize]
+        a = np.pad(a, pads)
+    elif mode != "valid":
+        raise ValueError("mode must be 'full' or 'valid', got %r" % (mode,))
+    out_size = tuple(n - k + 1 for n, k in zip(a.shape[2:], ksize))
+    b = b[(slice(None), slice(None)) + (slice(None, None, -1),) * len(ksize)]  # flip: convolution
+    out = np.zeros((a.shape[0], b.shape[0]) + out_size)
+    for offset in np.ndindex(*ksize):
+        window = a[(slice(None), slice(None)) +
+                   tuple(slice(o, o + n) for o, n in zip(offset, out_size))]
+        tap = b[(slice(None), slice(None)) + offset]          # (kept_b, dot)
+        out = out + np.moveaxis(np.tensordot(window, tap, axes=([1], [1])), -1, 1)
+    return np.reshape(out, tuple(kept_a) + tuple(kept_b) + out_size)
