@@ -121,3 +121,20 @@ def test_examples_are_classified_worst_first():
     assert summary.classify_example("a", [fell, end], "auto")["status"] == "auto-fallback"
     assert summary.classify_example("a", [{"kind": "example-end", "how": "finished"}],
                                     "compile")["status"] == "no-gradient"
+
+
+def test_tensor_convolve_agrees_with_scipy_and_with_a_loop():
+    conv = _load("outside_convolve", os.path.join(OUTSIDE, "shim", "autograd", "_convolve.py"))
+    rng = np.random.RandomState(3)
+    a, b = rng.randn(6), rng.randn(3)
+    expected = {"full": np.convolve(a, b, "full"), "valid": np.convolve(a, b, "valid"),
+                "same": np.convolve(a, b, "full")[1:7]}   # the centre, as long as a
+    for mode, want in expected.items():
+        np.testing.assert_allclose(conv.tensor_convolve(a, b, ([0], [0]), ([], []), mode), want)
+    # images (N, C, H, W) with filters (C, K, h, w), as convnet.py calls it: a direct loop
+    x, w = rng.randn(2, 3, 5, 4), rng.randn(3, 2, 2, 3)
+    out = conv.tensor_convolve(x, w, ([2, 3], [2, 3]), ([1], [0]), "valid")
+    loop = np.zeros((2, 2, 4, 2))
+    for n, k, i, j in np.ndindex(*loop.shape):
+        loop[n, k, i, j] = np.sum(x[n, :, i:i + 2, j:j + 3] * w[:, k, ::-1, ::-1])
+    np.testing.assert_allclose(out, loop)

@@ -23,7 +23,8 @@ RECORD = os.environ.get("SRCGRAD_OUTSIDE_RECORD")
 MAX_EXAMPLE_CHECKS = 5     # primitives' gradients (grad(np.sqrt)) do not end an example
 
 _lock = threading.Lock()
-SHIM_AUTOGRAD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "autograd")
+SHIM_DIR = os.path.dirname(os.path.abspath(__file__))
+SHIM_AUTOGRAD = os.path.join(SHIM_DIR, "autograd")
 state = {"test": None, "checks": 0, "example_checks": []}
 
 
@@ -78,6 +79,8 @@ def describe_error(err):
         fn, ln = getattr(err, "filename", None), getattr(err, "lineno", None)
         if fn:
             out["where"] = "%s:%s" % (os.path.basename(fn), ln)
+            if os.path.abspath(fn).startswith(SHIM_DIR):
+                out["where"] += " (the shim's code, mirroring autograd's)"
         msg = getattr(err, "bare_msg", None)
         if msg:
             out["message"] = (msg.strip().splitlines() or [""])[0][:300]
