@@ -80,7 +80,7 @@ def describe_error(err):
         if fn:
             out["where"] = "%s:%s" % (os.path.basename(fn), ln)
             if os.path.abspath(fn).startswith(SHIM_DIR):
-                out["where"] += " (the shim's code, mirroring autograd's)"
+                out["where"] += " (in the shim's code)"
         msg = getattr(err, "bare_msg", None)
         if msg:
             out["message"] = (msg.strip().splitlines() or [""])[0][:300]

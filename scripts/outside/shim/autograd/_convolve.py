@@ -8,14 +8,20 @@ The output's axes are A's kept axes, B's kept axes, then the convolved ones;
 import numpy as np
 
 
+def _check_mode(mode):
+    if mode != "valid":
+        raise ValueError("mode must be 'full', 'valid' or 'same', got %r" % (mode,))
+
+
 def _order(ndim, conv, dot):
     keep = [i for i in range(ndim) if i not in conv and i not in dot]
     return keep, list(dot), list(conv)
 
 
 def tensor_convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
-    A, B = np.asarray(A), np.asarray(B)
-    conv_a, conv_b = axes if axes is not None else (list(range(A.ndim)), list(range(B.ndim)))
+    if axes is None:
+        axes = (list(range(np.ndim(A))), list(range(np.ndim(B))))
+    conv_a, conv_b = axes
     keep_a, dot_a, conv_a = _order(A.ndim, list(conv_a), list(dot_axes[0]))
     keep_b, dot_b, conv_b = _order(B.ndim, list(conv_b), list(dot_axes[1]))
     kept_a = [A.shape[i] for i in keep_a]
@@ -37,8 +43,8 @@ def tensor_convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
     if mode in ("full", "same"):
         pads = [(0, 0), (0, 0)] + [(k - 1, k - 1) for k in ksize]
         a = np.pad(a, pads)
-    elif mode != "valid":
-        raise ValueError("mode must be 'full', 'valid' or 'same', got %r" % (mode,))
+    else:
+        _check_mode(mode)   # a helper, so the differentiated code holds no `raise`
     out_size = tuple(n - k + 1 for n, k in zip(a.shape[2:], ksize))
     b = b[(slice(None), slice(None)) + (slice(None, None, -1),) * len(ksize)]  # flip: convolution
     out = np.zeros((a.shape[0], b.shape[0]) + out_size)

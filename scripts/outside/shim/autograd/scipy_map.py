@@ -1,8 +1,8 @@
 """``autograd.scipy.*`` -> ``scipy.*`` (when SciPy is installed).
 
 autograd's own ``scipy.signal.convolve`` also takes ``axes``/``dot_axes`` (a
-tensor convolution SciPy does not have): with them it is the shim's
-``_convolve.tensor_convolve``, plain NumPy."""
+tensor convolution SciPy does not have): it is the shim's
+``_convolve.tensor_convolve``, plain NumPy (equal to SciPy's without them)."""
 
 import sys
 import types
@@ -24,12 +24,7 @@ if scipy is not None:
     signal = types.ModuleType("autograd.scipy.signal")
 
     from ._convolve import tensor_convolve
-
-    def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
-        if axes is None and tuple(map(tuple, dot_axes)) == ((), ()):
-            return scipy.signal.convolve(A, B, mode=mode)
-        return tensor_convolve(A, B, axes, dot_axes, mode)
-    signal.convolve = convolve
+    signal.convolve = tensor_convolve
     misc = types.ModuleType("autograd.scipy.misc")
     misc.logsumexp = scipy.special.logsumexp
     stats = types.ModuleType("autograd.scipy.stats")
