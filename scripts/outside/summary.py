@@ -1,7 +1,6 @@
 """Classify the outside harness's records and write the markdown summary."""
 
 import collections
-import os
 import re
 
 RIGHT = {"compile": "compiled-right", "auto": "compiled-right", "tape": "tape-right"}

@@ -52,7 +52,8 @@ def test_fd_on_trees_and_complex_values():
     p = {"a": [np.array([1.0, 2.0]), 0.5]}
     vjp = lambda u: {"a": [2.0 * p["a"][0] * u, float(np.sum(3.0 * u))]}
     assert fd.check_vjp(f, p, vjp, np.random.RandomState(1))["ok"]
-    z = np.array([0.3 + 0.2j, -0.5 + 0.1j])  # holomorphic: vjp(u) = u * f'(z) (autograd's convention)
+    # holomorphic: vjp(u) = u * f'(z), autograd's convention (and srcgrad's)
+    z = np.array([0.3 + 0.2j, -0.5 + 0.1j])
     assert fd.check_vjp(lambda z: z ** 3, z, lambda u: u * 3 * z ** 2,
                         np.random.RandomState(2))["ok"]
 

@@ -9,13 +9,11 @@ Configured from the environment by the runner:
 import copy
 import json
 import os
-import sys
 import threading
 import traceback
 
 import numpy as np
 
-import _outside_fd as fd
 
 MODE = os.environ.get("SRCGRAD_OUTSIDE_MODE", "compile")
 ROLE = os.environ.get("SRCGRAD_OUTSIDE_ROLE", "plain")
