@@ -174,8 +174,19 @@ def main(argv=None):
         tests = args.tests.split(",") if args.tests else None
         suite, tail = run_suite(src, args.mode, args.records, args.suite_timeout, tests,
                                 args.test_timeout)
-    _emit(args, summary.markdown(args.mode, examples, suite, tail, time.time() - t0))
+    _emit(args, summary.markdown(args.mode, examples, suite, tail, time.time() - t0,
+                                 _revision()))
     return 0
+
+
+def _revision():
+    """The srcgrad commit measured (``git describe`` of this checkout), if known."""
+    try:
+        out = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=10)
+        return out.stdout.decode().strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def _emit(args, text):
