@@ -148,6 +148,7 @@ def main(argv=None):
     p.add_argument("--out", help="write the markdown summary here too")
     p.add_argument("--from-records", metavar="FILE",
                    help="only summarise an earlier run's JSON lines (no download, no run)")
+    p.add_argument("--revision", help="with --from-records: the srcgrad revision measured")
     p.add_argument("--write-docs", action="store_true",
                    help="put the summary in docs/outside.md between its markers")
     args = p.parse_args(argv)
@@ -157,7 +158,7 @@ def main(argv=None):
         examples = [r for r in recs if r.get("kind") == "example"] or None
         suite = [r for r in recs if r.get("kind") in ("case", "test", "collect-error")] or None
         mode = next((r["mode"] for r in recs if "mode" in r), args.mode)
-        _emit(args, summary.markdown(mode, examples, suite, None, 0.0))
+        _emit(args, summary.markdown(mode, examples, suite, None, None, args.revision))
         return 0
     src = fetch.source_dir(args.dir)
     args.records = args.records or os.path.join(args.dir, "records-%s.jsonl" % args.mode)
