@@ -16,6 +16,7 @@ import gast
 from .. import rules
 from .env import assign, call, const, load, store
 from .rulecall import literal
+from .varargs import bind_nodes, has_varargs
 
 __all__ = ["CallsMixin"]
 
@@ -26,19 +27,16 @@ class CallsMixin:
     def bind_call(self, op):
         """Put a user call's arguments in the callee's parameter order, with
         its defaults made explicit, so the callee's VJP takes them by position."""
+        if has_varargs(op.callee):
+            self._bind_varargs(op)
+            return
         try:
             sig = inspect.signature(op.callee)
         except (TypeError, ValueError):
             return
         params = list(sig.parameters.values())
         if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
-            if op.kwargs:   # the callee's VJP takes its arguments by position only
-                raise self.info.error(
-                    op.stmt, "keyword arguments in a call to %s, which takes *args or "
-                    "**kwargs, are not supported by the compiler" % op.callee.__name__,
-                    "pass them by position, or use mode=\"tape\" (or mode=\"auto\", which "
-                    "runs this function on the tape)")
-            return
+            return  # not a plain function (has_varargs says so): nothing to bind
         args = list(op.args)
         for p in params[len(args):]:
             if p.name in op.kwargs:
@@ -56,6 +54,30 @@ class CallsMixin:
             raise self.info.error(op.stmt, "unexpected keyword argument %r in the call to %s"
                                   % (next(iter(op.kwargs)), op.callee.__name__))
         op.args = args
+
+    def _default(self, op, p):
+        if p.default is p.empty:
+            raise self.info.error(op.stmt, "missing argument %r in the call to %s"
+                                  % (p.name, op.callee.__name__))
+        if literal(p.default):
+            return const(p.default)
+        return load(self.env.ref(p.default, "_%s_%s" % (op.callee.__name__, p.name)))
+
+    def _bind_varargs(self, op):
+        """A callee with ``*args``/``**kwargs``: its VJP is compiled for this
+        call's structure (``op.spread``) and takes the flat argument list."""
+        if any(isinstance(a, gast.Starred) for a in op.args):
+            raise self.info.error(
+                op.stmt, "*-unpacking of a sequence whose length the compiler cannot see, "
+                "in a call to %s" % op.callee.__name__, "pass the arguments one by one, "
+                "or use mode=\"tape\" (or mode=\"auto\")")
+        try:
+            flat, spread = bind_nodes(op.callee, op.args, op.kwargs,
+                                      lambda p: self._default(op, p))
+        except TypeError as err:
+            raise self.info.error(op.stmt, "the call to %s does not match its signature: %s"
+                                  % (op.callee.__name__, err)) from None
+        op.args, op.kwargs, op.spread = flat, {}, spread
 
     def _call_wrt(self, op):
         return [i for i, a in enumerate(op.args)

@@ -66,8 +66,10 @@ def check(info):
     fn = info.node
     args = fn.args
     if args.vararg is not None or args.kwarg is not None:
-        raise info.error(fn, "functions with *args or **kwargs parameters are not supported "
-                         "by the compiler yet", _TAPE)
+        raise info.error(fn, "a function with *args or **kwargs parameters is compiled for "
+                         "the arguments of a call, and here there is none (srcgrad.source "
+                         "of the bare function?)", "call the transformed function first, "
+                         "then ask srcgrad.source(g) for the code that ran; or " + _TAPE)
     _check_block(info, fn.body, top=True)
 
 

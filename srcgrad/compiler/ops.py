@@ -33,7 +33,7 @@ class Op:
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
     __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
-                 "keys", "nosave", "callee_vjp", "nograd", "diff")
+                 "keys", "nosave", "callee_vjp", "nograd", "diff", "spread")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -48,6 +48,7 @@ class Op:
         self.nosave = False
         self.callee_vjp = None
         self.diff = None    # activity.diff_operands, once the arguments are final
+        self.spread = None  # a *args/**kwargs callee's call structure (varargs.Spread)
         # under no_grad a computation gives a constant, but binding a name does not:
         # ``with no_grad(): v = a`` leaves v the same value as a (PyTorch: the same tensor)
         self.nograd = bool(getattr(stmt, "nograd", False)) and \
