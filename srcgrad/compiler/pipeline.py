@@ -25,6 +25,7 @@ from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
 from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
+from .starred import expand_starred_targets, unpack_fixed_arity_calls
 from .varargs import flat_caller, specialise
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
@@ -260,7 +261,8 @@ def _lift(info, node, namer, env):
                for stmt in node.body for n in gast.walk(stmt)):
         return node  # nothing to lift or unpack
     try:
-        node = expand_starred(copy.deepcopy(node))
+        node = unpack_fixed_arity_calls(node, env.resolve, namer)  # h(*xs): len(xs) is known
+        node = expand_starred(node)
         node, lifted = lift_nested(node, namer, None)
     except LiftError as err:
         raise info.error(err.node, err.msg, err.hint) from None
@@ -291,6 +293,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     env = Env(info, namer)  # picks the names of its own state first: readable unless taken
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
+    node = expand_starred_targets(node, namer)  # a, *b = v -> slices (starred.py)
     node = _lift(info, node, namer, env)
     node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)

@@ -19,8 +19,8 @@ back into the tuple and dict the user's code reads.
 ...     return w
 >>> info = specialise(parse_function(loss), Spread(2, ("l2",)))
 >>> print(dump([info.node]))
-def loss(w, data_0, data_1, hyper_l2):
-    data = (data_0, data_1)
+def loss(w, data_0, data_1, *, hyper_l2):
+    data = data_0, data_1
     hyper = {'l2': hyper_l2}
     return w
 
@@ -37,15 +37,18 @@ import inspect
 
 import gast
 
-__all__ = ["Spread", "has_varargs", "specialise", "flatten", "flat_caller", "bind_nodes"]
+__all__ = ["Spread", "UNBOUND", "has_varargs", "specialise", "flatten", "flat_caller", "bind_nodes"]
 
 
 class Spread(tuple):
-    """``(n_extra, kw_names)``: a call's extra positional count and extra
-    keyword names, hashable (part of the compile key)."""
+    """``(n_extra, kw_names, packed)``: a call's extra positional count and
+    extra keyword names, hashable (part of the compile key).  ``packed`` for
+    ``f(a, *xs)`` with ``xs`` of run-time length landing whole in ``*args``
+    (after the ``n_extra`` explicit extra arguments): the VJP then takes
+    ``xs`` as one argument."""
 
-    def __new__(cls, n_extra, kw_names=()):
-        return tuple.__new__(cls, (int(n_extra), tuple(kw_names)))
+    def __new__(cls, n_extra, kw_names=(), packed=False):
+        return tuple.__new__(cls, (int(n_extra), tuple(kw_names), bool(packed)))
 
     @property
     def n_extra(self):
@@ -55,8 +58,18 @@ class Spread(tuple):
     def kw_names(self):
         return self[1]
 
+    @property
+    def packed(self):
+        return self[2]
+
     def __repr__(self):
-        return "Spread(%d, %r)" % self
+        return "Spread(%d, %r, packed=%r)" % self
+
+
+#: ``Op.spread`` of a user call whose ``*``-unpacked arguments have a run-time
+#: length that decides which parameter gets which value (calls.py refuses it
+#: where a gradient goes through it)
+UNBOUND = "unbound"
 
 
 def _signature(fn):
@@ -116,6 +129,8 @@ def _layout(sig, spread):
             out.append(("pos", p.name))
         elif p.kind == p.VAR_POSITIONAL:
             out.extend(("pos", "%s[%d]" % (p.name, i)) for i in range(spread.n_extra))
+            if spread.packed:
+                out.append(("seq", p.name))
         elif p.kind == p.KEYWORD_ONLY:
             out.append(("kw", p.name))
         else:
@@ -127,11 +142,13 @@ def flat_caller(fn, spread):
     """A function taking the flat argument list for ``spread`` and calling
     ``fn`` the way the user did (the tape runs it)."""
     layout = _layout(_signature(fn), spread)
-    npos = sum(1 for kind, _ in layout if kind == "pos")
+    npos = sum(1 for kind, _ in layout if kind != "kw")
     names = [name for kind, name in layout if kind == "kw"]
+    packed = spread.packed
 
     def run(*flat):
-        return fn(*flat[:npos], **dict(zip(names, flat[npos:])))
+        pos = flat[:npos] if not packed else flat[:npos - 1] + tuple(flat[npos - 1])
+        return fn(*pos, **dict(zip(names, flat[npos:])))
     run.__name__ = getattr(fn, "__name__", "f")
     run.__qualname__ = getattr(fn, "__qualname__", run.__name__)
     run.__module__ = getattr(fn, "__module__", None)
@@ -194,11 +211,17 @@ def specialise(info, spread):
     if args.vararg is not None:
         extra = [fresh("%s_%d" % (args.vararg.id, i)) for i in range(spread.n_extra)]
         args.args = list(args.args) + [_param(n) for n in extra]
-        pre.append(gast.Assign(targets=[_name(args.vararg.id, gast.Store())],
-                               value=gast.Tuple(elts=[_name(n, gast.Load()) for n in extra],
-                                                ctx=gast.Load()), type_comment=None))
+        value = gast.Tuple(elts=[_name(n, gast.Load()) for n in extra], ctx=gast.Load())
+        if spread.packed:
+            seq = fresh("%s_seq" % args.vararg.id)   # the caller's sequence, whole
+            args.args.append(_param(seq))
+            packed = gast.Call(func=_name("tuple", gast.Load()),
+                               args=[_name(seq, gast.Load())], keywords=[])
+            value = gast.BinOp(left=value, op=gast.Add(), right=packed) if extra else packed
+        pre.append(gast.Assign(targets=[_name(args.vararg.id, gast.Store())], value=value,
+                               type_comment=None))
         args.vararg = None
-    elif spread.n_extra:
+    elif spread.n_extra or spread.packed:
         raise TypeError("%s takes no *args" % node.name)
     if args.kwarg is not None:
         extra = [fresh("%s_%s" % (args.kwarg.id, k) if k.isidentifier() else
