@@ -16,7 +16,7 @@ import logging
 from . import rules, runtime
 from .compiler.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, compile_vjp
-from .compiler.varargs import flat_caller, flatten, has_varargs
+from .compiler.varargs import Spread, flat_caller, flatten, has_varargs
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
                      _refuse_subclasses, refused_subclass as _refused_subclass,
                      where as _where)
@@ -242,7 +242,7 @@ class GradFunction:
             xs.append(a)
         from .modes import enable_grad
         with enable_grad():
-            out = (self.fun if spread is None else flat_caller(self.fun, spread))(*args)
+            out = _as_called(self.fun, spread)(*args)
         aux = None
         if self.has_aux:
             out, aux = out
@@ -336,7 +336,7 @@ class _TapeVJP:
     """The tape as the engine of a transform (``mode="tape"`` or fallback)."""
 
     def __init__(self, fun, positions, has_aux, reason, spread=None):
-        self.fun = fun if spread is None else flat_caller(fun, spread)
+        self.fun = _as_called(fun, spread)
         self.positions = tuple(positions)
         self.has_aux = has_aux
         self.reason = reason
@@ -348,6 +348,17 @@ class _TapeVJP:
             value, pullback, aux = tape_vjp(self.fun, args, wrt=self.positions, has_aux=True)
             return (value, aux), pullback
         return tape_vjp(self.fun, args, wrt=self.positions)
+
+
+def _as_called(fun, spread):
+    """``fun`` taking the argument list the engines use (parameters in
+    signature order, defaults explicit; see compiler/varargs.py) and calling
+    it the way the user did: keyword-only parameters and ``**kwargs`` by name."""
+    if spread is None:
+        if not inspect.isfunction(fun) or not fun.__code__.co_kwonlyargcount:
+            return fun
+        spread = Spread(0)
+    return flat_caller(fun, spread)
 
 
 def _unwrap_mode(fun):

@@ -6,11 +6,16 @@ The corpus (tests/compiler/corpus/varargs.py) checks the constructs against
 finite differences in both engines; these tests check the guards, ``wrt``,
 the other transforms, and the refusals."""
 
+import os
+import sys
+
 import numpy as np
 import pytest
 
 import srcgrad
 from srcgrad import SrcgradSyntaxError
+from srcgrad.compiler import fence
+from srcgrad.compiler.parse import parse_function
 from srcgrad.testing import assert_allclose, numeric_grad
 
 from corpus.varargs import (concat_and_multiply, penalised_loss, sum_of_squares,
@@ -97,6 +102,17 @@ def test_vjp_value_and_grad_and_explain(mode):
     assert engine == ("tape" if mode == "tape" else "compiler")
 
 
+def keyword_only(x, *, scale):
+    return x * scale
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_keyword_only_parameters_in_every_engine(mode):
+    """The tape calls the function as the user did (keyword-only by name)."""
+    assert srcgrad.grad(keyword_only, mode=mode)(2.0, scale=3.0) == 3.0
+    assert srcgrad.grad(keyword_only, wrt="scale", mode=mode)(2.0, scale=3.0) == 2.0
+
+
 def grows_a_literal(x):
     xs = [x]
     xs.append(x * 2.0)     # the literal's length is not the list's length
@@ -175,3 +191,36 @@ def test_refused_at_the_users_line_and_right_on_the_tape(fn, args, msg):
     assert "mode=" in str(err.value) or "unpack" in str(err.value)
     got = srcgrad.grad(fn, mode="auto")(*args)
     assert_allclose(got, _fd(fn, args, 0))
+
+
+# -- generated code ------------------------------------------------------------------------
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden",
+                      "varargs.py.txt")
+
+
+def _generated():
+    g = srcgrad.grad(concat_and_multiply, wrt=(0, 1, 2), mode="compile")
+    g(np.ones(4), np.ones(2), np.ones(2))
+    return g, srcgrad.source(g)
+
+
+def test_golden_source_of_a_function_with_args():
+    """The version for two extra arguments: they are parameters, packed
+    back into the tuple the body reads."""
+    with open(GOLDEN) as fh:
+        want = fh.read()
+    assert _generated()[1] == want, (
+        "generated code changed; if intended run `python %s --update` and review the diff"
+        % os.path.relpath(__file__))
+
+
+def test_generated_code_is_inside_the_accepted_subset():
+    g, _ = _generated()
+    for compiled in g._by_kind.values():
+        fence.check(parse_function(compiled.fn))
+
+
+if __name__ == "__main__" and "--update" in sys.argv:
+    with open(GOLDEN, "w") as fh:
+        fh.write(_generated()[1])
