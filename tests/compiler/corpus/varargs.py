@@ -138,6 +138,26 @@ def noise_scaled_by_parameter(x, sigma):
     return np.sum((x + sigma * eps) ** 2 + more * x)
 
 
+def count(*xs, scale=1.0, **kw):
+    return len(xs) * scale + len(kw)
+
+
+def weigh(w, *xs):
+    return w * len(xs)
+
+
+def constant_varargs_calls(x):
+    """Calls no gradient goes through, with run-time-length and keyword
+    arguments: run as written."""
+    ys = []
+    for i in range(2):
+        ys.append(float(i))
+    n = count(*ys, scale=2.0, extra=1)
+    m = count(1.0, 2.0)
+    k = weigh(2.0, *ys)
+    return np.sum(np.sin(x)) * (n + m + k)
+
+
 # -- starred assignment targets -----------------------------------------------------------
 
 def first_and_rest(params, x):
@@ -174,6 +194,7 @@ CASES = [
     Case(zip_star_over_parameters, [(LAYERS, V3)], wrt=(0, 1)),
     Case(stack_of_spliced_lists, [(V3, [P3, V3 * 2.0]), (A2, [B2])], wrt=(0, 1)),
     Case(noise_scaled_by_parameter, [(V3, 0.3), (X, 1.5)], wrt=(0, 1)),
+    Case(constant_varargs_calls, [(V3,)]),
     Case(first_and_rest, [(MATS, V3), (MATS[:1], P3)], wrt=(0, 1)),
     Case(starred_literal_targets, [(V3,)]),
     Case(middle_star, [([A2, B2, C2, A2 * 2.0],), ([V3, P3],)]),
