@@ -22,6 +22,7 @@ from .rules.operators import OPERATOR_MODULE
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
+from .compiler.varargs import Spread, flat_caller, flatten, has_varargs
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
                      _refuse_subclasses, refused_subclass as _refused_subclass,
                      where as _where)
@@ -51,6 +52,8 @@ def _positions(fn, wrt):
         params = [] if rules.has_rule(fn) else list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
+    if params and not rules.has_rule(fn) and has_varargs(fn):
+        return _vararg_positions(fn, items, single)
     out = []
     for w in items:
         if isinstance(w, str):
@@ -67,6 +70,39 @@ def _positions(fn, wrt):
             raise TypeError("wrt must be an int, a parameter name or a tuple of them, got %r"
                             % (w,))
     return tuple(out), single, params
+
+
+def _vararg_positions(fn, items, single):
+    """``wrt`` of a function with ``*args``/``**kwargs``: an int counts the
+    positional arguments as the call passes them (the extra ones included); a
+    name is one of the parameters before ``*args``."""
+    sig = inspect.signature(fn).parameters.values()
+    leading = []
+    for p in sig:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            break
+        leading.append(p.name)
+    open_ended = any(p.kind == p.VAR_POSITIONAL for p in sig)
+    out = []
+    for w in items:
+        if isinstance(w, str):
+            if w not in leading:
+                raise ValueError(
+                    "wrt=%r: %s takes *args or **kwargs, and only its leading parameters (%s) "
+                    "can be named in wrt; give the position of the argument in the call "
+                    "instead (wrt=%d is the first extra positional argument)"
+                    % (w, _where(fn), ", ".join(leading) or "none", len(leading)))
+            out.append(leading.index(w))
+        elif isinstance(w, numbers.Integral):
+            if w < 0 or not open_ended and w >= len(leading):
+                raise ValueError("wrt=%d is out of range for %s: with *args, a position "
+                                 "counts the call's positional arguments from 0"
+                                 % (w, _where(fn)))
+            out.append(int(w))
+        else:
+            raise TypeError("wrt must be an int, a parameter name or a tuple of them, got %r"
+                            % (w,))
+    return tuple(out), single, leading
 
 
 class _PrimitiveVJP:
@@ -110,6 +146,7 @@ class GradFunction:
         self.kind = kind
         self.has_aux = has_aux
         self.positions, self.single, self.params = _positions(fun, wrt)
+        self.varargs = not rules.has_rule(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
@@ -122,29 +159,30 @@ class GradFunction:
             c = self._compiled = _compile(self.fun, self.positions, self.has_aux, (), self.mode)
         return c
 
-    def _compiled_for(self, args):
+    def _compiled_for(self, args, spread=None):
         kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND[type(a)]
                        for a in args])  # what _kind computes, inlined: it is per call
         if None in kinds:  # containers: no subclass hides among their leaves
             _refuse_subclasses(self.fun, args, self.params)
-        c = self._by_kind.get(kinds)
+        key = kinds if spread is None else kinds + (spread,)
+        c = self._by_kind.get(key)
         if c is None:
-            c = self._specialise(kinds, args)
+            c = self._specialise(kinds, args, spread)
         return c
 
-    def _specialise(self, kinds, args):
+    def _specialise(self, kinds, args, spread=None):
         """Compile for a new signature.  The table keeps the last
         ``SHAPE_SPECIALISATIONS`` signatures (past that many shapes,
         ``compile_vjp`` hands back shape-generic code, shared by all)."""
         if ("subclass",) in kinds:
             _refuse_subclasses(self.fun, args, self.params)
-        c = _compile(self.fun, self.positions, self.has_aux, kinds, self.mode)
+        c = _compile(self.fun, self.positions, self.has_aux, kinds, self.mode, spread)
         if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
             try:
                 del self._by_kind[next(iter(self._by_kind))]  # the oldest
             except (KeyError, StopIteration, RuntimeError):
                 pass  # another thread made room first
-        self._by_kind[kinds] = c
+        self._by_kind[kinds if spread is None else kinds + (spread,)] = c
         return c
 
     def _args(self, args, kwargs):
@@ -155,16 +193,32 @@ class GradFunction:
             args = tuple(bound.arguments[p] for p in self.params)
         return args
 
+    def _flat(self, args, kwargs):
+        """A ``*args``/``**kwargs`` function's call as its flat argument list
+        and structure (see compiler/varargs.py)."""
+        try:
+            args, spread = flatten(self.fun, args, kwargs)
+        except TypeError as err:
+            raise TypeError("%s: %s" % (_where(self.fun), err)) from None
+        for i in self.positions:
+            if i >= len(args):
+                raise ValueError("wrt=%d is out of range: %s was called with %d arguments"
+                                 % (i, _where(self.fun), len(args)))
+        return args, spread
+
     def __call__(self, *args, **kwargs):
-        if kwargs or len(args) != len(self.params):
+        spread = None
+        if self.varargs:
+            args, spread = self._flat(args, kwargs)
+        elif kwargs or len(args) != len(self.params):
             args = self._args(args, kwargs)
         if any(isinstance(a, Tensor) for a in args):
-            return self._on_the_tape(args)  # inside a tape trace: higher order
+            return self._on_the_tape(args, spread)  # inside a tape trace: higher order
         for i in self.positions:
             a = args[i]
             if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
                 _check_float(self.fun, i, self.params, a)
-        ans, pullback = self._compiled_for(args).fn(*args)
+        ans, pullback = self._compiled_for(args, spread).fn(*args)
         out = ans[0] if self.has_aux else ans
         grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
         if self.single:
@@ -177,7 +231,7 @@ class GradFunction:
             return result, ans[1]
         return result
 
-    def _on_the_tape(self, args):
+    def _on_the_tape(self, args, spread=None):
         """The transform applied to Tensors (an outer ``grad`` running this one
         on the tape): the gradient as Tensors with their own graph
         (``create_graph``), so the outer transform can differentiate it."""
@@ -195,7 +249,7 @@ class GradFunction:
             xs.append(a)
         from .modes import enable_grad
         with enable_grad():
-            out = self.fun(*args)
+            out = _as_called(self.fun, spread)(*args)
         aux = None
         if self.has_aux:
             out, aux = out
@@ -256,9 +310,11 @@ OPERATOR_RULES[operator.add] = conversions.plus
 OPERATOR_RULES[operator.mul] = conversions.times
 
 
-def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
+def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
     """The engine for ``fun``: its own rule (a primitive), the compiler, or
-    the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot)."""
+    the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot).
+    ``spread``: the call structure of a ``*args``/``**kwargs`` function, whose
+    engine then takes the call's flat argument list (compiler/varargs.py)."""
     if rules.has_rule(fun):
         return _PrimitiveVJP(fun, positions)
     if _hashable(fun) and fun in OPERATOR_RULES:
@@ -274,10 +330,10 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
         return _TapeVJP(fun, positions, has_aux, "grad of a gradient: higher order runs on "
                         "the tape")
     if mode == "tape":
-        return _TapeVJP(fun, positions, has_aux, 'mode="tape"')
+        return _TapeVJP(fun, positions, has_aux, 'mode="tape"', spread)
     try:
         return compile_vjp(_unwrap_mode(fun), positions, has_aux=has_aux, numeric=kinds,
-                           mode=mode)
+                           mode=mode, spread=spread)
     except (SrcgradSyntaxError, NoSource, NoRuleError) as err:
         if mode == "compile":
             if isinstance(err, NoSource):
@@ -289,14 +345,14 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto"):
             raise
         reason = _reason(err)
         log.info("srcgrad: %s runs on the tape: %s", _name(fun), reason)
-        return _TapeVJP(fun, positions, has_aux, reason)
+        return _TapeVJP(fun, positions, has_aux, reason, spread)
 
 
 class _TapeVJP:
     """The tape as the engine of a transform (``mode="tape"`` or fallback)."""
 
-    def __init__(self, fun, positions, has_aux, reason):
-        self.fun = fun
+    def __init__(self, fun, positions, has_aux, reason, spread=None):
+        self.fun = _as_called(fun, spread)
         self.positions = tuple(positions)
         self.has_aux = has_aux
         self.reason = reason
@@ -308,6 +364,17 @@ class _TapeVJP:
             value, pullback, aux = tape_vjp(self.fun, args, wrt=self.positions, has_aux=True)
             return (value, aux), pullback
         return tape_vjp(self.fun, args, wrt=self.positions)
+
+
+def _as_called(fun, spread):
+    """``fun`` taking the argument list the engines use (parameters in
+    signature order, defaults explicit; see compiler/varargs.py) and calling
+    it the way the user did: keyword-only parameters and ``**kwargs`` by name."""
+    if spread is None:
+        if not inspect.isfunction(fun) or not fun.__code__.co_kwonlyargcount:
+            return fun
+        spread = Spread(0)
+    return flat_caller(fun, spread)
 
 
 def _unwrap_mode(fun):
@@ -398,9 +465,14 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     _refuse_subclasses(fun, primals, names)
     for i in positions:
         _check_float(fun, i, names, primals[i])
-    compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode)
+    spread = None
+    if not rules.has_rule(fun) and has_varargs(fun):
+        primals, spread = flatten(fun, primals, {})  # the flat list its engine takes
+    compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode,
+                        spread=spread)
     args = primals
-    if isinstance(compiled, CompiledVJP) and len(args) < len(compiled.params):
+    if spread is None and isinstance(compiled, CompiledVJP) and \
+            len(args) < len(compiled.params):
         # the generated VJP takes every parameter: give the rest their defaults
         bound = inspect.signature(fun).bind(*args)
         bound.apply_defaults()
@@ -466,7 +538,11 @@ def explain(fun, *args, wrt=0, mode="auto"):
     _check_mode(mode)
     positions, _, params = _positions(fun, wrt)
     _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
-    engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode)
+    spread = None
+    if not rules.has_rule(fun) and has_varargs(fun):
+        args, spread = flatten(fun, args, {})
+    engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode,
+                      spread=spread)
     if isinstance(engine, _PrimitiveVJP):
         return Explanation("rule")
     if isinstance(engine, _TapeVJP):

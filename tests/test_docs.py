@@ -563,6 +563,63 @@ def k_star(x):
     return np.sum(helper(*args, **kw))
 
 
+def k_varargs(weights, *args):
+    return np.dot(np.concatenate(args), weights)
+
+
+def k_loss(params, *data, **hyper):
+    x, y = data
+    return np.sum((x @ params - y) ** 2) + hyper["l2"] * np.sum(params ** 2)
+
+
+def k_kwargs(x):
+    return k_loss(x, M.T, V[:3], l2=0.1) + k_varargs(V[:2], x[:1], x[1:])
+
+
+def total(w, *vs):
+    return sum(np.sum(w * v * v) for v in vs)
+
+
+def pair(a, b):
+    return a * b
+
+
+def k_runtime_star(x):
+    xs = []
+    for i in range(3):
+        xs.append(x * i)
+    return total(V[:2], *xs) + np.sum(pair(*xs[:2]))
+
+
+def k_zip_star(x):
+    params = [(M[:, :2], x), (M[:, 1:], x * 2.0)]
+    h = np.ones(2)
+    for W, b in zip(*[[p[0] for p in params], [p[1] for p in params]]):
+        h = np.tanh(W @ h + b)
+    return np.sum(h)
+
+
+def k_displays(x):
+    ys = [x * 2.0]
+    ys.append(x)
+    a = [x, x]
+    return np.sum(np.stack([*a, *ys, x ** 2]))
+
+
+def k_shape_star(x, sigma=0.5):
+    rs = np.random.RandomState(0)
+    eps = rs.randn(*x.shape)
+    return np.sum((x + sigma * eps) ** 2)
+
+
+def k_starred_targets(x):
+    params = [x, x * 2.0, x * 3.0]
+    first, *rest = params
+    a, *b = [x, x, x]
+    *init, last = params
+    return np.sum(first * rest[1] + a * b[0] + last * init[0])
+
+
 def k_closure(x, W):
     def layer(h):
         return np.tanh(W @ h)
@@ -633,6 +690,10 @@ SUPPORTED = [
     (l_enum_zip, (V,)), (l_nested, (M,)), (l_items, (V,)), (m_setitem, (V,)), (m_aug, (V,)),
     (m_matmul_aug, (M,)), (m_lists, (V,)), (t_comp, (V,)), (t_dictcomp, (V,)),
     (k_helper, (V,)), (k_star, (V,)), (k_closure, (V, W)),
+    (k_varargs, (V[:2], V[:1], V[1:2])), (k_varargs, (V, V[:3], V[3:], V[:0])),
+    (k_kwargs, (V[:2],)),
+    (k_runtime_star, (V[:2],)), (k_zip_star, (V[:2],)), (k_displays, (V,)),
+    (k_shape_star, (V,)), (k_starred_targets, (V,)),
 ]
 
 
@@ -696,10 +757,16 @@ REFUSED = [
      "the walrus operator", "assign in a separate statement"),
     ("def f(x):\n    y = np.zeros((2, 2))\n    y[0][1] = x\n    return np.sum(y)",
      "assignment into a nested subscript", "index once: a[i, j] = v"),
-    ("def f(x):\n    a, *b = [x, x, x]\n    return a", "starred assignment targets",
-     "unpack into a fixed number of names"),
-    ("def f(*xs):\n    return xs[0]", "functions with *args or **kwargs parameters",
-     'use mode="tape"'),
+    ("def f(x):\n    s = 0.0\n    for a, *b in [(x, x)]:\n        s = s + a\n    return s",
+     "starred targets in a for-loop header", "unpack into a fixed number of names"),
+    ("def f(x):\n    shape = x.shape\n    return np.sum(x.reshape(*shape[::-1]))",
+     "*-unpacking of a sequence whose length the compiler cannot see, in an operation",
+     "x.reshape(shape), not x.reshape(*shape)"),
+    ("def h(a, b=2.0):\n    return a * b\ndef f(x):\n    xs = [x]\n    xs.append(x)\n"
+     "    return np.sum(h(*xs))", "in a call to h that the gradient goes through",
+     "give h a *args parameter"),
+    ("def f(x, opts={'a': 1.0}):\n    return np.sum(np.full_like(x, **opts) * x)",
+     "**-unpacking of a mapping whose keys", "pass keyword arguments by name"),
     ("import srcgrad\ndef f(x):\n    with srcgrad.no_grad() as ng:\n        pass\n    return x",
      "'with <grad mode> as name' is not supported", "leave out 'as name'"),
     ("def f(x):\n    def a(v):\n        return v * 2\n    def b(v):\n        return a(v) + 1\n"

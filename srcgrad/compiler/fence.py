@@ -62,8 +62,10 @@ def check(info):
     fn = info.node
     args = fn.args
     if args.vararg is not None or args.kwarg is not None:
-        raise info.error(fn, "functions with *args or **kwargs parameters are not supported "
-                         "by the compiler yet", _TAPE)
+        raise info.error(fn, "a function with *args or **kwargs parameters is compiled for "
+                         "the arguments of a call, and here there is none (srcgrad.source "
+                         "of the bare function?)", "call the transformed function first, "
+                         "then ask srcgrad.source(g) for the code that ran; or " + _TAPE)
     _check_block(info, fn.body, top=True)
 
 
@@ -81,7 +83,7 @@ def _check_block(info, body, top=False):
         if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for target in targets:
-                _check_target(info, target)
+                _check_target(info, target, star=isinstance(stmt, gast.Assign))
         if isinstance(stmt, gast.For):
             _check_target(info, stmt.target)
         if isinstance(stmt, gast.With):  # see withblock.py
@@ -140,15 +142,24 @@ def _check_exprs(info, root):
                              _TAPE)
 
 
-def _check_target(info, target):
+def _check_target(info, target, star=False):
+    """``star``: a starred name may appear (``a, *b = v``, see starred.py);
+    in a ``for`` header it may not."""
     if isinstance(target, gast.Name):
         return
     if isinstance(target, (gast.Tuple, gast.List)):
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
-                raise info.error(elt, "starred assignment targets are not supported by the "
-                                 "compiler", "unpack into a fixed number of names")
-            _check_target(info, elt)
+                if not star:
+                    raise info.error(elt, "starred targets in a for-loop header are not "
+                                     "supported by the compiler", "unpack into a fixed "
+                                     "number of names, or write 'first, *rest = item' in "
+                                     "the loop body")
+                elt = elt.value
+                if not isinstance(elt, (gast.Name, gast.Tuple, gast.List)):
+                    raise info.error(elt, "a starred assignment target must be a name",
+                                     "unpack into a name, then assign from it")
+            _check_target(info, elt, star)
         return
     if isinstance(target, gast.Subscript):
         if not isinstance(target.value, gast.Name):

@@ -152,11 +152,15 @@ def expand_starred(fn):
     for node in gast.walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
+    only_read = _only_read(fn)
     for stmt in fn.body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], gast.Name) and \
-                isinstance(stmt.value, (gast.Tuple, gast.List, gast.Dict)):
+                isinstance(stmt.value, (gast.Tuple, gast.List, gast.Dict)) and \
+                stmt.targets[0].id in only_read and not any(
+                    isinstance(e, gast.Starred) for e in getattr(stmt.value, "elts", ())):
             literals[stmt.targets[0].id] = stmt.value
+    _Displays(literals, counts, _free_name(fn, "_elt")).visit(fn)
     for node in gast.walk(fn):
         if not isinstance(node, gast.Call):
             continue
@@ -166,7 +170,8 @@ def expand_starred(fn):
                 args.append(a)
                 continue
             value = a.value
-            if isinstance(value, (gast.Tuple, gast.List)):
+            if isinstance(value, (gast.Tuple, gast.List)) and \
+                    not any(isinstance(e, gast.Starred) for e in value.elts):
                 args.extend(value.elts)
             elif isinstance(value, gast.Name) and counts.get(value.id) == 1 and \
                     isinstance(literals.get(value.id), (gast.Tuple, gast.List)):
@@ -176,9 +181,7 @@ def expand_starred(fn):
                                            slice=gast.Constant(value=i, kind=None),
                                            ctx=gast.Load()) for i in range(n))
             else:
-                raise LiftError(a, "*-unpacking of a sequence whose length the compiler cannot "
-                                "see", "unpack a tuple written in the function, or pass the "
-                                "arguments one by one")
+                args.append(a)  # run-time length: checked once activity is known
         keywords = []
         for k in node.keywords:
             if k.arg is not None:
@@ -202,3 +205,90 @@ def expand_starred(fn):
         node.args = args
         node.keywords = keywords
     return fn
+
+
+def _free_name(fn, base):
+    used = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    while base in used:
+        base += "_"
+    return base
+
+
+def _only_read(fn):
+    """Names whose every read is ``*name``, ``**name`` or ``name[i]``: a list bound to
+    them once keeps its length (no ``append``, no call that could change it)."""
+    parents = {}
+    for node in gast.walk(fn):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    out, seen_other = set(), set()
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            parent = parents.get(node)
+            if isinstance(parent, gast.Starred) or isinstance(parent, gast.keyword) and \
+                    parent.arg is None or isinstance(parent, gast.Subscript) and \
+                    parent.value is node and isinstance(parent.ctx, gast.Load):
+                out.add(node.id)
+            else:
+                seen_other.add(node.id)
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Del):
+            seen_other.add(node.id)
+    return out - seen_other
+
+
+class _Displays(gast.NodeTransformer):
+    """``[a, *xs]`` and ``(a, *xs)``: a sequence of known length is spliced
+    in; one of run-time length becomes list concatenation,
+    ``[a] + [_elt for _elt in xs]`` (``tuple(...)`` of it for a tuple)."""
+
+    def __init__(self, literals, counts, elt):
+        self.literals = literals
+        self.counts = counts
+        self.elt = elt
+
+    def _known(self, value):
+        if isinstance(value, (gast.Tuple, gast.List)) and \
+                not any(isinstance(e, gast.Starred) for e in value.elts):
+            return list(value.elts)
+        if isinstance(value, gast.Name) and self.counts.get(value.id) == 1 and \
+                isinstance(self.literals.get(value.id), (gast.Tuple, gast.List)):
+            return [gast.Subscript(value=gast.Name(id=value.id, ctx=gast.Load(),
+                                                   annotation=None, type_comment=None),
+                                   slice=gast.Constant(value=i, kind=None), ctx=gast.Load())
+                    for i in range(len(self.literals[value.id].elts))]
+        return None
+
+    def _display(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.ctx, gast.Load) or \
+                not any(isinstance(e, gast.Starred) for e in node.elts):
+            return node
+        parts, plain = [], []
+        for e in node.elts:
+            known = self._known(e.value) if isinstance(e, gast.Starred) else [e]
+            if known is not None:
+                plain.extend(known)
+                continue
+            if plain:
+                parts.append(gast.List(elts=plain, ctx=gast.Load()))
+                plain = []
+            parts.append(gast.ListComp(
+                elt=gast.Name(id=self.elt, ctx=gast.Load(), annotation=None, type_comment=None),
+                generators=[gast.comprehension(
+                    target=gast.Name(id=self.elt, ctx=gast.Store(), annotation=None,
+                                     type_comment=None),
+                    iter=e.value, ifs=[], is_async=0)]))
+        if plain or not parts:
+            parts.append(gast.List(elts=plain, ctx=gast.Load()))
+        out = parts[0]
+        for part in parts[1:]:
+            out = gast.BinOp(left=out, op=gast.Add(), right=part)
+        if isinstance(node, gast.Tuple):
+            out = gast.Call(func=gast.Name(id="tuple", ctx=gast.Load(), annotation=None,
+                                           type_comment=None), args=[out], keywords=[])
+        for n in gast.walk(out):
+            gast.copy_location(n, node)
+        return out
+
+    visit_List = _display
+    visit_Tuple = _display

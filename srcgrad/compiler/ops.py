@@ -33,7 +33,7 @@ class Op:
     ``unpack`` (``a, b = t``), ``other`` (kept as is, no gradient)."""
 
     __slots__ = ("kind", "target", "prim", "args", "kwargs", "callee", "stmt", "pullback",
-                 "keys", "nosave", "callee_vjp", "nograd", "diff", "binop")
+                 "keys", "nosave", "callee_vjp", "nograd", "diff", "binop", "spread")
 
     def __init__(self, kind, stmt, target=None, prim=None, args=(), kwargs=None, callee=None):
         self.kind = kind
@@ -49,6 +49,7 @@ class Op:
         self.callee_vjp = None
         self.diff = None    # activity.diff_operands, once the arguments are final
         self.binop = False  # written as an operator (``a + b``), not a call
+        self.spread = None  # a *args/**kwargs callee's call structure (varargs.Spread)
         # under no_grad a computation gives a constant, but binding a name does not:
         # ``with no_grad(): v = a`` leaves v the same value as a (PyTorch: the same tensor)
         self.nograd = bool(getattr(stmt, "nograd", False)) and \

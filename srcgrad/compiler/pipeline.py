@@ -25,6 +25,8 @@ from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
 from . import codegen
 from .lift import LiftError, expand_starred, lift_nested
+from .starred import expand_starred_targets, unpack_fixed_arity_calls
+from .varargs import flat_caller, specialise
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
@@ -147,7 +149,7 @@ FALLBACK_VJP = None
 
 
 def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile",
-                callee=False):
+                callee=False, spread=None):
     """Compile (or fetch from the cache) the VJP of ``fn`` for positions ``wrt``.
 
     In ``mode="auto"`` a call inside ``fn`` that the compiler cannot transform
@@ -155,9 +157,14 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
 
     Thread-safe: compiles are serialised by one re-entrant lock, a function
     is compiled once per key whichever thread asks first, and the recursion
-    check only sees the compiles of the calling thread."""
+    check only sees the compiles of the calling thread.
+
+    A function with ``*args``/``**kwargs`` is compiled for the ``spread``
+    of a call (see varargs.py), which is part of the key: its VJP takes the
+    call's flat argument list."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
+    callee = (callee, spread) if spread is not None else callee
     ckey = (wrt, bool(has_aux), numeric, mode, callee)
     per_fn = _CACHE.get(fn)
     if per_fn is not None:
@@ -226,12 +233,13 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
     """``_compile`` with the recursion bookkeeping of the calling thread, and
     a program too deep for the passes turned into a located error."""
     outermost = not in_progress
+    callee, spread = callee if isinstance(callee, tuple) else (callee, None)
     in_progress.add(id(fn))
     try:
         if not outermost:
-            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
         with headroom():
-            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee)
+            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
     except RecursionError:
         if not outermost:
             raise  # unwind to the outermost compile, where the stack is shallow again
@@ -265,7 +273,8 @@ def _lift(info, node, namer, env):
                for stmt in node.body for n in gast.walk(stmt)):
         return node  # nothing to lift or unpack
     try:
-        node = expand_starred(copy.deepcopy(node))
+        node = unpack_fixed_arity_calls(node, env.resolve, namer)  # h(*xs): len(xs) is known
+        node = expand_starred(node)
         node, lifted = lift_nested(node, namer, None)
     except LiftError as err:
         raise info.error(err.node, err.msg, err.hint) from None
@@ -281,8 +290,11 @@ def _lift(info, node, namer, env):
     return node
 
 
-def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False):
+def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False,
+             spread=None):
     info = _info_of(fn)
+    if spread is not None:
+        info = specialise(info, spread)  # *args/**kwargs -> the call's extra arguments
     namer = Namer({n.id for n in gast.walk(info.node) if isinstance(n, gast.Name)}
                   | set(info.local_names))
     info = hofs.rewrite(info, namer)  # map, filter, reduce, sorted(key=), partial
@@ -294,6 +306,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     env = Env(info, namer)  # picks the names of its own state first: readable unless taken
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
+    node = expand_starred_targets(node, namer)  # a, *b = v -> slices (starred.py)
     node = _lift(info, node, namer, env)
     node = remove_jumps(node, namer)
     node = lower_try(node, namer)
@@ -328,7 +341,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
             compiled = compile_vjp(callee, positions, mode=mode, callee=True,
-                                   numeric=kinds_of(op))
+                                   numeric=kinds_of(op), spread=op.spread)
             record(name, "compiler", op, compiled=compiled)
             return compiled.fn
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
@@ -339,6 +352,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))
                 record(name, "tape", op, reason)
+                if op.spread is not None:  # the tape calls it as the user did
+                    callee = flat_caller(callee, op.spread)
                 return FALLBACK_VJP(callee, positions, reason)
             if isinstance(err, NoSource):
                 raise NoRuleError(
@@ -353,7 +368,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         if not hasattr(callee, "__code__") or callee is fn:
             return
         try:
-            compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op))
+            compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op),
+                        spread=op.spread)
         except SrcgradSyntaxError as err:
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None

@@ -137,6 +137,7 @@ class Reverser(FactsMixin, CallsMixin):
         resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
         self.active = active_names(ops, self.wrt, self.on_blocked)
         self.varied_names = active_names.varied
+        self.check_starred(ops)   # run-time-length *-unpacking: only where no gradient goes
         self.analyse(tree, ops)
         for op in ops:
             if op.kind == "call" and any(t in self.active for t in targets_of(op)):
