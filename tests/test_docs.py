@@ -282,10 +282,9 @@ def test_mixed_mode_and_recursion():
     assert info.engine == "compiler" and [n for n, _ in info.tape_calls] == ["Sine"]
     assert "(mixed mode)" in str(info)
     assert_allclose(srcgrad.grad(mixed)(X), 2 * (np.cos(X) * X + np.sin(X)))
-    with pytest.raises(SyntaxError, match="recursive functions are not supported"):
-        srcgrad.grad(recursive, mode="compile")(X0, 3)
-    info = srcgrad.explain(recursive, X0, 3)
-    assert info.engine == "compiler" and "recursive" in info.tape_calls[0][1]
+    info = srcgrad.explain(recursive, X0, 3, mode="compile")
+    assert info.engine == "compiler" and not info.tape_calls
+    assert srcgrad.grad(recursive, mode="compile")(X0, 3) == pytest.approx(8.0)
     assert srcgrad.grad(recursive)(X0, 3) == pytest.approx(8.0)
 
 
@@ -567,13 +566,21 @@ def k_closure(x, W):
     return np.sum(sq(layer(layer(x))))
 
 
+def horner(c, x):
+    return c[0] if c.shape[0] == 1 else c[0] + x * horner(c[1:], x)
+
+
+def k_recursion(x):
+    return np.sum(horner(np.array([0.5, -1.0, 2.0]), x))
+
+
 SUPPORTED = [
     (s_arith, (V,)), (s_methods, (M,)), (s_index, (V,)), (s_condexpr, (-0.7,)),
     (s_math, (0.7,)), (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)), (c_while, (1.3,)),
     (c_jumps, (V,)), (c_early, (V,)), (c_early, (-V,)), (l_range, (0.4, 7)), (l_rows, (M,)),
     (l_enum_zip, (V,)), (l_nested, (M,)), (l_items, (V,)), (m_setitem, (V,)), (m_aug, (V,)),
     (m_matmul_aug, (M,)), (m_lists, (V,)), (t_comp, (V,)), (t_dictcomp, (V,)),
-    (k_helper, (V,)), (k_star, (V,)), (k_closure, (V, W)),
+    (k_helper, (V,)), (k_star, (V,)), (k_closure, (V, W)), (k_recursion, (V,)),
 ]
 
 

@@ -28,6 +28,7 @@ from .lift import LiftError, expand_starred, lift_nested
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
+from .recursion import recursive_edge
 from .desugar import remove_jumps
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
@@ -155,11 +156,8 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     in_progress = getattr(_LOCAL, "in_progress", None)
     if in_progress is None:
         in_progress = _LOCAL.in_progress = set()
-    if id(fn) in in_progress:
-        info = _info_of(fn)
-        raise info.error(info.node, "recursive functions are not supported by the compiler "
-                         "(%s calls itself)" % getattr(fn, "__name__", fn),
-                         'use mode="tape" (or mode="auto", which falls back to the tape)')
+    if id(fn) in in_progress:  # a recursive call: its VJP is looked up when it runs
+        return recursive_edge(fn, wrt, mode, compile_vjp, FALLBACK_VJP)
     with _LOCK:
         per_fn = _CACHE.get(fn)
         if per_fn is None:
