@@ -223,7 +223,9 @@ def build(fn_node, bound, user_globals, origin, header="", cells=None):
                               id=fn_node.name, ctx=gast.Load(), annotation=None,
                               type_comment=None))])
     module_source = header + to_source(maker)
-    inner = module_source.splitlines(True)[len(header.splitlines()) + 1:]
+    inner = module_source.splitlines(True)[len(header.splitlines()):]
+    # the maker's parameter list may wrap over several lines: its body starts after "):"
+    inner = inner[next(i for i, ln in enumerate(inner) if ln.rstrip().endswith(":")) + 1:]
     inner = inner[:next((i for i, ln in enumerate(inner) if ln.startswith("    return ")
                          and not ln.startswith("     ")), len(inner))]
     source = textwrap.dedent("".join(inner)).strip("\n") + "\n"

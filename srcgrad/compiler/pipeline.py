@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import fence
+from . import fence, generators
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -280,6 +280,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     for name, value in info.closure.items():  # the user's free variables, by value
         env.bound[name] = value
     node = _lift(info, node, namer, env)
+    node = generators.materialise(info, node, env, _info_of)
     node = remove_jumps(node, namer)
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
@@ -297,6 +298,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
 
     def compile_callee(callee, op, positions):
         name = getattr(callee, "__name__", type(callee).__name__)
+        if generators.is_generator_function(callee):   # not consumed whole: see generators.py
+            raise generators.refusal(info, op, callee)
         special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
         if special is not None:
             return special

@@ -1,0 +1,390 @@
+"""Generators: a user generator consumed whole becomes a function returning a list.
+
+A call to a user generator function (``batches(x)``) compiles where Python
+would run the generator to its end, or to a count known when the loop starts:
+
+- the iterable of a ``for`` loop (also inside ``enumerate(...)``) whose body has
+  no ``break`` and no ``return``;
+- the argument of ``sum``, ``list`` or ``tuple``, the iterable of a list
+  comprehension, or of a generator expression fed to one of those;
+- one argument of a ``zip(...)`` in a ``for`` header (no ``break``/``return``)
+  whose other arguments have a length: Python then pulls the generator a number
+  of times it knows from those lengths (:func:`srcgrad.runtime.zip_pulls`), and
+  the generator runs exactly that far.
+
+There :func:`materialise` rewrites the call to call the generator's *items
+function*: the generator's own body, with ``yield v`` turned into
+``_items.append(v)``, ``yield from it`` into a loop that appends, and
+``return`` into ``return _items``.  That function is compiled like any other
+user function (its errors point at the generator's lines), so the consumer
+sees a list.  For ``zip``, the items function takes a keyword ``_limit`` and
+returns once it holds that many items (so an infinite generator is fine there).
+
+Anywhere else (``next(g)``, a generator kept in a name, a loop with ``break``)
+the call is left alone: if its values need a gradient, the pipeline refuses it
+at the call site (:func:`refusal`), and ``mode="auto"`` runs the caller on the
+tape.  The consuming loop runs after the generator has produced its values
+(Python interleaves them), so a loop body that changes, in place, an object the
+generator was given (or a module global) is refused too.
+
+Guarantee: after :func:`materialise`, every call to a generator function that
+remains in the body is one the consumer may take only partially.
+"""
+
+import builtins
+import copy
+import inspect
+import weakref
+
+import gast
+
+from . import codegen
+from .env import attr, call, const, load, store
+from .parse import FunctionInfo
+
+__all__ = ["materialise", "items_function", "refusal", "is_generator_function"]
+
+_FULL_CONSUMERS = ("sum", "list", "tuple")
+#: methods that change their object in place: a consuming loop must not call them
+#: on what the generator reads
+_MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "clear", "sort",
+                       "reverse", "update", "setdefault", "popitem", "fill", "resize",
+                       "put", "itemset", "partition", "add", "discard"])
+
+
+class GeneratorError(Exception):
+    """A construct in a generator's body the items function cannot express."""
+
+    def __init__(self, node, msg, hint):
+        super().__init__(msg)
+        self.node, self.msg, self.hint = node, msg, hint
+
+
+def is_generator_function(obj):
+    return inspect.isgeneratorfunction(obj) and hasattr(obj, "__code__")
+
+
+# ------------------------------------------------------------ the items function
+
+_ITEMS_ATTR = "__srcgrad_items__"
+
+
+def items_function(gen, info, limited):
+    """The list-returning twin of the generator function ``gen`` (parsed as
+    ``info``), cached on ``gen``; ``limited`` adds the keyword ``_limit``."""
+    entry = gen.__dict__.get(_ITEMS_ATTR)
+    if entry is None or entry[0]() is not gen:
+        entry = (weakref.ref(gen), {})
+        gen.__dict__[_ITEMS_ATTR] = entry
+    hit = entry[1].get(limited)
+    if hit is None:
+        hit = entry[1][limited] = _build(gen, info, limited)
+    return hit
+
+
+def _build(gen, info, limited):
+    node = copy.deepcopy(info.node)
+    taken = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    taken |= {a.id for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs}
+    items = _fresh("_items", taken)
+    limit = _fresh("_limit", taken) if limited else None
+    node.name = node.name + "_list"
+    node.decorator_list = []
+    node.returns = None
+    body = _block(info, node.body, items, limit, taken)
+    head = [_at(node.body[0], gast.Assign(targets=[store(items)], value=gast.List(
+        elts=[], ctx=gast.Load()), type_comment=None))]
+    if limited:   # zip may never pull: then the generator never starts
+        head.append(_at(node.body[0], gast.If(
+            test=gast.Compare(left=load(limit), ops=[gast.LtE()], comparators=[const(0)]),
+            body=[_at(node.body[0], gast.Return(value=load(items)))], orelse=[])))
+        node.args.kwonlyargs.append(store(limit))
+        node.args.kw_defaults.append(None)
+        for a in node.args.kwonlyargs[-1:]:
+            a.ctx = gast.Param()
+    last = node.body[-1]
+    node.body = head + body + [_at(last, gast.Return(value=load(items)))]
+    src = codegen.to_source(node)
+    local = {}
+    exec(compile(src, info.filename, "exec"), info.globals, local)
+    fn = local[node.name]
+    fn.__defaults__ = gen.__defaults__
+    fn.__kwdefaults__ = dict(gen.__kwdefaults__ or {}) or None
+    fn.__qualname__ = getattr(gen, "__qualname__", gen.__name__) + "_list"
+    sub = FunctionInfo(fn, node, info.filename, info.lines)
+    sub.closure = dict(info.closure)
+    sub.cells = dict(getattr(info, "cells", {}) or {})
+    sub.globals = info.globals
+    fn.__srcgrad_info__ = sub
+    fn.__srcgrad_limit__ = limit
+    fn.__srcgrad_generator__ = weakref.ref(gen)
+    return fn
+
+
+def _fresh(base, taken):
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = "%s_%d" % (base, k)
+    taken.add(name)
+    return name
+
+
+def _at(src, node):
+    return gast.copy_location(node, src)
+
+
+def _append(items, value, src):
+    return _at(src, gast.Expr(value=call(attr(items, "append"), [value])))
+
+
+def _stop_at_limit(items, limit, src):
+    test = gast.Compare(left=call(load("len"), [load(items)]), ops=[gast.Eq()],
+                        comparators=[load(limit)])
+    return _at(src, gast.If(test=test, body=[_at(src, gast.Return(value=load(items)))],
+                            orelse=[]))
+
+
+def _block(info, body, items, limit, taken):
+    out = []
+    for stmt in body:
+        out.extend(_stmt(info, stmt, items, limit, taken))
+    return out
+
+
+def _stmt(info, stmt, items, limit, taken):
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Yield):
+        value = stmt.value.value if stmt.value.value is not None else const(None)
+        _no_yield_in(info, value)
+        out = [_append(items, value, stmt)]
+        if limit:
+            out.append(_stop_at_limit(items, limit, stmt))
+        return out
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.YieldFrom):
+        _no_yield_in(info, stmt.value.value)
+        v = _fresh("_item", taken)
+        loop_body = [_append(items, load(v), stmt)]
+        if limit:
+            loop_body.append(_stop_at_limit(items, limit, stmt))
+        return [_at(stmt, gast.For(target=store(v), iter=stmt.value.value, body=loop_body,
+                                   orelse=[], type_comment=None))]
+    if isinstance(stmt, gast.Return):
+        if stmt.value is not None and not (isinstance(stmt.value, gast.Constant) and
+                                           stmt.value.value is None):
+            raise info.error(stmt, "a generator's return value (return <value>) is not "
+                             "supported by the compiler",
+                             'return nothing, or use mode="tape" (or mode="auto")')
+        return [_at(stmt, gast.Return(value=load(items)))]
+    if isinstance(stmt, gast.FunctionDef):
+        return [stmt]   # its yields are its own
+    for field in ("body", "orelse", "finalbody"):
+        if isinstance(getattr(stmt, field, None), list):
+            setattr(stmt, field, _block(info, getattr(stmt, field), items, limit, taken))
+    for sub in gast.iter_child_nodes(stmt):
+        if not isinstance(sub, gast.stmt) and not isinstance(sub, list):
+            _no_yield_in(info, sub)
+    return [stmt]
+
+
+def _no_yield_in(info, node):
+    for n in gast.walk(node):
+        if isinstance(n, (gast.Yield, gast.YieldFrom)):
+            raise info.error(n, "'yield' used as a value (x = yield v, or inside an "
+                             "expression) is not supported by the compiler",
+                             "write 'yield v' as a statement, or use mode=\"tape\" (or "
+                             "mode=\"auto\")")
+
+
+# ------------------------------------------------------------ the consumers
+
+
+def materialise(info, node, env, parse):
+    """Rewrite the calls in ``node`` to generator functions that are consumed
+    whole (see the module docstring) into calls of their items functions.
+    ``parse(gen)`` is the generator's :class:`FunctionInfo`."""
+    if not any(isinstance(n, gast.Call) and is_generator_function(env.resolve(n.func))
+               for n in gast.walk(node)):
+        return node
+    node = copy.deepcopy(node)
+    rewriter = _Consumers(info, env, parse)
+    rewriter.find(node)
+    rewriter.body(node.body)
+    return node
+
+
+class _Consumers:
+    def __init__(self, info, env, parse):
+        self.info, self.env, self.parse = info, env, parse
+        self.local = set(info.local_names)
+
+    def find(self, node):
+        self.gens = {id(n): self.env.resolve(n.func) for n in gast.walk(node)
+                     if isinstance(n, gast.Call) and
+                     is_generator_function(self.env.resolve(n.func))}
+
+    def is_gen(self, n):
+        return isinstance(n, gast.Call) and id(n) in self.gens
+
+    def builtin(self, n, names):
+        """The name of the builtin (one of ``names``) that call ``n`` calls, or None."""
+        if not isinstance(n, gast.Call) or not isinstance(n.func, gast.Name):
+            return None
+        obj = self.env.resolve(n.func)
+        for name in names:
+            if obj is getattr(builtins, name):
+                return name
+        return None
+
+    def rewrite(self, call_node, limit=None):
+        gen = self.gens.pop(id(call_node))
+        fn = items_function(gen, self.parse(gen), limit is not None)
+        call_node.func = load(self.env.ref(fn, fn.__name__))
+        if limit is not None:
+            call_node.keywords.append(gast.keyword(arg=fn.__srcgrad_limit__, value=limit))
+
+    # statements
+    def body(self, stmts):
+        out = []
+        for stmt in stmts:
+            out.extend(self.stmt(stmt))
+        stmts[:] = out
+
+    def stmt(self, stmt):
+        pre = []
+        if isinstance(stmt, gast.For):
+            pre = self.loop(stmt)
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list) and \
+                    not isinstance(stmt, gast.FunctionDef):
+                self.body(getattr(stmt, field))
+        if not isinstance(stmt, gast.FunctionDef):
+            self.exprs(stmt)
+        return pre + [stmt]
+
+    def exprs(self, root):
+        for n in gast.walk(root):
+            if isinstance(n, gast.Call) and self.builtin(n, _FULL_CONSUMERS) and n.args:
+                arg = n.args[0]
+                if self.is_gen(arg):
+                    self.rewrite(arg)
+                elif isinstance(arg, gast.GeneratorExp):
+                    self.comprehension(arg)
+            elif isinstance(n, gast.ListComp):
+                self.comprehension(n)
+
+    def comprehension(self, comp):
+        for g in comp.generators:
+            if self.is_gen(g.iter):
+                self.rewrite(g.iter)
+
+    def loop(self, stmt):
+        """Rewrite the generator in a for header when the loop takes it whole;
+        return the statements to put before the loop (zip's arguments)."""
+        it = stmt.iter
+        if self.builtin(it, ("enumerate",)) and len(it.args) == 1 and not it.keywords:
+            it = it.args[0]
+        if self.is_gen(it):
+            if self.takes_all(stmt, [it]):
+                self.rewrite(it)
+            return []
+        if self.builtin(it, ("zip",)) and not it.keywords and not any(
+                isinstance(a, gast.Starred) for a in it.args):
+            gens = [k for k, a in enumerate(it.args) if self.is_gen(a)]
+            if len(gens) != 1 or any(self.builtin(a, ("zip", "enumerate", "map", "filter",
+                                                      "iter", "reversed"))
+                                     for a in it.args):
+                return []
+            if not self.takes_all(stmt, it.args):
+                return []
+            return self.zipped(it, gens[0])
+        return []
+
+    def zipped(self, it, k):
+        """``zip(a, gen(x), b)``: the other arguments in names (evaluated once,
+        in order), and the generator limited to what zip pulls from it."""
+        pre, names = [], []
+        for j, a in enumerate(it.args):
+            if j == k:
+                for i, ga in enumerate(a.args):
+                    if not isinstance(ga, (gast.Name, gast.Constant)):
+                        a.args[i] = self.hoist(ga, pre)
+                continue
+            if not isinstance(a, (gast.Name, gast.Constant)):
+                a = it.args[j] = self.hoist(a, pre)
+            names.append(a)
+        if not names:
+            self.rewrite(it.args[k])
+            return pre
+        lens = [call(load(self.env.builtin("len")), [copy.deepcopy(a)]) for a in names]
+        rt = self.env.runtime()
+        limit = call(attr(rt, "zip_pulls"), [const(k)] + lens)
+        self.rewrite(it.args[k], limit)
+        return pre
+
+    def hoist(self, expr, pre):
+        name = self.env.namer.fresh("_zipped")
+        pre.append(_at(expr, gast.Assign(targets=[store(name)], value=expr,
+                                          type_comment=None)))
+        return load(name)
+
+    def takes_all(self, loop, args):
+        """No ``break`` or ``return`` leaves the loop early, and its body
+        changes in place nothing the generator reads."""
+        for n in _same_loop(loop.body):
+            if isinstance(n, gast.Break):
+                return False
+        read = {n.id for a in args for n in gast.walk(a) if isinstance(n, gast.Name)}
+        if any(isinstance(n, gast.Name) and n.id in read for n in gast.walk(loop.target)):
+            return False
+        for n in gast.walk(gast.Module(body=loop.body, type_ignores=[])):
+            if isinstance(n, gast.Return):
+                return False
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id in read:
+                return False   # a nested generator would see the new binding
+            if isinstance(n, (gast.Subscript, gast.Attribute)) and \
+                    isinstance(n.ctx, gast.Store):
+                base = _base(n)
+                if base is not None and (base in read or base not in self.local):
+                    return False
+            if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and \
+                    n.target.id in read:
+                return False
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                    n.func.attr in _MUTATORS:
+                base = _base(n.func.value)
+                if base is not None and (base in read or base not in self.local):
+                    return False
+        return True
+
+
+def _base(n):
+    while isinstance(n, (gast.Subscript, gast.Attribute)):
+        n = n.value
+    return n.id if isinstance(n, gast.Name) else None
+
+
+def _same_loop(body):
+    """The nodes of ``body`` whose ``break`` would leave this loop (not the
+    bodies of loops nested in it, where a ``break`` leaves the inner loop)."""
+    stack = list(body)
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (gast.For, gast.While)):
+            stack.extend(n.orelse)
+            continue
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)):
+            continue
+        stack.extend(gast.iter_child_nodes(n))
+
+
+def refusal(info, op, gen):
+    """The located error for a generator call that the consumer may take only
+    partially, when its values need a gradient."""
+    return info.error(
+        op.stmt, "%s is a generator, and here it may be consumed only partly (next(), a "
+        "loop with break or return, a generator kept in a name, zip with another "
+        "generator, or a loop that changes what it reads): the compiler differentiates "
+        "generators only where they are consumed whole" % getattr(gen, "__name__", "it"),
+        "consume it with a for-loop without break, sum(...), list(...) or zip over sized "
+        "values, or use mode=\"tape\" (or mode=\"auto\")")
