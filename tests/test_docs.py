@@ -571,6 +571,41 @@ def k_closure(x, W):
     return np.sum(sq(layer(layer(x))))
 
 
+W_GEN = 1.5
+
+
+def batches(x):
+    for i in range(3):
+        yield x[i] * W_GEN
+
+
+def feats(x):
+    yield np.sum(x)
+    yield from batches(x)
+    yield from [x[0], x[1]]
+
+
+def geometric(x):
+    t = x
+    while True:
+        yield t
+        t = t * 0.5
+
+
+def k_generators(x):
+    s = sum(batches(x)) + np.sum(np.stack(list(batches(x))))
+    for i, v in enumerate(batches(x)):
+        s = s + i * v
+    return s + sum(feats(x))
+
+
+def k_generator_zip(x):
+    s = 0.0
+    for t, w in zip(geometric(x), [1.0, 0.5, 0.25]):
+        s = s + w * np.sum(t)
+    return s
+
+
 def horner(c, x):
     return c[0] if c.shape[0] == 1 else c[0] + x * horner(c[1:], x)
 
@@ -586,6 +621,7 @@ SUPPORTED = [
     (l_enum_zip, (V,)), (l_nested, (M,)), (l_items, (V,)), (m_setitem, (V,)), (m_aug, (V,)),
     (m_matmul_aug, (M,)), (m_lists, (V,)), (t_comp, (V,)), (t_dictcomp, (V,)),
     (k_helper, (V,)), (k_star, (V,)), (k_closure, (V, W)), (k_recursion, (V,)),
+    (k_generators, (V,)), (k_generator_zip, (V,)),
 ]
 
 

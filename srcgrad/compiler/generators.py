@@ -61,7 +61,9 @@ class GeneratorError(Exception):
 
 
 def is_generator_function(obj):
-    return inspect.isgeneratorfunction(obj) and hasattr(obj, "__code__")
+    """A plain generator function (a bound method's generator goes the way of
+    bound methods: the tape, in mode="auto")."""
+    return inspect.isfunction(obj) and inspect.isgeneratorfunction(obj)
 
 
 # ------------------------------------------------------------ the items function

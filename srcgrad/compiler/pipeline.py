@@ -157,7 +157,12 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     if in_progress is None:
         in_progress = _LOCAL.in_progress = set()
     if id(fn) in in_progress:  # a recursive call: its VJP is looked up when it runs
-        return recursive_edge(fn, wrt, mode, compile_vjp, FALLBACK_VJP)
+        edges = _LOCAL.__dict__.setdefault("edges", {})  # one per function being compiled
+        edge = edges.get((id(fn), wrt, mode))
+        if edge is None:
+            edge = edges[id(fn), wrt, mode] = recursive_edge(fn, wrt, mode, compile_vjp,
+                                                             FALLBACK_VJP)
+        return edge
     with _LOCK:
         per_fn = _CACHE.get(fn)
         if per_fn is None:
@@ -224,6 +229,10 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
         raise too_deep(fn) from None
     finally:
         in_progress.discard(id(fn))
+        edges = _LOCAL.__dict__.get("edges")
+        if edges:
+            for key in [k for k in edges if k[0] == id(fn)]:
+                del edges[key]
 
 
 def _shaped(numeric):

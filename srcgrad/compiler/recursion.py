@@ -60,6 +60,7 @@ class RecursiveEdge:
 
         fn.__name__ = getattr(target, "__name__", "f") + "_vjp"
         fn.__qualname__ = fn.__name__
+        fn.__srcgrad_edge__ = self
         self.fn = fn
         self._compile_vjp = compile_vjp
         self._fallback = fallback
@@ -84,6 +85,13 @@ class RecursiveEdge:
                     raise
                 reason = getattr(err, "bare_msg", None) or str(err)
                 return self._fallback(self.target, self.wrt, reason)
+
+
+    def shape_generic(self):
+        """The VJP compiled for arguments of unknown kinds (what ``export``
+        writes for the recursive call: it cannot know the run-time kinds)."""
+        return self._compile_vjp(self.target, self.wrt, numeric=(), mode=self.mode,
+                                 callee=True).fn
 
 
 def recursive_edge(target, wrt, mode, compile_vjp, fallback):
