@@ -286,7 +286,7 @@ class _Consumers:
         if self.builtin(it, ("enumerate",)) and len(it.args) == 1 and not it.keywords:
             it = it.args[0]
         if self.is_gen(it):
-            if self.takes_all(stmt, [it]):
+            if self.takes_all(stmt, [it]) and self.keeps_to_itself(it):
                 self.rewrite(it)
             return []
         if self.builtin(it, ("zip",)) and not it.keywords and not any(
@@ -296,7 +296,7 @@ class _Consumers:
                                                       "iter", "reversed"))
                                      for a in it.args):
                 return []
-            if not self.takes_all(stmt, it.args):
+            if not self.takes_all(stmt, it.args) or not self.keeps_to_itself(it.args[gens[0]]):
                 return []
             return self.zipped(it, gens[0])
         return []
@@ -329,6 +329,12 @@ class _Consumers:
                                           type_comment=None)))
         return load(name)
 
+    def keeps_to_itself(self, call_node):
+        """The generator changes in place nothing but its own locals, nor do
+        the functions it calls (the loop body, which Python runs between its
+        steps, could see such a change)."""
+        return _keeps_to_itself(self.parse(self.gens[id(call_node)]), self.parse, set())
+
     def takes_all(self, loop, args):
         """No ``break`` or ``return`` leaves the loop early, and its body
         changes in place nothing the generator reads."""
@@ -359,6 +365,54 @@ class _Consumers:
         return True
 
 
+_LIBRARIES = ("numpy", "math", "builtins", "srcgrad")
+
+
+def _keeps_to_itself(info, parse, seen):
+    """Whether the function ``info`` (and what it calls, transitively) changes
+    in place only objects it created itself.  Conservative: a call to an
+    object it cannot see into (a method of a global object, a callable
+    object, a function without source) counts as a change."""
+    node = info.node
+    params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+    own = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+           isinstance(n.ctx, gast.Store)} - params
+    for n in gast.walk(node):
+        if isinstance(n, (gast.Global, gast.Nonlocal)):
+            return False
+        if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
+            if _base(n) not in own:
+                return False
+        elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+            if n.target.id in params:
+                return False
+        elif isinstance(n, gast.Call):
+            func = n.func
+            if isinstance(func, gast.Attribute) and func.attr in _MUTATORS and \
+                    _base(func.value) not in own:
+                return False
+            obj = info.resolve(func)
+            if obj is None:
+                if _base(func) in own or _base(func) in params:
+                    continue         # a method of a value (t.sum()); mutators are above
+                return False         # an unknown callable, or a method of a global object
+            mod = (getattr(obj, "__module__", None) or "").split(".")[0]
+            if mod in _LIBRARIES:
+                continue
+            if not inspect.isfunction(obj):
+                return False
+            if obj in seen:
+                continue
+            seen.add(obj)
+            try:
+                sub = parse(obj)
+            except Exception:   # no source: it could do anything
+                return False
+            if not _keeps_to_itself(sub, parse, seen):
+                return False
+    return True
+
+
 def _base(n):
     while isinstance(n, (gast.Subscript, gast.Attribute)):
         n = n.value
@@ -386,7 +440,8 @@ def refusal(info, op, gen):
     return info.error(
         op.stmt, "%s is a generator, and here it may be consumed only partly (next(), a "
         "loop with break or return, a generator kept in a name, zip with another "
-        "generator, or a loop that changes what it reads): the compiler differentiates "
+        "generator, a loop that changes what it reads, or a generator that changes what the "
+        "loop may read): the compiler differentiates "
         "generators only where they are consumed whole" % getattr(gen, "__name__", "it"),
         "consume it with a for-loop without break, sum(...), list(...) or zip over sized "
         "values, or use mode=\"tape\" (or mode=\"auto\")")

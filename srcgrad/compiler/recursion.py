@@ -64,27 +64,32 @@ class RecursiveEdge:
         self.fn = fn
         self._compile_vjp = compile_vjp
         self._fallback = fallback
+        self._how = {}   # generic kinds -> "exact" (generic code refused) or the tape's VJP
 
     def vjp_for(self, args):
         """The VJP for these arguments: shape-generic code if the compiler
         accepts it, else code for their shapes; the tape in ``mode="auto"``
         when the compiler refuses both."""
         generic = tuple([run_time_kind(a) for a in args])
-        try:
-            return self._compile_vjp(self.target, self.wrt, numeric=generic, mode=self.mode,
-                                     callee=True).fn
-        except (NoSource, SrcgradSyntaxError, NoRuleError) as first:
-            exact = tuple([run_time_kind(a, generic=False) for a in args])
+        how = self._how.get(generic)     # a refusal is not cached: remember it here
+        if how is None:
             try:
-                if exact == generic:
-                    raise first
-                return self._compile_vjp(self.target, self.wrt, numeric=exact,
+                return self._compile_vjp(self.target, self.wrt, numeric=generic,
                                          mode=self.mode, callee=True).fn
-            except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
-                if self.mode != "auto" or self._fallback is None:
-                    raise
-                reason = getattr(err, "bare_msg", None) or str(err)
-                return self._fallback(self.target, self.wrt, reason)
+            except (NoSource, SrcgradSyntaxError, NoRuleError):
+                how = self._how[generic] = "exact"
+        if how != "exact":
+            return how                   # the tape's VJP (mode="auto")
+        exact = tuple([run_time_kind(a, generic=False) for a in args])
+        try:
+            return self._compile_vjp(self.target, self.wrt, numeric=exact, mode=self.mode,
+                                     callee=True).fn
+        except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
+            if self.mode != "auto" or self._fallback is None:
+                raise
+            reason = getattr(err, "bare_msg", None) or str(err)
+            how = self._how[generic] = self._fallback(self.target, self.wrt, reason)
+            return how
 
 
     def shape_generic(self):
