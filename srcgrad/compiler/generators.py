@@ -23,12 +23,35 @@ returns once it holds that many items (so an infinite generator is fine there).
 Anywhere else (``next(g)``, a generator kept in a name, a loop with ``break``)
 the call is left alone: if its values need a gradient, the pipeline refuses it
 at the call site (:func:`refusal`), and ``mode="auto"`` runs the caller on the
-tape.  The consuming loop runs after the generator has produced its values
-(Python interleaves them), so a loop body that changes, in place, an object the
-generator was given (or a module global) is refused too.
+tape.  A consuming loop runs after the generator has produced its values
+(Python interleaves them), so a loop body that rebinds or changes in place
+what the generator reads, or a generator that changes in place anything but
+its own locals (itself or through what it calls), is refused there too.
+
+>>> from .parse import parse_function
+>>> def batches(x, n):
+...     for i in range(n):
+...         yield x[i] * 2.0
+>>> twin = items_function(batches, parse_function(batches), limited=True)
+>>> print(codegen.to_source(twin.__srcgrad_info__.node))
+def batches_list(x, n, *, _limit):
+    _items = []
+    if _limit <= 0:
+        return _items
+    for i in range(n):
+        _items.append(x[i] * 2.0)
+        if len(_items) == _limit:
+            return _items
+    return _items
+<BLANKLINE>
+>>> twin([0.0, 1.0, 2.0, 3.0], 3, _limit=2)
+[0.0, 2.0]
 
 Guarantee: after :func:`materialise`, every call to a generator function that
-remains in the body is one the consumer may take only partially.
+remains in the body is one the consumer may take only partly, or one whose
+steps Python would interleave with a loop that could see their effects; the
+items functions it calls run the generator's body exactly as far as Python
+would.
 """
 
 import builtins
@@ -50,14 +73,6 @@ _FULL_CONSUMERS = ("sum", "list", "tuple")
 _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "clear", "sort",
                        "reverse", "update", "setdefault", "popitem", "fill", "resize",
                        "put", "itemset", "partition", "add", "discard"])
-
-
-class GeneratorError(Exception):
-    """A construct in a generator's body the items function cannot express."""
-
-    def __init__(self, node, msg, hint):
-        super().__init__(msg)
-        self.node, self.msg, self.hint = node, msg, hint
 
 
 def is_generator_function(obj):
