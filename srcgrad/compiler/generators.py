@@ -235,9 +235,21 @@ class _Consumers:
         self.local = set(info.local_names)
 
     def find(self, node):
-        self.gens = {id(n): self.env.resolve(n.func) for n in gast.walk(node)
-                     if isinstance(n, gast.Call) and
-                     is_generator_function(self.env.resolve(n.func))}
+        """The generator calls that may become calls of items functions: not
+        those of a generator that changes a value after yielding it (a list
+        of its items holds the changed objects, not copies)."""
+        self.gens = {}
+        for n in gast.walk(node):
+            if isinstance(n, gast.Call):
+                gen = self.env.resolve(n.func)
+                if is_generator_function(gen) and self.yields_values(gen):
+                    self.gens[id(n)] = gen
+
+    def yields_values(self, gen):
+        try:
+            return not _changes_what_it_yields(self.parse(gen).node)
+        except Exception:   # no source: the call stays, and is refused if it matters
+            return False
 
     def is_gen(self, n):
         return isinstance(n, gast.Call) and id(n) in self.gens
@@ -383,6 +395,44 @@ class _Consumers:
 _LIBRARIES = ("numpy", "math", "builtins", "srcgrad")
 
 
+def _changes_what_it_yields(node):
+    """Whether the generator ``node`` changes in place (``v[i] = ...``,
+    ``v += ...``, ``v.append(...)``) a name whose object it yields (``yield v``,
+    ``yield v[1:]``, ``yield from [v, w]``).  Conservative: a fresh object per
+    step is counted too."""
+    yielded = set()
+    for n in gast.walk(node):
+        if isinstance(n, (gast.Yield, gast.YieldFrom)) and n.value is not None:
+            yielded |= _roots(n.value)
+    if not yielded:
+        return False
+    for n in gast.walk(node):
+        if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
+            if _base(n) in yielded:
+                return True
+        elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
+            if n.target.id in yielded:
+                return True
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
+                n.func.attr in _MUTATORS and _base(n.func.value) in yielded:
+            return True
+    return False
+
+
+def _roots(expr):
+    """The names whose objects ``expr`` may be (or be a view of)."""
+    if isinstance(expr, gast.Name):
+        return {expr.id}
+    if isinstance(expr, (gast.Subscript, gast.Attribute)):
+        base = _base(expr)
+        return {base} if base else set()
+    if isinstance(expr, (gast.Tuple, gast.List)):
+        return set().union(*[_roots(e) for e in expr.elts]) if expr.elts else set()
+    if isinstance(expr, gast.IfExp):
+        return _roots(expr.body) | _roots(expr.orelse)
+    return set()
+
+
 def _keeps_to_itself(info, parse, seen):
     """Whether the function ``info`` (and what it calls, transitively) changes
     in place only objects it created itself.  Conservative: a call to an
@@ -453,10 +503,12 @@ def refusal(info, op, gen):
     """The located error for a generator call that the consumer may take only
     partially, when its values need a gradient."""
     return info.error(
-        op.stmt, "%s is a generator, and here it may be consumed only partly (next(), a "
+        op.stmt, "%s is a generator, and the compiler differentiates generators only where "
+        "they are consumed whole and their values stay as yielded; not here (next(), a "
         "loop with break or return, a generator kept in a name, zip with another "
-        "generator, a loop that changes what it reads, or a generator that changes what the "
-        "loop may read): the compiler differentiates "
-        "generators only where they are consumed whole" % getattr(gen, "__name__", "it"),
+        "generator, a loop that changes what the generator reads or the other way round, "
+        "or a generator that changes a value after yielding it)"
+        % getattr(gen, "__name__", "it"),
         "consume it with a for-loop without break, sum(...), list(...) or zip over sized "
-        "values, or use mode=\"tape\" (or mode=\"auto\")")
+        "values; yield a copy (yield v.copy()) of a value changed later; or use "
+        "mode=\"tape\" (or mode=\"auto\")")

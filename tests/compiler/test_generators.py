@@ -186,6 +186,36 @@ def test_partial_consumption_is_refused_and_runs_on_the_tape_in_auto(fn, why):
     assert srcgrad.explain(fn, X).engine == "tape"
 
 
+def shared_buffer(x):
+    buf = np.zeros(3)
+    for i in range(3):
+        buf[i] = x[i]
+        yield buf          # the same array each time, changed after it was yielded
+
+
+def stacks_shared_buffer(x):   # Python: three references to the final buffer
+    return np.sum(np.stack(list(shared_buffer(x))) * np.arange(9.0).reshape(3, 3))
+
+
+def copied_buffer(x):
+    buf = np.zeros(3)
+    for i in range(3):
+        buf[i] = x[i]
+        yield buf.copy()
+
+
+def stacks_copied_buffer(x):
+    return np.sum(np.stack(list(copied_buffer(x))) * np.arange(9.0).reshape(3, 3))
+
+
+def test_a_value_changed_after_it_was_yielded_is_refused():
+    with pytest.raises(SyntaxError, match="changes a value after yielding it") as info:
+        srcgrad.grad(stacks_shared_buffer, mode="compile")(X)
+    assert __file__ in str(info.value) and "yield v.copy()" in str(info.value)
+    g = srcgrad.grad(stacks_copied_buffer, mode="compile")(X)
+    assert_allclose(g, numeric_grad(stacks_copied_buffer, (X,), 0))
+
+
 def test_a_generator_itself_is_not_differentiated():
     with pytest.raises(SyntaxError, match="generators cannot be differentiated") as info:
         srcgrad.grad(batches, mode="compile")(X, 2)
