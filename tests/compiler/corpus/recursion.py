@@ -73,6 +73,28 @@ def descend(x, lr, steps):
     return descend(x - lr * np.sin(x), lr, steps - 1)
 
 
+def nary_tree(node, w):
+    """Any number of children per node, the recursive call inside a loop."""
+    if isinstance(node, list):
+        s = 0.0
+        for child in node:
+            s = s + nary_tree(child, w=w)
+        return np.tanh(s)
+    return node * w
+
+
+def nary_tree_loss(w, leaves):
+    tree = [leaves[0], [leaves[1], leaves[2], [leaves[0]]], leaves[2]]
+    return np.sum(nary_tree(tree, w) ** 2)
+
+
+def fib_like(x, n=5):
+    """Two recursive calls per level, one by keyword."""
+    if n <= 1:
+        return x
+    return fib_like(x, n=n - 1) * 0.5 + np.sin(fib_like(x, n - 2))
+
+
 V = np.array([0.3, -0.8, 1.2])
 C = np.array([0.5, -1.0, 0.25, 0.8])
 LEAVES = [np.array([0.2, -0.4]), np.array([0.9, 0.1]), np.array([-0.6, 0.5]),
@@ -85,5 +107,7 @@ CASES = [
     Case(halving_sum, [(np.linspace(-1.0, 1.0, 8),), (np.linspace(0.1, 2.0, 7),),
                        (np.array([0.4]),)]),
     Case(even_odd_loss, [(V, 0), (V, 3), (V, 6), (0.4, 5)]),
+    Case(nary_tree_loss, [(0.8, LEAVES), (np.array([0.5, -1.1]), LEAVES)]),
+    Case(fib_like, [(0.8,), (V,), (-0.3, 1)]),
     Case(descend, [(V, 0.1, 0), (V, 0.1, 5), (V, 0.3, 20)], wrt=(0, 1)),
 ]
