@@ -108,6 +108,6 @@ CASES = [
                        (np.array([0.4]),)]),
     Case(even_odd_loss, [(V, 0), (V, 3), (V, 6), (0.4, 5)]),
     Case(nary_tree_loss, [(0.8, LEAVES), (np.array([0.5, -1.1]), LEAVES)]),
-    Case(fib_like, [(0.8,), (V,), (-0.3, 1)]),
+    Case(fib_like, [(0.8,), (-0.3, 1), (1.1, 6)]),
     Case(descend, [(V, 0.1, 0), (V, 0.1, 5), (V, 0.3, 20)], wrt=(0, 1)),
 ]
