@@ -290,11 +290,9 @@ def _too_deep(fun, engine, args, positions, has_aux, mode, err):
     the tape (whose pullback walks the graph without recursing) and hands back
     its ``(value, pullback)``; otherwise, or if the tape cannot either, the
     located error of :func:`~.compiler.recursion.too_deep_at_run_time`."""
-    if isinstance(err, RecursionDepthError):
+    if isinstance(err, RecursionDepthError) or isinstance(engine, (_TapeVJP, _PrimitiveVJP)):
         raise err
-    if isinstance(engine, (_TapeVJP, _PrimitiveVJP)) or mode != "auto":
-        if isinstance(engine, (_TapeVJP, _PrimitiveVJP)):
-            raise err
+    if mode != "auto":
         raise too_deep_at_run_time(fun, mode) from None
     log.info("srcgrad: %s recursed too deeply in compiled code; rerunning on the tape",
              _name(fun))
