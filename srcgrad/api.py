@@ -23,6 +23,7 @@ from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
 from .compiler.varargs import Spread, flat_caller, flatten, has_varargs
+from .compiler.recursion import RecursionDepthError, too_deep_at_run_time
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
                      _refuse_subclasses, refused_subclass as _refused_subclass,
                      where as _where)
@@ -218,9 +219,16 @@ class GradFunction:
             a = args[i]
             if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
                 _check_float(self.fun, i, self.params, a)
-        ans, pullback = self._compiled_for(args, spread).fn(*args)
-        out = ans[0] if self.has_aux else ans
-        grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+        engine = self._compiled_for(args, spread)
+        try:
+            ans, pullback = engine.fn(*args)
+            out = ans[0] if self.has_aux else ans
+            grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+        except RecursionError as err:  # a recursion deeper than Python's stack
+            ans, pullback = _too_deep(self.fun, engine, args, self.positions, self.has_aux,
+                                      self.mode, err)
+            out = ans[0] if self.has_aux else ans
+            grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
         if self.single:
             result = _give_kind(grads[0], args[self.positions[0]])
         else:
@@ -346,6 +354,25 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
         reason = _reason(err)
         log.info("srcgrad: %s runs on the tape: %s", _name(fun), reason)
         return _TapeVJP(fun, positions, has_aux, reason, spread)
+
+
+def _too_deep(fun, engine, args, positions, has_aux, mode, err):
+    """A ``RecursionError`` while ``engine`` ran: compiled code recursing
+    deeper than Python's recursion limit.  ``mode="auto"`` reruns the call on
+    the tape (whose pullback walks the graph without recursing) and hands back
+    its ``(value, pullback)``; otherwise, or if the tape cannot either, the
+    located error of :func:`~.compiler.recursion.too_deep_at_run_time`."""
+    if isinstance(err, RecursionDepthError) or isinstance(engine, (_TapeVJP, _PrimitiveVJP)):
+        raise err
+    if mode != "auto":
+        raise too_deep_at_run_time(fun, mode) from None
+    log.info("srcgrad: %s recursed too deeply in compiled code; rerunning on the tape",
+             _name(fun))
+    try:
+        return _TapeVJP(fun, positions, has_aux, "recursion too deep for compiled code") \
+            .fn(*args)
+    except RecursionError:
+        raise too_deep_at_run_time(fun, mode) from None
 
 
 class _TapeVJP:
@@ -477,11 +504,17 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
         bound = inspect.signature(fun).bind(*args)
         bound.apply_defaults()
         args = tuple(bound.arguments[p] for p in compiled.params)
-    ans, pullback = compiled.fn(*args)
+    try:
+        ans, pullback = compiled.fn(*args)
+    except RecursionError as err:  # a recursion deeper than Python's stack
+        ans, pullback = _too_deep(fun, compiled, args, positions, False, mode, err)
 
     def pull(g):
         _check_cotangent(fun, ans, g, "the output")
-        cts = pullback(g)
+        try:
+            cts = pullback(g)
+        except RecursionError as err:
+            cts = _too_deep(fun, compiled, primals, positions, False, mode, err)[1](g)
         return tuple(runtime.to_kind(c, primals[i]) for c, i in zip(cts, positions))
     return ans, pull
 

@@ -69,6 +69,13 @@ class _Writer:
         self.imports = ["import math", "import numpy as _np", "import numpy as np"]
 
     def define(self, name, obj, user_globals=None):
+        edge = getattr(obj, "__srcgrad_edge__", None)
+        if edge is not None:    # a recursive call: write its shape-generic VJP
+            try:
+                obj = edge.shape_generic()
+            except (SyntaxError, NotImplementedError) as err:
+                raise ExportError("cannot write the recursive call %r: %s" % (name, err)) \
+                    from None
         if name in self.names:
             if self.names[name] is not obj and not (isinstance(obj, types.ModuleType) and
                                                     self.names[name] is obj):

@@ -747,3 +747,18 @@ def key_pick(keys, which):
     keys = list(keys)
     pick = min if which == "min" else max
     return pick(range(len(keys)), key=keys.__getitem__)
+
+
+def zip_pulls(position, *lengths):
+    """How many values ``zip`` takes from its argument at ``position`` when the
+    others (in order, that one left out) have ``lengths``: it pulls its
+    arguments left to right and stops at the first one that is exhausted, so
+    the argument is pulled once more than the shortest other when all the
+    arguments before it are longer.
+
+    >>> zip_pulls(0, 2), zip_pulls(1, 2), zip_pulls(1, 3, 2), zip_pulls(1, 2, 3)
+    (3, 2, 3, 2)
+    """
+    shortest = min(lengths)
+    before = lengths[:position]
+    return shortest + 1 if not before or min(before) > shortest else shortest

@@ -206,7 +206,12 @@ def generator(x):
     def terms():
         for i in range(3):
             yield x * (i + 1.0)
-    return np.sum(sum(terms()))
+    s = 0.0
+    for t in terms():   # a loop that may stop early: the generator is not consumed whole
+        s = s + np.sum(t)
+        if s > 100.0:
+            break
+    return s
 
 
 class Model:
@@ -228,7 +233,7 @@ FALLBACKS = [
     (uses_try, (X,), "a try body with except clauses may hold only simple statements"),
     (runtime_callee, (X, [np.sin]), "cannot differentiate through this expression"),
     (runtime_getattr, (X, "sin"), "cannot differentiate through this expression"),
-    (generator, (X,), "generators cannot be differentiated"),
+    (generator, (X,), "the compiler differentiates generators only where they are consumed whole"),
     (MODEL, (X,), "not a Python function"),
     (MODEL.loss, (X,), "not a Python function"),
     (_ns["no_source"], (X,), "cannot read the source"),
@@ -285,10 +290,9 @@ def test_mixed_mode_and_recursion():
     assert info.engine == "compiler" and [n for n, _ in info.tape_calls] == ["Sine"]
     assert "(mixed mode)" in str(info)
     assert_allclose(srcgrad.grad(mixed)(X), 2 * (np.cos(X) * X + np.sin(X)))
-    with pytest.raises(SyntaxError, match="recursive functions are not supported"):
-        srcgrad.grad(recursive, mode="compile")(X0, 3)
-    info = srcgrad.explain(recursive, X0, 3)
-    assert info.engine == "compiler" and "recursive" in info.tape_calls[0][1]
+    info = srcgrad.explain(recursive, X0, 3, mode="compile")
+    assert info.engine == "compiler" and not info.tape_calls
+    assert srcgrad.grad(recursive, mode="compile")(X0, 3) == pytest.approx(8.0)
     assert srcgrad.grad(recursive)(X0, 3) == pytest.approx(8.0)
 
 
@@ -680,6 +684,49 @@ def e_args(vx, gx):
     return np.sum(vx * vx)
 
 
+W_GEN = 1.5
+
+
+def batches(x):
+    for i in range(3):
+        yield x[i] * W_GEN
+
+
+def feats(x):
+    yield np.sum(x)
+    yield from batches(x)
+    yield from [x[0], x[1]]
+
+
+def geometric(x):
+    t = x
+    while True:
+        yield t
+        t = t * 0.5
+
+
+def k_generators(x):
+    s = sum(batches(x)) + np.sum(np.stack(list(batches(x))))
+    for i, v in enumerate(batches(x)):
+        s = s + i * v
+    return s + sum(feats(x))
+
+
+def k_generator_zip(x):
+    s = 0.0
+    for t, w in zip(geometric(x), [1.0, 0.5, 0.25]):
+        s = s + w * np.sum(t)
+    return s
+
+
+def horner(c, x):
+    return c[0] if c.shape[0] == 1 else c[0] + x * horner(c[1:], x)
+
+
+def k_recursion(x):
+    return np.sum(horner(np.array([0.5, -1.0, 2.0]), x))
+
+
 SUPPORTED = [
     (e_try, (V + 1.0, 0.5)), (e_try, (V + 1.0, -0.5)), (e_types_else, (V * 0.5,)),
     (e_types_else, (V * 2.0,)), (e_raise_with, (np.abs(V) + 0.1,)), (e_meta, (V,)),
@@ -694,6 +741,7 @@ SUPPORTED = [
     (k_kwargs, (V[:2],)),
     (k_runtime_star, (V[:2],)), (k_zip_star, (V[:2],)), (k_displays, (V,)),
     (k_shape_star, (V,)), (k_starred_targets, (V,)),
+    (k_recursion, (V,)), (k_generators, (V,)), (k_generator_zip, (V,)),
 ]
 
 

@@ -158,16 +158,16 @@ def test_first_compiles_from_eight_threads_at_once(tmp_path, mode):
     assert "runs on the tape" not in srcgrad.source(g)  # no permanent fallback
 
 
-def test_recursion_is_still_refused_in_one_thread(tmp_path):
+def test_recursion_compiles_in_one_thread(tmp_path):
     mod = load(tmp_path, """
         def f(x, n):
             if n == 0:
                 return x
             return f(x * 2.0, n - 1)
         """)
-    with pytest.raises(srcgrad.SrcgradSyntaxError, match="recursive"):
-        srcgrad.grad(mod.f, mode="compile")(1.5, 2)
-    assert srcgrad.grad(mod.f)(1.5, 2) == 4.0
+    assert srcgrad.grad(mod.f, mode="compile")(1.5, 2) == 4.0
+    assert srcgrad.grad(mod.f)(1.5, 3) == 8.0
+    assert not srcgrad.explain(mod.f, 1.5, 2).tape_calls
 
 
 # ---------------------------------------------------------------- memory
@@ -227,6 +227,32 @@ def test_helpers_and_nested_functions_are_freed_too():
     got = srcgrad.grad(h, mode="compile")(x)
     assert_allclose(got, numeric_grad(h, (x,), 0))
     del h, helper
+    _collect()
+    assert all(r() is None for r in refs)
+
+
+def test_recursive_functions_and_generators_are_freed_too():
+    import weakref
+
+    def make():
+        def rec(v, n):
+            if n == 0:
+                return v
+            return np.sin(rec(v, n - 1))
+
+        def gen(v):
+            for i in range(3):
+                yield v * i
+
+        def h(x):
+            return np.sum(rec(x, 3) + sum(gen(x)))
+        return h, rec, gen
+    h, rec, gen = make()
+    refs = [weakref.ref(h), weakref.ref(rec), weakref.ref(gen)]
+    x = np.array([0.2, 0.4])
+    got = srcgrad.grad(h, mode="compile")(x)
+    assert_allclose(got, numeric_grad(h, (x,), 0))
+    del h, rec, gen
     _collect()
     assert all(r() is None for r in refs)
 

@@ -93,9 +93,6 @@ def lift_nested(fn, namer, is_global):
         if node.decorator_list:
             raise LiftError(node, "decorated functions inside a differentiated function are "
                             "not supported", "define the function at module level")
-        if any(isinstance(n, (gast.Yield, gast.YieldFrom)) for n in gast.walk(node)):
-            raise LiftError(node, "generators cannot be differentiated by the compiler",
-                            'use mode="tape" (or mode="auto")')
         if node.args.vararg or node.args.kwarg:
             raise LiftError(node, "nested functions with *args or **kwargs are not supported",
                             "give the function fixed parameters")

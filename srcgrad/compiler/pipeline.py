@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import fence, hofs
+from . import fence, generators, hofs
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -30,6 +30,7 @@ from .varargs import flat_caller, specialise
 from .parse import FunctionInfo, NoSource, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
+from .recursion import recursive_edge
 from .desugar import remove_jumps
 from .calltree import CallRecord
 from .trycatch import lower_try
@@ -174,11 +175,13 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     in_progress = getattr(_LOCAL, "in_progress", None)
     if in_progress is None:
         in_progress = _LOCAL.in_progress = set()
-    if id(fn) in in_progress:
-        info = _info_of(fn)
-        raise info.error(info.node, "recursive functions are not supported by the compiler "
-                         "(%s calls itself)" % getattr(fn, "__name__", fn),
-                         'use mode="tape" (or mode="auto", which falls back to the tape)')
+    if id(fn) in in_progress:  # a recursive call: its VJP is looked up when it runs
+        edges = _LOCAL.__dict__.setdefault("edges", {})  # one per function being compiled
+        edge = edges.get((id(fn), wrt, mode))
+        if edge is None:
+            edge = edges[id(fn), wrt, mode] = recursive_edge(fn, wrt, mode, compile_vjp,
+                                                             FALLBACK_VJP)
+        return edge
     with _LOCK:
         per_fn = _CACHE.get(fn)
         if per_fn is None:
@@ -246,6 +249,10 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
         raise too_deep(fn) from None
     finally:
         in_progress.discard(id(fn))
+        edges = _LOCAL.__dict__.get("edges")
+        if edges:
+            for key in [k for k in edges if k[0] == id(fn)]:
+                del edges[key]
 
 
 def _shaped(numeric):
@@ -308,6 +315,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         env.bound[name] = value
     node = expand_starred_targets(node, namer)  # a, *b = v -> slices (starred.py)
     node = _lift(info, node, namer, env)
+    node = generators.materialise(info, node, env, _info_of)
     node = remove_jumps(node, namer)
     node = lower_try(node, namer)
     node = lower_with(node, namer, env.resolve)
@@ -333,6 +341,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
 
     def compile_callee(callee, op, positions):
         name = getattr(callee, "__name__", type(callee).__name__)
+        if generators.is_generator_function(callee):   # not consumed whole: see generators.py
+            raise generators.refusal(info, op, callee)
         special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
         if special is not None:
             record(name, "custom", op)

@@ -67,13 +67,36 @@ def calls(x):
     return np.sum(helper(x) + helper(x, 0.5))
 
 
+def tree_sum(x, depth):
+    if depth == 0:
+        return np.sin(x)
+    return tree_sum(x * 0.5, depth - 1) + tree_sum(x * x, depth - 1)
+
+
+def minibatches(W, X, batch):
+    for start in range(0, X.shape[0], batch):
+        yield np.mean(np.tanh(X[start:start + batch] @ W) ** 2)
+
+
+def generator(W, X):
+    return sum(minibatches(W, X, 2))
+
+
 CASES = {"mlp": (mlp, 1), "branch": (branch, 0), "loop": (loop, 0),
-         "while_break": (while_break, 0), "fill": (fill, 0), "calls": (calls, 0)}
+         "while_break": (while_break, 0), "fill": (fill, 0), "calls": (calls, 0),
+         "recursion": (tree_sum, 0), "generator": (generator, 0)}
 
 
 def generated(name):
     fn, wrt = CASES[name]
-    return srcgrad.source(srcgrad.grad(fn, wrt=wrt, mode="compile"))
+    g = srcgrad.grad(fn, wrt=wrt, mode="compile")
+    text = srcgrad.source(g)
+    if name == "generator":   # and the generator's own code, as the consumer calls it
+        from srcgrad.compiler.pipeline import compiled_of
+        items = [compiled_of(v) for k, v in sorted(g.compiled.bound.items())
+                 if compiled_of(v) is not None]
+        text += "".join("\n" + c.source for c in items)
+    return text
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -148,6 +171,24 @@ def test_export_of_calls_and_loops(tmp_path):
     value, grad = calls_grad.calls_grad(x)
     assert value == pytest.approx(calls(x))
     assert_allclose(grad, numeric_grad(calls, (x,), 0))
+
+
+@pytest.mark.parametrize("name,args", [("recursion", (0.3, 3)),
+                                       ("generator", (np.full((3, 2), 0.3),
+                                                      np.linspace(-1.0, 1.0, 12).reshape(4, 3)))])
+def test_export_of_recursion_and_generators(tmp_path, name, args):
+    fn, wrt = CASES[name]
+    g = srcgrad.grad(fn, wrt=wrt)
+    module = "%s_exported" % name
+    srcgrad.export(g, str(tmp_path / (module + ".py")))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        mod = __import__(module)
+    finally:
+        sys.path.pop(0)
+    value, grad = getattr(mod, fn.__name__ + "_grad")(*args)
+    assert value == pytest.approx(fn(*args))
+    assert_allclose(grad, numeric_grad(fn, args, wrt))
 
 
 if __name__ == "__main__" and "--update" in sys.argv:

@@ -31,7 +31,12 @@ def uses_generator(x):
     def terms():
         for i in range(3):
             yield x * (i + 1.0)
-    return np.sum(sum(terms()))
+    s = 0.0
+    for t in terms():   # a loop that may stop early: the generator is not consumed whole
+        s = s + np.sum(t)
+        if s > 100.0:
+            break
+    return s
 
 
 def runtime_callee(x, name):
@@ -70,7 +75,7 @@ def recursive(x, n):
 
 FALLBACKS = [
     (uses_try, (X,), "a try body with except clauses"),
-    (uses_generator, (X,), "generators"),
+    (uses_generator, (X,), "generator"),
     (runtime_callee, (X, "sin"), "cannot differentiate"),
     (MODEL.loss, (X,), "not a Python function"),
     (Energy(), (X,), "not a Python function"),
@@ -103,13 +108,12 @@ def test_value_and_grad_and_vjp_on_the_tape(fn, args, why):
     assert_allclose(g2, g)
 
 
-def test_recursion_is_compiled_with_the_recursive_call_on_the_tape():
+def test_recursion_is_compiled():
     g = srcgrad.grad(recursive)(X, 3)
     assert_allclose(g, numeric_grad(recursive, (X, 3), 0))
     info = srcgrad.explain(recursive, X, 3)
-    assert info.engine == "compiler" and "recursive" in info.tape_calls[0][1]
-    with pytest.raises(SyntaxError, match="recursive"):
-        srcgrad.grad(recursive, mode="compile")(X, 3)
+    assert info.engine == "compiler" and not info.tape_calls
+    assert_allclose(srcgrad.grad(recursive, mode="compile")(X, 3), g)
 
 
 def test_no_warnings_by_default(recwarn):

@@ -7,7 +7,8 @@ checks every (case, input) pair against central finite differences.
 import importlib
 
 MODULES = ["branches", "loops", "while_loops", "jumps", "mutation", "containers", "trees",
-           "calls", "models", "exceptions", "higher_order", "varargs"]
+           "calls", "models", "exceptions", "higher_order", "varargs", "recursion",
+           "generators"]
 
 
 class Case:

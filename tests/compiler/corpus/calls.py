@@ -1,6 +1,6 @@
 """Calls: helpers with defaults and keywords, helpers from another module, module
 constants and attributes, math functions, conditional expressions, and/or/not,
-chained comparisons, closures, lambdas, *args / **kwargs, recursion."""
+chained comparisons, closures, lambdas, *args / **kwargs (recursion: recursion.py)."""
 
 import math
 
@@ -118,16 +118,6 @@ def star_kwargs_call(x):
     return local_helper(x, **kw)
 
 
-def recursive_power(x, n):
-    if n == 0:
-        return 1.0
-    return x * recursive_power(x, n - 1)
-
-
-def recursion_caller(x, n):
-    return recursive_power(x, n) + x
-
-
 def tuple_returning_helper(x):
     m, v = mean_and_var(x)
     return m * m + v
@@ -182,8 +172,6 @@ CASES = [
     Case(not_and_chained, [(0.5, 0.7), (0.5, -0.7), (-0.7, 0.4), (-1.5, 0.4)], wrt=(0, 1)),
     Case(star_args_call, [(0.7, 1.3)], wrt=(0, 1)),
     Case(star_kwargs_call, [(0.7,)]),
-    Case(recursion_caller, [(0.7, 0), (0.7, 1), (0.7, 4)],
-         xfail='unsupported: recursion'),
     Case(tuple_returning_helper, [(V,)]),
     Case(module_gaussian_and_clip, [(0.7,), (3.0,), (-3.0,)]),
     Case(builtin_abs_max_min, [(0.7, 1.3), (-0.7, -1.3), (1.5, 2.5)], wrt=(0, 1)),
