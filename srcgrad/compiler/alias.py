@@ -211,6 +211,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             scalars.add(name)
         elif rank is not None:
             ranks[name] = rank
+    _check_stored(info, order, ranks, scalars, resolve)
     for name, (base, pos, loops) in views.items():
         for spos, (stmt, sloops) in enumerate(order):
             if spos <= pos or not _assigns_into(stmt, base):
@@ -228,6 +229,106 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
+
+
+def _stored(stmt, ranks):
+    """``(container, names)``: the names whose arrays ``stmt`` puts into a
+    list, tuple or dict as they are (not copied): a display ``c = [a, b]``,
+    ``c.append(a)`` / ``insert`` / ``extend([a])``, ``c[k] = a`` into a
+    container (not into a known array, which copies)."""
+    names = lambda nodes: [n.id for node in nodes for n in gast.walk(node)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+        func = stmt.value.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and \
+                func.attr in ("append", "insert", "extend"):
+            return func.value.id, names(stmt.value.args)
+    if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
+        return None, ()
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, gast.Name) and isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+        return target.id, names([value])
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and \
+            target.value.id not in ranks and isinstance(value, gast.Name):
+        return target.value.id, [value.id]
+    return None, ()
+
+
+def _holders(order, container, resolve):
+    """``container`` and the names that may hold what it holds: copies,
+    items (``e = c[0]``), sequences made of it (``list(c)``), transitively."""
+    from ..rules.conversions import as_sequence
+    family = {container}
+    changed = True
+    while changed:
+        changed = False
+        for stmt, _ in order:
+            if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1 or \
+                    not isinstance(stmt.targets[0], gast.Name):
+                continue
+            value, name = stmt.value, stmt.targets[0].id
+            src = None
+            if isinstance(value, gast.Name):
+                src = value.id
+            elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+                src = value.value.id
+            elif isinstance(value, gast.Call) and len(value.args) == 1 and \
+                    isinstance(value.args[0], gast.Name) and \
+                    resolve(value.func) in (as_sequence, list, tuple):
+                src = value.args[0].id
+            if src in family and name not in family:
+                family.add(name)
+                changed = True
+    return family
+
+
+def _check_stored(info, order, ranks, scalars, resolve):
+    """Refuse an assignment into an array (``buf[i] = v``, ``buf += v``) that
+    a list, tuple or dict also holds, when the container (or an item taken
+    from it) is read afterwards: the compiler models a container as holding
+    the values stored in it, so it would not see the change."""
+    stores = []
+    for pos, (stmt, loops) in enumerate(order):
+        container, names = _stored(stmt, ranks)
+        if container is not None:
+            stores.append((pos, loops, container, set(names) - scalars))
+    if not stores:
+        return
+    for wpos, (stmt, wloops) in enumerate(order):
+        if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
+            continue
+        target = stmt.targets[0]
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            name = target.value.id
+        elif isinstance(target, gast.Name) and getattr(stmt, "augmented", False):
+            name = target.id
+        else:
+            continue
+        if name in scalars:
+            continue
+        for spos, sloops, container, names in stores:
+            if name not in names or spos == wpos:
+                continue
+            if spos < wpos:
+                reach = not _rebinds_between(order, name, spos, wpos)
+            else:   # stored later in a loop around both: reaches the next iteration
+                shared = [loop for loop in wloops if loop in sloops]
+                if not shared:
+                    continue
+                start = next(i for i, (st, _) in enumerate(order) if st is shared[-1])
+                reach = not _rebinds_between(order, name, start, wpos)
+            if not reach:
+                continue
+            read = _read_after(order, _holders(order, container, resolve), wpos, wloops)
+            if read:
+                raise _mutation_error(
+                    info, stmt, "assigning into %r, which %r also holds (stored at line %s); "
+                    "the compiler treats a container as holding the values stored in it, "
+                    "and cannot follow the change" % (
+                        name, container, getattr(order[spos][0], "user_line", None) or
+                        getattr(order[spos][0], "lineno", "?")),
+                    "store a copy (%s.append(%s.copy())), or make a new array for %s "
+                    "before assigning into it" % (container, name, name))
 
 
 def _returns_fresh(fn):

@@ -132,7 +132,9 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
             node._ans = self._data
             node._ans_v = (self._vc, self._vc[0])
         base = self._base
-        if base is not None and base._requires_grad and base.grad_fn is not None:
+        if base is not None and (base.grad_fn is not None or not base._requires_grad):
+            # the base sees the write too, even one that carried no history before
+            # (made under no_grad, or a constant): PyTorch gives it CopySlices
             _rebase(self, base)
         if self._views:
             _refresh_views(self)
@@ -187,6 +189,7 @@ def _rebase(view, base):
     old = _snapshot(base)
     node = _apply(nnrules.index_put, (old, idx, view), None, "CopySlices").grad_fn
     base.grad_fn = node
+    base._requires_grad = True
     if base._out_nr:
         base._out_nr = 0
 

@@ -654,3 +654,37 @@ def test_more_ndarray_method_signatures():
 def test_clip_with_numpy2_keywords():
     check_tape(lambda a: np.sum(np.clip(a, min=0.0, max=1.0) * 2 + np.clip(a, max=0.6)),
                np.array([1.3, 0.7, -0.4, 0.55]))
+
+
+# -- a write through a view of a tensor that carried no history ----------------------------
+# (found by the random-program tier: the base kept no record of the write, so the
+# gradient of the written value was 0; PyTorch gives the base a CopySlices node)
+
+def _write_through_view_of_no_grad(c, x):
+    with srcgrad.no_grad():
+        a = x * 2.0
+    v = a[1:]
+    v[0] = c * 1.0
+    return np.sum(a * 3.0) + np.sum(v)
+
+
+@pytest.mark.parametrize("mode", ["tape", "auto"])
+def test_write_through_a_view_of_a_no_grad_value_reaches_the_base(mode):
+    x = np.array([1.0, 2.0, 3.0])
+    gc, gx = srcgrad.grad(_write_through_view_of_no_grad, wrt=(0, 1), mode=mode)(0.5, x)
+    assert gc == pytest.approx(4.0)       # 3 through a, 1 through v: by hand
+    np.testing.assert_array_equal(gx, 0.0)  # x only reaches a under no_grad
+
+
+def test_tensor_write_through_view_of_no_grad_base_matches_pytorch_semantics():
+    c = srcgrad.tensor(0.5, requires_grad=True)
+    x = srcgrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with srcgrad.no_grad():
+        a = x * 2
+    assert not a.requires_grad
+    v = a[1:]
+    v[0] = c
+    assert a.requires_grad and a.grad_fn is not None   # PyTorch: CopySlices
+    (a * 3).sum().backward()
+    assert float(c.grad) == pytest.approx(3.0)
+    assert x.grad is None
