@@ -24,11 +24,12 @@ from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
 from . import codegen
-from .lift import LiftError, expand_starred, lift_nested
-from .parse import FunctionInfo, NoSource, parse_function
+from .lift import LiftError, expand_starred, lift_nested, name_lambdas
+from .parse import FunctionInfo, NoSource, _assigned_names, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
 from .desugar import remove_jumps
+from .dynamic import Dynamic
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -271,6 +272,11 @@ def _lift(info, node, namer, env):
 
 def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False):
     info = _info_of(fn)
+    named = name_lambdas(info.node)   # apply(lambda v: v * 2, x): the lambda gets a name
+    if named is not info.node:
+        info = copy.copy(info)
+        info.node = named
+        info.local_names = _assigned_names(named)
     fence.check(info)
     node = info.node
     namer = Namer({n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
@@ -298,6 +304,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         return reverser.arg_kinds(op.args)
 
     def compile_callee(callee, op, positions):
+        site = None
+        if isinstance(callee, Dynamic):   # known at run time: looked up by identity there
+            site = callee.site(info.filename, op.stmt.user_line, positions, mode)
+            if callee.known is None:
+                return site
+            callee = callee.known     # a global object's method: checked now, called there
         name = getattr(callee, "__name__", type(callee).__name__)
         special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
         if special is not None:
@@ -305,12 +317,15 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
-            return compile_vjp(callee, positions, mode=mode, callee=True,
-                               numeric=kinds_of(op)).fn
+            compiled = compile_vjp(callee, positions, mode=mode, callee=True,
+                                   numeric=kinds_of(op)).fn
+            return compiled if site is None else site
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None
+            if site is not None and mode == "auto":
+                return site     # the call site runs it on the tape
             if mode == "auto" and FALLBACK_VJP is not None:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))

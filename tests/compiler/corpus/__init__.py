@@ -7,7 +7,7 @@ checks every (case, input) pair against central finite differences.
 import importlib
 
 MODULES = ["branches", "loops", "while_loops", "jumps", "mutation", "containers", "trees",
-           "calls", "models"]
+           "calls", "models", "classes", "first_class"]
 
 
 class Case:
