@@ -4,6 +4,8 @@ Small, fast and free of srcgrad imports: generated code imports this module as
 ``_rt``.  Broadcasting is undone here and nowhere else.
 """
 
+import threading
+
 import numpy as np
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
@@ -92,8 +94,7 @@ def add(a, b):
         fb = object_fields(b)
         if fb is None:     # a zero standing for the whole object
             return a
-        return rebuild_object(a, {k: add(v, fb.get(k)) if _holds_gradient(v) else v
-                                  for k, v in fa.items()})
+        return map_fields(a, fa, lambda k, v: add(v, fb.get(k)))
     if object_fields(b) is not None:
         return b
     return a + b
@@ -113,8 +114,7 @@ def zeros_like(x):
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
     fields = object_fields(x)
     if fields is not None:
-        return rebuild_object(x, {k: zeros_like(v) if _holds_gradient(v) else v
-                                  for k, v in fields.items()})
+        return map_fields(x, fields, lambda k, v: zeros_like(v))
     a = np.asarray(x)
     if a.dtype == object:
         return 0.0
@@ -196,8 +196,7 @@ def to_kind(g, x):
         got = object_fields(g) if type(g) is type(x) else None
         if got is None:
             return zeros_like(x)
-        return rebuild_object(x, {k: to_kind(got.get(k, 0.0), v) if _holds_gradient(v) else v
-                                  for k, v in fields.items()})
+        return map_fields(x, fields, lambda k, v: to_kind(got.get(k, 0.0), v))
     return g
 
 
@@ -661,8 +660,7 @@ def field_cotangent(g, obj, name):
         if inspect.isfunction(attr) and type(g) is type(obj):
             return g    # obj.method as a value: its cotangent is its receiver's
         return zeros_like(obj)
-    return rebuild_object(obj, {k: v if not _holds_gradient(v) else g if k == name
-                                else zeros_like(v) for k, v in fields.items()})
+    return map_fields(obj, fields, lambda k, v: g if k == name else zeros_like(v))
 
 
 # ---------------------------------------------------------------------------
@@ -702,6 +700,26 @@ def object_fields(x):
         return {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
     d = getattr(x, "__dict__", None)
     return dict(d) if isinstance(d, dict) else None
+
+
+_VISITING = threading.local()
+
+
+def map_fields(x, fields, fn, holds=None):
+    """``x`` rebuilt with ``fn(name, value)`` in its fields that hold
+    gradients (see :func:`_holds_gradient`); the others keep their values, and
+    so does a field that refers back to an object being mapped (a cycle:
+    ``layer.parent = model``)."""
+    ids = getattr(_VISITING, "ids", None)
+    if ids is None:
+        ids = _VISITING.ids = set()
+    holds = holds or _holds_gradient
+    ids.add(id(x))
+    try:
+        return rebuild_object(x, {k: fn(k, v) if id(v) not in ids and holds(v)
+                                  else v for k, v in fields.items()})
+    finally:
+        ids.discard(id(x))
 
 
 def rebuild_object(x, fields):

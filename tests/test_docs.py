@@ -608,6 +608,87 @@ def test_tree_gradients_have_the_structure_of_the_argument():
     assert_allclose(g["layers"][1]["W"], numeric_grad(of_w1, (w1,), 0))
 
 
+# -- supported.md: first-class functions, classes and objects (a sample)
+
+def softplus(v):
+    return np.log1p(np.exp(v))
+
+
+ACTIVATIONS = {"tanh": np.tanh, "softplus": softplus}
+
+
+def apply(f, v):
+    return f(v)
+
+
+def f_default(x, nonlinearity=np.tanh):
+    return np.sum(nonlinearity(W @ x))
+
+
+def f_by_name(x, name):
+    act = ACTIVATIONS[name]
+    return np.sum(act(x) * x)
+
+
+def f_lambda(x):
+    return np.sum(apply(lambda v: v * np.sin(v), x) + apply(softplus, x))
+
+
+def f_module(x, xp):
+    return xp.sum(xp.sin(x))
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x + self.b)
+
+
+class MLP:
+    def __init__(self, layers):
+        self.layers = layers
+
+    @property
+    def weight_norm(self):
+        return sum(np.sum(layer.W ** 2) for layer in self.layers)
+
+    def __call__(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return h
+
+
+def o_loss(model, x):
+    return np.sum(model(x) ** 2) + 0.1 * model.weight_norm
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+@pytest.mark.parametrize("f,args", [(f_default, (V,)), (f_by_name, (V, "softplus")),
+                                    (f_lambda, (V,)), (f_module, (V, np))],
+                         ids=["default", "by_name", "lambda", "module"])
+def test_first_class_function_examples(f, args, mode):
+    if mode == "compile":
+        assert srcgrad.explain(f, *args, mode="compile").engine == "compiler"
+    assert_allclose(srcgrad.grad(f, mode=mode)(*args), numeric_grad(f, args, 0))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_gradient_with_respect_to_an_object_is_an_object(mode):
+    model = MLP([Dense(W, np.full(W.shape[0], 0.1)),
+                 Dense(np.ones((2, W.shape[0])) * 0.3, np.array([0.1, -0.2]))])
+    g = srcgrad.grad(o_loss, mode=mode)(model, V)
+    assert type(g) is MLP and all(type(layer) is Dense for layer in g.layers)
+
+    def of_w0(w):
+        return o_loss(MLP([Dense(w, model.layers[0].b), model.layers[1]]), V)
+    assert_allclose(g.layers[0].W, numeric_grad(of_w0, (W,), 0))
+    assert model.layers[0].W is W    # the argument is untouched
+
+
 def g_modes(x, flag):
     with srcgrad.no_grad():
         c = np.sum(x)

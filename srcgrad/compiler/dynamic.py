@@ -91,12 +91,16 @@ def make_dynamic(tree, wrt, kinds, resolve, info):
                 obj = resolve(func.value)   # a global object, or None (a local)
                 head = (func.value, Dynamic(func.attr, func.attr, None if obj is None else
                                             _plain(inspect.getattr_static(obj, func.attr, None))))
-        elif op.kind == "call" and not inspect.isfunction(op.callee):
+        elif op.kind == "call" and not inspect.isfunction(op.callee) and not _special(op.callee):
             # a global object: L(x), L.forward(x)
             if inspect.ismethod(op.callee) and isinstance(func, gast.Attribute) and \
                     runtime.object_fields(op.callee.__self__) is not None:
                 head = (func.value, Dynamic(func.attr, func.attr, _plain(
                     inspect.getattr_static(op.callee.__self__, func.attr, None))))
+            elif inspect.ismethod(op.callee):   # F(x) with F = LAYER.forward; Cls.create(x)
+                self = op.callee.__self__
+                head = (func, Dynamic(op.callee.__name__, known=None if isinstance(self, type)
+                                      else _plain(op.callee.__func__)))
             elif runtime.object_fields(op.callee) is not None:
                 head = (func, Dynamic(getattr(func, "id", None) or getattr(func, "attr", "call"),
                                       known=_plain(getattr(type(op.callee), "__call__", None))))
@@ -127,6 +131,13 @@ def make_dynamic(tree, wrt, kinds, resolve, info):
         op.kwargs = kwargs
         op.diff = None
     return tree
+
+
+def _special(fn):
+    """Whether ``fn`` has a VJP of its own (custom_vjp, autograd.Function.apply):
+    the static path hands it to ``SPECIAL_VJP``."""
+    from . import pipeline
+    return pipeline.SPECIAL_VJP is not None and pipeline.SPECIAL_VJP(fn, ()) is not None
 
 
 def _plain(fn):
@@ -199,6 +210,8 @@ def dispatch(site, callee, args, kwargs):
 
 def _value_vjp(site, f, args, kwargs, wrt):
     """``f(*args, **kwargs)``; cotangents at ``wrt`` over ``[f] + args``."""
+    if _special(f):    # custom_vjp, autograd.Function.apply: their own VJP
+        return _mapped(site, f, tuple(args), kwargs, [None] + list(range(len(args))), f, wrt)
     if isinstance(f, functools.partial):
         n = len(f.args)
         return _mapped(site, f.func, tuple(f.args) + tuple(args), dict(f.keywords, **kwargs),

@@ -324,8 +324,10 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             where = "%s:%s" % (info.filename, op.stmt.user_line)
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None
-            if site is not None and mode == "auto":
-                return site     # the call site runs it on the tape
+            if site is not None and mode == "auto":   # the call site runs it on the tape
+                tape_calls.append((name, "%s: %s" % (where, getattr(err, "bare_msg", None)
+                                                     or err)))
+                return site
             if mode == "auto" and FALLBACK_VJP is not None:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))

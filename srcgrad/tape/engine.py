@@ -139,9 +139,8 @@ def _map(fn, tree):
         return type(tree)(_map(fn, v) for v in tree)
     fields = runtime.object_fields(tree)
     if fields is not None:   # an object of a user class: its own attributes are the fields
-        return runtime.rebuild_object(tree, {
-            k: _map(fn, v) if isinstance(v, Tensor) or runtime._holds_gradient(v) else v
-            for k, v in fields.items()})
+        return runtime.map_fields(tree, fields, lambda k, v: _map(fn, v), lambda v: isinstance(
+            v, Tensor) or runtime._holds_gradient(v))
     return fn(tree)
 
 

@@ -261,3 +261,33 @@ def test_golden_programs_are_right(mode):
     for f in (np.tanh, np.sin):
         assert_allclose(srcgrad.grad(apply_nonlinearity, mode=mode)(X, f),
                         numeric_grad(apply_nonlinearity, (X, f), 0))
+
+
+class Child:
+    def __init__(self, W):
+        self.W = W
+        self.parent = None
+
+    def __call__(self, x):
+        return np.sin(self.W @ x)
+
+
+class Parent:
+    def __init__(self, children):
+        self.children = children
+        for c in children:
+            c.parent = self      # a back-reference: a cycle between objects
+
+
+def cyclic_loss(model, x):
+    return sum(np.sum(c(x) ** 2) for c in model.children)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_objects_that_refer_back_to_their_parent(mode):
+    W = np.array([[0.2, -0.1, 0.4], [0.5, 0.3, -0.2]])
+    model = Parent([Child(W), Child(W * 2.0)])
+    g = srcgrad.grad(cyclic_loss, mode=mode)(model, X)
+    assert type(g) is Parent and type(g.children[1]) is Child
+    assert_allclose(g.children[1].W, numeric_grad(
+        lambda w: cyclic_loss(Parent([Child(W), Child(w)]), X), (W * 2.0,), 0))
