@@ -89,14 +89,13 @@ def make_dynamic(tree, wrt, kinds, resolve, info):
                 if kind == "f" or isinstance(kind, tuple) and kind[:1] == ("a",):
                     continue   # an array's method the table does not know: refused as before
                 obj = resolve(func.value)   # a global object, or None (a local)
-                head = (func.value, Dynamic(func.attr, func.attr, None if obj is None else
-                                            _plain(inspect.getattr_static(obj, func.attr, None))))
+                head = (func.value, Dynamic(func.attr, func.attr, _method_of(obj, func.attr)))
         elif op.kind == "call" and not inspect.isfunction(op.callee) and not _special(op.callee):
             # a global object: L(x), L.forward(x)
             if inspect.ismethod(op.callee) and isinstance(func, gast.Attribute) and \
                     runtime.object_fields(op.callee.__self__) is not None:
-                head = (func.value, Dynamic(func.attr, func.attr, _plain(
-                    inspect.getattr_static(op.callee.__self__, func.attr, None))))
+                head = (func.value, Dynamic(func.attr, func.attr,
+                                            _method_of(op.callee.__self__, func.attr)))
             elif inspect.ismethod(op.callee):   # F(x) with F = LAYER.forward; Cls.create(x)
                 self = op.callee.__self__
                 head = (func, Dynamic(op.callee.__name__, known=None if isinstance(self, type)
@@ -138,6 +137,15 @@ def _special(fn):
     the static path hands it to ``SPECIAL_VJP``."""
     from . import pipeline
     return pipeline.SPECIAL_VJP is not None and pipeline.SPECIAL_VJP(fn, ()) is not None
+
+
+def _method_of(obj, name):
+    """The plain function ``obj.name(...)`` calls with ``obj`` first, or
+    ``None`` (a field holding a callee, a static method, no object)."""
+    fields = runtime.object_fields(obj) if obj is not None else None
+    if fields is None or name in fields:
+        return None
+    return _plain(inspect.getattr_static(type(obj), name, None))
 
 
 def _plain(fn):

@@ -291,3 +291,29 @@ def test_objects_that_refer_back_to_their_parent(mode):
     assert type(g) is Parent and type(g.children[1]) is Child
     assert_allclose(g.children[1].W, numeric_grad(
         lambda w: cyclic_loss(Parent([Child(W), Child(w)]), X), (W * 2.0,), 0))
+
+
+def twice_sin(v):
+    return np.sin(v) * 2.0
+
+
+class Holder:
+    def __init__(self):
+        self.act = twice_sin          # a field holding a function, not a method
+        self.W = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, -0.5], [0.2, 0.0, 1.0]])
+
+    def run(self, x):
+        return self.act(self.W @ x)
+
+
+HOLDER = Holder()
+
+
+def global_object_fields_and_methods(x):
+    return np.sum(HOLDER.act(x)) + np.sum(HOLDER.run(x))
+
+
+@pytest.mark.parametrize("mode", ENGINES + ("auto",))
+def test_a_function_held_in_a_global_objects_field(mode):
+    f = global_object_fields_and_methods
+    assert_allclose(srcgrad.grad(f, mode=mode)(X), numeric_grad(f, (X,), 0))
