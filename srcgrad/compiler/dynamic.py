@@ -114,8 +114,8 @@ def make_dynamic(tree, wrt, kinds, resolve, info):
         if carried is None:
             carried = carriers(ops, wrt, resolve)
         reads = {n.id for n in gast.walk(call) if isinstance(n, gast.Name)}
-        if not reads & carried:
-            continue
+        if not reads & carried or op.kind == "prim" and func.value.id in carried:
+            continue   # (a carrier's method from the table: an array's, as resolve reads it)
         kwargs = {k.arg: k.value for k in call.keywords}
         for key, value in kwargs.items():
             if {n.id for n in gast.walk(value) if isinstance(n, gast.Name)} & carried:
