@@ -4,6 +4,8 @@ Small, fast and free of srcgrad imports: generated code imports this module as
 ``_rt``.  Broadcasting is undone here and nowhere else.
 """
 
+import threading
+
 import numpy as np
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
@@ -87,6 +89,14 @@ def add(a, b):
     if isinstance(a, tuple):
         items = [add(x, y) for x, y in zip(a, b)]
         return type(a)(*items) if hasattr(a, "_fields") else tuple(items)
+    fa = object_fields(a)
+    if fa is not None:
+        fb = object_fields(b)
+        if fb is None:     # a zero standing for the whole object
+            return a
+        return map_fields(a, fa, lambda k, v: add(v, fb.get(k)))
+    if object_fields(b) is not None:
+        return b
     return a + b
 
 
@@ -102,6 +112,9 @@ def zeros_like(x):
     if isinstance(x, tuple):
         items = [zeros_like(v) for v in x]
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    fields = object_fields(x)
+    if fields is not None:
+        return map_fields(x, fields, lambda k, v: zeros_like(v))
     a = np.asarray(x)
     if a.dtype == object:
         return 0.0
@@ -177,6 +190,12 @@ def to_kind(g, x):
         if hasattr(x, "_fields"):
             return type(x)(*items)
         return type(x)(items)
+    fields = object_fields(x)
+    if fields is not None:
+        got = object_fields(g) if type(g) is type(x) else None
+        if got is None:
+            return zeros_like(x)
+        return map_fields(x, fields, lambda k, v: to_kind(got.get(k, 0.0), v))
     return g
 
 
@@ -635,14 +654,141 @@ def once(calls):
 
 
 def field_cotangent(g, obj, name):
-    """Cotangent of ``obj.name`` for a namedtuple ``obj`` (or of ``obj[name]``
-    for a dict): ``g`` in that field, zeros elsewhere."""
+    """Cotangent of ``obj.name`` for a namedtuple or user object ``obj`` (or
+    of ``obj[name]`` for a dict): ``g`` in that field, zeros elsewhere.  An
+    attribute that is not one of the object's own fields (a class attribute)
+    is a constant, like a global; a property's getter is differentiated
+    through :data:`GETTER_VJP`."""
     if isinstance(obj, dict):
         return {k: (g if k == name else zeros_like(v)) for k, v in obj.items()}
-    if not hasattr(obj, "_fields"):
-        raise TypeError("srcgrad can differentiate attribute access only on namedtuples, "
-                        "not on %s objects" % type(obj).__name__)
-    return type(obj)(*[g if f == name else zeros_like(v) for f, v in zip(obj._fields, obj)])
+    if hasattr(obj, "_fields") and isinstance(obj, tuple):
+        return type(obj)(*[g if f == name else zeros_like(v)
+                           for f, v in zip(obj._fields, obj)])
+    fields = object_fields(obj)
+    if fields is None:
+        raise TypeError("srcgrad can differentiate attribute access only on namedtuples and "
+                        "objects of user classes, not on %s objects" % type(obj).__name__)
+    if name not in fields:
+        import inspect
+        try:
+            attr = inspect.getattr_static(type(obj), name)
+        except AttributeError:
+            attr = None
+        if isinstance(attr, property) and GETTER_VJP is not None:
+            return GETTER_VJP(attr.fget, obj, g)
+        if inspect.isfunction(attr) and type(g) is type(obj):
+            return g    # obj.method as a value: its cotangent is its receiver's
+        return zeros_like(obj)
+    return map_fields(obj, fields, lambda k, v: g if k == name else zeros_like(v))
+
+
+# ---------------------------------------------------------------------------
+# Objects of user classes as trees: their own attributes are the fields
+# ---------------------------------------------------------------------------
+
+#: ``GETTER_VJP(fget, obj, g)``: the cotangent of ``obj`` for ``g``, the
+#: cotangent of ``fget(obj)`` (a property); installed by the compiler's
+#: dynamic calls (srcgrad.compiler.dynamic), which runtime never imports.
+GETTER_VJP = None
+
+#: ``DYNAMIC_CALL(site, callee, args)``: ``(value, pullback)`` of a call whose
+#: callee is a run-time value; installed by srcgrad.compiler.dynamic.
+DYNAMIC_CALL = None
+
+_NOT_OBJECTS = ("builtins", "numpy", "functools", "types", "srcgrad", "collections",
+                "scipy", "typing", "abc", "weakref", "threading", "re")
+
+
+def object_fields(x):
+    """The fields of an object of a user class, as a dict ``{attribute: value}``
+    (a dataclass's fields, or the instance ``__dict__``); ``None`` for anything
+    else (numbers, arrays, containers, functions, modules, classes, library
+    objects).
+
+    >>> class P: __module__ = "model"     # a user's module
+    >>> p = P(); p.w = 1.0
+    >>> object_fields(p), object_fields([1.0]), object_fields(np.sin)
+    ({'w': 1.0}, None, None)
+    """
+    tp = type(x)
+    if tp in _PLAIN or isinstance(x, (list, tuple, dict, type)) or \
+            (getattr(tp, "__module__", None) or "builtins").split(".")[0] in _NOT_OBJECTS:
+        return None
+    if hasattr(tp, "__dataclass_fields__"):
+        import dataclasses
+        return {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+    d = getattr(x, "__dict__", None)
+    return dict(d) if isinstance(d, dict) else None
+
+
+_VISITING = threading.local()
+
+
+def map_fields(x, fields, fn, holds=None):
+    """``x`` rebuilt with ``fn(name, value)`` in its fields that hold
+    gradients (see :func:`_holds_gradient`); the others keep their values, and
+    so does a field that refers back to an object being mapped (a cycle:
+    ``layer.parent = model``)."""
+    ids = getattr(_VISITING, "ids", None)
+    if ids is None:
+        ids = _VISITING.ids = set()
+    holds = holds or _holds_gradient
+    ids.add(id(x))
+    try:
+        return rebuild_object(x, {k: fn(k, v) if id(v) not in ids and holds(v)
+                                  else v for k, v in fields.items()})
+    finally:
+        ids.discard(id(x))
+
+
+def rebuild_object(x, fields):
+    """A shallow copy of the user object ``x`` with ``fields`` set (frozen
+    dataclasses too: the copy is made, never ``x`` changed)."""
+    import copy
+    out = copy.copy(x)
+    for k, v in fields.items():
+        object.__setattr__(out, k, v)
+    return out
+
+
+def _holds_gradient(v):
+    """Whether an object's attribute gets a gradient: floats, complex and
+    float arrays, and containers or objects (of them); ints, bools, strings,
+    integer arrays, callables and ``None`` keep their values."""
+    if isinstance(v, (bool, np.bool_, int, np.integer, str, bytes)) or v is None:
+        return False
+    if isinstance(v, (float, complex, np.floating, np.complexfloating)):
+        return True
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind in "fc"
+    if isinstance(v, (list, tuple, dict)):
+        return True
+    return object_fields(v) is not None
+
+
+class CallSite:
+    """A call in generated code whose callee is a run-time value: ``site(f,
+    a, b)`` (``f(a, b)``) or, for a method site, ``site(obj, a, b)``
+    (``obj.<method>(a, b)``) returns ``(value, pullback)``; ``pullback(g)``
+    returns the cotangents of the operands at ``wrt`` (position 0 is the
+    callee or the receiver).  The callee is looked up by identity at each
+    call (:data:`DYNAMIC_CALL`, srcgrad.compiler.dynamic): a different
+    callee gets its own compiled code, never another's."""
+
+    __slots__ = ("filename", "line", "wrt", "mode", "method", "__weakref__")
+
+    def __init__(self, filename, line, wrt, mode, method=None):
+        self.filename = filename
+        self.line = line
+        self.wrt = tuple(wrt)
+        self.mode = mode
+        self.method = method
+
+    def __call__(self, callee, *args, **kwargs):
+        return DYNAMIC_CALL(self, callee, args, kwargs)
+
+    def __repr__(self):
+        return "<srcgrad call site %s:%s>" % (self.filename, self.line)
 
 
 def container_cotangent(g, x):

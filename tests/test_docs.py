@@ -231,8 +231,6 @@ exec("def no_source(x):\n    return np.sum(x * x)", _ns)
 
 FALLBACKS = [
     (uses_try, (X,), "a try body with except clauses may hold only simple statements"),
-    (runtime_callee, (X, [np.sin]), "cannot differentiate through this expression"),
-    (runtime_getattr, (X, "sin"), "cannot differentiate through this expression"),
     (generator, (X,), "the compiler differentiates generators only where they are consumed whole"),
     (MODEL, (X,), "not a Python function"),
     (MODEL.loss, (X,), "not a Python function"),
@@ -254,6 +252,13 @@ def test_auto_falls_back_and_says_why(f, args, why, caplog):
         srcgrad.grad(f, mode="compile")(*args)
 
 
+def test_callees_chosen_at_run_time_are_compiled():
+    for f, args in [(runtime_callee, (X, [np.sin])), (runtime_getattr, (X, "sin"))]:
+        assert srcgrad.explain(f, *args).engine == "compiler"
+        for mode in ("compile", "tape"):
+            assert_allclose(srcgrad.grad(f, mode=mode)(*args), numeric_grad(f, args, 0))
+
+
 def test_generator_expression_is_compiled_not_a_fallback():
     def f(x):
         return np.sum(sum(x * i for i in range(3)))
@@ -264,12 +269,10 @@ def test_logger_has_a_null_handler():
     assert any(isinstance(h, logging.NullHandler) for h in logging.getLogger("srcgrad").handlers)
 
 
-class Sine:
-    def __call__(self, x):
-        return np.sin(x)
-
-
-SINE = Sine()
+# a callable object whose __call__ has no readable source (made by exec): an
+# ordinary class is compiled (supported.md, "Classes and objects")
+exec("class Sine:\n    def __call__(self, x):\n        return np.sin(x)\n", _ns)
+SINE = _ns["Sine"]()
 
 
 def mixed(x):
@@ -771,6 +774,87 @@ def test_tree_gradients_have_the_structure_of_the_argument():
         p = {**params, "layers": [params["layers"][0], {**params["layers"][1], "W": w}]}
         return t_tree(p, V)
     assert_allclose(g["layers"][1]["W"], numeric_grad(of_w1, (w1,), 0))
+
+
+# -- supported.md: first-class functions, classes and objects (a sample)
+
+def softplus(v):
+    return np.log1p(np.exp(v))
+
+
+ACTIVATIONS = {"tanh": np.tanh, "softplus": softplus}
+
+
+def apply(f, v):
+    return f(v)
+
+
+def f_default(x, nonlinearity=np.tanh):
+    return np.sum(nonlinearity(W @ x))
+
+
+def f_by_name(x, name):
+    act = ACTIVATIONS[name]
+    return np.sum(act(x) * x)
+
+
+def f_lambda(x):
+    return np.sum(apply(lambda v: v * np.sin(v), x) + apply(softplus, x))
+
+
+def f_module(x, xp):
+    return xp.sum(xp.sin(x))
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x + self.b)
+
+
+class MLP:
+    def __init__(self, layers):
+        self.layers = layers
+
+    @property
+    def weight_norm(self):
+        return sum(np.sum(layer.W ** 2) for layer in self.layers)
+
+    def __call__(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return h
+
+
+def o_loss(model, x):
+    return np.sum(model(x) ** 2) + 0.1 * model.weight_norm
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+@pytest.mark.parametrize("f,args", [(f_default, (V,)), (f_by_name, (V, "softplus")),
+                                    (f_lambda, (V,)), (f_module, (V, np))],
+                         ids=["default", "by_name", "lambda", "module"])
+def test_first_class_function_examples(f, args, mode):
+    if mode == "compile":
+        assert srcgrad.explain(f, *args, mode="compile").engine == "compiler"
+    assert_allclose(srcgrad.grad(f, mode=mode)(*args), numeric_grad(f, args, 0))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_gradient_with_respect_to_an_object_is_an_object(mode):
+    model = MLP([Dense(W, np.full(W.shape[0], 0.1)),
+                 Dense(np.ones((2, W.shape[0])) * 0.3, np.array([0.1, -0.2]))])
+    g = srcgrad.grad(o_loss, mode=mode)(model, V)
+    assert type(g) is MLP and all(type(layer) is Dense for layer in g.layers)
+
+    def of_w0(w):
+        return o_loss(MLP([Dense(w, model.layers[0].b), model.layers[1]]), V)
+    assert_allclose(g.layers[0].W, numeric_grad(of_w0, (W,), 0))
+    assert model.layers[0].W is W    # the argument is untouched
 
 
 def g_modes(x, flag):

@@ -181,7 +181,9 @@ class CallsMixin:
     def forward_call(self, op):
         name = getattr(op.callee, "__name__", "f").strip("<>")
         vjp_name = self.env.ref(op.callee_vjp, name + "_vjp")
-        value = call(load(vjp_name), [copy.deepcopy(a) for a in op.args])
+        value = call(load(vjp_name), [copy.deepcopy(a) for a in op.args],
+                     [gast.keyword(arg=k, value=copy.deepcopy(v))     # a dynamic call's
+                      for k, v in op.kwargs.items()])                 # constant keywords
         stmt = gast.Assign(targets=[gast.Tuple(elts=[store(op.target.id), store(op.pullback)],
                                                ctx=gast.Store())],
                            value=value, type_comment=None)

@@ -167,9 +167,11 @@ def _check_target(info, target, star=False):
                              "supported by the compiler", "index once: a[i, j] = v")
         return
     if isinstance(target, gast.Attribute):
-        raise info.error(target, "assignment to an attribute is not supported: a "
+        err = info.error(target, "assignment to an attribute is not supported: a "
                          "differentiated function must not mutate objects",
                          "return the new value instead")
+        err.mutation = True   # an effect: a caller never runs this on the tape in mixed mode
+        raise err
     raise info.error(target, "unsupported assignment target", _TAPE)
 
 

@@ -33,7 +33,7 @@ import copy
 
 import gast
 
-__all__ = ["lift_nested", "expand_starred", "LiftError"]
+__all__ = ["lift_nested", "expand_starred", "name_lambdas", "LiftError"]
 
 
 class LiftError(Exception):
@@ -123,13 +123,62 @@ def lift_nested(fn, namer, is_global):
         lifted.append((name, lifted_node))
     _rewrite_calls(new, extra)
     for name in nested:
+        if not extra[name]:
+            continue  # closes over no local: usable as a value (apply(f, x)) as it is
         for n in gast.walk(new):
             if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
                     and not getattr(n, "_callee", False):
-                raise LiftError(n, "the nested function %r is used as a value; the compiler "
-                                "supports only direct calls to it" % name,
-                                "call it directly, or define it at module level")
+                raise LiftError(n, "the nested function %r is used as a value and reads the "
+                                "local variables %s; the compiler supports only direct calls "
+                                "to such a function" % (name, ", ".join(extra[name])),
+                                "call it directly, pass those values as arguments, or define "
+                                "it at module level")
     return new, lifted
+
+
+def name_lambdas(fn):
+    """Name the lambdas passed as call arguments (``apply(lambda v: v * 2, x)``)
+    that read no local variable of ``fn``: each becomes ``_lambda = lambda v:
+    v * 2`` at the top of the body (where it means the same: it reads only
+    globals), so it is lifted like a named lambda and passed as a value.
+    Returns ``fn`` itself when there is none, else a changed copy."""
+    outer = _outer_locals(fn)
+    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    found = []
+    for stmt in fn.body:
+        for node in gast.walk(stmt):
+            if not isinstance(node, gast.Call):
+                continue
+            for i, arg in enumerate(node.args):
+                if isinstance(arg, gast.Lambda) and not (
+                        _names(arg.body, gast.Load) - set(_params(arg.args))) & outer:
+                    found.append((node, i))
+    if not found:
+        return fn
+    fn = copy.deepcopy(fn)
+    calls = [n for stmt in fn.body for n in gast.walk(stmt) if isinstance(n, gast.Call)]
+    head = []
+    k = 0
+    for node in calls:
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, gast.Lambda) and not (
+                    _names(arg.body, gast.Load) - set(_params(arg.args))) & outer:
+                name = "_lambda" if k == 0 else "_lambda_%d" % k
+                while name in taken:
+                    k += 1
+                    name = "_lambda_%d" % k
+                taken.add(name)
+                k += 1
+                stmt = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                                      type_comment=None)],
+                                   value=arg, type_comment=None)
+                gast.copy_location(stmt, arg)
+                head.append(stmt)
+                node.args[i] = gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                         type_comment=None)
+                gast.copy_location(node.args[i], arg)
+    fn.body = head + fn.body
+    return fn
 
 
 def _rewrite_calls(fn, extra):

@@ -24,10 +24,10 @@ from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
 from . import codegen
-from .lift import LiftError, expand_starred, lift_nested
+from .lift import LiftError, expand_starred, lift_nested, name_lambdas
 from .starred import expand_starred_targets, unpack_fixed_arity_calls
 from .varargs import flat_caller, specialise
-from .parse import FunctionInfo, NoSource, parse_function
+from .parse import FunctionInfo, NoSource, _assigned_names, parse_function
 from .alias import check_aliasing
 from .depth import headroom, too_deep
 from .recursion import recursive_edge
@@ -35,6 +35,7 @@ from .desugar import remove_jumps
 from .calltree import CallRecord
 from .trycatch import lower_try
 from .withblock import lower_with
+from .dynamic import Dynamic
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -305,6 +306,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     namer = Namer({n.id for n in gast.walk(info.node) if isinstance(n, gast.Name)}
                   | set(info.local_names))
     info = hofs.rewrite(info, namer)  # map, filter, reduce, sorted(key=), partial
+    named = name_lambdas(info.node)   # apply(lambda v: v * 2, x): the lambda gets a name
+    if named is not info.node:
+        info = copy.copy(info)
+        info.node = named
+        info.local_names = _assigned_names(named)
+        namer.taken |= set(info.local_names)
     fence.check(info)
     node = info.node
     node = _unshadow(node, info.local_names, namer)
@@ -340,6 +347,12 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         return reverser.arg_kinds(op.args)
 
     def compile_callee(callee, op, positions):
+        site = None
+        if isinstance(callee, Dynamic):   # known at run time: looked up by identity there
+            site = callee.site(info.filename, op.stmt.user_line, positions, mode)
+            if callee.known is None:
+                return site
+            callee = callee.known     # a global object's method: checked now, called there
         name = getattr(callee, "__name__", type(callee).__name__)
         if generators.is_generator_function(callee):   # not consumed whole: see generators.py
             raise generators.refusal(info, op, callee)
@@ -353,11 +366,16 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             compiled = compile_vjp(callee, positions, mode=mode, callee=True,
                                    numeric=kinds_of(op), spread=op.spread)
             record(name, "compiler", op, compiled=compiled)
-            return compiled.fn
+            return compiled.fn if site is None else site
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None
+            if site is not None and mode == "auto":   # the call site runs it on the tape
+                reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
+                tape_calls.append((name, reason))
+                record(name, "tape", op, reason)
+                return site
             if mode == "auto" and FALLBACK_VJP is not None:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))

@@ -42,6 +42,7 @@ from .. import rules
 from ..rules import conversions
 from .activity import active_names, diff_operands, targets_of
 from .calls import CallsMixin
+from .dynamic import Dynamic, make_dynamic
 from .env import Env, assign, attr, call, const, load, store
 from .facts import FactsMixin, _names
 from .ops import Compound, Op, build_tree, classify, walk_ops
@@ -129,6 +130,7 @@ class Reverser(FactsMixin, CallsMixin):
         if self.has_aux:
             self.seed = self._split_aux(tree, ret)
             tree[-1] = classify(gast.Return(value=self.seed), self.env.resolve)
+        make_dynamic(tree, self.wrt, self.kinds, self.env.resolve, self.info)
         for op in walk_ops(tree):
             if op.kind == "call":
                 self.bind_call(op)
@@ -140,7 +142,8 @@ class Reverser(FactsMixin, CallsMixin):
         self.check_starred(ops)   # run-time-length *-unpacking: only where no gradient goes
         self.analyse(tree, ops)
         for op in ops:
-            if op.kind == "call" and any(t in self.active for t in targets_of(op)):
+            if op.kind == "call" and (any(t in self.active for t in targets_of(op)) or
+                                      isinstance(op.callee, Dynamic)):  # checked when called
                 self.prepare_call(op)
             elif op.kind == "call" or op.kind == "other" and isinstance(op.stmt, gast.Expr):
                 self.check_statement_call(op)

@@ -37,7 +37,7 @@ import sysconfig
 
 import numpy as np
 
-from .. import modes
+from .. import modes, runtime
 from .tensor import Tensor, STRICT, check_plain_array
 from .graph import accumulate_node
 from .backprop import run_backward
@@ -127,7 +127,9 @@ def _is_namedtuple(x):
 
 
 def _map(fn, tree):
-    """Apply ``fn`` to the leaves of a dict/list/tuple/namedtuple tree."""
+    """Apply ``fn`` to the leaves of a dict/list/tuple/namedtuple tree, and to
+    the attributes of objects of user classes that hold gradients (a copy of
+    the object is made: the caller's is never changed)."""
     if isinstance(tree, dict):
         return type(tree)((k, _map(fn, v)) for k, v in tree.items()) \
             if type(tree) is not dict else {k: _map(fn, v) for k, v in tree.items()}
@@ -135,6 +137,10 @@ def _map(fn, tree):
         return type(tree)(*[_map(fn, v) for v in tree])
     if isinstance(tree, (list, tuple)):
         return type(tree)(_map(fn, v) for v in tree)
+    fields = runtime.object_fields(tree)
+    if fields is not None:   # an object of a user class: its own attributes are the fields
+        return runtime.map_fields(tree, fields, lambda k, v: _map(fn, v), lambda v: isinstance(
+            v, Tensor) or runtime._holds_gradient(v))
     return fn(tree)
 
 

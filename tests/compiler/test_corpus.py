@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import srcgrad
+from srcgrad.runtime import object_fields, rebuild_object, _holds_gradient
 from srcgrad.testing import assert_allclose, numeric_grad
 
 from corpus import all_cases
@@ -47,6 +48,10 @@ def _leaves(tree, path=()):
     elif isinstance(tree, (list, tuple)):
         for k, v in enumerate(tree):
             yield from _leaves(v, path + (k,))
+    elif object_fields(tree) is not None:   # an object: its attributes that hold gradients
+        for k, v in object_fields(tree).items():
+            if _holds_gradient(v):
+                yield from _leaves(v, path + (k,))
     else:
         yield path, tree
 
@@ -59,6 +64,8 @@ def _replace(tree, path, value):
         out = dict(tree)
         out[head] = _replace(tree[head], rest, value)
         return out
+    if object_fields(tree) is not None:
+        return rebuild_object(tree, {head: _replace(getattr(tree, head), rest, value)})
     items = list(tree)
     items[head] = _replace(tree[head], rest, value)
     if _is_namedtuple(tree):
@@ -68,7 +75,7 @@ def _replace(tree, path, value):
 
 def _get(tree, path):
     for p in path:
-        tree = tree[p]
+        tree = getattr(tree, p) if object_fields(tree) is not None else tree[p]
     return tree
 
 
@@ -101,6 +108,12 @@ def check_structure(g, x, where="arg"):
         assert len(g) == len(x), "%s: length %d != %d" % (where, len(g), len(x))
         for k, (gi, xi) in enumerate(zip(g, x)):
             check_structure(gi, xi, "%s[%d]" % (where, k))
+    elif object_fields(x) is not None:
+        assert type(g) is type(x), "%s: expected a %s gradient, got %s" % (
+            where, type(x).__name__, type(g).__name__)
+        for k, v in object_fields(x).items():
+            if _holds_gradient(v):
+                check_structure(getattr(g, k), v, "%s.%s" % (where, k))
     elif isinstance(x, np.ndarray):
         assert isinstance(g, np.ndarray), "%s: expected ndarray, got %r" % (where, type(g))
         assert g.shape == x.shape, "%s: shape %s != %s" % (where, g.shape, x.shape)
@@ -122,6 +135,11 @@ def check_equal_trees(a, b):
     elif isinstance(b, np.ndarray):
         assert isinstance(a, np.ndarray) and a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+    elif object_fields(b) is not None:
+        assert type(a) is type(b)
+        check_equal_trees(object_fields(a), object_fields(b))
+    elif callable(b):
+        assert a is b or type(a) is type(b)
     else:
         assert a == b
 

@@ -80,11 +80,31 @@ def minibatches(W, X, batch):
 
 def generator(W, X):
     return sum(minibatches(W, X, 2))
+class Affine:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def loss(self, x):
+        h = np.tanh(self.W @ x + self.b)
+        return np.sum(h ** 2)
+
+
+def model_loss(layer, x):
+    return layer.loss(x) + np.sum(x ** 2)
+
+
+def apply_nonlinearity(x, nonlinearity=np.tanh):
+    return np.sum(nonlinearity(x) ** 2)
 
 
 CASES = {"mlp": (mlp, 1), "branch": (branch, 0), "loop": (loop, 0),
          "while_break": (while_break, 0), "fill": (fill, 0), "calls": (calls, 0),
-         "recursion": (tree_sum, 0), "generator": (generator, 0)}
+         "recursion": (tree_sum, 0), "generator": (generator, 0),
+         # a class method (attribute reads become field reads of self), a method called
+         # on an argument, a callee passed as an argument (dynamic call sites)
+         "method": (Affine.loss, 0), "method_call": (model_loss, (0, 1)),
+         "callee_argument": (apply_nonlinearity, 0)}
 
 
 def generated(name):

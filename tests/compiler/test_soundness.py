@@ -439,12 +439,12 @@ def sets_then_fills_a_constant(x):
 # (function, extra arguments, the words the compiler's refusal contains, or
 #  None when the compiler must give the right gradient)
 CASES = [
-    (module_argument, (np,), "cannot differentiate through this expression"),
-    (module_argument_dot, (np,), "not an array"),
+    (module_argument, (np,), None),     # a dynamic call site (compiler/dynamic.py)
+    (module_argument_dot, (np,), None),     # a dynamic call site (compiler/dynamic.py)
     (module_local_alias, (), None),
     (module_local_alias_dot, (), None),
-    (module_argument_alias, (np,), "'m' may not be an array"),
-    (module_rebound_alias, (), "cannot differentiate through this expression"),
+    (module_argument_alias, (np,), None),     # a dynamic call site (compiler/dynamic.py)
+    (module_rebound_alias, (), None),     # a dynamic call site (compiler/dynamic.py)
     (constant_array_method, (), None),
     (module_global_alias, (), None),
     (decorated, (), None),
@@ -477,7 +477,7 @@ CASES = [
     (method_clip_out, (), "y.clip"),
     (ufunc_at, (), "np.add.at writes into an argument"),
     (ufunc_at_assigned, (), "np.add.at writes into an argument"),
-    (unknown_method_value_unused, (), "cannot differentiate through this expression"),
+    (unknown_method_value_unused, (), "keep changes an argument in place"),
     (nograd_binding, (), None),
     (take_positional_none_out, (), None),
     (list_reverse, (), "values.reverse"),
