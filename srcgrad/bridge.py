@@ -119,9 +119,10 @@ def _leak(value, depth=0):
             "a function that closes over tape Tensors"
     elif depth < 2 and hasattr(value, "__dict__") and not callable(value) and \
             not isinstance(value, type):
-        values = list(vars(value).values())
-        return None if not any(isinstance(v, Tensor) for v in values) else \
-            "a %s object holding tape Tensors" % type(value).__name__
+        for v in vars(value).values():   # Tensors, or a generator running on them
+            if _leak(v, depth + 1) is not None:
+                return "a %s object holding tape Tensors" % type(value).__name__
+        return None
     else:
         return None
     for v in values:

@@ -388,7 +388,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
                     "%s: %s has no derivative rule and its source cannot be read. Register "
                     "a rule with srcgrad.defvjp(%s, vjp_rule), or use mode=\"auto\" to run "
                     "it on the tape" % (where, name, name)) from None
-            raise
+            raise _reached_from(err, where)
 
     def check_callee(callee, op):
         """A call whose result needs no gradient still matters if the callee
@@ -499,6 +499,22 @@ def _pure(env, node):
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or mod == "srcgrad.runtime" \
         or isinstance(obj, np.ufunc)
+
+
+def _reached_from(err, where):
+    """A callee's refusal, which names the callee's file, with the call in the
+    user's code that led there (outermost last)."""
+    if where in str(err):
+        return err
+    note = "\n  reached from the call at %s" % where
+    if isinstance(err, SrcgradSyntaxError):
+        if err.hint:
+            err.hint += note
+        else:
+            err.bare_msg += note
+    elif err.args and isinstance(err.args[0], str):
+        err.args = (err.args[0] + note,) + err.args[1:]
+    return err
 
 
 def _callee_mutates(info, op, callee, err):

@@ -512,6 +512,27 @@ def _with_module_names(ops, kinds, resolve):
     return out
 
 
+def _check_managers(tree, carried, info):
+    """A ``with`` block's context manager made from a value that carries a
+    gradient: ``__enter__`` / ``__exit__`` would take that value where the
+    compiler cannot follow it (withblock.py)."""
+    from .ops import Compound
+
+    def walk(nodes):
+        for node in nodes:
+            if isinstance(node, Compound):
+                part = node.with_part
+                if part is not None and part.ctx in carried:
+                    raise info.error(node.stmt, "this with-block's context manager is made from "
+                                     "a value that depends on the differentiated arguments, "
+                                     "which the compiler cannot follow into __enter__/__exit__",
+                                     "make the manager from constants and compute inside the "
+                                     "block, or " + _TAPE)
+                for block in node.blocks:
+                    walk(block)
+    walk(tree)
+
+
 def check(tree, wrt, kinds, info, resolve):
     """Raise on the first operation that reads a carrier and is not
     understood (see the module docstring); return the set of carriers.
@@ -524,6 +545,7 @@ def check(tree, wrt, kinds, info, resolve):
     ops = list(walk_ops(tree))
     carried = carriers(ops, wrt, resolve)
     kinds = _with_module_names(ops, kinds, resolve)
+    _check_managers(tree, carried, info)
     reach = None
     for op in ops:
         if op.nosave:

@@ -199,9 +199,12 @@ def suppressing(x):
 
 
 def test_as_target_that_depends_on_the_arguments_is_refused():
-    with pytest.raises(srcgrad.SrcgradSyntaxError, match="__enter__") as info:
+    # the manager is made by a @contextmanager function the compiler follows into
+    # contextlib, which it cannot differentiate: refused there, naming the user's call
+    with pytest.raises((srcgrad.SrcgradSyntaxError, srcgrad.NoRuleError)) as info:
         srcgrad.grad(cm_of_differentiated_value, mode="compile")(0.5)
-    assert info.value.filename == HERE
+    assert "%s:%d" % (HERE, cm_of_differentiated_value.__code__.co_firstlineno + 1) in \
+        str(info.value)
     assert srcgrad.grad(cm_of_differentiated_value)(0.5) == pytest.approx(4 * 0.5)
 
 
