@@ -73,7 +73,7 @@ def _user_line():
         if not (name.startswith(_HERE) or name.startswith(_NUMPY)):
             if first is None:
                 first = f
-            if not name.startswith(_LIBRARIES):
+            if not (name.startswith(_LIBRARIES) or _library_exec(f)):
                 break
         f = f.f_back
     f = f if f is not None else first
@@ -85,6 +85,14 @@ def _user_line():
         if user is not None:
             return user
     return name, line, linecache.getline(name, line).strip()
+
+
+def _library_exec(frame):
+    """A frame of code a library generated with ``exec`` (SciPy's
+    distribution methods): its file is ``<string>``, and a library runs it."""
+    if frame.f_code.co_filename != "<string>" or frame.f_back is None:
+        return False
+    return frame.f_back.f_code.co_filename.startswith(_LIBRARIES)
 
 
 _LINE_COMMENT = re.compile(r"\s*# (?:[a-z ]+ )?line (\d+): ")

@@ -1,0 +1,190 @@
+"""SciPy's rules through both engines, on the call forms real programs use
+(HIPS autograd's examples: ``norm.logpdf(x, loc, scale)``, ``mvn.logpdf(x,
+mean, cov)``, ``logsumexp(a, axis=1, keepdims=True)``...), against central
+finite differences; and right-or-loud for what has no rule.
+
+SciPy is an optional extra: this module skips without it."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+sp = pytest.importorskip("scipy.special", reason="SciPy is an optional extra: not installed")
+
+from scipy.stats import norm, t, multivariate_normal as mvn  # noqa: E402
+from scipy.stats import gamma as gamma_dist, poisson  # noqa: E402
+from scipy.special import logsumexp, gammaln  # noqa: E402
+
+import srcgrad  # noqa: E402
+from srcgrad.testing import numeric_grad  # noqa: E402
+
+ENGINES = ["compile", "auto"]
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(5, 3))
+W = RNG.normal(size=(3, 4))
+
+
+def _check(f, args, wrt, mode, rtol=1e-5, atol=1e-7):
+    got = srcgrad.grad(f, wrt=wrt, mode=mode)(*args)
+    got = got if isinstance(wrt, tuple) else (got,)
+    for i, g in zip(wrt if isinstance(wrt, tuple) else (wrt,), got):
+        want = numeric_grad(f, list(args), i)
+        np.testing.assert_allclose(g, want, rtol=rtol, atol=atol)
+
+
+# ------------------------------------------------------ programs (compiler)
+
+def neural_net_loglik(w, x):
+    """neural_net.py: log-softmax outputs through logsumexp(axis=1, keepdims=True)."""
+    out = np.tanh(x @ w)
+    return np.sum(out - logsumexp(out, axis=1, keepdims=True))
+
+
+def gaussian_loglik(x, loc, scale):
+    return np.sum(norm.logpdf(x, loc, scale))
+
+
+def gaussian_cdf_terms(x, loc, scale):
+    return np.sum(norm.cdf(x, loc, scale) + norm.logcdf(x, loc, scale) * norm.pdf(x, loc))
+
+
+def student_t_loglik(x, df, scale):
+    return np.sum(t.logpdf(x, df, 0.1, scale))
+
+
+def mvn_loglik(x, mean, cov):
+    """gaussian_process.py / black_box_svi.py call forms."""
+    return np.sum(mvn.logpdf(x, mean, cov))
+
+
+def mvn_diag(x, mean, var):
+    return np.sum(mvn.logpdf(x, mean, np.diag(var)))
+
+
+def negbin_loglik(r, p, k):
+    """negative_binomial_maxlike.py: gammaln of parameters."""
+    return np.sum(gammaln(r + k) - gammaln(r) + k * np.log(p) + r * np.log1p(-p))
+
+
+def gamma_poisson(x, a, mu):
+    return np.sum(gamma_dist.logpdf(x, a, 0.0, 2.0)) + np.sum(poisson.logpmf(3, mu))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_logsumexp_keepdims_in_a_network(mode):
+    _check(neural_net_loglik, (W, X), (0,), mode)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_norm_logpdf_wrt_x_loc_scale(mode):
+    _check(gaussian_loglik, (X, np.array([0.1, -0.2, 0.3]), 1.7), (0, 1, 2), mode)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_norm_cdf_logcdf_pdf(mode):
+    _check(gaussian_cdf_terms, (X, 0.2, np.array([[1.5], [0.7], [1.0], [2.0], [1.2]])),
+           (0, 1, 2), mode)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_t_logpdf_wrt_x_df_scale(mode):
+    _check(student_t_loglik, (X, 3.5, 1.3), (0, 1, 2), mode)
+
+
+def _spd(n):
+    m = RNG.normal(size=(n, n))
+    return m @ m.T + n * np.eye(n)
+
+
+def _sym(f):
+    """The gradient wrt a covariance is the symmetric one: compare on
+    symmetric directions (scipy reads one triangle)."""
+    def g(x, mean, c):
+        return f(x, mean, 0.5 * (c + c.T))
+    return g
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_mvn_logpdf_wrt_x_mean_cov(mode):
+    cov = _spd(3)
+    f = mvn_loglik
+    got = srcgrad.grad(f, wrt=(0, 1, 2), mode=mode)(X, np.array([0.1, 0.0, -0.3]), cov)
+    args = [X, np.array([0.1, 0.0, -0.3]), cov]
+    np.testing.assert_allclose(got[0], numeric_grad(f, args, 0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got[1], numeric_grad(f, args, 1), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got[2], numeric_grad(_sym(f), args, 2), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_mvn_logpdf_of_one_vector_with_diag_cov(mode):
+    _check(mvn_diag, (X[0], np.zeros(3), np.array([1.0, 2.0, 0.5])), (0, 1, 2), mode)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_gammaln_of_parameters(mode):
+    _check(negbin_loglik, (2.5, 0.3, np.array([0.0, 1.0, 4.0, 7.0])), (0, 1), mode)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_gamma_logpdf_and_poisson_logpmf(mode):
+    _check(gamma_poisson, (np.array([0.5, 1.0, 3.0]), 2.5, 1.7), (0, 1, 2), mode)
+
+
+# ------------------------------------------- the tape: scipy.special ufuncs
+
+def special_ufuncs(x, y):
+    return np.sum(sp.gammaln(x) + sp.erf(y) * sp.expit(x) + sp.xlogy(x, y + 3.0)
+                  + sp.i0e(y) + sp.log_ndtr(y))
+
+
+@pytest.mark.parametrize("mode", ["tape", "compile", "auto"])
+def test_special_ufuncs_in_every_engine(mode):
+    x = RNG.uniform(0.5, 2.0, size=(2, 3))
+    y = RNG.normal(size=3)
+    _check(special_ufuncs, (x, y), (0, 1), mode)
+
+
+def tape_logsumexp(x):
+    return np.sum(logsumexp(x, axis=0))
+
+
+def test_python_level_scipy_function_on_the_tape_is_loud():
+    """logsumexp is a Python function converting its argument with
+    np.asarray: the tape cannot see it, and says so at the user's line."""
+    with pytest.raises(Exception) as info:
+        srcgrad.grad(tape_logsumexp, mode="tape")(X)
+    assert "test_scipy_rules.py" in str(info.value)
+
+
+# ------------------------------------------------------------ right or loud
+
+def uses_zeta(x):
+    return np.sum(sp.zeta(x, 1.0))
+
+
+def uses_rvs(loc):
+    return np.sum(norm.rvs(loc, 1.0, size=3, random_state=0))
+
+
+def uses_ppf(x):
+    return np.sum(norm.ppf(x))
+
+
+@pytest.mark.parametrize("f", [uses_zeta, uses_rvs, uses_ppf])
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+def test_scipy_without_a_rule_is_refused_at_the_users_line(f, mode):
+    x = np.array([2.0, 3.0]) if f is not uses_ppf else np.array([0.2, 0.7])
+    with pytest.raises((SyntaxError, NotImplementedError, TypeError)) as info:
+        srcgrad.grad(f, mode=mode)(x)
+    assert "test_scipy_rules.py" in str(info.value)
+
+
+def test_import_srcgrad_does_not_import_scipy():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", "import sys, srcgrad; "
+                          "print(any(m.split('.')[0] == 'scipy' for m in sys.modules))"],
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=root))
+    assert out.stdout.strip() == "False", out.stderr
