@@ -112,7 +112,7 @@ def expit_vjp(g, ans, x):
 
 
 def logit_vjp(g, ans, p):
-    return g / (p * (1.0 - p))
+    return g / (p * np.subtract(1.0, p))
 
 
 def xlogy_vjp_x(g, ans, x, y):
@@ -128,7 +128,7 @@ def xlog1py_vjp_x(g, ans, x, y):
 
 
 def xlog1py_vjp_y(g, ans, x, y):
-    return g * x / (1.0 + y)
+    return g * x / np.add(1.0, y)
 
 
 def entr_vjp(g, ans, x):
@@ -138,7 +138,7 @@ def entr_vjp(g, ans, x):
 
 def rel_entr_vjp_x(g, ans, x, y):
     """rel_entr(x, y) = x log(x / y)."""
-    return g * (np.log(x / y) + 1.0)
+    return g * (np.log(np.divide(x, y)) + 1.0)
 
 
 def rel_entr_vjp_y(g, ans, x, y):

@@ -162,7 +162,7 @@ def t_pdf(x, df, loc=0.0, scale=1.0):
 
 def _t_dz(x, df, loc, scale):
     z = _std(x, loc, scale)
-    return z, -(df + 1.0) * z / (df + np.square(z))
+    return z, -np.add(df, 1.0) * z / (df + np.square(z))
 
 
 def t_logpdf_x(g, ans, x, df, loc=0.0, scale=1.0):
@@ -172,8 +172,9 @@ def t_logpdf_x(g, ans, x, df, loc=0.0, scale=1.0):
 
 def t_logpdf_df(g, ans, x, df, loc=0.0, scale=1.0):
     z2 = np.square(_std(x, loc, scale))
-    return g * 0.5 * (sp.digamma(0.5 * (df + 1.0)) - sp.digamma(0.5 * df) - 1.0 / df
-                      - np.log1p(z2 / df) + (df + 1.0) * z2 / (df * (df + z2)))
+    df1 = np.add(df, 1.0)
+    return g * 0.5 * (sp.digamma(0.5 * df1) - sp.digamma(np.multiply(0.5, df)) - np.divide(1.0, df)
+                      - np.log1p(z2 / df) + df1 * z2 / (df * (df + z2)))
 
 
 def t_logpdf_loc(g, ans, x, df, loc=0.0, scale=1.0):
@@ -212,7 +213,7 @@ def gamma_logpdf(x, a, loc=0.0, scale=1.0):
 
 def _gamma_dy(x, a, loc, scale):
     y = _std(x, loc, scale)
-    return y, (a - 1.0) / y - 1.0
+    return y, np.subtract(a, 1.0) / y - 1.0
 
 
 def gamma_logpdf_x(g, ans, x, a, loc=0.0, scale=1.0):
@@ -243,7 +244,7 @@ def beta_logpdf(x, a, b, loc=0.0, scale=1.0):
 
 def _beta_dy(x, a, b, loc, scale):
     y = _std(x, loc, scale)
-    return y, (a - 1.0) / y - (b - 1.0) / (1.0 - y)
+    return y, np.subtract(a, 1.0) / y - np.subtract(b, 1.0) / (1.0 - y)
 
 
 def beta_logpdf_x(g, ans, x, a, b, loc=0.0, scale=1.0):

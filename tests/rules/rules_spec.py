@@ -505,6 +505,7 @@ def cases():
 
 try:
     import scipy.special as _sp
+    import scipy.linalg as _sl
     import scipy.stats  # noqa: F401  (its rules load when it is imported)
 except ImportError:  # pragma: no cover - CI's 3.13 venv has no SciPy
     HAVE_SCIPY = False
@@ -577,4 +578,29 @@ if HAVE_SCIPY:
                                           ((4, 3), (3,), C(np.eye(3)))]),
         Row(_st.multivariate_normal_pdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
                                            C(np.zeros(3)), spd(3))], sym=True, tag="cov"),
+    ]
+
+    def _tri(n, lower, batch=()):
+        def f(rng):
+            m = rng.standard_normal(batch + (n, n)) * 0.3 + 2.0 * np.eye(n)
+            return np.tril(m) if lower else np.triu(m)
+        return f
+
+    ROWS += [
+        Row(_sl.inv, [(wellcond(3),)]),
+        Row(_sl.det, [(wellcond(3),)]),
+        Row(_sl.solve, [(wellcond(3), (3,)), (wellcond(3), (3, 2))]),
+        Row(_sl.solve, [(spd(3), C(np.array([[1.0, -0.5], [0.3, 2.0], [-1.2, 0.7]])))],
+            kw=dict(assume_a="pos"), sym=True, tag="pos"),
+        Row(_sl.cholesky, [(spd(3),)], sym=True),
+        Row(_sl.cholesky, [(spd(3),)], kw=dict(lower=True), sym=True, tag="lower"),
+        Row(_sl.solve_triangular, [(_tri(3, False), (3,)), (_tri(3, False), (3, 2))]),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3, 2))], kw=dict(lower=True), tag="lower"),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3,))], kw=dict(lower=True, trans=1),
+            tag="lower-trans"),
+        Row(_sl.solve_triangular, [(_tri(3, False), (3, 2))], kw=dict(trans="T"), tag="trans"),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3,))],
+            kw=dict(lower=True, unit_diagonal=True), tag="unit"),
+        Row(_sl.expm, [(lambda rng: 0.5 * rng.standard_normal((3, 3)),)]),
+        Row(_sl.sqrtm, [(spd(3),)]),
     ]
