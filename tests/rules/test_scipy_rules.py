@@ -157,6 +157,18 @@ def test_python_level_scipy_function_on_the_tape_is_loud():
     with pytest.raises(Exception) as info:
         srcgrad.grad(tape_logsumexp, mode="tape")(X)
     assert "test_scipy_rules.py" in str(info.value)
+    assert "inside scipy.special.logsumexp, which has a derivative rule" in str(info.value)
+
+
+def tape_norm_logpdf(x):
+    return np.sum(norm.logpdf(x, 0.5, 2.0))
+
+
+def test_distribution_method_on_the_tape_is_loud():
+    with pytest.raises(Exception) as info:
+        srcgrad.grad(tape_norm_logpdf, mode="tape")(X)
+    assert "test_scipy_rules.py" in str(info.value)
+    assert "inside scipy.stats.norm.logpdf" in str(info.value)
 
 
 # ------------------------------------------------------------ right or loud
@@ -188,3 +200,85 @@ def test_import_srcgrad_does_not_import_scipy():
                           "print(any(m.split('.')[0] == 'scipy' for m in sys.modules))"],
                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=root))
     assert out.stdout.strip() == "False", out.stderr
+
+
+# ------------------------------------------- docs/supported.md's SciPy row
+
+def supported_row(x, mu, log_s):
+    return np.sum(norm.logpdf(x, mu, np.exp(log_s))) - logsumexp(x) + np.sum(gammaln(x * x + 1.0))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_supported_md_scipy_example(mode):
+    _check(supported_row, (np.array([0.3, -1.2, 2.0]), 0.4, -0.2), (0, 1, 2), mode)
+
+
+# ------------------------------------------------- scipy.linalg in programs
+
+from scipy import linalg as sla  # noqa: E402
+
+
+def gp_style(a, y):
+    """A Cholesky-based Gaussian log-likelihood, as a GP program writes it."""
+    k = a @ a.T + 3.0 * np.eye(3)
+    L = sla.cholesky(k, lower=True)
+    alpha = sla.solve_triangular(L, y, lower=True)
+    return -0.5 * np.sum(alpha ** 2) - np.sum(np.log(np.diag(L))) + np.trace(sla.expm(0.1 * k))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_linalg_in_a_program(mode):
+    _check(gp_style, (RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), mode)
+
+
+def grad_of_grad_gammaln(r):
+    return np.sum(gammaln(r + 2.0) - gammaln(r))
+
+
+@pytest.mark.parametrize("mode", ["auto", "tape"])
+def test_second_derivative_through_gammaln(mode):
+    """negative_binomial_maxlike.py takes grad(grad(f)) (higher order runs on the
+    tape): the tape differentiates gammaln's rule, digamma, by polygamma's."""
+    d1 = srcgrad.grad(grad_of_grad_gammaln, mode=mode)
+    d2 = srcgrad.grad(d1, mode=mode)
+    r = 1.7
+    want = (sp.polygamma(1, r + 2.0) - sp.polygamma(1, r))
+    np.testing.assert_allclose(d2(r), want, rtol=1e-7)
+
+
+# ---------------------------------------- right or loud over scipy.special
+
+def test_no_scipy_special_function_is_silently_constant():
+    """Every ufunc of scipy.special either has a rule or is unknown to the
+    table (then both engines refuse it on a differentiated value): none is
+    declared non-differentiable."""
+    import srcgrad.rules as rules
+    ufuncs = [getattr(sp, n) for n in dir(sp) if isinstance(getattr(sp, n), np.ufunc)]
+    assert len(ufuncs) > 100
+    assert not [u.__name__ for u in ufuncs if rules.is_nondiff(u)]
+    assert sum(rules.has_rule(u) for u in ufuncs) >= 20
+
+
+def uses_gammainc(x):
+    return np.sum(sp.gammainc(2.0, x))
+
+
+def uses_kv(x):
+    return np.sum(sp.kv(1.5, x))
+
+
+def uses_ellipk(x):
+    return np.sum(sp.ellipk(x * 0.1))
+
+
+def uses_odeint(y0):
+    from scipy.integrate import odeint
+    return np.sum(odeint(lambda y, t: -y, y0, np.array([0.0, 1.0])))
+
+
+@pytest.mark.parametrize("f", [uses_gammainc, uses_kv, uses_ellipk, uses_odeint])
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+def test_more_scipy_without_rules_refused(f, mode):
+    with pytest.raises((SyntaxError, NotImplementedError, TypeError)) as info:
+        srcgrad.grad(f, mode=mode)(np.array([2.0, 3.0]))
+    assert "test_scipy_rules.py" in str(info.value)
