@@ -418,3 +418,40 @@ _mvn_method("logpdf", multivariate_normal_logpdf, multivariate_normal_logpdf_x,
             multivariate_normal_logpdf_mean, multivariate_normal_logpdf_cov)
 _mvn_method("pdf", multivariate_normal_pdf, multivariate_normal_pdf_x,
             multivariate_normal_pdf_mean, multivariate_normal_pdf_cov)
+
+# ---------------------------------------------------------------- dirichlet
+
+def dirichlet_logpdf(x, alpha):
+    return stats.dirichlet.logpdf(x, alpha)
+
+
+def _dirichlet_x(x, alpha):
+    """``x`` with its components on the first axis, completed to ``len(alpha)``
+    (SciPy takes the last one as 1 - the others), and whether it was."""
+    x = np.asarray(x, dtype=float)
+    if x.shape[0] == np.shape(alpha)[0] - 1:
+        return np.concatenate([x, 1.0 - np.sum(x, axis=0, keepdims=True)]), True
+    return x, False
+
+
+def _alpha_col(alpha, x):
+    return np.reshape(alpha, np.shape(alpha) + (1,) * (np.ndim(x) - 1))
+
+
+def dirichlet_logpdf_x(g, ans, x, alpha):
+    """sum (alpha_i - 1) log x_i + gammaln(sum alpha) - sum gammaln(alpha_i),
+    components on x's first axis (the last one implicit when x has K - 1)."""
+    full, implicit = _dirichlet_x(x, alpha)
+    d = g * (_alpha_col(alpha, full) - 1.0) / full
+    return d[:-1] - d[-1:] if implicit else d
+
+
+def dirichlet_logpdf_alpha(g, ans, x, alpha):
+    full, _ = _dirichlet_x(x, alpha)
+    per = g * (np.log(full) + sp.digamma(np.sum(alpha)) - _alpha_col(sp.digamma(alpha), full))
+    return np.reshape(np.sum(per, axis=tuple(range(1, per.ndim))), np.shape(alpha))
+
+
+defvjp(dirichlet_logpdf, dirichlet_logpdf_x, dirichlet_logpdf_alpha,
+       name="scipy.stats.dirichlet.logpdf")
+defmethod(stats.dirichlet, "logpdf", dirichlet_logpdf)

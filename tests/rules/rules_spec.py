@@ -565,6 +565,14 @@ if HAVE_SCIPY:
             [lambda rng, s: rng.uniform(0.2, 0.8, s), "gt1", "gt1", "lo",
              lambda rng, s: rng.uniform(1.5, 3.0, s)]),
         Row(_st.poisson_logpmf, [(C(np.array([0, 1, 3])), (3,)), (C(2), None)], "pos"),
+        # a full x leaves the simplex when moved: its gradient is checked with
+        # K - 1 components (SciPy completes the last)
+        Row(_st.dirichlet_logpdf, [(C(np.array([0.2, 0.3, 0.5])), (3,)),
+                                   (C(np.array([[0.2, 0.1], [0.3, 0.6], [0.5, 0.3]])), (3,)),
+                                   (lambda rng: rng.dirichlet([2.0, 3.0, 4.0], 5).T[:2],
+                                    C(np.array([1.5, 2.0, 3.0]))),
+                                   (lambda rng: rng.dirichlet([2.0, 3.0, 4.0])[:2], (3,))],
+            "gt1"),
         Row(_st.multivariate_normal_logpdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
                                              ((4, 3), (3,), C(np.eye(3))),
                                              ((4, 3), (3,), C(2.0)),
