@@ -282,3 +282,53 @@ def test_more_scipy_without_rules_refused(f, mode):
     with pytest.raises((SyntaxError, NotImplementedError, TypeError)) as info:
         srcgrad.grad(f, mode=mode)(np.array([2.0, 3.0]))
     assert "test_scipy_rules.py" in str(info.value)
+
+
+def test_lazy_loading_is_thread_safe():
+    """Eight threads miss on SciPy functions at once, right after the program
+    imported SciPy: each sees the rules (loaded once)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = (
+        "import threading, srcgrad.rules as r, scipy.special as sp, scipy.stats as st\n"
+        "out = []\n"
+        "def work():\n"
+        "    out.append((r.has_rule(sp.gammaln), r.method(st.norm, 'logpdf') is not None,\n"
+        "                r.has_rule(sp.logsumexp)))\n"
+        "ts = [threading.Thread(target=work) for _ in range(8)]\n"
+        "[t.start() for t in ts]; [t.join() for t in ts]\n"
+        "print(out == [(True, True, True)] * 8)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=root))
+    assert out.stdout.strip() == "True", out.stderr
+
+
+# -------------------------- every scipy.special ufunc rule, on the tape
+
+def _ufunc_rows():
+    from rules_checker import C
+    from rules_spec import ROWS, make_args
+    out = []
+    for k, row in enumerate(ROWS):
+        if isinstance(row.fn, np.ufunc) and srcgrad.rules.qualname(row.fn).startswith("scipy."):
+            for j, case in enumerate(row.cases):
+                args = make_args(row, case, 7000 + 10 * k + j)
+                if not any(isinstance(a, C) for a in args) and \
+                        all(isinstance(a, np.ndarray) and a.ndim for a in args):
+                    out.append(pytest.param(row.fn, args, id="%s-%d" % (row.fn.__name__, j)))
+    return out
+
+
+@pytest.mark.parametrize("fn,args", _ufunc_rows())
+def test_special_ufunc_rules_on_the_tape(fn, args):
+    u = np.random.default_rng(1).normal(size=np.broadcast(*args).shape)
+
+    if len(args) == 1:
+        def f(a):
+            return np.sum(u * fn(a))
+    else:
+        def f(a, b):
+            return np.sum(u * fn(a, b))
+    wrt = tuple(range(len(args)))
+    got = srcgrad.grad(f, wrt=wrt, mode="tape")(*args)
+    for i in wrt:
+        np.testing.assert_allclose(got[i], numeric_grad(f, list(args), i), rtol=1e-5, atol=1e-7)
