@@ -22,6 +22,7 @@ import gast
 import numpy as np
 
 from ..errors import SrcgradSyntaxError
+from .. import rules
 
 __all__ = ["FunctionInfo", "parse_function", "NoSource", "resolve_static"]
 
@@ -120,9 +121,12 @@ def resolve_static(node, lookup):
         return lookup(node.id)
     if isinstance(node, gast.Attribute):
         base = resolve_static(node.value, lookup)
-        if base is _UNRESOLVED or not (inspect.ismodule(base) or inspect.isclass(base) or
-                                       isinstance(base, np.ufunc)):
-            return _UNRESOLVED   # a ufunc's methods (np.add.at) resolve, for their effects
+        if base is _UNRESOLVED:
+            return _UNRESOLVED
+        if not (inspect.ismodule(base) or inspect.isclass(base) or isinstance(base, np.ufunc)):
+            # a method of a module-level object with rules (scipy.stats.norm.logpdf)
+            stand_in = rules.method(base, node.attr)
+            return _UNRESOLVED if stand_in is None else stand_in   # a ufunc's methods (np.add.at) resolve, for their effects
         return getattr(base, node.attr, _UNRESOLVED)
     return _UNRESOLVED
 

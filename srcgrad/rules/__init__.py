@@ -26,11 +26,15 @@ outputs are constants: ``np.sign``, ``np.argmax``, comparisons...).
 1.0
 """
 
+import importlib
 import inspect
+import sys
+import threading
 
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
            "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
-           "POSITIONS", "up_to_positions", "refuse_position"]
+           "POSITIONS", "up_to_positions", "refuse_position", "defmethod", "method",
+           "load_optional"]
 
 
 class NoRuleError(NotImplementedError):
@@ -217,6 +221,8 @@ def defnondiff(*fns):
 def lookup(fn):
     """The :class:`Primitive` for ``fn``; raises :class:`NoRuleError`."""
     prim = _TABLE.get(id(fn))
+    if prim is None and load_optional():
+        prim = _TABLE.get(id(fn))
     if prim is None:
         raise NoRuleError(
             "no derivative rule for %s. Register one with "
@@ -248,6 +254,9 @@ def qualname(fn):
     owner = getattr(fn, "__self__", None)
     if type(owner).__name__ == "ufunc":       # a ufunc's method: np.add.at
         return "np.%s.%s" % (owner.__name__, fn.__name__)
+    prim = _TABLE.get(id(fn))
+    if prim is not None and prim.name.startswith("scipy."):
+        return prim.name
     mod = getattr(fn, "__module__", None) or "numpy"
     name = getattr(fn, "__name__", repr(fn))
     if mod.startswith("numpy.linalg"):
@@ -260,16 +269,74 @@ def qualname(fn):
 
 
 def has_rule(fn):
-    return id(fn) in _TABLE
+    return id(fn) in _TABLE or (load_optional() and id(fn) in _TABLE)
 
 
 def is_nondiff(fn):
-    return id(fn) in NONDIFF
+    return id(fn) in NONDIFF or (load_optional() and id(fn) in NONDIFF)
+
+
+# ------------------------------------------------------ methods of objects
+
+_METHODS = {}  # (id(obj), attribute) -> the primitive standing for obj.attribute
+
+
+def defmethod(obj, attr, fn):
+    """Declare that ``obj.attr(...)`` (a method of a module-level object, such
+    as ``scipy.stats.norm.logpdf``) is the primitive ``fn``: same arguments,
+    same result.  A bound method is a new object at each access, so the table
+    cannot key it by identity; the compiler resolves ``obj.attr`` through
+    :func:`method` instead."""
+    _METHODS[(id(obj), attr)] = fn
+    _KEEP[id(obj)] = obj
+
+
+def method(obj, attr):
+    """The primitive registered with :func:`defmethod` for ``obj.attr``, or
+    ``None``."""
+    fn = _METHODS.get((id(obj), attr))
+    if fn is None and (type(obj).__module__ or "").startswith("scipy.") and load_optional():
+        fn = _METHODS.get((id(obj), attr))
+    return fn
+
+
+# ------------------------------------------------ optional libraries (SciPy)
+
+#: Rule modules for optional libraries: ``(library module, rule module)``.  A
+#: rule module is imported the first time a lookup misses while its library
+#: is already imported (a user holding ``scipy.special.gammaln`` has imported
+#: ``scipy.special``), so ``import srcgrad`` never imports SciPy, and a
+#: program that never imports SciPy never pays for its rules.
+_OPTIONAL = (("scipy.special", "scipy_special"), ("scipy.stats", "scipy_stats"),
+             ("scipy.linalg", "scipy_linalg"))
+_OPTIONAL_DONE = set()
+_OPTIONAL_LOCK = threading.Lock()
+
+
+def load_optional():
+    """Import the rule modules whose library has been imported since the
+    last call; whether any was imported (then a missed lookup is retried)."""
+    if len(_OPTIONAL_DONE) == len(_OPTIONAL):
+        return False
+    todo = [(lib, mod) for lib, mod in _OPTIONAL
+            if mod not in _OPTIONAL_DONE and lib in sys.modules]
+    if not todo:
+        return False
+    with _OPTIONAL_LOCK:
+        for lib, mod in todo:
+            if mod not in _OPTIONAL_DONE:
+                try:
+                    importlib.import_module("." + mod, __name__)
+                except ImportError:  # pragma: no cover - a SciPy too old for a rule
+                    pass            # its functions stay without rules: refused
+                _OPTIONAL_DONE.add(mod)
+    return True
 
 
 def registered():
     """All primitives and non-differentiable callables, for docs and tests:
     a list of ``(fn, Primitive or None)``."""
+    load_optional()
     rows = [(p.fn, p) for p in _TABLE.values()]
     rows += [(fn, None) for fn in _NONDIFF_FNS.values()]
     return rows

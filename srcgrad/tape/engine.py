@@ -73,7 +73,7 @@ def _user_line():
         if not (name.startswith(_HERE) or name.startswith(_NUMPY)):
             if first is None:
                 first = f
-            if not name.startswith(_LIBRARIES):
+            if not (name.startswith(_LIBRARIES) or _library_exec(f)):
                 break
         f = f.f_back
     f = f if f is not None else first
@@ -85,6 +85,14 @@ def _user_line():
         if user is not None:
             return user
     return name, line, linecache.getline(name, line).strip()
+
+
+def _library_exec(frame):
+    """A frame of code a library generated with ``exec`` (SciPy's
+    distribution methods): its file is ``<string>``, and a library runs it."""
+    if frame.f_code.co_filename != "<string>" or frame.f_back is None:
+        return False
+    return frame.f_back.f_code.co_filename.startswith(_LIBRARIES)
 
 
 _LINE_COMMENT = re.compile(r"\s*# (?:[a-z ]+ )?line (\d+): ")
@@ -112,12 +120,38 @@ def conversion_error(what):
     name, line, src = _user_line()
     where = "%s:%s" % (name, line) if name else "<unknown>"
     text = "\n    %s" % src if src else ""
+    ruled = _library_primitive()
+    if ruled is not None:
+        text += ("\n(inside %s, which has a derivative rule that the compiler uses: the tape "
+                 "cannot see into a library's Python function that converts its argument; use "
+                 "mode=\"compile\" or mode=\"auto\")" % ruled)
     err = STRICT.error = TapeConversionError(
         "%s: %s of a value that depends on the differentiated arguments would drop its "
         "gradient.%s\nUse NumPy functions on the value itself (np.sin(x), not math.sin(x); "
         "np.stack([...]), not np.array([...]) of tracked values; no float()/int()/.item()), "
         "or srcgrad.detach(x) if a constant is meant." % (where, what, text))
     return err
+
+
+def _library_primitive():
+    """The name of the outermost library function on the stack that has a
+    derivative rule (``scipy.special.logsumexp``, ``scipy.stats.norm.logpdf``),
+    or ``None``."""
+    from .. import rules
+    found, f = None, sys._getframe(2)
+    while f is not None:
+        if f.f_code.co_filename.startswith(_LIBRARIES):
+            name = f.f_code.co_name
+            fn = f.f_globals.get(name)
+            if getattr(fn, "__code__", None) is f.f_code and rules.has_rule(fn):
+                found = rules.qualname(fn)
+            else:
+                owner = f.f_locals.get("self")
+                stand_in = rules.method(owner, name) if owner is not None else None
+                if stand_in is not None:
+                    found = rules.qualname(stand_in)
+        f = f.f_back
+    return found
 
 
 # ------------------------------------------------------------------ trees

@@ -503,3 +503,115 @@ def cases():
                 name += "#%d" % seen[name]
             out.append((name, row, case, 1000 + len(out)))
     return out
+
+# ------------------------------------------ SciPy (an optional extra): rows only with SciPy
+
+try:
+    import scipy.special as _sp
+    import scipy.linalg as _sl
+    import scipy.stats  # noqa: F401  (its rules load when it is imported)
+except ImportError:  # pragma: no cover - CI's 3.13 venv has no SciPy
+    HAVE_SCIPY = False
+else:
+    HAVE_SCIPY = True
+
+if HAVE_SCIPY:
+    srcgrad.rules.load_optional()
+    from srcgrad.rules import scipy_stats as _st
+
+    for _fn, _dom_ in [
+            (_sp.gammaln, "pos"), (_sp.digamma, "pos"), (_sp.gamma, "pos"),
+            (_sp.erf, "real"), (_sp.erfc, "real"), (_sp.erfinv, "unit"),
+            (_sp.erfcinv, lambda rng, s: rng.uniform(0.2, 1.8, s)), (_sp.expit, "real"),
+            (_sp.logit, lambda rng, s: rng.uniform(0.1, 0.9, s)), (_sp.i0, "real"),
+            (_sp.i1, "real"), (_sp.i0e, "nonzero"), (_sp.i1e, "nonzero"),
+            (_sp.ndtr, "real"), (_sp.log_ndtr, "real"),
+            (_sp.ndtri, lambda rng, s: rng.uniform(0.1, 0.9, s)), (_sp.entr, "pos")]:
+        ROWS.append(Row(_fn, UNARY, _dom_))
+    for _fn in (_sp.beta, _sp.betaln, _sp.xlogy, _sp.xlog1py, _sp.rel_entr):
+        ROWS.append(Row(_fn, BINARY, "pos"))
+    ROWS += [
+        Row(_sp.polygamma, [(C(1), (3,)), (C(np.array([0, 2])), (2,)), (C(0), None)], "pos"),
+        Row(_sp.log_ndtr, [((3,),)], lambda rng, s: rng.uniform(-30.0, -20.0, s), tag="tail"),
+        Row(_sp.logsumexp, [((4,),), ((2, 3),), ((2, 3), C(1)), ((2, 3), C(-1), (3,))]),
+        Row(_sp.logsumexp, [((2, 3),)], kw=dict(axis=1, keepdims=True), tag="keepdims"),
+        Row(_sp.logsumexp, [((2, 3),), ((2, 3), C(None), (2, 1))], kw=dict(keepdims=True),
+            tag="all-keepdims"),
+        Row(_sp.logsumexp, [((2, 3), C(1), (2, 3))], ("real", "real", "pos"),
+            kw=dict(return_sign=True), tag="return_sign"),
+        Row(_sp.logsumexp, [((2, 3), C(0), (2, 3))], ("real", "real", "real"),
+            kw=dict(return_sign=True), tag="negative-weights"),
+        Row(_sp.softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
+        Row(_sp.log_softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
+    ]
+    _LOCSCALE = [((4,),), ((2, 3), (3,), ()), ((2, 3), None, (2, 1)), (None, None, None)]
+    for _fn in (_st.norm_logpdf, _st.norm_pdf, _st.norm_cdf, _st.norm_logcdf, _st.norm_sf,
+                _st.norm_logsf, _st.laplace_logpdf):
+        ROWS.append(Row(_fn, _LOCSCALE, ("real", "real", "pos")))
+    ROWS += [
+        Row(_st.norm_logcdf, [((3,),)], lambda rng, s: rng.uniform(-30.0, -20.0, s),
+            tag="tail"),
+        Row(_st.expon_logpdf, [((2, 3), C(-3.0), (3,)), ((4,), (4,), None)],
+            ("pos", "lo", "pos")),
+        Row(_st.t_logpdf, [((4,), None), ((2, 3), (3,), (), (2, 1))],
+            ("real", "gt1", "real", "pos")),
+        Row(_st.t_pdf, [((4,), None), ((2, 3), (3,), (), (2, 1))],
+            ("real", "gt1", "real", "pos")),
+        Row(_st.gamma_logpdf, [((4,), None), ((2, 3), (3,), C(-1.0), (2, 1)),
+                               ((3,), None, C(-2.0), None), ((3,), (3,), (3,))],
+            ("pos", "gt1", "lo", "pos")),
+        Row(_st.beta_logpdf, [((4,), None, None),
+                              ((2, 3), (3,), (2, 1), C(-0.5), C(2.0)),
+                              ((3,), None, None, C(0.0), None),
+                              ((3,), None, None, C(0.0), C(1.0)),
+                              ((3,), C(1.5), C(2.5), (), C(3.0))],
+            [lambda rng, s: rng.uniform(0.2, 0.8, s), "gt1", "gt1", "lo",
+             lambda rng, s: rng.uniform(1.5, 3.0, s)]),
+        Row(_st.poisson_logpmf, [(C(np.array([0, 1, 3])), (3,)), (C(2), None)], "pos"),
+        # a full x leaves the simplex when moved: its gradient is checked with
+        # K - 1 components (SciPy completes the last)
+        Row(_st.dirichlet_logpdf, [(C(np.array([0.2, 0.3, 0.5])), (3,)),
+                                   (C(np.array([[0.2, 0.1], [0.3, 0.6], [0.5, 0.3]])), (3,)),
+                                   (lambda rng: rng.dirichlet([2.0, 3.0, 4.0], 5).T[:2],
+                                    C(np.array([1.5, 2.0, 3.0]))),
+                                   (lambda rng: rng.dirichlet([2.0, 3.0, 4.0])[:2], (3,))],
+            "gt1"),
+        Row(_st.multivariate_normal_logpdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
+                                             ((4, 3), (3,), C(np.eye(3))),
+                                             ((4, 3), (3,), C(2.0)),
+                                             ((4, 2), C(np.zeros(2)), C(np.array([1.0, 2.0])))]),
+        Row(_st.multivariate_normal_logpdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
+                                              C(np.zeros(3)), spd(3))], sym=True, tag="cov"),
+        Row(_st.multivariate_normal_logpdf, [(C(np.array([0.5, -1.0])), C(np.zeros(2)), None),
+                                             (C(np.array([[0.5, -1.0], [1.0, 0.3]])),
+                                              C(np.zeros(2)), (2,))], "pos", tag="cov-diag"),
+        Row(_st.multivariate_normal_pdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
+                                          ((4, 3), (3,), C(np.eye(3)))]),
+        Row(_st.multivariate_normal_pdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
+                                           C(np.zeros(3)), spd(3))], sym=True, tag="cov"),
+    ]
+
+    def _tri(n, lower, batch=()):
+        def f(rng):
+            m = rng.standard_normal(batch + (n, n)) * 0.3 + 2.0 * np.eye(n)
+            return np.tril(m) if lower else np.triu(m)
+        return f
+
+    ROWS += [
+        Row(_sl.inv, [(wellcond(3),)]),
+        Row(_sl.det, [(wellcond(3),)]),
+        Row(_sl.solve, [(wellcond(3), (3,)), (wellcond(3), (3, 2))]),
+        Row(_sl.solve, [(spd(3), C(np.array([[1.0, -0.5], [0.3, 2.0], [-1.2, 0.7]])))],
+            kw=dict(assume_a="pos"), sym=True, tag="pos"),
+        Row(_sl.cholesky, [(spd(3),)], sym=True),
+        Row(_sl.cholesky, [(spd(3),)], kw=dict(lower=True), sym=True, tag="lower"),
+        Row(_sl.solve_triangular, [(_tri(3, False), (3,)), (_tri(3, False), (3, 2))]),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3, 2))], kw=dict(lower=True), tag="lower"),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3,))], kw=dict(lower=True, trans=1),
+            tag="lower-trans"),
+        Row(_sl.solve_triangular, [(_tri(3, False), (3, 2))], kw=dict(trans="T"), tag="trans"),
+        Row(_sl.solve_triangular, [(_tri(3, True), (3,))],
+            kw=dict(lower=True, unit_diagonal=True), tag="unit"),
+        Row(_sl.expm, [(lambda rng: 0.5 * rng.standard_normal((3, 3)),)]),
+        Row(_sl.sqrtm, [(spd(3),)]),
+    ]
