@@ -77,3 +77,29 @@ def test_operator_module_functions_are_primitives(op):
         _, pull = srcgrad.vjp(fn, a, b, mode=mode)
         ga, _ = pull(2.0 * fn(a, b))
         assert_allclose(ga, want)
+
+
+def _make_scaled(k):
+    def scaled(x):
+        return np.sin(x) * k
+
+    def scaled_vjp(g, ans, x):   # a rule that closes over k: called, never inlined
+        return g * np.cos(x) * k
+    srcgrad.defvjp(scaled, scaled_vjp)
+    return scaled
+
+
+_scaled3 = _make_scaled(3.0)
+
+
+def _uses_closure_rule(x):
+    return np.sum(_scaled3(x) ** 2)
+
+
+def test_a_rule_that_closes_over_a_variable_is_called():
+    """autograd's flatten/unflatten (the outside gmm example): the rule's free
+    name was looked up in builtins, an AttributeError inside the compiler."""
+    x = np.array([0.2, 0.4])
+    want = numeric_grad(_uses_closure_rule, (x,), 0)
+    for mode in ("compile", "tape"):
+        assert_allclose(srcgrad.grad(_uses_closure_rule, mode=mode)(x), want)

@@ -55,10 +55,18 @@ def rule_expr(env, prim, pos, g, ans, args, kwargs, rule=None):
                 inlinable = False
                 break
     if inlinable:
+        found = {}
         for free in tmpl.free:
-            obj = rule.__globals__.get(free, _MISSING)
+            obj = getattr(rule, "__globals__", {}).get(free, _MISSING)
             if obj is _MISSING:
-                obj = getattr(builtins, free)
+                obj = getattr(builtins, free, _MISSING)
+            if obj is _MISSING or free in getattr(getattr(rule, "__code__", None),
+                                                  "co_freevars", ()):
+                inlinable = False   # a closure variable of a user's rule: call the rule
+                break
+            found[free] = obj
+    if inlinable:
+        for free, obj in found.items():
             mapping[free] = load(env.ref(obj, free if free != "runtime" else "_rt"))
         return fold(substitute(tmpl.expr, mapping), env.resolve)
     fn = load(env.ref(rule, rule.__name__))

@@ -533,10 +533,13 @@ if HAVE_SCIPY:
     ROWS += [
         Row(_sp.polygamma, [(C(1), (3,)), (C(np.array([0, 2])), (2,)), (C(0), None)], "pos"),
         Row(_sp.log_ndtr, [((3,),)], lambda rng, s: rng.uniform(-30.0, -20.0, s), tag="tail"),
-        Row(_sp.logsumexp, [((4,),), ((2, 3),), ((2, 3), C(1)), ((2, 3), C(-1), (3,))]),
+        Row(_sp.logsumexp, [((4,),), ((2, 3),), ((2, 3), C(1))]),
+        # weights b > 0: with negative ones the sum may be negative, and its log nan
+        Row(_sp.logsumexp, [((2, 3), C(-1), (3,))], ("real", "real", "pos"), tag="weights"),
         Row(_sp.logsumexp, [((2, 3),)], kw=dict(axis=1, keepdims=True), tag="keepdims"),
-        Row(_sp.logsumexp, [((2, 3),), ((2, 3), C(None), (2, 1))], kw=dict(keepdims=True),
-            tag="all-keepdims"),
+        Row(_sp.logsumexp, [((2, 3),)], kw=dict(keepdims=True), tag="all-keepdims"),
+        Row(_sp.logsumexp, [((2, 3), C(None), (2, 1))], ("real", "real", "pos"),
+            kw=dict(keepdims=True), tag="all-keepdims-weights"),
         Row(_sp.logsumexp, [((2, 3), C(1), (2, 3))], ("real", "real", "pos"),
             kw=dict(return_sign=True), tag="return_sign"),
         Row(_sp.logsumexp, [((2, 3), C(0), (2, 3))], ("real", "real", "real"),
