@@ -908,3 +908,18 @@ def zip_pulls(position, *lengths):
     shortest = min(lengths)
     before = lengths[:position]
     return shortest + 1 if not before or min(before) > shortest else shortest
+
+
+
+def real_only(x, name):
+    """``x`` itself when it is real.  A rule whose derivative is written for
+    real inputs (``abs``, ``var``, norms, ``svd``, ``eigh``...) calls this on
+    its argument: complex inputs need one convention for non-holomorphic
+    functions, which srcgrad does not have yet, so they are refused, never
+    differentiated with the real formula."""
+    if np.iscomplexobj(x):
+        raise NotImplementedError(
+            "srcgrad: the gradient of %s is implemented for real inputs only; this one is "
+            "complex (%s). Differentiate a real function of the real and imaginary parts "
+            "(np.real(z), np.imag(z)) instead." % (name, np.asarray(x).dtype))
+    return x

@@ -268,7 +268,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
     """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
     ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
     equally (singular values: the first of equal ones)."""
-    xa = np.asarray(x)
+    xa = np.asarray(runtime.real_only(x, "np.linalg.norm"))
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
                                                          and ord is not None)
@@ -362,6 +362,7 @@ def eigh_vjp(g, ans, a, UPLO="L"):
     """``V (diag(gw) + F o (V^T gV)) V^T``, F_ij = 1/(w_j - w_i) off the
     diagonal; symmetrized, then put in the triangle NumPy reads.  Assumes
     distinct eigenvalues."""
+    runtime.real_only(a, "np.linalg.eigh")
     w, v = ans
     gw, gv = g
     diff = w[..., None, :] - w[..., :, None]
@@ -376,6 +377,7 @@ def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
     """Townsend (2016), real case.  Assumes distinct nonzero singular values.
     With ``full_matrices=True`` and a non-square ``a`` the columns of U (rows
     of Vh) beyond min(m, n) are not unique; their cotangents are ignored."""
+    runtime.real_only(a, "np.linalg.svd")
     if not compute_uv:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         return np.matmul(u * np.asarray(g)[..., None, :], vh)

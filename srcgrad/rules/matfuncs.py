@@ -51,14 +51,14 @@ defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
 
 def eigvalsh_vjp(g, ans, a, UPLO="L"):
     """``V diag(g) V^T``, put in the triangle NumPy reads."""
-    _, v = np.linalg.eigh(a, UPLO=UPLO)
+    _, v = np.linalg.eigh(runtime.real_only(a, "np.linalg.eigvalsh"), UPLO=UPLO)
     return triangle_read(np.matmul(v * np.asarray(g)[..., None, :], _mT(v)),
                          lower=UPLO.upper() == "L")
 
 
 def svdvals_vjp(g, ans, x):
     """``U diag(g) V^T`` (distinct singular values)."""
-    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    u, _, vh = np.linalg.svd(runtime.real_only(x, "np.linalg.svdvals"), full_matrices=False)
     return np.matmul(u * np.asarray(g)[..., None, :], vh)
 
 

@@ -148,6 +148,7 @@ def _ddof(ddof, correction):
 def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
             mean=None, correction=None):
     """``2 (a - mean) / (N - ddof)`` on the ``where`` mask."""
+    runtime.real_only(a, "np.var")
     if mean is not None:
         raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
                                   "supported; leave mean= out (NumPy computes it)")
@@ -162,6 +163,7 @@ def std_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, 
             mean=None, correction=None):
     """The cotangent of ``var``, divided by ``2 std``; zero where the slice's
     std is zero (a slice of one entry: std is constantly zero)."""
+    runtime.real_only(a, "np.std")
     sd = runtime.expand_reduced(ans, np.shape(a), axis, keepdims)
     return var_vjp(g, ans, a, axis, dtype, out, ddof, keepdims, where, mean, correction) / \
         (2.0 * np.where(sd == 0, 1.0, sd)) * (sd != 0)

@@ -217,7 +217,7 @@ defnondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfin
 
 
 def abs_vjp(g, ans, x):
-    return g * np.sign(x)
+    return g * np.sign(runtime.real_only(x, "abs"))
 
 
 def pow_vjp_base(g, ans, base, exp, mod=None):

@@ -17,6 +17,7 @@ Conventions at kinks, documented once here:
 import numpy as np
 
 from . import defvjp, defnondiff
+from .. import runtime
 
 # ---------------------------------------------------------------- arithmetic
 
@@ -87,7 +88,7 @@ def reciprocal_vjp(g, ans, x):
 
 
 def absolute_vjp(g, ans, x):
-    return g * np.sign(x)
+    return g * np.sign(runtime.real_only(x, "np.absolute"))
 
 
 def mod_vjp_x2(g, ans, x1, x2):
