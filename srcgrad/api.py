@@ -223,7 +223,8 @@ class GradFunction:
         try:
             ans, pullback = engine.fn(*args)
             out = ans[0] if self.has_aux else ans
-            grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+            with runtime.complex_inputs(_any_complex(args, self.positions)):
+                grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
         except RecursionError as err:  # a recursion deeper than Python's stack
             ans, pullback = _too_deep(self.fun, engine, args, self.positions, self.has_aux,
                                       self.mode, err)
@@ -289,6 +290,21 @@ class _Kinds(dict):
 
 _KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
                 np.int32: "f", complex: "f", np.complex128: "f"})
+
+
+def _any_complex(args, positions):
+    """Whether a differentiated argument holds complex numbers (in a tree too)."""
+    return any(_complex(args[i]) for i in positions if i < len(args))
+
+
+def _complex(x):
+    if isinstance(x, (np.ndarray, np.generic, complex)):
+        return np.iscomplexobj(x)
+    if isinstance(x, (list, tuple)):
+        return any(_complex(v) for v in x)
+    if isinstance(x, dict):
+        return any(_complex(v) for v in x.values())
+    return False
 
 
 def _give_kind(g, a):
@@ -512,7 +528,8 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     def pull(g):
         _check_cotangent(fun, ans, g, "the output")
         try:
-            cts = pullback(g)
+            with runtime.complex_inputs(_any_complex(primals, positions)):
+                cts = pullback(g)
         except RecursionError as err:
             cts = _too_deep(fun, compiled, primals, positions, False, mode, err)[1](g)
         return tuple(runtime.to_kind(c, primals[i]) for c, i in zip(cts, positions))

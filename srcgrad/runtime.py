@@ -4,6 +4,7 @@ Small, fast and free of srcgrad imports: generated code imports this module as
 ``_rt``.  Broadcasting is undone here and nowhere else.
 """
 
+import contextlib
 import threading
 
 import numpy as np
@@ -911,13 +912,31 @@ def zip_pulls(position, *lengths):
 
 
 
+_COMPLEX_INPUTS = threading.local()
+
+
+@contextlib.contextmanager
+def complex_inputs(flag):
+    """While a pullback runs for differentiated arguments of which one is
+    complex (``flag``), :func:`real_only` refuses complex values."""
+    before = getattr(_COMPLEX_INPUTS, "on", False)
+    _COMPLEX_INPUTS.on = bool(flag)
+    try:
+        yield
+    finally:
+        _COMPLEX_INPUTS.on = before
+
+
 def real_only(x, name):
-    """``x`` itself when it is real.  A rule whose derivative is written for
-    real inputs (``abs``, ``var``, norms, ``svd``, ``eigh``...) calls this on
-    its argument: complex inputs need one convention for non-holomorphic
-    functions, which srcgrad does not have yet, so they are refused, never
-    differentiated with the real formula."""
-    if np.iscomplexobj(x):
+    """``x`` itself, unless a complex differentiated argument is being
+    differentiated and ``x`` is complex.  A rule whose derivative is written
+    for real inputs (``abs``, ``var``, norms, ``svd``, ``eigh``...) calls this
+    on its argument: the gradient with respect to a complex argument needs one
+    convention for non-holomorphic functions, which srcgrad does not have yet,
+    so it is refused, never computed with the real formula.  (A complex value
+    between real arguments and a real result is fine: the real part is the
+    gradient.)"""
+    if getattr(_COMPLEX_INPUTS, "on", False) and np.iscomplexobj(x):
         raise NotImplementedError(
             "srcgrad: the gradient of %s is implemented for real inputs only; this one is "
             "complex (%s). Differentiate a real function of the real and imaginary parts "

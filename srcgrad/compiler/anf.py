@@ -164,13 +164,16 @@ class _Flattener(LoopsMixin):
         return out
 
     def boolop(self, op, values):
-        """``a and b`` keeps Python's short circuit: ``t = a; if t: t = b``."""
+        """``a and b`` keeps Python's short circuit: ``t = a; c = t; if c: t = b``
+        (the branch tests ``c``, which its body does not reassign)."""
         name = self.namer.temp()
         self.emit(_assign(name, self.expr(values[0]), self.line))
         for value in values[1:]:
-            test = _load(name)
             if isinstance(op, gast.Or):
                 test = self.atom(gast.UnaryOp(op=gast.Not(), operand=_load(name)))
+            else:   # the test keeps its own name: the body reassigns ``t``, and the
+                test = _load(self.namer.temp())   # adjoint must branch as the forward did
+                self.emit(_assign(test.id, _load(name), self.line))
             body = self.sub_block_value(name, value)
             self.emit(_if(test, body, [], self.line))
         return _load(name)
