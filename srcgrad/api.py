@@ -124,7 +124,13 @@ class _PrimitiveVJP:
         ans = self.value_fn(*args)
 
         def pullback(g):
-            return prim.cotangents(g, ans, args, self.wrt)
+            out = []
+            for i in self.wrt:
+                c = prim.vjps[i](g, ans, *args)
+                if prim.broadcasts:
+                    c = runtime.unbroadcast(c, args[i])
+                out.append(c)
+            return tuple(out)
         return ans, pullback
 
 
