@@ -183,7 +183,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             fn = resolve(value.func)
             if fn is None or inspect.isfunction(fn) and not (getattr(
                     fn, "__module__", None) or "").startswith(("numpy", "srcgrad.")) and \
-                    not _returns_fresh(fn):
+                    not _returns_fresh(fn, _call_ranks(fn, value, ranks)):
                 # a user function may return one of its arguments (or a view of it)
                 args = {a.id for a in value.args if isinstance(a, gast.Name)
                         and a.id not in scalars}
@@ -331,10 +331,42 @@ def _check_stored(info, order, ranks, scalars, resolve):
                     "before assigning into it" % (container, name, name))
 
 
-def _returns_fresh(fn):
+def _call_ranks(fn, call, ranks):
+    """The ranks the caller knows of ``fn``'s parameters at ``call``, by
+    parameter name (positional arguments only)."""
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return {}
+    out = {}
+    for pname, arg in zip(names, call.args):
+        if isinstance(arg, gast.Name) and arg.id in ranks:
+            out[pname] = ranks[arg.id]
+    return out
+
+
+def _element(value, param_ranks):
+    """``u[3]`` where ``u`` is a parameter known to be a vector: a number."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+            and param_ranks.get(value.value.id) == 1):
+        return False
+    index = value.slice
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+        index = index.operand
+    return isinstance(index, gast.Constant) and type(index.value) is int
+
+
+def _returns_fresh(fn, param_ranks=None):
     """Whether every ``return`` of ``fn`` builds a new value (arithmetic, a
-    NumPy call, a literal): then its result cannot share memory with its
-    arguments."""
+    NumPy call, a literal, one element of a parameter the caller knows to be
+    a vector): then its result cannot share memory with its arguments.
+
+    >>> import numpy as np
+    >>> def first(u):
+    ...     return u[0]
+    >>> _returns_fresh(first), _returns_fresh(first, {"u": 1})
+    (False, True)
+    """
     import textwrap
     try:
         node = gast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
@@ -344,7 +376,8 @@ def _returns_fresh(fn):
     if not returns:
         return True
     for value in returns:
-        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)):
+        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)) or \
+                _element(value, param_ranks or {}):
             continue
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
                 isinstance(value.func.value, gast.Name) and \

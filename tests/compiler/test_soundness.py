@@ -342,6 +342,26 @@ def alias_through_helper(a):
     return np.sum(v2)
 
 
+def first_element(u):
+    return u[0]
+
+
+def first_element_then_augmented(a):
+    """The helper returns a number for a vector: nothing shares memory (a
+    fuzzed program the alias check once refused)."""
+    s1 = first_element(a)
+    s1 += 0.5
+    return s1 * np.sum(a * a)
+
+
+def row_then_augmented(a):
+    """For a matrix the helper returns a view: refused."""
+    m = a.reshape(1, -1)
+    s1 = first_element(m)
+    s1 += 0.5
+    return np.sum(s1) + np.sum(m)
+
+
 def sorts_its_argument(v):
     v.sort()
 
@@ -489,6 +509,8 @@ CASES = [
     (dict_update_keywords, (), "d.update"),
     (dict_update_dict, (), "d.update"),
     (alias_through_helper, (), "shares memory with 'v2'"),
+    (first_element_then_augmented, (), None),
+    (row_then_augmented, (), "shares memory with 'm'"),
     (sorts_a_constant_after_use, (), "changes 'y' in place after a computation"),
     (fills_a_constant_after_use, (), "changes 'y' in place after a computation"),
     (copies_into_a_constant_after_use, (), "changes 'y' in place after a computation"),
