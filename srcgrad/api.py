@@ -221,7 +221,10 @@ class GradFunction:
                 _check_float(self.fun, i, self.params, a)
         engine = self._compiled_for(args, spread)
         try:
-            ans, pullback = engine.fn(*args)
+            try:
+                ans, pullback = engine.fn(*args)
+            except runtime.Rebound as err:
+                engine, (ans, pullback) = _rerun(err, self._recompile(args, spread), args)
             out = ans[0] if self.has_aux else ans
             with runtime.complex_inputs(_any_complex(args, self.positions)):
                 grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
@@ -239,6 +242,14 @@ class GradFunction:
         if self.has_aux:
             return result, ans[1]
         return result
+
+    def _recompile(self, args, spread):
+        """What ``_rerun`` calls to compile again for ``args``."""
+        def recompile():
+            self._by_kind.clear()
+            self._compiled = None
+            return self._compiled_for(args, spread)
+        return recompile
 
     def _on_the_tape(self, args, spread=None):
         """The transform applied to Tensors (an outer ``grad`` running this one
@@ -290,6 +301,22 @@ class _Kinds(dict):
 
 _KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
                 np.int32: "f", complex: "f", np.complex128: "f"})
+
+
+def _rerun(err, recompile, args):
+    """After compiled code's guards found a name it calls rebound since it
+    was compiled (``ACT = np.sin``; see ``pipeline._rebinding_guards``):
+    drop every compiled version (callees may have been compiled against the
+    old value too), compile again, run again; ``(engine, (ans, pullback))``."""
+    from .compiler import pipeline
+    pipeline._CACHE.clear()
+    engine = recompile()
+    try:
+        return engine, engine.fn(*args)
+    except runtime.Rebound:
+        raise RuntimeError("%s while the function runs (it rebinds a name it calls "
+                           "through): compiled code cannot follow that; use mode=\"tape\""
+                           % err.args[0].split(" after ")[0]) from None
 
 
 def _any_complex(args, positions):
@@ -521,7 +548,11 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
         bound.apply_defaults()
         args = tuple(bound.arguments[p] for p in compiled.params)
     try:
-        ans, pullback = compiled.fn(*args)
+        try:
+            ans, pullback = compiled.fn(*args)
+        except runtime.Rebound as err:
+            compiled, (ans, pullback) = _rerun(err, lambda: _compile(
+                fun, positions, kinds=tuple(map(_kind, primals)), mode=mode, spread=spread), args)
     except RecursionError as err:  # a recursion deeper than Python's stack
         ans, pullback = _too_deep(fun, compiled, args, positions, False, mode, err)
 

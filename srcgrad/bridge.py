@@ -74,13 +74,17 @@ def _by_position(fn):
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
         return fn
     npos = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
-    kwonly = [p.name for p in params if p.kind == p.KEYWORD_ONLY]
+    kwonly = [(p.name, p.default) for p in params if p.kind == p.KEYWORD_ONLY]
     if not kwonly:
         return fn
 
     @functools.wraps(fn)
     def run(*args):
-        return fn(*args[:npos], **dict(zip(kwonly, args[npos:])))
+        # a keyword left at its default is not passed: ufuncs refuse some
+        # pairs even at their defaults (dtype=None with signature=None)
+        given = {name: value for (name, default), value in zip(kwonly, args[npos:])
+                 if value is not default}
+        return fn(*args[:npos], **given)
     return run
 
 

@@ -134,17 +134,23 @@ class _Writer:
 
     def add_vjp(self, compiled, name=None):
         code = compiled.fn.__code__
-        used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", compiled.source))
+        src = compiled.source
+        if getattr(compiled, "guards", ()):
+            # a standalone module has nothing to rebind: drop the checks (each is
+            # one ``_rt.unchanged(name, _name_compiled, 'name')`` line)
+            src = re.sub(r"\n[ ]*\w+\.unchanged\([^\n]*\)(?=\n)", "", src)
+        used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", src))
         for bound_name, obj in sorted(compiled.bound.items()):
             if bound_name in used:      # (a nested def's primal is bound, its VJP is used)
                 self.define(bound_name, obj)
+        if getattr(compiled, "guards", ()):   # the names the code reads without them
+            code = compile(src, compiled.fn.__code__.co_filename, "exec")
         for ref in _global_names(code):
-            if ref in self.names or hasattr(builtins, ref):
+            if ref in self.names or hasattr(builtins, ref) or ref == compiled.fn.__name__:
                 continue
             if ref not in compiled.user_globals:
                 raise ExportError("the generated code reads %r, which is not defined" % ref)
             self.define(ref, compiled.user_globals[ref])
-        src = compiled.source
         if name and name != compiled.fn.__name__:
             src += "\n\n%s = %s\n" % (name, compiled.fn.__name__)
         self.defs.append(src)

@@ -942,3 +942,22 @@ def real_only(x, name):
             "complex (%s). Differentiate a real function of the real and imaginary parts "
             "(np.real(z), np.imag(z)) instead." % (name, np.asarray(x).dtype))
     return x
+
+
+
+class Rebound(BaseException):
+    """A module global that compiled code calls was rebound after compiling
+    (``ACT = np.sin`` after compiling with ``ACT = np.tanh``): the caller
+    (``srcgrad.grad`` / ``vjp``) drops the compiled versions and compiles
+    again."""
+
+
+def unchanged(value, was, name):
+    """The guard at the top of compiled code for a callable reached through a
+    name the user can rebind (``ACT``, ``mod.act``, a closure variable):
+    ``was`` is ``(object, code)`` as compiled (``code`` is the function's
+    ``__code__``, or ``None``); anything else raises :class:`Rebound`."""
+    obj, code = was
+    if value is not obj or code is not None and value.__code__ is not code:
+        raise Rebound("%r was rebound (or given new code) after srcgrad compiled code that "
+                      "calls it: that code is dropped and compiled again" % name)

@@ -128,6 +128,7 @@ class CompiledVJP:
         self.bound = generated.bound            # closure names -> objects
         self.user_globals = generated.user_globals
         self.note = None                        # e.g. why the code is shape-generic
+        self.guards = []    # (global, name of what it held when compiled): see _global_guards
         generated.fn.__srcgrad_compiled__ = self  # a cycle the collector frees
 
     @property
@@ -450,7 +451,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
-    body = fwd_pro + with_comments(forward, info, "") + fwd_epi
+    guards, guard_pairs = _rebinding_guards(env, rt)
+    body = guards + fwd_pro + with_comments(forward, info, "") + fwd_epi
     body.append(pullback)
     if reverser.has_mutation and isinstance(out_atom, gast.Name) and \
             reverser.returns_mutated(out_atom.id):
@@ -467,6 +469,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         print(generated.source)
     result = CompiledVJP(generated, params, wrt, fn)
     result.tape_calls = tape_calls
+    result.guards = guard_pairs
     result.calls = calls
     return result
 
@@ -499,6 +502,33 @@ def _pure(env, node):
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or mod == "srcgrad.runtime" \
         or isinstance(obj, np.ufunc)
+
+
+def _rebinding_guards(env, rt):
+    """``_rt.unchanged(ACT, _ACT_compiled, 'ACT')`` for each callable the code
+    reaches through a name the user can rebind (a module global, a closure
+    variable, ``mod.fn`` of a user module): the code was compiled for the
+    callable it held then (its rule, its VJP), while the forward sweep reads
+    the name live; rebinding it, or giving a function new code (as IPython's
+    autoreload does), must recompile, never mix the two.
+
+    Returns the guard statements and ``(text, name of the compiled-for
+    object)`` pairs."""
+    guards, pairs = [], []
+    for text, (node, obj) in sorted(env.guarded.items()):
+        code = getattr(obj, "__code__", None) if inspect.isfunction(obj) else None
+        was = env.ref((obj, code), "_%s_compiled" % text.replace(".", "_"))
+        guards.append(gast.Expr(value=_call(_attr(rt, "unchanged"), [
+            _reload(node), _load(was), gast.Constant(value=text, kind=None)])))
+        pairs.append((text, was))
+    return guards, pairs
+
+
+def _reload(node):
+    """A fresh load of the name chain ``node``."""
+    if isinstance(node, gast.Attribute):
+        return gast.Attribute(value=_reload(node.value), attr=node.attr, ctx=gast.Load())
+    return _load(node.id)
 
 
 def _reached_from(err, where):

@@ -791,3 +791,106 @@ def test_nograd_binding_matches_pytorch(mode):
     (v * t + c * t).sum().backward()
     got = srcgrad.grad(nograd_binding_and_computation, mode=mode)(X.copy())
     assert_allclose(got, t.grad.numpy())
+
+
+# -- a module global the compiled code calls, rebound after compiling -------------------
+# (the forward sweep read the global live, the adjoint used the rule picked at compile
+# time: tanh's derivative at sin's values, silently)
+
+ACT_REBOUND = np.tanh
+
+
+def _calls_a_rebindable_global(x):
+    return np.sum(ACT_REBOUND(x) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_rebinding_a_called_global_recompiles(mode):
+    global ACT_REBOUND
+    x = np.array([0.3, -0.5])
+    g = srcgrad.grad(_calls_a_rebindable_global, mode=mode)
+    try:
+        ACT_REBOUND = np.tanh
+        assert_allclose(g(x), numeric_grad(_calls_a_rebindable_global, (x,), 0))
+        ACT_REBOUND = np.sin
+        assert_allclose(g(x), numeric_grad(_calls_a_rebindable_global, (x,), 0))
+        _, pull = srcgrad.vjp(_calls_a_rebindable_global, x, mode=mode)
+        ACT_REBOUND = np.cos
+        _, pull = srcgrad.vjp(_calls_a_rebindable_global, x, mode=mode)
+        assert_allclose(pull(1.0)[0], numeric_grad(_calls_a_rebindable_global, (x,), 0))
+    finally:
+        ACT_REBOUND = np.tanh
+
+
+def _grad_follows(f, mutate, restore, mode):
+    """grad(f) right before and after ``mutate()`` (checked against central
+    differences each time), and vjp(f) after it."""
+    x = np.array([0.3, -0.5])
+    g = srcgrad.grad(f, mode=mode)
+    try:
+        assert_allclose(g(x), numeric_grad(f, (x,), 0))
+        mutate()
+        assert_allclose(g(x), numeric_grad(f, (x,), 0))
+        _, pull = srcgrad.vjp(f, x, mode=mode)
+        assert_allclose(pull(1.0)[0], numeric_grad(f, (x,), 0))
+    finally:
+        restore()
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_rebinding_a_user_modules_function_recompiles(tmp_path, mode):
+    (tmp_path / "acts_rebound.py").write_text("import numpy as np\nact = np.tanh\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        acts = importlib.import_module("acts_rebound")
+    finally:
+        sys.path.pop(0)
+    sys.modules.pop("acts_rebound", None)
+
+    def f(x):
+        return np.sum(acts.act(x) ** 2)
+    _grad_follows(f, lambda: setattr(acts, "act", np.sin),
+                  lambda: setattr(acts, "act", np.tanh), mode)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_rebinding_a_closure_variable_recompiles(mode):
+    act = np.tanh
+
+    def f(x):
+        return np.sum(act(x) ** 2)
+
+    def rebind(value):
+        nonlocal act
+        act = value
+    _grad_follows(f, lambda: rebind(np.sin), lambda: rebind(np.tanh), mode)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_a_helper_given_new_code_recompiles(mode):
+    """What IPython's autoreload does to an edited function."""
+    def helper(v):
+        return np.tanh(v)
+
+    def f(x):
+        return np.sum(helper(x) ** 2)
+    old = helper.__code__
+
+    def edit():
+        def edited(v):
+            return np.sin(v) * 2.0
+        helper.__code__ = edited.__code__
+    _grad_follows(f, edit, lambda: setattr(helper, "__code__", old), mode)
+
+
+def test_a_name_rebound_again_on_the_second_run_is_a_clear_error():
+    """``global`` is refused, but code srcgrad does not compile (a tape
+    fallback) could rebind a name while the function runs: after one
+    recompile, the second rebinding is an error, not a loop."""
+    from srcgrad import api, runtime
+
+    class Engine:
+        def fn(self, *args):
+            runtime.unchanged(np.sin, (np.tanh, None), "ACT")
+    with pytest.raises(RuntimeError, match="'ACT' was rebound.*mode=\"tape\""):
+        api._rerun(runtime.Rebound("'ACT' was rebound after ..."), Engine, ())
