@@ -894,3 +894,24 @@ def test_a_name_rebound_again_on_the_second_run_is_a_clear_error():
             runtime.unchanged(np.sin, (np.tanh, None), "ACT")
     with pytest.raises(RuntimeError, match="'ACT' was rebound.*mode=\"tape\""):
         api._rerun(runtime.Rebound("'ACT' was rebound after ..."), Engine, ())
+
+
+POWER_OF = functools.partial(np.power, 2.0)
+
+
+def _calls_a_global_partial(x):
+    return np.sum(POWER_OF(x))
+
+
+def test_rebinding_a_global_partial_of_a_ufunc_in_auto_mode():
+    """The partial runs on the tape inside compiled code (the bridge passes
+    its arguments by position, keyword-only defaults left out: a ufunc
+    refuses dtype=None beside signature=None)."""
+    global POWER_OF
+    try:
+        _grad_follows(_calls_a_global_partial,
+                      lambda: globals().__setitem__("POWER_OF", functools.partial(np.power, 3.0)),
+                      lambda: globals().__setitem__("POWER_OF", functools.partial(np.power, 2.0)),
+                      "auto")
+    finally:
+        POWER_OF = functools.partial(np.power, 2.0)
