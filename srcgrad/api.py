@@ -124,13 +124,7 @@ class _PrimitiveVJP:
         ans = self.value_fn(*args)
 
         def pullback(g):
-            out = []
-            for i in self.wrt:
-                c = prim.vjps[i](g, ans, *args)
-                if prim.broadcasts:
-                    c = runtime.unbroadcast(c, args[i])
-                out.append(c)
-            return tuple(out)
+            return prim.cotangents(g, ans, args, self.wrt)
         return ans, pullback
 
 

@@ -332,17 +332,7 @@ def _rule_vjp(site, fn, full, kwargs, positions):
     value = fn(*full, **kwargs)
 
     def pullback(g):
-        out = []
-        for i in positions:
-            rule = prim.vjps[min(i, len(prim.vjps) - 1)]
-            if rule is None:
-                out.append(runtime.zeros_like(full[i]))
-                continue
-            c = rule(g, value, *full, **kwargs)
-            if prim.broadcasts:
-                c = runtime.unbroadcast(c, full[i])
-            out.append(c)
-        return tuple(out)
+        return prim.cotangents(g, value, full, positions, kwargs)
     return value, pullback
 
 

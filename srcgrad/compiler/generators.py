@@ -43,6 +43,7 @@ import gast
 
 from .env import attr, call, const, load, store
 from .items import items_function
+from .nodes import root_name
 
 __all__ = ["materialise", "refusal", "is_generator_function"]
 
@@ -226,7 +227,7 @@ class _Consumers:
                 return False   # a nested generator would see the new binding
             if isinstance(n, (gast.Subscript, gast.Attribute)) and \
                     isinstance(n.ctx, gast.Store):
-                base = _base(n)
+                base = root_name(n)
                 if base is not None and (base in read or base not in self.local):
                     return False
             if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and \
@@ -234,7 +235,7 @@ class _Consumers:
                 return False
             if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
                     n.func.attr in _MUTATORS:
-                base = _base(n.func.value)
+                base = root_name(n.func.value)
                 if base is not None and (base in read or base not in self.local):
                     return False
         return True
@@ -256,13 +257,13 @@ def _changes_what_it_yields(node):
         return False
     for n in gast.walk(node):
         if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
-            if _base(n) in yielded:
+            if root_name(n) in yielded:
                 return True
         elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
             if n.target.id in yielded:
                 return True
         elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
-                n.func.attr in _MUTATORS and _base(n.func.value) in yielded:
+                n.func.attr in _MUTATORS and root_name(n.func.value) in yielded:
             return True
     return False
 
@@ -272,7 +273,7 @@ def _roots(expr):
     if isinstance(expr, gast.Name):
         return {expr.id}
     if isinstance(expr, (gast.Subscript, gast.Attribute)):
-        base = _base(expr)
+        base = root_name(expr)
         return {base} if base else set()
     if isinstance(expr, (gast.Tuple, gast.List)):
         return set().union(*[_roots(e) for e in expr.elts]) if expr.elts else set()
@@ -294,7 +295,7 @@ def _keeps_to_itself(info, parse, seen):
         if isinstance(n, (gast.Global, gast.Nonlocal)):
             return False
         if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
-            if _base(n) not in own:
+            if root_name(n) not in own:
                 return False
         elif isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name):
             if n.target.id in params:
@@ -302,11 +303,11 @@ def _keeps_to_itself(info, parse, seen):
         elif isinstance(n, gast.Call):
             func = n.func
             if isinstance(func, gast.Attribute) and func.attr in _MUTATORS and \
-                    _base(func.value) not in own:
+                    root_name(func.value) not in own:
                 return False
             obj = info.resolve(func)
             if obj is None:
-                if _base(func) in own or _base(func) in params:
+                if root_name(func) in own or root_name(func) in params:
                     continue         # a method of a value (t.sum()); mutators are above
                 return False         # an unknown callable, or a method of a global object
             mod = (getattr(obj, "__module__", None) or "").split(".")[0]
@@ -324,12 +325,6 @@ def _keeps_to_itself(info, parse, seen):
             if not _keeps_to_itself(sub, parse, seen):
                 return False
     return True
-
-
-def _base(n):
-    while isinstance(n, (gast.Subscript, gast.Attribute)):
-        n = n.value
-    return n.id if isinstance(n, gast.Name) else None
 
 
 def _same_loop(body):

@@ -57,6 +57,7 @@ import functools
 
 import gast
 
+from .nodes import root_name
 from .hofs_builtins import REWRITES, _call, _load, _located, _one_of, _resolve, _store
 
 __all__ = ["rewrite"]
@@ -417,18 +418,12 @@ def _rebound(fn, stores):
                     out.add(n.id)
     for n in gast.walk(fn):
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
-            out.add(_root_name(n))
+            out.add(root_name(n))
         elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \
                 n.func.attr in _MUTATORS:
-            out.add(_root_name(n.func.value))
+            out.add(root_name(n.func.value))
     out.discard(None)
     return out
-
-
-def _root_name(node):
-    while isinstance(node, (gast.Attribute, gast.Subscript)):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
 
 
 def _simple(node):

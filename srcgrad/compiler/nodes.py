@@ -11,11 +11,18 @@ import copy
 import astor
 import gast
 
-__all__ = ["is_atom", "dump", "Namer"]
+__all__ = ["is_atom", "dump", "Namer", "root_name"]
 
 
 def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
+
+
+def root_name(node):
+    """The name at the root of ``a.b[i].c`` (``a``), or ``None``."""
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
 
 
 def dump(stmts):

@@ -31,6 +31,8 @@ import inspect
 import sys
 import threading
 
+from .. import runtime
+
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
            "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
            "POSITIONS", "up_to_positions", "refuse_position", "defmethod", "method",
@@ -54,6 +56,23 @@ class Primitive:
         self.broadcasts = broadcasts
         first = next((r for r in self.vjps if r is not None), None)
         self.argnames, self.defaults, self.varargs = _rule_params(first)
+
+    def cotangents(self, g, ans, args, positions, kwargs=None):
+        """The cotangents of the arguments at ``positions`` (zeros where the
+        table has no gradient), broadcasting undone by the runtime when the
+        primitive broadcasts: what a pullback through this primitive returns
+        outside generated code (``vjp`` of a primitive, dynamic call sites)."""
+        out = []
+        for i in positions:
+            rule = self.vjps[min(i, len(self.vjps) - 1)]
+            if rule is None:
+                out.append(runtime.zeros_like(args[i]))
+                continue
+            c = rule(g, ans, *args, **(kwargs or {}))
+            if self.broadcasts:
+                c = runtime.unbroadcast(c, args[i])
+            out.append(c)
+        return tuple(out)
 
     def bind(self, args, kwargs):
         """Map a call's ``(args, kwargs)`` to ``{position: value}`` for the
