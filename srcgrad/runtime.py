@@ -955,9 +955,12 @@ class Rebound(BaseException):
 def unchanged(value, was, name):
     """The guard at the top of compiled code for a callable reached through a
     name the user can rebind (``ACT``, ``mod.act``, a closure variable):
-    ``was`` is ``(object, code)`` as compiled (``code`` is the function's
-    ``__code__``, or ``None``); anything else raises :class:`Rebound`."""
-    obj, code = was
-    if value is not obj or code is not None and value.__code__ is not code:
+    ``was`` is ``(object, state)`` as compiled (``state``: a function's
+    ``(__code__, __defaults__, __kwdefaults__)``, or ``None``); anything else
+    raises :class:`Rebound`."""
+    obj, state = was
+    if value is not obj or state is not None and (
+            value.__code__ is not state[0] or value.__defaults__ is not state[1] or
+            value.__kwdefaults__ is not state[2]):
         raise Rebound("%r was rebound (or given new code) after srcgrad compiled code that "
                       "calls it: that code is dropped and compiled again" % name)

@@ -516,8 +516,9 @@ def _rebinding_guards(env, rt):
     object)`` pairs."""
     guards, pairs = [], []
     for text, (node, obj) in sorted(env.guarded.items()):
-        code = getattr(obj, "__code__", None) if inspect.isfunction(obj) else None
-        was = env.ref((obj, code), "_%s_compiled" % text.replace(".", "_"))
+        state = (obj.__code__, obj.__defaults__, obj.__kwdefaults__) \
+            if inspect.isfunction(obj) else None
+        was = env.ref((obj, state), "_%s_compiled" % text.replace(".", "_"))
         guards.append(gast.Expr(value=_call(_attr(rt, "unchanged"), [
             _reload(node), _load(was), gast.Constant(value=text, kind=None)])))
         pairs.append((text, was))

@@ -915,3 +915,14 @@ def test_rebinding_a_global_partial_of_a_ufunc_in_auto_mode():
                       "auto")
     finally:
         POWER_OF = functools.partial(np.power, 2.0)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_a_helper_given_new_defaults_recompiles(mode):
+    def helper(v, act=np.tanh):
+        return act(v)
+
+    def f(x):
+        return np.sum(helper(x) ** 2)
+    _grad_follows(f, lambda: setattr(helper, "__defaults__", (np.sin,)),
+                  lambda: setattr(helper, "__defaults__", (np.tanh,)), mode)
