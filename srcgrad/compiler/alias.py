@@ -65,7 +65,10 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     maybe = {}           # call result -> the arguments it may share memory with
     views = {}           # view name -> (base name, index in order)
     order = list(_walk(body))
-    loop_pairs = _loop_aliases(order, resolve)
+    assigned = {t.id for st, _ in order if isinstance(st, gast.Assign)
+                for t in st.targets if isinstance(t, gast.Name)}
+    loop_pairs = _loop_aliases(order, resolve, {n: r for n, r in ranks.items()
+                                                if n not in assigned})
 
     def partners(name, loops):
         """Names that may share memory with ``name`` here: its current group,
@@ -175,10 +178,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                 refuse(stmt, "an augmented assignment updates", name, {read})
         if isinstance(value, gast.Name) and value.id == name:
             continue  # ``v = v``: nothing changes
-        base = _view_base(value, resolve)
-        if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
-                and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
-            base = None  # one element of a vector: a number, not a view
+        base = _sharing_base(value, resolve, ranks)
         if base is None and isinstance(value, gast.Call):
             fn = resolve(value.func)
             if fn is None or inspect.isfunction(fn) and not (getattr(
@@ -427,13 +427,24 @@ def _rank(value, ranks, scalars, resolve, np):
     return None
 
 
-def _loop_aliases(order, resolve):
-    """For each loop: the ``(name, base)`` alias pairs made anywhere in it."""
+def _sharing_base(value, resolve, ranks):
+    """The name whose memory ``value`` shares (``_view_base``), except one
+    element of a name known to hold a vector (``b[i]``): a number."""
+    base = _view_base(value, resolve)
+    if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
+            and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
+        return None
+    return base
+
+
+def _loop_aliases(order, resolve, ranks):
+    """For each loop: the ``(name, base)`` alias pairs made anywhere in it
+    (``ranks``: the ranks of arguments the function never rebinds)."""
     out = {}
     for stmt, loops in order:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], gast.Name):
-            base = _view_base(stmt.value, resolve)
+            base = _sharing_base(stmt.value, resolve, ranks)
             if base is not None:
                 for loop in loops:
                     out.setdefault(id(loop), []).append((stmt.targets[0].id, base))

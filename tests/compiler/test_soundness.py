@@ -354,6 +354,26 @@ def first_element_then_augmented(a):
     return s1 * np.sum(a * a)
 
 
+def sin_first(u):
+    return np.sin(u[0])
+
+
+def element_in_a_loop_then_augmented(a):
+    """``s = a[k]`` in a loop is a number (a vector's element), so the next
+    iteration's ``s += ...`` updates nothing else (a fuzzed program the
+    loop's alias pairs once refused)."""
+    t = 0.0
+    for i in range(2):
+        s = sin_first(a)
+        s += np.sum(a)
+        if np.sum(a) > 10.0:
+            s = np.dot(a, a)
+        else:
+            s = a[(i + 1) % 3]
+        t = t + s
+    return t * np.sum(a)
+
+
 def row_then_augmented(a):
     """For a matrix the helper returns a view: refused."""
     m = a.reshape(1, -1)
@@ -510,6 +530,7 @@ CASES = [
     (dict_update_dict, (), "d.update"),
     (alias_through_helper, (), "shares memory with 'v2'"),
     (first_element_then_augmented, (), None),
+    (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),
     (sorts_a_constant_after_use, (), "changes 'y' in place after a computation"),
     (fills_a_constant_after_use, (), "changes 'y' in place after a computation"),
