@@ -194,6 +194,54 @@ def _name(name, ctx):
     return gast.Name(id=name, ctx=ctx, annotation=None, type_comment=None)
 
 
+def _spread_stars(node, name, extra):
+    """``g(*args)`` and ``g(*args[1:])`` in a call, where ``args`` is the
+    ``*args`` tuple of known length and never rebound: its elements, one by
+    one (``g(args_1)``), so the call's arity is known (the elements are names
+    of the specialised function's parameters).
+
+    >>> from .anf import dump
+    >>> from .parse import parse_function
+    >>> def f(*args):
+    ...     return g(args[0], *args[1:])
+    >>> print(dump([specialise(parse_function(f), Spread(3)).node]))
+    def f(args_0, args_1, args_2):
+        args = args_0, args_1, args_2
+        return g(args[0], args_1, args_2)
+    """
+    if any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load)
+           for n in gast.walk(node)):
+        return      # rebound (or deleted): its length is not the call's
+
+    def elements(value):
+        if isinstance(value, gast.Name) and value.id == name:
+            return list(extra)
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+                value.value.id == name and isinstance(value.slice, gast.Slice):
+            bounds = [value.slice.lower, value.slice.upper, value.slice.step]
+            if all(b is None or isinstance(b, gast.Constant) and type(b.value) is int
+                   or isinstance(b, gast.UnaryOp) and isinstance(b.op, gast.USub) and
+                   isinstance(b.operand, gast.Constant) and type(b.operand.value) is int
+                   for b in bounds):
+                lower, upper, step = [None if b is None else
+                                      b.value if isinstance(b, gast.Constant) else
+                                      -b.operand.value for b in bounds]
+                if step != 0:
+                    return list(extra)[lower:upper:step]
+        return None
+    for call in gast.walk(node):
+        if not isinstance(call, gast.Call):
+            continue
+        new_args = []
+        for a in call.args:
+            items = elements(a.value) if isinstance(a, gast.Starred) else None
+            if items is None:
+                new_args.append(a)
+            else:
+                new_args.extend(gast.copy_location(_name(n, gast.Load()), a) for n in items)
+        call.args = new_args
+
+
 def specialise(info, spread):
     """A copy of ``info`` whose function takes the extra arguments of
     ``spread`` as ordinary parameters (see the module docstring)."""
@@ -220,7 +268,9 @@ def specialise(info, spread):
             value = gast.BinOp(left=value, op=gast.Add(), right=packed) if extra else packed
         pre.append(gast.Assign(targets=[_name(args.vararg.id, gast.Store())], value=value,
                                type_comment=None))
-        args.vararg = None
+        vararg, args.vararg = args.vararg.id, None
+        if not spread.packed:
+            _spread_stars(node, vararg, extra)
     elif spread.n_extra or spread.packed:
         raise TypeError("%s takes no *args" % node.name)
     if args.kwarg is not None:

@@ -29,6 +29,20 @@ def concat_and_multiply(weights, *args):
     return np.dot(cat, weights)
 
 
+def _symmetrize(A):
+    L = np.tril(A)
+    return (L + L.T) / 2.0
+
+
+_scaled_norm = lambda M, s=1.0: np.sum(M * M) * s   # noqa: E731
+
+
+def forwards_the_rest(*args):
+    """autograd's test_linalg.py checker: ``fun(sym(args[0]), *args[1:])``,
+    the rest of a ``*args`` tuple of known length forwarded to a callee."""
+    return _scaled_norm(_symmetrize(args[0]), *args[1:])
+
+
 def squared_loss(params, *data):
     x, y = data
     pred = np.tanh(x @ params)
@@ -184,6 +198,7 @@ def middle_star(xs):
 CASES = [
     Case(concat_and_multiply, [(W4, A2, B2), (W6, A2, B2, C2)], wrt=(0, 1, 2)),
     Case(squared_loss, [(P3, X, Y)], wrt=(0, 1)),
+    Case(forwards_the_rest, [(MATS[0],), (MATS[0], 0.5)], wrt=(0,)),
     Case(objective_with_hyper, [(P3, X, Y)], wrt=(0, 1)),
     Case(sum_of_squares, [(A2, B2, C2), (V3,)], wrt=(0,)),
     Case(helper_called_with_counts, [(A2, B2), (V3, P3)], wrt=(0, 1)),
