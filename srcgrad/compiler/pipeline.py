@@ -35,6 +35,7 @@ from .desugar import remove_jumps
 from .calltree import CallRecord
 from .trycatch import lower_try
 from .withblock import lower_with
+from .dictcalls import rewrite_dict_calls
 from .dynamic import Dynamic
 from .optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
@@ -327,6 +328,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     node = remove_jumps(node, namer)
     node = lower_try(node, namer)
     node = lower_with(node, namer, env.resolve)
+    node = rewrite_dict_calls(node, env.resolve)   # dict(a=x) -> {'a': x}
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),

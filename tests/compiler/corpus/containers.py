@@ -223,9 +223,20 @@ def dict_comprehension_update(x):
 
 
 
+def dict_constructor_forms(x):
+    """dict(...) with its entries in the code: keywords, a list of pairs,
+    a dict, zip of constant keys and values (autograd's test_make_dict)."""
+    a = dict([("a", x)], b=x * 2.0)
+    b = dict({"c": np.sin(x)}, d=x)
+    c = dict(zip(["e", "f"], [x * x, np.cos(x)]))
+    d = dict(g=a["a"] * a["b"], h=c["f"])
+    return np.sum(d["g"] * b["c"] + d["h"] * b["d"] + c["e"])
+
+
 V = np.array([0.5, -0.3, 1.2, 0.8])
 A = np.array([[0.5, -0.3], [1.2, 0.8], [0.1, 0.7]])
 CASES = [
+    Case(dict_constructor_forms, [(V,), (0.7,)]),
     Case(append_in_loop, [(0.7, 0), (0.7, 1), (0.7, 4)]),
     Case(list_literal, [(V,)]),
     Case(list_comprehension, [(V,), (V[:1],)]),
