@@ -804,7 +804,30 @@ def container_cotangent(g, x):
         return type(x)(*g)
     if isinstance(x, (list, tuple)):
         return type(x)(g)
-    return zeros_like(x)
+    if isinstance(x, _DICT_VIEWS):
+        return list(g)      # the view's own cotangent: its items, in order
+    if isinstance(x, (range, str, bytes)) or not _carries(g):
+        return zeros_like(x)
+    raise TypeError("srcgrad cannot send a gradient back through list(...) or tuple(...) "
+                    "of a %s: make the values a list, tuple or dict first, or use "
+                    "mode=\"tape\"" % type(x).__name__)
+
+
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _carries(g):
+    """Whether a cotangent holds anything but zeros."""
+    if isinstance(g, (list, tuple)):
+        return any(_carries(v) for v in g)
+    if isinstance(g, dict):
+        return any(_carries(v) for v in g.values())
+    if g is None:
+        return False
+    try:
+        return bool(np.any(np.asarray(g) != 0))
+    except (TypeError, ValueError):
+        return True
 
 
 def owned(g):

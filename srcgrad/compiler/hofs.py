@@ -54,6 +54,7 @@ return _acc
 import builtins
 import copy
 import functools
+import operator
 
 import gast
 
@@ -388,6 +389,10 @@ class _Rewriter:
             inner, bound, kws = node.args[0], node.args[1:], node.keywords
             return lambda args: self.applied(inner, list(map(copy.deepcopy, bound)) + args,
                                              copy.deepcopy(kws), node)
+        getter = _getter(node, _resolve(self.info, node.func)) \
+            if isinstance(node, gast.Call) and arity == 1 else None
+        if getter is not None:
+            return getter
         if self.stable_chain(node):
             return lambda args: self.applied(node, args, [], node)
         return None
@@ -398,6 +403,28 @@ class _Rewriter:
         if self.rt_name is None:
             self.rt_name = self.namer.fresh("_rt")
         return gast.Attribute(value=_load(self.rt_name), attr=name, ctx=gast.Load())
+
+
+def _getter(node, fn):
+    """``operator.itemgetter(0)`` / ``attrgetter("w")`` with constant
+    arguments: ``args -> v[0]`` / ``v.w`` (a tuple of them for several), or
+    ``None``."""
+    if fn not in (operator.itemgetter, operator.attrgetter) or node.keywords or \
+            not node.args or not all(isinstance(a, gast.Constant) for a in node.args):
+        return None
+    if fn is operator.attrgetter and not all(
+            isinstance(a.value, str) and a.value.isidentifier() for a in node.args):
+        return None
+
+    def one(v, a):
+        if fn is operator.itemgetter:
+            return gast.Subscript(value=v, slice=copy.deepcopy(a), ctx=gast.Load())
+        return gast.Attribute(value=v, attr=a.value, ctx=gast.Load())
+
+    def make(args):
+        items = [one(copy.deepcopy(args[0]), a) for a in node.args]
+        return items[0] if len(items) == 1 else gast.Tuple(elts=items, ctx=gast.Load())
+    return make
 
 
 #: methods that change a list or dict in place

@@ -233,10 +233,20 @@ def dict_constructor_forms(x):
     return np.sum(d["g"] * b["c"] + d["h"] * b["d"] + c["e"])
 
 
+def dict_views_copied(x):
+    """list(d.values()) and list(d.items()): the copy's cotangent goes back
+    to the dict (it was an internal TypeError)."""
+    d = {"a": x, "b": 3.0 * x, "c": np.sin(x)}
+    vs = list(d.values())
+    items = list(d.items())
+    return np.sum(vs[0] * vs[1] + items[2][1] * vs[2])
+
+
 V = np.array([0.5, -0.3, 1.2, 0.8])
 A = np.array([[0.5, -0.3], [1.2, 0.8], [0.1, 0.7]])
 CASES = [
     Case(dict_constructor_forms, [(V,), (0.7,)]),
+    Case(dict_views_copied, [(V,), (0.7,)]),
     Case(append_in_loop, [(0.7, 0), (0.7, 1), (0.7, 4)]),
     Case(list_literal, [(V,)]),
     Case(list_comprehension, [(V,), (V[:1],)]),

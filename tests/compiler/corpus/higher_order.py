@@ -5,6 +5,7 @@ the helpers they call."""
 
 import functools
 import math
+import operator
 
 import numpy as np
 
@@ -13,6 +14,21 @@ from .helpers_mod import scaled_tanh, softplus
 
 V = np.array([0.5, -1.2, 0.8])
 M = np.array([[0.6, -0.3, 0.2], [0.1, 0.9, -0.4], [-0.5, 0.2, 0.7]])
+
+
+def sorted_by_itemgetter(d):
+    """autograd's test_dict.py: items sorted by key with operator.itemgetter,
+    the pair with the largest value picked by max(key=itemgetter(1))."""
+    A = 0.0
+    for i, (k, v) in enumerate(sorted(d.items(), key=operator.itemgetter(0))):
+        A = A + np.sum(np.sin(v)) * (i + 1.0)
+    pairs = [(np.sum(v), np.sum(v * v)) for v in d.values()]
+    best = max(pairs, key=operator.itemgetter(1))
+    return A + best[0] * best[1]
+
+
+DICT = {"b": np.array([0.3, -0.8]), "a": np.array([[0.5, 0.1], [-0.2, 0.9]]),
+        "c": np.array([1.1])}
 
 
 def layer(h, W, b=0.0):
@@ -132,6 +148,7 @@ def sorted_in_loop(x, n):
 
 
 CASES = [
+    Case(sorted_by_itemgetter, [(DICT,)]),
     Case(sum_of_mapped_sums, [(V,)]),
     Case(shrink_params, [([M, V, 0.7], 0.1)], wrt=(0, 1)),
     Case(chain_of_matmuls, [([M, M.T, np.eye(3) * 0.5], V)], wrt=(0, 1)),
