@@ -141,6 +141,9 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             name = target.value.id
+            if getattr(stmt, "item_update", None) is not None and name not in ranks:
+                _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve,
+                                   partners)
             if callee and name in params and name not in scalars and \
                     not _rebound_before(order, name, pos):
                 raise _mutation_error(info, stmt, "assigning into the argument %r changes the caller's "
@@ -329,6 +332,43 @@ def _check_stored(info, order, ranks, scalars, resolve):
                         getattr(order[spos][0], "lineno", "?")),
                     "store a copy (%s.append(%s.copy())), or make a new array for %s "
                     "before assigning into it" % (container, name, name))
+
+
+def _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve, partners):
+    """``c[k] += v`` on a list, tuple or dict: NumPy updates the array at
+    ``c[k]`` in place, so every other holder of that array sees the change
+    (``d = {"w": x}; d["w"] *= 2`` doubles ``x``), while the compiler
+    computes a new value.  Refused when another holder is read afterwards:
+    a name stored into the container (or one sharing its memory), a name an
+    item was read into, a copy of the container, or another slot holding the
+    same array."""
+    container = stmt.targets[0].value.id
+    stored = []
+    for spos, (st, _) in enumerate(order):
+        c, names = _stored(st, ranks)
+        if c is not None:
+            stored.extend((c, n) for n in names if n not in scalars)
+    mine = {n for c, n in stored if c == container}
+    if not mine:
+        return
+    holders = _holders(order, container, resolve) - {container}
+    others = set(mine) | holders
+    for n in mine:
+        others |= partners(n, loops)
+    others -= {stmt.item_update, container}
+    read = _read_after(order, others, pos, loops) if others else None
+    who = "%r holds the same array" % read
+    twice = sorted(n for n in mine if sum(1 for _, m in stored if m == n) > 1)
+    if read is None and twice and _read_after(order, _holders(order, container, resolve),
+                                              pos, loops):
+        read, who = twice[0], "%r is stored in more than one place" % twice[0]
+    if read:
+        raise _mutation_error(
+            info, stmt, "this augmented assignment updates the array in %r in place, and "
+            "%s (NumPy changes every holder); the compiler cannot follow that"
+            % (container, who),
+            "store a copy in the container (x.copy()), or write %s[k] = %s[k] <op> ... "
+            "for a new array" % (container, container))
 
 
 def _call_ranks(fn, call, ranks):

@@ -297,7 +297,11 @@ class _Flattener(LoopsMixin):
                                                ctx=gast.Load()))
             value = self.atom(gast.BinOp(left=current, op=node.op, right=node.value))
             store = gast.Subscript(value=base, slice=index, ctx=gast.Store())
-            self.emit(gast.Assign(targets=[store], value=value, type_comment=None))
+            update = gast.Assign(targets=[store], value=value, type_comment=None)
+            # NumPy updates the item in place when it is an array: alias.py checks
+            # that nothing else holds it
+            update.item_update = getattr(current, "id", None)
+            self.emit(update)
             return
         load = copy.deepcopy(target)
         load.ctx = gast.Load()

@@ -382,6 +382,46 @@ def row_then_augmented(a):
     return np.sum(s1) + np.sum(m)
 
 
+def item_of_argument_updated(x):
+    d = {"w": x}
+    d["w"] *= 2.0            # doubles x too (NumPy updates the array in place)
+    return np.sum(d["w"] * x)
+
+
+def item_of_local_updated(x):
+    y = x * 1.0
+    items = [y]
+    items[0] += 1.0
+    return np.sum(items[0] * y)
+
+
+def item_stored_twice_updated(x):
+    y = x * 1.0
+    items = [y, y]
+    items[0] += 1.0
+    return np.sum(items[1] * x)
+
+
+def view_item_updated(x):
+    y = np.stack([x, x])
+    rows = [y[0], y[1]]
+    rows[0] += 1.0
+    return np.sum(y * x)
+
+
+def fresh_item_updated(x):
+    d = {"w": x * 1.0}
+    d["w"] *= 2.0
+    return np.sum(d["w"] * x)
+
+
+def stored_then_unused_item_updated(x):
+    y = x * 1.0
+    d = {"w": y}
+    d["w"] *= 2.0
+    return np.sum(d["w"] * x)
+
+
 def sorts_its_argument(v):
     v.sort()
 
@@ -491,7 +531,7 @@ CASES = [
     (calls_decorated, (), None),
     (decorated_by_a_forwarder, (), None),
     (decorated_with_varargs, (), None),    # compiled for the call's structure (varargs.py)
-    (dict_keywords, (), "no derivative rule for its argument 'a'"),
+    (dict_keywords, (), None),
     (sum_of_comprehension, (), None),
     (sum_of_appended, (), None),
     (r_concatenation, (), "np.r_"),
@@ -530,6 +570,12 @@ CASES = [
     (dict_update_dict, (), "d.update"),
     (alias_through_helper, (), "shares memory with 'v2'"),
     (first_element_then_augmented, (), None),
+    (item_of_argument_updated, (), "updates the array in 'd' in place, and 'x' holds"),
+    (item_of_local_updated, (), "updates the array in 'items' in place, and 'y' holds"),
+    (item_stored_twice_updated, (), "'y' is stored in more than one place"),
+    (view_item_updated, (), "updates the array in 'rows' in place"),
+    (fresh_item_updated, (), None),
+    (stored_then_unused_item_updated, (), None),
     (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),
     (sorts_a_constant_after_use, (), "changes 'y' in place after a computation"),
