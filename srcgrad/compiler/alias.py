@@ -141,6 +141,9 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             name = target.value.id
+            if name not in scalars and name not in ranks:
+                _check_extracted_update(info, order, pos, loops, stmt, name, ranks, scalars,
+                                        resolve)
             if getattr(stmt, "item_update", None) is not None and name not in ranks:
                 _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve,
                                    partners)
@@ -164,6 +167,8 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             continue
         name = target.id
         if getattr(stmt, "augmented", False) and name not in scalars:
+            _check_extracted_update(info, order, pos, loops, stmt, name, ranks, scalars,
+                                    resolve)
             if callee and name in params and not _rebound_before(order, name, pos):
                 raise _mutation_error(info, stmt, "an augmented assignment to the argument %r updates "
                                  "the caller's array in place, which the compiler cannot "
@@ -257,19 +262,26 @@ def _stored(stmt, ranks):
     return None, ()
 
 
-def _holders(order, container, resolve):
+def _holders(order, container, resolve, adders=None):
     """``container`` and the names that may hold what it holds: copies,
-    items (``e = c[0]``), sequences made of it (``list(c)``), transitively."""
-    from ..rules.conversions import as_sequence
+    items (``e = c[0]``, ``a, b = c``), sequences made of it (``list(c)``,
+    ``d.items()``), transitively.  ``adders`` (a dict), if given, gets for
+    each name the ids of the statements that made it a holder."""
+    from ..rules.conversions import as_sequence, dict_items, dict_values
     family = {container}
     changed = True
     while changed:
         changed = False
         for stmt, _ in order:
-            if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1 or \
-                    not isinstance(stmt.targets[0], gast.Name):
+            if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
                 continue
-            value, name = stmt.value, stmt.targets[0].id
+            value, target = stmt.value, stmt.targets[0]
+            if isinstance(target, gast.Name):
+                names = [target.id]
+            elif isinstance(target, (gast.Tuple, gast.List)):
+                names = [n.id for n in gast.walk(target) if isinstance(n, gast.Name)]
+            else:
+                continue
             src = None
             if isinstance(value, gast.Name):
                 src = value.id
@@ -277,12 +289,50 @@ def _holders(order, container, resolve):
                 src = value.value.id
             elif isinstance(value, gast.Call) and len(value.args) == 1 and \
                     isinstance(value.args[0], gast.Name) and \
-                    resolve(value.func) in (as_sequence, list, tuple):
+                    resolve(value.func) in (as_sequence, list, tuple, dict_items, dict_values):
                 src = value.args[0].id
-            if src in family and name not in family:
-                family.add(name)
-                changed = True
+            if src not in family:
+                continue
+            for name in names:
+                if adders is not None:
+                    adders.setdefault(name, set()).add(id(stmt))
+                if name not in family:
+                    family.add(name)
+                    changed = True
     return family
+
+
+def _check_extracted_update(info, order, pos, loops, stmt, name, ranks, scalars, resolve):
+    """``a *= 2`` (or ``a[i] = v``) where ``a`` was taken out of a list, tuple
+    or dict (``a, b = ws``, ``for k, w in d.items()``): NumPy changes the
+    array the container holds too, while the compiler computes a new value.
+    Refused when the container, a copy or item of it, or a name stored in it
+    is read afterwards."""
+    for spos, (st, _) in enumerate(order):
+        container, stored = _stored(st, ranks)
+        if container is None or container == name:
+            continue
+        adders = {}
+        family = _holders(order, container, resolve, adders)
+        if name not in family:
+            continue
+        last = next((st2 for st2, _ in reversed(order[:pos])
+                     if isinstance(st2, gast.Assign) and not getattr(st2, "augmented", False)
+                     and name in {n.id for t in st2.targets for n in gast.walk(t)
+                                  if isinstance(n, gast.Name)
+                                  and isinstance(n.ctx, gast.Store)}), None)
+        if last is None or id(last) not in adders.get(name, ()):
+            continue    # rebound to a new value since it was taken out
+        others = (family | {n for n in stored if n not in scalars}) - {name}
+        read = _read_after(order, others, pos, loops)
+        if read and read.startswith("_"):
+            read = container    # a temporary of the compiler's: name what the user wrote
+        if read:
+            raise _mutation_error(
+                info, stmt, "%r was taken out of %r, and NumPy updates that array in place, so "
+                "%r changes too; the compiler cannot follow that" % (name, container, read),
+                "write %s = %s <op> ... for a new array (or take a copy: %s = %s.copy())"
+                % (name, name, name, name))
 
 
 def _check_stored(info, order, ranks, scalars, resolve):

@@ -422,6 +422,36 @@ def stored_then_unused_item_updated(x):
     return np.sum(d["w"] * x)
 
 
+def unpacked_item_updated(x):
+    ws = [x * 1.0, x * 2.0]
+    a, b = ws
+    a *= 3.0                 # ws[0] is that array: NumPy triples it too
+    return np.sum(ws[0] * b)
+
+
+def dict_item_updated_in_a_loop(x):
+    ws = {"a": x * 1.0, "b": x * 2.0}
+    for k, w in ws.items():
+        w += 1.0
+    return np.sum(ws["a"] * ws["b"])
+
+
+def tuple_item_unpacked_and_updated(x):
+    y = x * 1.0
+    t = (y,)
+    (z,) = t
+    z += 1.0
+    return np.sum(y * x)
+
+
+def unpacked_item_rebound_then_updated(x):
+    ws = [x * 1.0, x * 2.0]
+    a, b = ws
+    a = a * 3.0              # a new array: updating it changes nothing else
+    a *= 2.0
+    return np.sum(ws[0] * a * b)
+
+
 def sorts_its_argument(v):
     v.sort()
 
@@ -575,6 +605,11 @@ CASES = [
     (item_stored_twice_updated, (), "'y' is stored in more than one place"),
     (view_item_updated, (), "updates the array in 'rows' in place"),
     (fresh_item_updated, (), None),
+    (unpacked_item_updated, (), "'a' was taken out of 'ws'"),
+    (dict_item_updated_in_a_loop, (), "'w' was taken out of 'ws'"),
+    (tuple_item_unpacked_and_updated, (), "'z' was taken out of 't', and NumPy updates that "
+                                          "array in place, so 'y' changes too"),
+    (unpacked_item_rebound_then_updated, (), None),
     (stored_then_unused_item_updated, (), None),
     (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),
