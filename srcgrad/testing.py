@@ -12,14 +12,17 @@ __all__ = ["numeric_grad", "assert_allclose"]
 
 def numeric_grad(f, args, i, eps=1e-6):
     """Central-difference gradient of scalar ``f(*args)`` with respect to
-    ``args[i]`` (a float or a float array), one coordinate at a time."""
+    ``args[i]`` (a float or a float array), one coordinate at a time.  Each
+    evaluation gets fresh copies of the arguments, so a function that changes
+    an argument in place is measured as written."""
     args = list(args)
     x = args[i]
+
+    def at(v):
+        a = [_fresh(x) for x in args]
+        a[i] = v
+        return float(f(*a))
     if not isinstance(x, np.ndarray):
-        def at(v):
-            a = list(args)
-            a[i] = v
-            return float(f(*a))
         return (at(x + eps) - at(x - eps)) / (2 * eps)
     x = np.asarray(x, dtype=float)
     g = np.zeros_like(x)
@@ -27,10 +30,19 @@ def numeric_grad(f, args, i, eps=1e-6):
         for sign in (1, -1):
             xp = x.copy()
             xp[idx] += sign * eps
-            a = list(args)
-            a[i] = xp
-            g[idx] += sign * float(f(*a)) / (2 * eps)
+            g[idx] += sign * at(xp) / (2 * eps)
     return g
+
+
+def _fresh(value):
+    """``value`` with its arrays copied (in lists, tuples and dicts too)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_fresh(v) for v in value)
+    if type(value) is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    return value
 
 
 def assert_allclose(got, want, rtol=1e-5, atol=1e-6):

@@ -610,3 +610,17 @@ def test_a_wraps_copy_of_the_cache_is_not_the_wrappers():
 
     for mode in ("compile", "auto"):
         assert srcgrad.grad(doubled, mode=mode)(3.0) == pytest.approx(12.0)
+
+
+def test_numeric_grad_measures_a_function_that_changes_its_arguments():
+    """Each evaluation gets fresh copies: f doubles a in place, so
+    d/da sum(2a * b) = 2b and d/db = 2a, whatever the order of evaluations."""
+    from srcgrad.testing import numeric_grad
+
+    def f(a, b):
+        a *= 2.0
+        return np.sum(a * b)
+    a, b = np.array([0.3, -0.4]), np.array([0.7, 0.2])
+    np.testing.assert_allclose(numeric_grad(f, (a, b), 0), 2 * b, rtol=1e-6)
+    np.testing.assert_allclose(numeric_grad(f, (a, b), 1), 2 * a, rtol=1e-6)
+    np.testing.assert_array_equal(a, [0.3, -0.4])

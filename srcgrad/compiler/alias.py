@@ -402,6 +402,19 @@ def _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve, p
     if not mine:
         return
     holders = _holders(order, container, resolve) - {container}
+    key = stmt.targets[0].slice
+    slots = _slots(order, container) if isinstance(key, gast.Constant) else None
+    if slots is not None and key.value in slots:
+        # the slot is known: other slots' arrays are not this one (unless shared)
+        mine = {n for n in slots[key.value] if n not in scalars}
+        if not any(n in names for k, names in slots.items() if k != key.value for n in mine):
+            holders -= {st.targets[0].id for st, _ in order if isinstance(st, gast.Assign)
+                        and isinstance(st.targets[0], gast.Name) and
+                        isinstance(st.value, gast.Subscript) and
+                        isinstance(st.value.value, gast.Name) and
+                        st.value.value.id == container and
+                        isinstance(st.value.slice, gast.Constant) and
+                        st.value.slice.value != key.value}
     others = set(mine) | holders
     for n in mine:
         others |= partners(n, loops)
@@ -419,6 +432,42 @@ def _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve, p
             % (container, who),
             "store a copy in the container (x.copy()), or write %s[k] = %s[k] <op> ... "
             "for a new array" % (container, container))
+
+
+def _slots(order, container):
+    """``{constant key: names stored there}`` when every store into
+    ``container`` is a display with constant keys (``{'p': a}``, ``[a, b]``)
+    or a constant-key assignment (``c['p'] = a``); ``None`` otherwise."""
+    slots = {}
+    for st, _ in order:
+        if isinstance(st, gast.Expr) and isinstance(st.value, gast.Call) and \
+                isinstance(st.value.func, gast.Attribute) and \
+                isinstance(st.value.func.value, gast.Name) and \
+                st.value.func.value.id == container:
+            return None         # append, insert, ...: positions move
+        if not isinstance(st, gast.Assign) or len(st.targets) != 1:
+            continue
+        target, value = st.targets[0], st.value
+        if isinstance(target, gast.Name) and target.id == container:
+            if isinstance(value, gast.Dict) and all(isinstance(k, gast.Constant)
+                                                    for k in value.keys):
+                pairs = [(k.value, e) for k, e in zip(value.keys, value.values)]
+            elif isinstance(value, (gast.List, gast.Tuple)) and \
+                    not any(isinstance(e, gast.Starred) for e in value.elts):
+                pairs = list(enumerate(value.elts))
+            else:
+                return None
+            for k, e in pairs:
+                slots.setdefault(k, set()).update(
+                    n.id for n in gast.walk(e) if isinstance(n, gast.Name))
+        elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and \
+                target.value.id == container:
+            if not (isinstance(target.slice, gast.Constant) and isinstance(value, gast.Name)):
+                return None
+            slots.setdefault(target.slice.value, set()).add(value.id)
+    if any(type(k) is int and k < 0 for k in slots):
+        return None             # c[-1] and c[1] may be the same slot
+    return slots
 
 
 def _call_ranks(fn, call, ranks):

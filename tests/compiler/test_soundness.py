@@ -452,6 +452,14 @@ def unpacked_item_rebound_then_updated(x):
     return np.sum(ws[0] * a * b)
 
 
+def one_slot_updated_another_read(x):
+    """The updated slot holds x (an argument), the other slot is read: x itself
+    is not read afterwards, so the update changes nothing the function reads."""
+    params = {"W": x, "b": x * 2.0}
+    params["W"] -= 0.1 * x
+    return np.sum(params["W"] * params["b"])
+
+
 def sorts_its_argument(v):
     v.sort()
 
@@ -610,6 +618,7 @@ CASES = [
     (tuple_item_unpacked_and_updated, (), "'z' was taken out of 't', and NumPy updates that "
                                           "array in place, so 'y' changes too"),
     (unpacked_item_rebound_then_updated, (), None),
+    (one_slot_updated_another_read, (), None),
     (stored_then_unused_item_updated, (), None),
     (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),

@@ -416,7 +416,7 @@ FEATURES = ("matmul", "axis", "reshape", "while", "breakcont", "early_return",
             "math", "gradmode", "custom_vjp", "multi_output", "inplace", "out",
             "loop_container", "module_alias", "decorated", "fancy_repeat", "helper_alias",
             "linalg", "indexing", "iteration", "tuple_helper", "einsum", "concat",
-            "fallback", "view_write", "var_std", "container_methods")
+            "fallback", "view_write", "var_std", "container_methods", "item_update")
 
 # Constructs of known bugs (each names its entry in regressions_sweep.py): with
 # ``avoid_known=True`` the generator leaves them out, or (``TAPE_KNOWN``) keeps them and
@@ -1078,6 +1078,43 @@ class _ExtGen(_Gen):
             rhs = "%s[0] * 3.0 + %s[1]" % (d, d)
         self.emit(out, ind, "%s = %s" % (v, rhs))
         self.define(env, "v", v)
+
+    def ft_item_update(self, env, out, ind):
+        """An array in a list or dict updated in place, through the container
+        or through a name taken out of it (NumPy changes every holder of the
+        array): the compiler must be right or refuse."""
+        v = self.fresh("v")
+        c, p, q = self.tmp("c"), self.tmp("p"), self.tmp("q")
+        x, y = self.vec(env), self.vec(env)
+        a = self.pick([x, "%s * 1.0" % x])
+        op, s = self.pick(["+=", "-=", "*="]), self.sca(env)
+        form = self.pick(["dict", "list", "unpack", "loop", "twice"])
+        if form == "dict":
+            self.emit(out, ind, "%s = {'p': %s, 'q': %s}" % (c, a, y))
+            self.emit(out, ind, "%s['p'] %s %s" % (c, op, s))
+            rhs = "%s['p'] * %s['q'] + %s" % (c, c, x)
+        elif form == "list":
+            self.emit(out, ind, "%s = [%s, %s]" % (c, a, y))
+            self.emit(out, ind, "%s[0] %s %s" % (c, op, s))
+            rhs = "%s[0] * %s + %s" % (c, y, x)
+        elif form == "unpack":
+            self.emit(out, ind, "%s = [%s, %s]" % (c, a, y))
+            self.emit(out, ind, "%s, %s = %s" % (p, q, c))
+            self.emit(out, ind, "%s %s %s" % (p, op, s))
+            rhs = "%s[0] * %s + %s" % (c, q, p)
+        elif form == "loop":
+            self.emit(out, ind, "%s = {'p': %s, 'q': %s}" % (c, a, y))
+            self.emit(out, ind, "for %s, %s in %s.items():" % (p, q, c))
+            self.emit(out, ind + 1, "%s %s %s" % (q, op, s))
+            rhs = "%s['p'] + %s['q'] * %s" % (c, c, x)
+        else:
+            self.emit(out, ind, "%s = %s * 1.0" % (p, x))
+            self.emit(out, ind, "%s = [%s, %s]" % (c, p, p))
+            self.emit(out, ind, "%s[1] %s %s" % (c, op, s))
+            rhs = "%s[0] * %s" % (c, y)
+        self.emit(out, ind, "%s = %s" % (v, rhs))
+        self.define(env, "v", v)
+
 
 def _render(lines, probe, fd=False):
     """The text of ``lines`` -- (indent, plain, probe[, fd]) -- in the plain, probe
