@@ -25,7 +25,8 @@ is ``dL/dx + i dL/dy``; the rule of a complex-linear map ``A`` is
   adjoint.
 
 A real input gets the real part of its cotangent (its imaginary direction
-does not exist).  ``out=`` is not taken (a call using it is refused).
+does not exist).  ``out=`` is not taken (a call using it is refused), nor an
+axis named twice in ``axes`` (the rule raises ``NotImplementedError``).
 """
 
 import numpy as np
@@ -60,10 +61,17 @@ def real_if(ct, a):
 
 def nd_axes(a, s, axes):
     """The axes an n-dimensional transform runs over, as NumPy picks them:
-    ``axes``; the last ``len(s)`` axes when only ``s`` is given; else all."""
+    ``axes``; the last ``len(s)`` axes when only ``s`` is given; else all.
+    An axis named twice (NumPy transforms it twice) is refused."""
     if axes is None:
         return list(range(-len(s), 0)) if s is not None else list(range(np.ndim(a)))
-    return list(axes)
+    axes = list(axes)
+    if len({ax % max(np.ndim(a), 1) for ax in axes}) < len(axes):
+        raise NotImplementedError(
+            "srcgrad: the gradient of an np.fft transform with an axis named twice "
+            "(axes=%r) is not implemented; transform that axis with a second call "
+            "instead" % (tuple(axes),))
+    return axes
 
 
 def hermitian_weights(n, axis, ndim):
@@ -138,16 +146,16 @@ def irfft_vjp(g, ans, a, n=None, axis=-1, norm=None):
     output reads it (1 or 2); real part for a real ``a``."""
     n = np.shape(g)[axis]
     w = hermitian_weights(n, axis, np.ndim(g))
-    return real_if(fit(np.fft.rfft(g, axis=axis, norm=dual(norm)) * w, a), a)
+    return real_if(fit(np.fft.rfft(np.real(g), axis=axis, norm=dual(norm)) * w, a), a)
 
 
 def rfftn_vjp(g, ans, a, s=None, axes=None, norm=None):
     """``g`` padded with zeros to the full length of the last axis, then the
     real part of ``ifftn`` with the dual norm, cut or padded back to ``a``."""
     axes = nd_axes(a, s, axes)
-    last = np.shape(a)[axes[-1]] if s is None else s[-1]
-    s = [np.shape(g)[ax] for ax in axes[:-1]] + [last]
-    return np.real(fit(np.fft.ifftn(g, s=s, axes=axes, norm=dual(norm)), a))
+    n = np.shape(a)[axes[-1]] if s is None or s[-1] in (None, -1) else s[-1]
+    full = [np.shape(g)[ax] for ax in axes[:-1]] + [n]
+    return np.real(fit(np.fft.ifftn(g, s=full, axes=axes, norm=dual(norm)), a))
 
 
 def irfftn_vjp(g, ans, a, s=None, axes=None, norm=None):
@@ -155,7 +163,7 @@ def irfftn_vjp(g, ans, a, s=None, axes=None, norm=None):
     how many times the output reads it (1 or 2)."""
     axes = nd_axes(a, s, axes)
     w = hermitian_weights(np.shape(g)[axes[-1]], axes[-1], np.ndim(g))
-    return real_if(fit(np.fft.rfftn(g, axes=axes, norm=dual(norm)) * w, a), a)
+    return real_if(fit(np.fft.rfftn(np.real(g), axes=axes, norm=dual(norm)) * w, a), a)
 
 
 def rfft2_vjp(g, ans, a, s=None, axes=(-2, -1), norm=None):

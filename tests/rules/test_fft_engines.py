@@ -349,3 +349,26 @@ def test_hermitian_transforms_without_a_rule_are_refused(tmp_path, mode):
     with pytest.raises(srcgrad.NoRuleError, match="hfft"):
         srcgrad.grad(mod.f, mode=mode)(X8[:4])
 
+
+
+def twice_over_axis_0(img):
+    return np.sum(np.real(np.fft.fftn(img, axes=(0, 0))) * W56)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_axis_named_twice_is_refused(mode):
+    """NumPy transforms such an axis twice; srcgrad has no rule for that (it once
+    gave wrong numbers), so the gradient raises instead of guessing."""
+    with pytest.raises(NotImplementedError, match="axis named twice"):
+        srcgrad.grad(twice_over_axis_0, mode=mode)(IMG)
+
+
+def test_rules_take_the_real_part_of_a_cotangent_of_a_real_output():
+    """A real output's cotangent is real; a complex one reaching irfft is read as
+    its real part, never passed to rfft (which refuses complex input)."""
+    a = Z6[:5]
+    for fn, kw in ((np.fft.irfft, {}), (np.fft.irfftn, {"axes": (0,)})):
+        rule = lookup(fn).vjps[0]
+        g = RNG.standard_normal(8)
+        np.testing.assert_allclose(rule(g + 1j, fn(a, **kw), a, **kw),
+                                   rule(g, fn(a, **kw), a, **kw))
