@@ -21,6 +21,8 @@ is ``dL/dx + i dL/dy``; the rule of a complex-linear map ``A`` is
   the adjoint is ``rfft`` with the dual norm times the weights
   ``[1, 2, ..., 2, 1 or 2]`` along the last transformed axis
   (:func:`hermitian_weights`).
+* ``hfft`` / ``ihfft`` are ``irfft`` / ``rfft`` with a conjugation (NumPy
+  defines them so) and use those rules.
 * ``fftshift`` and ``ifftshift`` are permutations: each is the other's
   adjoint.
 
@@ -182,6 +184,24 @@ defvjp(np.fft.rfftn, rfftn_vjp)
 defvjp(np.fft.irfftn, irfftn_vjp)
 defvjp(np.fft.rfft2, rfft2_vjp)
 defvjp(np.fft.irfft2, irfft2_vjp)
+
+# ----------------------------------------------- Hermitian-symmetric transforms
+
+
+def hfft_vjp(g, ans, a, n=None, axis=-1, norm=None):
+    """NumPy's ``hfft(a)`` is ``irfft(conj(a))`` with the dual norm: that rule,
+    conjugated."""
+    return np.conj(irfft_vjp(g, ans, np.conj(a), n, axis, dual(norm)))
+
+
+def ihfft_vjp(g, ans, a, n=None, axis=-1, norm=None):
+    """NumPy's ``ihfft(a)`` is ``conj(rfft(a))`` with the dual norm: rfft's rule
+    of ``conj(g)``."""
+    return rfft_vjp(np.conj(g), ans, a, n, axis, dual(norm))
+
+
+defvjp(np.fft.hfft, hfft_vjp)
+defvjp(np.fft.ihfft, ihfft_vjp)
 
 # ------------------------------------------------------------------ shifts
 

@@ -76,6 +76,16 @@ def rows(Row):
         ]
         out += [Row(fn, [(cplx((3, 4)),), (cplx((2, 3, 5)),)], kw=dict(norm=nm), tag=nm)
                 for nm in NORMS]
+    out += [
+        Row(F.hfft, [(cplx((5,)),), (cplx((3, 4)),), ((6,),)]),
+        Row(F.hfft, [(cplx((4, 6)), C(7)), (cplx((4, 6)), C(15), C(0)), (cplx((4, 6)), C(4))],
+            tag="n-axis"),
+        Row(F.ihfft, [((6,),), ((7,),), ((3, 4),)]),
+        Row(F.ihfft, [((3, 6), C(9), C(0)), ((3, 6), C(4))], tag="n-axis"),
+    ]
+    for nm in NORMS:
+        out += [Row(F.hfft, [(cplx((5,)),), (cplx((3, 4)),)], kw=dict(norm=nm), tag=nm),
+                Row(F.ihfft, [((6,),), ((3, 7),)], kw=dict(norm=nm), tag=nm)]
     for fn in (F.fftshift, F.ifftshift):
         out += [
             Row(fn, [((6,),), ((3, 5),), (cplx((3, 4)),)]),

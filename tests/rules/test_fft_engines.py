@@ -269,7 +269,7 @@ def test_complex_products_of_spectra(f, mode):
 _TORCH = {"fft": "fft", "ifft": "ifft", "rfft": "rfft", "irfft": "irfft", "fftn": "fftn",
           "ifftn": "ifftn", "fft2": "fft2", "ifft2": "ifft2", "rfftn": "rfftn",
           "irfftn": "irfftn", "rfft2": "rfft2", "irfft2": "irfft2", "fftshift": "fftshift",
-          "ifftshift": "ifftshift"}
+          "ifftshift": "ifftshift", "hfft": "hfft", "ihfft": "ihfft"}
 FFT_CASES = [(row, case, 1000 + i * 10 + j) for i, row in enumerate(ROWS)
              if getattr(row.fn, "__module__", "") == "numpy.fft"
              for j, case in enumerate(row.cases)]
@@ -281,7 +281,8 @@ def _torch_call(row, vals):
     """The same call through torch.fft: positional ``n, axis`` / ``s, axes`` and
     keywords renamed (``axis``/``axes`` are ``dim``)."""
     names = {"fftshift": ("dim",), "ifftshift": ("dim",)}.get(row.fn.__name__) or \
-        (("n", "dim") if row.fn.__name__ in ("fft", "ifft", "rfft", "irfft") else ("s", "dim"))
+        (("n", "dim") if row.fn.__name__ in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
+         else ("s", "dim"))
     kw = {{"axis": "dim", "axes": "dim"}.get(k, k): v for k, v in row.kw.items()}
     for name, v in zip(names, vals[1:]):
         kw[name] = v
@@ -338,17 +339,16 @@ def test_out_keyword_is_refused_with_the_users_line(tmp_path):
     assert "out" in str(info.value)
 
 
-@pytest.mark.parametrize("mode", ["compile", "auto"])
-def test_hermitian_transforms_without_a_rule_are_refused(tmp_path, mode):
-    mod = _module(tmp_path, """
-        import numpy as np
+def spacing_loss(d):
+    return np.sum(np.fft.fftfreq(8, d) ** 2) + np.sum(np.fft.rfftfreq(7, d * d))
 
-        def f(x):
-            return np.sum(np.fft.hfft(x))
-        """)
-    with pytest.raises(srcgrad.NoRuleError, match="hfft"):
-        srcgrad.grad(mod.f, mode=mode)(X8[:4])
 
+@pytest.mark.parametrize("mode", MODES)
+def test_sample_spacing_of_fftfreq(mode):
+    """fftfreq / rfftfreq are NumPy Python functions: compiled from their source, and
+    recorded op by op on the tape; ``d`` gets its gradient."""
+    assert srcgrad.grad(spacing_loss, mode=mode)(0.5) == pytest.approx(
+        numeric_grad(spacing_loss, (0.5,), 0), rel=1e-6)
 
 
 def twice_over_axis_0(img):

@@ -43,7 +43,8 @@ if srcgrad.rules.lookup(np.multiply).vjps[0](1.0, None, 1.0, 1j) == 1j:
     KNOWN.update({(name, engine): "wrong: np.multiply's rule does not conjugate yet"
                   for name in ("numpy.fft.fft", "numpy.fft.ifft", "numpy.fft.fftn",
                                "numpy.fft.ifftn", "numpy.fft.fft2", "numpy.fft.ifft2",
-                               "numpy.fft.rfft", "numpy.fft.rfftn", "numpy.fft.rfft2")
+                               "numpy.fft.rfft", "numpy.fft.rfftn", "numpy.fft.rfft2",
+                               "numpy.fft.ihfft")
                   for engine in sweep.ENGINES})
 
 
