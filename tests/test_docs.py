@@ -438,6 +438,14 @@ def s_math(x):
     return math.sin(x) * math.exp(-x)
 
 
+H = np.array([1.0, 0.8, 0.5, 0.8])
+
+
+def s_fft(x):
+    return (np.sum(np.abs(np.fft.rfft(x, n=8)) ** 2)
+            + np.sum(np.real(np.fft.ifft(np.fft.fft(x) * H))))
+
+
 def s_unpack(x):
     a, b = x[0], x[1]
     a, b = b, a * b
@@ -735,7 +743,8 @@ SUPPORTED = [
     (e_types_else, (V * 2.0,)), (e_raise_with, (np.abs(V) + 0.1,)), (e_meta, (V,)),
     (e_args, (V, W[0])),
     (s_arith, (V,)), (s_methods, (M,)), (s_index, (V,)), (s_condexpr, (-0.7,)),
-    (s_math, (0.7,)), (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)), (c_while, (1.3,)),
+    (s_math, (0.7,)), (s_fft, (V,)), (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)),
+    (c_while, (1.3,)),
     (c_jumps, (V,)), (c_early, (V,)), (c_early, (-V,)), (l_range, (0.4, 7)), (l_rows, (M,)),
     (l_enum_zip, (V,)), (l_nested, (M,)), (l_items, (V,)), (m_setitem, (V,)), (m_aug, (V,)),
     (m_matmul_aug, (M,)), (m_lists, (V,)), (t_comp, (V,)), (t_dictcomp, (V,)),

@@ -132,6 +132,8 @@ def _name_of(fn):
         return "linalg." + name
     if mod == "math":
         return "math." + name
+    if mod == "numpy.fft":
+        return "fft." + name
     if mod == "builtins":
         return name
     return name
@@ -280,6 +282,8 @@ def qualname(fn):
     name = getattr(fn, "__name__", repr(fn))
     if mod.startswith("numpy.linalg"):
         return "np.linalg." + name
+    if mod.startswith("numpy.fft"):
+        return "np.fft." + name
     if mod.startswith("numpy"):
         return "np." + name
     if mod == "_operator":
@@ -363,4 +367,4 @@ def registered():
 
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
-from . import conversions, creation, matfuncs  # noqa: E402,F401
+from . import conversions, creation, matfuncs, fft  # noqa: E402,F401

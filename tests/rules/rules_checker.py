@@ -4,7 +4,9 @@ For a call ``f(*args, **kw)`` and each differentiable argument ``i``: draw a
 cotangent ``u`` shaped like the output and a direction ``v`` shaped like the
 argument, and compare ``<v, vjp_i(u)>`` with ``<u, (f(x + eps v) - f(x - eps v)) / 2 eps>``.
 Lists of arrays are perturbed element by element; tuple outputs get a tuple
-of cotangents.
+of cotangents.  Complex values count as pairs of reals (``<a, b> = Re sum
+conj(a) b``), which is the project's complex convention: a rule returns
+``dL/dx + i dL/dy``.
 """
 
 import numpy as np
@@ -47,6 +49,8 @@ def random_like(rng, x):
             tuple(random_like(rng, v) for v in x)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(rng.standard_normal())
+    if np.iscomplexobj(x):
+        return rng.standard_normal(np.shape(x)) + 1j * rng.standard_normal(np.shape(x))
     return rng.standard_normal(np.shape(x))
 
 
@@ -55,6 +59,8 @@ def inner(a, b):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
         return sum(inner(x, y) for x, y in zip(a, b))
+    if np.iscomplexobj(a) or np.iscomplexobj(b):   # C as R^2: Re <a, b>
+        return float(np.real(np.sum(np.conj(np.asarray(a)) * np.asarray(b))))
     return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
 
 
@@ -156,6 +162,8 @@ def _sub_scale(a, b):
         return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):
         return [_sub_scale(x, y) for x, y in zip(a, b)]
+    if np.iscomplexobj(a):
+        return (np.asarray(a) - np.asarray(b)) / (2 * EPS)
     return (np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * EPS)
 
 

@@ -25,6 +25,7 @@ from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
 from srcgrad.rules import nn, conversions
 from rules_checker import C, canon_eigh, canon_svd
+import rules_spec_fft
 
 # ------------------------------------------------------------------ helpers
 
@@ -471,6 +472,8 @@ ROWS += [
     Row(builtins.tuple, [(L((2,), None),)]),
     Row(builtins.dict, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),
 ]
+
+ROWS += rules_spec_fft.rows(Row)   # np.fft
 
 #: callables registered as having no gradient (checked: no rule, is_nondiff)
 NONDIFF = [

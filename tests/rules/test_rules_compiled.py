@@ -32,6 +32,8 @@ def _module(tmp_dir, fn, nargs, kw, out_kind, n_out, nones=()):
     kws = "".join(", %s=K_%s" % (k, k) for k in kw)
     if out_kind == "seq":
         red = " + ".join("np.sum(np.asarray(out[%d]) * U[%d])" % (i, i) for i in range(n_out))
+    elif out_kind == "complex":   # Re <U, out>: a complex U pairs with (Re, Im) of out
+        red = "np.real(np.vdot(U, out))"
     else:
         red = "np.sum(np.asarray(out) * U)"
     src = ("import numpy as np\n\n\n"
@@ -69,7 +71,8 @@ def _run_case(tmp_path, row, case, seed):
     if seq and not all(isinstance(a, (np.ndarray, float, np.floating)) for a in ans):
         pytest.skip("structured output")
     u = [random_like(rng, np.asarray(a)) for a in ans] if seq else random_like(rng, ans)
-    mod = _module(str(tmp_path), row.fn, len(vals), row.kw, "seq" if seq else "one",
+    kind = "seq" if seq else "complex" if np.iscomplexobj(ans) else "one"
+    mod = _module(str(tmp_path), row.fn, len(vals), row.kw, kind,
                   len(ans) if seq else 1, {i for i, v in enumerate(vals) if v is None})
     mod.FN, mod.U = row.fn, u
     for k, v in row.kw.items():

@@ -34,6 +34,19 @@ KNOWN = {
         "wrong (s): value -0.0, NumPy -0.9445598125807175",
 }
 
+# np.fft's rules follow the project's complex convention (PyTorch's, issue 12). A probe
+# reduces a complex output as np.real(o * W) with a complex W, through np.multiply's
+# rule: while that rule does not conjugate (g * x2, not g * conj(x2): the convention
+# has not reached it yet) the transforms whose outputs are complex come out wrong. The
+# entries disappear by themselves once it conjugates.
+if srcgrad.rules.lookup(np.multiply).vjps[0](1.0, None, 1.0, 1j) == 1j:
+    KNOWN.update({(name, engine): "wrong: np.multiply's rule does not conjugate yet"
+                  for name in ("numpy.fft.fft", "numpy.fft.ifft", "numpy.fft.fftn",
+                               "numpy.fft.ifftn", "numpy.fft.fft2", "numpy.fft.ifft2",
+                               "numpy.fft.rfft", "numpy.fft.rfftn", "numpy.fft.rfft2",
+                               "numpy.fft.ihfft")
+                  for engine in sweep.ENGINES})
+
 
 class _Summary:
     """Prints the counts of what this run swept, at the end of the run. (A plugin

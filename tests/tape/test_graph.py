@@ -213,10 +213,18 @@ def test_from_numpy_shares_memory_and_detach_shares_data():
     assert x.tolist() == [7.0, 2.0] and x._version == 1
 
 
+def test_real_parts_of_complex128_stay_double_precision():
+    """As PyTorch: abs / real of a complex128 tensor are float64 (not float32, the
+    dtype of results computed from Python floats); of a complex64 one, float32."""
+    for dtype, want in ((np.complex128, "float64"), (np.complex64, "float32")):
+        t = srcgrad.tensor(np.array([1 + 2j, 3j], dtype=dtype), requires_grad=True)
+        assert [str(v.dtype) for v in (np.abs(t), np.real(t), abs(t))] == ["torch." + want] * 3
+
+
 def test_no_rule_error_names_the_function():
     x = srcgrad.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(srcgrad.NoRuleError, match="defvjp"):
-        np.fft.fft(x)
+        np.unwrap(x)
 
 
 def test_inplace_through_view_rewrites_base_history_like_pytorch():
