@@ -76,7 +76,12 @@ def _eig_core(w, v, gw, gv):
                 "are not unique: their gradient does not exist. Differentiate the eigenvalues "
                 "alone, or a quantity that does not depend on the eigenvectors' basis.")
         inner = inner + vhgv * (1.0 - eye) / (gaps + eye)
-    return np.linalg.solve(vh, np.matmul(inner, vh))
+    try:
+        return np.linalg.solve(vh, np.matmul(inner, vh))
+    except np.linalg.LinAlgError:
+        raise ValueError("srcgrad: this matrix is defective (its eigenvectors do not span the "
+                         "space, as for [[1, 1], [0, 1]]): its eigenvalues and eigenvectors "
+                         "are not differentiable here.") from None
 
 
 def eig_vjp(g, ans, a):
@@ -93,9 +98,17 @@ def eigvals_vjp(g, ans, a):
     """``V^-H diag(g) V^H``; ``V`` from ``eig``, its columns matched to the
     eigenvalues ``eigvals`` returned (the order may differ)."""
     w, v = np.linalg.eig(a)
-    pick = np.argmin(np.abs(np.asarray(ans)[..., :, None] - w[..., None, :]), axis=-1)
+    ans = np.asarray(ans)
+    pick = np.argmin(np.abs(ans[..., :, None] - w[..., None, :]), axis=-1)
+    if not np.all(np.sort(pick, axis=-1) == np.arange(w.shape[-1])):   # equal eigenvalues
+        pick = np.take_along_axis(_by_value(w), np.argsort(_by_value(ans), axis=-1), axis=-1)
     v = np.take_along_axis(v, pick[..., None, :], axis=-1)
     return cotangent_of(_eig_core(ans, v, np.asarray(g), np.zeros(v.shape)), a)
+
+
+def _by_value(w):
+    """The order sorting eigenvalues by real, then imaginary part."""
+    return np.lexsort((np.imag(w), np.real(w)), axis=-1)
 
 
 defvjp(np.linalg.eig, eig_vjp)

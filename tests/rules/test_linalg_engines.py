@@ -300,3 +300,23 @@ def test_matrix_rank_carries_no_gradient(mode):
 def test_tape_keeps_float64_for_the_real_part_of_complex128():
     t = srcgrad.tensor(np.array([1.0 + 2.0j, 3.0 - 1.0j]), requires_grad=True)
     assert np.asarray(np.real(t).detach()).dtype == np.float64
+
+
+def weighted_eigenvalues(A):
+    return np.sum(np.real(np.linalg.eigvals(A)) * np.array([1.0, 1.0, 2.0]))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_eigvals_of_a_repeated_eigenvalue(mode):
+    """Equal eigenvalues with equal weights: differentiable (the trace of the
+    eigenspace); the eigenvectors are matched one to one."""
+    d = np.diag([1.0, 1.0, 3.0])
+    assert_allclose(srcgrad.grad(weighted_eigenvalues, mode=mode)(d), np.diag([1.0, 1.0, 2.0]))
+
+
+def test_eig_of_a_defective_matrix_is_refused():
+    w = np.array([2.0, 2.0])
+    v = np.array([[1.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="defective"):
+        linalg_more.eig_vjp((np.ones(2), np.zeros((2, 2))), (w, v), np.array([[2.0, 1.0],
+                                                                             [0.0, 2.0]]))
