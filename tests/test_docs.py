@@ -738,6 +738,16 @@ def k_recursion(x):
     return np.sum(horner(np.array([0.5, -1.0, 2.0]), x))
 
 
+def s_linalg(x):
+    X = np.outer(x, x[:3]) + np.eye(len(x), 3)
+    A = X[:3] + 2.0 * np.eye(3)
+    y = x * 0.5
+    coef = np.linalg.lstsq(X, y, rcond=None)[0]
+    q, r = np.linalg.qr(X)
+    w = np.linalg.eigvals(np.linalg.matrix_power(A, 2))
+    return np.sum(coef ** 2) + np.sum(q[0] * r[0]) + np.sum(np.real(w)) + np.linalg.cond(A)
+
+
 SUPPORTED = [
     (e_try, (V + 1.0, 0.5)), (e_try, (V + 1.0, -0.5)), (e_types_else, (V * 0.5,)),
     (e_types_else, (V * 2.0,)), (e_raise_with, (np.abs(V) + 0.1,)), (e_meta, (V,)),
@@ -753,7 +763,7 @@ SUPPORTED = [
     (k_kwargs, (V[:2],)),
     (k_runtime_star, (V[:2],)), (k_zip_star, (V[:2],)), (k_displays, (V,)),
     (k_shape_star, (V,)), (k_starred_targets, (V,)),
-    (k_recursion, (V,)), (k_generators, (V,)), (k_generator_zip, (V,)),
+    (k_recursion, (V,)), (k_generators, (V,)), (k_generator_zip, (V,)), (s_linalg, (V,)),
 ]
 
 

@@ -367,4 +367,4 @@ def registered():
 
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
-from . import conversions, creation, matfuncs, fft  # noqa: E402,F401
+from . import conversions, creation, fft, linalg_more, matfuncs  # noqa: E402,F401

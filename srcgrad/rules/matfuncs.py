@@ -13,6 +13,7 @@ import numpy as np
 from . import defvjp
 from .linalg import (matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
                      trace_vjp, triangle_read, vector_norm_cotangent)
+from .linalg_more import cotangent_of, mH, pinv_cotangent
 from .shape import diagonal_vjp
 from .. import runtime
 
@@ -25,8 +26,8 @@ def _mT(x):
 
 
 def _power_cotangent(g, a, n):
-    """Cotangent of ``a`` in ``a^n`` (n >= 1): ``sum_k (a^T)^k g (a^T)^(n-1-k)``."""
-    at = _mT(np.asarray(a, dtype=float))
+    """Cotangent of ``a`` in ``a^n`` (n >= 1): ``sum_k (a^H)^k g (a^H)^(n-1-k)``."""
+    at = mH(np.asarray(a) * 1.0)
     powers = [np.broadcast_to(np.eye(at.shape[-1]), at.shape)]
     for _ in range(n - 1):
         powers.append(np.matmul(powers[-1], at))
@@ -34,14 +35,15 @@ def _power_cotangent(g, a, n):
 
 
 def matrix_power_vjp(g, ans, a, n):
-    """``n < 0`` goes through ``inv(a)^|n|`` and the inverse's rule."""
+    """Any integer ``n`` (``n < 0`` goes through ``inv(a)^|n|`` and the
+    inverse's rule; ``n = 0`` is the constant identity)."""
     if n == 0:
         return np.zeros(np.shape(a))
     if n > 0:
-        return _power_cotangent(g, a, n)
+        return cotangent_of(_power_cotangent(g, a, n), a)
     b = np.linalg.inv(a)
     gb = _power_cotangent(g, b, -n)
-    return -np.matmul(_mT(b), np.matmul(gb, _mT(b)))
+    return cotangent_of(-np.matmul(mH(b), np.matmul(gb, mH(b))), a)
 
 
 defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
@@ -66,39 +68,60 @@ defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
 defvjp(np.linalg.svdvals, svdvals_vjp)
 
 def pinv_vjp(g, ans, a, rcond=None, hermitian=False, rtol=None):
-    """Golub and Pereyra (1973), for ``a`` of constant rank:
-    ``-P^T g P^T + (I - a P) g^T P P^T + P^T P g^T (I - P a)``, ``P = pinv(a)``."""
-    p, gt = ans, _mT(np.asarray(g))
-    m, n = np.shape(a)[-2:]
-    left = np.eye(m) - np.matmul(a, p)
-    right = np.eye(n) - np.matmul(p, a)
-    return (-np.matmul(_mT(p), np.matmul(g, _mT(p)))
-            + np.matmul(left, np.matmul(gt, np.matmul(p, _mT(p))))
-            + np.matmul(np.matmul(_mT(p), p), np.matmul(gt, right)))
+    """Golub and Pereyra (1973), for ``a`` of constant rank, ``P = pinv(a)``:
+    ``-P^H g P^H + (I - a P) g^H P P^H + P^H P g^H (I - P a)``
+    (:func:`linalg_more.pinv_cotangent`)."""
+    return cotangent_of(pinv_cotangent(g, a, ans), a)
 
 
 defvjp(np.linalg.pinv, pinv_vjp)
 
 
+def _qr_square_or_tall(q, r, gq, gr):
+    """``(gQ + Q copyltu(M)) R^-H`` with ``M = R gR^H - gQ^H Q`` (Walter and
+    Lehmann 2018); ``copyltu(M) = tril(M, -1) + tril(M, -1)^H + Re diag(M)``
+    (LAPACK's ``R`` has a real diagonal, also for complex input)."""
+    mm = np.matmul(r, mH(gr)) - np.matmul(mH(gq), q)
+    low = np.tril(mm, -1)
+    sym = low + mH(low) + np.real(np.diagonal(mm, 0, -2, -1))[..., :, None] * \
+        np.eye(mm.shape[-1])
+    x = gq + np.matmul(q, sym)
+    return mH(np.linalg.solve(r, mH(x)))
+
+
 def qr_vjp(g, ans, a, mode="reduced"):
-    """Reduced QR of a tall or square ``a`` (m >= n): with
-    ``M = R gR^T - gQ^T Q``, ``gA = (gQ + Q copyltu(M)) R^-T`` where
-    ``copyltu`` mirrors the lower triangle (Walter and Lehmann 2018).
-    ``mode="r"``: ``g`` is ``gR`` alone.  Wide matrices and
-    ``mode="complete"`` (Q is not unique) are refused."""
+    """Modes ``reduced``, ``r`` (``g`` is ``gR`` alone) and ``complete``; any
+    shape.  A wide ``a = [X | Y]`` (m < n): ``R = [U | V]`` with ``X = Q U``,
+    ``V = Q^H Y``, so ``gY = Q gV`` and ``X`` gets the square rule with
+    ``gQ + Y gV^H`` (as PyTorch).  ``complete`` with m > n: the columns of
+    ``Q`` past n span the complement of ``a``'s columns in a basis of
+    LAPACK's choosing; a loss that reads them is refused (PyTorch refuses
+    this mode too), one that does not gets the reduced rule.  The leading
+    min(m, n) columns of ``a`` must be independent."""
     m, n = np.shape(a)[-2:]
-    if m < n or mode not in ("reduced", "r"):
-        raise NotImplementedError("srcgrad: the gradient of np.linalg.qr is supported for "
-                                  "mode='reduced' or 'r' and m >= n only")
+    k = min(m, n)
+    if mode not in ("reduced", "r", "complete"):
+        raise ValueError("srcgrad: the gradient of np.linalg.qr is defined for mode='reduced', "
+                         "'complete' and 'r'; not mode=%r" % (mode,))
     if mode == "r":
         q, r = np.linalg.qr(a)
         gq, gr = np.zeros(np.shape(q)), np.asarray(g)
     else:
         (q, r), (gq, gr) = ans, g
-    mm = np.matmul(r, _mT(gr)) - np.matmul(_mT(gq), q)
-    sym = np.tril(mm) + _mT(np.tril(mm, -1))
-    x = gq + np.matmul(q, sym)
-    return _mT(np.linalg.solve(r, _mT(x)))
+        gq, gr = np.asarray(gq), np.asarray(gr)
+    if mode == "complete" and m > n:
+        if np.any(gq[..., :, n:] != 0):
+            raise ValueError(
+                "srcgrad: np.linalg.qr(a, mode='complete') of a tall matrix: the columns of Q "
+                "past a's column count are not determined by a (any orthonormal basis of the "
+                "complement would do), and this loss depends on them: it has no gradient. "
+                "Use mode='reduced', or only Q[..., :, :n].")
+        q, r, gq, gr = q[..., :, :n], r[..., :n, :], gq[..., :, :n], gr[..., :n, :]
+    if m >= n:
+        return cotangent_of(_qr_square_or_tall(q, r, gq, gr), a)
+    y, gv = np.asarray(a)[..., :, k:], gr[..., :, k:]
+    gx = _qr_square_or_tall(q, r[..., :, :k], gq + np.matmul(y, mH(gv)), gr[..., :, :k])
+    return cotangent_of(np.concatenate([gx, np.matmul(q, gv)], axis=-1), a)
 
 
 defvjp(np.linalg.qr, qr_vjp)

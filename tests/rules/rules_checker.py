@@ -55,12 +55,14 @@ def random_like(rng, x):
 
 
 def inner(a, b):
+    """The real inner product ``Re <a, b>`` (complex values: ``Re sum(conj(a) b)``,
+    the pairing under which a cotangent is ``dL/dx + i dL/dy``)."""
     if isinstance(a, dict):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
         return sum(inner(x, y) for x, y in zip(a, b))
-    if np.iscomplexobj(a) or np.iscomplexobj(b):   # C as R^2: Re <a, b>
-        return float(np.real(np.sum(np.conj(np.asarray(a)) * np.asarray(b))))
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        return float(np.sum(np.real(np.conj(np.asarray(a)) * np.asarray(b))))
     return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
 
 
@@ -112,10 +114,12 @@ def check_shapes(ct, x, where, array_for_list=False):
 
 
 def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None,
-               reseed=False, array_for_list=False):
+               reseed=False, array_for_list=False, project=None):
     """Assert that every rule of ``fn`` agrees with finite differences at ``args``.
     ``reseed``: ``fn`` draws from NumPy's global generator, seeded alike before
-    every call (the same draw, as a function of its parameters)."""
+    every call (the same draw, as a function of its parameters).  ``project(u,
+    ans)``: the output cotangent made admissible (eigenvectors: one that does
+    not depend on their phase)."""
     prim = lookup(fn)
     if reseed:
         fn = _reseeded(fn, seed)
@@ -124,6 +128,8 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
     vals = [a.value if isinstance(a, C) else a for a in args]
     ans = _outputs(fn(*vals, **kw))
     u = random_like(rng, ans)
+    if project is not None:
+        u = project(u, ans)
     checked = 0
     for i, rule in enumerate(prim.vjps):
         if rule is None or i >= len(vals) or consts[i] or (argnums and i not in argnums):
@@ -162,7 +168,7 @@ def _sub_scale(a, b):
         return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):
         return [_sub_scale(x, y) for x, y in zip(a, b)]
-    if np.iscomplexobj(a):
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
         return (np.asarray(a) - np.asarray(b)) / (2 * EPS)
     return (np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * EPS)
 
@@ -184,3 +190,20 @@ def canon_svd(out, ref):
     u, s, vh = out
     sign = np.sign(np.sum(u * ref[0], axis=-2, keepdims=True))
     return (u * sign, s, vh * np.swapaxes(sign, -1, -2))
+
+
+def canon_eig(out, ref):
+    """Each eigenvector's phase turned to match ``ref``'s (``<ref_k, v_k>`` real
+    and positive): NumPy fixes the phase its own way, which may jump."""
+    w, v = out
+    d = np.sum(np.conj(ref[1]) * v, axis=-2, keepdims=True)
+    return (w, v * np.conj(d) / np.abs(d))
+
+
+def gauge_free(u, ans):
+    """An eigenvector cotangent the loss of which does not depend on the
+    eigenvectors' phases: ``Im diag(V^H gV) = 0``."""
+    gw, gv = u
+    v = ans[1]
+    d = np.sum(np.conj(v) * gv, axis=-2, keepdims=True)
+    return (gw, gv - v * 1j * np.imag(d)) if np.iscomplexobj(v) else (gw, gv)

@@ -24,7 +24,7 @@ import srcgrad
 from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
 from srcgrad.rules import nn, conversions
-from rules_checker import C, canon_eigh, canon_svd
+from rules_checker import C, canon_eig, canon_eigh, canon_svd, gauge_free
 import rules_spec_fft
 
 # ------------------------------------------------------------------ helpers
@@ -109,6 +109,21 @@ def sym_distinct(n):
     def f(rng):
         q, _ = np.linalg.qr(rng.standard_normal((n, n)))
         return (q * np.arange(1.0, n + 1.0)) @ q.T
+    return f
+
+
+def sym_distinct_batch(n, batch):
+    def f(rng):
+        q, _ = np.linalg.qr(rng.standard_normal(batch + (n, n)))
+        return np.matmul(q * np.arange(1.0, n + 1.0), np.swapaxes(q, -1, -2))
+    return f
+
+
+def cplx(shape, shift=0.0):
+    """A complex array (``shift`` added on the diagonal of square matrices)."""
+    def f(rng):
+        z = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+        return z + shift * np.eye(shape[-1]) if shift else z
     return f
 
 
@@ -277,9 +292,29 @@ ROWS += [
     Row(np.linalg.eigvalsh, [(sym_distinct(3),), (sym_distinct(4),)]),
     Row(np.linalg.eigvalsh, [(sym_distinct(3),)], kw=dict(UPLO="U"), tag="upper"),
     Row(np.linalg.svdvals, [((4, 3),), ((3, 4),), ((2, 3, 3),)]),
-    Row(np.linalg.qr, [(wellcond(3),), ((4, 3),), ((2, 5, 2),)]),
-    Row(np.linalg.pinv, [(wellcond(3),), ((4, 3),), ((2, 4),), ((2, 3, 2),)]),
-    Row(np.linalg.qr, [((4, 3),), (wellcond(3),)], kw=dict(mode="r"), tag="r"),
+    Row(np.linalg.qr, [(wellcond(3),), ((4, 3),), ((2, 5, 2),), ((3, 5),), ((2, 2, 4),),
+                       (cplx((4, 3)),), (cplx((2, 4)),)]),
+    Row(np.linalg.pinv, [(wellcond(3),), ((4, 3),), ((2, 4),), ((2, 3, 2),), (cplx((3, 2)),)]),
+    Row(np.linalg.qr, [((4, 3),), (wellcond(3),), ((2, 4),), ((2, 5, 3),)], kw=dict(mode="r"),
+        tag="r"),
+    Row(np.linalg.qr, [((3, 3),), ((2, 4),), ((2, 3, 4),)], kw=dict(mode="complete"),
+        tag="complete"),
+    Row(np.linalg.matrix_power, [(cplx((3, 3)), C(3)), (cplx((3, 3), 3.0), C(-2))],
+        tag="complex"),
+    Row(np.linalg.eig, [((4, 4),), ((3, 3),), ((2, 3, 3),), (cplx((3, 3)),),
+                        (cplx((2, 3, 3)),), (sym_distinct(3),)],
+        canon=canon_eig, project=gauge_free),
+    Row(np.linalg.eigvals, [((4, 4),), ((2, 3, 3),), (cplx((3, 3)),)]),
+    Row(np.linalg.eigvalsh, [(sym_distinct_batch(3, (2,)),)], tag="batched"),
+    Row(np.linalg.eigh, [(sym_distinct_batch(3, (2,)),)], canon=canon_eigh, tag="batched"),
+    Row(np.linalg.lstsq, [((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3,)), ((2, 4), (2,)),
+                          ((2, 4), (2, 3)), (cplx((5, 3)), cplx((5,)))]),
+    Row(np.linalg.cond, [(wellcond(3),), ((4, 3),), ((2, 3),), ((2, 3, 3),),
+                         (cplx((3, 3)),)]),
+    Row(np.linalg.cond, [(wellcond(3), C(2)), (wellcond(3), C(-2)), ((4, 3), C(-2)),
+                         (wellcond(3), C("fro")), (wellcond(3, (2,)), C("nuc")),
+                         (wellcond(3), C(1)), (wellcond(3), C(-1)), (wellcond(3), C(np.inf)),
+                         (wellcond(3), C(-np.inf)), (cplx((3, 3), 2.0), C("fro"))], tag="p"),
     Row(np.linalg.multi_dot, [(L((2, 3), (3, 4), (4, 2)),), (L((3,), (3, 4), (4,)),),
                               (L((3,), (3, 2), (2, 2), (2, 3)),)]),
     Row(np.linalg.matmul, [((2, 3), (3, 4)), ((5, 2, 3), (3,))]),
@@ -312,6 +347,12 @@ ROWS += [
         kw=dict(full_matrices=False), canon=canon_svd),
     Row(np.linalg.svd, [((3, 3),)], tag="full", canon=canon_svd),
     Row(np.linalg.svd, [((4, 3),)], kw=dict(compute_uv=False), tag="s-only"),
+    Row(np.linalg.svd, [((2, 3, 3),), ((3, 2, 4),)], kw=dict(compute_uv=False),
+        tag="s-only-batched"),
+    Row(np.linalg.cholesky, [(spd(2, (2, 3)),)], kw=dict(upper=True), tag="upper-batched"),
+    Row(np.linalg.slogdet, [(wellcond(3, (2, 2)),)], tag="batched2"),
+    Row(np.linalg.det, [(wellcond(3, (2, 2)),)], tag="batched2"),
+    Row(np.linalg.inv, [(wellcond(3, (2, 2)),)], tag="batched2"),
 ]
 
 # --------------------------------------------------------- shape, indexing
@@ -486,7 +527,8 @@ NONDIFF = [
     np.zeros, np.ones, np.empty, np.eye, np.identity,
     np.argmax, np.argmin, np.argsort, np.argpartition, np.nonzero, np.flatnonzero,
     np.argwhere, np.all, np.any, np.count_nonzero, np.shape, np.ndim, np.size,
-    np.searchsorted, math.floor, math.ceil, math.trunc, math.isnan, math.isinf,
+    np.searchsorted, np.linalg.matrix_rank, math.floor, math.ceil, math.trunc, math.isnan,
+    math.isinf,
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
     builtins.type, conversions.dict_keys, conversions.array_attribute, srcgrad.detach,

@@ -58,6 +58,8 @@ SAMPLES = {
     np.argpartition: [(X, 1)], np.nonzero: [(X,)], np.flatnonzero: [(X,)], np.argwhere: [(M,)],
     np.all: [(X,)], np.any: [(X,)], np.count_nonzero: [(X,)], np.shape: [(M,)],
     np.ndim: [(M,)], np.size: [(M,)], np.searchsorted: [(np.sort(X), 0.5)],
+    np.linalg.matrix_rank: [(M,), (np.array([[1.0, 2.0], [2.0, 4.0]]),), (M, 0.5),
+                            (np.array([[[1.0, 0.0], [0.0, 1e-3]]]), 1e-2)],
     math.floor: [(2.3,)], math.ceil: [(2.3,)], math.trunc: [(-2.3,)], math.isnan: [(2.3,)],
     math.isinf: [(2.3,)], math.isfinite: [(2.3,)],
     builtins.round: [(2.37,), (2.37, 1), (X[2], 2)], builtins.len: [(X,)],

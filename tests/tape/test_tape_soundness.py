@@ -134,7 +134,8 @@ def test_only_one_output_used_gets_zeros_for_the_other():
 
 def test_tuple_output_without_rule_raises():
     for f in (lambda a: np.sum(np.frexp(a)[0]),
-              lambda a: np.sum(np.linalg.eig(a)[0]), lambda a: np.sum(np.histogram(a)[1])):
+              lambda a: np.sum(np.histogram2d(a[0], a[1])[0] * a[0, 0]),
+              lambda a: np.sum(np.histogram(a)[1])):
         with pytest.raises(NoRuleError, match="srcgrad.defvjp"):
             srcgrad.grad(f, mode="tape")(A)
 
