@@ -25,7 +25,6 @@ _asarray = np.asarray
 _f64 = np.dtype(np.float64)
 _c128 = np.dtype(np.complex128)   # a double-precision source too (np.abs, np.real of it)
 _f32 = np.dtype(np.float32)
-_c128 = np.dtype(np.complex128)   # its real part is float64 (as in PyTorch)
 _new = object.__new__
 _NONE2 = (None, None)
 
