@@ -246,7 +246,14 @@ def list_of_enumerate(x):
     return pairs[1][1] * 3.0
 
 
-@pytest.mark.parametrize("fn,want", [(dict_of_zip, [3.0, 2.0]), (list_of_enumerate, [0.0, 3.0])])
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+def test_dict_of_zip_of_displays_is_right_in_every_mode(mode):
+    """dict(zip(keys, values)) of displays compiles as a dict display."""
+    x = np.array([2.0, 3.0])
+    assert srcgrad.grad(dict_of_zip, mode=mode)(x).tolist() == [3.0, 2.0]
+
+
+@pytest.mark.parametrize("fn,want", [(list_of_enumerate, [0.0, 3.0])])
 def test_zip_and_enumerate_results_refused_by_the_compiler_right_in_auto(fn, want):
     """Both gave [0, 0] in compile and auto when zip/enumerate were declared
     non-differentiable."""
