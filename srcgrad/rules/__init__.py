@@ -344,4 +344,4 @@ def registered():
 
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
-from . import conversions, creation, matfuncs  # noqa: E402,F401
+from . import conversions, creation, matfuncs, signal  # noqa: E402,F401

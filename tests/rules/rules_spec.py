@@ -23,7 +23,7 @@ import numpy as np
 import srcgrad
 from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
-from srcgrad.rules import nn, conversions
+from srcgrad.rules import nn, conversions, shape as shape_rules
 from rules_checker import C, canon_eigh, canon_svd
 
 # ------------------------------------------------------------------ helpers
@@ -408,6 +408,56 @@ ROWS += [
                            (L((3,), (2,), None), C(1)), (L(None, None, None), C(slice(1, None))),
                            ((), C(()))]),
 ]
+
+# ------------------------------- signal-style functions (rules/signal.py), index tricks
+
+_XP = C(np.array([-1.5, -0.5, 0.3, 1.0, 1.8]))
+_COORDS5 = C(np.array([0.0, 0.4, 1.1, 1.3, 2.0]))
+ROWS += [
+    Row(np.convolve, [((5,), (3,)), ((3,), (5,)), ((4,), (4,)), ((1,), (3,)), ((6,), (2,)),
+                      ((5,), (3,), C("same")), ((3,), (5,), C("same")), ((2,), (6,), C("same")),
+                      ((4,), (5,), C("same")), ((5,), (4,), C("same")), ((5,), (3,), C("valid")),
+                      ((3,), (5,), C("valid")), ((4,), (4,), C("valid"))]),
+    Row(np.convolve, [((5,), (2,))], kw=dict(mode="same"), tag="mode-kw"),
+    Row(np.correlate, [((5,), (3,)), ((3,), (5,)), ((5,), (3,), C("full")),
+                       ((3,), (5,), C("full")), ((5,), (3,), C("same")),
+                       ((3,), (5,), C("same")), ((2,), (6,), C("same")),
+                       ((4,), (5,), C("same")), ((6,), (3,), C("same")),
+                       ((1,), (3,), C("same"))]),
+    Row(np.correlate, [((5,), (2,))], kw=dict(mode="full"), tag="mode-kw"),
+    Row(np.gradient, [((5,),), ((2,),), ((5,), None), ((5,), _COORDS5), ((3, 4),),
+                      ((3, 4), None), ((3, 4), None, None), ((3, 4), C(0.5), None),
+                      ((3, 5), C(0.5), _COORDS5), ((2, 3, 4),)], ("real", "pos", "pos")),
+    Row(np.gradient, [((5,),), ((5,), None), ((3, 5), C(0.5), _COORDS5), ((3, 4),)],
+        ("real", "pos", "pos"), kw=dict(edge_order=2), tag="edge2"),
+    Row(np.gradient, [((3, 4),), ((3, 4), None)], ("real", "pos"), kw=dict(axis=1),
+        tag="axis"),
+    Row(np.gradient, [((3, 4),), ((3, 4), None, None)], ("real", "pos", "pos"),
+        kw=dict(axis=(1, 0), edge_order=2), tag="axes"),
+    Row(np.gradient, [((2, 3, 4), None)], ("real", "pos"), kw=dict(axis=-1), tag="axis-1"),
+    Row(np.gradient, [((2, 3, 4), None, None, None)], ("real", "pos", "pos", "pos"),
+        tag="three-steps"),
+    Row(np.interp, [((6,), _XP, (5,)), (None, _XP, (5,)), ((2, 3), _XP, (5,)),
+                    ((6,), _XP, (5,), None, None), ((6,), _XP, (5,), C(0.5), None)],
+        ("real", "real", "real")),
+    Row(np.interp, [((6,), C(np.array([0.4, 2.9, 1.1, 5.5])), (4,))],
+        lambda rng, s: rng.uniform(-4.0, 8.0, s), kw=dict(period=3.0), tag="period"),
+    Row(np.polyval, [((3,), None), ((4,), (5,)), ((1,), (2,)), ((3,), (2, 3)), ((2,), ())]),
+    Row(np.vander, [((4,),), ((4,), C(3)), ((4,), C(5), C(True)), (with_zeros((4,), [1]),),
+                    (with_zeros((3,), [0]), C(4), C(True))]),
+    Row(np.asanyarray, [(L(None, None),), ((2, 3),)]),
+    Row(np.real_if_close, [((3,),), ((2, 2),)]),
+    Row(shape_rules.index_r, [(L((3,), None, (2,)),), (L((2, 3), (1, 3)),), (L(None, None),)]),
+    Row(shape_rules.index_c, [(L((3,), (3,)),), (L((2,), (2, 3)),), (L((2, 2), (2,)),)]),
+]
+for _fn in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)):
+    if _fn is not None:
+        ROWS += [
+            Row(_fn, [((5,),), ((2, 5),), ((5,), _COORDS5), ((5,), (5,)), ((2, 5), (5,)),
+                      ((2, 5), (2, 5)), ((5,), C(None), None), ((3, 4), C(None), C(1.0), C(0)),
+                      ((3, 4), (3,), C(1.0), C(0))]),
+            Row(_fn, [((3, 4),)], kw=dict(dx=0.5, axis=0), tag="kw"),
+        ]
 
 # ------------------------------------------------------------- math, builtins
 

@@ -1,0 +1,70 @@
+"""NumPy's index tricks as calls: ``np.r_[a, 0.0, b]`` and ``np.c_[a, b]``.
+
+``np.r_`` and ``np.c_`` are objects whose ``__getitem__`` joins the values
+of the index: not data being indexed.  Guarantee of :func:`rewrite`: every
+``np.r_[...]``/``np.c_[...]`` whose index is a list of values (no slice, no
+directive string such as ``'0,2'``) becomes a call of the primitive
+``index_r([...])``/``index_c([...])`` of ``srcgrad.rules.shape``, which has a
+rule; any other use is left as it is (and refused by resolve when a
+differentiated value reaches its index).
+
+>>> import gast, numpy as np
+>>> from .anf import dump
+>>> fn = gast.parse("def f(x):\\n    return np.r_[x, 0.0]").body[0]
+>>> resolve = lambda n: np.r_ if isinstance(n, gast.Attribute) and n.attr == "r_" else None
+>>> print(dump(rewrite(fn, resolve, lambda obj, hint: "_" + hint).body))
+return _index_r([x, 0.0])
+"""
+
+import gast
+import numpy as np
+
+from ..rules.shape import index_r, index_c
+
+__all__ = ["rewrite"]
+
+_TRICKS = ((np.r_, index_r), (np.c_, index_c))
+
+
+def _primitive(node, resolve):
+    """The primitive standing for ``node`` (``np.r_``/``np.c_``), or ``None``."""
+    if not isinstance(node, (gast.Name, gast.Attribute)):
+        return None
+    obj = resolve(node)
+    return next((fn for trick, fn in _TRICKS if obj is trick), None)
+
+
+def _values(index):
+    """The items of an index made of values only, or ``None``."""
+    items = index.elts if isinstance(index, gast.Tuple) else [index]
+    for item in items:
+        if isinstance(item, gast.Slice) or \
+                isinstance(item, gast.Constant) and isinstance(item.value, str):
+            return None
+    return items
+
+
+class _Rewriter(gast.NodeTransformer):
+    def __init__(self, resolve, ref):
+        self.resolve, self.ref = resolve, ref
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        fn = _primitive(node.value, self.resolve)
+        items = _values(node.slice) if fn is not None and \
+            isinstance(node.ctx, gast.Load) else None
+        if items is None:
+            return node
+        func = gast.Name(id=self.ref(fn, fn.__name__), ctx=gast.Load(), annotation=None,
+                         type_comment=None)
+        call = gast.Call(func=func, args=[gast.List(elts=items, ctx=gast.Load())],
+                         keywords=[])
+        return gast.copy_location(call, node)
+
+
+def rewrite(fn_node, resolve, ref):
+    """``fn_node`` with the index tricks it uses rewritten to calls (in place)."""
+    if not any(isinstance(n, gast.Subscript) and _primitive(n.value, resolve) is not None
+               for n in gast.walk(fn_node)):
+        return fn_node
+    return _Rewriter(resolve, ref).visit(fn_node)
