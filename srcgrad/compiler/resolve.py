@@ -286,7 +286,7 @@ def _prim_refusal(op, carried, kinds, name, recv):
         return Refusal("index", "this subscript's index depends on the differentiated "
                        "arguments (%s) while the indexed object does not: the object computes "
                        "something from the index (np.r_ and np.c_ are supported only with values "
-                       "as items, not slices or directive strings)"
+                       "as items and slices with literal bounds, not directive strings)"
                        % _shown(n for n in _names(op.args[1]) if n in carried),
                        "build the array with np.concatenate / np.stack / np.column_stack, "
                        "or " + _TAPE)

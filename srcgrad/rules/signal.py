@@ -52,6 +52,9 @@ def _padded_full(g, n, m, mode, correlate=False):
 
 
 def convolve_vjp_a(g, ans, a, v, mode="full"):
+    """The cotangent, zero-padded to the full output, correlated with the
+    other operand (NumPy swaps the operands when ``v`` is longer: the full
+    output is the same)."""
     return np.correlate(_padded_full(g, np.size(a), np.size(v), mode), v, "valid")
 
 
@@ -195,7 +198,7 @@ def interp_vjp_x(g, ans, x, xp, fp, left=None, right=None, period=None):
     return _real_for(g * np.conj(np.where(below | above, 0.0, slope)), x)
 
 
-def interp_vjp_xp(g, ans, x, xp, fp, left=None, right=None, period=None):
+def interp_vjp_xp_refused(g, ans, x, xp, fp, left=None, right=None, period=None):
     raise NotImplementedError(
         "srcgrad: np.interp is not differentiated with respect to its sample points xp; keep "
         "xp independent of the differentiated arguments (fp and x are differentiable)")
@@ -223,7 +226,7 @@ def interp_vjp_right(g, ans, x, xp, fp, left=None, right=None, period=None):
     return np.sum(np.where(above, g, 0.0))
 
 
-defvjp(np.interp, interp_vjp_x, interp_vjp_xp, interp_vjp_fp, interp_vjp_left,
+defvjp(np.interp, interp_vjp_x, interp_vjp_xp_refused, interp_vjp_fp, interp_vjp_left,
        interp_vjp_right)
 
 # ------------------------------------------------------------ trapezoid
@@ -300,7 +303,8 @@ def polyval_vjp_p(g, ans, p, x):
 
 def polyval_vjp_x(g, ans, p, x):
     n = np.size(p)
-    slope = np.polyval(np.ravel(p)[:-1] * np.arange(n - 1, 0, -1), x) if n > 1 else 0.0 * x
+    slope = np.polyval(np.ravel(p)[:-1] * np.arange(n - 1, 0, -1), x) if n > 1 else \
+        np.zeros(np.shape(x))
     return g * np.conj(slope)
 
 

@@ -108,15 +108,35 @@ def test_index_tricks_refused_by_the_tape():
         srcgrad.grad(assembled, wrt=(0, 1), mode="tape")(np.ones(2), np.ones(2))
 
 
-def r_with_slice(a):
-    return np.sum(np.r_[a, 0:3] * a[0])
+def r_with_slices(a):
+    return np.sum(np.r_[a, 1:4, -1.0:1.0:5j, a] * np.arange(12.0)) + \
+        np.sum(np.c_[a, 0:2] @ np.array([2.0, 1.0]))
 
 
-def test_index_trick_with_a_slice_is_left_alone():
-    """np.r_[a, 0:3] (a slice item) is not rewritten: refused when a
-    differentiated value reaches it, with the user's file."""
-    with pytest.raises(SyntaxError, match="test_signal_engines.py"):
-        srcgrad.grad(r_with_slice, mode="compile")(np.ones(2))
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_index_tricks_with_literal_slices(mode):
+    a = np.array([0.5, -1.0])
+    got = srcgrad.grad(r_with_slices, mode=mode)(a)
+    assert_allclose(got, numeric_grad(r_with_slices, (a,), 0))
+    assert_allclose(got, np.array([0.0, 1.0]) + np.array([10.0, 11.0]) + 2.0)
+
+
+def r_with_directive(a):
+    return np.sum(np.r_["0,2", a, a])
+
+
+def r_with_a_computed_bound(a):
+    n = a.shape[0]
+    return np.sum(np.r_[a, 0:n])
+
+
+@pytest.mark.parametrize("fn", [r_with_directive, r_with_a_computed_bound])
+def test_other_index_tricks_are_refused_at_the_line(fn):
+    """A directive string, or a slice bound that is not a literal: not
+    rewritten, so refused when a differentiated value is an item."""
+    with pytest.raises(SyntaxError, match="test_signal_engines.py:%d" %
+                       (fn.__code__.co_firstlineno + (2 if fn is r_with_a_computed_bound else 1))):
+        srcgrad.grad(fn, mode="compile")(np.ones(2))
 
 
 @pytest.mark.parametrize("mode", MODES)
