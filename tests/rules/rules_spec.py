@@ -120,6 +120,15 @@ def with_zeros(shape, idx):
     return f
 
 
+def with_nans(shape, idx):
+    def f(rng):
+        x = rng.uniform(-2.0, 2.0, shape)
+        for i in idx:
+            x[i] = np.nan
+        return x
+    return f
+
+
 UNARY = [(None,), ((),), ((4,),), ((2, 3),)]
 BINARY = [(None, None), ((), (3,)), ((4,), (4,)), ((2, 3), (3,)), ((2, 1), (1, 3)),
           (None, (2, 3))]
@@ -190,6 +199,31 @@ for _fn in (np.sum, np.mean, np.prod, np.nansum, np.nanmean, np.var, np.std):
 for _fn, _init in ((np.max, -10.0), (np.min, 10.0), (np.amax, -10.0), (np.amin, 10.0)):
     ROWS += [Row(_fn, RED, kw=dict(k, initial=_init), tag="where%d" % i)
              for i, k in enumerate(_WHERE)]
+_NAN23 = with_nans((2, 3), [(0, 1), (1, 2)])
+for _fn in (np.nanmax, np.nanmin, np.nanprod, np.nanvar, np.nanstd, np.nansum, np.nanmean):
+    ROWS += [Row(_fn, [(_NAN23,), ((2, 3),)], tag="nan"),
+             Row(_fn, [(_NAN23,)], kw=dict(axis=1), tag="nan-axis1"),
+             Row(_fn, [(_NAN23,)], kw=dict(axis=0, keepdims=True), tag="nan-axis0")]
+    if _fn not in (np.nanvar, np.nanstd, np.nanmean):
+        ROWS.append(Row(_fn, [(_NAN23,)], kw=dict(
+            axis=1, where=_MASK, initial={np.nanmax: -10.0, np.nanmin: 10.0}.get(_fn, 2.0)),
+            tag="nan-where-initial"))
+    else:
+        ROWS.append(Row(_fn, [(_NAN23,)], kw=dict(axis=1, where=_MASK), tag="nan-where"))
+ROWS += [
+    Row(np.nanvar, [(_NAN23,)], kw=dict(axis=1, ddof=1), tag="nan-ddof"),
+    Row(np.nancumsum, [(_NAN23,), ((4,),)]),
+    Row(np.nancumsum, [(_NAN23,)], kw=dict(axis=1), tag="axis1"),
+    Row(np.nancumprod, [(_NAN23,), ((4,),), (with_zeros((5,), [2]),)]),
+    Row(np.nancumprod, [(_NAN23,)], kw=dict(axis=0), tag="axis0"),
+    Row(np.ptp, [((2, 3),), ((4,),)]),
+    Row(np.ptp, [((2, 3),)], kw=dict(axis=1), tag="axis1"),
+    Row(np.ptp, [((2, 3),)], kw=dict(axis=0, keepdims=True), tag="axis0-keepdims"),
+    Row(np.prod, RED, "pos", kw=dict(initial=2.0), tag="initial"),
+    Row(np.prod, RED, "pos", kw=dict(axis=1, initial=-1.5, where=_MASK), tag="initial-where"),
+    Row(np.sum, RED, kw=dict(axis=0, initial=2.0, where=_MASK), tag="initial-where"),
+    Row(np.nansum, RED, kw=dict(initial=2.0), tag="initial"),
+]
 ROWS += [
     Row(np.var, RED, kw=dict(axis=1, correction=1), tag="correction"),
     Row(np.std, RED, kw=dict(axis=1, ddof=1, where=_MASK), tag="ddof-where"),
