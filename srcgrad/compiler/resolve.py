@@ -126,7 +126,10 @@ def _flows(op, position, prim):
         else:
             return None
     if position < len(prim.vjps):
-        return "rule" if prim.vjps[position] is not None else "none"
+        rule = prim.vjps[position]
+        if rule is not None and rule.__name__.endswith("_refused"):
+            return None   # a rule that always raises (np.interp's xp): refuse here
+        return "rule" if rule is not None else "none"
     if prim.varargs and any(r is not None for r in prim.vjps):
         return "rule"
     return None
@@ -311,7 +314,9 @@ def _prim_refusal(op, carried, kinds, name, recv):
             return Refusal("position", "%s has no derivative rule for its %s, which depends "
                            "on the differentiated arguments (%s)" % (
                                rules.qualname(fn), "argument %r" % pos if isinstance(pos, str)
-                               else "argument %d" % (pos + 1), _shown(carried_here)),
+                               else "argument %d (%s)" % (pos + 1, prim.argnames[pos])
+                               if pos < len(prim.argnames) else "argument %d" % (pos + 1),
+                               _shown(carried_here)),
                            "pass it positionally where the function has a rule, rewrite "
                            "the call, or " + _TAPE)
     for key in op.kwargs:

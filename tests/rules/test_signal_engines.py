@@ -179,8 +179,15 @@ def interp_moving_nodes(x):
     return np.sum(np.interp(np.array([0.5, 1.5]), np.cumsum(x), np.arange(3.0)))
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_interp_sample_points_are_refused(mode):
+def test_interp_sample_points_are_refused_at_the_line_by_the_compiler():
+    line = interp_moving_nodes.__code__.co_firstlineno + 1
+    with pytest.raises(SyntaxError, match="test_signal_engines.py:%d: np.interp has no "
+                       "derivative rule for its argument 2 \\(xp\\)" % line):
+        srcgrad.grad(interp_moving_nodes, mode="compile")(np.array([0.5, 1.0, 1.5]))
+
+
+@pytest.mark.parametrize("mode", ["tape", "auto"])
+def test_interp_sample_points_are_refused_by_the_tape(mode):
     with pytest.raises(NotImplementedError, match="sample points xp"):
         srcgrad.grad(interp_moving_nodes, mode=mode)(np.array([0.5, 1.0, 1.5]))
 
