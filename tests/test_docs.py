@@ -889,6 +889,9 @@ REFUSED = [
      "return the value instead"),
     ("def f(x):\n    return np.sum(np.r_['0,2', x, x])", "np.r_ and np.c_ are supported "
      "only with values as items", "np.concatenate"),
+    ("def sq(v):\n    return v * v\ndef f(x):\n    return np.sum(np.piecewise(x, [x < 1.5, "
+     "x >= 1.5], [sq, 1.0]))", "np.piecewise calls its functions where neither engine sees "
+     "them", "write the pieces with np.where"),
     ("def f(x):\n    y = x\n    del y\n    return x", "'del' is not supported",
      "remove the del statement"),
     ("def f(x):\n    try:\n        return x\n    finally:\n        pass",

@@ -283,6 +283,11 @@ def _prim_refusal(op, carried, kinds, name, recv):
                        "loop over it directly (for a, b in zip(x, y): ...), or " + _TAPE)
     if _nondiff(fn):
         return None
+    if fn is np.piecewise:
+        return Refusal("piecewise", "np.piecewise calls its functions where neither engine "
+                       "sees them, so it has no derivative rule",
+                       "write the pieces with np.where (np.where(x < 0, f1(x), f2(x))) or "
+                       "np.select, which have rules")
     if not rules.has_rule(fn):
         return Refusal("norule", "no derivative rule for %s" % rules._name_of(fn), None)
     if _opaque_index(op, carried):

@@ -210,8 +210,16 @@ def piecewise_model(x):
     return np.sum(np.piecewise(x, [x < 1.0, x >= 1.0], [square, 1.0]))
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_piecewise_is_refused_naming_the_users_file(mode):
+def test_piecewise_is_refused_at_the_line_by_the_compiler():
+    line = piecewise_model.__code__.co_firstlineno + 1
+    with pytest.raises(SyntaxError, match="test_signal_engines.py:%d: np.piecewise calls its "
+                       "functions" % line) as err:
+        srcgrad.grad(piecewise_model, mode="compile")(np.array([0.5, 1.5]))
+    assert "np.where" in str(err.value)
+
+
+@pytest.mark.parametrize("mode", ["tape", "auto"])
+def test_piecewise_is_refused_by_the_tape(mode):
     with pytest.raises(NotImplementedError, match="test_signal_engines.py:.*piecewise"):
         srcgrad.grad(piecewise_model, mode=mode)(np.array([0.5, 1.5]))
 
