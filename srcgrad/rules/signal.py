@@ -169,6 +169,10 @@ def _interp_parts(x, xp, period):
     points NumPy gives ``left``/``right``."""
     x = np.asarray(x, dtype=float)
     xp = np.asarray(xp, dtype=float)
+    if period is None and np.any(np.diff(xp) < 0):
+        raise ValueError("srcgrad: np.interp's sample points xp are not increasing, so its "
+                         "values are not a piecewise-linear function (NumPy does not check); "
+                         "sort xp (and fp with it) before calling np.interp")
     src = np.arange(np.size(xp))
     if period is not None:
         period = abs(period)
@@ -240,9 +244,9 @@ def _trapezoid_steps(y, x, dx, ax):
         return np.reshape(np.full(np.shape(y)[ax] - 1, dx, dtype=float),
                           [-1 if i == ax else 1 for i in range(nd)])
     x = np.asarray(x)
-    if x.ndim == 1:
-        return np.reshape(np.diff(x), [-1 if i == ax else 1 for i in range(nd)])
-    return np.diff(x, axis=ax)
+    d = np.diff(x, axis=0 if x.ndim == 1 else ax)   # NumPy's steps (bool: XOR)
+    d = d.astype(np.result_type(d.dtype, float))
+    return np.reshape(d, [-1 if i == ax else 1 for i in range(nd)]) if x.ndim == 1 else d
 
 
 def _trapezoid_means(y, ax):
@@ -294,18 +298,24 @@ for _fn in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)):
 
 
 def polyval_vjp_p(g, ans, p, x):
-    """``d/dp_k = x ** (N - 1 - k)``, summed over the points."""
-    n = np.size(p)
-    powers = np.asarray(x)[..., None] ** np.arange(n - 1, -1, -1)
-    return np.reshape(np.sum(np.asarray(g)[..., None] * np.conj(powers),
-                             axis=tuple(range(np.ndim(x)))), np.shape(p))
+    """NumPy's Horner loop runs over the first axis of ``p``, so
+    ``polyval(p, x) = sum_k p[k] x ** (N - 1 - k)``, each ``p[k]`` broadcasting
+    with ``x``: ``p[k]`` gets ``g conj(x) ** (N - 1 - k)`` summed to its shape."""
+    pa = np.asarray(p)
+    n = pa.shape[0]
+    xc = np.conj(np.asarray(x))
+    return np.stack([runtime.unbroadcast_shape(g * xc ** (n - 1 - k), pa.shape[1:])
+                     for k in range(n)]).reshape(pa.shape)
 
 
 def polyval_vjp_x(g, ans, p, x):
-    n = np.size(p)
-    slope = np.polyval(np.ravel(p)[:-1] * np.arange(n - 1, 0, -1), x) if n > 1 else \
-        np.zeros(np.shape(x))
-    return g * np.conj(slope)
+    """``g conj(p'(x))``, the derivative's coefficients in NumPy's layout."""
+    pa = np.asarray(p)
+    n = pa.shape[0]
+    if n < 2:
+        return g * np.zeros(np.shape(x))
+    powers = np.reshape(np.arange(n - 1, 0, -1), (n - 1,) + (1,) * (pa.ndim - 1))
+    return g * np.conj(np.polyval(pa[:-1] * powers, x))
 
 
 def vander_vjp(g, ans, x, N=None, increasing=False):
@@ -317,5 +327,5 @@ def vander_vjp(g, ans, x, N=None, increasing=False):
     return np.sum(g * np.conj(dv), axis=1)
 
 
-defvjp(np.polyval, polyval_vjp_p, polyval_vjp_x)
+defvjp(np.polyval, polyval_vjp_p, polyval_vjp_x, broadcasts=True)
 defvjp(np.vander, vander_vjp)

@@ -477,6 +477,8 @@ ROWS += [
     Row(np.interp, [((6,), C(np.array([0.4, 2.9, 1.1, 5.5])), (4,))],
         lambda rng, s: rng.uniform(-4.0, 8.0, s), kw=dict(period=3.0), tag="period"),
     Row(np.polyval, [((3,), None), ((4,), (5,)), ((1,), (2,)), ((3,), (2, 3)), ((2,), ())]),
+    Row(np.polyval, [((3, 2), (2,)), ((3, 2), (4, 2)), ((3, 3), (3, 3)), ((3, 1), (4,))],
+        tag="2d-p"),
     Row(np.vander, [((4,),), ((4,), C(3)), ((4,), C(5), C(True)), (with_zeros((4,), [1]),),
                     (with_zeros((3,), [0]), C(4), C(True))]),
     Row(np.asanyarray, [(L(None, None),), ((2, 3),)]),
@@ -491,6 +493,8 @@ for _fn in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)):
                       ((2, 5), (2, 5)), ((5,), C(None), None), ((3, 4), C(None), C(1.0), C(0)),
                       ((3, 4), (3,), C(1.0), C(0))]),
             Row(_fn, [((3, 4),)], kw=dict(dx=0.5, axis=0), tag="kw"),
+            Row(_fn, [((3,), C(np.array([True, False, True]))), ((3,), C(np.array([0, 2, 1])))],
+                tag="bool-int-x"),
         ]
 
 # ------------------------------------------------------------- math, builtins

@@ -192,6 +192,31 @@ def test_interp_sample_points_are_refused_by_the_tape(mode):
         srcgrad.grad(interp_moving_nodes, mode=mode)(np.array([0.5, 1.0, 1.5]))
 
 
+def interp_unsorted_nodes(x):
+    return np.sum(np.interp(np.array([0.5, 1.5]), np.array([2.0, 0.0, 1.0]), x))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_interp_with_unsorted_nodes_is_refused(mode):
+    """NumPy does not check that xp increases (its values are then not a
+    piecewise-linear function of x and fp): the rules refuse."""
+    with pytest.raises(ValueError, match="not increasing"):
+        srcgrad.grad(interp_unsorted_nodes, mode=mode)(np.array([0.5, 1.0, 1.5]))
+
+
+def polyval_matrix_coefficients(P, x):
+    """A 2-D coefficient array: NumPy's Horner loop runs over its rows."""
+    return np.sum(np.polyval(P, x) * np.array([[1.0, -2.0], [0.5, 3.0]]))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_polyval_with_matrix_coefficients(mode):
+    args = (RNG.normal(size=(3, 2)), RNG.normal(size=(2, 2)))
+    got = srcgrad.grad(polyval_matrix_coefficients, wrt=(0, 1), mode=mode)(*args)
+    for i in range(2):
+        assert_allclose(got[i], numeric_grad(polyval_matrix_coefficients, args, i))
+
+
 def gradient_moving_coordinates(x):
     return np.sum(np.gradient(x, np.cumsum(x)))
 
