@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(ROOT, "docs", "rules.md")
 from srcgrad.rules import qualname  # noqa: E402
 
-ORDER = ["ufuncs", "reductions", "linalg", "shape", "scalars", "nn", "conversions"]
+ORDER = ["ufuncs", "reductions", "linalg", "shape", "signal", "scalars", "nn", "conversions"]
 
 
 def library_rows():
@@ -45,7 +45,7 @@ def library_rows():
 def _args(prim):
     names = []
     for i, rule in enumerate(prim.vjps):
-        if rule is None or rule.__name__.endswith("_more"):  # refuses the position
+        if rule is None or rule.__name__.endswith(("_more", "_refused")):  # refuses it
             continue
         if i < len(prim.argnames):
             names.append(prim.argnames[i])

@@ -50,10 +50,10 @@ def _positions(fn, wrt):
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     try:
-        params = [] if rules.has_rule(fn) else list(inspect.signature(fn).parameters)
+        params = [] if _is_primitive(fn) else list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
-    if params and not rules.has_rule(fn) and has_varargs(fn):
+    if params and not _is_primitive(fn) and has_varargs(fn):
         return _vararg_positions(fn, items, single)
     out = []
     for w in items:
@@ -106,10 +106,21 @@ def _vararg_positions(fn, items, single):
     return tuple(out), single, leading
 
 
+def _is_primitive(fn):
+    """Whether ``fn`` is in the rule table: with rules, or without a gradient."""
+    return rules.has_rule(fn) or rules.is_nondiff(fn)
+
+
 class _PrimitiveVJP:
-    """The VJP of a registered primitive, through its rules (no compiler)."""
+    """The VJP of a registered primitive, through its rules (no compiler).  A
+    primitive without a gradient (``grad(np.floor)``) gives zeros."""
 
     def __init__(self, fn, wrt, value_fn=None):
+        if rules.is_nondiff(fn) and not rules.has_rule(fn):
+            self.prim, self.value_fn, self.wrt = None, value_fn or fn, wrt
+            self.source = "# %s has no gradient (srcgrad/rules: non-differentiable)\n" % \
+                rules.qualname(fn)
+            return
         self.prim = rules.lookup(fn)
         self.value_fn = value_fn or self.prim.fn   # operator.sub: its value, np's rule
         self.wrt = wrt
@@ -122,6 +133,8 @@ class _PrimitiveVJP:
     def fn(self, *args):
         prim = self.prim
         ans = self.value_fn(*args)
+        if prim is None:
+            return ans, lambda g: tuple(runtime.zeros_like(args[i]) for i in self.wrt)
 
         def pullback(g):
             return prim.cotangents(g, ans, args, self.wrt)
@@ -141,7 +154,7 @@ class GradFunction:
         self.kind = kind
         self.has_aux = has_aux
         self.positions, self.single, self.params = _positions(fun, wrt)
-        self.varargs = not rules.has_rule(fun) and has_varargs(fun)
+        self.varargs = not _is_primitive(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
@@ -360,7 +373,7 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
     the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot).
     ``spread``: the call structure of a ``*args``/``**kwargs`` function, whose
     engine then takes the call's flat argument list (compiler/varargs.py)."""
-    if rules.has_rule(fun):
+    if _is_primitive(fun):
         return _PrimitiveVJP(fun, positions)
     if _hashable(fun) and fun in OPERATOR_RULES:
         return _PrimitiveVJP(OPERATOR_RULES[fun], positions, value_fn=fun)
@@ -530,7 +543,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     for i in positions:
         _check_float(fun, i, names, primals[i])
     spread = None
-    if not rules.has_rule(fun) and has_varargs(fun):
+    if not _is_primitive(fun) and has_varargs(fun):
         primals, spread = flatten(fun, primals, {})  # the flat list its engine takes
     compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode,
                         spread=spread)
@@ -614,7 +627,7 @@ def explain(fun, *args, wrt=0, mode="auto"):
     positions, _, params = _positions(fun, wrt)
     _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
     spread = None
-    if not rules.has_rule(fun) and has_varargs(fun):
+    if not _is_primitive(fun) and has_varargs(fun):
         args, spread = flatten(fun, args, {})
     engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode,
                       spread=spread)

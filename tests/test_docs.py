@@ -446,6 +446,14 @@ def s_fft(x):
             + np.sum(np.real(np.fft.ifft(np.fft.fft(x) * H))))
 
 
+def s_remainder(x):
+    return np.sum(np.cos(x % (2 * np.pi))) + (x[0] % 1.5) * np.fmod(x[1], 0.7)
+
+
+def s_index_tricks(x):
+    return np.sum(np.r_[x, 0.0, x, 1:3] ** 2) + np.sum(np.c_[x, x] @ np.ones(2))
+
+
 def s_unpack(x):
     a, b = x[0], x[1]
     a, b = b, a * b
@@ -753,8 +761,8 @@ SUPPORTED = [
     (e_types_else, (V * 2.0,)), (e_raise_with, (np.abs(V) + 0.1,)), (e_meta, (V,)),
     (e_args, (V, W[0])),
     (s_arith, (V,)), (s_methods, (M,)), (s_index, (V,)), (s_condexpr, (-0.7,)),
-    (s_math, (0.7,)), (s_fft, (V,)), (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)),
-    (c_while, (1.3,)),
+    (s_math, (0.7,)), (s_fft, (V,)), (s_remainder, (V * 4.0,)), (s_index_tricks, (V,)),
+    (s_unpack, (V,)), (c_if, (V,)), (c_if, (-V,)), (c_while, (1.3,)),
     (c_jumps, (V,)), (c_early, (V,)), (c_early, (-V,)), (l_range, (0.4, 7)), (l_rows, (M,)),
     (l_enum_zip, (V,)), (l_nested, (M,)), (l_items, (V,)), (m_setitem, (V,)), (m_aug, (V,)),
     (m_matmul_aug, (M,)), (m_lists, (V,)), (t_comp, (V,)), (t_dictcomp, (V,)),
@@ -898,6 +906,11 @@ def test_supported_grad_mode_example(mode, flag):
 REFUSED = [
     ("def f(x):\n    global G\n    return x", "'global' statements are not supported",
      "return the value instead"),
+    ("def f(x):\n    return np.sum(np.r_['0,2', x, x])", "np.r_ and np.c_ are supported "
+     "only with values as items", "np.concatenate"),
+    ("def sq(v):\n    return v * v\ndef f(x):\n    return np.sum(np.piecewise(x, [x < 1.5, "
+     "x >= 1.5], [sq, 1.0]))", "np.piecewise calls its functions where neither engine sees "
+     "them", "write the pieces with np.where"),
     ("def f(x):\n    y = x\n    del y\n    return x", "'del' is not supported",
      "remove the del statement"),
     ("def f(x):\n    try:\n        return x\n    finally:\n        pass",

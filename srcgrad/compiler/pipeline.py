@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import fence, generators, hofs
+from . import fence, generators, hofs, index_tricks
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -329,6 +329,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     node = lower_try(node, namer)
     node = lower_with(node, namer, env.resolve)
     node = rewrite_dict_calls(node, env.resolve)   # dict(a=x) -> {'a': x}
+    node = index_tricks.rewrite(node, env.resolve, env.ref)  # np.r_[a, b] -> index_r([a, b])
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
     check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),

@@ -126,7 +126,10 @@ def _flows(op, position, prim):
         else:
             return None
     if position < len(prim.vjps):
-        return "rule" if prim.vjps[position] is not None else "none"
+        rule = prim.vjps[position]
+        if rule is not None and rule.__name__.endswith("_refused"):
+            return None   # a rule that always raises (np.interp's xp): refuse here
+        return "rule" if rule is not None else "none"
     if prim.varargs and any(r is not None for r in prim.vjps):
         return "rule"
     return None
@@ -280,12 +283,18 @@ def _prim_refusal(op, carried, kinds, name, recv):
                        "loop over it directly (for a, b in zip(x, y): ...), or " + _TAPE)
     if _nondiff(fn):
         return None
+    if fn is np.piecewise:
+        return Refusal("piecewise", "np.piecewise calls its functions where neither engine "
+                       "sees them, so it has no derivative rule",
+                       "write the pieces with np.where (np.where(x < 0, f1(x), f2(x))) or "
+                       "np.select, which have rules")
     if not rules.has_rule(fn):
         return Refusal("norule", "no derivative rule for %s" % rules._name_of(fn), None)
     if _opaque_index(op, carried):
         return Refusal("index", "this subscript's index depends on the differentiated "
                        "arguments (%s) while the indexed object does not: the object computes "
-                       "something from the index (np.r_ and np.c_ are not supported)"
+                       "something from the index (np.r_ and np.c_ are supported only with values "
+                       "as items and slices with literal bounds, not directive strings)"
                        % _shown(n for n in _names(op.args[1]) if n in carried),
                        "build the array with np.concatenate / np.stack / np.column_stack, "
                        "or " + _TAPE)
@@ -310,7 +319,9 @@ def _prim_refusal(op, carried, kinds, name, recv):
             return Refusal("position", "%s has no derivative rule for its %s, which depends "
                            "on the differentiated arguments (%s)" % (
                                rules.qualname(fn), "argument %r" % pos if isinstance(pos, str)
-                               else "argument %d" % (pos + 1), _shown(carried_here)),
+                               else "argument %d (%s)" % (pos + 1, prim.argnames[pos])
+                               if pos < len(prim.argnames) else "argument %d" % (pos + 1),
+                               _shown(carried_here)),
                            "pass it positionally where the function has a rule, rewrite "
                            "the call, or " + _TAPE)
     for key in op.kwargs:

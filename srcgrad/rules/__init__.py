@@ -276,8 +276,8 @@ def qualname(fn):
     if type(owner).__name__ == "ufunc":       # a ufunc's method: np.add.at
         return "np.%s.%s" % (owner.__name__, fn.__name__)
     prim = _TABLE.get(id(fn))
-    if prim is not None and prim.name.startswith("scipy."):
-        return prim.name
+    if prim is not None and prim.name.startswith(("scipy.", "np.")):
+        return prim.name  # named at registration (np.r_ stands for index_r)
     mod = getattr(fn, "__module__", None) or "numpy"
     name = getattr(fn, "__name__", repr(fn))
     if mod.startswith("numpy.linalg"):
@@ -367,4 +367,4 @@ def registered():
 
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
-from . import conversions, creation, fft, linalg_more, matfuncs  # noqa: E402,F401
+from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa: E402,F401

@@ -67,13 +67,15 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
              where=True):
     """Each entry gets the product of the *other* entries of its slice, from
     exclusive cumulative products taken from both ends: exact with zeros.
-    Entries off the ``where`` mask count as ones and get no cotangent."""
+    Entries off the ``where`` mask count as ones and get no cotangent;
+    ``initial`` is one more factor of every product."""
+    gi = g if initial is None else g * initial
     x = np.asarray(a)
     x = x.astype(runtime.float_dtype(x.dtype), copy=False)
     if where is not True:
         x = np.where(where, x, 1.0)
     if x.ndim == 0 or x.size == 0:  # one entry (no others), or none
-        out_ = runtime.expand_reduced(g, x.shape, None if x.ndim == 0 else axis, keepdims) * \
+        out_ = runtime.expand_reduced(gi, x.shape, None if x.ndim == 0 else axis, keepdims) * \
             np.ones(x.shape)
         return out_ if where is True else np.where(where, out_, 0.0)
     if axis is None:
@@ -88,7 +90,7 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1),
                                axis=-1), -1)
     others = np.moveaxis(np.reshape(left * right, moved.shape), dest, axes)
-    out_ = runtime.expand_reduced(g, x.shape, axis, keepdims) * others
+    out_ = runtime.expand_reduced(gi, x.shape, axis, keepdims) * others
     return out_ if where is True else np.where(where, out_, 0.0)
 
 
@@ -202,6 +204,64 @@ def average_vjp_weights(g, ans, a, axis=None, weights=None, returned=False, keep
 
 defvjp(np.var, var_vjp)
 defvjp(np.std, std_vjp)
+
+# ---------------------------------------------------------- NaN-ignoring
+#
+# A NaN entry takes no part in the reduction (it is off the mask), so it gets
+# no cotangent: the plain rule on the mask ``where & ~isnan(a)``.
+
+
+def nanmax_vjp(g, ans, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Non-NaN ties share the cotangent (a NaN never equals the result)."""
+    keep = np.logical_and(where, np.logical_not(np.isnan(a)))
+    return max_vjp(g, ans, a, axis, out, keepdims, initial, keep)
+
+
+def nanprod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+                where=True):
+    """NaNs count as ones and get no cotangent."""
+    keep = np.logical_and(where, np.logical_not(np.isnan(a)))
+    return prod_vjp(g, ans, np.where(keep, a, 1.0), axis, dtype, out, keepdims, initial, keep)
+
+
+def nanvar_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+               mean=None, correction=None):
+    keep = np.logical_and(where, np.logical_not(np.isnan(a)))
+    return var_vjp(g, ans, np.where(keep, a, 0.0), axis, dtype, out, ddof, keepdims, keep, mean,
+                   correction)
+
+
+def nanstd_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+               mean=None, correction=None):
+    keep = np.logical_and(where, np.logical_not(np.isnan(a)))
+    return std_vjp(g, ans, np.where(keep, a, 0.0), axis, dtype, out, ddof, keepdims, keep, mean,
+                   correction)
+
+
+def nancumsum_vjp(g, ans, a, axis=None, dtype=None, out=None):
+    nan = np.isnan(a)
+    return np.where(nan, 0.0, cumsum_vjp(g, ans, a, axis, dtype, out))
+
+
+def nancumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
+    nan = np.isnan(a)
+    return np.where(nan, 0.0, cumprod_vjp(g, ans, np.where(nan, 1.0, a), axis, dtype, out))
+
+
+def ptp_vjp(g, ans, a, axis=None, out=None, keepdims=False):
+    """``max - min``: the cotangent goes to the maxima and, negated, to the minima."""
+    top, bottom = np.max(a, axis=axis, keepdims=keepdims), np.min(a, axis=axis, keepdims=keepdims)
+    return max_vjp(g, top, a, axis, None, keepdims) - max_vjp(g, bottom, a, axis, None, keepdims)
+
+
+defvjp(np.nanmax, nanmax_vjp)
+defvjp(np.nanmin, nanmax_vjp)
+defvjp(np.nanprod, nanprod_vjp)
+defvjp(np.nanvar, nanvar_vjp)
+defvjp(np.nanstd, nanstd_vjp)
+defvjp(np.nancumsum, nancumsum_vjp)
+defvjp(np.nancumprod, nancumprod_vjp)
+defvjp(np.ptp, ptp_vjp)
 defvjp(np.average, average_vjp_a, None, average_vjp_weights)
 
 # ------------------------------------------------------------ zero gradient

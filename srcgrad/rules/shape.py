@@ -100,6 +100,12 @@ def asarray_vjp(g, ans, a, dtype=None, order=None):
     return runtime.unstack_like(g, a)
 
 
+def real_if_close_vjp(g, ans, a, tol=100):
+    """The identity: a complex ``a`` whose output was made real gets the real
+    cotangent ``g``, which is ``np.real``'s under the complex convention."""
+    return g
+
+
 defvjp(np.reshape, reshape_vjp)
 defvjp(np.ravel, ravel_vjp)
 defvjp(np.transpose, transpose_vjp)
@@ -115,6 +121,8 @@ defvjp(np.broadcast_to, broadcast_to_vjp)
 defvjp(np.copy, copy_vjp)
 defvjp(np.array, array_vjp)
 defvjp(np.asarray, asarray_vjp)
+defvjp(np.asanyarray, asarray_vjp)
+defvjp(np.real_if_close, real_if_close_vjp)
 
 # ---------------------------------------------------------- joining (lists)
 
@@ -156,6 +164,28 @@ def append_vjp_values(g, ans, arr, values, axis=None):
         np.take(g, np.arange(np.shape(arr)[axis], np.shape(g)[axis]), axis=axis)
 
 
+def index_r(items):
+    """``np.r_[a, b, ...]`` as a call: the compiler rewrites the index trick
+    (values only: no slices or directive strings) to ``index_r([a, b, ...])``."""
+    return np.r_[tuple(items)]
+
+
+def index_c(items):
+    """``np.c_[a, b, ...]`` as a call (see :func:`index_r`)."""
+    return np.c_[tuple(items)]
+
+
+def index_r_vjp(g, ans, items):
+    """Items are joined along the first axis, a number counting as one entry."""
+    return runtime.unconcatenate(g, [np.shape(np.atleast_1d(x))[0] for x in items], 0, items)
+
+
+def index_c_vjp(g, ans, items):
+    """Items are joined along the last axis, a vector counting as a column."""
+    return runtime.unconcatenate(g, [np.shape(x)[-1] if np.ndim(x) > 1 else 1 for x in items],
+                                 -1, items)
+
+
 defvjp(np.concatenate, concatenate_vjp)
 defvjp(np.stack, stack_vjp)
 defvjp(np.hstack, hstack_vjp)
@@ -163,6 +193,8 @@ defvjp(np.vstack, vstack_vjp)
 defvjp(np.dstack, dstack_vjp)
 defvjp(np.column_stack, column_stack_vjp)
 defvjp(np.append, append_vjp_arr, append_vjp_values)
+defvjp(index_r, index_r_vjp, name="np.r_")
+defvjp(index_c, index_c_vjp, name="np.c_")
 
 # ----------------------------------------------------- splitting (g is a list)
 

@@ -23,7 +23,7 @@ import numpy as np
 import srcgrad
 from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
-from srcgrad.rules import nn, conversions
+from srcgrad.rules import nn, conversions, shape as shape_rules
 from rules_checker import C, canon_eig, canon_eigh, canon_svd, gauge_free
 import rules_spec_fft
 
@@ -136,6 +136,15 @@ def with_zeros(shape, idx):
     return f
 
 
+def with_nans(shape, idx):
+    def f(rng):
+        x = rng.uniform(-2.0, 2.0, shape)
+        for i in idx:
+            x[i] = np.nan
+        return x
+    return f
+
+
 UNARY = [(None,), ((),), ((4,),), ((2, 3),)]
 BINARY = [(None, None), ((), (3,)), ((4,), (4,)), ((2, 3), (3,)), ((2, 1), (1, 3)),
           (None, (2, 3))]
@@ -206,6 +215,31 @@ for _fn in (np.sum, np.mean, np.prod, np.nansum, np.nanmean, np.var, np.std):
 for _fn, _init in ((np.max, -10.0), (np.min, 10.0), (np.amax, -10.0), (np.amin, 10.0)):
     ROWS += [Row(_fn, RED, kw=dict(k, initial=_init), tag="where%d" % i)
              for i, k in enumerate(_WHERE)]
+_NAN23 = with_nans((2, 3), [(0, 1), (1, 2)])
+for _fn in (np.nanmax, np.nanmin, np.nanprod, np.nanvar, np.nanstd, np.nansum, np.nanmean):
+    ROWS += [Row(_fn, [(_NAN23,), ((2, 3),)], tag="nan"),
+             Row(_fn, [(_NAN23,)], kw=dict(axis=1), tag="nan-axis1"),
+             Row(_fn, [(_NAN23,)], kw=dict(axis=0, keepdims=True), tag="nan-axis0")]
+    if _fn not in (np.nanvar, np.nanstd, np.nanmean):
+        ROWS.append(Row(_fn, [(_NAN23,)], kw=dict(
+            axis=1, where=_MASK, initial={np.nanmax: -10.0, np.nanmin: 10.0}.get(_fn, 2.0)),
+            tag="nan-where-initial"))
+    else:
+        ROWS.append(Row(_fn, [(_NAN23,)], kw=dict(axis=1, where=_MASK), tag="nan-where"))
+ROWS += [
+    Row(np.nanvar, [(_NAN23,)], kw=dict(axis=1, ddof=1), tag="nan-ddof"),
+    Row(np.nancumsum, [(_NAN23,), ((4,),)]),
+    Row(np.nancumsum, [(_NAN23,)], kw=dict(axis=1), tag="axis1"),
+    Row(np.nancumprod, [(_NAN23,), ((4,),), (with_zeros((5,), [2]),)]),
+    Row(np.nancumprod, [(_NAN23,)], kw=dict(axis=0), tag="axis0"),
+    Row(np.ptp, [((2, 3),), ((4,),)]),
+    Row(np.ptp, [((2, 3),)], kw=dict(axis=1), tag="axis1"),
+    Row(np.ptp, [((2, 3),)], kw=dict(axis=0, keepdims=True), tag="axis0-keepdims"),
+    Row(np.prod, RED, "pos", kw=dict(initial=2.0), tag="initial"),
+    Row(np.prod, RED, "pos", kw=dict(axis=1, initial=-1.5, where=_MASK), tag="initial-where"),
+    Row(np.sum, RED, kw=dict(axis=0, initial=2.0, where=_MASK), tag="initial-where"),
+    Row(np.nansum, RED, kw=dict(initial=2.0), tag="initial"),
+]
 ROWS += [
     Row(np.var, RED, kw=dict(axis=1, correction=1), tag="correction"),
     Row(np.std, RED, kw=dict(axis=1, ddof=1, where=_MASK), tag="ddof-where"),
@@ -450,6 +484,60 @@ ROWS += [
                            (L((3,), (2,), None), C(1)), (L(None, None, None), C(slice(1, None))),
                            ((), C(()))]),
 ]
+
+# ------------------------------- signal-style functions (rules/signal.py), index tricks
+
+_XP = C(np.array([-1.5, -0.5, 0.3, 1.0, 1.8]))
+_COORDS5 = C(np.array([0.0, 0.4, 1.1, 1.3, 2.0]))
+ROWS += [
+    Row(np.convolve, [((5,), (3,)), ((3,), (5,)), ((4,), (4,)), ((1,), (3,)), ((6,), (2,)),
+                      ((5,), (3,), C("same")), ((3,), (5,), C("same")), ((2,), (6,), C("same")),
+                      ((4,), (5,), C("same")), ((5,), (4,), C("same")), ((5,), (3,), C("valid")),
+                      ((3,), (5,), C("valid")), ((4,), (4,), C("valid"))]),
+    Row(np.convolve, [((5,), (2,))], kw=dict(mode="same"), tag="mode-kw"),
+    Row(np.correlate, [((5,), (3,)), ((3,), (5,)), ((5,), (3,), C("full")),
+                       ((3,), (5,), C("full")), ((5,), (3,), C("same")),
+                       ((3,), (5,), C("same")), ((2,), (6,), C("same")),
+                       ((4,), (5,), C("same")), ((6,), (3,), C("same")),
+                       ((1,), (3,), C("same"))]),
+    Row(np.correlate, [((5,), (2,))], kw=dict(mode="full"), tag="mode-kw"),
+    Row(np.gradient, [((5,),), ((2,),), ((5,), None), ((5,), _COORDS5), ((3, 4),),
+                      ((3, 4), None), ((3, 4), None, None), ((3, 4), C(0.5), None),
+                      ((3, 5), C(0.5), _COORDS5), ((2, 3, 4),)], ("real", "pos", "pos")),
+    Row(np.gradient, [((5,),), ((5,), None), ((3, 5), C(0.5), _COORDS5), ((3, 4),)],
+        ("real", "pos", "pos"), kw=dict(edge_order=2), tag="edge2"),
+    Row(np.gradient, [((3, 4),), ((3, 4), None)], ("real", "pos"), kw=dict(axis=1),
+        tag="axis"),
+    Row(np.gradient, [((3, 4),), ((3, 4), None, None)], ("real", "pos", "pos"),
+        kw=dict(axis=(1, 0), edge_order=2), tag="axes"),
+    Row(np.gradient, [((2, 3, 4), None)], ("real", "pos"), kw=dict(axis=-1), tag="axis-1"),
+    Row(np.gradient, [((2, 3, 4), None, None, None)], ("real", "pos", "pos", "pos"),
+        tag="three-steps"),
+    Row(np.interp, [((6,), _XP, (5,)), (None, _XP, (5,)), ((2, 3), _XP, (5,)),
+                    ((6,), _XP, (5,), None, None), ((6,), _XP, (5,), C(0.5), None)],
+        ("real", "real", "real")),
+    Row(np.interp, [((6,), C(np.array([0.4, 2.9, 1.1, 5.5])), (4,))],
+        lambda rng, s: rng.uniform(-4.0, 8.0, s), kw=dict(period=3.0), tag="period"),
+    Row(np.polyval, [((3,), None), ((4,), (5,)), ((1,), (2,)), ((3,), (2, 3)), ((2,), ())]),
+    Row(np.polyval, [((3, 2), (2,)), ((3, 2), (4, 2)), ((3, 3), (3, 3)), ((3, 1), (4,))],
+        tag="2d-p"),
+    Row(np.vander, [((4,),), ((4,), C(3)), ((4,), C(5), C(True)), (with_zeros((4,), [1]),),
+                    (with_zeros((3,), [0]), C(4), C(True))]),
+    Row(np.asanyarray, [(L(None, None),), ((2, 3),)]),
+    Row(np.real_if_close, [((3,),), ((2, 2),)]),
+    Row(shape_rules.index_r, [(L((3,), None, (2,)),), (L((2, 3), (1, 3)),), (L(None, None),)]),
+    Row(shape_rules.index_c, [(L((3,), (3,)),), (L((2,), (2, 3)),), (L((2, 2), (2,)),)]),
+]
+for _fn in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)):
+    if _fn is not None:
+        ROWS += [
+            Row(_fn, [((5,),), ((2, 5),), ((5,), _COORDS5), ((5,), (5,)), ((2, 5), (5,)),
+                      ((2, 5), (2, 5)), ((5,), C(None), None), ((3, 4), C(None), C(1.0), C(0)),
+                      ((3, 4), (3,), C(1.0), C(0))]),
+            Row(_fn, [((3, 4),)], kw=dict(dx=0.5, axis=0), tag="kw"),
+            Row(_fn, [((3,), C(np.array([True, False, True]))), ((3,), C(np.array([0, 2, 1])))],
+                tag="bool-int-x"),
+        ]
 
 # ------------------------------------------------------------- math, builtins
 
