@@ -34,6 +34,8 @@ def numeric_grad(f, args, i, eps=1e-6):
 
 
 def assert_allclose(got, want, rtol=1e-5, atol=1e-6):
-    """``np.testing.assert_allclose`` on float views of both sides."""
-    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float),
+    """``np.testing.assert_allclose`` on float views of both sides (complex
+    ones when either side is complex: never only the real parts)."""
+    kind = complex if np.iscomplexobj(got) or np.iscomplexobj(want) else float
+    np.testing.assert_allclose(np.asarray(got, dtype=kind), np.asarray(want, dtype=kind),
                                rtol=rtol, atol=atol)

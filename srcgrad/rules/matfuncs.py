@@ -11,7 +11,7 @@ themselves (none is registered ``broadcasts=True``).
 import numpy as np
 
 from . import defvjp
-from .linalg import (matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
+from .linalg import (_mH, matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
                      trace_vjp, triangle_read, vector_norm_cotangent)
 from .shape import diagonal_vjp
 from .. import runtime
@@ -25,8 +25,9 @@ def _mT(x):
 
 
 def _power_cotangent(g, a, n):
-    """Cotangent of ``a`` in ``a^n`` (n >= 1): ``sum_k (a^T)^k g (a^T)^(n-1-k)``."""
-    at = _mT(np.asarray(a, dtype=float))
+    """Cotangent of ``a`` in ``a^n`` (n >= 1): ``sum_k (a^H)^k g (a^H)^(n-1-k)``."""
+    a = np.asarray(a)
+    at = _mH(a.astype(runtime.float_dtype(a.dtype)))
     powers = [np.broadcast_to(np.eye(at.shape[-1]), at.shape)]
     for _ in range(n - 1):
         powers.append(np.matmul(powers[-1], at))
@@ -41,7 +42,7 @@ def matrix_power_vjp(g, ans, a, n):
         return _power_cotangent(g, a, n)
     b = np.linalg.inv(a)
     gb = _power_cotangent(g, b, -n)
-    return -np.matmul(_mT(b), np.matmul(gb, _mT(b)))
+    return -np.matmul(_mH(b), np.matmul(gb, _mH(b)))
 
 
 defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
@@ -50,16 +51,17 @@ defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
 
 
 def eigvalsh_vjp(g, ans, a, UPLO="L"):
-    """``V diag(g) V^T``, put in the triangle NumPy reads."""
-    _, v = np.linalg.eigh(runtime.real_only(a, "np.linalg.eigvalsh"), UPLO=UPLO)
-    return triangle_read(np.matmul(v * np.asarray(g)[..., None, :], _mT(v)),
+    """``V diag(g) V^H``, put in the triangle NumPy reads."""
+    _, v = np.linalg.eigh(a, UPLO=UPLO)
+    g = runtime.real_cotangent(np.asarray(g))     # eigenvalues are real
+    return triangle_read(np.matmul(v * g[..., None, :], _mH(v)),
                          lower=UPLO.upper() == "L")
 
 
 def svdvals_vjp(g, ans, x):
-    """``U diag(g) V^T`` (distinct singular values)."""
-    u, _, vh = np.linalg.svd(runtime.real_only(x, "np.linalg.svdvals"), full_matrices=False)
-    return np.matmul(u * np.asarray(g)[..., None, :], vh)
+    """``U diag(g) V^H`` (distinct singular values)."""
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return np.matmul(u * runtime.real_cotangent(np.asarray(g))[..., None, :], vh)
 
 
 defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
@@ -68,13 +70,13 @@ defvjp(np.linalg.svdvals, svdvals_vjp)
 def pinv_vjp(g, ans, a, rcond=None, hermitian=False, rtol=None):
     """Golub and Pereyra (1973), for ``a`` of constant rank:
     ``-P^T g P^T + (I - a P) g^T P P^T + P^T P g^T (I - P a)``, ``P = pinv(a)``."""
-    p, gt = ans, _mT(np.asarray(g))
+    p, gt = ans, _mH(np.asarray(g))
     m, n = np.shape(a)[-2:]
     left = np.eye(m) - np.matmul(a, p)
     right = np.eye(n) - np.matmul(p, a)
-    return (-np.matmul(_mT(p), np.matmul(g, _mT(p)))
-            + np.matmul(left, np.matmul(gt, np.matmul(p, _mT(p))))
-            + np.matmul(np.matmul(_mT(p), p), np.matmul(gt, right)))
+    return (-np.matmul(_mH(p), np.matmul(g, _mH(p)))
+            + np.matmul(left, np.matmul(gt, np.matmul(p, _mH(p))))
+            + np.matmul(np.matmul(_mH(p), p), np.matmul(gt, right)))
 
 
 defvjp(np.linalg.pinv, pinv_vjp)
@@ -86,6 +88,7 @@ def qr_vjp(g, ans, a, mode="reduced"):
     ``copyltu`` mirrors the lower triangle (Walter and Lehmann 2018).
     ``mode="r"``: ``g`` is ``gR`` alone.  Wide matrices and
     ``mode="complete"`` (Q is not unique) are refused."""
+    runtime.real_only(a, "np.linalg.qr")
     m, n = np.shape(a)[-2:]
     if m < n or mode not in ("reduced", "r"):
         raise NotImplementedError("srcgrad: the gradient of np.linalg.qr is supported for "
@@ -109,7 +112,8 @@ defvjp(np.linalg.qr, qr_vjp)
 def multi_dot_vjp(g, ans, arrays, out=None):
     """A list argument: one cotangent per array.  A 1-D first (last) array
     is a row (column) vector, as in ``np.linalg.multi_dot``."""
-    mats = [np.asarray(m, dtype=float) for m in arrays]
+    mats = [np.asarray(m) for m in arrays]
+    mats = [m.astype(runtime.float_dtype(m.dtype)) for m in mats]
     first_1d, last_1d = mats[0].ndim == 1, mats[-1].ndim == 1
     if first_1d:
         mats[0] = mats[0][None, :]
@@ -124,7 +128,7 @@ def multi_dot_vjp(g, ans, arrays, out=None):
     for m in reversed(mats[1:]):
         right.append(np.matmul(m, right[-1]))
     right.reverse()
-    cts = [np.matmul(_mT(left[i]), np.matmul(gm, _mT(right[i]))) for i in range(n)]
+    cts = [np.matmul(_mH(left[i]), np.matmul(gm, _mH(right[i]))) for i in range(n)]
     return [np.reshape(c, np.shape(a)) for c, a in zip(cts, arrays)]
 
 
@@ -140,7 +144,7 @@ def matrix_transpose_vjp(g, ans, x):
 def vector_norm_vjp(g, ans, x, axis=None, keepdims=False, ord=2):
     """A vector norm over ``axis`` (all entries, one axis or several)."""
     xa = np.asarray(x)
-    gx = runtime.expand_reduced(g, xa.shape, axis, keepdims)
+    gx = runtime.expand_reduced(runtime.real_cotangent(g), xa.shape, axis, keepdims)
     nx = runtime.expand_reduced(ans, xa.shape, axis, keepdims)
     return vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims)
 
@@ -158,8 +162,9 @@ def linalg_diagonal_vjp(g, ans, x, offset=0):
 
 
 def vecdot_vjp_x1(g, ans, x1, x2, axis=-1):
-    """Summed back to ``x1``'s shape here (the output drops ``axis``)."""
-    return runtime.unbroadcast(np.expand_dims(g, axis) * x2, x1)
+    """Summed back to ``x1``'s shape here (the output drops ``axis``);
+    ``vecdot`` conjugates ``x1``, as ``vdot`` does."""
+    return runtime.unbroadcast(runtime.conj(np.expand_dims(g, axis)) * x2, x1)
 
 
 def vecdot_vjp_x2(g, ans, x1, x2, axis=-1):

@@ -88,7 +88,7 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1),
                                axis=-1), -1)
     others = np.moveaxis(np.reshape(left * right, moved.shape), dest, axes)
-    out_ = runtime.expand_reduced(g, x.shape, axis, keepdims) * others
+    out_ = runtime.expand_reduced(g, x.shape, axis, keepdims) * runtime.conj(others)
     return out_ if where is True else np.where(where, out_, 0.0)
 
 
@@ -113,8 +113,9 @@ def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
     gg = np.reshape(g, np.shape(x))
     zero = x == 0
     first = zero & (np.cumsum(zero, ax) == 1)
-    at_first = _reverse_cumsum(gg * np.cumprod(np.where(first, 1, x), ax), ax)
-    before = _reverse_cumsum(gg * np.reshape(ans, np.shape(x)), ax) / np.where(zero, 1, x)
+    at_first = _reverse_cumsum(gg * runtime.conj(np.cumprod(np.where(first, 1, x), ax)), ax)
+    before = _reverse_cumsum(gg * runtime.conj(np.reshape(ans, np.shape(x))), ax) / \
+        runtime.conj(np.where(zero, 1, x))
     return np.reshape(np.where(first, at_first, np.where(zero, 0.0, before)), np.shape(a))
 
 
@@ -147,15 +148,15 @@ def _ddof(ddof, correction):
 
 def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
             mean=None, correction=None):
-    """``2 (a - mean) / (N - ddof)`` on the ``where`` mask."""
-    runtime.real_only(a, "np.var")
+    """``2 (a - mean) / (N - ddof)`` on the ``where`` mask (the variance
+    is real for a complex ``a`` too: ``g``'s real part is read)."""
     if mean is not None:
         raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
                                   "supported; leave mean= out (NumPy computes it)")
     shape = np.shape(a)
     centred = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    res = runtime.expand_reduced(g, shape, axis, keepdims) * 2.0 * centred / \
-        (_count(a, axis, where) - _ddof(ddof, correction))
+    gx = runtime.expand_reduced(runtime.real_cotangent(g), shape, axis, keepdims)
+    res = gx * 2.0 * centred / (_count(a, axis, where) - _ddof(ddof, correction))
     return res if where is True else np.where(where, res, 0.0)
 
 
@@ -163,7 +164,6 @@ def std_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, 
             mean=None, correction=None):
     """The cotangent of ``var``, divided by ``2 std``; zero where the slice's
     std is zero (a slice of one entry: std is constantly zero)."""
-    runtime.real_only(a, "np.std")
     sd = runtime.expand_reduced(ans, np.shape(a), axis, keepdims)
     return var_vjp(g, ans, a, axis, dtype, out, ddof, keepdims, where, mean, correction) / \
         (2.0 * np.where(sd == 0, 1.0, sd)) * (sd != 0)

@@ -36,6 +36,7 @@ _state = modes._state
 _ndarray = np.ndarray
 _asarray = np.asarray
 _f64 = np.dtype(np.float64)
+_c128 = np.dtype(np.complex128)    # double precision too: its real part is a float64
 _f32 = np.dtype(np.float32)
 _new = object.__new__
 
@@ -127,7 +128,7 @@ def apply(fn, args, kwargs=None, name=None):
     for a in args:
         if isinstance(a, Tensor):
             d = raw[i] = a._data
-            if d.dtype is _f64:
+            if d.dtype is _f64 or d.dtype is _c128:
                 src_f64 = True
             if a._requires_grad:
                 need += ((i, -1),)
@@ -136,11 +137,11 @@ def apply(fn, args, kwargs=None, name=None):
                 raw[i] = [e._data if isinstance(e, Tensor) else e for e in a]
                 for j, e in enumerate(a):
                     if isinstance(e, Tensor):
-                        if e._data.dtype is _f64:
+                        if e._data.dtype is _f64 or e._data.dtype is _c128:
                             src_f64 = True
                         if e._requires_grad:
                             need += ((i, j),)
-        elif type(a) is _ndarray and a.dtype is _f64:
+        elif type(a) is _ndarray and (a.dtype is _f64 or a.dtype is _c128):
             src_f64 = True
         i += 1
     if kwargs:
