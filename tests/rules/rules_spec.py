@@ -553,6 +553,18 @@ if HAVE_SCIPY:
             kw=dict(return_sign=True), tag="negative-weights"),
         Row(_sp.softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
         Row(_sp.log_softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
+        # complex arguments (docs/semantics.md, "Complex numbers"): holomorphic rules
+        # take g * conj(f'(z))
+        Row(_sp.erf, UNARY, "cunit", tag="complex"),
+        Row(_sp.erfc, UNARY, "cunit", tag="complex"),
+        Row(_sp.ndtr, UNARY, "cunit", tag="complex"),
+        Row(_sp.log_ndtr, UNARY, "cunit", tag="complex"),
+        Row(_sp.gamma, UNARY, "cright", tag="complex"),
+        Row(_sp.xlogy, [((3,), (3,)), (None, None)], ("complex", "cright"), tag="complex"),
+        Row(_sp.xlog1py, [((3,), (3,))], ("complex", "cright"), tag="complex"),
+        Row(_sp.logsumexp, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
+        Row(_sp.softmax, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
+        Row(_sp.log_softmax, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
     ]
     _LOCSCALE = [((4,),), ((2, 3), (3,), ()), ((2, 3), None, (2, 1)), (None, None, None)]
     for _fn in (_st.norm_logpdf, _st.norm_pdf, _st.norm_cdf, _st.norm_logcdf, _st.norm_sf,

@@ -409,3 +409,29 @@ def test_backward_of_a_complex_scalar_needs_a_gradient_as_in_torch():
     t = srcgrad.tensor(1.0 + 1.0j, requires_grad=True)
     with pytest.raises(RuntimeError, match="real scalar outputs"):
         (t * t).backward()
+
+
+# ----------------------------------------------------- the docs' examples
+
+
+def supported_row(z):
+    """docs/supported.md's row for complex values, verbatim."""
+    return np.sum(np.abs(np.exp(1j * z) * z.conj()) ** 2) + np.angle(z[0]) + \
+        z.imag[1] * np.real(complex(z[0]))
+
+
+def test_the_supported_md_example_compiles_and_matches_finite_differences():
+    assert srcgrad.explain(supported_row, Z.copy(), mode="compile").engine == "compiler"
+    got = srcgrad.grad(supported_row, mode="compile")(Z.copy())
+    assert_allclose(got, complex_fd(supported_row, Z), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+@pytest.mark.parametrize("fn", [np.linalg.cholesky, np.linalg.qr], ids=["cholesky", "qr"])
+def test_real_only_factorisations_refuse_complex_matrices(fn, mode):
+    def f(z):
+        a = M + np.diag(z[:2])
+        out = fn(a @ np.conj(a.T))
+        return np.sum(np.abs(out[0] if isinstance(out, tuple) else out))
+    with pytest.raises(NotImplementedError, match="real inputs only"):
+        srcgrad.grad(f, mode=mode)(Z.copy())
