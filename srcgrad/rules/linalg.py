@@ -119,21 +119,23 @@ def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ``g * (b1, -b0)``.  Summed back to ``a``'s shape here: the output's shape
     is not the operands' broadcast shape (2-vectors give scalars)."""
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
-    bm = np.moveaxis(b, ib, -1)
+    bc = runtime.conj(b)     # the adjoint of a complex-linear map (a 3-vector: b x g)
+    bm = np.moveaxis(bc, ib, -1)
     if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
         res = np.stack([g * bm[..., 1], -g * bm[..., 0]], -1)
     else:
-        res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
+        res = np.cross(_vectors3(bc, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
     return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(a, ia, -1)), -1, ia)
 
 
 def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
-    am = np.moveaxis(a, ia, -1)
+    ac = runtime.conj(a)
+    am = np.moveaxis(ac, ia, -1)
     if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
         res = np.stack([-g * am[..., 1], g * am[..., 0]], -1)
     else:
-        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))[..., :np.shape(b)[ib]]
+        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(ac, ia))[..., :np.shape(b)[ib]]
     return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(b, ib, -1)), -1, ib)
 
 
@@ -399,37 +401,49 @@ def eigh_vjp(g, ans, a, UPLO="L"):
 
 
 def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
-    """Townsend (2016), real case.  Assumes distinct nonzero singular values.
-    With ``full_matrices=True`` and a non-square ``a`` the columns of U (rows
-    of Vh) beyond min(m, n) are not unique; their cotangents are ignored."""
+    """Townsend (2016), with conjugate transposes for a complex ``a`` (as
+    PyTorch's ``svd_backward``): ``U (J S + diag(gs) + S K) V^H`` plus the
+    terms of a non-square ``a``, ``J = F o skew(U^H gU)``, ``K = F o
+    skew(V^H gV)``, ``F_jk = 1 / (s_k^2 - s_j^2)``; a complex ``a`` adds
+    ``i Im diag(U^H gU) / s`` on the diagonal.  Assumes distinct nonzero
+    singular values.  A complex singular pair is defined up to a common phase
+    ``e^{i phi}``: a result that depends on it (``Im diag(U^H gU + V^H gV)
+    != 0``) is refused.  With ``full_matrices=True`` and a non-square ``a``
+    the columns of U (rows of Vh) beyond min(m, n) are not unique; their
+    cotangents are ignored."""
     if not compute_uv:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         return np.matmul(u * runtime.real_cotangent(np.asarray(g))[..., None, :], vh)
     u, s, vh = ans
     gu, gs, gvh = g
-    if runtime.is_complex(a):
-        if np.any(gu) or np.any(gvh):
-            raise NotImplementedError(
-                "srcgrad: the gradient of np.linalg.svd of a complex matrix through U or Vh "
-                "is not supported (their phases are arbitrary); differentiate the singular "
-                "values alone (compute_uv=False, np.linalg.svdvals) or a real function of "
-                "the real and imaginary parts")
-        u, vh = u[..., :, :s.shape[-1]], vh[..., :s.shape[-1], :]
-        return np.matmul(u * runtime.real_cotangent(np.asarray(gs))[..., None, :], vh)
     k = s.shape[-1]
-    u, gu, v, gv = u[..., :, :k], gu[..., :, :k], _mT(vh[..., :k, :]), _mT(gvh[..., :k, :])
+    u, gu, v, gv = u[..., :, :k], gu[..., :, :k], _mH(vh[..., :k, :]), _mH(gvh[..., :k, :])
     eye = np.eye(k)
     s2 = s ** 2
     F = (1.0 - eye) / (s2[..., None, :] - s2[..., :, None] + eye)
-    J = F * (np.matmul(_mT(u), gu) - np.matmul(_mT(gu), u))
-    K = F * (np.matmul(_mT(v), gv) - np.matmul(_mT(gv), v))
-    core = J * s[..., None, :] + eye * np.asarray(gs)[..., None, :] + s[..., :, None] * K
-    out = np.matmul(u, np.matmul(core, _mT(v)))
+    uhgu = np.matmul(_mH(u), gu)
+    vhgv = np.matmul(_mH(v), gv)
+    J = F * (uhgu - _mH(uhgu))
+    K = F * (vhgv - _mH(vhgv))
+    core = J * s[..., None, :] + eye * runtime.real_cotangent(np.asarray(gs))[..., None, :] + \
+        s[..., :, None] * K
+    if runtime.is_complex(a):
+        phase_u = np.imag(np.diagonal(uhgu, 0, -2, -1))
+        phase_v = np.imag(np.diagonal(vhgv, 0, -2, -1))
+        scale = 1.0 + np.max(np.abs(uhgu)) + np.max(np.abs(vhgv))
+        if np.any(np.abs(phase_u + phase_v) > 1e-8 * scale):
+            raise NotImplementedError(
+                "srcgrad: the gradient of np.linalg.svd of a complex matrix is not defined "
+                "here: the result depends on the phases of the singular vectors, which are "
+                "arbitrary (a pair u_k, v_k is defined up to a common factor e^(i phi)). Use "
+                "quantities that do not (singular values, |u|, u u^H)")
+        core = core + eye * (1j * phase_u / s)[..., None, :]
+    out = np.matmul(u, np.matmul(core, _mH(v)))
     m, n = np.shape(a)[-2:]
     if m > k:
-        out = out + np.matmul(gu - np.matmul(u, np.matmul(_mT(u), gu)), _mT(v) / s[..., :, None])
+        out = out + np.matmul(gu - np.matmul(u, uhgu), _mH(v) / s[..., :, None])
     if n > k:
-        out = out + np.matmul(u / s[..., None, :], _mT(gv - np.matmul(v, np.matmul(_mT(v), gv))))
+        out = out + np.matmul(u / s[..., None, :], _mH(gv - np.matmul(v, vhgv)))
     return out
 
 

@@ -185,7 +185,7 @@ def average_vjp_a(g, ans, a, axis=None, weights=None, returned=False, keepdims=F
     if weights is None:
         return gx * (np.size(gavg) / np.maximum(np.size(a), 1))
     w = np.broadcast_to(_weights_like(a, weights, axis), np.shape(a))
-    return gx * w / np.sum(w, axis=axis, keepdims=True)
+    return gx * runtime.conj(w / np.sum(w, axis=axis, keepdims=True))
 
 
 def average_vjp_weights(g, ans, a, axis=None, weights=None, returned=False, keepdims=False):
@@ -193,8 +193,8 @@ def average_vjp_weights(g, ans, a, axis=None, weights=None, returned=False, keep
     w = _weights_like(a, weights, axis)
     wb = np.broadcast_to(w, np.shape(a))
     gw = runtime.expand_reduced(gavg, np.shape(a), axis, keepdims) * \
-        (a - runtime.expand_reduced(avg, np.shape(a), axis, keepdims)) / \
-        np.sum(wb, axis=axis, keepdims=True)
+        runtime.conj((a - runtime.expand_reduced(avg, np.shape(a), axis, keepdims)) /
+                     np.sum(wb, axis=axis, keepdims=True))
     if returned:
         gw = gw + runtime.expand_reduced(g[1], np.shape(a), axis, keepdims)
     return np.reshape(runtime.unbroadcast_shape(gw, w.shape), np.shape(weights))

@@ -725,5 +725,8 @@ ROWS += [
     Row(np.linalg.matrix_power, [(_cwell(3), C(3)), (_cwell(3), C(-2))], tag="complex"),
     Row(np.linalg.multi_dot, [(L(_c((2, 3)), _c((3, 4)), _c((4, 2))),)], tag="complex"),
     Row(builtins.abs, [(None,)], "cnonzero", tag="complex"),
+    Row(np.cross, [((3,), (3,)), ((4, 3), (3,))], "complex", tag="complex"),
+    Row(np.average, [((2, 3),)], "complex", tag="complex"),
+    Row(np.average, [((2, 3), C(1), (3,))], "complex", tag="complex-weights"),
     Row(builtins.complex, [(None,), (None, None)], "complex", tag="complex"),
 ]
