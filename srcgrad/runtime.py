@@ -449,6 +449,8 @@ def digamma(x):
 def item_cotangent(g, x, *index):
     """Cotangent of ``x.item(*index)``: ``g`` placed at that element."""
     a = np.asarray(x)
+    if a.dtype.kind != "c":
+        g = real_cotangent(g)       # x is real: so is its cotangent
     if a.size == 1 and not index:
         return np.full(a.shape, g, dtype=float_dtype(a.dtype))
     out = np.zeros(a.shape, dtype=float_dtype(a.dtype))

@@ -59,7 +59,9 @@ def item_vjp(g, ans, x, *args):
 
 
 def tolist_vjp(g, ans, x):
-    return np.asarray(g, dtype=float)
+    if runtime.is_complex(x):
+        return np.asarray(g, dtype=complex)
+    return runtime.real_cotangent(np.asarray(g))
 
 
 defvjp(astype, astype_vjp, None)
