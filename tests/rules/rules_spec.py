@@ -724,6 +724,7 @@ ROWS += [
     Row(np.linalg.eigvalsh, [(_herm(3),)], tag="complex"),
     Row(np.linalg.matrix_power, [(_cwell(3), C(3)), (_cwell(3), C(-2))], tag="complex"),
     Row(np.linalg.multi_dot, [(L(_c((2, 3)), _c((3, 4)), _c((4, 2))),)], tag="complex"),
+    Row(np.linalg.pinv, [(_cwell(3),), (_c((4, 3)),), (_c((2, 4)),)], tag="complex"),
     Row(builtins.abs, [(None,)], "cnonzero", tag="complex"),
     Row(np.cross, [((3,), (3,)), ((4, 3), (3,))], "complex", tag="complex"),
     Row(np.average, [((2, 3),)], "complex", tag="complex"),
