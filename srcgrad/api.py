@@ -493,6 +493,13 @@ def _seed(fun, out):
             "srcgrad.vjp(f, *args) for non-scalar outputs, or reduce the output to a scalar "
             "(e.g. with .sum())." % (_where(fun), "an array of shape %s" % (shape,)
                                      if size is not None else "a %s" % shape))
+    if isinstance(out, complex) or np.iscomplexobj(out):
+        raise TypeError(
+            "grad requires a real-valued function, but %s returned a complex value (%r): the "
+            "gradient of a complex output depends on which real function of it is minimised. "
+            "Take a real part of it (np.real(...), np.abs(...) ** 2), or use "
+            "srcgrad.vjp(f, *args) and pass the output's cotangent (see docs/semantics.md, "
+            "\"Complex numbers\")." % (_where(fun), out))
     return np.ones_like(out, dtype=runtime.float_dtype(np.asarray(out).dtype))
 
 

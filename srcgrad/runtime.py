@@ -10,7 +10,7 @@ import threading
 import numpy as np
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
-           "ones_like_float", "to_kind", "float_dtype"]
+           "ones_like_float", "to_kind", "float_dtype", "conj", "real_cotangent"]
 
 
 def unbroadcast(g, x):
@@ -171,9 +171,14 @@ def to_kind(g, x):
     if tx is float and type(g) is float:
         return g
     if isinstance(x, (float, int)) and not isinstance(x, bool):
+        g = real_cotangent(g)    # a real argument's gradient is real
         return float(np.sum(g)) if np.ndim(g) else float(g)
+    if tx is complex:
+        return complex(np.sum(g)) if np.ndim(g) else complex(g)
     if isinstance(x, np.ndarray):
         out = np.asarray(g)
+        if x.dtype.kind != "c":
+            out = real_cotangent(out)
         if out.shape != x.shape:
             out = unbroadcast_shape(out, x.shape)
         if not out.flags.writeable or out.base is not None and not out.flags.owndata:
@@ -182,6 +187,8 @@ def to_kind(g, x):
             out = out.astype(float_dtype(x.dtype))
         return out
     if isinstance(x, np.generic):
+        if x.dtype.kind != "c":
+            g = real_cotangent(g)
         return np.asarray(g, dtype=float_dtype(x.dtype))[()]
     if isinstance(x, dict):
         g = g if isinstance(g, dict) else {}
@@ -317,7 +324,7 @@ def einsum_vjp(g, subscripts, operands, k, optimize=False):
     for j, (term, op) in enumerate(zip(ins, operands)):
         if j != k:
             terms.append(term)
-            args.append(op)
+            args.append(conj(op))     # the conjugate transpose of a complex-linear map
     seen, res = [], ""
     for c in ins[k]:
         if c in seen:
@@ -442,6 +449,8 @@ def digamma(x):
 def item_cotangent(g, x, *index):
     """Cotangent of ``x.item(*index)``: ``g`` placed at that element."""
     a = np.asarray(x)
+    if a.dtype.kind != "c":
+        g = real_cotangent(g)       # x is real: so is its cotangent
     if a.size == 1 and not index:
         return np.full(a.shape, g, dtype=float_dtype(a.dtype))
     out = np.zeros(a.shape, dtype=float_dtype(a.dtype))
@@ -462,17 +471,18 @@ def product_vjp_a(g, a, b, subscripts):
         b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
+    if na == 0 or na > 2 or nb == 0 or nb > 2:
+        if na == 0 or nb == 0:
+            return np.sum(g * conj(b)) if na == 0 else g * conj(b)
+        return einsum_vjp(g, subscripts(na, nb), (a, b), 0)
+    b = conj(b)
     if na == 2 and nb == 2:
         return g @ b.T
     if na == 2 and nb == 1:
         return np.outer(g, b)
     if na == 1 and nb == 2:
         return b @ g
-    if na == 1 and nb == 1:
-        return g * b
-    if na == 0 or nb == 0:
-        return np.sum(g * b) if na == 0 else g * b
-    return einsum_vjp(g, subscripts(na, nb), (a, b), 0)
+    return g * b
 
 
 def product_vjp_b(g, a, b, subscripts):
@@ -483,17 +493,18 @@ def product_vjp_b(g, a, b, subscripts):
         b = np.asarray(b)
     na = a.ndim if type(a) is np.ndarray else np.ndim(a)
     nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
+    if na == 0 or na > 2 or nb == 0 or nb > 2:
+        if na == 0 or nb == 0:
+            return np.sum(g * conj(a)) if nb == 0 else g * conj(a)
+        return einsum_vjp(g, subscripts(na, nb), (a, b), 1)
+    a = conj(a)
     if na == 2 and nb == 2:
         return a.T @ g
     if na == 2 and nb == 1:
         return g @ a
     if na == 1 and nb == 2:
         return np.outer(a, g)
-    if na == 1 and nb == 1:
-        return g * a
-    if na == 0 or nb == 0:
-        return np.sum(g * a) if nb == 0 else g * a
-    return einsum_vjp(g, subscripts(na, nb), (a, b), 1)
+    return g * a
 
 
 # ---------------------------------------------------------------- mutation
@@ -846,6 +857,8 @@ def add_at(g, index, value):
     accumulate); returns ``g``.  A scalar zero ``g`` cannot be indexed: it is
     returned unchanged only if ``value`` is zero too."""
     if isinstance(g, np.ndarray) and g.ndim:
+        if g.dtype.kind != "c":
+            value = real_cotangent(value)   # g is a real value's cotangent
         if isinstance(index, (int, np.integer, slice)) or index is Ellipsis or (
                 isinstance(index, tuple) and all(isinstance(i, (int, np.integer, slice))
                                                  or i is None or i is Ellipsis
@@ -952,13 +965,11 @@ def complex_inputs(flag):
 
 def real_only(x, name):
     """``x`` itself, unless a complex differentiated argument is being
-    differentiated and ``x`` is complex.  A rule whose derivative is written
-    for real inputs (``abs``, ``var``, norms, ``svd``, ``eigh``...) calls this
-    on its argument: the gradient with respect to a complex argument needs one
-    convention for non-holomorphic functions, which srcgrad does not have yet,
-    so it is refused, never computed with the real formula.  (A complex value
-    between real arguments and a real result is fine: the real part is the
-    gradient.)"""
+    differentiated and ``x`` is complex: for the few rules whose complex
+    derivative srcgrad does not give (see docs/semantics.md, "Complex
+    numbers"), refused, never computed with the real formula.  (A complex
+    value between real arguments and a real result is fine: the real part is
+    the gradient.)"""
     if getattr(_COMPLEX_INPUTS, "on", False) and np.iscomplexobj(x):
         raise NotImplementedError(
             "srcgrad: the gradient of %s is implemented for real inputs only; this one is "
@@ -987,3 +998,56 @@ def unchanged(value, was, name):
             value.__kwdefaults__ is not state[2]):
         raise Rebound("%r was rebound (or given new code) after srcgrad compiled code that "
                       "calls it: that code is dropped and compiled again" % name)
+# ------------------------------------------------------------ complex numbers
+# The convention (docs/semantics.md, "Complex numbers"): PyTorch's.  The
+# cotangent of z = x + iy is dL/dx + i dL/dy; a holomorphic f's rule is
+# ``g * conj(f'(z))``, a complex-linear map's is its conjugate transpose.
+
+
+def conj(x):
+    """The complex conjugate of ``x``; ``x`` itself, not a copy, when it is
+    real (so rules written ``g * conj(f'(x))`` cost nothing on real values).
+
+    >>> conj(2.0), conj(1 + 2j), conj(np.array([1 - 1j])).tolist()
+    (2.0, (1-2j), [(1+1j)])
+    """
+    tx = type(x)
+    if tx is float or tx is int:
+        return x
+    if tx is np.ndarray:
+        return x.conj()              # the array itself when it is real
+    if tx is complex:
+        return x.conjugate()
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and hasattr(dtype, "is_complex"):  # a tape Tensor
+        return np.conj(x) if dtype.is_complex else x
+    return np.conj(x) if np.iscomplexobj(x) else x
+
+
+def real_cotangent(g):
+    """The cotangent of a real value given the cotangent ``g`` computed for
+    it: its real part (an imaginary part would be the derivative along an
+    imaginary direction the value cannot move in).
+
+    >>> real_cotangent(1 + 2j), real_cotangent(3.0)
+    (1.0, 3.0)
+    """
+    if type(g) is float:
+        return g
+    if type(g) is complex:
+        return g.real
+    dtype = getattr(g, "dtype", None)
+    if dtype is not None and (getattr(dtype, "kind", None) == "c" or
+                              getattr(dtype, "is_complex", False)):
+        return np.real(g)
+    return g
+
+
+def is_complex(x):
+    """Whether ``x`` (a number, an array or a tape Tensor) holds complex values."""
+    if type(x) is complex:
+        return True
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and hasattr(dtype, "is_complex"):
+        return dtype.is_complex
+    return np.iscomplexobj(x)

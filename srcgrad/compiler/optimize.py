@@ -17,6 +17,8 @@ import re
 import gast
 import numpy as np
 
+from .. import runtime
+
 __all__ = ["fold"]
 
 _EVAL = {
@@ -109,6 +111,16 @@ class _Folder(gast.NodeTransformer):
             if isinstance(value, np.generic) and value.ndim == 0 and np.isfinite(value):
                 return gast.Constant(value=value.item(), kind=None)
             return node
+        if fn is runtime.conj and len(args) == 1:
+            arg = args[0]
+            if _num(arg):
+                return arg      # a real number is its own conjugate
+            if isinstance(arg, gast.BinOp) and isinstance(arg.op, gast.Mult) and \
+                    (_num(arg.left) or _num(arg.right)):
+                # conj(2 * y) is 2 * conj(y): the number first, for scalars_first
+                num, rest = (arg.left, arg.right) if _num(arg.left) else (arg.right, arg.left)
+                node.args = [rest]
+                return gast.BinOp(left=num, op=gast.Mult(), right=node)
         if fn is np.where and len(args) == 3 and isinstance(args[0], gast.Constant) \
                 and isinstance(args[0].value, bool):
             return args[1] if args[0].value else args[2]
@@ -249,7 +261,7 @@ def expr_shape(node, shape_of, resolve):
     if isinstance(node, gast.BinOp) and type(node.op) in _EVAL:
         parts = [node.left, node.right]
     elif isinstance(node, gast.Call) and not node.keywords and \
-            isinstance(resolve(node.func), np.ufunc):
+            (isinstance(resolve(node.func), np.ufunc) or resolve(node.func) is runtime.conj):
         parts = node.args
     if parts is None:
         return None

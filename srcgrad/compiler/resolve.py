@@ -362,7 +362,7 @@ def _is_none(node):
 #: ndarray attributes that are not values of the array the compiler models
 #: (``x.imag``, ``x.flat``): read on a carrier, they are refused rather than
 #: taken for a namedtuple field
-_ARRAY_ATTRIBUTES = frozenset(("imag", "flat", "base", "ctypes", "mT", "device"))
+_ARRAY_ATTRIBUTES = frozenset(("flat", "base", "ctypes", "mT", "device"))
 
 
 def _user_function(fn):

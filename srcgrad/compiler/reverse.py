@@ -28,8 +28,8 @@ gets ``t, helper_pb = helper_vjp(a, b)`` and the adjoint ``_b = helper_pb(bt)``.
 >>> r = Reverser(info, ["x"], Env(info))
 >>> fwd, adj, out = r.run(to_anf(info.node).body)
 >>> print(dump(adj))
-_bt1 = _rt.unbroadcast(_bt2 * y, _t1)
-bx = _bt1 * np.cos(x)
+_bt1 = _rt.unbroadcast(_bt2 * _rt.conj(y), _t1)
+bx = _bt1 * _rt.conj(np.cos(x))
 """
 
 import copy

@@ -34,11 +34,24 @@ def astype_vjp(g, ans, x, dtype, *args, **kwargs):
                                  np.asarray(x).dtype)
     if np.dtype(dtype).kind not in "fc":
         return np.zeros(np.shape(x), dtype=xdtype)
+    if np.dtype(dtype).kind == "f":
+        g = runtime.real_cotangent(g)     # a cast to real drops the imaginary part
     return g.astype(xdtype, copy=False) if hasattr(g, "astype") else np.asarray(g, dtype=xdtype)
 
 
 def float_vjp(g, ans, x=0.0):
-    return g
+    return runtime.real_cotangent(g)
+
+
+def complex_vjp_real(g, ans, real=0, imag=0):
+    """``complex(real, imag)``: ``real`` gets the real part of ``g`` (all of
+    ``g`` when it is complex itself), ``imag`` the imaginary part (times
+    ``-i`` for a complex ``imag``, which is multiplied by ``i``)."""
+    return g if runtime.is_complex(real) else runtime.real_cotangent(g)
+
+
+def complex_vjp_imag(g, ans, real=0, imag=0):
+    return -1j * g if runtime.is_complex(imag) else np.imag(g)
 
 
 def item_vjp(g, ans, x, *args):
@@ -46,13 +59,16 @@ def item_vjp(g, ans, x, *args):
 
 
 def tolist_vjp(g, ans, x):
-    return np.asarray(g, dtype=float)
+    if runtime.is_complex(x):
+        return np.asarray(g, dtype=complex)
+    return runtime.real_cotangent(np.asarray(g))
 
 
 defvjp(astype, astype_vjp, None)
 defvjp(item, item_vjp)
 defvjp(tolist, tolist_vjp)
 defvjp(builtins.float, float_vjp)
+defvjp(builtins.complex, complex_vjp_real, complex_vjp_imag)
 defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.round,
            np.shape, np.ndim, np.size)
 # the permutation sorted(..., key=) applies, the index min/max(..., key=) picks
@@ -159,7 +175,7 @@ def times_vjp_a(g, ans, a, b):
         return _repeat_cotangent(g, a)
     if _repeat(b, a):
         return runtime.zeros_like(a)   # the repeat count
-    return runtime.unbroadcast(g * b, a)
+    return runtime.unbroadcast(g * runtime.conj(b), a)
 
 
 def times_vjp_b(g, ans, a, b):
@@ -167,7 +183,7 @@ def times_vjp_b(g, ans, a, b):
         return _repeat_cotangent(g, b)
     if _repeat(a, b):
         return runtime.zeros_like(b)
-    return runtime.unbroadcast(g * a, b)
+    return runtime.unbroadcast(g * runtime.conj(a), b)
 
 
 def as_sequence(x):

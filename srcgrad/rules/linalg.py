@@ -68,7 +68,8 @@ def tensordot_vjp_b(g, ans, a, b, axes=2):
 
 
 def vdot_vjp_a(g, ans, a, b):
-    return g * np.reshape(b, np.shape(a))
+    """``vdot`` conjugates its first argument: ``conj(g) * b``."""
+    return runtime.conj(g) * np.reshape(b, np.shape(a))
 
 
 def vdot_vjp_b(g, ans, a, b):
@@ -76,11 +77,11 @@ def vdot_vjp_b(g, ans, a, b):
 
 
 def outer_vjp_a(g, ans, a, b, out=None):
-    return np.reshape(np.dot(g, np.ravel(b)), np.shape(a))
+    return np.reshape(np.dot(g, runtime.conj(np.ravel(b))), np.shape(a))
 
 
 def outer_vjp_b(g, ans, a, b, out=None):
-    return np.reshape(np.dot(np.ravel(a), g), np.shape(b))
+    return np.reshape(np.dot(runtime.conj(np.ravel(a)), g), np.shape(b))
 
 
 def kron_vjp_a(g, ans, a, b):
@@ -90,7 +91,7 @@ def kron_vjp_a(g, ans, a, b):
     sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
     sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
     gg = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
-    return np.reshape(np.tensordot(gg, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)),
+    return np.reshape(np.tensordot(gg, runtime.conj(np.reshape(b, sb)), axes=(list(range(1, 2 * nd, 2)),
                                                                 list(range(nd)))), np.shape(a))
 
 
@@ -99,7 +100,7 @@ def kron_vjp_b(g, ans, a, b):
     sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
     sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
     gg = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
-    return np.reshape(np.tensordot(gg, np.reshape(a, sa), axes=(list(range(0, 2 * nd, 2)),
+    return np.reshape(np.tensordot(gg, runtime.conj(np.reshape(a, sa)), axes=(list(range(0, 2 * nd, 2)),
                                                                 list(range(nd)))), np.shape(b))
 
 
@@ -118,21 +119,23 @@ def cross_vjp_a(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ``g * (b1, -b0)``.  Summed back to ``a``'s shape here: the output's shape
     is not the operands' broadcast shape (2-vectors give scalars)."""
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
-    bm = np.moveaxis(b, ib, -1)
+    bc = runtime.conj(b)     # the adjoint of a complex-linear map (a 3-vector: b x g)
+    bm = np.moveaxis(bc, ib, -1)
     if np.shape(a)[ia] == 2 and bm.shape[-1] == 2:
         res = np.stack([g * bm[..., 1], -g * bm[..., 0]], -1)
     else:
-        res = np.cross(_vectors3(b, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
+        res = np.cross(_vectors3(bc, ib), np.moveaxis(g, ic, -1))[..., :np.shape(a)[ia]]
     return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(a, ia, -1)), -1, ia)
 
 
 def cross_vjp_b(g, ans, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     ia, ib, ic = (axisa, axisb, axisc) if axis is None else (axis, axis, axis)
-    am = np.moveaxis(a, ia, -1)
+    ac = runtime.conj(a)
+    am = np.moveaxis(ac, ia, -1)
     if np.shape(b)[ib] == 2 and am.shape[-1] == 2:
         res = np.stack([-g * am[..., 1], g * am[..., 0]], -1)
     else:
-        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(a, ia))[..., :np.shape(b)[ib]]
+        res = np.cross(np.moveaxis(g, ic, -1), _vectors3(ac, ia))[..., :np.shape(b)[ib]]
     return np.moveaxis(runtime.unbroadcast(res, np.moveaxis(b, ib, -1)), -1, ib)
 
 
@@ -245,6 +248,13 @@ def _mT(x):
     return np.swapaxes(x, -1, -2)
 
 
+def _mH(x):
+    """The conjugate transpose in the last two axes (the transpose for a
+    real ``x``): the adjoint of a complex-linear map under srcgrad's
+    convention."""
+    return np.swapaxes(runtime.conj(x), -1, -2)
+
+
 def _matrix_norm_factor(m, ord):
     """d norm / d m for matrices in the last two axes: ``ord=2``/``-2`` the
     outer product of the largest/smallest singular vectors; ``ord=1``/``-1``
@@ -268,11 +278,11 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
     """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
     ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
     equally (singular values: the first of equal ones)."""
-    xa = np.asarray(runtime.real_only(x, "np.linalg.norm"))
+    xa = np.asarray(x)
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
                                                          and ord is not None)
-    gx = runtime.expand_reduced(g, shape, axis, keepdims)
+    gx = runtime.expand_reduced(runtime.real_cotangent(g), shape, axis, keepdims)  # real
     nx = runtime.expand_reduced(ans, shape, axis, keepdims)
     if matrix and ord == "nuc":
         ax = (0, 1) if axis is None else tuple(i % xa.ndim for i in axis)
@@ -303,23 +313,24 @@ def vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims):
 
 
 def inv_vjp(g, ans, a):
-    return -np.matmul(np.swapaxes(ans, -1, -2), np.matmul(g, np.swapaxes(ans, -1, -2)))
+    return -np.matmul(np.swapaxes(runtime.conj(ans), -1, -2),
+                      np.matmul(g, np.swapaxes(runtime.conj(ans), -1, -2)))
 
 
 def _solve_adjoint(g, a, b):
-    """``solve(a^T, g)`` at the broadcast (batch) shape."""
+    """``solve(a^H, g)`` at the broadcast (batch) shape."""
     if np.ndim(b) == 1:
-        return np.linalg.solve(_mT(a), np.asarray(g)[..., None])[..., 0]
-    return np.linalg.solve(_mT(a), g)
+        return np.linalg.solve(_mH(a), np.asarray(g)[..., None])[..., 0]
+    return np.linalg.solve(_mH(a), g)
 
 
 def solve_vjp_a(g, ans, a, b):
     """Batch axes that ``solve`` broadcast are summed back to ``a``'s shape."""
     gb = _solve_adjoint(g, a, b)
     if np.ndim(b) == 1:
-        ga = -gb[..., :, None] * ans[..., None, :]
+        ga = -gb[..., :, None] * runtime.conj(ans)[..., None, :]
     else:
-        ga = -np.matmul(gb, _mT(ans))
+        ga = -np.matmul(gb, _mH(ans))
     return runtime.unbroadcast_shape(ga, np.shape(a))
 
 
@@ -329,12 +340,18 @@ def solve_vjp_b(g, ans, a, b):
 
 
 def det_vjp(g, ans, a):
-    return np.asarray(g * ans)[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
+    return np.asarray(g * runtime.conj(ans))[..., None, None] * \
+        np.swapaxes(runtime.conj(np.linalg.inv(a)), -1, -2)
 
 
 def slogdet_vjp(g, ans, a):
-    """``g = (g_sign, g_logabsdet)``; the sign is piecewise constant."""
-    return np.asarray(g[1])[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
+    """``g = (g_sign, g_logabsdet)``.  A real sign is piecewise constant;
+    a complex one, ``det / |det|``, turns with the phase of ``det``:
+    ``(g_logabsdet - i Im(conj(g_sign) sign)) inv(a)^H``."""
+    coef = runtime.real_cotangent(g[1])
+    if runtime.is_complex(ans[0]):
+        coef = coef - 1j * np.imag(np.conj(g[0]) * ans[0])
+    return np.asarray(coef)[..., None, None] * _mH(np.linalg.inv(a))
 
 
 def triangle_read(S, lower=True):
@@ -351,6 +368,7 @@ def cholesky_vjp(g, ans, a, upper=False):
     """Murray (2016): ``S = L^-T Phi(L^T gL) L^-1``, symmetrized, where Phi
     keeps the lower triangle and halves the diagonal; then put in the
     triangle NumPy reads."""
+    runtime.real_only(a, "np.linalg.cholesky")
     L, gL = (_mT(ans), _mT(g)) if upper else (ans, g)
     P = np.matmul(_mT(L), gL)
     phi = np.tril(P) - 0.5 * P * np.eye(P.shape[-1])
@@ -359,44 +377,73 @@ def cholesky_vjp(g, ans, a, upper=False):
 
 
 def eigh_vjp(g, ans, a, UPLO="L"):
-    """``V (diag(gw) + F o (V^T gV)) V^T``, F_ij = 1/(w_j - w_i) off the
-    diagonal; symmetrized, then put in the triangle NumPy reads.  Assumes
-    distinct eigenvalues."""
-    runtime.real_only(a, "np.linalg.eigh")
+    """``V (diag(gw) + F o (V^H gV)) V^H``, F_ij = 1/(w_j - w_i) off the
+    diagonal; made Hermitian, then put in the triangle NumPy reads.  Assumes
+    distinct eigenvalues.  A complex eigenvector's phase is arbitrary: a
+    result that depends on it (``Im diag(V^H gV) != 0``) is refused."""
     w, v = ans
     gw, gv = g
+    gw = runtime.real_cotangent(gw)    # the eigenvalues are real
     diff = w[..., None, :] - w[..., :, None]
     eye = np.eye(w.shape[-1])
     F = (1.0 - eye) / (diff + eye)
-    inner = eye * np.asarray(gw)[..., None, :] + F * np.matmul(_mT(v), gv)
-    X = np.matmul(v, np.matmul(inner, _mT(v)))
-    return triangle_read(0.5 * (X + _mT(X)), lower=UPLO.upper() == "L")
+    vgv = np.matmul(_mH(v), gv)
+    if runtime.is_complex(vgv):
+        phase = np.abs(np.imag(np.diagonal(vgv, 0, -2, -1)))
+        if np.any(phase > 1e-8 * (1.0 + np.max(np.abs(vgv)))):
+            raise NotImplementedError(
+                "srcgrad: the gradient of np.linalg.eigh of a complex matrix is not defined "
+                "here: the result depends on the phases of the eigenvectors, which are "
+                "arbitrary. Use quantities that do not (eigenvalues, |v|, v v^H)")
+    inner = eye * np.asarray(gw)[..., None, :] + F * vgv
+    X = np.matmul(v, np.matmul(inner, _mH(v)))
+    return triangle_read(0.5 * (X + _mH(X)), lower=UPLO.upper() == "L")
 
 
 def svd_vjp(g, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
-    """Townsend (2016), real case.  Assumes distinct nonzero singular values.
-    With ``full_matrices=True`` and a non-square ``a`` the columns of U (rows
-    of Vh) beyond min(m, n) are not unique; their cotangents are ignored."""
-    runtime.real_only(a, "np.linalg.svd")
+    """Townsend (2016), with conjugate transposes for a complex ``a`` (as
+    PyTorch's ``svd_backward``): ``U (J S + diag(gs) + S K) V^H`` plus the
+    terms of a non-square ``a``, ``J = F o skew(U^H gU)``, ``K = F o
+    skew(V^H gV)``, ``F_jk = 1 / (s_k^2 - s_j^2)``; a complex ``a`` adds
+    ``i Im diag(U^H gU) / s`` on the diagonal.  Assumes distinct nonzero
+    singular values.  A complex singular pair is defined up to a common phase
+    ``e^{i phi}``: a result that depends on it (``Im diag(U^H gU + V^H gV)
+    != 0``) is refused.  With ``full_matrices=True`` and a non-square ``a``
+    the columns of U (rows of Vh) beyond min(m, n) are not unique; their
+    cotangents are ignored."""
     if not compute_uv:
         u, s, vh = np.linalg.svd(a, full_matrices=False)
-        return np.matmul(u * np.asarray(g)[..., None, :], vh)
+        return np.matmul(u * runtime.real_cotangent(np.asarray(g))[..., None, :], vh)
     u, s, vh = ans
     gu, gs, gvh = g
     k = s.shape[-1]
-    u, gu, v, gv = u[..., :, :k], gu[..., :, :k], _mT(vh[..., :k, :]), _mT(gvh[..., :k, :])
+    u, gu, v, gv = u[..., :, :k], gu[..., :, :k], _mH(vh[..., :k, :]), _mH(gvh[..., :k, :])
     eye = np.eye(k)
     s2 = s ** 2
     F = (1.0 - eye) / (s2[..., None, :] - s2[..., :, None] + eye)
-    J = F * (np.matmul(_mT(u), gu) - np.matmul(_mT(gu), u))
-    K = F * (np.matmul(_mT(v), gv) - np.matmul(_mT(gv), v))
-    core = J * s[..., None, :] + eye * np.asarray(gs)[..., None, :] + s[..., :, None] * K
-    out = np.matmul(u, np.matmul(core, _mT(v)))
+    uhgu = np.matmul(_mH(u), gu)
+    vhgv = np.matmul(_mH(v), gv)
+    J = F * (uhgu - _mH(uhgu))
+    K = F * (vhgv - _mH(vhgv))
+    core = J * s[..., None, :] + eye * runtime.real_cotangent(np.asarray(gs))[..., None, :] + \
+        s[..., :, None] * K
+    if runtime.is_complex(a):
+        phase_u = np.imag(np.diagonal(uhgu, 0, -2, -1))
+        phase_v = np.imag(np.diagonal(vhgv, 0, -2, -1))
+        scale = 1.0 + np.max(np.abs(uhgu)) + np.max(np.abs(vhgv))
+        if np.any(np.abs(phase_u + phase_v) > 1e-8 * scale):
+            raise NotImplementedError(
+                "srcgrad: the gradient of np.linalg.svd of a complex matrix is not defined "
+                "here: the result depends on the phases of the singular vectors, which are "
+                "arbitrary (a pair u_k, v_k is defined up to a common factor e^(i phi)). Use "
+                "quantities that do not (singular values, |u|, u u^H)")
+        core = core + eye * (1j * phase_u / s)[..., None, :]
+    out = np.matmul(u, np.matmul(core, _mH(v)))
     m, n = np.shape(a)[-2:]
     if m > k:
-        out = out + np.matmul(gu - np.matmul(u, np.matmul(_mT(u), gu)), _mT(v) / s[..., :, None])
+        out = out + np.matmul(gu - np.matmul(u, uhgu), _mH(v) / s[..., :, None])
     if n > k:
-        out = out + np.matmul(u / s[..., None, :], _mT(gv - np.matmul(v, np.matmul(_mT(v), gv))))
+        out = out + np.matmul(u / s[..., None, :], _mH(gv - np.matmul(v, vhgv)))
     return out
 
 
@@ -417,35 +464,35 @@ defvjp(np.linalg.svd, svd_vjp)
 
 
 def mm_vjp_a(g, ans, a, b):
-    return g @ b.T
+    return g @ b.T.conj()
 
 
 def mm_vjp_b(g, ans, a, b):
-    return a.T @ g
+    return a.T.conj() @ g
 
 
 def mv_vjp_a(g, ans, a, b):
-    return np.outer(g, b)
+    return np.outer(g, b.conj())
 
 
 def mv_vjp_b(g, ans, a, b):
-    return g @ a
+    return g @ a.conj()
 
 
 def vm_vjp_a(g, ans, a, b):
-    return b @ g
+    return b.conj() @ g
 
 
 def vm_vjp_b(g, ans, a, b):
-    return np.outer(a, g)
+    return np.outer(a.conj(), g)
 
 
 def vv_vjp_a(g, ans, a, b):
-    return g * b
+    return g * b.conj()
 
 
 def vv_vjp_b(g, ans, a, b):
-    return g * a
+    return g * a.conj()
 
 
 for _fn in (np.matmul, np.dot):

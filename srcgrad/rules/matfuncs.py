@@ -11,7 +11,7 @@ themselves (none is registered ``broadcasts=True``).
 import numpy as np
 
 from . import defvjp
-from .linalg import (matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
+from .linalg import (_mH, matmul_vjp_x1, matmul_vjp_x2, norm_vjp, outer_vjp_a, outer_vjp_b,
                      trace_vjp, triangle_read, vector_norm_cotangent)
 from .linalg_more import cotangent_of, mH, pinv_cotangent
 from .shape import diagonal_vjp
@@ -52,16 +52,17 @@ defvjp(np.linalg.matrix_power, matrix_power_vjp, None)
 
 
 def eigvalsh_vjp(g, ans, a, UPLO="L"):
-    """``V diag(g) V^T``, put in the triangle NumPy reads."""
-    _, v = np.linalg.eigh(runtime.real_only(a, "np.linalg.eigvalsh"), UPLO=UPLO)
-    return triangle_read(np.matmul(v * np.asarray(g)[..., None, :], _mT(v)),
+    """``V diag(g) V^H``, put in the triangle NumPy reads."""
+    _, v = np.linalg.eigh(a, UPLO=UPLO)
+    g = runtime.real_cotangent(np.asarray(g))     # eigenvalues are real
+    return triangle_read(np.matmul(v * g[..., None, :], _mH(v)),
                          lower=UPLO.upper() == "L")
 
 
 def svdvals_vjp(g, ans, x):
-    """``U diag(g) V^T`` (distinct singular values)."""
-    u, _, vh = np.linalg.svd(runtime.real_only(x, "np.linalg.svdvals"), full_matrices=False)
-    return np.matmul(u * np.asarray(g)[..., None, :], vh)
+    """``U diag(g) V^H`` (distinct singular values)."""
+    u, _, vh = np.linalg.svd(x, full_matrices=False)
+    return np.matmul(u * runtime.real_cotangent(np.asarray(g))[..., None, :], vh)
 
 
 defvjp(np.linalg.eigvalsh, eigvalsh_vjp)
@@ -132,7 +133,8 @@ defvjp(np.linalg.qr, qr_vjp)
 def multi_dot_vjp(g, ans, arrays, out=None):
     """A list argument: one cotangent per array.  A 1-D first (last) array
     is a row (column) vector, as in ``np.linalg.multi_dot``."""
-    mats = [np.asarray(m, dtype=float) for m in arrays]
+    mats = [np.asarray(m) for m in arrays]
+    mats = [m.astype(runtime.float_dtype(m.dtype)) for m in mats]
     first_1d, last_1d = mats[0].ndim == 1, mats[-1].ndim == 1
     if first_1d:
         mats[0] = mats[0][None, :]
@@ -147,7 +149,7 @@ def multi_dot_vjp(g, ans, arrays, out=None):
     for m in reversed(mats[1:]):
         right.append(np.matmul(m, right[-1]))
     right.reverse()
-    cts = [np.matmul(_mT(left[i]), np.matmul(gm, _mT(right[i]))) for i in range(n)]
+    cts = [np.matmul(_mH(left[i]), np.matmul(gm, _mH(right[i]))) for i in range(n)]
     return [np.reshape(c, np.shape(a)) for c, a in zip(cts, arrays)]
 
 
@@ -163,7 +165,7 @@ def matrix_transpose_vjp(g, ans, x):
 def vector_norm_vjp(g, ans, x, axis=None, keepdims=False, ord=2):
     """A vector norm over ``axis`` (all entries, one axis or several)."""
     xa = np.asarray(x)
-    gx = runtime.expand_reduced(g, xa.shape, axis, keepdims)
+    gx = runtime.expand_reduced(runtime.real_cotangent(g), xa.shape, axis, keepdims)
     nx = runtime.expand_reduced(ans, xa.shape, axis, keepdims)
     return vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims)
 
@@ -181,8 +183,9 @@ def linalg_diagonal_vjp(g, ans, x, offset=0):
 
 
 def vecdot_vjp_x1(g, ans, x1, x2, axis=-1):
-    """Summed back to ``x1``'s shape here (the output drops ``axis``)."""
-    return runtime.unbroadcast(np.expand_dims(g, axis) * x2, x1)
+    """Summed back to ``x1``'s shape here (the output drops ``axis``);
+    ``vecdot`` conjugates ``x1``, as ``vdot`` does."""
+    return runtime.unbroadcast(runtime.conj(np.expand_dims(g, axis)) * x2, x1)
 
 
 def vecdot_vjp_x2(g, ans, x1, x2, axis=-1):

@@ -84,7 +84,7 @@ METHODS = {
         "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod",
         "dot", "reshape", "ravel", "transpose", "swapaxes", "squeeze", "repeat",
         "clip", "round", "trace", "diagonal", "take", "argmax", "argmin",
-        "argsort", "nonzero", "all", "any", "conj", "copy")
+        "argsort", "nonzero", "all", "any", "conj", "conjugate", "copy")
 }
 METHODS["flatten"] = np.ravel  # flatten always copies; gradients are the same
 
@@ -95,6 +95,7 @@ ATTRIBUTES = {
     "ndim": np.ndim,
     "size": np.size,
     "real": np.real,
+    "imag": np.imag,
 }
 
 _ = math  # math functions are primitives themselves (see rules.scalars)

@@ -90,7 +90,7 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1),
                                axis=-1), -1)
     others = np.moveaxis(np.reshape(left * right, moved.shape), dest, axes)
-    out_ = runtime.expand_reduced(gi, x.shape, axis, keepdims) * others
+    out_ = runtime.expand_reduced(gi, x.shape, axis, keepdims) * runtime.conj(others)
     return out_ if where is True else np.where(where, out_, 0.0)
 
 
@@ -115,8 +115,9 @@ def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
     gg = np.reshape(g, np.shape(x))
     zero = x == 0
     first = zero & (np.cumsum(zero, ax) == 1)
-    at_first = _reverse_cumsum(gg * np.cumprod(np.where(first, 1, x), ax), ax)
-    before = _reverse_cumsum(gg * np.reshape(ans, np.shape(x)), ax) / np.where(zero, 1, x)
+    at_first = _reverse_cumsum(gg * runtime.conj(np.cumprod(np.where(first, 1, x), ax)), ax)
+    before = _reverse_cumsum(gg * runtime.conj(np.reshape(ans, np.shape(x))), ax) / \
+        runtime.conj(np.where(zero, 1, x))
     return np.reshape(np.where(first, at_first, np.where(zero, 0.0, before)), np.shape(a))
 
 
@@ -149,15 +150,15 @@ def _ddof(ddof, correction):
 
 def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
             mean=None, correction=None):
-    """``2 (a - mean) / (N - ddof)`` on the ``where`` mask."""
-    runtime.real_only(a, "np.var")
+    """``2 (a - mean) / (N - ddof)`` on the ``where`` mask (the variance
+    is real for a complex ``a`` too: ``g``'s real part is read)."""
     if mean is not None:
         raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
                                   "supported; leave mean= out (NumPy computes it)")
     shape = np.shape(a)
     centred = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    res = runtime.expand_reduced(g, shape, axis, keepdims) * 2.0 * centred / \
-        (_count(a, axis, where) - _ddof(ddof, correction))
+    gx = runtime.expand_reduced(runtime.real_cotangent(g), shape, axis, keepdims)
+    res = gx * 2.0 * centred / (_count(a, axis, where) - _ddof(ddof, correction))
     return res if where is True else np.where(where, res, 0.0)
 
 
@@ -165,7 +166,6 @@ def std_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, 
             mean=None, correction=None):
     """The cotangent of ``var``, divided by ``2 std``; zero where the slice's
     std is zero (a slice of one entry: std is constantly zero)."""
-    runtime.real_only(a, "np.std")
     sd = runtime.expand_reduced(ans, np.shape(a), axis, keepdims)
     return var_vjp(g, ans, a, axis, dtype, out, ddof, keepdims, where, mean, correction) / \
         (2.0 * np.where(sd == 0, 1.0, sd)) * (sd != 0)
@@ -187,7 +187,7 @@ def average_vjp_a(g, ans, a, axis=None, weights=None, returned=False, keepdims=F
     if weights is None:
         return gx * (np.size(gavg) / np.maximum(np.size(a), 1))
     w = np.broadcast_to(_weights_like(a, weights, axis), np.shape(a))
-    return gx * w / np.sum(w, axis=axis, keepdims=True)
+    return gx * runtime.conj(w / np.sum(w, axis=axis, keepdims=True))
 
 
 def average_vjp_weights(g, ans, a, axis=None, weights=None, returned=False, keepdims=False):
@@ -195,8 +195,8 @@ def average_vjp_weights(g, ans, a, axis=None, weights=None, returned=False, keep
     w = _weights_like(a, weights, axis)
     wb = np.broadcast_to(w, np.shape(a))
     gw = runtime.expand_reduced(gavg, np.shape(a), axis, keepdims) * \
-        (a - runtime.expand_reduced(avg, np.shape(a), axis, keepdims)) / \
-        np.sum(wb, axis=axis, keepdims=True)
+        runtime.conj((a - runtime.expand_reduced(avg, np.shape(a), axis, keepdims)) /
+                     np.sum(wb, axis=axis, keepdims=True))
     if returned:
         gw = gw + runtime.expand_reduced(g[1], np.shape(a), axis, keepdims)
     return np.reshape(runtime.unbroadcast_shape(gw, w.shape), np.shape(weights))

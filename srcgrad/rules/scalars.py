@@ -217,7 +217,8 @@ defnondiff(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfin
 
 
 def abs_vjp(g, ans, x):
-    return g * np.sign(runtime.real_only(x, "abs"))
+    """``sign(x)``; ``x / |x|`` for a complex ``x`` (NumPy's sign), 0 at 0."""
+    return runtime.real_cotangent(g) * np.sign(x)
 
 
 def pow_vjp_base(g, ans, base, exp, mod=None):

@@ -13,6 +13,7 @@ import numpy as np
 import scipy.special as sp
 
 from . import defvjp
+from .. import runtime
 
 _SQRT_PI = np.sqrt(np.pi)
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
@@ -30,7 +31,7 @@ def gammaln_vjp(g, ans, x):
 
 
 def digamma_vjp(g, ans, x):
-    return g * sp.polygamma(1, x)
+    return g * runtime.conj(sp.polygamma(1, x))
 
 
 def polygamma_vjp(g, ans, n, x):
@@ -39,7 +40,7 @@ def polygamma_vjp(g, ans, n, x):
 
 
 def gamma_vjp(g, ans, x):
-    return g * ans * sp.digamma(x)
+    return g * runtime.conj(ans * sp.digamma(x))
 
 
 def beta_vjp_a(g, ans, a, b):
@@ -68,11 +69,11 @@ _def(sp.betaln, betaln_vjp_a, betaln_vjp_b)
 # ------------------------------------------------------ error function, normal
 
 def erf_vjp(g, ans, x):
-    return g * (2.0 / _SQRT_PI) * np.exp(-np.square(x))
+    return g * (2.0 / _SQRT_PI) * runtime.conj(np.exp(-np.square(x)))
 
 
 def erfc_vjp(g, ans, x):
-    return -g * (2.0 / _SQRT_PI) * np.exp(-np.square(x))
+    return -g * (2.0 / _SQRT_PI) * runtime.conj(np.exp(-np.square(x)))
 
 
 def erfinv_vjp(g, ans, y):
@@ -85,12 +86,12 @@ def erfcinv_vjp(g, ans, y):
 
 def ndtr_vjp(g, ans, x):
     """The standard normal density."""
-    return g * np.exp(-0.5 * np.square(x)) / _SQRT_2PI
+    return g * runtime.conj(np.exp(-0.5 * np.square(x))) / _SQRT_2PI
 
 
 def log_ndtr_vjp(g, ans, x):
     """density / cdf, computed in logs (stable far in the left tail)."""
-    return g * np.exp(-0.5 * np.square(x) - ans) / _SQRT_2PI
+    return g * runtime.conj(np.exp(-0.5 * np.square(x) - ans)) / _SQRT_2PI
 
 
 def ndtri_vjp(g, ans, p):
@@ -116,19 +117,19 @@ def logit_vjp(g, ans, p):
 
 
 def xlogy_vjp_x(g, ans, x, y):
-    return g * np.log(y)
+    return g * runtime.conj(np.log(y))
 
 
 def xlogy_vjp_y(g, ans, x, y):
-    return g * x / y
+    return g * runtime.conj(np.divide(x, y))
 
 
 def xlog1py_vjp_x(g, ans, x, y):
-    return g * np.log1p(y)
+    return g * runtime.conj(np.log1p(y))
 
 
 def xlog1py_vjp_y(g, ans, x, y):
-    return g * x / np.add(1.0, y)
+    return g * runtime.conj(np.divide(x, np.add(1.0, y)))
 
 
 def entr_vjp(g, ans, x):
@@ -195,13 +196,13 @@ def _lse_parts(g, ans, a, b, axis, keepdims, return_sign):
         g = g[0] * sign
     ndim = np.ndim(a) if b is None else np.broadcast(a, b).ndim
     w = np.exp(a - _keep(ans, ndim, axis, keepdims))
-    return _keep(g, ndim, axis, keepdims) * w
+    return _keep(g, ndim, axis, keepdims) * runtime.conj(w)
 
 
 def logsumexp_vjp_a(g, ans, a, axis=None, b=None, keepdims=False, return_sign=False):
     """softmax weights exp(a - lse), times b; with return_sign, times the sign."""
     out = _lse_parts(g, ans, a, b, axis, keepdims, return_sign)
-    return out if b is None else out * b
+    return out if b is None else out * runtime.conj(b)
 
 
 def logsumexp_vjp_b(g, ans, a, axis=None, b=None, keepdims=False, return_sign=False):
@@ -209,11 +210,11 @@ def logsumexp_vjp_b(g, ans, a, axis=None, b=None, keepdims=False, return_sign=Fa
 
 
 def softmax_vjp(g, ans, x, axis=None):
-    return ans * (g - np.sum(g * ans, axis=axis, keepdims=True))
+    return runtime.conj(ans) * (g - np.sum(g * runtime.conj(ans), axis=axis, keepdims=True))
 
 
 def log_softmax_vjp(g, ans, x, axis=None):
-    return g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)
+    return g - runtime.conj(np.exp(ans)) * np.sum(g, axis=axis, keepdims=True)
 
 
 _def(sp.logsumexp, logsumexp_vjp_a, None, logsumexp_vjp_b)

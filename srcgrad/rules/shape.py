@@ -442,10 +442,11 @@ def getitem_vjp(g, ans, x, idx):
     if isinstance(x, dict):
         return {k: (g if k == idx else runtime.zeros_like(v)) for k, v in x.items()}
     out = np.zeros(np.shape(x), dtype=runtime.float_dtype(np.result_type(x)))
+    gx = g if out.dtype.kind == "c" else runtime.real_cotangent(g)   # a real x: real part
     if _basic_index(idx):
-        out[idx] = g
+        out[idx] = gx
     else:
-        np.add.at(out, idx, g)
+        np.add.at(out, idx, gx)
     return out
 
 

@@ -12,6 +12,12 @@ Conventions at kinks, documented once here:
 * ``power(x1, x2)`` w.r.t. the exponent uses ``log(x1)`` where ``x1 > 0`` and 0
   elsewhere (the real derivative does not exist there).
 * ``abs``/``absolute``/``fabs`` use ``sign(x)``: 0 at 0.
+
+Complex values follow the convention of docs/semantics.md ("Complex
+numbers"): a holomorphic function's rule is ``g * conj(f'(x))``
+(:func:`srcgrad.runtime.conj` is free on real values); a rule of a function
+from complex to real values (``abs``, ``real``, ``imag``, ``angle``) reads the
+real part of ``g`` only.
 """
 
 import numpy as np
@@ -35,32 +41,35 @@ def subtract_vjp_x2(g, ans, x1, x2):
 
 
 def multiply_vjp_x1(g, ans, x1, x2):
-    return g * x2
+    return g * runtime.conj(x2)
 
 
 def multiply_vjp_x2(g, ans, x1, x2):
-    return g * x1
+    return g * runtime.conj(x1)
 
 
 def divide_vjp_x1(g, ans, x1, x2):
-    return g / x2
+    return g / runtime.conj(x2)
 
 
 def divide_vjp_x2(g, ans, x1, x2):
-    return -g * x1 / np.square(x2)
+    return -g * runtime.conj(x1 / np.square(x2))
 
 
 def power_vjp_x1(g, ans, x1, x2):
     """``x2 * x1**(x2-1)``, taken as 0 where ``x2 == 0`` (also at ``x1 == 0``)."""
-    return g * np.where(x2 == 0, 0.0, x2 * np.power(x1, np.subtract(x2, 1.0)))
+    return g * runtime.conj(np.where(x2 == 0, 0.0, x2 * np.power(x1, np.subtract(x2, 1.0))))
 
 
 def power_vjp_x2(g, ans, x1, x2):
-    return g * ans * np.log(np.where(np.greater(x1, 0), x1, 1.0))
+    """``ans log(x1)``; where a real ``x1 <= 0`` (a complex ``x1 == 0``) the
+    log is taken as 0 (the derivative does not exist there)."""
+    return g * runtime.conj(ans * np.log(np.where(
+        np.not_equal(x1, 0) if runtime.is_complex(x1) else np.greater(x1, 0), x1, 1.0)))
 
 
 def float_power_vjp_x1(g, ans, x1, x2):
-    return g * np.where(x2 == 0, 0.0, x2 * np.float_power(x1, np.subtract(x2, 1.0)))
+    return g * runtime.conj(np.where(x2 == 0, 0.0, x2 * np.float_power(x1, np.subtract(x2, 1.0))))
 
 
 def negative_vjp(g, ans, x):
@@ -72,11 +81,11 @@ def positive_vjp(g, ans, x):
 
 
 def square_vjp(g, ans, x):
-    return g * 2.0 * x
+    return g * 2.0 * runtime.conj(x)
 
 
 def sqrt_vjp(g, ans, x):
-    return g * 0.5 / ans
+    return g * 0.5 / runtime.conj(ans)
 
 
 def cbrt_vjp(g, ans, x):
@@ -84,11 +93,13 @@ def cbrt_vjp(g, ans, x):
 
 
 def reciprocal_vjp(g, ans, x):
-    return -g * np.square(ans)
+    return -g * runtime.conj(np.square(ans))
 
 
 def absolute_vjp(g, ans, x):
-    return g * np.sign(runtime.real_only(x, "np.absolute"))
+    """``sign(x)``; for a complex ``x`` NumPy's ``sign`` is ``x / |x|`` (0 at
+    0), the direction in which ``|x|`` grows, as PyTorch's ``sgn``."""
+    return runtime.real_cotangent(g) * np.sign(x)
 
 
 def mod_vjp_x2(g, ans, x1, x2):
@@ -146,31 +157,31 @@ defvjp(np.modf, modf_vjp, broadcasts=True)
 
 
 def exp_vjp(g, ans, x):
-    return g * ans
+    return g * runtime.conj(ans)
 
 
 def exp2_vjp(g, ans, x):
-    return g * ans * np.log(2.0)
+    return g * runtime.conj(ans) * np.log(2.0)
 
 
 def expm1_vjp(g, ans, x):
-    return g * (ans + 1.0)
+    return g * runtime.conj(ans + 1.0)
 
 
 def log_vjp(g, ans, x):
-    return g / x
+    return g / runtime.conj(x)
 
 
 def log2_vjp(g, ans, x):
-    return g / np.multiply(x, np.log(2.0))
+    return g / runtime.conj(np.multiply(x, np.log(2.0)))
 
 
 def log10_vjp(g, ans, x):
-    return g / np.multiply(x, np.log(10.0))
+    return g / runtime.conj(np.multiply(x, np.log(10.0)))
 
 
 def log1p_vjp(g, ans, x):
-    return g / np.add(1.0, x)
+    return g / runtime.conj(np.add(1.0, x))
 
 
 def logaddexp_vjp_x1(g, ans, x1, x2):
@@ -203,27 +214,27 @@ defvjp(np.logaddexp2, logaddexp2_vjp_x1, logaddexp2_vjp_x2, broadcasts=True)
 
 
 def sin_vjp(g, ans, x):
-    return g * np.cos(x)
+    return g * runtime.conj(np.cos(x))
 
 
 def cos_vjp(g, ans, x):
-    return -g * np.sin(x)
+    return -g * runtime.conj(np.sin(x))
 
 
 def tan_vjp(g, ans, x):
-    return g * (1.0 + np.square(ans))
+    return g * runtime.conj(1.0 + np.square(ans))
 
 
 def arcsin_vjp(g, ans, x):
-    return g / np.sqrt(1.0 - np.square(x))
+    return g / runtime.conj(np.sqrt(1.0 - np.square(x)))
 
 
 def arccos_vjp(g, ans, x):
-    return -g / np.sqrt(1.0 - np.square(x))
+    return -g / runtime.conj(np.sqrt(1.0 - np.square(x)))
 
 
 def arctan_vjp(g, ans, x):
-    return g / (1.0 + np.square(x))
+    return g / runtime.conj(1.0 + np.square(x))
 
 
 def arctan2_vjp_x1(g, ans, x1, x2):
@@ -243,33 +254,33 @@ def hypot_vjp_x2(g, ans, x1, x2):
 
 
 def sinh_vjp(g, ans, x):
-    return g * np.cosh(x)
+    return g * runtime.conj(np.cosh(x))
 
 
 def cosh_vjp(g, ans, x):
-    return g * np.sinh(x)
+    return g * runtime.conj(np.sinh(x))
 
 
 def tanh_vjp(g, ans, x):
-    return g * (1.0 - np.square(ans))
+    return g * runtime.conj(1.0 - np.square(ans))
 
 
 def arcsinh_vjp(g, ans, x):
-    return g / np.sqrt(np.square(x) + 1.0)
+    return g / runtime.conj(np.sqrt(np.square(x) + 1.0))
 
 
 def arccosh_vjp(g, ans, x):
-    return g / np.sqrt(np.square(x) - 1.0)
+    return g / runtime.conj(np.sqrt(np.square(x) - 1.0))
 
 
 def arctanh_vjp(g, ans, x):
-    return g / (1.0 - np.square(x))
+    return g / runtime.conj(1.0 - np.square(x))
 
 
 def sinc_vjp(g, ans, x):
     """``(cos(pi x) - sinc(x)) / x``, and 0 at ``x == 0``."""
-    return g * np.where(np.equal(x, 0), 0.0,
-                        (np.cos(np.multiply(np.pi, x)) - ans) / np.where(np.equal(x, 0), 1.0, x))
+    return g * runtime.conj(np.where(np.equal(x, 0), 0.0, (np.cos(np.multiply(np.pi, x)) - ans)
+                                     / np.where(np.equal(x, 0), 1.0, x)))
 
 
 def deg2rad_vjp(g, ans, x):
@@ -366,7 +377,31 @@ def nan_to_num_vjp(g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 
 def real_vjp(g, ans, val):
-    return np.real(g)
+    return runtime.real_cotangent(g)
+
+
+def imag_vjp(g, ans, val):
+    """``i g`` (``imag(x + iy) = y``); a real ``val`` has a constant zero
+    imaginary part."""
+    if runtime.is_complex(val):
+        return 1j * runtime.real_cotangent(g)
+    return 0.0 * runtime.real_cotangent(g)
+
+
+def angle_vjp(g, ans, z, deg=False):
+    """``g i / conj(z)`` (the gradient of ``atan2(y, x)``), 0 at 0 and for a
+    real ``z`` (its angle is a constant 0 or pi), as PyTorch's ``angle``."""
+    gr = runtime.real_cotangent(g) * (np.pi / 180.0 if deg else 1.0)
+    if not runtime.is_complex(z):
+        return 0.0 * gr
+    zero = np.equal(z, 0)
+    return np.where(zero, 0.0, gr * 1j / np.where(zero, 1.0, np.conj(z)))
+
+
+def real_if_close_vjp(g, ans, a, tol=100):
+    """``g``, or its real part where NumPy dropped a negligible imaginary
+    part (the result then does not move with it)."""
+    return g if runtime.is_complex(ans) else runtime.real_cotangent(g)
 
 
 def heaviside_vjp_x2(g, ans, x1, x2):
@@ -387,6 +422,9 @@ defvjp(np.clip, clip_vjp_a, clip_vjp_a_min, clip_vjp_a_max, None, clip_vjp_a_min
 defvjp(np.where, None, where_vjp_x, where_vjp_y, broadcasts=True)
 defvjp(np.nan_to_num, nan_to_num_vjp)
 defvjp(np.real, real_vjp)
+defvjp(np.imag, imag_vjp)
+defvjp(np.angle, angle_vjp)
+defvjp(np.real_if_close, real_if_close_vjp)
 defvjp(np.heaviside, None, heaviside_vjp_x2, broadcasts=True)
 defvjp(np.conjugate, conjugate_vjp, broadcasts=True)  # is np.conj
 

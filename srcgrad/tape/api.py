@@ -40,7 +40,7 @@ def _roots(outputs, grad_outputs, create_graph):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind not in "fc":
+            if out._data.dtype.kind != "f":   # PyTorch: no implicit complex seed
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    "but got %s" % out.dtype)
             g = np.ones(out._data.shape, dtype=out._data.dtype)
@@ -113,5 +113,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             g = np.asarray(g)
             if g.shape != t._data.shape:
                 g = np.broadcast_to(g, t._data.shape)
+            if g.dtype.kind == "c" and t._data.dtype.kind != "c":
+                g = g.real      # a real input's gradient is real (as in PyTorch)
             result.append(Tensor._wrap(np.array(g, dtype=t._data.dtype)))
     return tuple(result)

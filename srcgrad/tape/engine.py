@@ -257,6 +257,8 @@ def _give_back(g, leaf):
         g = np.asarray(g)
         if g.shape != t._data.shape:
             g = np.broadcast_to(g, t._data.shape)
+        if g.dtype.kind == "c" and t._data.dtype.kind != "c":
+            g = g.real          # a real argument's gradient is real
         g = np.array(g, dtype=t._data.dtype)   # a fresh, writeable array
     kind = leaf.kind
     if kind == "float":

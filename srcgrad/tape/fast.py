@@ -23,7 +23,8 @@ _state = modes._state
 _ndarray = np.ndarray
 _asarray = np.asarray
 _f64 = np.dtype(np.float64)
-_c128 = np.dtype(np.complex128)   # a double-precision source too (np.abs, np.real of it)
+_c128 = np.dtype(np.complex128)
+_DOUBLE = (_f64, _c128)     # inputs whose float64 outputs stay float64
 _f32 = np.dtype(np.float32)
 _new = object.__new__
 _NONE2 = (None, None)
@@ -49,8 +50,8 @@ def binary(fn, name=None):
         if type(out) is not _ndarray:
             check_plain(out, fn)
             out = _asarray(out)
-        if out.dtype is _f64 and not (type(ra) is _ndarray and ra.dtype in (_f64, _c128)
-                                      or type(rb) is _ndarray and rb.dtype in (_f64, _c128)):
+        if out.dtype is _f64 and not (type(ra) is _ndarray and ra.dtype in _DOUBLE
+                                      or type(rb) is _ndarray and rb.dtype in _DOUBLE):
             out = out.astype(_f32)
         if not (ga or gb) or not _state.enabled:
             return wrap(out)

@@ -344,6 +344,8 @@ class AccumulateGrad(Node):
         g = np.asarray(g)
         if g.shape != var._data.shape:
             g = runtime.unbroadcast_shape(g, var._data.shape)
+        if g.dtype.kind == "c" and var._data.dtype.kind != "c":
+            g = g.real      # a real leaf's gradient is real (as in PyTorch)
         cur = var._grad
         if cur is None:
             var._grad = Tensor._wrap(np.array(g, dtype=var._data.dtype))

@@ -36,7 +36,7 @@ _state = modes._state
 _ndarray = np.ndarray
 _asarray = np.asarray
 _f64 = np.dtype(np.float64)
-_c128 = np.dtype(np.complex128)   # a double-precision source too (np.abs, np.real of it)
+_c128 = np.dtype(np.complex128)    # double precision too: its real part is a float64
 _f32 = np.dtype(np.float32)
 _new = object.__new__
 

@@ -82,7 +82,7 @@ def _get(tree, path):
 def tree_numeric_grad(fn, args, i):
     """Central differences w.r.t. argument ``i``, which may be a tree of floats/arrays."""
     x = args[i]
-    if isinstance(x, (float, np.ndarray)):
+    if isinstance(x, (float, complex, np.ndarray)):
         return numeric_grad(fn, args, i)
     grads = {}
     for path, leaf in _leaves(x):
@@ -117,7 +117,10 @@ def check_structure(g, x, where="arg"):
     elif isinstance(x, np.ndarray):
         assert isinstance(g, np.ndarray), "%s: expected ndarray, got %r" % (where, type(g))
         assert g.shape == x.shape, "%s: shape %s != %s" % (where, g.shape, x.shape)
-        assert g.dtype.kind == "f", "%s: dtype %s" % (where, g.dtype)
+        want = "c" if x.dtype.kind == "c" else "f"   # a real argument's gradient is real
+        assert g.dtype.kind == want, "%s: dtype %s" % (where, g.dtype)
+    elif isinstance(x, complex):
+        assert isinstance(g, complex), "%s: expected complex, got %r" % (where, type(g))
     else:
         assert isinstance(x, float)
         assert isinstance(g, float), "%s: expected float, got %r" % (where, type(g))
@@ -166,7 +169,7 @@ def test_gradient_matches_finite_differences(case, k):
     for g, i in zip(grads, case.wrt):
         check_structure(g, args[i], "grad[%d]" % i)
         want = tree_numeric_grad(case.fn, copy.deepcopy(before), i)
-        if isinstance(args[i], (float, np.ndarray)):
+        if isinstance(args[i], (float, complex, np.ndarray)):
             assert_allclose(g, want, rtol=case.rtol, atol=case.atol)
         else:
             for path, w in want.items():

@@ -4,9 +4,13 @@ For a call ``f(*args, **kw)`` and each differentiable argument ``i``: draw a
 cotangent ``u`` shaped like the output and a direction ``v`` shaped like the
 argument, and compare ``<v, vjp_i(u)>`` with ``<u, (f(x + eps v) - f(x - eps v)) / 2 eps>``.
 Lists of arrays are perturbed element by element; tuple outputs get a tuple
-of cotangents.  Complex values count as pairs of reals (``<a, b> = Re sum
-conj(a) b``), which is the project's complex convention: a rule returns
-``dL/dx + i dL/dy``.
+of cotangents.
+
+Complex values (docs/semantics.md, "Complex numbers"): a complex argument is
+perturbed in a random complex direction and the inner product is the real one,
+``Re sum(conj(a) b)``: under srcgrad's convention (PyTorch's) the cotangent is
+exactly the adjoint of the derivative for that inner product, so the same
+identity checks holomorphic and non-holomorphic rules alike.
 """
 
 import numpy as np
@@ -49,6 +53,8 @@ def random_like(rng, x):
             tuple(random_like(rng, v) for v in x)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return float(rng.standard_normal())
+    if isinstance(x, complex):
+        return complex(rng.standard_normal(), rng.standard_normal())
     if np.iscomplexobj(x):
         return rng.standard_normal(np.shape(x)) + 1j * rng.standard_normal(np.shape(x))
     return rng.standard_normal(np.shape(x))
@@ -61,9 +67,12 @@ def inner(a, b):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
         return sum(inner(x, y) for x, y in zip(a, b))
-    if np.iscomplexobj(a) or np.iscomplexobj(b):
-        return float(np.sum(np.real(np.conj(np.asarray(a)) * np.asarray(b))))
-    return float(np.sum(np.asarray(a, dtype=float) * np.asarray(b, dtype=float)))
+    return float(np.real(np.sum(np.conj(_inexact(a)) * _inexact(b))))
+
+
+def _inexact(a):
+    a = np.asarray(a)
+    return a if a.dtype.kind in "fc" else a.astype(float)
 
 
 def axpy(x, v, eps):
@@ -77,7 +86,7 @@ def axpy(x, v, eps):
         return tuple(axpy(a, b, eps) for a, b in zip(x, v))
     if _is_seq(x):
         return [axpy(a, b, eps) for a, b in zip(x, v)]
-    if isinstance(x, float):
+    if isinstance(x, (float, complex)):
         return x + eps * v
     return np.asarray(x) + eps * v
 
@@ -168,9 +177,7 @@ def _sub_scale(a, b):
         return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):
         return [_sub_scale(x, y) for x, y in zip(a, b)]
-    if np.iscomplexobj(a) or np.iscomplexobj(b):
-        return (np.asarray(a) - np.asarray(b)) / (2 * EPS)
-    return (np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * EPS)
+    return (_inexact(a) - _inexact(b)) / (2 * EPS)
 
 
 # ------------------------------------------------------------ canonical forms

@@ -37,6 +37,11 @@ DOMAINS = {
     "nonzero": lambda rng, s: rng.choice([-1.0, 1.0], s) * rng.uniform(0.5, 2.0, s),
     "lo": lambda rng, s: rng.uniform(-0.6, -0.4, s),
     "hi": lambda rng, s: rng.uniform(0.4, 0.6, s),
+    # complex domains (docs/semantics.md, "Complex numbers")
+    "complex": lambda rng, s: rng.uniform(-2.0, 2.0, s) + 1j * rng.uniform(-2.0, 2.0, s),
+    "cnonzero": lambda rng, s: rng.uniform(0.5, 2.0, s) * np.exp(2j * np.pi * rng.uniform(size=s)),
+    "cright": lambda rng, s: rng.uniform(0.5, 2.0, s) + 1j * rng.uniform(-1.0, 1.0, s),
+    "cunit": lambda rng, s: rng.uniform(-0.5, 0.5, s) + 1j * rng.uniform(-0.5, 0.5, s),
 }
 
 
@@ -83,10 +88,12 @@ def build(spec, rng, dom):
                 for s in spec]
     draw = dom if callable(dom) else DOMAINS[dom]
     if spec is None:
-        return float(draw(rng, ()))
+        x = draw(rng, ())
+        return complex(x) if np.iscomplexobj(x) else float(x)
     if callable(spec):
         return spec(rng)
-    return np.asarray(draw(rng, spec), dtype=float)
+    x = draw(rng, spec)
+    return np.asarray(x, dtype=complex if np.iscomplexobj(x) else float)
 
 
 def make_args(row, case, seed):
@@ -679,6 +686,18 @@ if HAVE_SCIPY:
             kw=dict(return_sign=True), tag="negative-weights"),
         Row(_sp.softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
         Row(_sp.log_softmax, [((4,),), ((2, 3), C(1)), ((2, 3), C(0))]),
+        # complex arguments (docs/semantics.md, "Complex numbers"): holomorphic rules
+        # take g * conj(f'(z))
+        Row(_sp.erf, UNARY, "cunit", tag="complex"),
+        Row(_sp.erfc, UNARY, "cunit", tag="complex"),
+        Row(_sp.ndtr, UNARY, "cunit", tag="complex"),
+        Row(_sp.log_ndtr, UNARY, "cunit", tag="complex"),
+        Row(_sp.gamma, UNARY, "cright", tag="complex"),
+        Row(_sp.xlogy, [((3,), (3,)), (None, None)], ("complex", "cright"), tag="complex"),
+        Row(_sp.xlog1py, [((3,), (3,))], ("complex", "cright"), tag="complex"),
+        Row(_sp.logsumexp, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
+        Row(_sp.softmax, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
+        Row(_sp.log_softmax, [((4,),), ((2, 3), C(1))], "cunit", tag="complex"),
     ]
     _LOCSCALE = [((4,),), ((2, 3), (3,), ()), ((2, 3), None, (2, 1)), (None, None, None)]
     for _fn in (_st.norm_logpdf, _st.norm_pdf, _st.norm_cdf, _st.norm_logcdf, _st.norm_sf,
@@ -751,3 +770,97 @@ if HAVE_SCIPY:
         Row(_sl.expm, [(lambda rng: 0.5 * rng.standard_normal((3, 3)),)]),
         Row(_sl.sqrtm, [(spd(3),)]),
     ]
+
+
+# ---------------------------------------------------- complex inputs and outputs
+# Every rule NumPy accepts complex values for, at complex arguments (and a real
+# argument beside a complex one): checked with the real inner product
+# Re sum(conj(a) b), under which srcgrad's (PyTorch's) convention makes the
+# cotangent the adjoint of the derivative (see rules_checker).
+
+
+def _herm(n, batch=()):
+    """A complex Hermitian matrix with distinct eigenvalues."""
+    def f(rng):
+        m = rng.standard_normal(batch + (n, n)) + 1j * rng.standard_normal(batch + (n, n))
+        q, _ = np.linalg.qr(m)
+        return (q * np.arange(1.0, n + 1.0)) @ np.conj(np.swapaxes(q, -1, -2))
+    return f
+
+
+def _cwell(n, batch=()):
+    return lambda rng: (rng.standard_normal(batch + (n, n)) +
+                        1j * rng.standard_normal(batch + (n, n)) + 3.0 * np.eye(n))
+
+
+def _c(shape):
+    """A complex array argument whatever the row's domain."""
+    return lambda rng: DOMAINS["complex"](rng, shape)
+
+
+ROWS += [Row(np.imag, UNARY, "real"), Row(np.angle, UNARY, "nonzero"),
+         Row(np.angle, [((3,),)], "nonzero", kw=dict(deg=True), tag="deg"),
+         Row(np.real_if_close, UNARY, "real"),
+         Row(builtins.complex, [(None,), (None, None)], "real")]
+
+for _fn, _dom_ in [
+        (np.negative, "complex"), (np.positive, "complex"), (np.square, "complex"),
+        (np.sqrt, "cright"), (np.reciprocal, "cnonzero"), (np.absolute, "cnonzero"),
+        (np.exp, "complex"), (np.exp2, "complex"), (np.expm1, "complex"), (np.log, "cright"),
+        (np.log2, "cright"), (np.log10, "cright"), (np.log1p, "cright"), (np.sin, "complex"),
+        (np.cos, "complex"), (np.tan, "cunit"), (np.arcsin, "cunit"), (np.arccos, "cunit"),
+        (np.arctan, "cunit"), (np.sinh, "complex"), (np.cosh, "complex"), (np.tanh, "cunit"),
+        (np.arcsinh, "cunit"), (np.arctanh, "cunit"), (np.sinc, "cnonzero"),
+        (np.real, "complex"), (np.imag, "complex"), (np.conjugate, "complex"),
+        (np.angle, "cnonzero"), (np.real_if_close, "complex")]:
+    ROWS.append(Row(_fn, UNARY, _dom_, tag="complex"))
+
+for _fn, _dom_ in [
+        (np.add, "complex"), (np.subtract, "complex"), (np.multiply, "complex"),
+        (np.divide, ("complex", "cnonzero")), (np.power, ("cright", "cunit"))]:
+    ROWS.append(Row(_fn, BINARY, _dom_, tag="complex"))
+    ROWS.append(Row(_fn, [((3,), (3,)), (None, (2,))], (_dom_ if isinstance(_dom_, str) else
+                                                       _dom_[0], "pos"), tag="complex-real"))
+ROWS.append(Row(np.power, [((3,), C(2)), ((3,), C(3.0))], "complex", tag="complex-const"))
+
+for _fn in (np.sum, np.mean, np.prod, np.var, np.std, np.cumsum, np.cumprod):
+    ROWS += [Row(_fn, RED, "cnonzero", kw=k, tag="complex%d" % i)
+             for i, k in enumerate([dict(), dict(axis=0), dict(axis=1, keepdims=True)])
+             if not (_fn in (np.cumsum, np.cumprod) and k.get("keepdims"))]
+
+ROWS += [
+    Row(np.dot, [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
+                 ((2, 2, 3), (4, 3, 2))], "complex", tag="complex"),
+    Row(np.dot, [((2, 3), (3,))], ("complex", "real"), tag="complex-real"),
+    Row(np.matmul, [((3,), (3,)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4))], "complex",
+        tag="complex"),
+    Row(np.inner, [((3,), (3,)), ((2, 3), (4, 3))], "complex", tag="complex"),
+    Row(np.outer, [((3,), (4,))], "complex", tag="complex"),
+    Row(np.vdot, [((3,), (3,)), ((2, 3), (3, 2))], "complex", tag="complex"),
+    Row(np.tensordot, [((2, 3, 4), (3, 4, 5)), ((2, 3), (3, 4), C(1))], "complex",
+        tag="complex"),
+    Row(np.einsum, [(C("ij,jk->ik"), (2, 3), (3, 4)), (C("ii->i"), (3, 3)),
+                    (C("i,i"), (3,), (3,))], "complex", tag="complex"),
+    Row(np.kron, [((2, 3), (2, 2))], "complex", tag="complex"),
+    Row(np.trace, [((3, 3),)], "complex", tag="complex"),
+    Row(np.linalg.norm, [((4,),), ((2, 3),)], "cnonzero", tag="complex"),
+    Row(np.linalg.norm, [((4,),)], "cnonzero", kw=dict(ord=1), tag="complex-ord1"),
+    Row(np.linalg.norm, [((4,),)], "cnonzero", kw=dict(ord=3), tag="complex-ord3"),
+    Row(np.linalg.norm, [((3, 3),)], "cnonzero", kw=dict(ord="nuc"), tag="complex-nuc"),
+    Row(np.linalg.norm, [((3, 3),)], "cnonzero", kw=dict(ord=2), tag="complex-2"),
+    Row(np.linalg.inv, [(_cwell(3),), (_cwell(2, (2,)),)], tag="complex"),
+    Row(np.linalg.solve, [(_cwell(3), _c((3,))), (_cwell(3), _c((3, 2)))], tag="complex"),
+    Row(np.linalg.det, [(_cwell(3),), (_cwell(2, (2,)),)], tag="complex"),
+    Row(np.linalg.slogdet, [(_cwell(3),), (_cwell(2, (2,)),)], tag="complex"),
+    Row(np.linalg.svdvals, [(_c((4, 3)),), (_c((3, 3)),)], tag="complex"),
+    Row(np.linalg.svd, [(_c((4, 3)),)], kw=dict(compute_uv=False), tag="complex-s-only"),
+    Row(np.linalg.eigvalsh, [(_herm(3),)], tag="complex"),
+    Row(np.linalg.matrix_power, [(_cwell(3), C(3)), (_cwell(3), C(-2))], tag="complex"),
+    Row(np.linalg.multi_dot, [(L(_c((2, 3)), _c((3, 4)), _c((4, 2))),)], tag="complex"),
+    Row(np.linalg.pinv, [(_cwell(3),), (_c((4, 3)),), (_c((2, 4)),)], tag="complex"),
+    Row(builtins.abs, [(None,)], "cnonzero", tag="complex"),
+    Row(np.cross, [((3,), (3,)), ((4, 3), (3,))], "complex", tag="complex"),
+    Row(np.average, [((2, 3),)], "complex", tag="complex"),
+    Row(np.average, [((2, 3), C(1), (3,))], "complex", tag="complex-weights"),
+    Row(builtins.complex, [(None,), (None, None)], "complex", tag="complex"),
+]

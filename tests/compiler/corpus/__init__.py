@@ -8,7 +8,8 @@ import importlib
 
 MODULES = ["branches", "loops", "while_loops", "jumps", "mutation", "containers", "trees",
            "calls", "models", "exceptions", "higher_order", "varargs", "recursion",
-           "generators", "classes", "first_class", "spectral", "linalg", "signal_numpy"]
+           "generators", "classes", "first_class", "spectral", "linalg", "signal_numpy",
+           "complex_numbers"]
 
 
 class Case:

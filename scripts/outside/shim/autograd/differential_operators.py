@@ -43,7 +43,7 @@ def grad(fun, argnum=0):
             return _example("grad", fun, argnum, args, kwargs)
         if gf is None:
             gf = _sg().grad(fun, wrt=argnum, mode=st.MODE)
-        return gf(*args, **kwargs)
+        return eng.autograd_convention(gf(*args, **kwargs))
     return _mark(gradfun, fun)
 
 
@@ -58,7 +58,8 @@ def value_and_grad(fun, argnum=0):
             return fun(*args, **kwargs), g
         if gf is None:
             gf = _sg().value_and_grad(fun, wrt=argnum, mode=st.MODE)
-        return gf(*args, **kwargs)
+        value, g = gf(*args, **kwargs)
+        return value, eng.autograd_convention(g)
     return _mark(vg, fun)
 
 
@@ -68,7 +69,8 @@ def grad_and_aux(fun, argnum=0):
         if st.ROLE == "example":
             g = _example("grad", fun, argnum, args, kwargs, has_aux=True)
             return g, fun(*args, **kwargs)[1]
-        return _sg().grad(fun, wrt=argnum, has_aux=True, mode=st.MODE)(*args, **kwargs)
+        g, aux = _sg().grad(fun, wrt=argnum, has_aux=True, mode=st.MODE)(*args, **kwargs)
+        return eng.autograd_convention(g), aux
     return _mark(ga, fun)
 
 
@@ -88,7 +90,8 @@ def multigrad_dict(fun):
         if st.ROLE == "example":
             g = _example("grad", fun, positions, args, kwargs)
         else:
-            g = _sg().grad(fun, wrt=positions, mode=st.MODE)(*args, **kwargs)
+            g = eng.autograd_convention(_sg().grad(fun, wrt=positions, mode=st.MODE)(*args,
+                                                                                     **kwargs))
         return dict(zip(names, g))
     return _mark(md, fun)
 

@@ -6,6 +6,7 @@ without a maker gets a rule that raises (autograd raises there too: srcgrad's
 (``Box``, ``VSpace``), forward-mode rules and ``def_linear`` are unmappable."""
 
 import _outside as st
+import _outside_engine as _eng
 
 _MAKERS = {}  # id(fn) -> {argnum: maker}
 
@@ -42,8 +43,11 @@ def notrace_primitive(f_raw):
 
 
 def _rule_from(maker):
+    """An autograd VJP maker as a srcgrad rule: autograd's convention is the
+    conjugate of srcgrad's, so complex cotangents are conjugated in and out."""
     def rule(g, ans, *args, **kwargs):
-        return maker(ans, *args, **kwargs)(g)
+        conj = _eng.autograd_convention
+        return conj(maker(ans, *args, **kwargs)(conj(g)))
     return rule
 
 
