@@ -426,8 +426,22 @@ def test_the_supported_md_example_compiles_and_matches_finite_differences():
     assert_allclose(got, complex_fd(supported_row, Z), rtol=1e-5, atol=1e-6)
 
 
+def complex_qr_loss(z):
+    a = M + np.diag(z[:2])
+    q, r = np.linalg.qr(a @ np.conj(a.T))
+    return np.sum(np.abs(q[0]) * np.abs(r[0]) ** 2)
+
+
 @pytest.mark.parametrize("mode", ["compile", "tape"])
-@pytest.mark.parametrize("fn", [np.linalg.cholesky, np.linalg.qr], ids=["cholesky", "qr"])
+def test_qr_of_a_complex_matrix_matches_finite_differences(mode):
+    """QR's rule is written with conjugate transposes (R's diagonal is real
+    and positive, so Q and R are unique and abs(Q) is a fine loss)."""
+    got = srcgrad.grad(complex_qr_loss, mode=mode)(Z.copy())
+    assert_allclose(got, complex_fd(complex_qr_loss, Z), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+@pytest.mark.parametrize("fn", [np.linalg.cholesky], ids=["cholesky"])
 def test_real_only_factorisations_refuse_complex_matrices(fn, mode):
     def f(z):
         a = M + np.diag(z[:2])
