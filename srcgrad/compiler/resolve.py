@@ -126,7 +126,10 @@ def _flows(op, position, prim):
         else:
             return None
     if position < len(prim.vjps):
-        return "rule" if prim.vjps[position] is not None else "none"
+        rule = prim.vjps[position]
+        if rule is rules.NO_RULE:
+            return None
+        return "rule" if rule is not None else "none"
     if prim.varargs and any(r is not None for r in prim.vjps):
         return "rule"
     return None

@@ -10,7 +10,7 @@ of cotangents.
 import numpy as np
 
 from srcgrad import runtime
-from srcgrad.rules import lookup
+from srcgrad.rules import lookup, NO_RULE
 
 EPS = 1e-6
 
@@ -120,7 +120,7 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
     u = random_like(rng, ans)
     checked = 0
     for i, rule in enumerate(prim.vjps):
-        if rule is None or i >= len(vals) or consts[i] or (argnums and i not in argnums):
+        if rule in (None, NO_RULE) or i >= len(vals) or consts[i] or (argnums and i not in argnums):
             continue
         ct = rule(u, ans, *vals, **kw)
         if prim.broadcasts:
