@@ -36,8 +36,18 @@ def _rebuild(x, items):
     return type(x)(items) if isinstance(x, list) else tuple(items)
 
 
+def _discrete(x):
+    """Booleans and integer arrays (LAPACK's pivots, cho_factor's ``lower``):
+    never perturbed; their cotangent is ``None``."""
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and
+                                               x.dtype.kind in "biu")
+
+
 def random_like(rng, x):
-    """A random value of the same structure and shape as ``x``."""
+    """A random value of the same structure and shape as ``x`` (zeros for
+    discrete parts)."""
+    if _discrete(x):
+        return np.zeros(np.shape(x))
     if isinstance(x, dict):
         return {k: random_like(rng, v) for k, v in x.items()}
     if hasattr(x, "_fields"):
@@ -51,6 +61,8 @@ def random_like(rng, x):
 
 
 def inner(a, b):
+    if a is None or b is None:   # the cotangent of a discrete part
+        return 0.0
     if isinstance(a, dict):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
@@ -60,7 +72,9 @@ def inner(a, b):
 
 def axpy(x, v, eps):
     """``x + eps * v`` keeping the kind of ``x`` (float, array, list, tuple,
-    namedtuple, dict)."""
+    namedtuple, dict); discrete parts stay as they are."""
+    if _discrete(x):
+        return x
     if isinstance(x, dict):
         return {k: axpy(x[k], v[k], eps) for k in x}
     if hasattr(x, "_fields"):
@@ -82,6 +96,8 @@ def _outputs(out):
 
 
 def check_shapes(ct, x, where, array_for_list=False):
+    if ct is None and _discrete(x):
+        return
     if isinstance(x, dict):
         assert isinstance(ct, dict) and set(ct) == set(x), "%s: expected a dict" % where
         for k in x:

@@ -618,6 +618,22 @@ if HAVE_SCIPY:
             kw=dict(lower=True, unit_diagonal=True), tag="unit"),
         Row(_sl.expm, [(lambda rng: 0.5 * rng.standard_normal((3, 3)),)]),
         Row(_sl.sqrtm, [(spd(3),)]),
+        Row(_sl.solve_sylvester, [(wellcond(3), wellcond(3), (3, 3)),
+                                  (wellcond(2), wellcond(3), (2, 3))]),
+        Row(_sl.solve_banded, [(C((1, 1)), lambda rng: rng.normal(size=(3, 5)) + [[0], [4], [0]], (5,)),
+                               (C((2, 0)), lambda rng: rng.normal(size=(3, 4)) + [[4], [0], [0]],
+                                (4, 2))]),
+        Row(_sl.lu, [(wellcond(3),), (lambda rng: rng.normal(size=(3, 3)),)]),
+        Row(_sl.lu, [(wellcond(3),)], kw=dict(permute_l=True), tag="permute_l"),
+        Row(_sl.lu_factor, [(wellcond(3),), (lambda rng: rng.normal(size=(4, 4)),)]),
+        Row(_sl.lu_solve, [(lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3,)),
+                           (lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3, 2))]),
+        Row(_sl.lu_solve, [(lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3,))],
+            kw=dict(trans=1), tag="trans"),
+        Row(_sl.cho_factor, [(spd(3),)], sym=True),
+        Row(_sl.cho_factor, [(spd(3),)], kw=dict(lower=True), sym=True, tag="lower"),
+        Row(_sl.cho_solve, [(lambda rng: _sl.cho_factor(spd(3)(rng)), (3,)),
+                            (lambda rng: _sl.cho_factor(spd(3)(rng), lower=True), (3, 2))]),
     ]
 
     # -------------------------------------- the rest of scipy.special and scipy.stats
