@@ -336,7 +336,7 @@ def stand_in(fun):
 #: ``scipy.special``), so ``import srcgrad`` never imports SciPy, and a
 #: program that never imports SciPy never pays for its rules.
 _OPTIONAL = (("scipy.special", "scipy_special"), ("scipy.stats", "scipy_stats"),
-             ("scipy.linalg", "scipy_linalg"))
+             ("scipy.linalg", "scipy_linalg"), ("scipy.signal", "scipy_signal"))
 _OPTIONAL_DONE = set()
 _OPTIONAL_LOCK = threading.Lock()
 

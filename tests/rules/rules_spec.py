@@ -636,6 +636,12 @@ if HAVE_SCIPY:
                             (lambda rng: _sl.cho_factor(spd(3)(rng), lower=True), (3, 2))]),
     ]
 
+    import scipy.signal as _ss
+    _CONV = [((5,), (3,)), ((3,), (5,)), ((4, 3), (2, 2)), ((3, 3, 2), (2, 2, 2))]
+    for _fn in (_ss.convolve, _ss.correlate):
+        for _mode in ("full", "valid", "same"):
+            ROWS.append(Row(_fn, _CONV, kw=dict(mode=_mode), tag=_mode))
+
     # -------------------------------------- the rest of scipy.special and scipy.stats
     _GT = lambda rng, s: rng.uniform(1.3, 4.0, s)   # noqa: E731  (Bessel, gamma arguments)
     for _fn, _dom_ in [
