@@ -99,7 +99,7 @@ def _table(mod, prims, level="##"):
 def render_scipy():
     """The SciPy section: generated when SciPy is importable, else the current file's."""
     try:
-        import scipy.special, scipy.stats, scipy.linalg, scipy.signal  # noqa: F401,E401
+        import scipy.special, scipy.stats, scipy.linalg, scipy.signal, scipy.integrate  # noqa
     except ImportError:
         try:
             with open(TARGET, encoding="utf-8") as f:

@@ -602,3 +602,6 @@ def explain(fun, *args, wrt=0, mode="auto"):
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
                        source=engine.source, note=getattr(engine, "note", None),
                        calls=call_tree(getattr(engine, "calls", ())))
+
+
+rules.FUNCTION_VJP = vjp   # for rules that differentiate a function they are given (odeint)

@@ -195,6 +195,12 @@ def defvjp(fn, *rules, broadcasts=False, name=None):
     return fn
 
 
+#: Set by srcgrad.api: ``vjp(fun, *primals)`` -> ``(value, pullback)``, for the
+#: rules of a primitive that is given a function and differentiates it
+#: (``scipy.integrate.odeint``'s adjoint method); ``None`` until srcgrad.api is imported.
+FUNCTION_VJP = None
+
+
 #: Set by srcgrad.bridge: wraps a user's Python function registered with
 #: :func:`defvjp` so that, called with tape Tensors, it records one node that
 #: uses the rule (the compiler uses the rule for both the function and the
@@ -336,7 +342,8 @@ def stand_in(fun):
 #: ``scipy.special``), so ``import srcgrad`` never imports SciPy, and a
 #: program that never imports SciPy never pays for its rules.
 _OPTIONAL = (("scipy.special", "scipy_special"), ("scipy.stats", "scipy_stats"),
-             ("scipy.linalg", "scipy_linalg"), ("scipy.signal", "scipy_signal"))
+             ("scipy.linalg", "scipy_linalg"), ("scipy.signal", "scipy_signal"),
+             ("scipy.integrate", "scipy_integrate"))
 _OPTIONAL_DONE = set()
 _OPTIONAL_LOCK = threading.Lock()
 

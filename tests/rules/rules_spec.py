@@ -637,6 +637,22 @@ if HAVE_SCIPY:
     ]
 
     import scipy.signal as _ss
+    import scipy.integrate as _si
+
+    def _ode_rhs(y, t, a, b):
+        """autograd's test_odeint system."""
+        return -np.sqrt(t) - y + a - np.mean((y + b) ** 2)
+
+    def _ode_decay(y, t):
+        return -0.5 * y + np.sin(t)
+
+    ROWS += [
+        Row(_si.odeint, [(C(_ode_rhs), (3,), lambda rng: np.sort(rng.uniform(0.1, 0.4, 4)),
+                          lambda rng: (rng.normal(size=3), rng.normal(size=3)))],
+            rtol=1e-4, atol=1e-6),
+        Row(_si.odeint, [(C(_ode_decay), (2,), lambda rng: np.sort(rng.uniform(0.0, 2.0, 3)))],
+            rtol=1e-4, atol=1e-6, tag="no-args"),
+    ]
     _CONV = [((5,), (3,)), ((3,), (5,)), ((4, 3), (2, 2)), ((3, 3, 2), (2, 2, 2))]
     for _fn in (_ss.convolve, _ss.correlate):
         for _mode in ("full", "valid", "same"):
