@@ -370,3 +370,38 @@ def test_odeint_refusals_name_the_users_file(mode):
     with pytest.raises((SyntaxError, NotImplementedError, TypeError)) as info:
         srcgrad.grad(ode_full_output, mode=mode)(np.array([1.0, 2.0]))
     assert "test_scipy_more.py" in str(info.value)
+
+
+# ------------------------------------------------ docs/supported.md's rows
+
+def supported_rest_of_scipy(a, x, w, s):
+    return np.sum(sla.lu_solve(sla.lu_factor(a), x)) + np.sum(
+        signal.convolve(x, w, mode="same") * sp.iv(1.5, x)) + np.sum(stats.t.cdf(x, 4.0, 0.0, s))
+
+
+def supported_odeint(k, drive, y0):
+    ts = np.array([0.0, 0.5, 1.0])
+    ys = odeint(_rhs, y0, ts, args=(k, drive))
+    return np.sum(ys ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_supported_md_rows(mode):
+    args = (A3, np.array([0.5, 1.5, 2.5]), np.array([0.2, 0.5, 0.3]), 1.4)
+    _close(srcgrad.grad(supported_rest_of_scipy, wrt=(0, 1, 2, 3), mode=mode)(*args),
+           supported_rest_of_scipy, args, (0, 1, 2, 3))
+    args = (0.7, 0.3, np.array([1.0, -0.5]))
+    _close(srcgrad.grad(supported_odeint, wrt=(0, 1, 2), mode=mode)(*args), supported_odeint,
+           args, (0, 1, 2), rtol=1e-4, atol=1e-6)
+
+
+def iv_order(nu):
+    return np.sum(sp.iv(nu, X))
+
+
+def test_supported_md_refusal_row():
+    with pytest.raises(SyntaxError) as info:
+        srcgrad.grad(iv_order, mode="compile")(1.5)
+    assert "scipy.special.iv has no derivative rule for its argument 1, which depends on the " \
+        "differentiated arguments (nu)" in str(info.value)
+    assert "test_scipy_more.py" in str(info.value)
