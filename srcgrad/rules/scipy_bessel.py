@@ -37,14 +37,17 @@ def y1_vjp(g, ans, x):
 
 
 def jv_vjp_x(g, ans, v, x):
+    """(J_{v-1} - J_{v+1}) / 2 (a differentiated order v is refused)."""
     return g * 0.5 * (sp.jv(np.subtract(v, 1), x) - sp.jv(np.add(v, 1), x))
 
 
 def yv_vjp_x(g, ans, v, x):
+    """(Y_{v-1} - Y_{v+1}) / 2 (a differentiated order v is refused)."""
     return g * 0.5 * (sp.yv(np.subtract(v, 1), x) - sp.yv(np.add(v, 1), x))
 
 
 def yn_vjp_x(g, ans, n, x):
+    """(Y_{n-1} - Y_{n+1}) / 2 (the integer order n has no gradient)."""
     return g * 0.5 * (sp.yn(np.subtract(n, 1), x) - sp.yn(np.add(n, 1), x))
 
 
@@ -77,11 +80,12 @@ def i1e_vjp(g, ans, x):
 
 
 def iv_vjp_x(g, ans, v, x):
+    """(I_{v-1} + I_{v+1}) / 2 (a differentiated order v is refused)."""
     return g * 0.5 * (sp.iv(np.subtract(v, 1), x) + sp.iv(np.add(v, 1), x))
 
 
 def ive_vjp_x(g, ans, v, x):
-    """ive = exp(-|x|) I_v(x) (real x)."""
+    """ive = exp(-|x|) I_v(x) (real x; a differentiated order v is refused)."""
     return g * (0.5 * (sp.ive(np.subtract(v, 1), x) + sp.ive(np.add(v, 1), x))
                 - np.sign(x) * ans)
 
@@ -104,11 +108,12 @@ def k1e_vjp(g, ans, x):
 
 
 def kv_vjp_x(g, ans, v, x):
+    """-(K_{v-1} + K_{v+1}) / 2 (a differentiated order v is refused)."""
     return -g * 0.5 * (sp.kv(np.subtract(v, 1), x) + sp.kv(np.add(v, 1), x))
 
 
 def kve_vjp_x(g, ans, v, x):
-    """kve = exp(x) K_v(x)."""
+    """kve = exp(x) K_v(x) (a differentiated order v is refused)."""
     return g * (ans - 0.5 * (sp.kve(np.subtract(v, 1), x) + sp.kve(np.add(v, 1), x)))
 
 

@@ -69,7 +69,8 @@ def _adjoint(g, ans, func, y0, t, args, kw):
 
 def odeint_vjp_y0(g, ans, func, y0, t, args=(), rtol=None, atol=None, h0=0.0, hmax=0.0,
                   hmin=0.0, mxstep=0):
-    """The adjoint method (see the module's docstring)."""
+    """The adjoint method, as HIPS autograd's: an augmented system integrated back
+    from t[-1] to t[0] by odeint, with srcgrad's VJPs of func (none into func)."""
     kw = dict(rtol=rtol, atol=atol, h0=h0, hmax=hmax, hmin=hmin, mxstep=mxstep)
     return _adjoint(g, ans, func, y0, t, args, kw)[0]
 

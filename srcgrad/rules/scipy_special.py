@@ -79,11 +79,12 @@ def _gamma_density(a, x):
 
 
 def gammainc_vjp_x(g, ans, a, x):
-    """Gradient wrt x only (none rule wrt a: refused)."""
+    """x**(a-1) exp(-x) / Gamma(a): wrt x only (a differentiated a is refused)."""
     return g * _gamma_density(a, x)
 
 
 def gammaincc_vjp_x(g, ans, a, x):
+    """Minus gammainc's (a differentiated a is refused)."""
     return -g * _gamma_density(a, x)
 
 
@@ -98,6 +99,7 @@ def betainc_vjp_x(g, ans, a, b, x):
 
 
 def betaincc_vjp_x(g, ans, a, b, x):
+    """Minus betainc's (differentiated a, b are refused)."""
     return -g * _beta_density(a, b, x)
 
 
