@@ -45,7 +45,8 @@ def library_rows():
 def _args(prim):
     names = []
     for i, rule in enumerate(prim.vjps):
-        if rule is None or rule.__name__.endswith(("_more", "_refused")):  # refuses it
+        if rule is None or rules.refuses(rule) or \
+                rule.__name__.endswith(("_more", "_refused")):  # no gradient, or refuses it
             continue
         if i < len(prim.argnames):
             names.append(prim.argnames[i])
@@ -63,7 +64,7 @@ def _notes(prim):
     if prim.broadcasts:
         notes.append("broadcasts")
     for rule in prim.vjps:
-        doc = (rule.__doc__ or "").strip() if rule is not None else ""
+        doc = (rule.__doc__ or "").strip() if rule not in (None, rules.NO_RULE) else ""
         if doc:
             notes.append(" ".join(doc.split("\n\n")[0].split()))
             break
@@ -81,7 +82,7 @@ def _groups(scipy):
     for fn, prim in library_rows():
         if prim is None:
             continue
-        rule = next(r for r in prim.vjps if r is not None)
+        rule = next(r for r in prim.vjps if r is not None and r is not rules.NO_RULE)
         mod = rule.__module__.rsplit(".", 1)[-1]
         if mod.startswith("scipy_") == scipy:
             groups.setdefault(mod, []).append(prim)
@@ -99,7 +100,7 @@ def _table(mod, prims, level="##"):
 def render_scipy():
     """The SciPy section: generated when SciPy is importable, else the current file's."""
     try:
-        import scipy.special, scipy.stats, scipy.linalg  # noqa: F401,E401
+        import scipy.special, scipy.stats, scipy.linalg, scipy.signal, scipy.integrate  # noqa
     except ImportError:
         try:
             with open(TARGET, encoding="utf-8") as f:

@@ -125,7 +125,7 @@ class _PrimitiveVJP:
         self.value_fn = value_fn or self.prim.fn   # operator.sub: its value, np's rule
         self.wrt = wrt
         for i in wrt:
-            if i >= len(self.prim.vjps) or self.prim.vjps[i] is None:
+            if i >= len(self.prim.vjps) or self.prim.vjps[i] in (None, rules.NO_RULE):
                 raise ValueError("%s has no gradient with respect to argument %d"
                                  % (self.prim.name, i))
         self.source = "# %s is a primitive: its rules are in srcgrad/rules\n" % self.prim.name
@@ -149,6 +149,7 @@ class GradFunction:
         if not callable(fun):
             raise TypeError("grad expects a function, got %r" % (fun,))
         _check_mode(mode)
+        fun = rules.stand_in(fun)   # scipy.stats.norm.logpdf itself: its primitive
         self.fun = fun
         self.mode = mode
         self.kind = kind
@@ -541,6 +542,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     (6.0, (3.0, 2.0))
     """
     _check_mode(mode)
+    fun = rules.stand_in(fun)
     if wrt is None:
         wrt = tuple(range(len(primals)))
     positions, single, params = _positions(fun, wrt if isinstance(wrt, (tuple, list))
@@ -645,3 +647,6 @@ def explain(fun, *args, wrt=0, mode="auto"):
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
                        source=engine.source, note=getattr(engine, "note", None),
                        calls=call_tree(getattr(engine, "calls", ())))
+
+
+rules.FUNCTION_VJP = vjp   # for rules that differentiate a function they are given (odeint)

@@ -118,7 +118,8 @@ class FunctionInfo:
 
 def resolve_static(node, lookup):
     if isinstance(node, gast.Name):
-        return lookup(node.id)
+        obj = lookup(node.id)   # a bound method with rules held in a variable: its stand-in
+        return obj if obj is _UNRESOLVED else rules.stand_in(obj)
     if isinstance(node, gast.Attribute):
         base = resolve_static(node.value, lookup)
         if base is _UNRESOLVED:

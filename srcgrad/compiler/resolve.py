@@ -127,6 +127,8 @@ def _flows(op, position, prim):
             return None
     if position < len(prim.vjps):
         rule = prim.vjps[position]
+        if rule is rules.NO_RULE:
+            return None
         if rule is not None and rule.__name__.endswith("_refused"):
             return None   # a rule that always raises (np.interp's xp): refuse here
         return "rule" if rule is not None else "none"

@@ -36,7 +36,7 @@ from .. import runtime
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
            "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
            "POSITIONS", "up_to_positions", "refuse_position", "defmethod", "method",
-           "load_optional"]
+           "load_optional", "NO_RULE", "refuses", "stand_in"]
 
 
 class NoRuleError(NotImplementedError):
@@ -54,7 +54,7 @@ class Primitive:
         self.name = name or _name_of(fn)
         self.vjps = tuple(vjps)
         self.broadcasts = broadcasts
-        first = next((r for r in self.vjps if r is not None), None)
+        first = next((r for r in self.vjps if r is not None and r is not NO_RULE), None)
         self.argnames, self.defaults, self.varargs = _rule_params(first)
 
     def cotangents(self, g, ans, args, positions, kwargs=None):
@@ -160,6 +160,25 @@ def _rule_params(rule):
     return tuple(names), defaults, varargs
 
 
+def no_rule_for_this_argument(g, ans, *args, **kwargs):
+    """The rule of a position whose derivative exists but is not implemented
+    (the order ``v`` of ``scipy.special.iv(v, x)``): both engines refuse a
+    differentiated value there, at the user's line, where ``None`` would mean
+    "no gradient flows".  Never called by them; raises if called directly."""
+    raise NoRuleError("srcgrad has no derivative rule for this argument")
+
+
+#: Put in place of a rule: the position is refused (see :func:`no_rule_for_this_argument`).
+NO_RULE = no_rule_for_this_argument
+
+
+def refuses(rule):
+    """Whether ``rule`` (an entry of ``Primitive.vjps``) refuses its position:
+    :data:`NO_RULE`, or a ``*_more`` rule that raises past the positions a
+    ``*args`` primitive has rules for."""
+    return rule is NO_RULE or (rule is not None and rule.__name__.endswith("_more"))
+
+
 def defvjp(fn, *rules, broadcasts=False, name=None):
     """Register vector-Jacobian rules for ``fn``, one per positional argument.
 
@@ -195,6 +214,12 @@ def defvjp(fn, *rules, broadcasts=False, name=None):
         _KEEP[id(wrapper)] = wrapper
         return wrapper
     return fn
+
+
+#: Set by srcgrad.api: ``vjp(fun, *primals)`` -> ``(value, pullback)``, for the
+#: rules of a primitive that is given a function and differentiates it
+#: (``scipy.integrate.odeint``'s adjoint method); ``None`` until srcgrad.api is imported.
+FUNCTION_VJP = None
 
 
 #: Set by srcgrad.bridge: wraps a user's Python function registered with
@@ -323,6 +348,15 @@ def method(obj, attr):
     return fn
 
 
+def stand_in(fun):
+    """``fun`` itself, or, when it is a bound method declared with
+    :func:`defmethod` (``scipy.stats.norm.logpdf`` handed to ``grad`` as the
+    function to differentiate), the primitive standing for it."""
+    if not inspect.ismethod(fun):
+        return fun
+    return method(fun.__self__, fun.__name__) or fun
+
+
 # ------------------------------------------------ optional libraries (SciPy)
 
 #: Rule modules for optional libraries: ``(library module, rule module)``.  A
@@ -331,7 +365,8 @@ def method(obj, attr):
 #: ``scipy.special``), so ``import srcgrad`` never imports SciPy, and a
 #: program that never imports SciPy never pays for its rules.
 _OPTIONAL = (("scipy.special", "scipy_special"), ("scipy.stats", "scipy_stats"),
-             ("scipy.linalg", "scipy_linalg"))
+             ("scipy.linalg", "scipy_linalg"), ("scipy.signal", "scipy_signal"),
+             ("scipy.integrate", "scipy_integrate"))
 _OPTIONAL_DONE = set()
 _OPTIONAL_LOCK = threading.Lock()
 

@@ -12,7 +12,7 @@ cannot see inside a Python function that converts its argument with
 import numpy as np
 import scipy.special as sp
 
-from . import defvjp
+from . import NO_RULE, defvjp
 from .. import runtime
 
 _SQRT_PI = np.sqrt(np.pi)
@@ -59,7 +59,67 @@ def betaln_vjp_b(g, ans, a, b):
     return g * (sp.digamma(b) - sp.digamma(np.add(a, b)))
 
 
+def rgamma_vjp(g, ans, x):
+    """rgamma = 1 / Gamma: -digamma(x) / Gamma(x)."""
+    return -g * ans * sp.digamma(x)
+
+
+def gammasgn_vjp(g, ans, x):
+    """The sign of Gamma is constant between its poles: zero."""
+    return np.zeros(np.broadcast(g, x).shape)
+
+
+def loggamma_vjp(g, ans, x):
+    """Holomorphic: g * conj(digamma(x)) (the project's complex convention)."""
+    return g * np.conj(sp.digamma(x))
+
+
+def _gamma_density(a, x):
+    """x**(a - 1) exp(-x) / Gamma(a), in logs."""
+    return np.exp(np.subtract(a, 1.0) * np.log(x) - x - sp.gammaln(a))
+
+
+def gammainc_vjp_x(g, ans, a, x):
+    """x**(a-1) exp(-x) / Gamma(a): wrt x only (a differentiated a is refused)."""
+    return g * _gamma_density(a, x)
+
+
+def gammaincc_vjp_x(g, ans, a, x):
+    """Minus gammainc's (a differentiated a is refused)."""
+    return -g * _gamma_density(a, x)
+
+
+def _beta_density(a, b, x):
+    return np.exp(np.subtract(a, 1.0) * np.log(x) + np.subtract(b, 1.0) * np.log1p(np.negative(x))
+                  - sp.betaln(a, b))
+
+
+def betainc_vjp_x(g, ans, a, b, x):
+    """Gradient wrt x only (no rules wrt a, b: refused)."""
+    return g * _beta_density(a, b, x)
+
+
+def betaincc_vjp_x(g, ans, a, b, x):
+    """Minus betainc's (differentiated a, b are refused)."""
+    return -g * _beta_density(a, b, x)
+
+
+def multigammaln_vjp(g, ans, a, d):
+    """sum over j < d of digamma(a - j / 2) (d is an integer)."""
+    halves = 0.5 * np.arange(int(d))
+    return g * np.sum(sp.digamma(np.expand_dims(a, -1) - halves), axis=-1)
+
+
 _def(sp.gammaln, gammaln_vjp)
+_def(sp.rgamma, rgamma_vjp)
+_def(sp.gammasgn, gammasgn_vjp)
+_def(sp.loggamma, loggamma_vjp)
+_def(sp.gammainc, NO_RULE, gammainc_vjp_x)
+_def(sp.gammaincc, NO_RULE, gammaincc_vjp_x)
+_def(sp.betainc, NO_RULE, NO_RULE, betainc_vjp_x)
+if hasattr(sp, "betaincc"):  # SciPy >= 1.11
+    _def(sp.betaincc, NO_RULE, NO_RULE, betaincc_vjp_x)
+_def(sp.multigammaln, multigammaln_vjp, None)
 _def(sp.digamma, digamma_vjp)
 _def(sp.polygamma, None, polygamma_vjp)
 _def(sp.gamma, gamma_vjp)
@@ -84,6 +144,11 @@ def erfcinv_vjp(g, ans, y):
     return -g * (_SQRT_PI / 2.0) * np.exp(np.square(ans))
 
 
+def erfcx_vjp(g, ans, x):
+    """erfcx = exp(x**2) erfc(x): 2 x erfcx(x) - 2 / sqrt(pi)."""
+    return g * (2.0 * np.multiply(x, ans) - 2.0 / _SQRT_PI)
+
+
 def ndtr_vjp(g, ans, x):
     """The standard normal density."""
     return g * runtime.conj(np.exp(-0.5 * np.square(x))) / _SQRT_2PI
@@ -102,6 +167,7 @@ _def(sp.erf, erf_vjp)
 _def(sp.erfc, erfc_vjp)
 _def(sp.erfinv, erfinv_vjp)
 _def(sp.erfcinv, erfcinv_vjp)
+_def(sp.erfcx, erfcx_vjp)
 _def(sp.ndtr, ndtr_vjp)
 _def(sp.log_ndtr, log_ndtr_vjp)
 _def(sp.ndtri, ndtri_vjp)
@@ -110,6 +176,11 @@ _def(sp.ndtri, ndtri_vjp)
 
 def expit_vjp(g, ans, x):
     return g * ans * (1.0 - ans)
+
+
+def log_expit_vjp(g, ans, x):
+    """log expit(x)' = expit(-x)."""
+    return g * sp.expit(np.negative(x))
 
 
 def logit_vjp(g, ans, p):
@@ -148,35 +219,12 @@ def rel_entr_vjp_y(g, ans, x, y):
 
 _def(sp.expit, expit_vjp)
 _def(sp.logit, logit_vjp)
+if hasattr(sp, "log_expit"):  # SciPy >= 1.8
+    _def(sp.log_expit, log_expit_vjp)
 _def(sp.xlogy, xlogy_vjp_x, xlogy_vjp_y)
 _def(sp.xlog1py, xlog1py_vjp_x, xlog1py_vjp_y)
 _def(sp.entr, entr_vjp)
 _def(sp.rel_entr, rel_entr_vjp_x, rel_entr_vjp_y)
-
-# -------------------------------------------------------------- Bessel I0, I1
-
-def i0_vjp(g, ans, x):
-    return g * sp.i1(x)
-
-
-def i1_vjp(g, ans, x):
-    """I1' = (I0 + I2) / 2 (finite at 0)."""
-    return g * 0.5 * (sp.i0(x) + sp.iv(2, x))
-
-
-def i0e_vjp(g, ans, x):
-    """i0e = exp(-|x|) I0(x)."""
-    return g * (sp.i1e(x) - np.sign(x) * ans)
-
-
-def i1e_vjp(g, ans, x):
-    return g * (0.5 * (sp.i0e(x) + sp.ive(2, x)) - np.sign(x) * ans)
-
-
-_def(sp.i0, i0_vjp)
-_def(sp.i1, i1_vjp)
-_def(sp.i0e, i0e_vjp)
-_def(sp.i1e, i1e_vjp)
 
 # ------------------------------------------------ reductions over an axis
 
@@ -220,3 +268,6 @@ def log_softmax_vjp(g, ans, x, axis=None):
 _def(sp.logsumexp, logsumexp_vjp_a, None, logsumexp_vjp_b)
 _def(sp.softmax, softmax_vjp, broadcasts=False)
 _def(sp.log_softmax, log_softmax_vjp, broadcasts=False)
+
+# The Bessel functions register themselves on import.
+from . import scipy_bessel  # noqa: E402,F401

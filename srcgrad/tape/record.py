@@ -25,7 +25,7 @@ Guarantees:
 import numpy as np
 
 from .. import modes
-from ..rules import lookup, has_rule, is_nondiff
+from ..rules import lookup, has_rule, is_nondiff, NO_RULE
 from ..rules.conversions import astype as _astype
 from .graph import node_class, accumulate_node, rule_usage, DEAD, EPOCH
 from .tensor import Tensor, check_plain_array
@@ -72,7 +72,7 @@ def make_plan(fn, need, nargs):
     prim = lookup(fn)
     vjps = prim.vjps
     for i, _ in need:
-        if i >= len(vjps):     # no row at all for this argument: not understood
+        if i >= len(vjps) or vjps[i] is NO_RULE:   # no rule for this argument: refused
             from .dispatch import no_rule
             raise no_rule(fn, i)
     rules, pos = [], []

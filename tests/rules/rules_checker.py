@@ -16,7 +16,7 @@ identity checks holomorphic and non-holomorphic rules alike.
 import numpy as np
 
 from srcgrad import runtime
-from srcgrad.rules import lookup
+from srcgrad.rules import lookup, NO_RULE
 
 EPS = 1e-6
 
@@ -42,8 +42,18 @@ def _rebuild(x, items):
     return type(x)(items) if isinstance(x, list) else tuple(items)
 
 
+def _discrete(x):
+    """Booleans and integer arrays (LAPACK's pivots, cho_factor's ``lower``):
+    never perturbed; their cotangent is ``None``."""
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and
+                                               x.dtype.kind in "biu")
+
+
 def random_like(rng, x):
-    """A random value of the same structure and shape as ``x``."""
+    """A random value of the same structure and shape as ``x`` (zeros for
+    discrete parts)."""
+    if _discrete(x):
+        return np.zeros(np.shape(x))
     if isinstance(x, dict):
         return {k: random_like(rng, v) for k, v in x.items()}
     if hasattr(x, "_fields"):
@@ -63,6 +73,8 @@ def random_like(rng, x):
 def inner(a, b):
     """The real inner product ``Re <a, b>`` (complex values: ``Re sum(conj(a) b)``,
     the pairing under which a cotangent is ``dL/dx + i dL/dy``)."""
+    if a is None or b is None:   # the cotangent of a discrete part
+        return 0.0
     if isinstance(a, dict):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
@@ -77,7 +89,9 @@ def _inexact(a):
 
 def axpy(x, v, eps):
     """``x + eps * v`` keeping the kind of ``x`` (float, array, list, tuple,
-    namedtuple, dict)."""
+    namedtuple, dict); discrete parts stay as they are."""
+    if _discrete(x):
+        return x
     if isinstance(x, dict):
         return {k: axpy(x[k], v[k], eps) for k in x}
     if hasattr(x, "_fields"):
@@ -99,6 +113,8 @@ def _outputs(out):
 
 
 def check_shapes(ct, x, where, array_for_list=False):
+    if ct is None and _discrete(x):
+        return
     if isinstance(x, dict):
         assert isinstance(ct, dict) and set(ct) == set(x), "%s: expected a dict" % where
         for k in x:
@@ -141,7 +157,7 @@ def check_rule(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None
         u = project(u, ans)
     checked = 0
     for i, rule in enumerate(prim.vjps):
-        if rule is None or i >= len(vals) or consts[i] or (argnums and i not in argnums):
+        if rule in (None, NO_RULE) or i >= len(vals) or consts[i] or (argnums and i not in argnums):
             continue
         ct = rule(u, ans, *vals, **kw)
         if prim.broadcasts:

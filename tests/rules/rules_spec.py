@@ -657,7 +657,8 @@ else:
 
 if HAVE_SCIPY:
     srcgrad.rules.load_optional()
-    from srcgrad.rules import scipy_stats as _st
+    from srcgrad.rules import scipy_stats as _st, scipy_stats_shapes as _sts
+    from srcgrad.rules import scipy_stats_discrete as _stp, scipy_stats_multivariate as _stm
 
     for _fn, _dom_ in [
             (_sp.gammaln, "pos"), (_sp.digamma, "pos"), (_sp.gamma, "pos"),
@@ -701,48 +702,48 @@ if HAVE_SCIPY:
     ]
     _LOCSCALE = [((4,),), ((2, 3), (3,), ()), ((2, 3), None, (2, 1)), (None, None, None)]
     for _fn in (_st.norm_logpdf, _st.norm_pdf, _st.norm_cdf, _st.norm_logcdf, _st.norm_sf,
-                _st.norm_logsf, _st.laplace_logpdf):
+                _st.norm_logsf, _sts.laplace_logpdf):
         ROWS.append(Row(_fn, _LOCSCALE, ("real", "real", "pos")))
     ROWS += [
         Row(_st.norm_logcdf, [((3,),)], lambda rng, s: rng.uniform(-30.0, -20.0, s),
             tag="tail"),
-        Row(_st.expon_logpdf, [((2, 3), C(-3.0), (3,)), ((4,), (4,), None)],
+        Row(_sts.expon_logpdf, [((2, 3), C(-3.0), (3,)), ((4,), (4,), None)],
             ("pos", "lo", "pos")),
         Row(_st.t_logpdf, [((4,), None), ((2, 3), (3,), (), (2, 1))],
             ("real", "gt1", "real", "pos")),
         Row(_st.t_pdf, [((4,), None), ((2, 3), (3,), (), (2, 1))],
             ("real", "gt1", "real", "pos")),
-        Row(_st.gamma_logpdf, [((4,), None), ((2, 3), (3,), C(-1.0), (2, 1)),
+        Row(_sts.gamma_logpdf, [((4,), None), ((2, 3), (3,), C(-1.0), (2, 1)),
                                ((3,), None, C(-2.0), None), ((3,), (3,), (3,))],
             ("pos", "gt1", "lo", "pos")),
-        Row(_st.beta_logpdf, [((4,), None, None),
+        Row(_sts.beta_logpdf, [((4,), None, None),
                               ((2, 3), (3,), (2, 1), C(-0.5), C(2.0)),
                               ((3,), None, None, C(0.0), None),
                               ((3,), None, None, C(0.0), C(1.0)),
                               ((3,), C(1.5), C(2.5), (), C(3.0))],
             [lambda rng, s: rng.uniform(0.2, 0.8, s), "gt1", "gt1", "lo",
              lambda rng, s: rng.uniform(1.5, 3.0, s)]),
-        Row(_st.poisson_logpmf, [(C(np.array([0, 1, 3])), (3,)), (C(2), None)], "pos"),
+        Row(_stp.poisson_logpmf, [(C(np.array([0, 1, 3])), (3,)), (C(2), None)], "pos"),
         # a full x leaves the simplex when moved: its gradient is checked with
         # K - 1 components (SciPy completes the last)
-        Row(_st.dirichlet_logpdf, [(C(np.array([0.2, 0.3, 0.5])), (3,)),
+        Row(_stm.dirichlet_logpdf, [(C(np.array([0.2, 0.3, 0.5])), (3,)),
                                    (C(np.array([[0.2, 0.1], [0.3, 0.6], [0.5, 0.3]])), (3,)),
                                    (lambda rng: rng.dirichlet([2.0, 3.0, 4.0], 5).T[:2],
                                     C(np.array([1.5, 2.0, 3.0]))),
                                    (lambda rng: rng.dirichlet([2.0, 3.0, 4.0])[:2], (3,))],
             "gt1"),
-        Row(_st.multivariate_normal_logpdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
+        Row(_stm.multivariate_normal_logpdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
                                              ((4, 3), (3,), C(np.eye(3))),
                                              ((4, 3), (3,), C(2.0)),
                                              ((4, 2), C(np.zeros(2)), C(np.array([1.0, 2.0])))]),
-        Row(_st.multivariate_normal_logpdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
+        Row(_stm.multivariate_normal_logpdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
                                               C(np.zeros(3)), spd(3))], sym=True, tag="cov"),
-        Row(_st.multivariate_normal_logpdf, [(C(np.array([0.5, -1.0])), C(np.zeros(2)), None),
+        Row(_stm.multivariate_normal_logpdf, [(C(np.array([0.5, -1.0])), C(np.zeros(2)), None),
                                              (C(np.array([[0.5, -1.0], [1.0, 0.3]])),
                                               C(np.zeros(2)), (2,))], "pos", tag="cov-diag"),
-        Row(_st.multivariate_normal_pdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
+        Row(_stm.multivariate_normal_pdf, [((3,), (3,), C(np.diag([1.0, 2.0, 0.5]))),
                                           ((4, 3), (3,), C(np.eye(3)))]),
-        Row(_st.multivariate_normal_pdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
+        Row(_stm.multivariate_normal_pdf, [(C(np.array([[0.5, -1.0, 0.2], [1.0, 0.3, 0.1]])),
                                            C(np.zeros(3)), spd(3))], sym=True, tag="cov"),
     ]
 
@@ -769,6 +770,92 @@ if HAVE_SCIPY:
             kw=dict(lower=True, unit_diagonal=True), tag="unit"),
         Row(_sl.expm, [(lambda rng: 0.5 * rng.standard_normal((3, 3)),)]),
         Row(_sl.sqrtm, [(spd(3),)]),
+        Row(_sl.solve_sylvester, [(wellcond(3), wellcond(3), (3, 3)),
+                                  (wellcond(2), wellcond(3), (2, 3))]),
+        Row(_sl.solve_banded, [(C((1, 1)), lambda rng: rng.normal(size=(3, 5)) + [[0], [4], [0]], (5,)),
+                               (C((2, 0)), lambda rng: rng.normal(size=(3, 4)) + [[4], [0], [0]],
+                                (4, 2))]),
+        Row(_sl.lu, [(wellcond(3),), (lambda rng: rng.normal(size=(3, 3)),)]),
+        Row(_sl.lu, [(wellcond(3),)], kw=dict(permute_l=True), tag="permute_l"),
+        Row(_sl.lu_factor, [(wellcond(3),), (lambda rng: rng.normal(size=(4, 4)),)]),
+        Row(_sl.lu_solve, [(lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3,)),
+                           (lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3, 2))]),
+        Row(_sl.lu_solve, [(lambda rng: _sl.lu_factor(rng.normal(size=(3, 3))), (3,))],
+            kw=dict(trans=1), tag="trans"),
+        Row(_sl.cho_factor, [(spd(3),)], sym=True),
+        Row(_sl.cho_factor, [(spd(3),)], kw=dict(lower=True), sym=True, tag="lower"),
+        Row(_sl.cho_solve, [(lambda rng: _sl.cho_factor(spd(3)(rng)), (3,)),
+                            (lambda rng: _sl.cho_factor(spd(3)(rng), lower=True), (3, 2))]),
+    ]
+
+    import scipy.signal as _ss
+    import scipy.integrate as _si
+
+    def _ode_rhs(y, t, a, b):
+        """autograd's test_odeint system."""
+        return -np.sqrt(t) - y + a - np.mean((y + b) ** 2)
+
+    def _ode_decay(y, t):
+        return -0.5 * y + np.sin(t)
+
+    ROWS += [
+        Row(_si.odeint, [(C(_ode_rhs), (3,), lambda rng: np.sort(rng.uniform(0.1, 0.4, 4)),
+                          lambda rng: (rng.normal(size=3), rng.normal(size=3)))],
+            rtol=1e-4, atol=1e-6),
+        Row(_si.odeint, [(C(_ode_decay), (2,), lambda rng: np.sort(rng.uniform(0.0, 2.0, 3)))],
+            rtol=1e-4, atol=1e-6, tag="no-args"),
+    ]
+    _CONV = [((5,), (3,)), ((3,), (5,)), ((4, 3), (2, 2)), ((3, 3, 2), (2, 2, 2))]
+    for _fn in (_ss.convolve, _ss.correlate):
+        for _mode in ("full", "valid", "same"):
+            ROWS.append(Row(_fn, _CONV, kw=dict(mode=_mode), tag=_mode))
+
+    # -------------------------------------- the rest of scipy.special and scipy.stats
+    _GT = lambda rng, s: rng.uniform(1.3, 4.0, s)   # noqa: E731  (Bessel, gamma arguments)
+    for _fn, _dom_ in [
+            (_sp.j0, _GT), (_sp.j1, _GT), (_sp.y0, _GT), (_sp.y1, _GT), (_sp.k0, _GT),
+            (_sp.k1, _GT), (_sp.k0e, _GT), (_sp.k1e, _GT), (_sp.rgamma, "pos"),
+            (_sp.gammasgn, "pos"), (_sp.loggamma, "pos"), (_sp.erfcx, "real"),
+            (_sp.log_expit, "real")]:
+        ROWS.append(Row(_fn, UNARY, _dom_))
+    _ORDER_X = [(C(2.5), (3,)), (C(np.array([0.5, 1.0, 3.0])), (3,)), (C(1.5), None),
+                (C(0.5), (2, 3))]
+    for _fn in (_sp.jv, _sp.yv, _sp.iv, _sp.ive, _sp.kv, _sp.kve, _sp.gammainc, _sp.gammaincc):
+        ROWS.append(Row(_fn, _ORDER_X, _GT))
+    ROWS += [
+        Row(_sp.yn, [(C(2), (3,)), (C(np.array([0, 1, 3])), (3,))], _GT),
+        Row(_sp.ive, [(C(2), (4,))], "nonzero", tag="negative"),
+        Row(_sp.betainc, [(C(2.5), C(1.5), (3,)), (C(np.array([0.5, 2.0])), C(3.0), (2,))],
+            lambda rng, s: rng.uniform(0.1, 0.9, s)),
+        Row(_sp.betaincc, [(C(2.5), C(1.5), (3,))], lambda rng, s: rng.uniform(0.1, 0.9, s)),
+        Row(_sp.multigammaln, [(None, C(1)), ((3,), C(2)), ((2, 3), C(3))],
+            lambda rng, s: rng.uniform(2.0, 5.0, s)),
+    ]
+    _X_SHAPE = [((4,), None), ((2, 3), (3,), (), (2, 1)), ((3,), (3,), C(-0.5), None)]
+    for _fn in (_sts.gamma_pdf, _sts.chi2_logpdf, _sts.chi2_pdf):
+        ROWS.append(Row(_fn, _X_SHAPE, ("pos", "gt1", "lo", "pos")))
+    for _fn in (_sts.gamma_cdf, _sts.chi2_cdf):
+        ROWS.append(Row(_fn, [((4,), C(2.5)), ((2, 3), C(np.array([1.5, 2.0, 3.0])), (), (2, 1))],
+                        ("pos", "gt1", "lo", "pos")))
+    _UNIT = lambda rng, s: rng.uniform(0.2, 0.8, s)   # noqa: E731
+    ROWS += [
+        Row(_sts.beta_pdf, [((4,), None, None), ((2, 3), (3,), (2, 1), C(-0.5), C(2.0)),
+                            ((3,), None, None, (), (3,))],
+            [_UNIT, "gt1", "gt1", "lo", lambda rng, s: rng.uniform(1.5, 3.0, s)]),
+        Row(_sts.beta_cdf, [((4,), C(2.0), C(3.0)), ((2, 3), C(1.5), C(2.5), (), C(3.0)),
+                            ((3,), C(2.0), C(3.0), None, (3,))],
+            [_UNIT, "gt1", "gt1", "lo", lambda rng, s: rng.uniform(1.5, 3.0, s)]),
+        Row(_st.t_cdf, [((4,), C(3.5)), ((2, 3), C(2.5), (3,), (2, 1))],
+            ("real", "gt1", "real", "pos")),
+        Row(_st.t_logcdf, [((4,), C(3.5)), ((2, 3), C(2.5), (3,), (2, 1))],
+            ("real", "gt1", "real", "pos")),
+        Row(_stp.poisson_pmf, [(C(np.array([0, 1, 3])), (3,)), (C(2), None)], "pos"),
+        Row(_stp.poisson_cdf, [(C(np.array([0, 1, 3])), (3,)), (C(np.array([[0.0], [2.5]])),
+                                                              (3,))], "pos"),
+        Row(_stm.dirichlet_pdf, [(C(np.array([0.2, 0.3, 0.5])), (3,)),
+                                 (lambda rng: rng.dirichlet([2.0, 3.0, 4.0])[:2], (3,))], "gt1"),
+        Row(_stm.multivariate_normal_entropy, [(C(np.zeros(3)), spd(3))], sym=True),
+        Row(_stm.multivariate_normal_entropy, [(C(np.zeros(2)), (2,))], "pos", tag="diag"),
     ]
 
 
