@@ -24,6 +24,7 @@ __all__ = ["check_aliasing"]
 
 from ..rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
 from .resolve import written_names
+from .argwrites import WRITE_TEXT, direct_writes, observe_call
 
 
 def _walk(stmts, loops=(), path=()):
@@ -56,7 +57,10 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     ``resolve`` maps a name chain to an object.  With ``callee`` (a function
     compiled for a call from compiled code) an in-place update of an array
     argument is refused too: it would change the caller's array, which the
-    caller's adjoint cannot see."""
+    caller's adjoint cannot see.  With ``callee="copy"`` (a helper compiled
+    for a call the caller checks, see argwrites.py) a direct update of an
+    argument (``p -= v``, ``p[i] = v``) is allowed, on a copy, and returned
+    as ``{param: (file, line, what)}``; through an alias it is still refused."""
     import numpy as np
     ranks = {p: len(k) - 1 for p, k in kinds.items() if k and k[0] == "a"}
     scalars = {p for p, k in kinds.items() if k == "f"}
@@ -119,7 +123,16 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                          "make one of them a copy (%s = %s.copy() where it is made), or "
                          "write %s = %s <op> ... for a new array" % (other, name, name, name))
 
+    writes = {}          # copy mode: parameter -> (file, line, what), see argwrites.py
     for pos, (stmt, loops) in enumerate(order):
+        if isinstance(getattr(stmt, "value", None), gast.Call) and \
+                isinstance(stmt, (gast.Assign, gast.Expr)):
+            observe_call(stmt, pos, loops, order, resolve, partners, params, scalars)
+        direct = direct_writes(stmt, params, scalars) if callee == "copy" else {}
+        direct = {p: w for p, w in direct.items() if not _rebound_on_path(order, p, pos)}
+        for p, what in direct.items():
+            writes.setdefault(p, (info.filename, getattr(stmt, "user_line", "?"),
+                                  WRITE_TEXT[what] % p))
         if callee:
             written = written_names(stmt, resolve)
             hit = sorted(n for n in written if (n in params and n not in scalars and
@@ -138,12 +151,12 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             name = target.value.id
-            if callee and name in params and name not in scalars and \
+            if callee and not direct and name in params and name not in scalars and \
                     not _rebound_before(order, name, pos):
                 raise _mutation_error(info, stmt, "assigning into the argument %r changes the caller's "
                                  "array, which the compiler cannot follow" % name,
                                  "work on a copy (%s = %s.copy()) and return it" % (name, name))
-            if callee and partners(name, loops) & params - scalars:
+            if callee and partners(name, loops) & params - scalars - set(direct):
                 raise _mutation_error(info, stmt, "assigning into %r changes an argument of "
                                       "the function in place (they share memory), which the "
                                       "caller cannot see" % name,
@@ -158,13 +171,14 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             continue
         name = target.id
         if getattr(stmt, "augmented", False) and name not in scalars:
-            if callee and name in params and not _rebound_before(order, name, pos):
+            if callee and not direct and name in params and \
+                    not _rebound_before(order, name, pos):
                 raise _mutation_error(info, stmt, "an augmented assignment to the argument %r updates "
                                  "the caller's array in place, which the compiler cannot "
                                  "follow" % name,
                                  "write %s = %s <op> ... for a new array" % (name, name))
             others = partners(name, loops)
-            if callee and others & params and not all(
+            if callee and others & params - set(direct) and not all(
                     _rebound_before(order, p, pos) for p in others & params):
                 raise _mutation_error(info, stmt, "an augmented assignment to %r updates the "
                                       "argument %r in place (they share memory), which the "
@@ -229,6 +243,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
+    return writes
 
 
 def _stored(stmt, ranks):
@@ -375,17 +390,64 @@ def _returns_fresh(fn, param_ranks=None):
     returns = [n.value for n in gast.walk(node) if isinstance(n, gast.Return)]
     if not returns:
         return True
-    for value in returns:
-        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)) or \
-                _element(value, param_ranks or {}):
+    local = _local_values(node)
+    return all(_fresh(value, param_ranks or {}, local, 3) for value in returns)
+
+
+def _local_values(node):
+    """``{name: [assigned values]}`` for the names ``node`` binds only by
+    plain ``name = value`` (``None`` for a name also bound otherwise: a loop
+    target, a tuple target, a parameter, ``with ... as``)."""
+    out = {}
+    args = node.args
+    for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+        if a is not None:
+            out[a.id] = None
+    for n in gast.walk(node):
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name):
+            name = n.targets[0].id
+            if name not in out or out[name] is not None:
+                out.setdefault(name, []).append(n.value)
             continue
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-                isinstance(value.func.value, gast.Name) and \
-                value.func.value.id in ("np", "numpy", "math") and \
-                value.func.attr not in _VIEW_FUNCS:
-            continue
+        if isinstance(n, gast.AugAssign):
+            continue  # in place: the same object
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            plain = any(isinstance(a, gast.Assign) and len(a.targets) == 1 and
+                        a.targets[0] is n for a in gast.walk(node))
+            if not plain:
+                out[n.id] = None
+    return out
+
+
+def _fresh(value, param_ranks, local, depth):
+    """Whether ``value`` (in a function whose plain local assignments are
+    ``local``) is certainly a new object: arithmetic, a literal, a NumPy
+    call, or a view of a local name that only ever holds such values."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)) or \
+            _element(value, param_ranks):
+        return True
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return all(_fresh(e, param_ranks, local, depth) for e in value.elts)
+    base = None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+            isinstance(value.func.value, gast.Name):
+        if value.func.value.id in ("np", "numpy", "math"):
+            if value.func.attr not in _VIEW_FUNCS:
+                return True
+            base = value.args[0] if value.args else None
+        elif value.func.attr in _VIEW_METHODS:
+            base = value.func.value
+    elif isinstance(value, gast.Subscript):
+        base = value.value
+    elif isinstance(value, gast.Attribute) and value.attr == "T":
+        base = value.value
+    elif isinstance(value, gast.Name):
+        base = value
+    if not isinstance(base, gast.Name) or depth <= 0:
         return False
-    return True
+    values = local.get(base.id)
+    return bool(values) and all(_fresh(v, param_ranks, local, depth - 1) for v in values)
 
 
 def _rank(value, ranks, scalars, resolve, np):
@@ -469,6 +531,19 @@ def _rebound_before(order, name, pos):
         if isinstance(stmt, gast.Assign) and any(
                 isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
                 not getattr(stmt, "augmented", False):
+            return True
+    return False
+
+
+def _rebound_on_path(order, name, pos):
+    """Whether ``name`` is certainly rebound to a new value before ``pos``:
+    by an assignment earlier in a block enclosing the statement at ``pos``."""
+    path = order[pos][0].alias_path
+    for stmt, _ in order[:pos]:
+        spath = getattr(stmt, "alias_path", ())
+        if isinstance(stmt, gast.Assign) and path[:len(spath)] == spath and any(
+                isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
+                not getattr(stmt, "augmented", False) and not isinstance(stmt.value, gast.Name):
             return True
     return False
 
