@@ -20,7 +20,7 @@ import numpy as np
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
 from . import argwrites, fence, generators, hofs
-from ..rules.conversions import argument_copy
+from ..rules.conversions import argument_copy, make_closure
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -287,6 +287,9 @@ def _lift(info, node, namer, env):
         node, lifted = lift_nested(node, namer, None)
     except LiftError as err:
         raise info.error(err.node, err.msg, err.hint) from None
+    maker = getattr(node, "closure_maker", None)
+    if maker is not None:   # nested functions used as values (lift.py)
+        env.bound[maker] = make_closure
     for name, lnode in lifted:
         src = codegen.to_source(lnode)
         local = {}

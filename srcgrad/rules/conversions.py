@@ -258,3 +258,20 @@ def argument_copy_vjp(g, ans, x):
 
 
 defvjp(argument_copy, argument_copy_vjp)
+
+
+def make_closure(fn, cells):
+    """A nested function that reads local variables, used as a value in
+    compiled code (``return lambda x: x * a``): the lifted ``fn`` with the
+    values it reads (see :class:`srcgrad.runtime.Closure`)."""
+    return runtime.Closure(fn, cells)
+
+
+def make_closure_vjp_cells(g, ans, fn, cells):
+    """The gradient of a closure is its cells': they come back as a tuple."""
+    if isinstance(g, runtime.Closure):
+        return tuple(g.cells)
+    return runtime.zeros_like(tuple(cells))
+
+
+defvjp(make_closure, None, make_closure_vjp_cells)

@@ -38,6 +38,8 @@ def _rebuild(x, items):
 
 def random_like(rng, x):
     """A random value of the same structure and shape as ``x``."""
+    if isinstance(x, runtime.Closure):   # a closure's cotangent holds its cells'
+        return runtime.Closure(x.fn, random_like(rng, x.cells))
     if isinstance(x, dict):
         return {k: random_like(rng, v) for k, v in x.items()}
     if hasattr(x, "_fields"):
@@ -51,6 +53,8 @@ def random_like(rng, x):
 
 
 def inner(a, b):
+    if isinstance(a, runtime.Closure):
+        return inner(a.cells, b.cells)
     if isinstance(a, dict):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
@@ -152,6 +156,8 @@ def _reseeded(fn, seed):
 
 
 def _sub_scale(a, b):
+    if isinstance(a, runtime.Closure):
+        return runtime.Closure(a.fn, _sub_scale(a.cells, b.cells))
     if isinstance(a, dict):
         return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):
