@@ -272,7 +272,7 @@ def _stored(stmt, ranks):
 def _holders(order, container, resolve):
     """``container`` and the names that may hold what it holds: copies,
     items (``e = c[0]``), sequences made of it (``list(c)``), transitively."""
-    from ..rules.conversions import as_sequence
+    from ..rules.conversions import as_sequence, make_closure
     family = {container}
     changed = True
     while changed:
@@ -291,6 +291,10 @@ def _holders(order, container, resolve):
                     isinstance(value.args[0], gast.Name) and \
                     resolve(value.func) in (as_sequence, list, tuple):
                 src = value.args[0].id
+            elif isinstance(value, gast.Call) and len(value.args) == 2 and \
+                    isinstance(value.args[1], gast.Name) and \
+                    resolve(value.func) is make_closure:   # a closure holds its cells
+                src = value.args[1].id
             if src in family and name not in family:
                 family.add(name)
                 changed = True
@@ -444,8 +448,10 @@ def _fresh(value, param_ranks, local, depth):
         base = value.value
     elif isinstance(value, gast.Name):
         base = value
-    if not isinstance(base, gast.Name) or depth <= 0:
+    if base is None or depth <= 0:
         return False
+    if not isinstance(base, gast.Name):   # np.reshape(out.ravel(), shape)
+        return _fresh(base, param_ranks, local, depth - 1)
     values = local.get(base.id)
     return bool(values) and all(_fresh(v, param_ranks, local, depth - 1) for v in values)
 

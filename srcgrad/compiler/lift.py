@@ -129,19 +129,21 @@ def lift_nested(fn, namer, is_global):
         for n in gast.walk(new):
             if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
                     and not getattr(n, "_callee", False):
+                what = "the lambda" if name.startswith("_lambda") else \
+                    "the nested function %r" % name
                 changing = [v for v in extra[name] if not _fixed_before(new, v, n)]
                 if changing:
-                    raise LiftError(n, "the nested function %r is used as a value and reads "
-                                    "the local variables %s, and %s may change after it is "
-                                    "made (the compiler captures their values where the "
-                                    "function is used as a value)" % (
-                                        name, ", ".join(extra[name]), ", ".join(changing)),
+                    raise LiftError(n, "%s is used as a value and reads the local "
+                                    "variables %s, and %s may change after it is made (the "
+                                    "compiler captures their values where the function is "
+                                    "used as a value)" % (
+                                        what, ", ".join(extra[name]), ", ".join(changing)),
                                     "call it directly, pass those values as arguments, or "
                                     "assign them once before the function is used")
                 if node.args.defaults or node.args.kw_defaults:
-                    raise LiftError(n, "the nested function %r is used as a value, reads "
-                                    "local variables and has default parameter values, "
-                                    "which the compiler does not support together" % name,
+                    raise LiftError(n, "%s is used as a value, reads local variables and "
+                                    "has default parameter values, which the compiler does "
+                                    "not support together" % what,
                                     "pass every argument at the call, or define the "
                                     "function at module level")
                 closures[name] = extra[name]

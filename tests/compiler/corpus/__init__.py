@@ -8,7 +8,7 @@ import importlib
 
 MODULES = ["branches", "loops", "while_loops", "jumps", "mutation", "containers", "trees",
            "calls", "models", "exceptions", "higher_order", "varargs", "recursion",
-           "generators", "classes", "first_class"]
+           "generators", "classes", "first_class", "argument_updates", "closures"]
 
 
 class Case:
