@@ -136,6 +136,15 @@ def observe_call(stmt, pos, loops, order, resolve, partners, params, scalars):
                 if isinstance(n, gast.Name):
                     assigned.setdefault(n.id, []).append(s)
     observers = {}
+    try:
+        defaults = {k: p.default for k, p in inspect.signature(fn).parameters.items()
+                    if p.default is not p.empty and k not in bound}
+    except (TypeError, ValueError):
+        defaults = {}
+    for pname, value in defaults.items():
+        if not isinstance(value, (int, float, complex, str, bytes, bool, type(None))):
+            observers[pname] = "its default value is one object, shared by every call " \
+                               "that leaves it out"
     for pname, arg in bound.items():
         if not isinstance(arg, gast.Name) or arg.id in scalars:
             continue

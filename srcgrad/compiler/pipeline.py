@@ -407,14 +407,10 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         changes its arguments in place: compile it (for its checks only)."""
         if not hasattr(callee, "__code__") or callee is fn:
             return
-        try:
-            compiled = compile_vjp(callee, (), mode="compile", callee="copy",
-                                   numeric=kinds_of(op), spread=op.spread)
-            _pass_on(writes, argwrites.check_call(info, op, callee, compiled,
-                                                  own_mode is True))
+        try:   # strict: this call runs as written, so an update would be real
+            compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op),
+                        spread=op.spread)
         except SrcgradSyntaxError as err:
-            if getattr(err, "at_call", False):
-                raise
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None
         except (NoSource, NoRuleError):

@@ -153,3 +153,34 @@ def test_the_fixed_point_gradient_is_the_implicit_one():
     for mode in ("compile", "tape"):
         got = srcgrad.grad(c.sqrt_by_newton, mode=mode)(2.0)
         assert_allclose(got, 0.5 / np.sqrt(2.0), rtol=1e-8)
+
+
+def effect_only(x):
+    c = np.ones(4)
+    y = c * x                 # its adjoint reads c
+    s = bump(c, 1.0)          # no gradient through this call: it runs as written
+    return np.sum(y) + s
+
+
+D = np.zeros(4)
+
+
+def pin_default(x, p=D):
+    p[0] = x[0]
+    return np.sum(p * x)
+
+
+def default_argument(x):
+    return pin_default(x)
+
+
+@pytest.mark.parametrize("fn, line, why", [
+    (effect_only, 3, "updates the caller's array in place"),
+    (default_argument, 1, "its default value is one object"),
+])
+def test_updates_that_run_as_written_or_reach_a_default_are_refused(fn, line, why):
+    with pytest.raises(SrcgradSyntaxError) as info:
+        srcgrad.grad(fn, mode="compile")(X)
+    assert info.value.filename == HERE
+    assert info.value.lineno == local_line(fn, line)
+    assert why in str(info.value)
