@@ -407,7 +407,10 @@ def _local_values(node):
     for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
         if a is not None:
             out[a.id] = None
-    for n in gast.walk(node):
+    for n in _own_scope(node):
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)) and n is not node:
+            out[getattr(n, "name", None)] = None   # a nested scope: its names are its own
+            continue
         if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
                 isinstance(n.targets[0], gast.Name):
             name = n.targets[0].id
@@ -418,10 +421,22 @@ def _local_values(node):
             continue  # in place: the same object
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             plain = any(isinstance(a, gast.Assign) and len(a.targets) == 1 and
-                        a.targets[0] is n for a in gast.walk(node))
+                        a.targets[0] is n for a in _own_scope(node))
             if not plain:
                 out[n.id] = None
     return out
+
+
+def _own_scope(node):
+    """The nodes of function ``node``, not looking inside nested functions
+    and lambdas (which are yielded, not entered)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if n is not node and isinstance(n, (gast.FunctionDef, gast.Lambda)):
+            continue
+        todo.extend(gast.iter_child_nodes(n))
 
 
 def _fresh(value, param_ranks, local, depth):

@@ -153,6 +153,7 @@ def observe_call(stmt, pos, loops, order, resolve, partners, params, scalars):
                                      params, assigned, _returns_fresh, _read_after,
                                      _rebinds_between, _stored, _holders)
     stmt.arg_observers = {k: v for k, v in observers.items() if v}
+    stmt.arg_names = {k: a.id for k, a in bound.items() if isinstance(a, gast.Name)}
 
 
 def _observer(name, names, stmt, pos, loops, order, resolve, params, assigned, fresh,
@@ -210,7 +211,7 @@ def check_call(info, op, callee, compiled, strict):
             reason = observers.get(pname)
         if not reason:
             continue
-        arg = _arg_name(op, compiled, pname)
+        arg = getattr(op.stmt, "arg_names", {}).get(pname)
         if isinstance(reason, tuple) and not strict:
             passed[reason[1]] = (info.filename, op.stmt.user_line,
                                  "the call to %s changes it in place" % name)
@@ -228,14 +229,3 @@ def check_call(info, op, callee, compiled, strict):
         err.at_call = True
         raise err
     return passed
-
-
-def _arg_name(op, compiled, pname):
-    """The caller's name passed for the callee's parameter ``pname``."""
-    try:
-        i = list(compiled.params).index(pname)
-    except ValueError:
-        return None
-    if i < len(op.args) and isinstance(op.args[i], gast.Name):
-        return op.args[i].id
-    return None
