@@ -7,7 +7,10 @@ as extra parameters, and rewrites every call ``layer(h)`` to
 ``layer(h, W)``.  The lifted function is then compiled like any other user
 function, so gradients flow to the outer variables it closes over.  Passing
 the outer variables at each call gives Python's late-binding closure
-semantics exactly.
+semantics exactly.  Used as a value (``apply(layer, x)``), such a function
+becomes ``_make_closure(layer, (W,))``, a closure over the values where it
+is used, when they cannot change afterwards (else refused); its gradient
+reaches them (see rules.conversions.make_closure, dynamic.py).
 
 :func:`expand_starred` unpacks ``f(*args)`` and ``f(**kwargs)`` when ``args``
 is a tuple/list literal (or a name bound once to one) and ``kwargs`` a dict
