@@ -136,7 +136,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         if callee:
             written = written_names(stmt, resolve)
             hit = sorted(n for n in written if (n in params and n not in scalars and
-                                                not _rebound_before(order, n, pos)) or
+                                                not _rebound_on_path(order, n, pos)) or
                          partners(n, loops) & params - scalars)
             if hit:
                 raise _mutation_error(info, stmt, ("this call changes the argument %r in "
@@ -152,7 +152,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             name = target.value.id
             if callee and not direct and name in params and name not in scalars and \
-                    not _rebound_before(order, name, pos):
+                    not _rebound_on_path(order, name, pos):
                 raise _mutation_error(info, stmt, "assigning into the argument %r changes the caller's "
                                  "array, which the compiler cannot follow" % name,
                                  "work on a copy (%s = %s.copy()) and return it" % (name, name))
@@ -172,14 +172,14 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         name = target.id
         if getattr(stmt, "augmented", False) and name not in scalars:
             if callee and not direct and name in params and \
-                    not _rebound_before(order, name, pos):
+                    not _rebound_on_path(order, name, pos):
                 raise _mutation_error(info, stmt, "an augmented assignment to the argument %r updates "
                                  "the caller's array in place, which the compiler cannot "
                                  "follow" % name,
                                  "write %s = %s <op> ... for a new array" % (name, name))
             others = partners(name, loops)
             if callee and others & params - set(direct) and not all(
-                    _rebound_before(order, p, pos) for p in others & params):
+                    _rebound_on_path(order, p, pos) for p in others & params):
                 raise _mutation_error(info, stmt, "an augmented assignment to %r updates the "
                                       "argument %r in place (they share memory), which the "
                                       "caller cannot see" % (name, sorted(others & params)[0]),
@@ -543,17 +543,6 @@ def _read_after(order, names, pos, loops):
                         not _rebinds_between(order, n, pos, len(order)):
                     return n
     return None
-
-
-def _rebound_before(order, name, pos):
-    """Whether ``name`` (an argument) is rebound before ``pos``: then it no
-    longer holds the caller's array."""
-    for stmt, _ in order[:pos]:
-        if isinstance(stmt, gast.Assign) and any(
-                isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
-                not getattr(stmt, "augmented", False):
-            return True
-    return False
 
 
 def _rebound_on_path(order, name, pos):

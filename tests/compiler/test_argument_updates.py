@@ -184,3 +184,27 @@ def test_updates_that_run_as_written_or_reach_a_default_are_refused(fn, line, wh
     assert info.value.filename == HERE
     assert info.value.lineno == local_line(fn, line)
     assert why in str(info.value)
+
+
+def rebinds_in_a_branch(u, c):
+    if c > 0:
+        u = u * 1.0
+    u[0] = 0.0                  # when c <= 0, this is the caller's array
+    return np.sum(u * u)
+
+
+def calls_through_a_value(x, fn):
+    a = x * 1.0
+    s = fn(a, -1.0)
+    return s + np.sum(a * x)
+
+
+def test_a_rebinding_in_a_branch_does_not_make_an_argument_a_copy():
+    # through a value (a dynamic call site) the helper is compiled strictly:
+    # its update of the caller's array is refused, never a silent wrong gradient
+    with pytest.raises(SrcgradSyntaxError) as info:
+        srcgrad.grad(calls_through_a_value, mode="compile")(X, rebinds_in_a_branch)
+    assert "in place" in str(info.value)
+    f = lambda v: calls_through_a_value(v, rebinds_in_a_branch)  # noqa: E731
+    assert_allclose(srcgrad.grad(calls_through_a_value, mode="tape")(X, rebinds_in_a_branch),
+                    numeric_grad(f, (X,), 0), rtol=1e-6, atol=1e-7)
