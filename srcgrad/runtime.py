@@ -723,6 +723,8 @@ def object_fields(x):
     ({'w': 1.0}, None, None)
     """
     tp = type(x)
+    if tp is Closure:   # its captured values are its fields
+        return {"cells": x.cells}
     if tp in _PLAIN or isinstance(x, (list, tuple, dict, type)) or \
             (getattr(tp, "__module__", None) or "builtins").split(".")[0] in _NOT_OBJECTS:
         return None
@@ -776,6 +778,25 @@ def _holds_gradient(v):
     if isinstance(v, (list, tuple, dict)):
         return True
     return object_fields(v) is not None
+
+
+class Closure:
+    """A nested function (or lambda) that reads local variables, made a value
+    by compiled code: ``fn`` is the lifted function (those variables as its
+    last parameters) and ``cells`` their values when the value was made.
+    Calling it calls ``fn(*args, *cells)``.  As a cotangent (the gradient of
+    a closure) it holds the cells' cotangents: its gradient is theirs."""
+
+    def __init__(self, fn, cells):
+        self.fn = fn
+        self.cells = tuple(cells)
+        self.__name__ = getattr(fn, "__name__", "closure")
+
+    def __call__(self, *args):
+        return self.fn(*(args + self.cells))
+
+    def __repr__(self):
+        return "<srcgrad closure %s over %d values>" % (self.__name__, len(self.cells))
 
 
 class CallSite:

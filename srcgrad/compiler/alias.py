@@ -24,6 +24,7 @@ __all__ = ["check_aliasing"]
 
 from ..rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
 from .resolve import written_names
+from .argwrites import WRITE_TEXT, direct_writes, observe_call
 
 
 def _walk(stmts, loops=(), path=()):
@@ -56,7 +57,10 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     ``resolve`` maps a name chain to an object.  With ``callee`` (a function
     compiled for a call from compiled code) an in-place update of an array
     argument is refused too: it would change the caller's array, which the
-    caller's adjoint cannot see."""
+    caller's adjoint cannot see.  With ``callee="copy"`` (a helper compiled
+    for a call the caller checks, see argwrites.py) a direct update of an
+    argument (``p -= v``, ``p[i] = v``) is allowed, on a copy, and returned
+    as ``{param: (file, line, what)}``; through an alias it is still refused."""
     import numpy as np
     ranks = {p: len(k) - 1 for p, k in kinds.items() if k and k[0] == "a"}
     scalars = {p for p, k in kinds.items() if k == "f"}
@@ -122,11 +126,20 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                          "make one of them a copy (%s = %s.copy() where it is made), or "
                          "write %s = %s <op> ... for a new array" % (other, name, name, name))
 
+    writes = {}          # copy mode: parameter -> (file, line, what), see argwrites.py
     for pos, (stmt, loops) in enumerate(order):
+        if isinstance(getattr(stmt, "value", None), gast.Call) and \
+                isinstance(stmt, (gast.Assign, gast.Expr)):
+            observe_call(stmt, pos, loops, order, resolve, partners, params, scalars)
+        direct = direct_writes(stmt, params, scalars) if callee == "copy" else {}
+        direct = {p: w for p, w in direct.items() if not _rebound_on_path(order, p, pos)}
+        for p, what in direct.items():
+            writes.setdefault(p, (info.filename, getattr(stmt, "user_line", "?"),
+                                  WRITE_TEXT[what] % p))
         if callee:
             written = written_names(stmt, resolve)
             hit = sorted(n for n in written if (n in params and n not in scalars and
-                                                not _rebound_before(order, n, pos)) or
+                                                not _rebound_on_path(order, n, pos)) or
                          partners(n, loops) & params - scalars)
             if hit:
                 raise _mutation_error(info, stmt, ("this call changes the argument %r in "
@@ -147,12 +160,12 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             if getattr(stmt, "item_update", None) is not None and name not in ranks:
                 _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve,
                                    partners)
-            if callee and name in params and name not in scalars and \
-                    not _rebound_before(order, name, pos):
+            if callee and not direct and name in params and name not in scalars and \
+                    not _rebound_on_path(order, name, pos):
                 raise _mutation_error(info, stmt, "assigning into the argument %r changes the caller's "
                                  "array, which the compiler cannot follow" % name,
                                  "work on a copy (%s = %s.copy()) and return it" % (name, name))
-            if callee and partners(name, loops) & params - scalars:
+            if callee and partners(name, loops) & params - scalars - set(direct):
                 raise _mutation_error(info, stmt, "assigning into %r changes an argument of "
                                       "the function in place (they share memory), which the "
                                       "caller cannot see" % name,
@@ -169,14 +182,15 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
         if getattr(stmt, "augmented", False) and name not in scalars:
             _check_extracted_update(info, order, pos, loops, stmt, name, ranks, scalars,
                                     resolve)
-            if callee and name in params and not _rebound_before(order, name, pos):
+            if callee and not direct and name in params and \
+                    not _rebound_on_path(order, name, pos):
                 raise _mutation_error(info, stmt, "an augmented assignment to the argument %r updates "
                                  "the caller's array in place, which the compiler cannot "
                                  "follow" % name,
                                  "write %s = %s <op> ... for a new array" % (name, name))
             others = partners(name, loops)
-            if callee and others & params and not all(
-                    _rebound_before(order, p, pos) for p in others & params):
+            if callee and others & params - set(direct) and not all(
+                    _rebound_on_path(order, p, pos) for p in others & params):
                 raise _mutation_error(info, stmt, "an augmented assignment to %r updates the "
                                       "argument %r in place (they share memory), which the "
                                       "caller cannot see" % (name, sorted(others & params)[0]),
@@ -237,6 +251,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                      "take a copy when you mean the old values "
                                      "(%s = %s[...].copy()), or index %s again after the "
                                      "assignment" % (name, base, base))
+    return writes
 
 
 def _stored(stmt, ranks):
@@ -267,7 +282,7 @@ def _holders(order, container, resolve, adders=None):
     items (``e = c[0]``, ``a, b = c``), sequences made of it (``list(c)``,
     ``d.items()``), transitively.  ``adders`` (a dict), if given, gets for
     each name the ids of the statements that made it a holder."""
-    from ..rules.conversions import as_sequence, dict_items, dict_values
+    from ..rules.conversions import as_sequence, dict_items, dict_values, make_closure
     family = {container}
     changed = True
     while changed:
@@ -291,6 +306,10 @@ def _holders(order, container, resolve, adders=None):
                     isinstance(value.args[0], gast.Name) and \
                     resolve(value.func) in (as_sequence, list, tuple, dict_items, dict_values):
                 src = value.args[0].id
+            elif isinstance(value, gast.Call) and len(value.args) == 2 and \
+                    isinstance(value.args[1], gast.Name) and \
+                    resolve(value.func) is make_closure:   # a closure holds its cells
+                src = value.args[1].id
             if src not in family:
                 continue
             for name in names:
@@ -514,17 +533,81 @@ def _returns_fresh(fn, param_ranks=None):
     returns = [n.value for n in gast.walk(node) if isinstance(n, gast.Return)]
     if not returns:
         return True
-    for value in returns:
-        if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)) or \
-                _element(value, param_ranks or {}):
+    local = _local_values(node)
+    return all(_fresh(value, param_ranks or {}, local, 3) for value in returns)
+
+
+def _local_values(node):
+    """``{name: [assigned values]}`` for the names ``node`` binds only by
+    plain ``name = value`` (``None`` for a name also bound otherwise: a loop
+    target, a tuple target, a parameter, ``with ... as``)."""
+    out = {}
+    args = node.args
+    for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+        if a is not None:
+            out[a.id] = None
+    for n in _own_scope(node):
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)) and n is not node:
+            out[getattr(n, "name", None)] = None   # a nested scope: its names are its own
             continue
-        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-                isinstance(value.func.value, gast.Name) and \
-                value.func.value.id in ("np", "numpy", "math") and \
-                value.func.attr not in _VIEW_FUNCS:
+        if isinstance(n, gast.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], gast.Name):
+            name = n.targets[0].id
+            if name not in out or out[name] is not None:
+                out.setdefault(name, []).append(n.value)
             continue
+        if isinstance(n, gast.AugAssign):
+            continue  # in place: the same object
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            plain = any(isinstance(a, gast.Assign) and len(a.targets) == 1 and
+                        a.targets[0] is n for a in _own_scope(node))
+            if not plain:
+                out[n.id] = None
+    return out
+
+
+def _own_scope(node):
+    """The nodes of function ``node``, not looking inside nested functions
+    and lambdas (which are yielded, not entered)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if n is not node and isinstance(n, (gast.FunctionDef, gast.Lambda)):
+            continue
+        todo.extend(gast.iter_child_nodes(n))
+
+
+def _fresh(value, param_ranks, local, depth):
+    """Whether ``value`` (in a function whose plain local assignments are
+    ``local``) is certainly a new object: arithmetic, a literal, a NumPy
+    call, or a view of a local name that only ever holds such values."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Constant, gast.Compare)) or \
+            _element(value, param_ranks):
+        return True
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return all(_fresh(e, param_ranks, local, depth) for e in value.elts)
+    base = None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+            isinstance(value.func.value, gast.Name):
+        if value.func.value.id in ("np", "numpy", "math"):
+            if value.func.attr not in _VIEW_FUNCS:
+                return True
+            base = value.args[0] if value.args else None
+        elif value.func.attr in _VIEW_METHODS:
+            base = value.func.value
+    elif isinstance(value, gast.Subscript):
+        base = value.value
+    elif isinstance(value, gast.Attribute) and value.attr == "T":
+        base = value.value
+    elif isinstance(value, gast.Name):
+        base = value
+    if base is None or depth <= 0:
         return False
-    return True
+    if not isinstance(base, gast.Name):   # np.reshape(out.ravel(), shape)
+        return _fresh(base, param_ranks, local, depth - 1)
+    values = local.get(base.id)
+    return bool(values) and all(_fresh(v, param_ranks, local, depth - 1) for v in values)
 
 
 def _rank(value, ranks, scalars, resolve, np):
@@ -612,13 +695,15 @@ def _read_after(order, names, pos, loops):
     return None
 
 
-def _rebound_before(order, name, pos):
-    """Whether ``name`` (an argument) is rebound before ``pos``: then it no
-    longer holds the caller's array."""
+def _rebound_on_path(order, name, pos):
+    """Whether ``name`` is certainly rebound to a new value before ``pos``:
+    by an assignment earlier in a block enclosing the statement at ``pos``."""
+    path = order[pos][0].alias_path
     for stmt, _ in order[:pos]:
-        if isinstance(stmt, gast.Assign) and any(
+        spath = getattr(stmt, "alias_path", ())
+        if isinstance(stmt, gast.Assign) and path[:len(spath)] == spath and any(
                 isinstance(t, gast.Name) and t.id == name for t in stmt.targets) and \
-                not getattr(stmt, "augmented", False):
+                not getattr(stmt, "augmented", False) and not isinstance(stmt.value, gast.Name):
             return True
     return False
 

@@ -220,6 +220,8 @@ def _value_vjp(site, f, args, kwargs, wrt):
     """``f(*args, **kwargs)``; cotangents at ``wrt`` over ``[f] + args``."""
     if _special(f):    # custom_vjp, autograd.Function.apply: their own VJP
         return _mapped(site, f, tuple(args), kwargs, [None] + list(range(len(args))), f, wrt)
+    if isinstance(f, runtime.Closure):
+        return _closure_vjp(site, f, args, kwargs, wrt)
     if isinstance(f, functools.partial):
         n = len(f.args)
         return _mapped(site, f.func, tuple(f.args) + tuple(args), dict(f.keywords, **kwargs),
@@ -245,6 +247,34 @@ def _value_vjp(site, f, args, kwargs, wrt):
                       % _name(f), "call the NumPy function (np.dot(x, y) for f = x.dot; "
                       "f(y)), or use mode=\"tape\"")
     return _mapped(site, f, tuple(args), kwargs, [None] + list(range(len(args))), f, wrt)
+
+
+def _closure_vjp(site, f, args, kwargs, wrt):
+    """A closure made by compiled code (``runtime.Closure``): ``f.fn(*args,
+    *f.cells)``; the callee's cotangent is a closure holding the cells'."""
+    if kwargs:
+        raise _refuse(site, "a nested function used as a value is called here with keyword "
+                      "arguments, which the compiler does not support",
+                      "pass the arguments by position, or " + _TAPE)
+    args = tuple(args)
+    n = len(args)
+    cells = [n + j for j, c in enumerate(f.cells) if runtime._holds_gradient(c)] \
+        if 0 in wrt else []
+    positions = tuple(sorted({p - 1 for p in wrt if 1 <= p <= n} | set(cells)))
+    value, pb = _function_vjp(site, f.fn, args + f.cells, {}, positions)
+
+    def pullback(g):
+        got = dict(zip(positions, pb(g)))
+        out = []
+        for p in wrt:
+            if p == 0:
+                out.append(runtime.Closure(f.fn, [
+                    got[n + j] if n + j in got else runtime.zeros_like(c)
+                    for j, c in enumerate(f.cells)]))
+            else:
+                out.append(got[p - 1])
+        return tuple(out)
+    return value, pullback
 
 
 def _mapped(site, fn, full, kwargs, where, head, wrt=None):

@@ -7,7 +7,10 @@ as extra parameters, and rewrites every call ``layer(h)`` to
 ``layer(h, W)``.  The lifted function is then compiled like any other user
 function, so gradients flow to the outer variables it closes over.  Passing
 the outer variables at each call gives Python's late-binding closure
-semantics exactly.
+semantics exactly.  Used as a value (``apply(layer, x)``), such a function
+becomes ``_make_closure(layer, (W,))``, a closure over the values where it
+is used, when they cannot change afterwards (else refused); its gradient
+reaches them (see rules.conversions.make_closure, dynamic.py).
 
 :func:`expand_starred` unpacks ``f(*args)`` and ``f(**kwargs)`` when ``args``
 is a tuple/list literal (or a name bound once to one) and ``kwargs`` a dict
@@ -122,63 +125,157 @@ def lift_nested(fn, namer, is_global):
         extra[name] = free
         lifted.append((name, lifted_node))
     _rewrite_calls(new, extra)
+    closures = {}
     for name in nested:
         if not extra[name]:
             continue  # closes over no local: usable as a value (apply(f, x)) as it is
         for n in gast.walk(new):
             if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
                     and not getattr(n, "_callee", False):
-                raise LiftError(n, "the nested function %r is used as a value and reads the "
-                                "local variables %s; the compiler supports only direct calls "
-                                "to such a function" % (name, ", ".join(extra[name])),
-                                "call it directly, pass those values as arguments, or define "
-                                "it at module level")
+                what = "the lambda" if name.startswith("_lambda") else \
+                    "the nested function %r" % name
+                changing = [v for v in extra[name] if not _fixed_before(new, v, n)]
+                if changing:
+                    raise LiftError(n, "%s is used as a value and reads the local "
+                                    "variables %s, and %s may change after it is made (the "
+                                    "compiler captures their values where the function is "
+                                    "used as a value)" % (
+                                        what, ", ".join(extra[name]), ", ".join(changing)),
+                                    "call it directly, pass those values as arguments, or "
+                                    "assign them once before the function is used")
+                if node.args.defaults or node.args.kw_defaults:
+                    raise LiftError(n, "%s is used as a value, reads local variables and "
+                                    "has default parameter values, which the compiler does "
+                                    "not support together" % what,
+                                    "pass every argument at the call, or define the "
+                                    "function at module level")
+                closures[name] = extra[name]
+    if closures:
+        new.closure_maker = namer.fresh("_make_closure")
+        _Closures(closures, new.closure_maker).visit(new)
     return new, lifted
 
 
+def _fixed_before(fn, var, use):
+    """Whether ``var`` holds one value from before ``use`` on: a parameter
+    never assigned, or a name assigned once, by a statement of the body's top
+    level before the one holding ``use``, and never updated in place
+    (``var[i] = ...``, ``var += ...``)."""
+    stores = [n for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == var and
+              isinstance(n.ctx, gast.Store)]
+    for n in gast.walk(fn):
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
+                isinstance(n.value, gast.Name) and n.value.id == var:
+            return False
+        if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and \
+                n.target.id == var:
+            return False
+    if var in _params(fn.args):
+        return not stores
+    if len(stores) != 1:
+        return False
+    for i, stmt in enumerate(fn.body):
+        if any(n is stores[0] for n in gast.walk(stmt)):
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and
+                    stmt.targets[0] is stores[0]):
+                return False
+            return not any(n is use for later in fn.body[:i + 1] for n in gast.walk(later))
+    return False
+
+
+class _Closures(gast.NodeTransformer):
+    """``f`` used as a value -> ``_make_closure(f, (a, b))``: the lifted
+    function with the values of the locals it reads (rules.conversions)."""
+
+    def __init__(self, closures, maker):
+        self.closures = closures
+        self.maker = maker
+
+    def visit_Name(self, node):
+        if node.id not in self.closures or not isinstance(node.ctx, gast.Load) or \
+                getattr(node, "_callee", False):
+            return node
+        load = lambda v: gast.Name(id=v, ctx=gast.Load(), annotation=None, type_comment=None)
+        out = gast.Call(func=load(self.maker), args=[
+            load(node.id), gast.Tuple(elts=[load(v) for v in self.closures[node.id]],
+                                      ctx=gast.Load())], keywords=[])
+        for n in gast.walk(out):
+            gast.copy_location(n, node)
+        return out
+
+
 def name_lambdas(fn):
-    """Name the lambdas passed as call arguments (``apply(lambda v: v * 2, x)``)
-    that read no local variable of ``fn``: each becomes ``_lambda = lambda v:
-    v * 2`` at the top of the body (where it means the same: it reads only
-    globals), so it is lifted like a named lambda and passed as a value.
-    Returns ``fn`` itself when there is none, else a changed copy."""
-    outer = _outer_locals(fn)
-    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
-    found = []
-    for stmt in fn.body:
-        for node in gast.walk(stmt):
-            if not isinstance(node, gast.Call):
-                continue
-            for i, arg in enumerate(node.args):
-                if isinstance(arg, gast.Lambda) and not (
-                        _names(arg.body, gast.Load) - set(_params(arg.args))) & outer:
-                    found.append((node, i))
-    if not found:
+    """Name the lambdas written inside expressions (``apply(lambda v: v * 2,
+    x)``, ``return lambda v: v * a``): each becomes ``_lambda = lambda v: v *
+    2`` at the top of the body, so it is lifted like a named lambda (the
+    locals it reads become its last parameters: the same function, see
+    :func:`lift_nested`) and, used as a value, made a closure over those
+    values where it is used.  Returns ``fn`` itself when there is none, else
+    a changed copy."""
+    if not any(_lambda_slots(n, stmt) for stmt in fn.body for n in _walk_outside(stmt)):
         return fn
     fn = copy.deepcopy(fn)
-    calls = [n for stmt in fn.body for n in gast.walk(stmt) if isinstance(n, gast.Call)]
+    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    holders = [n for stmt in fn.body for n in _walk_outside(stmt) if _lambda_slots(n, stmt)]
     head = []
     k = 0
-    for node in calls:
-        for i, arg in enumerate(node.args):
-            if isinstance(arg, gast.Lambda) and not (
-                    _names(arg.body, gast.Load) - set(_params(arg.args))) & outer:
-                name = "_lambda" if k == 0 else "_lambda_%d" % k
-                while name in taken:
-                    k += 1
-                    name = "_lambda_%d" % k
-                taken.add(name)
-                k += 1
-                stmt = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
-                                                      type_comment=None)],
-                                   value=arg, type_comment=None)
-                gast.copy_location(stmt, arg)
-                head.append(stmt)
-                node.args[i] = gast.Name(id=name, ctx=gast.Load(), annotation=None,
-                                         type_comment=None)
-                gast.copy_location(node.args[i], arg)
+    for node, field, i in [(n, f, i) for n in holders for f, i in _lambda_slots(n, None)]:
+        arg = getattr(node, field) if i is None else getattr(node, field)[i]
+        name = "_lambda" if k == 0 else "_lambda_%d" % k
+        while name in taken:
+            k += 1
+            name = "_lambda_%d" % k
+        taken.add(name)
+        k += 1
+        stmt = gast.Assign(targets=[gast.Name(id=name, ctx=gast.Store(), annotation=None,
+                                              type_comment=None)],
+                           value=arg, type_comment=None)
+        gast.copy_location(stmt, arg)
+        head.append(stmt)
+        ref = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+        gast.copy_location(ref, arg)
+        if i is None:
+            setattr(node, field, ref)
+        else:
+            getattr(node, field)[i] = ref
     fn.body = head + fn.body
     return fn
+
+
+def _walk_outside(stmt):
+    """The nodes of ``stmt``, not looking inside lambdas and nested
+    ``def``s (their own lambdas are named when they are compiled)."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        yield node
+        if node is not stmt and isinstance(node, (gast.Lambda, gast.FunctionDef)):
+            continue
+        if isinstance(node, gast.FunctionDef):
+            continue
+        todo.extend(reversed(list(gast.iter_child_nodes(node))))
+
+
+def _lambda_slots(node, stmt):
+    """``[(field, index)]`` of the lambdas ``node`` holds directly, in an
+    expression: a call's arguments and keywords, a returned value, an element
+    of a tuple or list, an assigned value (but not the top-level ``f = lambda
+    ...`` statement ``stmt`` itself, which is lifted as it is); nor a lambda
+    inside another (lifted with it)."""
+    out = []
+    if isinstance(node, gast.Call):
+        out += [("args", i) for i, a in enumerate(node.args) if isinstance(a, gast.Lambda)]
+    elif isinstance(node, gast.keyword) and isinstance(node.value, gast.Lambda):
+        out.append(("value", None))
+    elif isinstance(node, (gast.Tuple, gast.List)):
+        out += [("elts", i) for i, a in enumerate(node.elts) if isinstance(a, gast.Lambda)]
+    elif isinstance(node, gast.Return) and isinstance(node.value, gast.Lambda):
+        out.append(("value", None))
+    elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and \
+            not (node is stmt and len(node.targets) == 1 and
+                 isinstance(node.targets[0], gast.Name)):
+        out.append(("value", None))
+    return out
 
 
 def _rewrite_calls(fn, extra):

@@ -19,7 +19,8 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import fence, generators, hofs, index_tricks
+from . import argwrites, fence, generators, hofs, index_tricks
+from ..rules.conversions import argument_copy, make_closure
 from .anf import Namer, dump, to_anf
 from .ssa import mutable_names, rename_ssa, split_self_updates
 from .codegen import build, emit_function, with_comments
@@ -288,6 +289,9 @@ def _lift(info, node, namer, env):
         node, lifted = lift_nested(node, namer, None)
     except LiftError as err:
         raise info.error(err.node, err.msg, err.hint) from None
+    maker = getattr(node, "closure_maker", None)
+    if maker is not None:   # nested functions used as values (lift.py)
+        env.bound[maker] = make_closure
     for name, lnode in lifted:
         src = codegen.to_source(lnode)
         local = {}
@@ -332,14 +336,17 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     node = index_tricks.rewrite(node, env.resolve, env.ref)  # np.r_[a, b] -> index_r([a, b])
     anf = to_anf(node, namer, resolve=env.resolve, bind=env.ref)
     _show(verbose, "A-normal form", anf.body)
-    check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),
-                   env.resolve, callee=callee)
+    writes = check_aliasing(info, anf.body, dict(zip(params, numeric or [None] * len(params))),
+                            env.resolve, callee=callee)
+    if callee == "copy":   # p[i] = v on an argument: work on a copy (argwrites.py)
+        anf.body[:0] = copy_on_entry(writes, env, node)
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
 
     tape_calls = []
     calls = []   # CallRecords: which engine runs each call (see calltree.py)
+    own_mode = callee
 
     def record(name, engine, op, reason=None, compiled=None):
         where = "%s:%s" % (info.filename, op.stmt.user_line)
@@ -367,12 +374,17 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
-            compiled = compile_vjp(callee, positions, mode=mode, callee=True,
+            compiled = compile_vjp(callee, positions, mode=mode,
+                                   callee="copy" if site is None else True,
                                    numeric=kinds_of(op), spread=op.spread)
+            _pass_on(writes, argwrites.check_call(info, op, callee, compiled,
+                                                  own_mode is True))
             record(name, "compiler", op, compiled=compiled)
             return compiled.fn if site is None else site
         except (NoSource, SrcgradSyntaxError, NoRuleError) as err:
             where = "%s:%s" % (info.filename, op.stmt.user_line)
+            if getattr(err, "at_call", False):   # argwrites: already this call's error
+                raise
             if getattr(err, "mutation", False):
                 raise _callee_mutates(info, op, callee, err) from None
             if site is not None and mode == "auto":   # the call site runs it on the tape
@@ -399,7 +411,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         changes its arguments in place: compile it (for its checks only)."""
         if not hasattr(callee, "__code__") or callee is fn:
             return
-        try:
+        try:   # strict: this call runs as written, so an update would be real
             compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op),
                         spread=op.spread)
         except SrcgradSyntaxError as err:
@@ -473,6 +485,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     result = CompiledVJP(generated, params, wrt, fn)
     result.tape_calls = tape_calls
     result.guards = guard_pairs
+    result.writes = writes if callee == "copy" else {}
     result.calls = calls
     return result
 
@@ -549,6 +562,28 @@ def _reached_from(err, where):
     elif err.args and isinstance(err.args[0], str):
         err.args = (err.args[0] + note,) + err.args[1:]
     return err
+
+
+def _pass_on(writes, passed):
+    """Record the parameters a call changes in place (argwrites.py)."""
+    for name, where in passed.items():
+        writes.setdefault(name, where)
+
+
+def copy_on_entry(writes, env, node):
+    """``p = argument_copy(p)`` for each parameter the body assigns into
+    (``p[i] = v``): the helper works on a copy, as issue 10 asks."""
+    item = argwrites.WRITE_TEXT["item"]
+    items = [p for p, (_, _, what) in writes.items() if what == item % p]
+    if not items:
+        return []
+    fn = _load(env.ref(argument_copy, "_argument_copy"))
+    out = []
+    for p in items:
+        stmt = _assign(p, _call(fn, [_load(p)]))
+        stmt.user_line = node.lineno
+        out.append(stmt)
+    return out
 
 
 def _callee_mutates(info, op, callee, err):

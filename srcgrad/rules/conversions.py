@@ -253,3 +253,41 @@ def copy_vjp(g, ans, x=()):
 defvjp(builtins.list, copy_vjp)
 defvjp(builtins.tuple, copy_vjp)
 defvjp(builtins.dict, copy_vjp)
+
+
+def argument_copy(x):
+    """The copy a compiled helper works on when it assigns into its argument
+    (``p[0] = 0.0`` in ``def h(p)``): an array, list or dict is copied (one
+    level), anything else is passed as is.  Only generated code calls it."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return list(x)
+    if isinstance(x, dict):
+        return dict(x)
+    return x
+
+
+def argument_copy_vjp(g, ans, x):
+    """A copy: the cotangent passes through unchanged."""
+    return g
+
+
+defvjp(argument_copy, argument_copy_vjp)
+
+
+def make_closure(fn, cells):
+    """A nested function that reads local variables, used as a value in
+    compiled code (``return lambda x: x * a``): the lifted ``fn`` with the
+    values it reads (see :class:`srcgrad.runtime.Closure`)."""
+    return runtime.Closure(fn, cells)
+
+
+def make_closure_vjp_cells(g, ans, fn, cells):
+    """The gradient of a closure is its cells': they come back as a tuple."""
+    if isinstance(g, runtime.Closure):
+        return tuple(g.cells)
+    return runtime.zeros_like(tuple(cells))
+
+
+defvjp(make_closure, None, make_closure_vjp_cells)

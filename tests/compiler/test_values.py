@@ -172,13 +172,28 @@ def lambda_reading_a_local(x):
     return np.sum(apply(lambda v: v * s, x))
 
 
-def test_a_lambda_argument_reading_a_local_is_refused_at_its_line():
-    with pytest.raises(SrcgradSyntaxError) as info:
-        srcgrad.grad(lambda_reading_a_local, mode="compile")(X)
-    assert info.value.filename == HERE
-    assert info.value.lineno == lambda_reading_a_local.__code__.co_firstlineno + 2
-    assert_allclose(srcgrad.grad(lambda_reading_a_local)(X),       # auto: the tape
+@pytest.mark.parametrize("mode", ENGINES)
+def test_a_lambda_argument_reading_a_local_is_a_closure(mode):
+    # the lambda becomes a closure over s, which carries its gradient
+    assert_allclose(srcgrad.grad(lambda_reading_a_local, mode=mode)(X),
                     numeric_grad(lambda_reading_a_local, (X,), 0))
+
+
+def lambda_reading_a_changing_local(x):
+    s = np.sum(x)
+    g = apply(lambda v: v * s, x)
+    s = s * 2.0
+    return np.sum(g) + s
+
+
+def test_a_lambda_reading_a_local_assigned_again_is_refused_at_its_line():
+    with pytest.raises(SrcgradSyntaxError) as info:
+        srcgrad.grad(lambda_reading_a_changing_local, mode="compile")(X)
+    assert info.value.filename == HERE
+    assert info.value.lineno == lambda_reading_a_changing_local.__code__.co_firstlineno + 2
+    assert "may change after it is made" in str(info.value)
+    assert_allclose(srcgrad.grad(lambda_reading_a_changing_local)(X),       # auto: the tape
+                    numeric_grad(lambda_reading_a_changing_local, (X,), 0))
 
 
 # ---------------------------------------------------------------- refusals

@@ -52,6 +52,8 @@ def _discrete(x):
 def random_like(rng, x):
     """A random value of the same structure and shape as ``x`` (zeros for
     discrete parts)."""
+    if isinstance(x, runtime.Closure):   # a closure's cotangent holds its cells'
+        return runtime.Closure(x.fn, random_like(rng, x.cells))
     if _discrete(x):
         return np.zeros(np.shape(x))
     if isinstance(x, dict):
@@ -75,6 +77,8 @@ def inner(a, b):
     the pairing under which a cotangent is ``dL/dx + i dL/dy``)."""
     if a is None or b is None:   # the cotangent of a discrete part
         return 0.0
+    if isinstance(a, runtime.Closure):
+        return inner(a.cells, b.cells)
     if isinstance(a, dict):
         return sum(inner(a[k], b[k]) for k in a)
     if _is_seq(a):
@@ -189,6 +193,8 @@ def _reseeded(fn, seed):
 
 
 def _sub_scale(a, b):
+    if isinstance(a, runtime.Closure):
+        return runtime.Closure(a.fn, _sub_scale(a.cells, b.cells))
     if isinstance(a, dict):
         return {k: _sub_scale(a[k], b[k]) for k in a}
     if _is_seq(a):

@@ -600,6 +600,8 @@ ROWS += [
     Row(conversions.plus, [(L((2,), (3,)), L((3,))), ((2, 3), (3,)), ((), (2,))]),
     Row(conversions.times, [(L((2,), ()), C(2)), (C(3), L((2,))), ((2, 3), (3,))]),
     Row(conversions.as_sequence, [(L((2,), (2,)),), ((3, 2),)]),
+    Row(conversions.argument_copy, [((3,),), ((2, 2),), (L((2,), None),)]),
+    Row(conversions.make_closure, [(C(np.add), L((3,), None)), (C(np.multiply), L((2, 2),))]),
     Row(conversions.dict_values, [(lambda rng: {"a": rng.normal(size=2), "b": rng.normal()},)]),
     Row(conversions.dict_items, [(lambda rng: {0: rng.normal(size=2), 1: rng.normal()},)]),
     Row(conversions.dict_get, [(lambda rng: {"a": rng.normal(size=2)}, C("a")),

@@ -9,7 +9,7 @@ import importlib
 MODULES = ["branches", "loops", "while_loops", "jumps", "mutation", "containers", "trees",
            "calls", "models", "exceptions", "higher_order", "varargs", "recursion",
            "generators", "classes", "first_class", "spectral", "linalg", "signal_numpy",
-           "complex_numbers", "scipy_programs"]
+           "complex_numbers", "scipy_programs", "argument_updates", "closures"]
 
 
 class Case:
