@@ -20,20 +20,38 @@ from . import NO_RULE, defvjp
 import srcgrad.rules as _rules
 
 
+def _leaves(tree):
+    """The numbers and arrays of ``tree`` (lists, tuples and dicts of them), in order."""
+    if isinstance(tree, dict):
+        return [leaf for k in tree for leaf in _leaves(tree[k])]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for item in tree for leaf in _leaves(item)]
+    return [tree]
+
+
 def _flat(args):
-    return np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in args]) \
-        if len(args) else np.zeros(0)
+    """``args`` (a tree: ode_net passes a list of (W, b) layers) as one vector."""
+    leaves = _leaves(args)
+    return np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in leaves]) \
+        if leaves else np.zeros(0)
 
 
 def _unflat(flat, args):
-    out, k = [], 0
-    for a in args:
-        n = np.size(a)
-        piece = flat[k:k + n]
-        out.append(float(piece[0]) if np.ndim(a) == 0 and not isinstance(a, np.ndarray)
-                   else np.reshape(piece, np.shape(a)))
-        k += n
-    return tuple(out)
+    """``flat`` cut into the shape of the tree ``args`` (numbers stay numbers)."""
+    k = [0]
+
+    def build(tree):
+        if isinstance(tree, dict):
+            return {key: build(tree[key]) for key in tree}
+        if isinstance(tree, (list, tuple)):
+            items = [build(item) for item in tree]
+            return type(tree)(*items) if hasattr(tree, "_fields") else type(tree)(items)
+        n = np.size(tree)
+        piece = flat[k[0]:k[0] + n]
+        k[0] += n
+        return float(piece[0]) if np.ndim(tree) == 0 and not isinstance(tree, np.ndarray) \
+            else np.reshape(piece, np.shape(tree))
+    return tuple(build(a) for a in args)
 
 
 def _adjoint(g, ans, func, y0, t, args, kw):

@@ -328,6 +328,37 @@ def test_odeint_wrt_args_y0_and_times(mode):
     _close(got, ode_loss, args, (0, 1, 2, 3), rtol=1e-4, atol=1e-6)
 
 
+def _net_rhs(y, t, layers):
+    h = y
+    for W, b in layers:
+        h = np.tanh(h @ W + b)
+    return h
+
+
+def ode_net_loss(layers, y0, ts):
+    """HIPS autograd's ode_net: the parameters reach odeint as a tree (a list
+    of (W, b) pairs inside args), which the rule flattens and rebuilds."""
+    pred = odeint(_net_rhs, y0, ts, (layers,), rtol=1e-10, atol=1e-10)
+    return np.sum(pred ** 2)
+
+
+@pytest.mark.parametrize("mode", ["compile", "auto"])
+def test_odeint_with_a_tree_of_parameters_in_args(mode):
+    rng = np.random.RandomState(0)
+    layers = [(rng.randn(2, 3) * 0.5, rng.randn(3) * 0.1),
+              (rng.randn(3, 2) * 0.5, rng.randn(2) * 0.1)]
+    y0, ts = np.array([1.0, -0.5]), np.linspace(0.0, 1.0, 4)
+    got = srcgrad.grad(ode_net_loss, mode=mode)(layers, y0, ts)
+    for k in range(2):
+        for j in range(2):
+            def along(v, k=k, j=j):
+                new = [list(pair) for pair in layers]
+                new[k][j] = v
+                return ode_net_loss([tuple(pair) for pair in new], y0, ts)
+            np.testing.assert_allclose(got[k][j], numeric_grad(along, (layers[k][j],), 0),
+                                       rtol=1e-5, atol=1e-7)
+
+
 def test_odeint_matches_the_closed_form():
     """y' = -k y: y(t) = y0 exp(-k t), d/dk sum y = -sum t y0 exp(-k t)."""
     ts = np.linspace(0.0, 2.0, 5)
