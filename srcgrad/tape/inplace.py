@@ -136,6 +136,8 @@ def _inplace(self, fn, args, kwargs=None, name=None, setitem=False):
             # the base sees the write too, even one that carried no history before
             # (made under no_grad, or a constant): PyTorch gives it CopySlices
             _rebase(self, base)
+            if base._views:             # its other views read through the write too
+                _refresh_views(base, skip=self)
         if self._views:
             _refresh_views(self)
     return self
@@ -153,14 +155,17 @@ def track_view(base, view):
         views.append(weakref.ref(view))
 
 
-def _refresh_views(base):
-    """After an in-place change of ``base``: its live indexing views read
+def _refresh_views(base, skip=None):
+    """After an in-place change of ``base`` (or, ``skip`` being the view
+    written through, of one of its views): its live indexing views read
     through the new history (PyTorch regenerates their ``grad_fn``); other
     live views cannot, and refuse."""
     live = [r for r in base._views if r() is not None]
     base._views = live or None
     for r in live:
         v = r()
+        if v is skip:
+            continue
         idx = v._view_idx
         if idx is None or idx is NOT_INDEXED:
             raise _refused(
