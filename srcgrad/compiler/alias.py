@@ -412,6 +412,8 @@ def _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve, p
     item was read into, a copy of the container, or another slot holding the
     same array."""
     container = stmt.targets[0].value.id
+    if not _is_container(order, container, resolve):
+        return      # an array (np.zeros(3)): c[k] = v copies v into it
     stored = []
     for spos, (st, _) in enumerate(order):
         c, names = _stored(st, ranks)
@@ -451,6 +453,26 @@ def _check_item_update(info, order, pos, loops, stmt, ranks, scalars, resolve, p
             % (container, who),
             "store a copy in the container (x.copy()), or write %s[k] = %s[k] <op> ... "
             "for a new array" % (container, container))
+
+
+def _is_container(order, name, resolve):
+    """Whether every value bound to ``name`` in the function is a list,
+    tuple or dict (a display, a comprehension, ``list(...)``/``tuple(...)``/
+    ``dict(...)``), and it is bound at least once."""
+    bound = False
+    for st, _ in order:
+        if not isinstance(st, gast.Assign) or getattr(st, "augmented", False):
+            continue
+        for target in st.targets:
+            if isinstance(target, gast.Name) and target.id == name:
+                value = st.value
+                if not (isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.ListComp,
+                                           gast.DictComp)) or
+                        isinstance(value, gast.Call) and
+                        resolve(value.func) in (list, tuple, dict, sorted)):
+                    return False
+                bound = True
+    return bound
 
 
 def _slots(order, container):

@@ -460,6 +460,18 @@ def one_slot_updated_another_read(x):
     return np.sum(params["W"] * params["b"])
 
 
+def array_item_updated_in_a_loop(a):
+    """An array (np.zeros), not a container: v[k] = w copies w into it, so the
+    update shares nothing (a fuzzed program the item check once refused)."""
+    w = a * 0.5
+    for i in range(2):
+        v = np.zeros(3)
+        v[0:1] = a[0:1] * 0.5
+        v[i % 3] += np.sin(0.5)
+        v[i % 3] = w[i % 3]
+    return np.sum(w) + np.sum(v * a)
+
+
 def sorts_its_argument(v):
     v.sort()
 
@@ -619,6 +631,7 @@ CASES = [
                                           "array in place, so 'y' changes too"),
     (unpacked_item_rebound_then_updated, (), None),
     (one_slot_updated_another_read, (), None),
+    (array_item_updated_in_a_loop, (), None),
     (stored_then_unused_item_updated, (), None),
     (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),

@@ -295,6 +295,11 @@ class _Gen:
         kind = self.pick(["s", "v"])
         name = self.fresh(kind)
         e = self.rhs(env, kind)
+        if self.avoid_known and re.match(r"^u\[[^]]*\]$", e):
+            # ``s = u[-1]; s *= ...`` in a helper whose argument's rank the caller cannot
+            # infer: u[-1] may be a view, so the compiler refuses the update (a known
+            # false refusal, docs/supported.md "What is refused")
+            e = "%s * 1.0" % e
         out.append((ind, "%s = %s" % (name, e), None))
         if not self.avoid_known:
             env[name] = kind      # the update may read the target (``v += v[0]``)
