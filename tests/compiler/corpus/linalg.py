@@ -101,8 +101,11 @@ def resolvent_powers(A, k):
 
 
 def spectral_loss(A):
+    # real parts: NumPy 2.4 returns eig's values and vectors as complex even when
+    # they are real (older NumPy returns real arrays then)
     w, v = np.linalg.eig(A)
-    return np.sum(w * np.arange(1.0, len(w) + 1.0)) + np.sum(v ** 2 * np.arange(len(w)))
+    return np.real(np.sum(w * np.arange(1.0, len(w) + 1.0)) +
+                   np.sum(v ** 2 * np.arange(len(w))))
 
 
 def top_eigenvalue(A):
