@@ -221,6 +221,10 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             join(name, base)
             if not isinstance(value, gast.Name):
                 views[name] = (base, pos, loops)
+                rank = _rank(value, ranks, scalars, resolve, np)
+                ranks.pop(name, None)
+                if rank:
+                    ranks[name] = rank   # a view of known rank is an array
             elif base in ranks:
                 ranks[name] = ranks[base]
             continue
@@ -664,6 +668,9 @@ def _rank(value, ranks, scalars, resolve, np):
         rank = ranks.get(value.value.id)
         if rank == 1 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
             return 0
+        parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        if rank and len(parts) <= rank and all(isinstance(p, gast.Slice) for p in parts):
+            return rank   # basic slices keep every axis: ``a[::-1]``, ``m[1:, :2]``
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
             value.func.attr == "copy" and isinstance(value.func.value, gast.Name) and \
             not value.args:

@@ -374,6 +374,22 @@ def element_in_a_loop_then_augmented(a):
     return t * np.sum(a)
 
 
+def first_of_reversed_then_augmented(a):
+    """The same through a slice view of the argument (``a[::-1]`` keeps a
+    vector's rank): a number again (the fuzzer's next program)."""
+    s1 = first_element(a[::-1])
+    s1 += 0.5
+    return s1 * np.sum(a * a)
+
+
+def first_of_reversed_row_then_augmented(a):
+    """A basic slice of a matrix is a matrix: its first element is a row view."""
+    m = a.reshape(1, -1)
+    s1 = first_element(m[::-1])
+    s1 += 0.5
+    return np.sum(s1) + np.sum(m)
+
+
 def row_then_augmented(a):
     """For a matrix the helper returns a view: refused."""
     m = a.reshape(1, -1)
@@ -635,6 +651,8 @@ CASES = [
     (stored_then_unused_item_updated, (), None),
     (element_in_a_loop_then_augmented, (), None),
     (row_then_augmented, (), "shares memory with 'm'"),
+    (first_of_reversed_then_augmented, (), None),
+    (first_of_reversed_row_then_augmented, (), "shares memory with"),
     (sorts_a_constant_after_use, (), "changes 'y' in place after a computation"),
     (fills_a_constant_after_use, (), "changes 'y' in place after a computation"),
     (copies_into_a_constant_after_use, (), "changes 'y' in place after a computation"),
