@@ -9,6 +9,7 @@ as literals), and a convenience ``f_grad`` returning ``(value, gradients)``.
 
 import builtins
 import dis
+import importlib
 import inspect
 import math
 import re
@@ -158,12 +159,27 @@ class _Writer:
     def render(self, compiled):
         head = '"""Gradient code exported by srcgrad (needs only NumPy).\n\n%s"""\n\n' % (
             compiled.module_source.splitlines()[0].lstrip("# ") + "\n")
-        rt_src = inspect.getsource(runtime)
+        rt_src = _runtime_source()
         embed = ("import types as _types\n_rt = _types.ModuleType('_rt')\n"
                  "exec(compile(%r, '<srcgrad runtime>', 'exec'), _rt.__dict__)\n"
                  "runtime = _rt\n" % rt_src)
         imports = "\n".join(dict.fromkeys(self.imports))
         return head + imports + "\n\n" + embed + "\n\n" + "\n\n".join(self.defs)
+
+
+def _runtime_source():
+    """srcgrad.runtime as the text of one module: its modules in dependency
+    order (``runtime.MODULES``), without the lines that import one module's
+    names into another (they share one namespace here)."""
+    parts = []
+    for name in runtime.MODULES:
+        src = inspect.getsource(importlib.import_module("srcgrad.runtime." + name))
+        parts.append(_SIBLING_IMPORT.sub("", src))
+    return "\n\n".join(parts)
+
+
+#: ``from .trees import add, float_dtype`` (or parenthesised over several lines)
+_SIBLING_IMPORT = re.compile(r"^from \.\w+ import (\([^)]*\)|[^\n]*)\n", re.M)
 
 
 def _value_source(obj):

@@ -401,5 +401,5 @@ def getter_vjp(fget, obj, g):
     return pb(g)[0]
 
 
-runtime.DYNAMIC_CALL = dispatch
-runtime.GETTER_VJP = getter_vjp
+runtime.closures.DYNAMIC_CALL = dispatch
+runtime.trees.GETTER_VJP = getter_vjp

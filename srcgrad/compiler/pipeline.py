@@ -516,8 +516,8 @@ def _pure(env, node):
     if obj is None:
         return isinstance(func, gast.Attribute) and func.attr in METHODS
     mod = getattr(obj, "__module__", None) or ""
-    return mod.split(".")[0] in ("numpy", "math", "builtins") or mod == "srcgrad.runtime" \
-        or isinstance(obj, np.ufunc)
+    return mod.split(".")[0] in ("numpy", "math", "builtins") or \
+        mod.split(".")[:2] == ["srcgrad", "runtime"] or isinstance(obj, np.ufunc)
 
 
 def _rebinding_guards(env, rt):

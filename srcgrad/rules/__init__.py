@@ -313,6 +313,8 @@ def qualname(fn):
         return "np." + name
     if mod == "_operator":
         return "operator." + name
+    if mod.startswith("srcgrad.runtime."):
+        return "runtime." + name      # one namespace, split into modules by concern
     return mod.rsplit(".", 1)[-1] + "." + name
 
 

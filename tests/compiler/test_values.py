@@ -1,7 +1,7 @@
 """First-class functions and user objects (srcgrad/compiler/dynamic.py, the object
-trees of srcgrad/runtime.py): the guard on the callee's identity, the cache never
-keeping a callee or an object alive, gradients with respect to objects in both
-engines, and the refusals, located at the user's line.
+trees of srcgrad/runtime/objects.py and trees.py): the guard on the callee's
+identity, the cache never keeping a callee or an object alive, gradients with
+respect to objects in both engines, and the refusals, located at the user's line.
 
 Every gradient is checked against central finite differences (or a hand-derived
 value), in mode="compile" and mode="tape"."""

@@ -1,0 +1,57 @@
+"""Helpers called by generated code, by the tape and by rules.
+
+Small, fast and free of srcgrad imports: generated code imports this package as
+``_rt`` and calls the names re-exported here (``_rt.unbroadcast``,
+``_rt.zeros_like``, ...).  Broadcasting is undone here and nowhere else.  One
+module per concern:
+
+- :mod:`.broadcast`  -- undo / redo NumPy broadcasting (``unbroadcast``, ``expand_reduced``);
+- :mod:`.complex`    -- the complex convention (``conj``, ``real_cotangent``, ``real_only``);
+- :mod:`.closures`   -- ``Closure`` and ``CallSite`` (callables as values);
+- :mod:`.objects`    -- user objects as trees (``object_fields``, ``map_fields``);
+- :mod:`.trees`      -- cotangents of trees (``zeros_like``, ``add``, ``to_kind``, ...);
+- :mod:`.indexing`   -- subscript plumbing (``snapshot`` / ``restore``, ``owned``, ``add_at``);
+- :mod:`.mutation`   -- adjoints of ``y[i] = v`` and ``lst.append(v)``;
+- :mod:`.shapes`     -- shape helpers for rules (``unconcatenate``, ``unpermute``, ...);
+- :mod:`.products`   -- einsum / dot / matmul cotangents;
+- :mod:`.special`    -- ``digamma``;
+- :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
+- :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``).
+
+Two hooks are installed from above at import time, so the runtime never
+imports the compiler: ``closures.DYNAMIC_CALL`` and ``trees.GETTER_VJP``
+(srcgrad.compiler.dynamic sets them on those modules, where they are read).
+
+The package is also embedded *flat* in exported modules (srcgrad.export
+concatenates the modules of :data:`MODULES`, in that order, into one
+namespace, dropping the ``from .x import y`` lines).  So: every name is unique
+across the package, a module imports a sibling's names only by a top-level
+``from .sibling import name`` line, and :data:`MODULES` lists a module after
+those it imports from.
+"""
+
+from .broadcast import unbroadcast, unbroadcast_shape, expand_reduced
+from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
+from .closures import Closure, CallSite
+from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
+from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
+                    container_cotangent, copy_value)
+from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
+from .mutation import (last_writer_mask, setitem_value_vjp, take, zero_at, zero_at_inplace,
+                       last, drop_last)
+from .shapes import (atleast_cotangent, extremum_share, unconcatenate, unstack_like, unpermute,
+                     share_extremum, item_cotangent)
+from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscripts,
+                       matmul_subscripts, tensordot_subscripts, inner_subscripts,
+                       product_vjp_a, product_vjp_b)
+from .special import digamma
+from .pybuiltins import key_order, key_pick, zip_pulls
+from .guards import Rebound, unchanged, once, suppressed
+
+__all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
+           "ones_like_float", "to_kind", "float_dtype", "conj", "real_cotangent"]
+
+#: the package's modules, each after those it imports from (srcgrad.export
+#: embeds them flat, in this order)
+MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "mutation",
+           "shapes", "products", "special", "pybuiltins", "guards")

@@ -1,0 +1,94 @@
+"""Subscripts in generated code: the plumbing around ``y[i]`` and
+``y[i] = v``.
+
+A subscript assignment is made reversible by :func:`snapshot` (the slice it
+overwrites, saved in the forward sweep) and :func:`restore` (put back in the
+pullback, so reads of ``y`` further back see the old values).  An adjoint loop
+accumulates a ``y[i]`` cotangent in place with :func:`add_at` into a cotangent
+made private by :func:`owned`.  The derivative of an assignment itself (which
+cotangent ``v`` and the old ``y`` get) is a rule: srcgrad/rules/mutation.py.
+
+Guarantees: :func:`add_at` accumulates repeated integer indices (``np.add.at``)
+and only ever writes into an :func:`owned` copy; :func:`restore` puts back
+exactly what :func:`snapshot` saved, deleting a dict key the assignment made.
+"""
+
+import numpy as np
+
+from .complex import real_cotangent
+from .trees import add, float_dtype
+
+
+def as_index(indices):
+    """Indices as ``np.take`` converts them: a Python float or bool scalar
+    becomes an integer (``1.7`` -> 1, ``True`` -> 1; NumPy refuses float
+    arrays before any rule runs).
+
+    >>> int(as_index(1.7)), int(as_index(True)), as_index([0, 2]).tolist()
+    (1, 1, [0, 2])
+    """
+    ind = np.asarray(indices)
+    return ind.astype(np.intp) if ind.dtype.kind in "fb" else ind
+
+
+class _Missing:
+    """Marks a dict key that did not exist before an assignment created it."""
+
+    def __repr__(self):
+        return "<missing>"
+
+
+MISSING = _Missing()
+
+
+def snapshot(y, index):
+    """A copy of ``y[index]``, saved before a subscript assignment overwrites it
+    (:data:`MISSING` for a dict key the assignment creates)."""
+    if isinstance(y, dict) and index not in y:
+        return MISSING
+    v = y[index]
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def restore(y, index, value):
+    """Undo a subscript assignment: put back what :func:`snapshot` saved."""
+    if value is MISSING:
+        del y[index]
+    else:
+        y[index] = value
+
+
+def owned(g):
+    """A private, writable copy of a cotangent, for in-place accumulation."""
+    if isinstance(g, list):
+        return list(g)
+    if isinstance(g, dict):
+        return dict(g)
+    if isinstance(g, np.ndarray):
+        return np.array(g, dtype=float_dtype(g.dtype))
+    return g
+
+
+def add_at(g, index, value):
+    """``g[index] += value`` into an owned cotangent (repeated integer indices
+    accumulate); returns ``g``.  A scalar zero ``g`` cannot be indexed: it is
+    returned unchanged only if ``value`` is zero too."""
+    if isinstance(g, np.ndarray) and g.ndim:
+        if g.dtype.kind != "c":
+            value = real_cotangent(value)   # g is a real value's cotangent
+        if isinstance(index, (int, np.integer, slice)) or index is Ellipsis or (
+                isinstance(index, tuple) and all(isinstance(i, (int, np.integer, slice))
+                                                 or i is None or i is Ellipsis
+                                                 for i in index)):
+            g[index] += value
+        else:
+            np.add.at(g, index, value)
+        return g
+    if isinstance(g, dict):
+        g[index] = add(g.get(index), value)
+        return g
+    if isinstance(g, list):
+        g[index] = add(g[index], value)
+        return g
+    raise TypeError("internal error: cannot accumulate into a cotangent of type %s"
+                    % type(g).__name__)

@@ -1,0 +1,238 @@
+"""Cotangents of trees: numbers, arrays, lists, tuples, namedtuples, dicts
+and user objects, nested.
+
+:func:`zeros_like` makes a zero cotangent of the value's structure, :func:`add`
+accumulates two (``None`` standing for no contribution), :func:`to_kind` gives
+a finished gradient its argument's kind (a Python float for a float, a fresh
+writable ndarray for an array), and :func:`field_cotangent` /
+:func:`container_cotangent` send a cotangent back through ``obj.name`` and
+through ``list(x)`` / ``tuple(x)`` / ``dict(x)``.  A property's getter is
+differentiated through :data:`GETTER_VJP`, a hook srcgrad.compiler.dynamic
+installs (``runtime.trees.GETTER_VJP = ...``).
+
+Guarantees: a cotangent has its value's structure, and a real value's
+cotangent is real; nothing here changes the values or cotangents it is given
+(:func:`copy_value` copies a returned value through).
+"""
+
+import numpy as np
+
+from .broadcast import unbroadcast_shape
+from .complex import real_cotangent
+from .objects import map_fields, object_fields
+
+
+def float_dtype(dtype):
+    """The dtype a gradient of values of ``dtype`` has: floats and complex
+    keep theirs, everything else becomes float64."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "fc":
+        return dtype
+    return np.dtype(np.float64)
+
+
+def zeros_like(x):
+    """A zero cotangent for ``x``: float zeros of the same shape (a float for
+    a Python number; the same structure for lists, tuples and dicts)."""
+    if isinstance(x, (float, int, bool)) or x is None:
+        return 0.0
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, tuple):
+        items = [zeros_like(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    fields = object_fields(x)
+    if fields is not None:
+        return map_fields(x, fields, lambda k, v: zeros_like(v))
+    a = np.asarray(x)
+    if a.dtype == object:
+        return 0.0
+    return np.zeros(a.shape, dtype=float_dtype(a.dtype))
+
+
+def ones_like_float(x):
+    a = np.asarray(x)
+    return np.ones(a.shape, dtype=float_dtype(a.dtype))
+
+
+def add(a, b):
+    """Accumulate two cotangents where either may be ``None`` (no
+    contribution); lists, tuples, namedtuples and dicts add per element."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, dict):
+        return {k: add(a.get(k), b.get(k)) for k in set(a) | set(b)}
+    if isinstance(a, list):
+        return [add(x, y) for x, y in zip(a, b)]
+    if isinstance(a, tuple):
+        items = [add(x, y) for x, y in zip(a, b)]
+        return type(a)(*items) if hasattr(a, "_fields") else tuple(items)
+    fa = object_fields(a)
+    if fa is not None:
+        fb = object_fields(b)
+        if fb is None:     # a zero standing for the whole object
+            return a
+        return map_fields(a, fa, lambda k, v: add(v, fb.get(k)))
+    if object_fields(b) is not None:
+        return b
+    return a + b
+
+
+def to_kind(g, x):
+    """Give a gradient the kind of its argument ``x``: a Python float for a
+    Python number, an ndarray (never a read-only broadcast view) for arrays,
+    the same structure for lists, tuples, namedtuples and dicts."""
+    tx = type(x)
+    if tx is np.ndarray and type(g) is np.ndarray and g.shape == x.shape and \
+            g.dtype == x.dtype and g.base is None and x.dtype.kind == "f":
+        return g  # a fresh array of the right kind already
+    if tx is float and type(g) is float:
+        return g
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        g = real_cotangent(g)    # a real argument's gradient is real
+        return float(np.sum(g)) if np.ndim(g) else float(g)
+    if tx is complex:
+        return complex(np.sum(g)) if np.ndim(g) else complex(g)
+    if isinstance(x, np.ndarray):
+        out = np.asarray(g)
+        if x.dtype.kind != "c":
+            out = real_cotangent(out)
+        if out.shape != x.shape:
+            out = unbroadcast_shape(out, x.shape)
+        if not out.flags.writeable or out.base is not None and not out.flags.owndata:
+            out = np.array(out, dtype=float_dtype(out.dtype))
+        elif out.dtype != float_dtype(x.dtype):
+            out = out.astype(float_dtype(x.dtype))
+        return out
+    if isinstance(x, np.generic):
+        if x.dtype.kind != "c":
+            g = real_cotangent(g)
+        return np.asarray(g, dtype=float_dtype(x.dtype))[()]
+    if isinstance(x, dict):
+        g = g if isinstance(g, dict) else {}
+        return {k: to_kind(g.get(k, 0.0), v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        items = [to_kind(a, v) for a, v in zip(_sequence_parts(g, x), x)]
+        if hasattr(x, "_fields"):
+            return type(x)(*items)
+        return type(x)(items)
+    fields = object_fields(x)
+    if fields is not None:
+        got = object_fields(g) if type(g) is type(x) else None
+        if got is None:
+            return zeros_like(x)
+        return map_fields(x, fields, lambda k, v: to_kind(got.get(k, 0.0), v))
+    return g
+
+
+def _sequence_parts(g, x):
+    """The cotangents of the items of a list or tuple ``x`` from its cotangent
+    ``g``: a list/tuple as it is; an array (``x`` went through NumPy, which
+    read it as an array) row by row, after undoing broadcasting against
+    ``np.shape(x)``; a scalar zero (no gradient) as zeros."""
+    if isinstance(g, (list, tuple)):
+        return g
+    if np.ndim(g) == 0 and not np.any(g):
+        return [0.0] * len(x)
+    try:
+        shape = np.shape(x)
+    except ValueError:  # ragged: NumPy could not have read it as one array
+        raise TypeError("internal error: an array cotangent for a ragged %s"
+                        % type(x).__name__) from None
+    g = np.asarray(g)
+    if g.shape != shape:
+        g = unbroadcast_shape(np.broadcast_to(g, np.broadcast_shapes(g.shape, shape)), shape)
+    return list(g)
+
+
+#: ``GETTER_VJP(fget, obj, g)``: the cotangent of ``obj`` for ``g``, the
+#: cotangent of ``fget(obj)`` (a property); installed by the compiler's
+#: dynamic calls (srcgrad.compiler.dynamic), which runtime never imports.
+GETTER_VJP = None
+
+
+def field_cotangent(g, obj, name):
+    """Cotangent of ``obj.name`` for a namedtuple or user object ``obj`` (or
+    of ``obj[name]`` for a dict): ``g`` in that field, zeros elsewhere.  An
+    attribute that is not one of the object's own fields (a class attribute)
+    is a constant, like a global; a property's getter is differentiated
+    through :data:`GETTER_VJP`."""
+    if isinstance(obj, dict):
+        return {k: (g if k == name else zeros_like(v)) for k, v in obj.items()}
+    if hasattr(obj, "_fields") and isinstance(obj, tuple):
+        return type(obj)(*[g if f == name else zeros_like(v)
+                           for f, v in zip(obj._fields, obj)])
+    fields = object_fields(obj)
+    if fields is None:
+        raise TypeError("srcgrad can differentiate attribute access only on namedtuples and "
+                        "objects of user classes, not on %s objects" % type(obj).__name__)
+    if name not in fields:
+        import inspect
+        try:
+            attr = inspect.getattr_static(type(obj), name)
+        except AttributeError:
+            attr = None
+        if isinstance(attr, property) and GETTER_VJP is not None:
+            return GETTER_VJP(attr.fget, obj, g)
+        if inspect.isfunction(attr) and type(g) is type(obj):
+            return g    # obj.method as a value: its cotangent is its receiver's
+        return zeros_like(obj)
+    return map_fields(obj, fields, lambda k, v: g if k == name else zeros_like(v))
+
+
+def container_cotangent(g, x):
+    """Cotangent of ``x`` given the cotangent ``g`` of a copy of it made by
+    ``list``/``tuple``/``dict`` (rows, for an array)."""
+    if isinstance(x, np.ndarray):
+        return np.asarray([zeros_like(r) if isinstance(c, float) and c == 0.0 else c
+                           for c, r in zip(g, x)], dtype=float_dtype(x.dtype)).reshape(x.shape)
+    if isinstance(x, dict):
+        return dict(g)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*g)
+    if isinstance(x, (list, tuple)):
+        return type(x)(g)
+    if isinstance(x, _DICT_VIEWS):
+        return list(g)      # the view's own cotangent: its items, in order
+    if isinstance(x, (range, str, bytes)) or not _carries(g):
+        return zeros_like(x)
+    raise TypeError("srcgrad cannot send a gradient back through list(...) or tuple(...) "
+                    "of a %s: make the values a list, tuple or dict first, or use "
+                    "mode=\"tape\"" % type(x).__name__)
+
+
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _carries(g):
+    """Whether a cotangent holds anything but zeros."""
+    if isinstance(g, (list, tuple)):
+        return any(_carries(v) for v in g)
+    if isinstance(g, dict):
+        return any(_carries(v) for v in g.values())
+    if g is None:
+        return False
+    try:
+        return bool(np.any(np.asarray(g) != 0))
+    except (TypeError, ValueError):
+        return True
+
+
+def copy_value(x):
+    """A copy of a returned value (arrays, lists, tuples, dicts copied
+    through), so restoring the function's in-place assignments in the pullback
+    does not change what the caller got."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [copy_value(v) for v in x]
+    if isinstance(x, dict):
+        return {k: copy_value(v) for k, v in x.items()}
+    if isinstance(x, tuple):
+        items = [copy_value(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    return x
