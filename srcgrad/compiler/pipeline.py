@@ -509,15 +509,16 @@ def _unshadow(node, local_names, namer):
 
 
 def _pure(env, node):
-    """Calls that may move past other statements: NumPy, math, builtins and
-    srcgrad.runtime functions, and ndarray methods."""
+    """Calls that may move past other statements: NumPy, math, builtins,
+    srcgrad.runtime and srcgrad.rules.mutation functions, and ndarray methods."""
     func = node.func
     obj = env.resolve(func)
     if obj is None:
         return isinstance(func, gast.Attribute) and func.attr in METHODS
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or \
-        mod.split(".")[:2] == ["srcgrad", "runtime"] or isinstance(obj, np.ufunc)
+        mod.split(".")[:2] == ["srcgrad", "runtime"] or mod == "srcgrad.rules.mutation" \
+        or isinstance(obj, np.ufunc)
 
 
 def _rebinding_guards(env, rt):

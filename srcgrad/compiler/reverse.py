@@ -39,7 +39,7 @@ import gast
 import numpy as np
 
 from .. import rules
-from ..rules import conversions
+from ..rules import conversions, mutation
 from .activity import active_names, diff_operands, targets_of
 from .calls import CallsMixin
 from .dynamic import Dynamic, make_dynamic
@@ -443,26 +443,31 @@ class Reverser(FactsMixin, CallsMixin):
         if y in self.active and y in self.defined:
             by = load(self.adj(y))
             if isinstance(value, gast.Name) and value.id in self.active:
-                expr = call(attr(rt, "setitem_value_vjp"), [by, copy.deepcopy(index)])
+                expr = call(self.mutation_rule("setitem_value_vjp"), [by, copy.deepcopy(index)])
                 base_rank = self.ranks.get(y)
                 if not (self.ranks.get(value.id) == 0 and base_rank is not None and
                         self._index_rank(base_rank, index) == 0):
                     expr = call(attr(rt, "unbroadcast"), [expr, load(value.id)])
                 self.accumulate(value.id, expr, line)
             helper = "zero_at_inplace" if y in self.inplace else "zero_at"
-            self.out.append(assign(self.adj(y), call(attr(rt, helper),
+            self.out.append(assign(self.adj(y), call(self.mutation_rule(helper),
                                                      [load(self.adj(y)), copy.deepcopy(index)]),
                                    line))
         self.has_mutation = True
         self.out.append(_marker("setitem", load(y), copy.deepcopy(index)))
 
+    def mutation_rule(self, name):
+        """The generated code's name for a mutation adjoint of
+        srcgrad/rules/mutation.py (bound like a rule that is not inlined)."""
+        return load(self.env.ref(getattr(mutation, name), name))
+
     def append_adjoint(self, op, line):
         lst, value = op.target.id, op.args[0]
-        rt = self.env.runtime()
         if lst in self.active and lst in self.defined:
             if isinstance(value, gast.Name) and value.id in self.active:
-                self.accumulate(value.id, call(attr(rt, "last"), [load(self.adj(lst))]), line)
-            self.out.append(assign(self.adj(lst), call(attr(rt, "drop_last"),
+                self.accumulate(value.id, call(self.mutation_rule("last"),
+                                               [load(self.adj(lst))]), line)
+            self.out.append(assign(self.adj(lst), call(self.mutation_rule("drop_last"),
                                                        [load(self.adj(lst))]), line))
         self.has_mutation = True
         self.out.append(_marker("append", load(lst)))

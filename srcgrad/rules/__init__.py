@@ -405,3 +405,4 @@ def registered():
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
 from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa: E402,F401
+from . import mutation  # noqa: E402,F401

@@ -14,7 +14,7 @@ only, so it also runs on tape Tensors (higher-order gradients).
 import numpy as np
 
 from . import defvjp
-from .. import runtime
+from .mutation import index_put  # noqa: F401  (t[i] = v; tape/ calls it nnrules.index_put)
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "softplus", "softmax", "log_softmax",
            "nll_loss", "mse_loss", "index_put"]
@@ -136,25 +136,3 @@ def mse_loss_vjp_b(g, ans, a, b, reduction="mean"):
 
 defvjp(nll_loss, nll_loss_vjp, None)
 defvjp(mse_loss, mse_loss_vjp_a, mse_loss_vjp_b, broadcasts=True)
-
-# ------------------------------------------------------------------ assignment
-
-
-def index_put(x, index, value):
-    """A copy of ``x`` with ``x[index] = value`` (what ``t[i] = v`` records).
-    ``value`` is broadcast into the indexed region, so its rule sums back."""
-    out = x.copy()
-    out[index] = value
-    return out
-
-
-def index_put_vjp_x(g, ans, x, index, value):
-    return index_put(g, index, 0.0)
-
-
-def index_put_vjp_value(g, ans, x, index, value):
-    """Only the surviving write of a repeated index gets the cotangent."""
-    return runtime.unbroadcast_shape(runtime.setitem_value_vjp(g, index), np.shape(value))
-
-
-defvjp(index_put, index_put_vjp_x, None, index_put_vjp_value)

@@ -11,12 +11,16 @@ module per concern:
 - :mod:`.objects`    -- user objects as trees (``object_fields``, ``map_fields``);
 - :mod:`.trees`      -- cotangents of trees (``zeros_like``, ``add``, ``to_kind``, ...);
 - :mod:`.indexing`   -- subscript plumbing (``snapshot`` / ``restore``, ``owned``, ``add_at``);
-- :mod:`.mutation`   -- adjoints of ``y[i] = v`` and ``lst.append(v)``;
 - :mod:`.shapes`     -- shape helpers for rules (``unconcatenate``, ``unpermute``, ...);
 - :mod:`.products`   -- einsum / dot / matmul cotangents;
 - :mod:`.special`    -- ``digamma``;
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``).
+
+The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
+formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
+reaches by name like any rule that is not inlined.  The runtime keeps the
+plumbing around them (``snapshot`` / ``restore``, ``owned``, ``add_at``).
 
 Two hooks are installed from above at import time, so the runtime never
 imports the compiler: ``closures.DYNAMIC_CALL`` and ``trees.GETTER_VJP``
@@ -37,8 +41,6 @@ from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
 from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
                     container_cotangent, copy_value)
 from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
-from .mutation import (last_writer_mask, setitem_value_vjp, take, zero_at, zero_at_inplace,
-                       last, drop_last)
 from .shapes import (atleast_cotangent, extremum_share, unconcatenate, unstack_like, unpermute,
                      share_extremum, item_cotangent)
 from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscripts,
@@ -53,5 +55,5 @@ __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_redu
 
 #: the package's modules, each after those it imports from (srcgrad.export
 #: embeds them flat, in this order)
-MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "mutation",
-           "shapes", "products", "special", "pybuiltins", "guards")
+MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "shapes",
+           "products", "special", "pybuiltins", "guards")

@@ -1,7 +1,7 @@
 """Python lists handed to NumPy functions (``np.mean(xs)``, ``np.dot([a, b], w)``):
 every rule takes a list where NumPy does, and a list built by ``append`` or
 a comprehension gets its elements' cotangents back from the array cotangent
-the rule returns (``runtime.last``/``drop_last``).  Rule level: every spec
+the rule returns (``rules.mutation.last``/``drop_last``).  Rule level: every spec
 case with its arrays turned into lists, against finite differences; engine
 level: the compiler and auto against finite differences, the tape refusing
 loudly (it cannot see inside a list it converts)."""

@@ -1,6 +1,6 @@
 """Assignment through repeated indices: NumPy does not accumulate, the write
 that survives is the only one that reaches the result, so only its source
-gets a gradient (``runtime.setitem_value_vjp``, used by the compiler's
+gets a gradient (``rules.mutation.setitem_value_vjp``, used by the compiler's
 setitem adjoint and by the tape's ``index_put`` rule).  Every function here
 runs in both engines and in auto, against central finite differences."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcgrad
-from srcgrad import runtime
+from srcgrad.rules import mutation
 from srcgrad.testing import numeric_grad, assert_allclose
 
 W3 = np.array([1.0, 2.0, 3.0])
@@ -101,11 +101,11 @@ def test_only_the_last_writer_gets_the_cotangent():
 
 def test_setitem_value_vjp():
     g = np.array([10.0, 20.0, 30.0])
-    assert runtime.setitem_value_vjp(g, [0, 0, 1, 2]).tolist() == [0.0, 10.0, 20.0, 30.0]
-    assert runtime.setitem_value_vjp(g, np.array([2, 2])).tolist() == [0.0, 30.0]
-    assert runtime.setitem_value_vjp(g, slice(None, 2)).tolist() == [10.0, 20.0]
-    assert runtime.setitem_value_vjp(g, 1) == 20.0
-    assert runtime.setitem_value_vjp(0.0, [0, 0]) == 0.0
-    assert runtime.setitem_value_vjp(g, np.array([], dtype=int)).tolist() == []
+    assert mutation.setitem_value_vjp(g, [0, 0, 1, 2]).tolist() == [0.0, 10.0, 20.0, 30.0]
+    assert mutation.setitem_value_vjp(g, np.array([2, 2])).tolist() == [0.0, 30.0]
+    assert mutation.setitem_value_vjp(g, slice(None, 2)).tolist() == [10.0, 20.0]
+    assert mutation.setitem_value_vjp(g, 1) == 20.0
+    assert mutation.setitem_value_vjp(0.0, [0, 0]) == 0.0
+    assert mutation.setitem_value_vjp(g, np.array([], dtype=int)).tolist() == []
     m = np.arange(9.0).reshape(3, 3)
-    assert runtime.setitem_value_vjp(m, ([0, 0], [1, 1])).tolist() == [0.0, 1.0]
+    assert mutation.setitem_value_vjp(m, ([0, 0], [1, 1])).tolist() == [0.0, 1.0]

@@ -548,7 +548,7 @@ def iadd_repeated(a):
 @pytest.mark.parametrize("f", [assign_repeated, iadd_repeated])
 def test_assignment_through_repeated_indices(f):
     """NumPy keeps the last write: only its source gets the cotangent
-    (runtime.setitem_value_vjp, shared with the compiler)."""
+    (rules.mutation.setitem_value_vjp, shared with the compiler)."""
     check(f, X)
 
 

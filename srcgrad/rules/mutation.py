@@ -1,15 +1,45 @@
-"""The adjoints of mutations: ``y[index] = v`` (the cotangent of ``v``, with
-repeated fancy indices; the overwritten elements of the old ``y``) and
-``lst.append(v)``.
+"""The adjoints of mutations: what ``y[index] = v`` and ``lst.append(v)``
+send back to the value written and to the value written into.
 
-Guarantees: only the write that survives an assignment through repeated indices
-gets a cotangent (NumPy's assignment does not accumulate); the old value's
-overwritten elements get zero.
+Derivative formulas live in srcgrad/rules/ only; these are the ones of
+statements rather than of primitives.  The compiler's reverse pass calls them
+by name from generated code (``_setitem_value_vjp(by, i)``, ``_zero_at(by,
+i)``, ``_last(bxs)``, ``_drop_last(bxs)``: bound like a rule that is not
+inlined), and the tape records ``t[index] = v`` as the primitive
+:func:`index_put`, whose rules use the same formula.  The plumbing around a
+mutation -- saving the overwritten slice and restoring it in the pullback,
+accumulating into an owned cotangent -- is the runtime's
+(srcgrad/runtime/indexing.py).
+
+The other mutations reduce to these: ``y[i] += v`` is ``t = y[i]; y[i] = t + v``
+(A-normal form), ``lst.extend(items)`` a loop of appends; ``insert``,
+``remove``, ``pop`` and the other in-place methods are refused on values that
+carry a gradient (rules/effects.py, compiler/resolve.py).
+
+Guarantees: the cotangent of ``v`` is the new value's cotangent at ``index``,
+except that an element written several times (repeated integer indices) passes
+its cotangent only to the write that survives (NumPy's assignment does not
+accumulate); the overwritten elements of the old value get zero; a zero
+cotangent stays zero.  Nothing here changes a cotangent it is given, except
+:func:`zero_at_inplace`, which the compiler calls only on a cotangent it owns.
+
+>>> import numpy as np
+>>> g = np.array([1.0, 2.0, 3.0])
+>>> setitem_value_vjp(g, [0, 0, 2]).tolist(), zero_at(g, [0, 2]).tolist()
+([0.0, 1.0, 3.0], [0.0, 2.0, 0.0])
+>>> last([1.0, 2.0]), drop_last([1.0, 2.0])
+(2.0, [1.0])
 """
 
 import numpy as np
 
-from .trees import float_dtype, zeros_like
+from . import defvjp
+from .. import runtime
+
+__all__ = ["setitem_value_vjp", "zero_at", "zero_at_inplace", "last_writer_mask", "last",
+           "drop_last", "index_put"]
+
+# ------------------------------------------------- y[index] = v (compiler)
 
 
 def _writes_once(index):
@@ -83,23 +113,18 @@ def setitem_value_vjp(g, index):
     return v
 
 
-#: The helper's former name (generated code called ``_rt.take``): the same
-#: last-writer semantics under either name.
-take = setitem_value_vjp
-
-
 def zero_at(g, index):
     """A copy of cotangent ``g`` with ``g[index]`` zeroed: the elements a
     subscript assignment overwrote get no gradient from the older value."""
     if isinstance(g, list):
         out = list(g)
-        out[index] = zeros_like(out[index])
+        out[index] = runtime.zeros_like(out[index])
         return out
     if isinstance(g, dict):
         out = dict(g)
         out.pop(index, None)
         return out
-    out = np.array(g, dtype=float_dtype(np.result_type(g)))
+    out = np.array(g, dtype=runtime.float_dtype(np.result_type(g)))
     if out.ndim:
         out[index] = 0.0
     return out
@@ -111,12 +136,15 @@ def zero_at_inplace(g, index):
         g[index] = 0.0
         return g
     if isinstance(g, list):
-        g[index] = zeros_like(g[index])
+        g[index] = runtime.zeros_like(g[index])
         return g
     if isinstance(g, dict):
         g.pop(index, None)
         return g
     return zero_at(g, index)
+
+
+# --------------------------------------------- lst.append(v) (compiler)
 
 
 def last(g):
@@ -141,3 +169,26 @@ def drop_last(g):
     if isinstance(g, (list, tuple)) or np.ndim(g):
         return g[:-1]
     return g
+
+
+# ------------------------------------------------ t[index] = v (tape)
+
+
+def index_put(x, index, value):
+    """A copy of ``x`` with ``x[index] = value`` (what ``t[i] = v`` records).
+    ``value`` is broadcast into the indexed region, so its rule sums back."""
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+def index_put_vjp_x(g, ans, x, index, value):
+    return index_put(g, index, 0.0)
+
+
+def index_put_vjp_value(g, ans, x, index, value):
+    """Only the surviving write of a repeated index gets the cotangent."""
+    return runtime.unbroadcast_shape(setitem_value_vjp(g, index), np.shape(value))
+
+
+defvjp(index_put, index_put_vjp_x, None, index_put_vjp_value)
