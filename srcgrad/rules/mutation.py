@@ -103,6 +103,8 @@ def setitem_value_vjp(g, index):
     if isinstance(g, dict):
         return g.get(index, 0.0)
     v = g[index]
+    if isinstance(g, list):     # an int or a slice: each item written once
+        return v.copy() if isinstance(v, np.ndarray) else v     # (items may differ in shape)
     if isinstance(v, np.ndarray):
         if v.size and _repeats(np.shape(g), index):
             return np.where(last_writer_mask(np.shape(g), index), v, 0.0).astype(

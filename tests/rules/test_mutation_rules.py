@@ -113,6 +113,18 @@ def test_setitem_adjoints_of_lists_and_dicts():
     assert mutation.zero_at_inplace(owned, "a") is owned and owned == {"b": 2.0}
 
 
+def test_setitem_adjoints_of_a_list_of_arrays_of_different_shapes():
+    """``params[1] = v`` with ``params = [W, b]``: NumPy cannot read the
+    cotangent as one array, and need not (a list index writes once)."""
+    g = [np.ones((2, 3)), np.array([1.0, 2.0, 3.0])]
+    got = mutation.setitem_value_vjp(g, 1)
+    assert got.tolist() == [1.0, 2.0, 3.0] and got is not g[1]
+    assert [a.tolist() for a in mutation.setitem_value_vjp(g, slice(0, 2))] == \
+        [a.tolist() for a in g]
+    old = mutation.zero_at(g, 1)
+    assert old[0].tolist() == g[0].tolist() and old[1].tolist() == [0.0, 0.0, 0.0]
+
+
 @pytest.mark.parametrize("n,vshape", [(3, ()), (2, (4,)), (0, (2, 2))])
 def test_append_adjoints_match_finite_differences(n, vshape):
     """``xs.append(v)`` then ``np.stack(xs)``: the stacked cotangent's last row
@@ -167,6 +179,22 @@ X = np.array([0.3, -0.7, 1.1, 0.4, -1.3])
 def test_mutations_match_finite_differences_in_each_engine(fn, mode):
     got = srcgrad.grad(fn, mode=mode)(X.copy())
     assert_allclose(got, numeric_grad(fn, (X.copy(),), 0))
+
+
+def replaced_parameter(W, b):
+    params = [W, b]
+    params[1] = np.tanh(b) * W[0]
+    return np.sum(np.sin(params[0]) * params[1])
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape", "auto"])
+def test_item_assignment_into_a_list_of_arrays_of_different_shapes(mode):
+    """Compiled, this raised NumPy's "inhomogeneous shape" ValueError from
+    inside the setitem adjoint (it asked np.shape of the list's cotangent)."""
+    W, b = np.array([[0.3, -0.7, 1.1], [0.4, -1.3, 0.8]]), np.array([0.5, -0.2, 0.9])
+    gW, gb = srcgrad.grad(replaced_parameter, wrt=(0, 1), mode=mode)(W.copy(), b.copy())
+    assert_allclose(gW, numeric_grad(replaced_parameter, (W.copy(), b.copy()), 0))
+    assert_allclose(gb, numeric_grad(replaced_parameter, (W.copy(), b.copy()), 1))
 
 
 def test_appends_match_pytorch():
