@@ -12,9 +12,10 @@ accumulating into an owned cotangent -- is the runtime's
 (srcgrad/runtime/indexing.py).
 
 The other mutations reduce to these: ``y[i] += v`` is ``t = y[i]; y[i] = t + v``
-(A-normal form), ``lst.extend(items)`` a loop of appends; ``insert``,
-``remove``, ``pop`` and the other in-place methods are refused on values that
-carry a gradient (rules/effects.py, compiler/resolve.py).
+(A-normal form), ``lst.extend(items)`` a loop of appends.  ``insert``,
+``remove``, ``pop`` and the other in-place methods of a list that carries a
+gradient are refused by the compiler (rules/effects.py, compiler/resolve.py);
+``mode="auto"`` runs such a function on the tape, where a list is plain Python.
 
 Guarantees: the cotangent of ``v`` is the new value's cotangent at ``index``,
 except that an element written several times (repeated integer indices) passes
@@ -185,7 +186,7 @@ def index_put(x, index, value):
 
 
 def index_put_vjp_x(g, ans, x, index, value):
-    return index_put(g, index, 0.0)
+    return index_put(g, index, 0.0)    # the overwritten elements get none, as zero_at
 
 
 def index_put_vjp_value(g, ans, x, index, value):
