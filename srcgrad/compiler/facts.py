@@ -31,7 +31,7 @@ Both transforms (reverse, :mod:`.reverse`, and forward) read one
 >>> facts = analyse(tree, list(walk_ops(tree)), {"x": ("a", 3), "n": "f"}, ["x"],
 ...                 varied={"x", "s"}, active={"x", "s"}, env=env)
 >>> sorted(facts.mutable), facts.ranks["x"], facts.shapes["x"], "s" in facts.scalar
-(['_t1', '_t2', '_t3', 'i', 's'], 1, (3,), False)
+(['_k', '_t5', '_t6', 'i', 's'], 1, (3,), False)
 """
 
 import builtins
