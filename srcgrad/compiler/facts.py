@@ -217,6 +217,33 @@ class Facts:
                 return node
         return fold(_Shapes().visit(expr), env.resolve)
 
+    def python_operator(self, op):
+        """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
+        ``times``: concatenation and repetition of lists and tuples) for an
+        operator whose operands may be sequences; ``None`` where NumPy's
+        addition and multiplication are certainly what runs."""
+        if not op.binop or op.prim not in (np.add, np.multiply):
+            return None
+        seq = [isinstance(a, gast.Name) and a.id in self.sequences for a in op.args[:2]]
+        if op.prim is np.add:
+            return conversions.plus if all(seq) else None
+        return conversions.times if self.repeats(op.args) else None
+
+    def may_broadcast(self, op, pos):
+        """Whether the cotangent of operand ``pos`` may need summing back:
+        not when every other operand is a scalar (a number, or a name known
+        to hold one)."""
+        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
+            return True
+        node, target = op.args[pos], op.target
+        if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
+                node.id in self.shapes and \
+                self.shapes.get(target.id) == self.shapes[node.id]:
+            return False
+        others = [a for i, a in enumerate(op.args) if i != pos]
+        return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
+                       or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
+
     def rank_of(self, node):
         if isinstance(node, gast.Constant):
             return 0 if isinstance(node.value, (int, float)) and \

@@ -377,7 +377,7 @@ class Reverser(CallsMixin):
     def _prim_contributions(self, op):
         if not rules.has_rule(op.prim):
             return []
-        prim = rules.lookup(self._python_operator(op) or op.prim)
+        prim = rules.lookup(self.facts.python_operator(op) or op.prim)
         t = op.target.id
         g = load(self.adj(t))
         out = []
@@ -398,36 +398,10 @@ class Reverser(CallsMixin):
                 continue
             expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
             expr = self.facts.specialise_shapes(expr)
-            if prim.broadcasts and self._may_broadcast(op, pos):
+            if prim.broadcasts and self.facts.may_broadcast(op, pos):
                 expr = self.unbroadcast(expr, name, t)
             out.append((name, expr))
         return out
-
-    def _python_operator(self, op):
-        """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
-        ``times``: concatenation and repetition of lists and tuples) for an
-        operator whose operands may be sequences; ``None`` where NumPy's
-        addition and multiplication are certainly what runs."""
-        if not op.binop or op.prim not in (np.add, np.multiply):
-            return None
-        seq = [isinstance(a, gast.Name) and a.id in self.facts.sequences for a in op.args[:2]]
-        if op.prim is np.add:
-            return conversions.plus if all(seq) else None
-        return conversions.times if self.facts.repeats(op.args) else None
-
-    def _may_broadcast(self, op, pos):
-        """Whether the cotangent of operand ``pos`` may need summing back:
-        not when every other operand is a scalar (a number, or a name known
-        to hold one)."""
-        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
-            return True
-        node, target = op.args[pos], op.target
-        if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
-                node.id in self.facts.shapes and self.facts.shapes.get(target.id) == self.facts.shapes[node.id]:
-            return False
-        others = [a for i, a in enumerate(op.args) if i != pos]
-        return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
-                       or isinstance(a, gast.Name) and a.id in self.facts.scalar for a in others)
 
     def unbroadcast(self, expr, name, gname):
         """``expr`` (a cotangent shaped like ``gname``) summed back to the shape
