@@ -120,8 +120,8 @@ class CallsMixin:
                 continue
             starred = [n.id for a in op.args if isinstance(a, gast.Starred)
                        for n in gast.walk(a) if isinstance(n, gast.Name)]
-            if any(t in self.active for t in targets_of(op)) or \
-                    any(n in self.varied_names for n in starred):
+            if any(t in self.facts.active for t in targets_of(op)) or \
+                    any(n in self.facts.varied_names for n in starred):
                 raise self.info.error(
                     op.stmt, "*-unpacking of a sequence whose length the compiler cannot "
                     "see, in an operation on a value that depends on the differentiated "
@@ -142,7 +142,7 @@ class CallsMixin:
 
     def _call_wrt(self, op):
         return [i for i, a in enumerate(op.args)
-                if isinstance(a, gast.Name) and a.id in self.active]
+                if isinstance(a, gast.Name) and a.id in self.facts.active]
 
     def check_statement_call(self, op):
         """A user function called for its effect (``h(x)``), or whose result
@@ -156,7 +156,7 @@ class CallsMixin:
             return
         if op.kind == "call" and op.spread is UNBOUND:
             names = [n.id for a in op.args for n in gast.walk(a) if isinstance(n, gast.Name)]
-            if any(n in self.varied_names for n in names):
+            if any(n in self.facts.varied_names for n in names):
                 self.refuse_unbound(op, "with arguments that depend on the differentiated "
                                    "arguments (it could change them in place)")
             return
@@ -164,8 +164,8 @@ class CallsMixin:
         # an argument that carries a gradient, or that an adjoint may read
         # (an input of an operation on one), must not change under it
         names = [a.id for a in args if isinstance(a, gast.Name)]
-        if any(n in self.varied_names for n in names) or \
-                names and set(names) & self.read_before(op):
+        if any(n in self.facts.varied_names for n in names) or \
+                names and set(names) & self.facts.read_before(op):
             self.check_callee(fn, op)
 
     def prepare_call(self, op):

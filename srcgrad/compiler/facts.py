@@ -1,14 +1,37 @@
-"""What the reverse pass knows about the names of a function body.
+"""What a transform knows about the names of a function body: a record.
 
-:class:`FactsMixin` (mixed into :class:`~.reverse.Reverser`) computes, once per
-function: which names the forward sweep overwrites (``mutable``), which are
-used only after their single definition in the same block (``local``), which
-hold numbers or arrays (``numeric``) and which certainly hold numbers
-(``scalar``); the ranks and shapes of names (from the shapes of the arguments
-the gradient is specialised on, see :mod:`.shapes`); and, per compound
-statement, which cotangents a block touches and which an adjoint loop may
-accumulate into in place.  The reverse pass reads these facts; it never
-recomputes them.
+:func:`analyse` computes a :class:`Facts` once per function, after activity
+analysis: the argument kinds the code is specialised on, which names are
+active (need a derivative) and varied; which names the primal code overwrites
+(``mutable``), which are used only after their single definition in the same
+block (``local``), which hold numbers or arrays (``numeric``) and which
+certainly hold numbers (``scalar``); which may hold lists or tuples
+(``sequences``: ``+`` concatenates them); the ranks and shapes of names (from
+the shapes of the arguments the code is specialised on, see :mod:`.shapes`);
+and the names assigned into (``setitem_targets``, ``append_targets``) and
+built as containers (``packs``).  Its methods are queries over that record
+(which names a block touches, the kinds a call's arguments have...).
+
+Both transforms (reverse, :mod:`.reverse`, and forward) read one
+:class:`Facts`; neither changes it or recomputes any of it.
+
+>>> import numpy as np
+>>> from .ops import build_tree, walk_ops
+>>> from .anf import to_anf
+>>> from .parse import parse_function
+>>> from .env import Env
+>>> def f(x, n):
+...     s = 0.0
+...     for i in range(n):
+...         s = s + np.sin(x) * i
+...     return s
+>>> info = parse_function(f)
+>>> env = Env(info)
+>>> tree = build_tree(to_anf(info.node).body, env.resolve)
+>>> facts = analyse(tree, list(walk_ops(tree)), {"x": ("a", 3), "n": "f"}, ["x"],
+...                 varied={"x", "s"}, active={"x", "s"}, env=env)
+>>> sorted(facts.mutable), facts.ranks["x"], facts.shapes["x"], "s" in facts.scalar
+(['_k', '_t5', '_t6', 'i', 's'], 1, (3,), False)
 """
 
 import builtins
@@ -22,10 +45,10 @@ from ..rules import conversions
 from .activity import diff_operands, targets_of
 from .env import const
 from .ops import Compound, walk_ops
-from .optimize import fold, scalars_first
+from .optimize import fold
 from .shapes import infer_shapes
 
-__all__ = ["FactsMixin"]
+__all__ = ["Facts", "analyse"]
 
 
 def _names(node):
@@ -54,8 +77,24 @@ _SEQUENCE_RESULTS |= frozenset(getattr(np.linalg, n) for n in (
     "eigh", "eig", "svd", "qr", "slogdet", "lstsq") if hasattr(np.linalg, n))
 
 
-class FactsMixin:
-    """Analyses of the body (see the module docstring)."""
+def analyse(tree, ops, kinds, wrt, varied, active, env):
+    """The :class:`Facts` of a classified body (``tree``, its ``ops`` in
+    source order) for arguments of ``kinds``, differentiated at ``wrt``, with
+    the ``varied`` and ``active`` names of activity analysis."""
+    facts = Facts(kinds, wrt, varied, active, env)
+    facts.analyse(tree, ops)
+    return facts
+
+
+class Facts:
+    """The record :func:`analyse` makes (see the module docstring)."""
+
+    def __init__(self, kinds, wrt, varied, active, env):
+        self.kinds = dict(kinds)    # parameter -> "f", ("a", *shape) or None
+        self.wrt = list(wrt)
+        self.varied_names = set(varied)
+        self.active = set(active)
+        self.env = env
 
     def read_before(self, op):
         """The names an adjoint may read that an operation on a varied value
@@ -75,7 +114,7 @@ class FactsMixin:
             for t in targets_of(op):
                 counts[t] = counts.get(t, 0) + (2 if op.kind in ("setitem", "append") else 1)
         self.mutable = {t for t, c in counts.items() if c > 1}
-        varied = getattr(self, "varied_names", set())
+        varied = self.varied_names
         self._top_ops = {id(n) for n in tree}
         self._op_index = {id(op): i for i, op in enumerate(ops)}
         self._varied_reads = [(i, op.operand_names()) for i, op in enumerate(ops)
@@ -178,19 +217,32 @@ class FactsMixin:
                 return node
         return fold(_Shapes().visit(expr), env.resolve)
 
-    def reassociate(self, stmts):
-        """Scalar factors first in products, explicit broadcasts of a scalar
-        dropped where the product has that shape anyway (see
-        :func:`.optimize.scalars_first`); run on the final adjoint."""
-        from .. import runtime
+    def python_operator(self, op):
+        """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
+        ``times``: concatenation and repetition of lists and tuples) for an
+        operator whose operands may be sequences; ``None`` where NumPy's
+        addition and multiplication are certainly what runs."""
+        if not op.binop or op.prim not in (np.add, np.multiply):
+            return None
+        seq = [isinstance(a, gast.Name) and a.id in self.sequences for a in op.args[:2]]
+        if op.prim is np.add:
+            return conversions.plus if all(seq) else None
+        return conversions.times if self.repeats(op.args) else None
 
-        primal = {adj: var for var, adj in self.adjoints.items()}
-
-        def shape_of(name):
-            name = primal.get(name, name)  # a cotangent has its primal's shape
-            return () if name in self.scalar else self.shapes.get(name)
-        return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
-                for s in stmts]
+    def may_broadcast(self, op, pos):
+        """Whether the cotangent of operand ``pos`` may need summing back:
+        not when every other operand is a scalar (a number, or a name known
+        to hold one)."""
+        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
+            return True
+        node, target = op.args[pos], op.target
+        if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
+                node.id in self.shapes and \
+                self.shapes.get(target.id) == self.shapes[node.id]:
+            return False
+        others = [a for i, a in enumerate(op.args) if i != pos]
+        return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
+                       or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
 
     def rank_of(self, node):
         if isinstance(node, gast.Constant):
@@ -272,13 +324,13 @@ class FactsMixin:
             return len(shape.elts) if isinstance(shape, gast.Tuple) else \
                 (1 if isinstance(shape.value, int) else None)
         if fn is operator.getitem and args[0] is not None:
-            return self._index_rank(args[0], op.args[1])
+            return self.index_rank(args[0], op.args[1])
         if isinstance(fn, np.ufunc) and fn.nout == 1 and not op.kwargs and args and \
                 None not in args:
             return max(args)
         return None
 
-    def _index_rank(self, rank, index):
+    def index_rank(self, rank, index):
         """The rank of ``a[index]`` for ``a`` of rank ``rank`` (basic indexing
         by integers, slices, None and ...), or ``None``."""
         parts = index.elts if isinstance(index, gast.Tuple) else [index]

@@ -355,7 +355,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
 
     def kinds_of(op):
         """The caller's knowledge of a call's arguments, for the callee."""
-        return reverser.arg_kinds(op.args)
+        return reverser.facts.arg_kinds(op.args)
 
     def compile_callee(callee, op, positions):
         site = None
@@ -470,7 +470,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     body = guards + fwd_pro + with_comments(forward, info, "") + fwd_epi
     body.append(pullback)
     if reverser.has_mutation and isinstance(out_atom, gast.Name) and \
-            reverser.returns_mutated(out_atom.id):
+            reverser.facts.returns_mutated(out_atom.id):
         # the pullback restores what the function assigned into: hand back a copy
         out_atom = _call(_attr(rt, "copy_value"), [out_atom])
     body.append(gast.Return(value=gast.Tuple(elts=[out_atom, _load(pb_name)], ctx=gast.Load())))

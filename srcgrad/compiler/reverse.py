@@ -44,7 +44,8 @@ from .activity import active_names, diff_operands, targets_of
 from .calls import CallsMixin
 from .dynamic import Dynamic, make_dynamic
 from .env import Env, assign, attr, call, const, load, store
-from .facts import FactsMixin, _names
+from .optimize import scalars_first
+from .facts import _names, analyse
 from .ops import Compound, Op, build_tree, classify, walk_ops
 from .resolve import check as resolve_ops
 from .rulecall import rule_expr
@@ -62,7 +63,7 @@ def _marker(kind, *parts):
     return node
 
 
-class Reverser(FactsMixin, CallsMixin):
+class Reverser(CallsMixin):
     """Build the forward and adjoint statement lists of one function body."""
 
     def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
@@ -101,11 +102,11 @@ class Reverser(FactsMixin, CallsMixin):
         if var not in self.defined:
             self.defined.add(var)
             self.out.append(assign(name, expr, line))
-        elif var in self.numeric and var in self.inplace:  # an owned accumulator
+        elif var in self.facts.numeric and var in self.inplace:  # an owned accumulator
             stmt = gast.AugAssign(target=store(name), op=gast.Add(), value=expr)
             stmt.user_line = line
             self.out.append(stmt)
-        elif var in self.numeric:
+        elif var in self.facts.numeric:
             self.out.append(assign(name, gast.BinOp(left=load(name), op=gast.Add(),
                                                     right=expr), line))
         else:
@@ -137,34 +138,52 @@ class Reverser(FactsMixin, CallsMixin):
         self.add_counters(tree, nested=False)
         ops = list(walk_ops(tree))
         resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
-        self.active = active_names(ops, self.wrt, self.on_blocked)
-        self.varied_names = active_names.varied
+        active = active_names(ops, self.wrt, self.on_blocked)
+        self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
+                             self.env)
+        # names the forward sweep overwrites: the facts', and the pullbacks of
+        # calls made where those are (prepare_call adds them)
+        self.mutable = set(self.facts.mutable)
         self.check_starred(ops)   # run-time-length *-unpacking: only where no gradient goes
-        self.analyse(tree, ops)
         for op in ops:
-            if op.kind == "call" and (any(t in self.active for t in targets_of(op)) or
+            if op.kind == "call" and (any(t in self.facts.active for t in targets_of(op)) or
                                       isinstance(op.callee, Dynamic)):  # checked when called
                 self.prepare_call(op)
             elif op.kind == "call" or op.kind == "other" and isinstance(op.stmt, gast.Expr):
                 self.check_statement_call(op)
-        if isinstance(self.seed, gast.Name) and self.seed.id in self.active:
+        if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
         raw = self.block_adjoint(tree)
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
         reads = _loads(raw, markers=True)
-        saved = {v for v in self.mutable if v in reads} - self.loop_targets
+        saved = {v for v in self.mutable if v in reads} - self.facts.loop_targets
         while True:
             self.saved = saved
             adjoint = self.resolve_markers(raw)
             reads = _loads(adjoint)
-            smaller = {v for v in self.mutable if v in reads} - self.loop_targets
+            smaller = {v for v in self.mutable if v in reads} - self.facts.loop_targets
             if smaller >= saved:
                 break
             saved = smaller
-        self.restored = sorted(self.saved | (self.loop_targets & reads))
+        self.restored = sorted(self.saved | (self.facts.loop_targets & reads))
         forward = self.block_forward(tree)
         return forward, adjoint, out_atom
+
+    def reassociate(self, stmts):
+        """Scalar factors first in products, explicit broadcasts of a scalar
+        dropped where the product has that shape anyway (see
+        :func:`.optimize.scalars_first`); run on the final adjoint."""
+        from .. import runtime
+
+        primal = {adj: var for var, adj in self.adjoints.items()}
+
+        def shape_of(name):
+            name = primal.get(name, name)  # a cotangent has its primal's shape
+            return () if name in self.facts.scalar else self.facts.shapes.get(name)
+        return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
+                for s in stmts]
+
 
     def _split_aux(self, tree, ret):
         """With ``has_aux`` the function returns ``(output, aux)``: only
@@ -221,7 +240,7 @@ class Reverser(FactsMixin, CallsMixin):
         line = node.stmt.user_line
         touched = set()
         for block in node.blocks:
-            touched |= self.touched(block)
+            touched |= self.facts.touched(block)
         self.out.extend(self.materialize(touched - self.defined, line))
         start = self.defined | touched
         if node.kind == "if":
@@ -244,7 +263,7 @@ class Reverser(FactsMixin, CallsMixin):
             stmt.user_line = line
             self.out.append(stmt)
             return
-        owned = self.loop_accumulators(node, touched)
+        owned = self.facts.loop_accumulators(node, touched)
         for v in sorted(owned & self.defined - (touched - self.defined)):
             # a cotangent made elsewhere may be shared: take a private copy first
             self.out.append(assign(self.adj(v), call(attr(self.env.runtime(), "owned"),
@@ -283,7 +302,7 @@ class Reverser(FactsMixin, CallsMixin):
             self.append_adjoint(op, line)
         else:
             targets = targets_of(op)
-            if any(t in self.active and t in self.defined for t in targets):
+            if any(t in self.facts.active and t in self.defined for t in targets):
                 contribs = self.contributions(op, line)
                 self.consume(op, targets, contribs, line)
             restore = [t for t in targets if t in self.mutable]
@@ -300,7 +319,7 @@ class Reverser(FactsMixin, CallsMixin):
             if var not in targets:
                 self.accumulate(var, expr, line)
         for t in targets:
-            if t in self.mutable or t in self.local:
+            if t in self.mutable or t in self.facts.local:
                 self.defined.discard(t)
         by_var = {}
         for var, expr in mine:  # all read the adjoint of the new value: sum first
@@ -315,18 +334,18 @@ class Reverser(FactsMixin, CallsMixin):
         out = []
         if kind == "copy":
             src = op.args[0].id
-            if src in self.active:
+            if src in self.facts.active:
                 out.append((src, load(self.adj(op.target.id))))
         elif kind == "pack":
             g = self.adj(op.target.id)
             for i, a in enumerate(op.args):
-                if isinstance(a, gast.Name) and a.id in self.active:
+                if isinstance(a, gast.Name) and a.id in self.facts.active:
                     key = const(op.keys[i] if op.keys is not None else i)
                     out.append((a.id, gast.Subscript(value=load(g), slice=key,
                                                      ctx=gast.Load())))
         elif kind == "unpack":
             src = op.args[0]
-            if isinstance(src, gast.Name) and src.id in self.active:
+            if isinstance(src, gast.Name) and src.id in self.facts.active:
                 rt = self.env.runtime()
                 parts = [load(self.adj(e.id)) if e.id in self.defined else
                          call(attr(rt, "zeros_like"), [load(e.id)]) for e in op.target.elts]
@@ -358,19 +377,19 @@ class Reverser(FactsMixin, CallsMixin):
     def _prim_contributions(self, op):
         if not rules.has_rule(op.prim):
             return []
-        prim = rules.lookup(self._python_operator(op) or op.prim)
+        prim = rules.lookup(self.facts.python_operator(op) or op.prim)
         t = op.target.id
         g = load(self.adj(t))
         out = []
         for pos, name in diff_operands(op):
-            if name not in self.active:
+            if name not in self.facts.active:
                 continue
             node = op.args[pos] if pos < len(op.args) else None
             if node is not None and not isinstance(node, gast.Name):
                 continue  # a name inside a composite argument: not differentiable here
             special = None
             if not op.kwargs:
-                ranks = tuple(self.rank_of(a) for a in op.args)
+                ranks = tuple(self.facts.rank_of(a) for a in op.args)
                 if None not in ranks:
                     special = rules.special(op.prim, pos, ranks)
             if op.prim is operator.getitem and pos == 0 and name in self.inplace and \
@@ -378,43 +397,17 @@ class Reverser(FactsMixin, CallsMixin):
                 out.append((name, ("add_at", copy.deepcopy(op.args[1]), g)))
                 continue
             expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
-            expr = self.specialise_shapes(expr)
-            if prim.broadcasts and self._may_broadcast(op, pos):
+            expr = self.facts.specialise_shapes(expr)
+            if prim.broadcasts and self.facts.may_broadcast(op, pos):
                 expr = self.unbroadcast(expr, name, t)
             out.append((name, expr))
         return out
-
-    def _python_operator(self, op):
-        """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
-        ``times``: concatenation and repetition of lists and tuples) for an
-        operator whose operands may be sequences; ``None`` where NumPy's
-        addition and multiplication are certainly what runs."""
-        if not op.binop or op.prim not in (np.add, np.multiply):
-            return None
-        seq = [isinstance(a, gast.Name) and a.id in self.sequences for a in op.args[:2]]
-        if op.prim is np.add:
-            return conversions.plus if all(seq) else None
-        return conversions.times if self.repeats(op.args) else None
-
-    def _may_broadcast(self, op, pos):
-        """Whether the cotangent of operand ``pos`` may need summing back:
-        not when every other operand is a scalar (a number, or a name known
-        to hold one)."""
-        if pos >= len(op.args):   # passed by keyword (``np.clip(x, a_min=lo)``)
-            return True
-        node, target = op.args[pos], op.target
-        if isinstance(node, gast.Name) and isinstance(target, gast.Name) and \
-                node.id in self.shapes and self.shapes.get(target.id) == self.shapes[node.id]:
-            return False
-        others = [a for i, a in enumerate(op.args) if i != pos]
-        return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
-                       or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
 
     def unbroadcast(self, expr, name, gname):
         """``expr`` (a cotangent shaped like ``gname``) summed back to the shape
         of ``name``: a literal ``np.sum(..., axis=...)`` when both shapes are
         known, ``_rt.unbroadcast`` otherwise."""
-        gshape, xshape = self.shapes.get(gname), self.shapes.get(name)
+        gshape, xshape = self.facts.shapes.get(gname), self.facts.shapes.get(name)
         if gshape is not None and xshape is not None:
             if gshape == xshape:
                 return expr
@@ -440,13 +433,13 @@ class Reverser(FactsMixin, CallsMixin):
         elements of ``y`` get no gradient from the older ``y``."""
         y, (value, index) = op.target.id, op.args
         rt = self.env.runtime()
-        if y in self.active and y in self.defined:
+        if y in self.facts.active and y in self.defined:
             by = load(self.adj(y))
-            if isinstance(value, gast.Name) and value.id in self.active:
+            if isinstance(value, gast.Name) and value.id in self.facts.active:
                 expr = call(self.mutation_rule("setitem_value_vjp"), [by, copy.deepcopy(index)])
-                base_rank = self.ranks.get(y)
-                if not (self.ranks.get(value.id) == 0 and base_rank is not None and
-                        self._index_rank(base_rank, index) == 0):
+                base_rank = self.facts.ranks.get(y)
+                if not (self.facts.ranks.get(value.id) == 0 and base_rank is not None and
+                        self.facts.index_rank(base_rank, index) == 0):
                     expr = call(attr(rt, "unbroadcast"), [expr, load(value.id)])
                 self.accumulate(value.id, expr, line)
             helper = "zero_at_inplace" if y in self.inplace else "zero_at"
@@ -463,8 +456,8 @@ class Reverser(FactsMixin, CallsMixin):
 
     def append_adjoint(self, op, line):
         lst, value = op.target.id, op.args[0]
-        if lst in self.active and lst in self.defined:
-            if isinstance(value, gast.Name) and value.id in self.active:
+        if lst in self.facts.active and lst in self.defined:
+            if isinstance(value, gast.Name) and value.id in self.facts.active:
                 self.accumulate(value.id, call(self.mutation_rule("last"),
                                                [load(self.adj(lst))]), line)
             self.out.append(assign(self.adj(lst), call(self.mutation_rule("drop_last"),
