@@ -390,7 +390,13 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
                         "the tape")
     if mode == "tape":
         return _TapeVJP(fun, positions, has_aux, 'mode="tape"', spread)
+    bound = _receiver(fun) if spread is None else None
     try:
+        if bound is not None:   # model.loss, or a callable object: self is an argument
+            func, receiver = bound
+            return _BoundVJP(compile_vjp(func, tuple(p + 1 for p in positions),
+                                         has_aux=has_aux, numeric=(None,) + tuple(kinds),
+                                         mode=mode), receiver)
         return compile_vjp(_unwrap_mode(fun), positions, has_aux=has_aux, numeric=kinds,
                            mode=mode, spread=spread)
     except (SrcgradSyntaxError, NoSource, NoRuleError) as err:
@@ -405,6 +411,40 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
         reason = _reason(err)
         log.info("srcgrad: %s runs on the tape: %s", _name(fun), reason)
         return _TapeVJP(fun, positions, has_aux, reason, spread)
+
+
+def _receiver(fun):
+    """``(function, receiver)`` for a method bound to an object
+    (``model.loss``) or a callable object whose class defines ``__call__`` in
+    Python: the compiler differentiates the function with the receiver as its
+    first argument (attribute reads are then read at run time). ``None``
+    otherwise. An object wrapping a function (``functools.update_wrapper``)
+    is differentiated through its own ``__call__``, never the wrapped one."""
+    if inspect.ismethod(fun) and not isinstance(fun.__self__, type) and \
+            inspect.isfunction(fun.__func__):
+        return fun.__func__, fun.__self__
+    call = getattr(type(fun), "__call__", None)
+    if not inspect.isfunction(fun) and not inspect.isroutine(fun) and \
+            not isinstance(fun, type) and inspect.isfunction(call) and \
+            not getattr(type(fun), "__srcgrad_transform__", False):
+        return call, fun
+    return None
+
+
+class _BoundVJP:
+    """A compiled VJP of ``function(receiver, *args)`` called as ``fn(*args)``."""
+
+    def __init__(self, compiled, receiver):
+        self.compiled, self.receiver = compiled, receiver
+        self.source = compiled.source
+        self.tape_calls = getattr(compiled, "tape_calls", [])
+        self.calls = getattr(compiled, "calls", [])
+
+    def fn(self, *args):
+        return self.compiled.fn(self.receiver, *args)
+
+    def __getattr__(self, name):    # what explain/source read of a compiled VJP
+        return getattr(self.compiled, name)
 
 
 def _too_deep(fun, engine, args, positions, has_aux, mode, err):

@@ -176,7 +176,8 @@ def parse_function(fn):
     must compile to that code object: a file edited since it was imported
     raises :class:`NoSource` (the compiler would differentiate text that is
     not what runs)."""
-    fn = inspect.unwrap(fn) if not inspect.isfunction(fn) else fn
+    # never inspect.unwrap: an object wrapping a function (functools.update_wrapper)
+    # computes what its own __call__ says, not what the wrapped function does
     if not inspect.isfunction(fn):
         raise NoSource("%r is not a Python function" % (fn,))
     filename, lines, start, all_lines = _source_of(fn)
