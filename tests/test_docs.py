@@ -7,6 +7,7 @@ central finite differences; refused constructs raise the message the page shows.
 
 import collections
 import contextlib
+import functools
 import logging
 import math
 import warnings
@@ -232,8 +233,7 @@ exec("def no_source(x):\n    return np.sum(x * x)", _ns)
 FALLBACKS = [
     (uses_try, (X,), "a try body with except clauses may hold only simple statements"),
     (generator, (X,), "the compiler differentiates generators only where they are consumed whole"),
-    (MODEL, (X,), "not a Python function"),
-    (MODEL.loss, (X,), "not a Python function"),
+    (functools.partial(np.sum), (X,), "not a Python function"),
     (_ns["no_source"], (X,), "cannot read the source"),
 ]
 
@@ -250,6 +250,13 @@ def test_auto_falls_back_and_says_why(f, args, why, caplog):
                for r in caplog.records)
     with pytest.raises((SyntaxError, NotImplementedError)):
         srcgrad.grad(f, mode="compile")(*args)
+
+
+def test_a_callable_object_and_a_bound_method_compile():
+    for f in (MODEL, MODEL.loss):
+        assert srcgrad.explain(f, X).engine == "compiler"
+        for mode in ("compile", "tape"):
+            assert_allclose(srcgrad.grad(f, mode=mode)(X), numeric_grad(f, (X,), 0))
 
 
 def test_callees_chosen_at_run_time_are_compiled():
@@ -967,7 +974,7 @@ def test_pullback_of_a_mutating_function_runs_once():
 
 # ------------------------------------------------------------ supported.md: higher-order builtins
 
-import functools  # noqa: E402
+
 
 
 def hof_layer(h, W):
