@@ -34,3 +34,309 @@ def eig_jvp(t, ans, a):
 
 
 defjvp(np.linalg.eig, eig_jvp)
+
+
+def _mH(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _hermitian_read(t, lower=True):
+    """The tangent of the Hermitian matrix NumPy reads from one triangle of
+    ``t`` (``eigh``/``cholesky`` read the lower one by default; the imaginary
+    part of the diagonal is ignored)."""
+    part = np.tril(t, -1) if lower else np.triu(t, 1)
+    n = np.shape(t)[-1]
+    return part + _mH(part) + np.real(t) * np.eye(n)
+
+
+def inv_jvp(t, ans, a):
+    return -np.matmul(ans, np.matmul(t, ans))
+
+
+def _matvec(m, x):
+    return np.einsum("...ij,...j->...i", m, x)
+
+
+def solve_jvp_a(t, ans, a, b):
+    """``d x = -A^-1 dA x`` (``b`` a vector when it is 1-D, as NumPy 2 reads it)."""
+    if np.ndim(b) == 1:
+        return -np.linalg.solve(a, _matvec(t, ans)[..., None])[..., 0]
+    return -np.linalg.solve(a, np.matmul(t, ans))
+
+
+def solve_jvp_b(t, ans, a, b):
+    if np.ndim(b) == 1:
+        return np.linalg.solve(a, np.broadcast_to(t, np.shape(ans))[..., None])[..., 0]
+    return np.linalg.solve(a, t)
+
+
+def det_jvp(t, ans, a):
+    """``d det = det tr(A^-1 dA)``."""
+    return ans * np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)
+
+
+def slogdet_jvp(t, ans, a):
+    """``d log|det| = Re tr(A^-1 dA)``; a complex sign turns by ``i Im tr(A^-1 dA)``,
+    a real one is piecewise constant."""
+    tr = np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)
+    sign = ans[0]
+    dsign = sign * 1j * np.imag(tr) if runtime.is_complex(sign) else np.zeros(np.shape(sign))
+    return (dsign, np.real(tr))
+
+
+def cholesky_jvp(t, ans, a, upper=False):
+    """``dL = L Phi(L^-1 dA L^-H)``, Phi keeping the lower triangle and half
+    the diagonal; ``dA`` read from the triangle NumPy reads."""
+    runtime.real_only(a, "np.linalg.cholesky")
+    L = _mT(ans) if upper else ans
+    s = _hermitian_read(t, lower=not upper)
+    x = np.linalg.solve(L, _mH(np.linalg.solve(L, _mH(s))))
+    phi = np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1])
+    dL = np.matmul(L, phi)
+    return _mT(dL) if upper else dL
+
+
+def eigh_jvp(t, ans, a, UPLO="L"):
+    """``dw = Re diag(V^H dA V)``, ``dV = V (F o V^H dA V)``,
+    ``F_ij = 1 / (w_j - w_i)`` (distinct eigenvalues)."""
+    w, v = ans
+    p = np.matmul(_mH(v), np.matmul(_hermitian_read(t, UPLO.upper() == "L"), v))
+    return (np.real(np.diagonal(p, axis1=-2, axis2=-1)), np.matmul(v, _eig_gaps(w) * p))
+
+
+def eigvalsh_jvp(t, ans, a, UPLO="L"):
+    w, v = np.linalg.eigh(a, UPLO)
+    s = _hermitian_read(t, UPLO.upper() == "L")
+    return np.real(np.einsum("...ji,...jk,...ki->...i", np.conj(v), s, v))
+
+
+def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
+    """The thin SVD's tangents (as JAX's ``svd_jvp``): ``ds = Re diag(U^H dA V)``,
+    ``dU = U (F o (dS S + S dS^H) + i Im diag(dS) / s) + (I - UU^H) dA V / s``,
+    ``dV`` alike; ``F_jk = 1 / (s_k^2 - s_j^2)``.  Distinct nonzero singular
+    values.  A full SVD of a non-square matrix (whose extra columns are not
+    unique) is derived by transposition, as its VJP ignores them."""
+    if not compute_uv:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        return np.real(np.einsum("...ji,...jk,...ik->...i", np.conj(u), t, np.conj(vh)))
+    m, n = np.shape(a)[-2:]
+    if full_matrices and m != n:
+        from . import lookup
+        from .jvp import transposed_jvp
+        return transposed_jvp(lookup(np.linalg.svd), 0, t, ans, (a,),
+                              {"full_matrices": full_matrices})
+    u, s, vh = ans
+    v = _mH(vh)
+    ds_mat = np.matmul(_mH(u), np.matmul(t, v))
+    ds = np.real(np.diagonal(ds_mat, axis1=-2, axis2=-1))
+    srow = s[..., None, :]
+    diffs = (srow + _mT(srow)) * (srow - _mT(srow))
+    eye = np.eye(np.shape(s)[-1])
+    F = 1.0 / (diffs + eye) - eye
+    dss = srow * ds_mat
+    sds = _mT(srow) * ds_mat
+    dU = np.matmul(u, F * (dss + _mH(dss)) + 0.5 * (ds_mat - _mH(ds_mat)) * (eye / (srow + 1 - eye)))
+    dV = np.matmul(v, F * (sds + _mH(sds)))
+    if m > n:
+        dav = np.matmul(t, v)
+        dU = dU + (dav - np.matmul(u, np.matmul(_mH(u), dav))) / srow
+    if n > m:
+        dahu = np.matmul(_mH(t), u)
+        dV = dV + (dahu - np.matmul(v, np.matmul(vh, dahu))) / srow
+    return (dU, ds, _mH(dV))
+
+
+def svdvals_jvp(t, ans, x):
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    return np.real(np.einsum("...ji,...jk,...ik->...i", np.conj(u), t, np.conj(vh)))
+
+
+def matrix_power_jvp(t, ans, a, n):
+    """``sum_k A^k dA A^(n-1-k)``; a negative power through ``d inv``."""
+    if n == 0:
+        return np.zeros(np.shape(ans), dtype=np.result_type(ans, t))
+    base, dbase = a, t
+    if n < 0:
+        base = np.linalg.inv(a)
+        dbase = -np.matmul(base, np.matmul(t, base))
+        n = -n
+    powers = [np.broadcast_to(np.eye(np.shape(a)[-1]), np.shape(base))]
+    for _ in range(n - 1):
+        powers.append(np.matmul(powers[-1], base))
+    return sum(np.matmul(powers[k], np.matmul(dbase, powers[n - 1 - k])) for k in range(n))
+
+
+def multi_dot_jvp(t, ans, arrays, out=None):
+    """The product rule over the list: one term per factor."""
+    terms = []
+    for k, tk in enumerate(t):
+        if tk is None or not np.any(tk):
+            continue
+        factors = list(arrays)
+        factors[k] = tk
+        terms.append(np.linalg.multi_dot(factors))
+    return sum(terms) if terms else np.zeros(np.shape(ans))
+
+
+defjvp(np.linalg.inv, inv_jvp)
+defjvp(np.linalg.solve, solve_jvp_a, solve_jvp_b)
+defjvp(np.linalg.det, det_jvp)
+defjvp(np.linalg.slogdet, slogdet_jvp)
+defjvp(np.linalg.cholesky, cholesky_jvp)
+defjvp(np.linalg.eigh, eigh_jvp)
+defjvp(np.linalg.eigvalsh, eigvalsh_jvp)
+defjvp(np.linalg.svd, svd_jvp)
+defjvp(np.linalg.svdvals, svdvals_jvp)
+defjvp(np.linalg.matrix_power, matrix_power_jvp, None)
+defjvp(np.linalg.multi_dot, multi_dot_jvp)
+
+# ---------------------------------------------------------------- reductions
+#
+# A reduction over some axes has output entries with disjoint supports (the
+# slices it reduces), so one VJP call with a cotangent of ones gives every
+# partial derivative at once: ``c = vjp(1)``, ``jvp = sum(conj(c) t)`` over the
+# reduced axes (its real part for a real output).  Exact at ties and zeros
+# whenever the VJP is (ties share, as the VJP shares them).
+
+from .reductions import (prod_vjp, max_vjp, var_vjp, std_vjp, nanmax_vjp, nanprod_vjp,  # noqa: E402
+                         nanvar_vjp, nanstd_vjp, ptp_vjp, nansum_vjp, nanmean_vjp,
+                         nancumsum_vjp)
+from .linalg import norm_vjp  # noqa: E402
+from .matfuncs import vector_norm_vjp, matrix_norm_vjp  # noqa: E402
+
+
+def reduced_tangent(c, t, ans, axis, keepdims):
+    """``sum(conj(c) t)`` over ``axis`` (its real part for a real ``ans``)."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    s = np.sum(runtime.conj(c) * t, axis=axis, keepdims=keepdims)
+    return s if runtime.is_complex(ans) else np.real(s)
+
+
+def _ones(ans):
+    return np.ones(np.shape(ans))
+
+
+def prod_jvp(t, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+             where=True):
+    return reduced_tangent(prod_vjp(_ones(ans), ans, a, axis, dtype, out, keepdims, initial,
+                                    where), t, ans, axis, keepdims)
+
+
+def max_jvp(t, ans, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Tied extrema: the mean of their tangents (as the VJP shares the cotangent)."""
+    return reduced_tangent(max_vjp(_ones(ans), ans, a, axis, out, keepdims, initial, where),
+                           t, ans, axis, keepdims)
+
+
+def var_jvp(t, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+            mean=None, correction=None):
+    return reduced_tangent(var_vjp(_ones(ans), ans, a, axis, dtype, out, ddof, keepdims, where,
+                                   mean, correction), t, ans, axis, keepdims)
+
+
+def std_jvp(t, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+            mean=None, correction=None):
+    return reduced_tangent(std_vjp(_ones(ans), ans, a, axis, dtype, out, ddof, keepdims, where,
+                                   mean, correction), t, ans, axis, keepdims)
+
+
+def nanmax_jvp(t, ans, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    return reduced_tangent(nanmax_vjp(_ones(ans), ans, a, axis, out, keepdims, initial, where),
+                           t, ans, axis, keepdims)
+
+
+def nanprod_jvp(t, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+                where=True):
+    return reduced_tangent(nanprod_vjp(_ones(ans), ans, a, axis, dtype, out, keepdims, initial,
+                                       where), t, ans, axis, keepdims)
+
+
+def nanvar_jvp(t, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+               mean=None, correction=None):
+    return reduced_tangent(nanvar_vjp(_ones(ans), ans, a, axis, dtype, out, ddof, keepdims,
+                                      where, mean, correction), t, ans, axis, keepdims)
+
+
+def nanstd_jvp(t, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True,
+               mean=None, correction=None):
+    return reduced_tangent(nanstd_vjp(_ones(ans), ans, a, axis, dtype, out, ddof, keepdims,
+                                      where, mean, correction), t, ans, axis, keepdims)
+
+
+def nansum_jvp(t, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+               where=True):
+    """NaN entries (and entries off the mask) move nothing."""
+    return np.sum(np.where(np.isnan(a) | np.logical_not(where), 0.0, t), axis=axis,
+                  keepdims=keepdims)
+
+
+def nanmean_jvp(t, ans, a, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    return reduced_tangent(nanmean_vjp(_ones(ans), ans, a, axis, dtype, out, keepdims, where),
+                           t, ans, axis, keepdims)
+
+
+def ptp_jvp(t, ans, a, axis=None, out=None, keepdims=False):
+    return reduced_tangent(ptp_vjp(_ones(ans), ans, a, axis, out, keepdims), t, ans, axis,
+                           keepdims)
+
+
+def nancumsum_jvp(t, ans, a, axis=None, dtype=None, out=None):
+    return np.cumsum(np.where(np.isnan(a), 0.0, t), axis=axis)
+
+
+def cumprod_jvp(t, ans, a, axis=None, dtype=None, out=None):
+    """Exact with zeros: before the first zero of a line ``ans * cumsum(t / a)``;
+    from it on ``t_z`` times the cumulative product with that zero made one."""
+    ax = -1 if axis is None else axis
+    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else np.asarray(a)
+    tt = np.ravel(t) if axis is None or np.ndim(a) == 0 else np.broadcast_to(t, np.shape(x))
+    zero = x == 0
+    first = zero & (np.cumsum(zero, ax) == 1)
+    before = np.reshape(ans, np.shape(x)) * np.cumsum(np.where(zero, 0.0, tt) /
+                                                      np.where(zero, 1, x), ax)
+    after = np.cumsum(np.where(first, tt, 0.0), ax) * np.cumprod(np.where(first, 1, x), ax)
+    return np.reshape(np.where(np.cumsum(zero, ax) > 0, after, before), np.shape(ans))
+
+
+def nancumprod_jvp(t, ans, a, axis=None, dtype=None, out=None):
+    return cumprod_jvp(np.where(np.isnan(a), 0.0, t), ans, np.where(np.isnan(a), 1.0, a), axis)
+
+
+def norm_jvp(t, ans, x, ord=None, axis=None, keepdims=False):
+    return reduced_tangent(norm_vjp(_ones(ans), ans, x, ord, axis, keepdims), t, ans, axis,
+                           keepdims)
+
+
+def vector_norm_jvp(t, ans, x, axis=None, keepdims=False, ord=2):
+    return reduced_tangent(vector_norm_vjp(_ones(ans), ans, x, axis, keepdims, ord), t, ans,
+                           axis, keepdims)
+
+
+def matrix_norm_jvp(t, ans, x, keepdims=False, ord="fro"):
+    return reduced_tangent(matrix_norm_vjp(_ones(ans), ans, x, keepdims, ord), t, ans,
+                           (-2, -1), keepdims)
+
+
+defjvp(np.prod, prod_jvp)
+for _fn in (np.max, np.min, np.amax, np.amin):
+    defjvp(_fn, max_jvp)
+defjvp(np.var, var_jvp)
+defjvp(np.std, std_jvp)
+defjvp(np.nanmax, nanmax_jvp)
+defjvp(np.nanmin, nanmax_jvp)
+defjvp(np.nanprod, nanprod_jvp)
+defjvp(np.nanvar, nanvar_jvp)
+defjvp(np.nanstd, nanstd_jvp)
+defjvp(np.nansum, nansum_jvp)
+defjvp(np.nanmean, nanmean_jvp)
+defjvp(np.ptp, ptp_jvp)
+defjvp(np.nancumsum, nancumsum_jvp)
+defjvp(np.cumprod, cumprod_jvp)
+defjvp(np.nancumprod, nancumprod_jvp)
+defjvp(np.linalg.norm, norm_jvp)
+defjvp(np.linalg.vector_norm, vector_norm_jvp)
+defjvp(np.linalg.matrix_norm, matrix_norm_jvp)
