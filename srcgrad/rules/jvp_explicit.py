@@ -340,3 +340,67 @@ defjvp(np.nancumprod, nancumprod_jvp)
 defjvp(np.linalg.norm, norm_jvp)
 defjvp(np.linalg.vector_norm, vector_norm_jvp)
 defjvp(np.linalg.matrix_norm, matrix_norm_jvp)
+
+# ------------------------------------------------- shape, pieces, activations
+
+from .nn import softmax_vjp  # noqa: E402
+
+
+def _permuted(t, a, ans, axis):
+    """``t`` rearranged as ``a`` was into ``ans`` along ``axis`` (entries
+    matched by sorted order, ties in a stable order: the permutation of
+    :func:`srcgrad.runtime.unpermute`, whose transpose this is)."""
+    if axis is None:
+        return _permuted(np.ravel(np.broadcast_to(t, np.shape(a))), np.ravel(a), ans, 0)
+    src = np.take_along_axis(np.broadcast_to(t, np.shape(a)),
+                             np.argsort(a, axis=axis, kind="stable"), axis)
+    out = np.empty(np.shape(ans), dtype=np.result_type(src, float))
+    np.put_along_axis(out, np.argsort(ans, axis=axis, kind="stable"), src, axis)
+    return out
+
+
+def sort_jvp(t, ans, a, axis=-1, kind=None, order=None, stable=None):
+    return _permuted(t, a, ans, axis)
+
+
+def partition_jvp(t, ans, a, kth, axis=-1, kind="introselect", order=None):
+    return _permuted(t, a, ans, axis)
+
+
+def divmod_jvp_x1(t, ans, x1, x2):
+    """The quotient is piecewise constant; the remainder moves with ``x1``."""
+    return (np.zeros(np.shape(t)), t)
+
+
+def divmod_jvp_x2(t, ans, x1, x2):
+    return (np.zeros(np.shape(t)), -t * ans[0])
+
+
+def modf_jvp(t, ans, x):
+    """The fractional part moves with ``x``; the integral part is constant."""
+    return (t, np.zeros(np.shape(t)))
+
+
+def real_if_close_jvp(t, ans, a, tol=100):
+    """The identity (the engine drops the imaginary part when ``ans`` is real)."""
+    return t
+
+
+def softmax_jvp(t, ans, x, axis=-1):
+    """Softmax's Jacobian is symmetric: the VJP read as a JVP."""
+    return softmax_vjp(t, ans, x, axis)
+
+
+def log_softmax_jvp(t, ans, x, axis=-1):
+    return t - np.sum(np.exp(ans) * t, axis=axis, keepdims=True)
+
+
+defjvp(np.sort, sort_jvp)
+defjvp(np.partition, partition_jvp)
+defjvp(np.divmod, divmod_jvp_x1, divmod_jvp_x2)
+defjvp(divmod, divmod_jvp_x1, divmod_jvp_x2)
+defjvp(np.modf, modf_jvp)
+defjvp(np.real_if_close, real_if_close_jvp)
+from . import nn as _nn  # noqa: E402
+defjvp(_nn.softmax, softmax_jvp)
+defjvp(_nn.log_softmax, log_softmax_jvp)
