@@ -55,7 +55,7 @@ from .. import runtime
 
 __all__ = ["defjvp", "deflinear", "defelementwise", "defjvp_refused", "jvp_of", "is_linear",
            "origin", "derive", "tangent", "ORIGINS", "TRANSPOSE_LIMIT", "elementwise_rule",
-           "linear_zeroed", "jointly_linear"]
+           "linear_zeroed", "jointly_linear", "DERIVED"]
 
 ORIGINS = ("linear", "elementwise", "explicit", "transposition", "refused")
 
@@ -70,6 +70,9 @@ _ELEMENTWISE = {}  # id(fn) -> frozenset of positions, or ALL
 _REFUSED = {}      # id(fn) -> {position or None: reason}
 ALL = range(10 ** 6)   # "every position" in _ELEMENTWISE
 _KEEP = {}
+
+#: In a :func:`defjvp` tuple: "no explicit rule here, derive it from the table".
+DERIVED = object()
 
 
 def _key(fn):
@@ -247,7 +250,10 @@ def derive(prim):
             out.append(None)
         elif refuses(vjp) or vjp.__name__.endswith("_refused"):
             out.append(RefusedJVP(_refusal(prim, i, "its reverse-mode rule refuses it too")))
-        elif i < len(explicit) and explicit[i] is not NO_RULE:
+        elif i < len(explicit) and explicit[i] is None:   # never a silent zero tangent
+            out.append(RefusedJVP(_refusal(prim, i, "its JVP was registered as None, but a "
+                                                    "gradient flows through it")))
+        elif i < len(explicit) and explicit[i] is not DERIVED:
             out.append(explicit[i])
         elif i in refused or None in refused:
             out.append(RefusedJVP(_refusal(prim, i, refused.get(i, refused.get(None)))))
