@@ -115,7 +115,7 @@ def defjvp(fn, *jvps):
     if not callable(fn):
         raise TypeError("defjvp expects a callable as its first argument, got %r" % (fn,))
     for r in jvps:
-        if r is not None and not callable(r):
+        if r is not None and r is not DERIVED and not callable(r):
             raise TypeError("defjvp: each rule must be a function or None, got %r" % (r,))
     key = _key(fn)
     with _LOCK:

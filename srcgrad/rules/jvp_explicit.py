@@ -7,7 +7,7 @@ diagonal (elementwise).  Standard formulas (``d inv = -inv dA inv``...).
 import numpy as np
 
 from . import defvjp  # noqa: F401
-from .jvp import defjvp
+from .jvp import defjvp, DERIVED
 from .. import runtime  # noqa: F401
 
 # ----------------------------------------------------------- linear algebra
@@ -404,3 +404,99 @@ defjvp(np.real_if_close, real_if_close_jvp)
 from . import nn as _nn  # noqa: E402
 defjvp(_nn.softmax, softmax_jvp)
 defjvp(_nn.log_softmax, log_softmax_jvp)
+
+# ---------------------------------------------------- creation, averages
+
+from .reductions import _weights_like  # noqa: E402
+
+
+def average_jvp_a(t, ans, a, axis=None, weights=None, returned=False, keepdims=False):
+    """Linear in ``a``; with ``returned=True`` the sum of weights does not move."""
+    avg = np.average(np.broadcast_to(t, np.shape(a)), axis=axis, weights=weights,
+                     keepdims=keepdims)
+    return (avg, None) if returned else avg
+
+
+def normal_jvp_loc(t, ans, loc=0.0, scale=1.0, size=None):
+    """The draw as a function of its parameters: ``loc + scale * z``."""
+    return t
+
+
+def normal_jvp_scale(t, ans, loc=0.0, scale=1.0, size=None):
+    return t * (ans - loc) / scale
+
+
+def uniform_jvp_low(t, ans, low=0.0, high=1.0, size=None):
+    """``low + (high - low) * u``."""
+    return t * (high - ans) / (high - low)
+
+
+def uniform_jvp_high(t, ans, low=0.0, high=1.0, size=None):
+    return t * (ans - low) / (high - low)
+
+
+def arange_jvp_start(t, ans, start, stop=None, step=1, **kwargs):
+    """``arange(start, stop, step)`` is ``start + i * step``; ``arange(stop)``'s
+    values are 0, 1, 2...; an integer output does not move."""
+    if stop is None or np.result_type(ans).kind not in "fc":
+        return np.zeros(np.shape(ans))
+    return t * np.ones(np.shape(ans))
+
+
+def arange_jvp_step(t, ans, start, stop=None, step=1, **kwargs):
+    if np.result_type(ans).kind not in "fc":
+        return np.zeros(np.shape(ans))
+    return t * np.arange(np.size(ans))
+
+
+defjvp(np.average, average_jvp_a, None, DERIVED)
+defjvp(np.random.normal, normal_jvp_loc, normal_jvp_scale)
+defjvp(np.random.uniform, uniform_jvp_low, uniform_jvp_high)
+defjvp(np.arange, arange_jvp_start, None, arange_jvp_step)
+
+# ------------------------------------------------ pseudo-inverse, QR
+
+
+def _by_transposition(fn, position, t, ans, args, kwargs):
+    from . import lookup
+    from .jvp import transposed_jvp
+    return transposed_jvp(lookup(fn), position, t, ans, args, kwargs)
+
+
+def pinv_jvp(t, ans, a, rcond=None, hermitian=False, rtol=None):
+    """Golub and Pereyra (1973), for ``a`` of constant rank, ``P = pinv(a)``:
+    ``dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P``.  With
+    ``hermitian=True`` (one triangle read), by transposition."""
+    if hermitian:
+        return _by_transposition(np.linalg.pinv, 0, t, ans, (a,),
+                                 {"rcond": rcond, "hermitian": hermitian, "rtol": rtol})
+    p = ans
+    m, n = np.shape(a)[-2:]
+    th = _mH(t)
+    left = np.eye(m) - np.matmul(a, p)
+    right = np.eye(n) - np.matmul(p, a)
+    return (-np.matmul(p, np.matmul(t, p)) + np.matmul(np.matmul(p, _mH(p)), np.matmul(th, left))
+            + np.matmul(right, np.matmul(th, np.matmul(_mH(p), p))))
+
+
+def qr_jvp(t, ans, a, mode="reduced"):
+    """A tall or square ``a`` (as JAX's ``qr_jvp_rule``): with ``X = dA R^-1``
+    and ``C = Q^H X``, ``dQ = Q (O - C) + X`` and ``dR = (C - O) R`` where ``O``
+    is the skew-Hermitian part of ``C`` below the diagonal (plus ``i Im
+    diag(C)``).  A wide ``a``, and ``complete`` of a tall one, by transposition."""
+    m, n = np.shape(a)[-2:]
+    if m < n or (mode == "complete" and m != n):
+        return _by_transposition(np.linalg.qr, 0, t, ans, (a,), {"mode": mode})
+    q, r = np.linalg.qr(a) if mode == "r" else ans
+    x = _mT(np.linalg.solve(_mT(r), _mT(t)))
+    c = np.matmul(_mH(q), x)
+    low = np.tril(c, -1)
+    o = low - _mH(low) + np.eye(n) * (c - np.real(c))
+    dr = np.matmul(c - o, r)
+    if mode == "r":
+        return dr
+    return (np.matmul(q, o - c) + x, dr)
+
+
+defjvp(np.linalg.pinv, pinv_jvp)
+defjvp(np.linalg.qr, qr_jvp)
