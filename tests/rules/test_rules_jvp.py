@@ -11,6 +11,7 @@ table that drives the VJP checks (rules_spec.py, with the FFT and SciPy rows):
 """
 
 import collections
+import copy
 
 import numpy as np
 import pytest
@@ -104,6 +105,21 @@ def _max_err(jv, fd):
     return max(p[0] for p in pairs), max(p[1] for p in pairs)
 
 
+def _same(a, b):
+    if isinstance(a, runtime.Closure):
+        return _same(a.cells, b.cells)
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, C):
+        return True
+    try:
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    except TypeError:
+        return a is b or a == b
+
+
 def check_jvp(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None, argnums=None,
               reseed=False, array_for_list=False, project=None):
     prim = lookup(fn)
@@ -121,7 +137,9 @@ def check_jvp(fn, args, kw, seed=0, rtol=1e-5, atol=1e-7, sym=False, canon=None,
         v = random_like(rng, vals[i])
         if sym:
             v = 0.5 * (v + np.swapaxes(v, -1, -2))
+        keep = copy.deepcopy((vals, v))
         jv = _outputs(prim.tangent({i: v}, ans, tuple(vals), kw))
+        assert _same(keep, (vals, v)), "%s: the JVP mutated its inputs" % where
         check_tangent_structure(jv, ans, where)                                   # (c)
         plus, minus = list(vals), list(vals)
         plus[i], minus[i] = axpy(vals[i], v, EPS), axpy(vals[i], v, -EPS)
