@@ -71,6 +71,30 @@ def linalg_det_jvp(t, ans, a, check_finite=True):
     return det_jvp(t, ans, a)
 
 
+def linalg_cholesky_jvp(t, ans, a, lower=False, check_finite=True):
+    """As np.linalg.cholesky's; SciPy's factor is upper unless lower=True."""
+    from .jvp_explicit import cholesky_jvp
+    return cholesky_jvp(t, ans, a, upper=not lower)
+
+
+def expm_jvp(t, ans, A):
+    """The Frechet derivative of expm at A in the direction t: the upper right
+    block of ``expm([[A, t], [0, A]])``."""
+    import scipy.linalg as sl
+    n = np.shape(A)[-1]
+    A = np.asarray(A)
+    t = np.broadcast_to(t, A.shape)
+    zero = np.zeros(A.shape, dtype=np.result_type(A, t))
+    block = np.concatenate([np.concatenate([A, t], -1), np.concatenate([zero, A], -1)], -2)
+    return sl.expm(block)[..., :n, n:]
+
+
+def sqrtm_jvp(t, ans, A):
+    """``X = sqrtm(A)``, ``X dX + dX X = dA``: a Sylvester equation."""
+    import scipy.linalg as sl
+    return sl.solve_sylvester(ans, ans, t)
+
+
 #: name -> tuple of explicit JVP rules (``DERIVED`` where the table derives one)
 def _explicit():
     from .jvp import DERIVED
@@ -80,6 +104,9 @@ def _explicit():
         "scipy.special.log_softmax": (log_softmax_jvp,),
         "scipy.linalg.inv": (linalg_inv_jvp,),
         "scipy.linalg.det": (linalg_det_jvp,),
+        "scipy.linalg.cholesky": (linalg_cholesky_jvp,),
+        "scipy.linalg.expm": (expm_jvp,),
+        "scipy.linalg.sqrtm": (sqrtm_jvp,),
     }
 
 
