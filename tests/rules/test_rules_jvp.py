@@ -353,3 +353,25 @@ def test_complex_eigh_and_cholesky_tangents():
     # d(V diag(w) V^H) = dA
     recon = (dv * w) @ v.conj().T + (v * dw) @ v.conj().T + (v * w) @ dv.conj().T
     assert np.allclose(recon, t, atol=1e-9)
+
+
+def test_a_list_argument_may_leave_inactive_elements_without_tangent():
+    a, b = np.ones((2, 3)), np.arange(6.0).reshape(2, 3)
+    dt = lookup(np.concatenate).tangent({0: [None, np.ones((2, 3))]},
+                                        np.concatenate([a, b]), ([a, b],))
+    assert dt.tolist() == [[0.0] * 3] * 2 + [[1.0] * 3] * 2
+    m = [np.eye(2), np.full((2, 2), 2.0)]
+    dt = lookup(np.linalg.multi_dot).tangent({0: [np.ones((2, 2)), None]},
+                                             np.linalg.multi_dot(m), (m,))
+    assert np.allclose(dt, np.ones((2, 2)) @ m[1])
+
+
+def test_tuple_outputs_get_a_tuple_of_tangents():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    t = np.array([[1.0, 0.0], [0.0, 1.0]])
+    ans = np.linalg.slogdet(a)
+    dsign, dlog = lookup(np.linalg.slogdet).tangent({0: t}, ans, (a,))
+    assert dsign == 0.0 and np.isclose(dlog, np.trace(np.linalg.solve(a, t)))
+    q, r = lookup(np.divmod).tangent({0: np.ones(2)}, np.divmod(np.ones(2) * 5, 2.0),
+                                     (np.ones(2) * 5, 2.0))
+    assert q.tolist() == [0.0, 0.0] and r.tolist() == [1.0, 1.0]
