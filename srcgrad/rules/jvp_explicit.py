@@ -539,3 +539,19 @@ def logspace_jvp_base(t, ans, start, stop, num=50, endpoint=True, base=10.0, dty
 
 defjvp(np.vander, vander_jvp)
 defjvp(np.logspace, logspace_jvp_start, logspace_jvp_stop, None, None, logspace_jvp_base)
+
+
+def eigvals_jvp(t, ans, a):
+    """``dw = diag(V^-1 dA V)``, ``V`` from ``eig`` with its columns matched to
+    the eigenvalues ``eigvals`` returned (as the VJP matches them)."""
+    from .linalg_more import _by_value
+    w, v = np.linalg.eig(a)
+    got = np.asarray(ans)
+    pick = np.argmin(np.abs(got[..., :, None] - w[..., None, :]), axis=-1)
+    if not np.all(np.sort(pick, axis=-1) == np.arange(w.shape[-1])):   # equal eigenvalues
+        pick = np.take_along_axis(_by_value(w), np.argsort(_by_value(got), axis=-1), axis=-1)
+    v = np.take_along_axis(v, pick[..., None, :], axis=-1)
+    return np.diagonal(np.linalg.solve(v, np.matmul(t, v)), axis1=-2, axis2=-1)
+
+
+defjvp(np.linalg.eigvals, eigvals_jvp)

@@ -95,6 +95,30 @@ def sqrtm_jvp(t, ans, A):
     return sl.solve_sylvester(ans, ans, t)
 
 
+def linalg_solve_jvp_a(t, ans, a, b, lower=False, check_finite=True, assume_a="gen"):
+    """As np.linalg.solve's; a symmetric ``assume_a`` moves along the
+    symmetric part of ``t`` (the VJP gives the symmetric gradient)."""
+    from .jvp_explicit import solve_jvp_a, _mT
+    if assume_a not in ("gen", "general", None):
+        t = 0.5 * (t + _mT(t))
+    return solve_jvp_a(t, ans, a, b)
+
+
+def solve_triangular_jvp_a(t, ans, a, b, trans=0, lower=False, unit_diagonal=False,
+                           check_finite=True):
+    """``x = op(A)^-1 b``: ``dx = -op(A)^-1 op(dA) x``, ``dA`` read on the
+    triangle SciPy reads (without the diagonal when ``unit_diagonal``)."""
+    import scipy.linalg as sl
+    from .jvp_explicit import _mT
+    ta = np.tril(t) if lower else np.triu(t)
+    if unit_diagonal:
+        ta = ta - np.diag(np.diag(ta))
+    if trans in (1, 2, "T", "C"):
+        ta = _mT(ta)
+    return -sl.solve_triangular(a, np.matmul(ta, ans), trans=trans, lower=lower,
+                                unit_diagonal=unit_diagonal)
+
+
 #: name -> tuple of explicit JVP rules (``DERIVED`` where the table derives one)
 def _explicit():
     from .jvp import DERIVED
@@ -105,6 +129,8 @@ def _explicit():
         "scipy.linalg.inv": (linalg_inv_jvp,),
         "scipy.linalg.det": (linalg_det_jvp,),
         "scipy.linalg.cholesky": (linalg_cholesky_jvp,),
+        "scipy.linalg.solve": (linalg_solve_jvp_a, DERIVED),
+        "scipy.linalg.solve_triangular": (solve_triangular_jvp_a, DERIVED),
         "scipy.linalg.expm": (expm_jvp,),
         "scipy.linalg.sqrtm": (sqrtm_jvp,),
     }
