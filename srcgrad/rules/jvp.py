@@ -92,6 +92,15 @@ def _forget(fn):
             p._jvps = None
 
 
+def forget(fn):
+    """Drop every forward-mode declaration of ``fn`` (``defvjp`` calls this
+    when it registers a new VJP row: its JVPs must be declared again, or
+    forward mode refuses ``fn``)."""
+    with _LOCK:
+        for table in (_EXPLICIT, _LINEAR, _ELEMENTWISE, _REFUSED):
+            table.pop(id(fn), None)
+
+
 def defjvp(fn, *jvps):
     """Register Jacobian-vector rules for ``fn`` (already registered with
     ``defvjp``), one per positional argument, ``None`` where no tangent

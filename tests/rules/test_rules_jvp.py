@@ -371,3 +371,14 @@ def test_tuple_outputs_get_a_tuple_of_tangents():
     q, r = lookup(np.divmod).tangent({0: np.ones(2)}, np.divmod(np.ones(2) * 5, 2.0),
                                      (np.ones(2) * 5, 2.0))
     assert q.tolist() == [0.0, 0.0] and r.tolist() == [1.0, 1.0]
+
+
+def test_a_new_vjp_row_drops_the_old_jvp_declarations():
+    def my_cube5(x):
+        return x ** 3
+    fn = srcgrad.defvjp(my_cube5, _cube_vjp)
+    srcgrad.defjvp(fn, _cube_jvp)
+    assert jvpmod.origin(lookup(fn), 0) == "explicit"
+    srcgrad.defvjp(my_cube5, _cube_vjp)       # registered again: a new row
+    with pytest.raises(NoRuleError, match="my_cube5"):
+        rules.jvp_of(lookup(my_cube5), 0)
