@@ -555,3 +555,15 @@ def eigvals_jvp(t, ans, a):
 
 
 defjvp(np.linalg.eigvals, eigvals_jvp)
+
+
+def mse_loss_jvp_a(t, ans, a, b, reduction="mean"):
+    """``2 (a - b) t``, reduced as the loss is."""
+    return _nn._reduce(2.0 * (a - b) * t, reduction)
+
+
+def mse_loss_jvp_b(t, ans, a, b, reduction="mean"):
+    return _nn._reduce(2.0 * (b - a) * t, reduction)
+
+
+defjvp(_nn.mse_loss, mse_loss_jvp_a, mse_loss_jvp_b)
