@@ -15,7 +15,8 @@ module per concern:
 - :mod:`.products`   -- einsum / dot / matmul cotangents;
 - :mod:`.special`    -- ``digamma``;
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
-- :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``).
+- :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
+- :mod:`.forward`    -- forward mode's plumbing (``tangent_like``).
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
 formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
@@ -49,6 +50,7 @@ from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscri
 from .special import digamma
 from .pybuiltins import key_order, key_pick, zip_pulls
 from .guards import Rebound, unchanged, once, suppressed
+from .forward import tangent_like
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
            "ones_like_float", "to_kind", "float_dtype", "conj", "real_cotangent"]
@@ -56,4 +58,4 @@ __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_redu
 #: the package's modules, each after those it imports from (srcgrad.export
 #: embeds them flat, in this order)
 MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "shapes",
-           "products", "special", "pybuiltins", "guards")
+           "products", "special", "pybuiltins", "guards", "forward")
