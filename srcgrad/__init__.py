@@ -3,7 +3,7 @@
 Public names only; everything is defined in the submodules.
 """
 
-from .rules import defvjp, defnondiff, NoRuleError
+from .rules import defvjp, defjvp, defnondiff, NoRuleError
 from .modes import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                     is_grad_enabled)
 from .tape import (Tensor, Size, tensor, as_tensor, zeros, ones, full, empty,  # tape

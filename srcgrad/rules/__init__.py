@@ -36,7 +36,8 @@ from .. import runtime
 __all__ = ["Primitive", "NoRuleError", "defvjp", "defnondiff", "lookup", "defspecial",
            "special", "has_rule", "is_nondiff", "registered", "NONDIFF", "qualname",
            "POSITIONS", "up_to_positions", "refuse_position", "defmethod", "method",
-           "load_optional", "NO_RULE", "refuses", "stand_in"]
+           "load_optional", "NO_RULE", "refuses", "stand_in", "defjvp", "deflinear",
+           "defelementwise", "jvp_of", "is_linear"]
 
 
 class NoRuleError(NotImplementedError):
@@ -47,7 +48,7 @@ class Primitive:
     """One row of the table: a callable and its per-argument VJP rules."""
 
     __slots__ = ("fn", "name", "vjps", "argnames", "broadcasts", "defaults",
-                 "varargs")
+                 "varargs", "_jvps")
 
     def __init__(self, fn, vjps, broadcasts=False, name=None):
         self.fn = fn
@@ -56,6 +57,21 @@ class Primitive:
         self.broadcasts = broadcasts
         first = next((r for r in self.vjps if r is not None and r is not NO_RULE), None)
         self.argnames, self.defaults, self.varargs = _rule_params(first)
+        self._jvps = None
+
+    @property
+    def jvps(self):
+        """The Jacobian-vector rules, parallel to :attr:`vjps` (forward mode,
+        :mod:`srcgrad.rules.jvp`): ``None`` where no tangent flows."""
+        rules = self._jvps
+        if rules is None:
+            rules = self._jvps = jvp.derive(self)
+        return rules
+
+    def tangent(self, tangents, ans, args, kwargs=None):
+        """The output tangent given ``tangents`` ({position: tangent}):
+        :func:`srcgrad.rules.jvp.tangent`."""
+        return jvp.tangent(self, tangents, ans, args, kwargs)
 
     def cotangents(self, g, ans, args, positions, kwargs=None):
         """The cotangents of the arguments at ``positions`` (zeros where the
@@ -403,3 +419,7 @@ def registered():
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
 from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa: E402,F401
+# Forward mode: the JVP machinery, then the declarations and explicit rules.
+from . import jvp  # noqa: E402
+from .jvp import defjvp, deflinear, defelementwise, jvp_of, is_linear  # noqa: E402,F401
+from . import jvp_table  # noqa: E402,F401
