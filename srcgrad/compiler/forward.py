@@ -46,12 +46,14 @@ import gast
 
 from .. import rules
 from ..errors import NoRuleError
+from ..rules import conversions
 from ..rules.jvp import elementwise_rule, linear_zeroed
 from .activity import active_names, diff_operands, targets_of
 from .anf import dump
 from .calls import CallsMixin
 from .dynamic import Dynamic, make_dynamic
 from .env import assign, attr, call, const, load, store
+from .forward_dynamic import field_tangent
 from .facts import FactsMixin, _SEQUENCE_RESULTS
 from .inline import template
 from .ops import Compound, Op, build_tree, walk_ops
@@ -331,7 +333,10 @@ class Forwarder(FactsMixin, CallsMixin):
                 self.refuse(op.stmt, "a differentiated value inside a composite argument "
                             "(%s)" % prim.name)
             dname = load(self.tan(name))
-            if rules.is_linear(prim, pos) and _inside(node, op.stmt.value):
+            if prim.fn is conversions.field:   # obj.name: a stored field, or a property
+                fn = load(self.env.ref(field_tangent, "_field_tangent"))
+                expr = call(fn, [dname] + [copy.deepcopy(a) for a in op.args])
+            elif rules.is_linear(prim, pos) and _inside(node, op.stmt.value):
                 expr = self.linear(op, prim, node, dname)
             else:
                 expr, derived = self.rule_call(op, prim, pos, dname, t)
@@ -446,13 +451,8 @@ class Forwarder(FactsMixin, CallsMixin):
         for t in targets:
             self.has.discard(t)
             self.owned.discard(t)
-        if isinstance(op.callee, Dynamic):
-            if positions or kw_carries:
-                self.refuse(op.stmt, "a call to a function known only at run time (%s) "
-                            "with arguments that depend on the differentiated arguments"
-                            % op.callee.__name__)
-            return [op.stmt]
-        if not any(t in self.active for t in targets) or not positions:
+        dynamic = isinstance(op.callee, Dynamic)
+        if not positions or not dynamic and not any(t in self.active for t in targets):
             if positions:
                 self.check_statement_call(op)
             return [op.stmt]
@@ -467,11 +467,14 @@ class Forwarder(FactsMixin, CallsMixin):
         args = [copy.deepcopy(a) for a in op.args] + [load(self.tan(op.args[i].id))
                                                        for i in positions]
         t = op.target.id
+        kws = [gast.keyword(arg=k, value=copy.deepcopy(v))    # a dynamic call's
+               for k, v in op.kwargs.items()]                # constant keywords
         stmt = gast.Assign(targets=[gast.Tuple(elts=[store(t), store(self.tan(t))],
                                                ctx=gast.Store())],
-                           value=call(load(fn), args), type_comment=None)
+                           value=call(load(fn), args, kws), type_comment=None)
         stmt.user_line = line
-        self.has.add(t)
+        if t in self.active:
+            self.has.add(t)
         return [stmt]
 
 

@@ -29,6 +29,7 @@ from .codegen import build, emit_function, with_comments
 from .dynamic import Dynamic
 from .env import attr, call, load
 from .forward import Forwarder
+from .forward_dynamic import JVPSite
 from .optimize import inline_temps
 from .parse import NoSource
 from .varargs import flat_caller
@@ -70,8 +71,9 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
     def compile_callee(callee_fn, op, positions):
         where = "%s:%s" % (info.filename, op.stmt.user_line)
         name = getattr(callee_fn, "__name__", type(callee_fn).__name__)
-        if isinstance(callee_fn, Dynamic):  # pragma: no cover - refused by the Forwarder
-            raise fwd.refuse(op.stmt, "calls to functions known only at run time")
+        if isinstance(callee_fn, Dynamic):   # looked up by identity when it runs
+            record(name, "compiler", op)
+            return JVPSite(info.filename, op.stmt.user_line, positions, mode, callee_fn.method)
         if generators.is_generator_function(callee_fn):
             raise generators.refusal(info, op, callee_fn)
         hook = pipeline.SPECIAL_JVP
