@@ -164,7 +164,12 @@ class Forwarder(FactsMixin, CallsMixin):
     block_forward = block   # the name try_forward / with_forward call
 
     def try_statement(self, parts):
-        """A ``try`` may stop part-way: its statements must not define tangents."""
+        """A ``try`` with ``except`` clauses may stop part-way and go on in a
+        handler, which a tangent statement raising could send there too: its
+        statements must not define tangents yet.  Without one (``try``/
+        ``finally``), an exception leaves the function: run in order, exact."""
+        if not parts[0].try_part.group.handlers:
+            return
         for part in parts:
             for op in walk_ops(part.blocks[0]):
                 if any(t in self.active for t in targets_of(op)) or \

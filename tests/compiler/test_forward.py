@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from srcgrad.compiler.pipeline import compile_jvp
+from srcgrad.compiler.varargs import flatten, has_varargs
 from srcgrad.errors import NoRuleError, SrcgradSyntaxError
 from srcgrad.runtime import object_fields
 from srcgrad.testing import assert_allclose, numeric_jvp, random_tangent
@@ -78,11 +79,24 @@ def full_args(fn, args):
     return tuple(bound.args)
 
 
+def _caller(fn):
+    """``fn`` as a function of its flat argument list."""
+    if not has_varargs(fn):
+        return fn
+    return lambda *flat: fn(*flat)   # the corpus's varargs cases spread positionally
+
+
 def _run(case, k, seed=0):
-    args = full_args(case.fn, copy.deepcopy(case.inputs[k]))
+    spread = None
+    if has_varargs(case.fn):   # compiled for the call's flat argument list (varargs.py)
+        args, spread = flatten(case.fn, copy.deepcopy(case.inputs[k]), {})
+        args = tuple(args)
+    else:
+        args = full_args(case.fn, copy.deepcopy(case.inputs[k]))
     rng = np.random.default_rng(seed)
     tangents = [random_tangent(args[i], rng) for i in case.wrt]
-    jvp = compile_jvp(case.fn, case.wrt, numeric=kinds_of(args), mode="compile")
+    jvp = compile_jvp(case.fn, case.wrt, numeric=kinds_of(args), mode="compile",
+                      spread=spread)
     before = copy.deepcopy((args, tangents))
     value, tangent = jvp.fn(*args, *tangents)
     return args, tangents, before, value, tangent
@@ -101,8 +115,8 @@ def test_jvp_matches_finite_differences(case, k):
     args, tangents, before, value, tangent = _run(case, k)
     # nothing passed in is changed
     np.testing.assert_equal(repr((args, tangents)), repr(before))
-    want_value = case.fn(*copy.deepcopy(before[0]))
+    want_value = _caller(case.fn)(*copy.deepcopy(before[0]))
     assert_allclose(value, want_value, rtol=1e-12, atol=1e-12)
-    want = numeric_jvp(case.fn, before[0], case.wrt, before[1])
+    want = numeric_jvp(_caller(case.fn), before[0], case.wrt, before[1])
     assert np.shape(tangent) == np.shape(want_value)
     assert_allclose(tangent, want, rtol=max(case.rtol, 1e-5), atol=max(case.atol, 1e-6))
