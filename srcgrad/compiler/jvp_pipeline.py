@@ -33,6 +33,7 @@ from .forward_dynamic import JVPSite
 from .optimize import inline_temps
 from .parse import NoSource
 from .varargs import flat_caller
+from ..rules.conversions import argument_copy
 
 __all__ = ["compile_jvp", "jvp_source", "CompiledJVP"]
 
@@ -140,10 +141,13 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         raise info.error(op.stmt, "the compiler cannot differentiate through this "
                          "expression", 'rewrite it with NumPy functions, or use mode="tape"')
 
+    body = front.body
+    if not callee:   # the caller's arrays stay as they were: work on copies of those written
+        body = _copy_written(body, params, env, front.node) + body
     kinds = dict(zip(params, numeric))
     fwd = Forwarder(info, front.wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     fwd.check_callee = check_callee
-    body, out_atom, tangent = fwd.run(front.body)
+    body, out_atom, tangent = fwd.run(body)
     pipeline._show(verbose, "forward", body)
     temps = {v for v in fwd.tangents if v.startswith("_t")}
     keep = {out_atom.id} if isinstance(out_atom, gast.Name) else set()
@@ -171,6 +175,30 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
     result.writes = writes if callee == "copy" else {}
     result.calls = calls
     return result
+
+
+def _copy_written(body, params, env, node):
+    """``p = _argument_copy(p)`` for each parameter the body assigns into
+    (``p[i] = v``, ``p += v``): the JVP never changes what it was given."""
+    written = set()
+    for stmt in body:
+        for n in gast.walk(stmt):
+            targets = n.targets if isinstance(n, gast.Assign) else \
+                [n.target] if isinstance(n, gast.AugAssign) else []
+            for t in targets:
+                base = t.value if isinstance(t, gast.Subscript) else \
+                    t if isinstance(n, gast.AugAssign) else None
+                if isinstance(base, gast.Name) and base.id in params:
+                    written.add(base.id)
+    fn = load(env.ref(argument_copy, "_argument_copy"))
+    out = []
+    for p in sorted(written, key=params.index):
+        stmt = gast.Assign(targets=[gast.Name(id=p, ctx=gast.Store(), annotation=None,
+                                              type_comment=None)],
+                           value=call(fn, [load(p)]), type_comment=None)
+        stmt.user_line = node.lineno
+        out.append(stmt)
+    return out
 
 
 pipeline._TRANSFORMS["jvp"] = (compile_jvp, "FALLBACK_JVP", _compile_jvp)

@@ -18,11 +18,27 @@ from srcgrad.runtime import object_fields
 from srcgrad.testing import assert_allclose, numeric_jvp, random_tangent
 
 from corpus import all_cases
+from test_corpus import check_equal_trees
 
 CASES = all_cases()
 
 #: corpus functions forward mode refuses, with why (a substring of the refusal)
-REFUSED = {
+_TRY = "forward mode does not support a try statement that computes a value"
+REFUSED = {name: _TRY for name in (
+    "exceptions.gp_cholesky_jitter", "exceptions.partial_body_then_handler",
+    "exceptions.several_statements_and_else", "exceptions.try_in_a_loop",
+    "exceptions.nested_fallbacks", "exceptions.errstate_raise_and_catch",
+    "exceptions.caller_of_raising_helper")}
+
+#: known failures outside the transform (strict: they must flip when fixed)
+XFAIL = {
+    "containers.dict_views_copied": (TypeError, "sg-jvprules: the JVP of d.items() is "
+                                     "derived by transposing dict_items_vjp, which fails"),
+    "higher_order.sorted_by_itemgetter": (TypeError, "sg-jvprules: the JVP of d.items() "
+                                          "is derived by transposition, which fails"),
+    "linalg.orthonormal_projector": (ValueError, "rules: np.linalg.qr(a, mode='complete') "
+                                     "of a tall matrix is refused by its rule (Q's extra "
+                                     "columns are not determined by a)"),
 }
 
 
@@ -61,7 +77,10 @@ def _params():
                 continue
             marks = []
             reason = case.reason(k)
-            if reason and reason.startswith("compiler:"):   # reverse mode's known bug
+            if case.name in XFAIL:
+                raises, why = XFAIL[case.name]
+                marks = [pytest.mark.xfail(raises=raises, reason=why, strict=True)]
+            elif reason and reason.startswith("compiler:"):   # reverse mode's known bug
                 marks = [pytest.mark.xfail(reason=reason, strict=False)]
             out.append(pytest.param(case, k, id="%s[input %d]" % (case.name, k),
                                     marks=marks))
@@ -114,7 +133,8 @@ def test_jvp_matches_finite_differences(case, k):
         return
     args, tangents, before, value, tangent = _run(case, k)
     # nothing passed in is changed
-    np.testing.assert_equal(repr((args, tangents)), repr(before))
+    check_equal_trees(list(args), list(before[0]))
+    check_equal_trees(list(tangents), list(before[1]))
     want_value = _caller(case.fn)(*copy.deepcopy(before[0]))
     assert_allclose(value, want_value, rtol=1e-12, atol=1e-12)
     want = numeric_jvp(_caller(case.fn), before[0], case.wrt, before[1])
