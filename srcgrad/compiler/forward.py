@@ -43,6 +43,7 @@ import copy
 import inspect
 
 import gast
+import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError
@@ -327,6 +328,13 @@ class Forwarder(FactsMixin, CallsMixin):
         prim_fn = Reverser._python_operator(self, op) or op.prim
         prim = rules.lookup(prim_fn)
         t = op.target.id
+        if prim_fn is conversions.plus and not op.nograd:
+            # ``a + b`` of values that may be lists: jointly linear whether it adds or
+            # concatenates, so its tangent is ``da + db`` (zeros for a constant side)
+            if any(isinstance(a, gast.Name) and a.id in self.has for a in op.args[:2]):
+                return gast.BinOp(left=self.tangent_of(op.args[0]), op=gast.Add(),
+                                  right=self.tangent_of(op.args[1]))
+            return None
         terms, widen = [], False
         many = prim_fn in _SEQUENCE_RESULTS or t in self.sequences   # add per item
         for pos, name in diff_operands(op):
@@ -346,7 +354,7 @@ class Forwarder(FactsMixin, CallsMixin):
             else:
                 expr, derived = self.rule_call(op, prim, pos, dname, t)
                 # a derived rule gives None for an integer output: finished below
-                many = many or derived
+                many = many or derived and not _float_valued(prim.fn)
             if prim.broadcasts and Reverser._may_broadcast(self, op, pos):
                 widen = True
             terms.append(expr)
@@ -390,7 +398,8 @@ class Forwarder(FactsMixin, CallsMixin):
         if plain is not None and _constant_factor(plain):
             rule = plain    # ``g`` or ``-g``: the VJP's body is the JVP, complex or not
         if not inspect.isfunction(rule):
-            fn = load(self.env.ref(rule, "_" + rule.__name__))
+            hint = "_%s_jvp%s" % (prim.name.replace(".", "_"), pos or "")
+            fn = load(self.env.ref(rule, hint))
             return call(fn, [dname, load(t)] + [copy.deepcopy(a) for a in op.args],
                         [gast.keyword(arg=k, value=copy.deepcopy(v))
                          for k, v in op.kwargs.items()]), True
@@ -481,6 +490,17 @@ class Forwarder(FactsMixin, CallsMixin):
         if t in self.active:
             self.has.add(t)
         return [stmt]
+
+
+def _float_valued(fn):
+    """Whether ``fn``'s value is never an integer or boolean (a ufunc whose
+    every loop gives floats or complex numbers, a ``math`` function)."""
+    if isinstance(fn, np.ufunc):
+        return all(sig.split("->")[1] in ("e", "f", "d", "g", "F", "D", "G", "O")
+                   for sig in fn.types)
+    return getattr(fn, "__module__", None) == "math" and \
+        fn.__name__ not in ("floor", "ceil", "trunc", "factorial", "comb", "perm", "gcd",
+                            "lcm", "isqrt")
 
 
 def _constant_factor(rule):

@@ -155,6 +155,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         keep.add(tangent.id)
     body, = inline_temps([body], keep, lambda c: pipeline._pure(env, c),
                          {fwd.tangents[v] for v in temps})
+    body = [s for s in body if not _self_assignment(s, set(fwd.tangents.values()))]
     rt = env.runtime()
     tangent_params = [fwd.tan(n) for n in front.wrt_names]
     guards, guard_pairs = pipeline._rebinding_guards(env, rt)
@@ -175,6 +176,18 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
     result.writes = writes if callee == "copy" else {}
     result.calls = calls
     return result
+
+
+def _self_assignment(stmt, tangents):
+    """``dy[0] = dy[0]`` (the tangent of ``y[0] += 1.0``): nothing to do."""
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+        isinstance(stmt.targets[0], gast.Subscript) and \
+        isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id in tangents \
+        and isinstance(stmt.value, gast.Subscript) and \
+        gast.dump(stmt.value.value) == gast.dump(gast.Name(
+            id=stmt.targets[0].value.id, ctx=gast.Load(), annotation=None, type_comment=None)) \
+        and gast.dump(stmt.value.slice) == gast.dump(stmt.targets[0].slice) and \
+        not any(isinstance(n, gast.Call) for n in gast.walk(stmt.value.slice))
 
 
 def _copy_written(body, params, env, node):
