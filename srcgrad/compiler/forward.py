@@ -25,18 +25,23 @@ Guarantee: the tangent of every active name is the directional derivative
 of its value along the input tangents, or the compile is refused with the
 user's line (:meth:`Forwarder.refuse`); never a silent wrong tangent.
 
->>> from .parse import parse_function
 >>> from .pipeline import front_end
 >>> import numpy as np
 >>> def f(x, y):
-...     return np.sin(x) * y
+...     return np.sin(x) * y[0]
 >>> front = front_end(f, (0,))
->>> out = Forwarder(front.info, ["x"], front.env).run(front.body)
+>>> kinds = {"x": ("a", 3), "y": ("a", 2, 3)}
+>>> out = Forwarder(front.info, ["x"], front.env, kinds=kinds).run(front.body)
 >>> print(dump(out[0]))
 _t1 = np.sin(x)
-_dt1 = dx * np.cos(x)
-_t2 = _t1 * y
-_dt2 = _dt1 * y
+_dt1 = _sin_jvp(dx, _t1, x)
+_t2 = y[0]
+_t3 = _t1 * _t2
+_dt3 = _dt1 * _t2
+
+``_sin_jvp`` is the table's elementwise JVP (exact on complex values too);
+``np.multiply`` is linear in each argument, so its tangent is the product
+itself with ``_dt1`` in place of ``_t1``.
 """
 
 import copy
