@@ -27,7 +27,7 @@ from . import argwrites, generators, pipeline
 from .calltree import CallRecord
 from .codegen import build, emit_function, with_comments
 from .dynamic import Dynamic
-from .env import attr, call, load
+from .env import call, load
 from .forward import Forwarder
 from .forward_dynamic import JVPSite
 from .optimize import inline_temps
