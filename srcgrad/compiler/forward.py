@@ -58,7 +58,7 @@ from .forward_rules import prim_tangent
 from .ops import Compound, Op, build_tree, walk_ops
 from .resolve import check as resolve_ops
 from .reverse import Reverser, _group_try_parts
-from .trycatch import try_forward
+from .forward_try import guarded, try_statement
 from .varargs import UNBOUND
 from .withblock import with_forward
 
@@ -74,7 +74,7 @@ class Forwarder(FactsMixin, CallsMixin):
     user function called at ``op`` with tangents at ``positions``."""
 
     def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
-                 kinds=None):
+                 kinds=None, guard=False):
         self.info = info
         self.wrt = list(wrt)
         self.env = env
@@ -89,6 +89,9 @@ class Forwarder(FactsMixin, CallsMixin):
         self.owned = set()           # ... and that this code may write into
         self.bound = set(self.kinds) | set(self.wrt)   # names certainly bound here
         self.saved = set()           # (read by try_forward / with_forward: nothing saved)
+        self.guard = guard           # tangent statements under _rt.tangent_code (forward_try)
+        self.keep = False            # a tangent a statement drops becomes zeros (forward_try)
+        self.try_states = []         # the try statements being written (forward_try)
 
     # ------------------------------------------------------------ names
     def tan(self, var):
@@ -149,8 +152,7 @@ class Forwarder(FactsMixin, CallsMixin):
         out = []
         for node in _group_try_parts(nodes):
             if isinstance(node, list):      # the parts of one lowered ``try``
-                self.try_statement(node)
-                out.extend(try_forward(self, node))
+                out.extend(try_statement(self, node))
             elif isinstance(node, Compound) and node.with_part is not None:
                 out.extend(with_forward(self, node))
             elif isinstance(node, Compound):
@@ -159,21 +161,14 @@ class Forwarder(FactsMixin, CallsMixin):
                 out.extend(self.op(node))
         return out
 
-    block_forward = block   # the name try_forward / with_forward call
-
-    def try_statement(self, parts):
-        """A ``try`` with ``except`` clauses may stop part-way and go on in a
-        handler, which a tangent statement raising could send there too: its
-        statements must not define tangents yet.  Without one (``try``/
-        ``finally``), an exception leaves the function: run in order, exact."""
-        if not parts[0].try_part.group.handlers:
-            return
-        for part in parts:
-            for op in walk_ops(part.blocks[0]):
-                if any(t in self.active for t in targets_of(op)) or \
-                        op.kind in ("setitem", "append") and op.target.id in self.active:
-                    self.refuse(op.stmt, "a try statement that computes a value depending "
-                                "on the differentiated arguments")
+    def block_forward(self, nodes):
+        """The statements of a block, as try_forward / with_forward ask for them
+        (a part of a ``try`` with handlers starts from its own state)."""
+        state = self.try_states[-1] if self.try_states else None
+        part = state.plan.get(id(nodes)) if state is not None else None
+        if part is None:
+            return self.block(nodes)
+        return state.part(self, part, nodes)
 
     def _state(self):
         return set(self.has), set(self.owned), set(self.bound)
@@ -254,8 +249,10 @@ class Forwarder(FactsMixin, CallsMixin):
             return []
         line = getattr(op.stmt, "user_line", None)
         targets = targets_of(op)
+        before = set(self.has)
         if op.kind == "call":
             out = self.call(op, line)
+            primal = out[:1]      # the JVP call computes both
         elif op.kind == "setitem":
             out = self.setitem(op, line)
         elif op.kind == "append":
@@ -270,6 +267,13 @@ class Forwarder(FactsMixin, CallsMixin):
                 self.owned.discard(t)
             if expr is not None:
                 out.append(self.define(op, expr, line))
+        if op.kind != "call":
+            primal = [op.stmt]
+        if self.keep:   # in a try body: a handler may read the older value's tangent
+            out.extend(self.materialise([t for t in targets if t in before and
+                                         t not in self.has and t in self.active], line))
+        if self.guard:
+            out = guarded(self, out, primal)
         self.bound.update(targets)
         return out
 
@@ -389,7 +393,11 @@ class Forwarder(FactsMixin, CallsMixin):
         if kw_carries:
             self.refuse(op.stmt, "a keyword argument depending on the differentiated "
                         "arguments in a call to %s" % getattr(op.callee, "__name__", "it"))
-        jvp = self.compile_callee(op.callee, op, positions)
+        if self.guard and dynamic:
+            self.refuse(op.stmt, "a call to a function known only at run time inside a try "
+                        "statement with except clauses, with arguments that depend on the "
+                        "differentiated arguments")
+        jvp = self.compile_callee(op.callee, op, positions, self.guard)
         name = getattr(op.callee, "__name__", "f").strip("<>")
         fn = self.env.ref(jvp, name + "_jvp")
         args = [copy.deepcopy(a) for a in op.args] + [load(self.tan(op.args[i].id))

@@ -60,6 +60,9 @@ def jvp_source(fn, positions=(0,), numeric=(), has_aux=False):
 
 def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False,
                  spread=None):
+    guard = isinstance(callee, str) and callee.endswith("+guard")   # see forward_try.py
+    if guard:
+        callee = {"copy+guard": "copy"}.get(callee, True)
     front = pipeline.front_end(fn, wrt, verbose, numeric, callee, spread)
     info, env, namer, params = front.info, front.env, front.namer, front.params
     writes, calls, tape_calls = front.writes, [], []
@@ -69,9 +72,14 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         if not any(r.name == name and r.where == where for r in calls):
             calls.append(CallRecord(name, engine, where, reason, compiled))
 
-    def compile_callee(callee_fn, op, positions):
+    def compile_callee(callee_fn, op, positions, guarded=False):
         where = "%s:%s" % (info.filename, op.stmt.user_line)
         name = getattr(callee_fn, "__name__", type(callee_fn).__name__)
+
+        def unguarded(what):
+            if guarded:
+                fwd.refuse(op.stmt, "%s inside a try statement with except clauses, with "
+                           "arguments that depend on the differentiated arguments" % what)
         if isinstance(callee_fn, Dynamic):   # looked up by identity when it runs
             record(name, "compiler", op)
             return JVPSite(info.filename, op.stmt.user_line, positions, mode, callee_fn.method)
@@ -80,6 +88,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         hook = pipeline.SPECIAL_JVP
         special = hook(callee_fn, positions) if hook is not None else None
         if special is not None:
+            unguarded("a call to %s, which has its own JVP," % name)
             record(name, "custom", op)
             return getattr(special, "fn", special)
         try:
@@ -89,8 +98,11 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
                                "JVP" % name)
             if not hasattr(callee_fn, "__code__"):
                 raise NoSource("%s is not a plain Python function" % name)
-            compiled = compile_jvp(callee_fn, positions, mode=mode, callee="copy",
+            compiled = compile_jvp(callee_fn, positions, mode=mode,
+                                   callee="copy+guard" if guarded else "copy",
                                    numeric=fwd.arg_kinds(op.args), spread=op.spread)
+            if not isinstance(compiled, CompiledJVP):   # a recursive edge: not guarded
+                unguarded("a recursive call")
             pipeline._pass_on(writes, argwrites.check_call(info, op, callee_fn, compiled,
                                                            callee is True))
             record(name, "compiler", op, compiled=compiled)
@@ -100,7 +112,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
                 raise
             if getattr(err, "mutation", False):
                 raise pipeline._callee_mutates(info, op, callee_fn, err) from None
-            if mode == "auto" and pipeline.FALLBACK_JVP is not None:
+            if mode == "auto" and pipeline.FALLBACK_JVP is not None and not guarded:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))
                 record(name, "tape", op, reason)
@@ -145,7 +157,8 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
     if not callee:   # the caller's arrays stay as they were: work on copies of those written
         body = _copy_written(body, params, env, front.node) + body
     kinds = dict(zip(params, numeric))
-    fwd = Forwarder(info, front.wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
+    fwd = Forwarder(info, front.wrt_names, env, compile_callee, on_blocked, has_aux, kinds,
+                    guard=guard)
     fwd.check_callee = check_callee
     body, out_atom, tangent = fwd.run(body)
     pipeline._show(verbose, "forward", body)

@@ -6,6 +6,7 @@ reason, and checked to be refused with the user's file named."""
 
 import copy
 import inspect
+import math
 import os
 import sys
 import threading
@@ -57,13 +58,8 @@ from test_corpus import check_equal_trees
 
 CASES = all_cases()
 
-#: corpus functions forward mode refuses, with why (a substring of the refusal)
-_TRY = "forward mode does not support a try statement that computes a value"
-REFUSED = {name: _TRY for name in (
-    "exceptions.gp_cholesky_jitter", "exceptions.partial_body_then_handler",
-    "exceptions.several_statements_and_else", "exceptions.try_in_a_loop",
-    "exceptions.nested_fallbacks", "exceptions.errstate_raise_and_catch",
-    "exceptions.caller_of_raising_helper")}
+#: corpus functions forward mode refuses, with why (a substring of the refusal): none
+REFUSED = {}
 
 #: known failures outside the transform (strict: they must flip when fixed)
 XFAIL = {
@@ -393,16 +389,58 @@ def _refusal(fn, args, wrt=(0,), **kw):
     return text
 
 
-def test_refuses_a_try_with_handlers_that_computes_tangents():
+def test_try_with_handlers_takes_the_functions_path():
+    """A tangent that fails in a try body is not handed to the user's handler
+    (runtime.TangentError, a BaseException): the JVP never takes a path the
+    function did not take."""
     def f(x):
         try:
-            y = np.sqrt(x)
-        except FloatingPointError:
+            y = math.sqrt(x) * 3.0    # at 0.0 the value is fine, its tangent divides by 0
+        except ZeroDivisionError:
+            y = x * 100.0
+        return y
+    jvp = compile_jvp(f, (0,), numeric=("f",))
+    assert "with _rt.tangent_code:" in jvp.source
+    value, tangent = jvp.fn(4.0, 1.0)
+    assert (value, tangent) == (6.0, 0.75)
+    with pytest.raises(srcgrad.runtime.TangentError):
+        jvp.fn(0.0, 1.0)
+
+
+def test_try_with_handlers_against_differences():
+    def helper(v, limit):
+        if np.any(v > limit):
+            raise ValueError("too large")
+        return v * np.exp(-v)
+
+    def f(x, limit):
+        y = x * 2.0
+        try:
+            y = np.sin(y) * x
+            z = helper(y, limit)
+            y = y + z
+        except ValueError:
+            y = y * 3.0 + x
+        else:
+            y = y * y
+        finally:
+            y = y + 1.0
+        return np.sum(y)
+    _check(f, (X3, 10.0), (0,))    # no exception
+    _check(f, (X3, 0.1), (0,))     # the helper raises: the handler's tangent
+
+
+def test_refuses_a_bare_except_around_tangents():
+    def f(x):
+        try:
+            y = x * 2.0
+        except BaseException:
             y = x
         return y
     text = _refusal(f, (X3,))
-    assert "forward mode does not support a try statement" in text
-    assert ":%d:" % (f.__code__.co_firstlineno + 2) in text
+    assert "forward mode does not support an except clause that catches BaseException" \
+        in text
+    assert ":%d:" % (f.__code__.co_firstlineno + 3) in text
     assert 'mode="auto"' in text
 
 
