@@ -4,12 +4,9 @@ Each statement ``t = op(a, b)`` whose target is active (see :mod:`.activity`:
 it depends on a differentiated argument and the output depends on it) is
 followed by the statement computing its tangent, ``dt = <jvp of a>(da, ...)
 + <jvp of b>(db, ...)``, summed over the operands that carry a tangent at
-that point.  A primitive linear in an operand (``rules.is_linear``) is
-applied to the tangent itself (``np.dot(dx, W)``, ``dx[i]``, ``dx.T``); any
-other rule's body is inlined when it is one expression.  The output tangent
-is broadcast and cast (``_rt.tangent_like``) only where a contribution may
-not have the output's shape already (a broadcasting primitive with a
-non-scalar other operand, as reverse.py decides where to ``unbroadcast``).
+that point (:mod:`.forward_rules`: a primitive linear in an operand is
+applied to the tangent itself, ``np.dot(dx, W)``, ``dx[i]``, ``dx.T``; the
+output tangent is broadcast once, and only where it may need it).
 
 Tangents are symbolic zeros until something gives them a value: only values
 that depend on the differentiated arguments get one.  Control flow keeps its
@@ -19,7 +16,9 @@ the other, a loop-carried one before the loop.  A tangent is written in
 place (``dy[i] = dv``, ``dl.append(dv)``) only once this code owns it (it
 made it, or copied it with ``_rt.owned``), so no tangent the caller passed
 in, or another name shares, is changed.  Calls to user functions call their
-own compiled JVPs: ``t, dt = helper_jvp(a, b, da)``.
+own compiled JVPs: ``t, dt = helper_jvp(a, b, da)``; callees known only at
+run time go through :mod:`.forward_dynamic`, ``try`` statements through
+:mod:`.forward_try`.
 
 Guarantee: the tangent of every active name is the directional derivative
 of its value along the input tangents, or the compile is refused with the

@@ -103,6 +103,13 @@ def _shift(tangents, by):
 
 def _value_jvp(site, f, args, tangents, kwargs):
     """``f(*args, **kwargs)`` with ``tangents`` over ``[f] + args``."""
+    from . import pipeline
+    if pipeline.SPECIAL_JVP is not None and not kwargs:   # custom_jvp (and the bridge's)
+        positions = tuple(sorted(p - 1 for p in tangents if p))
+        special = pipeline.SPECIAL_JVP(f, positions)
+        if special is not None:
+            return getattr(special, "fn", special)(*args, *[tangents[p + 1]
+                                                             for p in positions])
     if _special(f):
         raise _refuse(site, "forward mode does not support %s, which has its own VJP "
                       "(custom_vjp, autograd.Function) and no JVP, yet" % _name(f), _TAPE)
