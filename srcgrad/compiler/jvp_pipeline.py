@@ -47,7 +47,21 @@ def compile_jvp(fn, positions, *, numeric=(), mode="compile", has_aux=False, spr
     """Compile (or fetch from the cache) the JVP of ``fn`` for ``positions``.
 
     In ``mode="auto"`` a call the compiler cannot transform runs on the tape
-    (through ``pipeline.FALLBACK_JVP``); in ``mode="compile"`` it is refused."""
+    (through ``pipeline.FALLBACK_JVP``); in ``mode="compile"`` it is refused.
+    A callable with derivatives of its own (``custom_jvp``...) is its JVP from
+    ``pipeline.SPECIAL_JVP``, never its body differentiated; one with only a
+    VJP of its own (``autograd.Function``...) is refused."""
+    if not callee:
+        special = pipeline.SPECIAL_JVP(fn, tuple(positions)) \
+            if pipeline.SPECIAL_JVP is not None else None
+        if special is not None and not has_aux:
+            return special
+        if special is not None or pipeline.SPECIAL_VJP is not None and \
+                pipeline.SPECIAL_VJP(fn, ()) is not None:
+            raise NoRuleError(
+                "%s has derivatives of its own%s, and forward mode cannot use them here; use "
+                "reverse mode or mode=\"tape\"" % (
+                    getattr(fn, "__qualname__", fn), " (with has_aux)" if has_aux else ""))
     return pipeline._fetch(fn, "jvp", positions, has_aux, verbose, numeric, mode, callee,
                            spread)
 

@@ -524,3 +524,27 @@ if __name__ == "__main__" and "--update" in sys.argv:
     for name, fn, wrt, kinds in GOLDEN_CASES:
         with open(os.path.join(GOLDEN, name + ".py.txt"), "w") as fh:
             fh.write(compile_jvp(fn, wrt, numeric=kinds).source)
+
+
+def test_a_callable_with_its_own_derivatives_is_never_differentiated_through(monkeypatch):
+    """compile_jvp of a custom-derivative callable uses its JVP (SPECIAL_JVP), or
+    refuses: its body differentiated would ignore the user's rule."""
+    class Custom:
+        def __call__(self, x):
+            return np.log(x)
+
+    custom = Custom()
+
+    class Rule:
+        source = "# its rule\n"
+
+        @staticmethod
+        def fn(x, t):
+            return np.log(x), t / np.maximum(x, 1e-3)
+    monkeypatch.setattr(pipeline, "SPECIAL_JVP", lambda f, p: Rule if f is custom else None)
+    assert compile_jvp(custom, (0,)).fn(1e-4, 1.0)[1] == 1000.0
+    monkeypatch.setattr(pipeline, "SPECIAL_JVP", None)
+    monkeypatch.setattr(pipeline, "SPECIAL_VJP", lambda f, p: object() if f is custom
+                        else None)
+    with pytest.raises(NoRuleError, match="derivatives of its own"):
+        compile_jvp(custom, (0,))
