@@ -49,8 +49,8 @@ def prim_tangent(fwd, op):
             return gast.BinOp(left=fwd.tangent_of(op.args[0]), op=gast.Add(),
                               right=fwd.tangent_of(op.args[1]))
         return None
-    terms, widen = [], False
-    many = prim_fn in _SEQUENCE_RESULTS or t in fwd.sequences   # add per item
+    terms, widen, finish = [], False, False
+    per_item = prim_fn in _SEQUENCE_RESULTS or t in fwd.sequences   # may be a list/tuple
     for pos, name in diff_operands(op):
         if name not in fwd.has:
             continue
@@ -67,8 +67,9 @@ def prim_tangent(fwd, op):
             expr = _linear(fwd, op, prim, node, dname)
         else:
             expr, derived = _rule_call(fwd, op, prim, pos, dname, t)
-            # a derived rule gives None for an integer output: finished below
-            many = many or derived and not _float_valued(prim.fn)
+            # a derived rule gives None for an integer output, a rule for a tuple
+            # output None for an output that does not move: finished below
+            finish = finish or per_item or derived and not _float_valued(prim.fn)
         if prim.broadcasts and Reverser._may_broadcast(fwd, op, pos):
             widen = True
         terms.append(expr)
@@ -77,9 +78,9 @@ def prim_tangent(fwd, op):
     total = terms[0]
     rt = fwd.env.runtime()
     for term in terms[1:]:
-        total = call(attr(rt, "add"), [total, term]) if many else \
+        total = call(attr(rt, "add"), [total, term]) if per_item or finish else \
             gast.BinOp(left=total, op=gast.Add(), right=term)
-    if many:
+    if finish:
         total = call(attr(rt, "tangents_like"), [total, load(t)])
     elif widen:
         total = call(attr(rt, "tangent_like"), [total, load(t)])
