@@ -219,6 +219,8 @@ def defvjp(fn, *rules, broadcasts=False, name=None):
         if r is not None and not callable(r):
             raise TypeError("defvjp: each rule must be a function or None, got %r" % (r,))
     prim = Primitive(fn, rules, broadcasts=broadcasts, name=name)
+    if "jvp" in globals():      # a new VJP row: JVPs declared for the old one no longer hold
+        jvp.forget(fn)
     _TABLE[id(fn)] = prim
     NONDIFF.discard(id(fn))
     _NONDIFF_FNS.pop(id(fn), None)
@@ -422,4 +424,4 @@ from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa:
 # Forward mode: the JVP machinery, then the declarations and explicit rules.
 from . import jvp  # noqa: E402
 from .jvp import defjvp, deflinear, defelementwise, jvp_of, is_linear  # noqa: E402,F401
-from . import jvp_table  # noqa: E402,F401
+from . import jvp_table, tangent_rules  # noqa: E402,F401

@@ -52,6 +52,7 @@ deflinear(np.polyval, 0)
 deflinear(np.full, 1)
 deflinear(np.full_like, 1)
 deflinear(conversions.make_closure, 1)
+deflinear(nn.nll_loss, 0)
 
 # jointly linear: linear in these arguments together (the others' tangents zeroed)
 for _fn in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
