@@ -7,7 +7,7 @@
 
 import numpy as np
 
-__all__ = ["numeric_grad", "assert_allclose"]
+__all__ = ["numeric_grad", "numeric_jvp", "random_tangent", "assert_allclose"]
 
 
 def numeric_grad(f, args, i, eps=1e-6):
@@ -43,6 +43,90 @@ def numeric_grad(f, args, i, eps=1e-6):
                 xp[idx] += sign * eps * step
                 g[idx] += step * sign * at(xp) / (2 * eps)
     return g
+
+
+def numeric_jvp(f, args, positions, tangents, eps=1e-6):
+    """Central-difference directional derivative of ``f(*args)`` along
+    ``tangents`` (one per position in ``positions``; trees of floats and arrays
+    like the arguments): ``(f(x + eps t) - f(x - eps t)) / (2 eps)``, leaf by
+    leaf of ``f``'s value (a number, an array, or a tuple/list/dict of them).
+    For complex arguments the step is along the complex tangent, which gives
+    ``f'(z) t`` for holomorphic ``f`` and the real directional derivative
+    otherwise, as forward mode does.
+
+    >>> round(float(numeric_jvp(lambda x, y: x * y, (2.0, 3.0), (0,), (1.0,))), 6)
+    3.0
+    """
+    def at(sign):
+        a = [_fresh(arg) for arg in args]
+        for i, t in zip(positions, tangents):
+            a[i] = _step(a[i], t, sign * eps)
+        return f(*a)
+    return _combine(at(1), at(-1), 2 * eps)
+
+
+def random_tangent(x, rng):
+    """A random tangent with the structure of ``x``: normal floats (complex
+    for complex leaves) in place of float leaves, ``0.0`` for integer leaves,
+    the leaf itself for anything else (strings, ``None``)."""
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind == "c":
+            return rng.standard_normal(x.shape) + 1j * rng.standard_normal(x.shape)
+        return rng.standard_normal(x.shape) if x.dtype.kind == "f" else \
+            np.zeros(x.shape)
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, complex):
+        return complex(rng.standard_normal(), rng.standard_normal())
+    if isinstance(x, float):
+        return float(rng.standard_normal())
+    if isinstance(x, int):
+        return 0.0
+    if isinstance(x, dict):
+        return {k: random_tangent(v, rng) for k, v in x.items()}
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*[random_tangent(v, rng) for v in x])
+    if type(x) in (list, tuple):
+        return type(x)(random_tangent(v, rng) for v in x)
+    from .runtime import map_fields, object_fields
+    fields = object_fields(x)
+    if fields is not None:
+        return map_fields(x, fields, lambda k, v: random_tangent(v, rng))
+    return x
+
+
+def _step(x, t, h):
+    """``x + h * t`` on the float leaves of a tree."""
+    if isinstance(x, np.ndarray):
+        return x + h * np.asarray(t) if x.dtype.kind in "fc" else x
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, (float, complex)):
+        return x + h * t
+    if isinstance(x, dict):
+        return {k: _step(v, t[k], h) for k, v in x.items()}
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*[_step(v, w, h) for v, w in zip(x, t)])
+    if type(x) in (list, tuple):
+        return type(x)(_step(v, w, h) for v, w in zip(x, t))
+    from .runtime import map_fields, object_fields
+    fields = object_fields(x)
+    if fields is not None:
+        tf = object_fields(t)
+        return map_fields(x, fields, lambda k, v: _step(v, tf[k], h))
+    return x
+
+
+def _combine(hi, lo, width):
+    """``(hi - lo) / width`` leaf by leaf."""
+    if isinstance(hi, dict):
+        return {k: _combine(hi[k], lo[k], width) for k in hi}
+    if isinstance(hi, tuple) and hasattr(hi, "_fields"):
+        return type(hi)(*[_combine(a, b, width) for a, b in zip(hi, lo)])
+    if type(hi) in (list, tuple):
+        return type(hi)(_combine(a, b, width) for a, b in zip(hi, lo))
+    d = (np.asarray(hi) - np.asarray(lo)) / width
+    return d if isinstance(hi, np.ndarray) else d[()]
 
 
 def _fresh(value):

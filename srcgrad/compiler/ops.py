@@ -264,3 +264,31 @@ def walk_ops(tree):
                 yield from walk_ops(block)
         else:
             yield node
+
+
+def split_aux(info, tree, ret):
+    """With ``has_aux`` the function returns ``(output, aux)``: the atom of
+    ``output``, the value a transform differentiates (either transform)."""
+    atom = ret.args[0] if ret is not None else None
+    pack = next((op for op in tree if isinstance(op, Op) and op.kind == "pack"
+                 and isinstance(atom, gast.Name) and op.target.id == atom.id), None)
+    if pack is None or len(pack.args) != 2:
+        raise info.error(ret.stmt if ret else info.node,
+                         "with has_aux=True the function must return a pair "
+                         "(output, aux) written as a tuple", "return output, aux")
+    return pack.args[0]
+
+
+def group_try_parts(nodes):
+    """``nodes`` with the consecutive parts of each lowered ``try`` gathered in a list."""
+    out = []
+    for node in nodes:
+        part = getattr(node, "try_part", None) if isinstance(node, Compound) else None
+        if part is not None and out and isinstance(out[-1], list) and \
+                out[-1][0].try_part.group is part.group:
+            out[-1].append(node)
+        elif part is not None:
+            out.append([node])
+        else:
+            out.append(node)
+    return out

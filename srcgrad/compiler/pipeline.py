@@ -43,7 +43,8 @@ from ..rules.operators import METHODS
 from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 from .reverse import Env, Reverser
 
-__all__ = ["compile_vjp", "compiled_of", "CompiledVJP", "NoSource", "SHAPE_SPECIALISATIONS"]
+__all__ = ["compile_vjp", "compile_jvp", "jvp_source", "compiled_of", "CompiledVJP", "NoSource",
+           "SHAPE_SPECIALISATIONS"]
 
 
 
@@ -151,6 +152,12 @@ def compiled_of(fn):
 #: ``FALLBACK_VJP(callee, positions, reason)`` a VJP that runs it on the tape.
 SPECIAL_VJP = None
 FALLBACK_VJP = None
+#: The same seam for forward mode (jvp_pipeline.py): ``SPECIAL_JVP(callee,
+#: positions)`` for a callable with its own JVP (custom_jvp) or None, and
+#: ``FALLBACK_JVP(callee, positions, reason)``, a JVP that runs it on the tape;
+#: both return objects whose ``.fn(*args, *tangents)`` gives ``(out, tangent_out)``.
+SPECIAL_JVP = None
+FALLBACK_JVP = None
 
 
 def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile",
@@ -167,10 +174,24 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
     A function with ``*args``/``**kwargs`` is compiled for the ``spread``
     of a call (see varargs.py), which is part of the key: its VJP takes the
     call's flat argument list."""
+    return _fetch(fn, "vjp", wrt, has_aux, verbose, numeric, mode, callee, spread)
+
+
+#: the transforms besides "vjp": name -> (compile entry point, the name of its
+#: fallback hook in this module, the function that compiles one version)
+_TRANSFORMS = {}
+
+
+def _fetch(fn, transform, wrt, has_aux, verbose, numeric, mode, callee, spread):
+    """The cached version of ``fn`` for ``transform`` ("vjp", or "jvp": see
+    jvp_pipeline.py), compiled now if missing (see :func:`compile_vjp`).
+    A VJP's cache key is ``(wrt, has_aux, numeric, mode, callee)``; another
+    transform's has its name appended."""
     wrt = tuple(wrt)
     numeric = tuple(numeric)
     callee = (callee, spread) if spread is not None else callee
-    ckey = (wrt, bool(has_aux), numeric, mode, callee)
+    tag = () if transform == "vjp" else (transform,)
+    ckey = (wrt, bool(has_aux), numeric, mode, callee) + tag
     per_fn = _CACHE.get(fn)
     if per_fn is not None:
         hit = per_fn.get(ckey)
@@ -181,10 +202,11 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
         in_progress = _LOCAL.in_progress = set()
     if id(fn) in in_progress:  # a recursive call: its VJP is looked up when it runs
         edges = _LOCAL.__dict__.setdefault("edges", {})  # one per function being compiled
-        edge = edges.get((id(fn), wrt, mode))
+        edge = edges.get((id(fn), wrt, mode) + tag)
         if edge is None:
-            edge = edges[id(fn), wrt, mode] = recursive_edge(fn, wrt, mode, compile_vjp,
-                                                             FALLBACK_VJP)
+            entry, hook = _TRANSFORMS.get(transform, (compile_vjp, "FALLBACK_VJP"))[:2]
+            edge = edges[(id(fn), wrt, mode) + tag] = recursive_edge(
+                fn, wrt, mode, entry, globals()[hook])
         return edge
     with _LOCK:
         per_fn = _CACHE.get(fn)
@@ -193,16 +215,17 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
         hit = per_fn.get(ckey)
         if hit is not None and hit is not _REFUSED:
             return hit  # another thread compiled it while this one waited
-        if _shaped(numeric) and sum(1 for k in per_fn if _shaped(k[2])) >= \
+        if _shaped(numeric) and sum(1 for k in per_fn if _shaped(k[2]) and k[5:] == tag) >= \
                 SHAPE_SPECIALISATIONS:
             generic = _generic_version(fn, per_fn, (wrt, has_aux, numeric, mode, callee),
-                                       verbose, in_progress)
+                                       verbose, in_progress, transform)
             if generic is not None:
                 return generic
             # generic code is refused where the shapes were enough: keep specialising,
             # in place of the oldest shaped version (the cache stays bounded)
-            del per_fn[next(k for k in per_fn if _shaped(k[2]))]
-        compiled = _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress)
+            del per_fn[next(k for k in per_fn if _shaped(k[2]) and k[5:] == tag)]
+        compiled = _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress,
+                                transform)
         per_fn[ckey] = compiled
     return compiled
 
@@ -211,20 +234,22 @@ def compile_vjp(fn, wrt, has_aux=False, verbose=False, numeric=(), mode="compile
 _REFUSED = object()
 
 
-def _generic_version(fn, per_fn, key, verbose, in_progress):
+def _generic_version(fn, per_fn, key, verbose, in_progress, transform="vjp"):
     """The shape-generic version of ``fn`` for ``key`` (its arrays' shapes
     unknown), compiled once and shared by every further shape; ``None`` if
     the compiler refuses it (then the caller specialises as before)."""
     wrt, has_aux, numeric, mode, callee = key
     generic = tuple(None if isinstance(k, tuple) else k for k in numeric)
-    gkey = (wrt, bool(has_aux), generic, mode, callee)
+    gkey = (wrt, bool(has_aux), generic, mode, callee) + (
+        () if transform == "vjp" else (transform,))
     note = ("shape-generic code: %s already has %d shape-specialised versions "
             "(srcgrad.compiler.pipeline.SHAPE_SPECIALISATIONS)" % (
                 getattr(fn, "__qualname__", fn), SHAPE_SPECIALISATIONS))
     hit = per_fn.get(gkey)
     if hit is None:
         try:
-            hit = _compile_now(fn, wrt, has_aux, verbose, generic, mode, callee, in_progress)
+            hit = _compile_now(fn, wrt, has_aux, verbose, generic, mode, callee, in_progress,
+                               transform)
         except (NoSource, SrcgradSyntaxError, NoRuleError):
             hit = _REFUSED
         else:
@@ -236,17 +261,19 @@ def _generic_version(fn, per_fn, key, verbose, in_progress):
     return hit
 
 
-def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
+def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress,
+                 transform="vjp"):
     """``_compile`` with the recursion bookkeeping of the calling thread, and
     a program too deep for the passes turned into a located error."""
     outermost = not in_progress
     callee, spread = callee if isinstance(callee, tuple) else (callee, None)
+    build_one = _compile if transform == "vjp" else _TRANSFORMS[transform][2]
     in_progress.add(id(fn))
     try:
         if not outermost:
-            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
+            return build_one(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
         with headroom():
-            return _compile(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
+            return build_one(fn, wrt, has_aux, verbose, numeric, mode, callee, spread)
     except RecursionError:
         if not outermost:
             raise  # unwind to the outermost compile, where the stack is shallow again
@@ -255,7 +282,7 @@ def _compile_now(fn, wrt, has_aux, verbose, numeric, mode, callee, in_progress):
         in_progress.discard(id(fn))
         edges = _LOCAL.__dict__.get("edges")
         if edges:
-            for key in [k for k in edges if k[0] == id(fn)]:
+            for key in [k for k in edges if k[0] == id(fn)]:  # (every transform's)
                 del edges[key]
 
 
@@ -304,8 +331,19 @@ def _lift(info, node, namer, env):
     return node
 
 
-def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False,
-             spread=None):
+class Front:
+    """What the shared front end hands a transform: the parsed function
+    (``info``), its ``namer`` and ``env``, the renamed function ``node``, its
+    parameter names (``params``, ``wrt_names``), the SSA ``body`` and the
+    parameters it writes into (``writes``, see argwrites.py)."""
+
+    def __init__(self, **parts):
+        self.__dict__.update(parts)
+
+
+def front_end(fn, wrt, verbose=False, numeric=(), callee=False, spread=None):
+    """Parse, fence, lift, desugar, A-normal form, alias check and SSA: the
+    passes every transform (reverse.py, forward.py) runs first."""
     info = _info_of(fn)
     if spread is not None:
         info = specialise(info, spread)  # *args/**kwargs -> the call's extra arguments
@@ -343,6 +381,15 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     body = rename_ssa(anf.body, params, namer)
     body = split_self_updates(body, mutable_names(body) | set(params), namer)
     _show(verbose, "SSA", body)
+    return Front(info=info, namer=namer, env=env, node=node, params=params,
+                 wrt_names=wrt_names, body=body, writes=writes)
+
+
+def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False,
+             spread=None):
+    front = front_end(fn, wrt, verbose, numeric, callee, spread)
+    info, namer, env, node = front.info, front.namer, front.env, front.node
+    params, wrt_names, body, writes = front.params, front.wrt_names, front.body, front.writes
 
     tape_calls = []
     calls = []   # CallRecords: which engine runs each call (see calltree.py)
@@ -631,3 +678,7 @@ def _state_transfer(forward, reverser, params, rt, env):
 
 def _attr_of(value, name):
     return gast.Attribute(value=value, attr=name, ctx=gast.Load())
+
+
+# forward mode: its own module, registered in _TRANSFORMS (imported last: it uses the above)
+from .jvp_pipeline import compile_jvp, jvp_source  # noqa: E402

@@ -46,7 +46,7 @@ from .dynamic import Dynamic, make_dynamic
 from .env import Env, assign, attr, call, const, load, store
 from .optimize import scalars_first
 from .facts import _names, analyse
-from .ops import Compound, Op, build_tree, classify, walk_ops
+from .ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
 from .resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .shapes import sum_axes
@@ -129,7 +129,7 @@ class Reverser(CallsMixin):
         out_atom = ret.args[0] if ret is not None else const(None)
         self.seed = out_atom
         if self.has_aux:
-            self.seed = self._split_aux(tree, ret)
+            self.seed = split_aux(self.info, tree, ret)
             tree[-1] = classify(gast.Return(value=self.seed), self.env.resolve)
         make_dynamic(tree, self.wrt, self.kinds, self.env.resolve, self.info)
         for op in walk_ops(tree):
@@ -184,18 +184,6 @@ class Reverser(CallsMixin):
         return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
                 for s in stmts]
 
-
-    def _split_aux(self, tree, ret):
-        """With ``has_aux`` the function returns ``(output, aux)``: only
-        ``output`` is differentiated."""
-        atom = ret.args[0] if ret is not None else None
-        pack = next((op for op in tree if isinstance(op, Op) and op.kind == "pack"
-                     and isinstance(atom, gast.Name) and op.target.id == atom.id), None)
-        if pack is None or len(pack.args) != 2:
-            raise self.info.error(ret.stmt if ret else self.info.node,
-                                  "with has_aux=True the function must return a pair "
-                                  "(output, aux) written as a tuple", "return output, aux")
-        return pack.args[0]
 
     # ------------------------------------------------------------ analyses
     def add_counters(self, tree, nested):
@@ -499,7 +487,7 @@ class Reverser(CallsMixin):
     def block_forward(self, nodes):
         out = []
         rt = None
-        for node in _group_try_parts(nodes):
+        for node in group_try_parts(nodes):
             if isinstance(node, list):  # the parts of one ``try`` (trycatch.py)
                 out.extend(try_forward(self, node))
                 continue
@@ -543,21 +531,6 @@ class Reverser(CallsMixin):
         return out
 
     # ------------------------------------------------------------ user calls
-
-
-def _group_try_parts(nodes):
-    """``nodes`` with the consecutive parts of each lowered ``try`` gathered in a list."""
-    out = []
-    for node in nodes:
-        part = getattr(node, "try_part", None) if isinstance(node, Compound) else None
-        if part is not None and out and isinstance(out[-1], list) and \
-                out[-1][0].try_part.group is part.group:
-            out[-1].append(node)
-        elif part is not None:
-            out.append([node])
-        else:
-            out.append(node)
-    return out
 
 
 def _loads(stmts, markers=False):

@@ -16,7 +16,7 @@ module per concern:
 - :mod:`.special`    -- ``digamma``;
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
-- :mod:`.forward`    -- forward mode's plumbing (``tangent_like``).
+- :mod:`.forward`    -- forward mode's plumbing (``tangent_like``, ``tangents_like``).
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
 formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
@@ -50,7 +50,7 @@ from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscri
 from .special import digamma
 from .pybuiltins import key_order, key_pick, zip_pulls
 from .guards import Rebound, unchanged, once, suppressed
-from .forward import tangent_like
+from .forward import tangent_like, tangents_like, TangentError, tangent_code
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
            "ones_like_float", "to_kind", "float_dtype", "conj", "real_cotangent"]

@@ -4,10 +4,15 @@
 ``ans`` (its shape, its dtype: a real output's tangent is real). The JVP
 rules (srcgrad/rules/jvp.py) and the generated forward code call it; it is
 itself a primitive of the rule table (rules/tangent_rules.py), so generated
-JVP code can be differentiated again.
+JVP code can be differentiated again.  ``tangents_like`` does the same per
+item of a tuple, list or dict output; ``tangent_code`` wraps tangent
+statements inside a ``try`` body with ``except`` clauses so that a failure
+computing a tangent is never handled by the user's handlers.
 """
 
 import numpy as np
+
+from .trees import zeros_like
 
 
 def tangent_like(dt, ans):
@@ -46,3 +51,49 @@ def tangent_like(dt, ans):
     if not isinstance(ans, np.ndarray):
         return out[()]        # a NumPy scalar for a NumPy scalar
     return out
+
+
+def tangents_like(dt, ans):
+    """The tangent of a primitive's tuple (or list) output: per output,
+    :func:`tangent_like` of its tangent, zeros where the rule gave ``None``
+    (an integer output, or one that does not move), so every output the code
+    unpacks holds a tangent.
+
+    >>> tangents_like((None, np.ones(2)), (1, np.zeros(2)))
+    (0.0, array([1., 1.]))
+    """
+    if isinstance(ans, (tuple, list)):
+        parts = [tangents_like(None if dt is None else d, a) for d, a in zip(
+            (None,) * len(ans) if dt is None else dt, ans)]
+        if hasattr(ans, "_fields"):
+            return type(ans)(*parts)
+        return parts if isinstance(ans, list) else tuple(parts)
+    if isinstance(ans, dict):
+        return {k: tangents_like(None if dt is None else dt[k], v) for k, v in ans.items()}
+    if isinstance(ans, (np.ndarray, np.generic, float, int, complex)):
+        return tangent_like(0.0 if dt is None else dt, ans)
+    return zeros_like(ans) if dt is None else dt   # a dict view, an object: as it is
+
+
+class TangentError(BaseException):
+    """An exception raised while computing a tangent inside a ``try`` body with
+    ``except`` clauses, re-raised as a ``BaseException`` so that the user's
+    handlers, which are there for the function's own exceptions, do not catch
+    it (it would send the JVP down a path the function did not take)."""
+
+
+class _TangentCode:
+    """``with _rt.tangent_code:`` around tangent statements (see TangentError)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, tp, value, tb):
+        if tp is not None and issubclass(tp, Exception):
+            raise TangentError("srcgrad: computing a tangent failed inside a try statement "
+                               "(%s: %s); forward mode does not hand that to the function's "
+                               "except clauses" % (tp.__name__, value)) from value
+        return False
+
+
+tangent_code = _TangentCode()
