@@ -46,8 +46,9 @@ from .graph import accumulate_node
 from .backprop import run_backward
 from .api import _root
 from .engine import _map, _wrap_leaf, _unwrap
+from .multi import LINEAR_ONLY
 
-__all__ = ["tape_linearize", "tape_jvp"]
+__all__ = ["tape_linearize", "tape_jvp", "ForwardModeError"]
 
 _state = modes._state
 
@@ -136,8 +137,14 @@ def tape_linearize(fun, args, tangent_trees, has_aux=False):
         _map(lambda o: _dummy(o, outs, us), out)
         ws = []
         if outs and leaves:
-            got = run_backward([_root(o) for o in outs], list(us), True, True,
-                               inputs=[leaf.edge for leaf in leaves])
+            LINEAR_ONLY.on, was = True, LINEAR_ONLY.on
+            try:
+                got = run_backward([_root(o) for o in outs], list(us), True, True,
+                                   inputs=[leaf.edge for leaf in leaves])
+            except (TypeError, NotImplementedError) as err:
+                raise _not_twice(fun, err) from err
+            finally:
+                LINEAR_ONLY.on = was
             for k, leaf in enumerate(leaves):
                 ws.append(_as_leaf_cotangent(got.get(k), leaf))
     finally:
@@ -166,6 +173,22 @@ def tape_linearize(fun, args, tangent_trees, has_aux=False):
                 _state.enabled, _state.inference = saved_mode
         return _map(lambda o: _tangent_of(o, got, u_ids), out)
     return value, jvp, aux
+
+
+class ForwardModeError(NotImplementedError):
+    """The tape's forward mode cannot run a function: a primitive's VJP rule
+    is not itself differentiable on the tape (the double backward needs it)."""
+
+
+def _not_twice(fun, err):
+    code = getattr(fun, "__code__", None)
+    where = "%s:%s" % (code.co_filename, code.co_firstlineno) if code else "<unknown>"
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return ForwardModeError(
+        "%s (%s): forward mode on the tape is a double backward, and a VJP rule this "
+        "function reaches cannot be differentiated on the tape (%s: %s). Use the compiler's "
+        "forward transform (mode=\"compile\"), or srcgrad.vjp if a reverse-mode product "
+        "serves." % (where, getattr(fun, "__qualname__", fun), type(err).__name__, first))
 
 
 def _dummy(o, outs, us):
