@@ -138,6 +138,11 @@ class custom_jvp:
             ctx.args = args
             raw = [a.detach().numpy() if isinstance(a, Tensor) else a for a in args]
             out = owner.fun(*raw)
+            if isinstance(out, (tuple, list, dict)):
+                raise TypeError(
+                    "%s: custom_jvp function %s returned a %s; on the tape (reverse mode, "
+                    "mode=\"tape\" or a fallback) a custom_jvp function returns one array or "
+                    "number" % (_where(owner.fun), _qualname(owner.fun), type(out).__name__))
             return out if isinstance(out, Tensor) else Tensor._wrap(np.asarray(out))
 
         def backward(ctx, g):

@@ -332,3 +332,41 @@ def test_bad_mode_and_function():
         srcgrad.jvp(np.sin, (1.0,), (1.0,), mode="fast")
     with pytest.raises(TypeError, match="expects a function"):
         srcgrad.jvp(3, (1.0,), (1.0,))
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_forward_over_reverse_on_the_tape(mode):
+    def f(x):
+        return np.sum(np.sin(x) * x ** 2)
+    x, v = np.array([0.3, 1.1]), np.array([1.0, -0.5])
+    _, t = srcgrad.jvp(srcgrad.grad(f), (x,), (v,), mode=mode)
+    eps = 1e-6
+    g = srcgrad.grad(f)
+    np.testing.assert_allclose(t, (g(x + eps * v) - g(x - eps * v)) / (2 * eps), rtol=1e-6)
+    np.testing.assert_allclose(t, srcgrad.hvp(f, mode=mode)(x, v), rtol=1e-12)
+
+
+def test_forward_over_reverse_compile_mode_is_refused():
+    with pytest.raises(ForwardUnavailable, match="its own generated code"):
+        srcgrad.jvp(srcgrad.grad(lambda x: x ** 3), (1.0,), (1.0,), mode="compile")
+
+
+def test_threads():
+    import threading
+
+    def f(x):
+        return np.sum(np.sin(x) * x ** 2)
+    v = np.array([1.0, -0.5])
+    errors = []
+
+    def work(k):
+        x = np.array([0.3, 1.1]) * k
+        for _ in range(10):
+            if not np.allclose(srcgrad.jvp(f, (x,), (v,))[1], srcgrad.grad(f)(x) @ v):
+                errors.append(k)
+    threads = [threading.Thread(target=work, args=(k,)) for k in (1.0, 2.0, 3.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
