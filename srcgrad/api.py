@@ -226,7 +226,8 @@ class GradFunction:
             args, spread = self._flat(args, kwargs)
         elif kwargs or len(args) != len(self.params):
             args = self._args(args, kwargs)
-        if any(isinstance(a, Tensor) for a in args):
+        if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
+               for a in args):
             return self._on_the_tape(args, spread)  # inside a tape trace: higher order
         for i in self.positions:
             a = args[i]
@@ -291,12 +292,20 @@ class GradFunction:
                 else leaf(args[i])
             trees.append((args[i], start, len(xs)))
         from .modes import enable_grad
+        # the function gets copies of the leaves (as tape_vjp's does): an in-place
+        # update of an argument (x *= 2.0) must not move the leaf differentiated
+        call_args = [_map(lambda t: t.clone() if isinstance(t, Tensor) else t, a)
+                     if i in self.positions else a for i, a in enumerate(args)]
         with enable_grad():
-            out = _as_called(self.fun, spread)(*args)
+            out = _as_called(self.fun, spread)(*call_args)
         aux = None
         if self.has_aux:
             out, aux = out
-        flat = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+        if isinstance(out, Tensor) and out.requires_grad:
+            flat = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+        else:                       # the value does not depend on the arguments
+            _seed(self.fun, out if not isinstance(out, Tensor) else out._data)
+            flat = [None] * len(xs)
         flat = [g if g is not None else x.detach() * 0.0 for g, x in zip(flat, xs)]
         grads = []
         for tree, start, stop in trees:
@@ -319,6 +328,16 @@ class GradFunction:
 
     def __repr__(self):
         return "<srcgrad.%s of %s>" % (self.kind, getattr(self.fun, "__qualname__", self.fun))
+
+
+_TREES = (dict, list, tuple)
+
+
+def _holds_tensor(tree):
+    """Whether a dict/list/tuple tree has a tape Tensor among its leaves."""
+    values = tree.values() if isinstance(tree, dict) else tree
+    return any(isinstance(v, Tensor) or isinstance(v, _TREES) and _holds_tensor(v)
+               for v in values)
 
 
 # The kind of an argument the compiler specialises on: "f" a scalar number,

@@ -30,7 +30,7 @@ import numbers
 import numpy as np
 
 from . import runtime
-from .api import GradFunction, grad, _check_float, _where
+from .api import GradFunction, grad, _check_float, _where, _TapeVJP
 from .forward import (ForwardUnavailable, jvp_function, check_tangent, _fill, _is_float_leaf)
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hvp", "hessian"]
@@ -152,7 +152,8 @@ class _Jacobian:
         for i in gf.positions:
             if not isinstance(args[i], (dict, list, tuple)):
                 _check_float(gf.fun, i, gf.params, args[i])
-        _no_complex(gf.fun, self.kind, [args[i] for i in gf.positions])
+        if self.kind != "hvp":      # H v is defined for complex arguments (real sense)
+            _no_complex(gf.fun, self.kind, [args[i] for i in gf.positions])
         return tuple(args), spread
 
     def _finish(self, jac, ans):
@@ -317,25 +318,35 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         return lambda f: hvp(f, wrt=wrt, has_aux=has_aux, mode=mode)
     if mode == "compile":
         _refuse_compile(fun, "hvp")
-    inner = GradFunction(grad(fun, wrt=wrt, has_aux=has_aux, mode=mode), wrt, has_aux, mode,
-                         "hvp")
+    outer = GradFunction(fun, wrt, has_aux, mode, "hvp")   # the user's positions and call
+    inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
 
     def hvp_of(*args):
         if not args:
             raise TypeError("hvp(f)(*args, v): give the arguments of f and then v")
         args, v = args[:-1], args[-1]
-        args, spread = _Jacobian._args(_Bare(inner), args, {})
-        vs = (v,) if inner.single else v
-        if not isinstance(vs, (tuple, list)) or len(vs) != len(inner.positions):
+        if outer.varargs:       # positions count the arguments as passed: no flattening
+            for i in outer.positions:
+                if i >= len(args):
+                    raise ValueError("wrt=%d is out of range: %s was called with %d "
+                                     "arguments" % (i, _where(outer.fun), len(args)))
+            args = tuple(args)
+        else:
+            args, _ = _Jacobian._args(_Bare(outer), args, {})
+        vs = (v,) if outer.single else v
+        if not isinstance(vs, (tuple, list)) or len(vs) != len(outer.positions):
             raise TypeError("%s: hvp's v must be a tuple of %d vectors (one per wrt position)"
-                            % (_where(inner.fun), len(inner.positions)))
-        vs = [_fill(args[i], check_tangent(inner.fun, "v for argument %d" % i, args[i], t))
-              for i, t in zip(inner.positions, vs)]
-        engine = inner._compiled_for(args, spread)
+                            % (_where(outer.fun), len(outer.positions)))
+        vs = [_fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
+              for i, t in zip(outer.positions, vs)]
+        # reverse over reverse: the VJP of the gradient, on the tape (the gradient
+        # is computed there with create_graph, see GradFunction._on_the_tape)
+        engine = _TapeVJP(inner, outer.positions, has_aux, "hvp: the gradient's VJP on the "
+                          "tape")
         ans, pullback = engine.fn(*args)
-        cts = pullback(tuple(vs) if not inner.single else vs[0])
-        res = [runtime.to_kind(c, args[i]) for c, i in zip(cts, inner.positions)]
-        res = res[0] if inner.single else tuple(res)
+        cts = pullback(tuple(vs) if not outer.single else vs[0])
+        res = [runtime.to_kind(c, args[i]) for c, i in zip(cts, outer.positions)]
+        res = res[0] if outer.single else tuple(res)
         return (res, ans[1]) if has_aux else res
     return _named(hvp_of, fun, "hvp")
 

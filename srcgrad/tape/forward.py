@@ -181,7 +181,10 @@ class ForwardModeError(NotImplementedError):
 
 
 def _not_twice(fun, err):
-    code = getattr(fun, "__code__", None)
+    inner = fun
+    while getattr(inner, "__code__", None) is None and hasattr(inner, "__wrapped__"):
+        inner = inner.__wrapped__        # grad(f): name f's lines
+    code = getattr(inner, "__code__", None)
     where = "%s:%s" % (code.co_filename, code.co_firstlineno) if code else "<unknown>"
     first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return ForwardModeError(
