@@ -98,10 +98,8 @@ def reciprocal_vjp(g, ans, x):
 
 def absolute_vjp(g, ans, x):
     """``sign(x)``; for a complex ``x`` NumPy's ``sign`` is ``x / |x|`` (0 at
-    0), the direction in which ``|x|`` grows, as PyTorch's ``sgn``: written
-    ``x / ans`` there, because it moves with ``x`` (``np.sign`` has no
-    gradient, so a second derivative through it would be silently lost)."""
-    if np.iscomplexobj(x):
+    0), the direction in which ``|x|`` grows, as PyTorch's ``sgn``."""
+    if np.iscomplexobj(x):  # x / |x| written out: it moves with x (second order)
         direction = np.where(ans == 0, 0.0, x / np.where(ans == 0, 1.0, ans))
         return runtime.real_cotangent(g) * direction
     return runtime.real_cotangent(g) * np.sign(x)
