@@ -370,3 +370,29 @@ def test_threads():
     for t in threads:
         t.join()
     assert not errors
+
+
+@srcgrad.compiled
+def compiled_energy(x):
+    return np.sum(np.sin(x) ** 2)
+
+
+def test_compiled_node_in_forward_mode_on_the_tape_is_refused_not_zero():
+    """srcgrad.compiled records one node whose backward is generated NumPy code:
+    its gradient is not recorded, so a double backward through it is refused."""
+    with pytest.raises(RuntimeError, match="computed on NumPy values"):
+        srcgrad.jvp(lambda x: compiled_energy(x) * 2.0, (np.array([0.3, 1.0]),),
+                    (np.array([1.0, 0.0]),), mode="tape")
+
+
+@srcgrad.custom_jvp
+def pair(x):
+    return x, x * 2.0
+
+
+pair.defjvp(lambda p, t: ((p[0], p[0] * 2.0), (t[0], t[0] * 2.0)))
+
+
+def test_custom_jvp_with_a_tuple_output_is_refused_on_the_tape():
+    with pytest.raises(TypeError, match="custom_jvp function pair returned a tuple"):
+        srcgrad.jvp(lambda x: pair(x)[0], (1.0,), (1.0,), mode="tape")
