@@ -13,7 +13,8 @@ WRONG, not timed, and the run exits with status 1.  Repeats are interleaved
     python benchmarks/run.py --quick --only rnn
     python benchmarks/run.py --json
 
-Cases: mlp64, sinloop, rnn, mlp512, logreg, fall, transform, overhead, tape_ops.
+Cases: mlp64, sinloop, rnn, mlp512, logreg, fall, transform, overhead, tape_ops, hvp,
+hessian.
 """
 
 import argparse
@@ -240,7 +241,8 @@ def targets(results):
 _SHORT = {"mlp64": "64-wide MLP", "sinloop": "scalar sin loop", "rnn": "RNN 32x30",
           "mlp512": "512-wide MLP, batch 256", "logreg": "logistic regression 10k x 100",
           "fall": "while-loop simulation", "transform": "transform time",
-          "overhead": "cached-call overhead", "tape_ops": "tape per-op"}
+          "overhead": "cached-call overhead", "tape_ops": "tape per-op",
+          "hvp": "Hessian-vector product, 64-wide MLP", "hessian": "100x100 Hessian"}
 
 
 def _short(key):

@@ -24,3 +24,6 @@ from .errors import SrcgradSyntaxError
 from .bridge import custom_vjp, compiled
 from .export import export
 from .tape.engine import detach, stop_gradient, TapeConversionError
+from .forward import jvp
+from .derived import jacrev, jacfwd, jacobian, hvp, hessian
+from .bridge_forward import custom_jvp

@@ -165,8 +165,13 @@ class GradFunction:
         """The compiled VJP for arguments of unknown kinds (used by ``source``)."""
         c = self._compiled
         if c is None:
-            c = self._compiled = _compile(self.fun, self.positions, self.has_aux, (), self.mode)
+            c = self._compiled = self._engine(())
         return c
+
+    def _engine(self, kinds, spread=None):
+        """The engine for arguments of these kinds (a subclass's transform
+        overrides this: forward mode, srcgrad/forward.py)."""
+        return _compile(self.fun, self.positions, self.has_aux, kinds, self.mode, spread)
 
     def _compiled_for(self, args, spread=None):
         kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _KIND[type(a)]
@@ -185,7 +190,7 @@ class GradFunction:
         ``compile_vjp`` hands back shape-generic code, shared by all)."""
         if ("subclass",) in kinds:
             _refuse_subclasses(self.fun, args, self.params)
-        c = _compile(self.fun, self.positions, self.has_aux, kinds, self.mode, spread)
+        c = self._engine(kinds, spread)
         if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
             try:
                 del self._by_kind[next(iter(self._by_kind))]  # the oldest
@@ -221,7 +226,8 @@ class GradFunction:
             args, spread = self._flat(args, kwargs)
         elif kwargs or len(args) != len(self.params):
             args = self._args(args, kwargs)
-        if any(isinstance(a, Tensor) for a in args):
+        if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
+               for a in args):
             return self._on_the_tape(args, spread)  # inside a tape trace: higher order
         for i in self.positions:
             a = args[i]
@@ -265,24 +271,51 @@ class GradFunction:
         (``create_graph``), so the outer transform can differentiate it."""
         from . import autograd
         from .tape.creation import tensor as _tensor
+        from .tape.engine import _map
         args = list(args)
         xs = []
-        for i in self.positions:
-            a = args[i]
+
+        def leaf(a):    # one differentiated leaf (of a tree too: a list of Tensors)
             if not isinstance(a, Tensor):
+                if isinstance(a, (bool, str)) or a is None or \
+                        np.asarray(a).dtype.kind not in "iufc":
+                    return a
                 a = _tensor(a, dtype=np.float64, requires_grad=True)
             elif not a.requires_grad:
                 a = a.detach().requires_grad_()
-            args[i] = a
             xs.append(a)
+            return a
+        trees = []
+        for i in self.positions:
+            start = len(xs)
+            args[i] = _map(leaf, args[i]) if isinstance(args[i], (list, tuple, dict)) \
+                else leaf(args[i])
+            trees.append((args[i], start, len(xs)))
         from .modes import enable_grad
+        # the function gets copies of the leaves (as tape_vjp's does): an in-place
+        # update of an argument (x *= 2.0) must not move the leaf differentiated
+        call_args = [_map(lambda t: t.clone() if isinstance(t, Tensor) else t, a)
+                     if i in self.positions else a for i, a in enumerate(args)]
         with enable_grad():
-            out = _as_called(self.fun, spread)(*args)
+            out = _as_called(self.fun, spread)(*call_args)
         aux = None
         if self.has_aux:
             out, aux = out
-        grads = autograd.grad(out, xs, create_graph=True, allow_unused=True)
-        grads = tuple(g if g is not None else x.detach() * 0.0 for g, x in zip(grads, xs))
+        if isinstance(out, Tensor) and out.requires_grad:
+            flat = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+        else:                       # the value does not depend on the arguments
+            _seed(self.fun, out if not isinstance(out, Tensor) else out._data)
+            flat = [None] * len(xs)
+        flat = [g if g is not None else x.detach() * 0.0 for g, x in zip(flat, xs)]
+        grads = []
+        for tree, start, stop in trees:
+            if isinstance(tree, (list, tuple, dict)):
+                got = iter(flat[start:stop])
+                ids = {id(x) for x in xs[start:stop]}
+                grads.append(_map(lambda t: next(got) if id(t) in ids else None, tree))
+            else:
+                grads.append(flat[start])
+        grads = tuple(grads)
         result = grads[0] if self.single else grads
         if self.kind == "value_and_grad":
             return (out, aux) if self.has_aux else out, result
@@ -295,6 +328,16 @@ class GradFunction:
 
     def __repr__(self):
         return "<srcgrad.%s of %s>" % (self.kind, getattr(self.fun, "__qualname__", self.fun))
+
+
+_TREES = (dict, list, tuple)
+
+
+def _holds_tensor(tree):
+    """Whether a dict/list/tuple tree has a tape Tensor among its leaves."""
+    values = tree.values() if isinstance(tree, dict) else tree
+    return any(isinstance(v, Tensor) or isinstance(v, _TREES) and _holds_tensor(v)
+               for v in values)
 
 
 # The kind of an argument the compiler specialises on: "f" a scalar number,
@@ -663,8 +706,11 @@ class Explanation:
     __repr__ = __str__
 
 
-def explain(fun, *args, wrt=0, mode="auto"):
-    """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why.
+def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
+    """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why;
+    with ``transform="jvp"``, which engine ``srcgrad.jvp(fun, args,
+    tangents, mode=mode)`` uses (``tangents`` default: every float argument
+    moves).
 
     >>> def f(x):
     ...     global G
@@ -673,6 +719,13 @@ def explain(fun, *args, wrt=0, mode="auto"):
     runs on the tape: ...'global' statements are not supported...
     """
     _check_mode(mode)
+    if transform == "jvp":
+        from .forward import explain_jvp
+        engine, reason, text = explain_jvp(fun, args, tangents, mode)
+        return Explanation("compiler", source=text) if engine == "compiler" else \
+            Explanation("tape", reason, source=text)
+    if transform != "grad":
+        raise ValueError("transform must be \"grad\" or \"jvp\", got %r" % (transform,))
     positions, _, params = _positions(fun, wrt)
     _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
     spread = None

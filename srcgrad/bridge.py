@@ -197,9 +197,15 @@ class custom_vjp:
         def forward(ctx, *args):
             raw = [a.detach().numpy() if isinstance(a, Tensor) else a for a in args]
             out, ctx.residuals = owner.fwd(*raw)
+            ctx.args = args
             return Tensor._wrap(np.asarray(out)) if not isinstance(out, Tensor) else out
 
         def backward(ctx, g):
+            if modes.is_grad_enabled():   # create_graph: fwd and bwd again, recorded
+                _, res = owner.fwd(*ctx.args)
+                cts = owner.bwd(res, g)
+                return tuple(None if c is None else c if isinstance(c, Tensor) else
+                             Tensor._wrap(np.asarray(c)) for c in cts)
             raw = g.detach().numpy() if isinstance(g, Tensor) else g
             cts = owner.bwd(ctx.residuals, raw)
             return tuple(None if c is None else Tensor._wrap(np.asarray(c, dtype=raw.dtype))

@@ -1043,3 +1043,51 @@ def test_higher_order_examples_compile_and_match_finite_differences(f, args):
 ], ids=["infinite", "partial", "deferred"])
 def test_higher_order_refusals_give_the_documented_message(src, msg, hint, tmp_path):
     test_refusals_give_the_documented_message_and_hint(src, msg, hint, tmp_path)
+
+
+# ------------------------------------------------------------ forward.md: executed
+
+def _forward_blocks():
+    import os
+    from test_readme import parse_readme
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                        "forward.md")
+    with open(path) as fh:
+        return parse_readme(fh.read())
+
+
+def test_forward_md_examples_print_what_the_page_shows():
+    """Every ```python block of docs/forward.md runs, in order, in one namespace;
+    a block followed by a ```text block prints exactly that text."""
+    from test_readme import run_block, _normal
+    blocks = _forward_blocks()
+    assert len(blocks) >= 8
+    namespace = {"__name__": "__forward_md__"}
+    for block in blocks:
+        block.options.setdefault("file", "forward-md-block-%d.py" % block.index)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            printed = run_block(block, namespace)
+        if block.expected is not None:
+            assert _normal(printed) == _normal(block.expected), (
+                "docs/forward.md line %d: the block prints\n%s" % (block.start, printed))
+
+
+# ------------------------------------------------------------ semantics.md: forward mode rows
+
+@pytest.mark.parametrize("mode", ["tape", "auto"])
+@pytest.mark.parametrize("fn,grad_value", [(nograd_block, 4.5), (uses_detach, 1.5),
+                                           (uses_stop_gradient, 1.5)])
+def test_grad_modes_stop_tangents(mode, fn, grad_value):
+    _, t = srcgrad.jvp(fn, (X0,), (1.0,), mode=mode)
+    assert np.isclose(t, grad_value)
+    assert np.isclose(srcgrad.grad(fn, mode=mode)(X0), grad_value)
+    assert np.isclose(srcgrad.hessian(fn, mode=mode)(X0), 0.0)
+
+
+@pytest.mark.parametrize("mode", ["tape", "auto"])
+def test_mode_around_jvp_is_ignored(mode):
+    with srcgrad.no_grad():
+        _, t = srcgrad.jvp(lambda x: x ** 3, (X0,), (1.0,), mode=mode)
+        h = srcgrad.hessian(lambda x: x ** 3, mode=mode)(X0)
+    assert np.isclose(t, 6.75) and np.isclose(h, 9.0)

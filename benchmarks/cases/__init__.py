@@ -14,6 +14,8 @@ CASES = {
     "transform": ("g", "transform", "transform"),
     "overhead": ("h", "overhead", "overhead"),
     "tape_ops": ("i", "tape_ops", "tape_ops"),
+    "hvp": ("j", "higher", "hvp"),
+    "hessian": ("k", "higher", "hessian"),
 }
 
 

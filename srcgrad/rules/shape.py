@@ -441,11 +441,14 @@ def getitem_vjp(g, ans, x, idx):
         return type(x)(*out) if hasattr(x, "_fields") else out
     if isinstance(x, dict):
         return {k: (g if k == idx else runtime.zeros_like(v)) for k, v in x.items()}
-    out = np.zeros(np.shape(x), dtype=runtime.float_dtype(np.result_type(x)))
-    gx = g if out.dtype.kind == "c" else runtime.real_cotangent(g)   # a real x: real part
+    dtype = runtime.float_dtype(np.result_type(x))
+    gx = g if dtype.kind == "c" else runtime.real_cotangent(g)   # a real x: real part
     if _basic_index(idx):
+        # zeros_like: a tape Tensor when g is one (create_graph), so the scatter is recorded
+        out = np.zeros_like(gx, shape=np.shape(x), dtype=dtype)
         out[idx] = gx
     else:
+        out = np.zeros(np.shape(x), dtype=dtype)
         np.add.at(out, idx, gx)
     return out
 

@@ -99,6 +99,9 @@ def reciprocal_vjp(g, ans, x):
 def absolute_vjp(g, ans, x):
     """``sign(x)``; for a complex ``x`` NumPy's ``sign`` is ``x / |x|`` (0 at
     0), the direction in which ``|x|`` grows, as PyTorch's ``sgn``."""
+    if np.iscomplexobj(x):  # x / |x| written out: it moves with x (second order)
+        direction = np.where(ans == 0, 0.0, x / np.where(ans == 0, 1.0, ans))
+        return runtime.real_cotangent(g) * direction
     return runtime.real_cotangent(g) * np.sign(x)
 
 

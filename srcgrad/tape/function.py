@@ -77,6 +77,8 @@ class BackwardCFunction(FunctionCtx, Node):
             else:
                 raise RuntimeError("function %s returned an incorrect number of gradients "
                                    "(expected %d, got %d)" % (type(self).__name__, n, len(res)))
+        if create_graph:
+            _check_recorded(self, gs, res)
         out = []
         for i in self._tensor_pos:
             r = res[i]
@@ -89,6 +91,27 @@ class BackwardCFunction(FunctionCtx, Node):
         if self._saved:
             self._saved = False
             self.to_save = ()
+
+
+def _check_recorded(node, gs, res):
+    """Under ``create_graph``, a backward given a gradient that requires grad
+    must return gradients that do too (a backward is linear in its
+    gradient): one computed on NumPy values (``g.numpy()``) would silently
+    drop every derivative of the gradient (grad of grad, hessian, hvp, and
+    the tape's forward mode, which is a double backward)."""
+    if not any(isinstance(g, Tensor) and g._requires_grad for g in gs):
+        return
+    for i, r in enumerate(res):
+        if r is None or i >= len(node.needs_input_grad) or not node.needs_input_grad[i]:
+            continue
+        if not (isinstance(r, Tensor) and r._requires_grad):
+            raise RuntimeError(
+                "srcgrad tape: %s was given a gradient that requires grad (create_graph=True: "
+                "grad of grad, hessian, hvp or forward mode on the tape), but its backward "
+                "returned a gradient for input %d that does not: it was computed on NumPy "
+                "values, so its derivatives would be lost. Write the backward with Tensor "
+                "operations (NumPy functions on the Tensors it is given), or, for forward mode, "
+                "use srcgrad.custom_jvp." % (type(node).__name__, i))
 
 
 class _FunctionMeta(type):

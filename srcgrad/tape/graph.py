@@ -257,7 +257,8 @@ class Node:
         av = self._ans_v
         if av is not None and av[0][0] != av[1]:
             ans = _Saved(ans, _modified_msg(ans, self.name(), av[0][0], av[1]))
-        elif create_graph and ans is not None and not isinstance(ans, _Saved):
+        elif create_graph and ans is not None and not isinstance(ans, (_Saved, tuple, list)):
+            # (a tuple: several outputs' ans, a constant -- see multi.LINEAR_ONLY)
             from .tensor import Tensor
             ans = Tensor._make(ans, self)
         return args, ans

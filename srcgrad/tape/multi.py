@@ -17,8 +17,11 @@ Guarantees:
   raises PyTorch's "modified by an inplace operation" error when the rules
   read ``ans``;
 * higher-order gradients (``create_graph``) through a rule that reads
-  ``ans`` are refused: ``ans`` would be a constant there.
+  ``ans`` are refused: ``ans`` would be a constant there (except in the
+  tape's forward mode, :data:`LINEAR_ONLY`, where a constant ``ans`` is exact).
 """
+
+import threading
 
 import numpy as np
 
@@ -35,6 +38,15 @@ _f32 = np.dtype(np.float32)
 _new = object.__new__
 
 
+class _LinearOnly(threading.local):
+    on = False   # set by the tape's forward mode: only the recorded backward's
+                 # dependence on its cotangent is differentiated, so ``ans`` as a
+                 # constant is exact there (srcgrad/tape/forward.py)
+
+
+LINEAR_ONLY = _LinearOnly()
+
+
 class MultiOutput(Node):
     """A node whose primitive returned several outputs."""
 
@@ -42,7 +54,7 @@ class MultiOutput(Node):
 
     def apply(self, grads, create_graph):
         plan = self._plan
-        if create_graph and plan.uses_ans:
+        if create_graph and plan.uses_ans and not LINEAR_ONLY.on:
             raise NotImplementedError(
                 "srcgrad tape: create_graph=True (higher-order gradients) through %s, a "
                 "primitive with several outputs, is not supported" % self.name())

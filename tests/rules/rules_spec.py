@@ -624,7 +624,7 @@ NONDIFF = [
     np.zeros, np.ones, np.empty, np.eye, np.identity,
     np.argmax, np.argmin, np.argsort, np.argpartition, np.nonzero, np.flatnonzero,
     np.argwhere, np.all, np.any, np.count_nonzero, np.shape, np.ndim, np.size,
-    np.searchsorted, np.linalg.matrix_rank, math.floor, math.ceil, math.trunc, math.isnan,
+    np.iscomplexobj, np.isrealobj, np.searchsorted, np.linalg.matrix_rank, math.floor, math.ceil, math.trunc, math.isnan,
     math.isinf,
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
