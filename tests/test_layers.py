@@ -33,6 +33,10 @@ SEAMS = {
     "srcgrad.api": "mode='tape' and the whole-function fallback of mode='auto' run tape_vjp",
     "srcgrad.bridge": "installs the compiler's SPECIAL_VJP / FALLBACK_VJP hooks (custom "
                       "gradients, mixed mode) and srcgrad.compiled (compiled code as a tape node)",
+    "srcgrad.forward": "jvp's mode='tape' and the fallback of mode='auto' run the tape's "
+                       "forward mode (double backward), as api does for grad",
+    "srcgrad.bridge_forward": "installs the compiler's SPECIAL_JVP / FALLBACK_JVP hooks "
+                              "(custom_jvp, the tape's forward mode for a callee)",
 }
 
 #: Imports between the engines inside their own packages, and why (none today:

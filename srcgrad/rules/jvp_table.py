@@ -40,7 +40,7 @@ for _fn in (np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis, np.rol
             np.fft.irfft2, np.fft.hfft, np.fft.ihfft, np.fft.fftshift, np.fft.ifftshift,
             np.trapezoid, conversions.astype, conversions.item, conversions.tolist,
             builtins.float, conversions.field, conversions.as_sequence,
-            conversions.dict_values, builtins.list, builtins.tuple, builtins.dict,
+            conversions.dict_values, conversions.dict_items, builtins.list, builtins.tuple, builtins.dict,
             conversions.argument_copy):
     deflinear(_fn, 0)
 

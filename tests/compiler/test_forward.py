@@ -63,10 +63,6 @@ REFUSED = {}
 
 #: known failures outside the transform (strict: they must flip when fixed)
 XFAIL = {
-    "containers.dict_views_copied": (TypeError, "sg-jvprules: the JVP of d.items() is "
-                                     "derived by transposing dict_items_vjp, which fails"),
-    "higher_order.sorted_by_itemgetter": (TypeError, "sg-jvprules: the JVP of d.items() "
-                                          "is derived by transposition, which fails"),
     "linalg.orthonormal_projector": (ValueError, "rules: np.linalg.qr(a, mode='complete') "
                                      "of a tall matrix is refused by its rule (Q's extra "
                                      "columns are not determined by a)"),

@@ -69,7 +69,21 @@ def test_jvp_auto_matches_finite_differences(case, k):
     _check(case, k, "auto")
 
 
-@pytest.mark.parametrize("case,k", PARAMS)
+#: refused at run time by a rule, in compiled code (strict: must flip when fixed)
+COMPILE_XFAIL = {
+    "linalg.orthonormal_projector": (ValueError, "np.linalg.qr(a, mode='complete') of a tall "
+                                     "matrix: its JVP rule refuses (Q's extra columns are not "
+                                     "determined by a)"),
+}
+COMPILE_PARAMS = [
+    pytest.param(case, k, id="%s[input %d]" % (case.name, k),
+                 marks=[pytest.mark.xfail(raises=COMPILE_XFAIL[case.name][0],
+                                          reason=COMPILE_XFAIL[case.name][1], strict=True)]
+                 if case.name in COMPILE_XFAIL else [])
+    for case in CASES for k in range(len(case.inputs))]
+
+
+@pytest.mark.parametrize("case,k", COMPILE_PARAMS)
 def test_jvp_compile_matches_finite_differences(case, k):
     need_compile_jvp()
     _check(case, k, "compile")
