@@ -1114,3 +1114,28 @@ def tangent_like(dt, ans):
     if not isinstance(ans, np.ndarray):
         return out[()]        # a NumPy scalar for a NumPy scalar
     return out
+
+
+# ------------------------------------------------------------------ forward mode
+# (sg-forward: helpers the compiler's forward transform emits; the lead moves this block)
+
+def tangents_like(dt, ans):
+    """The tangent of a primitive's tuple (or list) output: per output,
+    :func:`tangent_like` of its tangent, zeros where the rule gave ``None``
+    (an integer output, or one that does not move), so every output the code
+    unpacks holds a tangent.
+
+    >>> tangents_like((None, np.ones(2)), (1, np.zeros(2)))
+    (0.0, array([1., 1.]))
+    """
+    if isinstance(ans, (tuple, list)):
+        parts = [tangents_like(None if dt is None else d, a) for d, a in zip(
+            (None,) * len(ans) if dt is None else dt, ans)]
+        if hasattr(ans, "_fields"):
+            return type(ans)(*parts)
+        return parts if isinstance(ans, list) else tuple(parts)
+    if isinstance(ans, dict):
+        return {k: tangents_like(None if dt is None else dt[k], v) for k, v in ans.items()}
+    if isinstance(ans, (np.ndarray, np.generic, float, int, complex)):
+        return tangent_like(0.0 if dt is None else dt, ans)
+    return zeros_like(ans) if dt is None else dt   # a dict view, an object: as it is

@@ -40,17 +40,20 @@ _dt2 = _dt1 * y
 """
 
 import copy
+import inspect
 
 import gast
 
 from .. import rules
 from ..errors import NoRuleError
+from ..rules.jvp import elementwise_rule, linear_zeroed
 from .activity import active_names, diff_operands, targets_of
 from .anf import dump
 from .calls import CallsMixin
 from .dynamic import Dynamic, make_dynamic
 from .env import assign, attr, call, const, load, store
 from .facts import FactsMixin, _SEQUENCE_RESULTS
+from .inline import template
 from .ops import Compound, Op, build_tree, walk_ops
 from .resolve import check as resolve_ops
 from .reverse import Reverser, _group_try_parts
@@ -208,8 +211,10 @@ class Forwarder(FactsMixin, CallsMixin):
                                                 [load(self.tan(v))]), line))
             self.owned.add(v)
         before_bound, entry_has = set(self.bound), set(self.has)
-        has, owned = set(self.has), set(self.owned)
+        has, lost, entry_owned = set(self.has), set(), set(self.owned)
         for _ in range(len(self.active) + 2):
+            # what the loop carries in is materialised before it (then owned)
+            owned = (entry_owned | ((has - entry_has) & before_bound)) - lost
             self._set((has, owned, before_bound))
             body = self.block(node.blocks[0])
             end_has, end_owned = self.has, self.owned
@@ -217,12 +222,12 @@ class Forwarder(FactsMixin, CallsMixin):
             if not grown and owned <= end_owned:
                 break
             has |= grown
-            owned &= end_owned
-        else:  # pragma: no cover - the sets only grow (has) or shrink (owned)
+            lost |= owned - end_owned
+        else:  # pragma: no cover - the sets only grow
             raise AssertionError("forward mode: loop tangents did not settle")
         body.extend(self.materialise(sorted((has - end_has) & self.bound), line))
-        self.has, self.owned, self.bound = has, owned, before_bound
         pre.extend(self.materialise(sorted((has - entry_has) & before_bound), line))
+        self.has, self.owned, self.bound = has, owned, before_bound
         stmt = copy.copy(node.stmt)
         stmt.body = body or [gast.Pass()]
         return pre + [stmt]
@@ -316,6 +321,7 @@ class Forwarder(FactsMixin, CallsMixin):
         prim = rules.lookup(prim_fn)
         t = op.target.id
         terms, widen = [], False
+        many = prim_fn in _SEQUENCE_RESULTS or t in self.sequences   # add per item
         for pos, name in diff_operands(op):
             if name not in self.has:
                 continue
@@ -325,32 +331,61 @@ class Forwarder(FactsMixin, CallsMixin):
                 self.refuse(op.stmt, "a differentiated value inside a composite argument "
                             "(%s)" % prim.name)
             dname = load(self.tan(name))
-            if _linear(prim, pos) and _inside(node, op.stmt.value):
-                expr = copy.deepcopy(op.stmt.value, {id(node): dname})
+            if rules.is_linear(prim, pos) and _inside(node, op.stmt.value):
+                expr = self.linear(op, prim, node, dname)
             else:
-                try:
-                    rule = rules.jvp_of(prim, pos)
-                except NoRuleError as err:
-                    raise NoRuleError("%s:%s: %s\n    %s" % (
-                        self.info.filename, op.stmt.user_line, err,
-                        (self.info.line_text(op.stmt.user_line) or "").strip())) from None
-                expr = rule_expr(self.env, prim, pos, dname, load(t), op.args, op.kwargs,
-                                 rule)
-                expr = self.specialise_shapes(expr)
+                expr, derived = self.rule_call(op, prim, pos, dname, t)
+                # a derived rule gives None for an integer output: finished below
+                many = many or derived
             if prim.broadcasts and Reverser._may_broadcast(self, op, pos):
                 widen = True
             terms.append(expr)
         if not terms:
             return None
-        many = prim_fn in _SEQUENCE_RESULTS
         total = terms[0]
         rt = self.env.runtime()
         for term in terms[1:]:
             total = call(attr(rt, "add"), [total, term]) if many else \
                 gast.BinOp(left=total, op=gast.Add(), right=term)
-        if widen or many:
+        if many:
+            total = call(attr(rt, "tangents_like"), [total, load(t)])
+        elif widen:
             total = call(attr(rt, "tangent_like"), [total, load(t)])
         return total
+
+    def linear(self, op, prim, node, dname):
+        """``op``'s own expression with the tangent in place of the operand
+        ``node`` (``np.dot(dx, W)``, ``dx[i]``, ``dx.T``), the keywords the
+        table names (``initial=`` of ``np.sum``) set to zero."""
+        expr = copy.deepcopy(op.stmt.value, {id(node): dname})
+        zeroed = linear_zeroed(prim)
+        if zeroed and isinstance(expr, gast.Call):
+            for kw in expr.keywords:
+                if kw.arg in zeroed:
+                    kw.value = const(0)
+        return expr
+
+    def rule_call(self, op, prim, pos, dname, t):
+        """The JVP rule of operand ``pos``: its body inlined when it is one
+        expression (an explicit rule), else a call of the rule by name (a
+        derived one: elementwise rules are exact on complex values too), and
+        whether it is a derived rule's call."""
+        try:
+            rule = rules.jvp_of(prim, pos)
+        except NoRuleError as err:
+            raise NoRuleError("%s:%s: %s\n    %s" % (
+                self.info.filename, op.stmt.user_line, err,
+                (self.info.line_text(op.stmt.user_line) or "").strip())) from None
+        plain = elementwise_rule(prim, pos)
+        if plain is not None and _constant_factor(plain):
+            rule = plain    # ``g`` or ``-g``: the VJP's body is the JVP, complex or not
+        if not inspect.isfunction(rule):
+            fn = load(self.env.ref(rule, "_" + rule.__name__))
+            return call(fn, [dname, load(t)] + [copy.deepcopy(a) for a in op.args],
+                        [gast.keyword(arg=k, value=copy.deepcopy(v))
+                         for k, v in op.kwargs.items()]), True
+        expr = rule_expr(self.env, prim, pos, dname, load(t), op.args, op.kwargs, rule)
+        return self.specialise_shapes(expr), False
 
     # ------------------------------------------------------------ effects
     def own(self, y, line):
@@ -440,10 +475,15 @@ class Forwarder(FactsMixin, CallsMixin):
         return [stmt]
 
 
-def _linear(prim, pos):
-    """Whether the rule table declares ``prim`` linear in argument ``pos``."""
-    is_linear = getattr(rules, "is_linear", None)
-    return bool(is_linear and is_linear(prim.fn, pos))
+def _constant_factor(rule):
+    """Whether a VJP rule's body is its cotangent times a real constant
+    (``g``, ``-g``): it reads no other parameter and calls nothing."""
+    tmpl = template(rule)
+    if tmpl.expr is None or tmpl.free:
+        return False
+    names = {n.id for n in gast.walk(tmpl.expr) if isinstance(n, gast.Name)}
+    return names <= {tmpl.params[0]} and not any(
+        isinstance(n, gast.Call) for n in gast.walk(tmpl.expr))
 
 
 def _inside(node, expr):
