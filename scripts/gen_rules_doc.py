@@ -59,6 +59,30 @@ def _args(prim):
     return ", ".join(names)
 
 
+def _jvp(prim):
+    """The forward-mode column: how each differentiable argument's JVP is
+    obtained (srcgrad/rules/jvp.py): linear, elementwise, explicit, by
+    transposition, or refused."""
+    from srcgrad.rules import jvp
+    seen = []
+    for i, rule in enumerate(prim.vjps):
+        if rule is None or rules.refuses(rule) or rule.__name__.endswith(("_more", "_refused")):
+            continue
+        o = jvp.origin(prim, i)
+        if o == "linear" and jvp.jointly_linear(prim):
+            o = "jointly linear"
+        name = prim.argnames[i] if i < len(prim.argnames) else "*%d" % i
+        seen.append((name, o))
+    kinds = sorted({o for _, o in seen})
+    if len(kinds) == 1:
+        return kinds[0]
+    if prim.varargs and len({o for n, o in seen if n.startswith("*")}) == 1:
+        fixed = [(n, o) for n, o in seen if not n.startswith("*")]
+        rest = [o for n, o in seen if n.startswith("*")]
+        seen = fixed + [("positional", rest[0])]
+    return "; ".join("%s: %s" % (n, o) for n, o in seen)
+
+
 def _notes(prim):
     notes = []
     if prim.broadcasts:
@@ -91,8 +115,9 @@ def _groups(scipy):
 
 def _table(mod, prims, level="##"):
     lines = ["%s %s (%d)" % (level, mod, len(prims)), "",
-             "| primitive | differentiable arguments | notes |", "|---|---|---|"]
-    lines += ["| `%s` | %s | %s |" % (qualname(p.fn), _args(p), _notes(p)) for p in prims]
+             "| primitive | differentiable arguments | JVP | notes |", "|---|---|---|---|"]
+    lines += ["| `%s` | %s | %s | %s |" % (qualname(p.fn), _args(p), _jvp(p), _notes(p))
+              for p in prims]
     lines.append("")
     return lines
 
@@ -117,7 +142,71 @@ def render_scipy():
     groups = _groups(True)
     for mod in sorted(groups):
         lines += _table(mod, sorted(groups[mod], key=lambda p: qualname(p.fn)), "###")
+    lines += _origin_counts(scipy=True)
     return "\n".join(lines)
+
+
+FORWARD = """## Forward-mode rules
+
+Forward mode (`srcgrad.jvp`) needs, per primitive and differentiable argument, a
+Jacobian-vector product `jvp(t, ans, *args, **params)`: `t` is that argument's
+tangent (its shape), `ans` the output, `args`/`params` what the primitive was
+called with; it returns the argument's contribution to the output's tangent, at
+any shape that *broadcasts* to the output's.  The engine sums the contributions
+of all arguments and broadcasts once (`srcgrad.runtime.tangent_like`, which also
+casts: a real output's tangent is real).  A primitive returning a tuple gets a
+tuple of tangents (`None` for an integer output).  The *JVP* column says where
+each comes from, one source of truth with the VJP table (`srcgrad/rules/jvp.py`):
+
+* **linear** -- linear in that argument with the others fixed (`dot`, `reshape`,
+  `sum`, the FFTs): the JVP is the primitive applied to the tangent;
+  **jointly linear** -- linear in several arguments together (`np.append`,
+  `np.linspace`): the others' tangents are zeroed.  Declared in `rules/jvp_table.py`.
+* **elementwise** -- a diagonal Jacobian (ufuncs): the VJP read as a JVP,
+  `vjp(t)` on real values; on complex values each entry's real 2x2 block from
+  two VJP calls (exact for holomorphic and non-holomorphic functions alike).
+* **explicit** -- a rule of its own (`rules/jvp_explicit.py`, `rules/jvp_scipy.py`):
+  `d inv = -inv dA inv`, `d det = det tr(A^-1 dA)`, eigh/svd/cholesky tangents;
+  reductions take one VJP call with a cotangent of ones, summed over the reduced axes.
+* **by transposition** -- the VJP is linear in its cotangent, so
+  `(J v)_k = <J^T e_k, v>`: one VJP call per output entry (two per complex entry).
+  Exact but O(output size): refused past `TRANSPOSE_LIMIT` (4096) calls with a
+  `NoRuleError` naming the primitive.  Only for rules that ship with srcgrad.
+* **refused** -- `srcgrad.rules.jvp_of` raises `NoRuleError` saying to register a
+  rule or use reverse mode.
+
+Register a rule for your own primitive next to its VJP:
+
+```python
+def cube(x):
+    return x ** 3
+
+def cube_vjp(g, ans, x):
+    return g * 3 * x ** 2
+
+def cube_jvp(t, ans, x):
+    return t * 3 * x ** 2
+
+cube = srcgrad.defvjp(cube, cube_vjp)
+srcgrad.defjvp(cube, cube_jvp)
+```
+
+A primitive registered with `defvjp` alone has no JVP (forward mode refuses it),
+unless declared linear (`srcgrad.rules.deflinear(fn, *positions)`) or elementwise
+(`srcgrad.rules.defelementwise(fn)`), from which its JVP is derived.
+""".split("\n")
+
+
+def _origin_counts(scipy=False):
+    """How many primitives (of this section) take each derivation."""
+    counts = {}
+    for prim in [p for ps in _groups(scipy).values() for p in ps]:
+        for kind in {o.split(":")[-1].strip() for o in _jvp(prim).split(";")}:
+            counts[kind] = counts.get(kind, 0) + 1
+    order = ["linear", "jointly linear", "elementwise", "explicit", "transposition",
+             "refused"]
+    return ["JVPs (primitives, one count per kind of derivation each uses): " +
+            ", ".join("%s %d" % (k, counts[k]) for k in order if k in counts) + ".", ""]
 
 
 def render():
@@ -127,7 +216,7 @@ def render():
              "do not edit by hand (`tests/rules/test_rules_doc.py` fails when stale).", "",
              "Each primitive has one vector-Jacobian rule per differentiable argument.",
              "*broadcasts*: the rule returns the cotangent at the broadcast shape and the",
-             "engine sums it back to the argument's shape.", ""]
+             "engine sums it back to the argument's shape.", ""] + FORWARD
     total = 0
     for mod in sorted(groups, key=lambda m: (ORDER.index(m) if m in ORDER else 99, m)):
         prims = sorted(groups[mod], key=lambda p: qualname(p.fn))
@@ -140,6 +229,7 @@ def render():
               ", ".join("`%s`" % n for n in nondiff), "",
               "Total: %d differentiable primitives, %d non-differentiable callables."
               % (total, len(nondiff)), ""]
+    lines += _origin_counts()
     return "\n".join(lines) + "\n" + render_scipy()
 
 

@@ -1139,3 +1139,27 @@ def tangents_like(dt, ans):
     if isinstance(ans, (np.ndarray, np.generic, float, int, complex)):
         return tangent_like(0.0 if dt is None else dt, ans)
     return zeros_like(ans) if dt is None else dt   # a dict view, an object: as it is
+
+
+class TangentError(BaseException):
+    """An exception raised while computing a tangent inside a ``try`` body with
+    ``except`` clauses, re-raised as a ``BaseException`` so that the user's
+    handlers, which are there for the function's own exceptions, do not catch
+    it (it would send the JVP down a path the function did not take)."""
+
+
+class _TangentCode:
+    """``with _rt.tangent_code:`` around tangent statements (see TangentError)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, tp, value, tb):
+        if tp is not None and issubclass(tp, Exception):
+            raise TangentError("srcgrad: computing a tangent failed inside a try statement "
+                               "(%s: %s); forward mode does not hand that to the function's "
+                               "except clauses" % (tp.__name__, value)) from value
+        return False
+
+
+tangent_code = _TangentCode()

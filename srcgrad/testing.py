@@ -54,7 +54,7 @@ def numeric_jvp(f, args, positions, tangents, eps=1e-6):
     ``f'(z) t`` for holomorphic ``f`` and the real directional derivative
     otherwise, as forward mode does.
 
-    >>> round(numeric_jvp(lambda x, y: x * y, (2.0, 3.0), (0,), (1.0,)), 6)
+    >>> round(float(numeric_jvp(lambda x, y: x * y, (2.0, 3.0), (0,), (1.0,))), 6)
     3.0
     """
     def at(sign):

@@ -4,12 +4,9 @@ Each statement ``t = op(a, b)`` whose target is active (see :mod:`.activity`:
 it depends on a differentiated argument and the output depends on it) is
 followed by the statement computing its tangent, ``dt = <jvp of a>(da, ...)
 + <jvp of b>(db, ...)``, summed over the operands that carry a tangent at
-that point.  A primitive linear in an operand (``rules.is_linear``) is
-applied to the tangent itself (``np.dot(dx, W)``, ``dx[i]``, ``dx.T``); any
-other rule's body is inlined when it is one expression.  The output tangent
-is broadcast and cast (``_rt.tangent_like``) only where a contribution may
-not have the output's shape already (a broadcasting primitive with a
-non-scalar other operand, as reverse.py decides where to ``unbroadcast``).
+that point (:mod:`.forward_rules`: a primitive linear in an operand is
+applied to the tangent itself, ``np.dot(dx, W)``, ``dx[i]``, ``dx.T``; the
+output tangent is broadcast once, and only where it may need it).
 
 Tangents are symbolic zeros until something gives them a value: only values
 that depend on the differentiated arguments get one.  Control flow keeps its
@@ -19,46 +16,48 @@ the other, a loop-carried one before the loop.  A tangent is written in
 place (``dy[i] = dv``, ``dl.append(dv)``) only once this code owns it (it
 made it, or copied it with ``_rt.owned``), so no tangent the caller passed
 in, or another name shares, is changed.  Calls to user functions call their
-own compiled JVPs: ``t, dt = helper_jvp(a, b, da)``.
+own compiled JVPs: ``t, dt = helper_jvp(a, b, da)``; callees known only at
+run time go through :mod:`.forward_dynamic`, ``try`` statements through
+:mod:`.forward_try`.
 
 Guarantee: the tangent of every active name is the directional derivative
 of its value along the input tangents, or the compile is refused with the
 user's line (:meth:`Forwarder.refuse`); never a silent wrong tangent.
 
->>> from .parse import parse_function
 >>> from .pipeline import front_end
 >>> import numpy as np
 >>> def f(x, y):
-...     return np.sin(x) * y
+...     return np.sin(x) * y[0]
 >>> front = front_end(f, (0,))
->>> out = Forwarder(front.info, ["x"], front.env).run(front.body)
+>>> kinds = {"x": ("a", 3), "y": ("a", 2, 3)}
+>>> out = Forwarder(front.info, ["x"], front.env, kinds=kinds).run(front.body)
 >>> print(dump(out[0]))
 _t1 = np.sin(x)
-_dt1 = dx * np.cos(x)
-_t2 = _t1 * y
-_dt2 = _dt1 * y
+_dt1 = _sin_jvp(dx, _t1, x)
+_t2 = y[0]
+_t3 = _t1 * _t2
+_dt3 = _dt1 * _t2
+
+``_sin_jvp`` is the table's elementwise JVP (exact on complex values too);
+``np.multiply`` is linear in each argument, so its tangent is the product
+itself with ``_dt1`` in place of ``_t1``.
 """
 
 import copy
-import inspect
 
 import gast
 
-from .. import rules
-from ..errors import NoRuleError
-from ..rules.jvp import elementwise_rule, linear_zeroed
-from .activity import active_names, diff_operands, targets_of
+from .activity import active_names, targets_of
 from .anf import dump
 from .calls import CallsMixin
 from .dynamic import Dynamic, make_dynamic
 from .env import assign, attr, call, const, load, store
-from .facts import FactsMixin, _SEQUENCE_RESULTS
-from .inline import template
+from .facts import FactsMixin
+from .forward_rules import prim_tangent
 from .ops import Compound, Op, build_tree, walk_ops
 from .resolve import check as resolve_ops
 from .reverse import Reverser, _group_try_parts
-from .rulecall import rule_expr
-from .trycatch import try_forward
+from .forward_try import guarded, try_statement
 from .varargs import UNBOUND
 from .withblock import with_forward
 
@@ -74,7 +73,7 @@ class Forwarder(FactsMixin, CallsMixin):
     user function called at ``op`` with tangents at ``positions``."""
 
     def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
-                 kinds=None):
+                 kinds=None, guard=False):
         self.info = info
         self.wrt = list(wrt)
         self.env = env
@@ -89,6 +88,9 @@ class Forwarder(FactsMixin, CallsMixin):
         self.owned = set()           # ... and that this code may write into
         self.bound = set(self.kinds) | set(self.wrt)   # names certainly bound here
         self.saved = set()           # (read by try_forward / with_forward: nothing saved)
+        self.guard = guard           # tangent statements under _rt.tangent_code (forward_try)
+        self.keep = False            # a tangent a statement drops becomes zeros (forward_try)
+        self.try_states = []         # the try statements being written (forward_try)
 
     # ------------------------------------------------------------ names
     def tan(self, var):
@@ -149,8 +151,7 @@ class Forwarder(FactsMixin, CallsMixin):
         out = []
         for node in _group_try_parts(nodes):
             if isinstance(node, list):      # the parts of one lowered ``try``
-                self.try_statement(node)
-                out.extend(try_forward(self, node))
+                out.extend(try_statement(self, node))
             elif isinstance(node, Compound) and node.with_part is not None:
                 out.extend(with_forward(self, node))
             elif isinstance(node, Compound):
@@ -159,16 +160,14 @@ class Forwarder(FactsMixin, CallsMixin):
                 out.extend(self.op(node))
         return out
 
-    block_forward = block   # the name try_forward / with_forward call
-
-    def try_statement(self, parts):
-        """A ``try`` may stop part-way: its statements must not define tangents."""
-        for part in parts:
-            for op in walk_ops(part.blocks[0]):
-                if any(t in self.active for t in targets_of(op)) or \
-                        op.kind in ("setitem", "append") and op.target.id in self.active:
-                    self.refuse(op.stmt, "a try statement that computes a value depending "
-                                "on the differentiated arguments")
+    def block_forward(self, nodes):
+        """The statements of a block, as try_forward / with_forward ask for them
+        (a part of a ``try`` with handlers starts from its own state)."""
+        state = self.try_states[-1] if self.try_states else None
+        part = state.plan.get(id(nodes)) if state is not None else None
+        if part is None:
+            return self.block(nodes)
+        return state.part(self, part, nodes)
 
     def _state(self):
         return set(self.has), set(self.owned), set(self.bound)
@@ -249,8 +248,10 @@ class Forwarder(FactsMixin, CallsMixin):
             return []
         line = getattr(op.stmt, "user_line", None)
         targets = targets_of(op)
+        before = set(self.has)
         if op.kind == "call":
             out = self.call(op, line)
+            primal = out[:1]      # the JVP call computes both
         elif op.kind == "setitem":
             out = self.setitem(op, line)
         elif op.kind == "append":
@@ -265,6 +266,13 @@ class Forwarder(FactsMixin, CallsMixin):
                 self.owned.discard(t)
             if expr is not None:
                 out.append(self.define(op, expr, line))
+        if op.kind != "call":
+            primal = [op.stmt]
+        if self.keep:   # in a try body: a handler may read the older value's tangent
+            out.extend(self.materialise([t for t in targets if t in before and
+                                         t not in self.has and t in self.active], line))
+        if self.guard:
+            out = guarded(self, out, primal)
         self.bound.update(targets)
         return out
 
@@ -313,81 +321,9 @@ class Forwarder(FactsMixin, CallsMixin):
         self.refuse(op.stmt, "this statement")  # pragma: no cover - every kind is above
 
     def prim_tangent(self, op):
-        """The sum of the operands' contributions, broadcast to the output
-        once where a contribution may not have its shape."""
-        if not rules.has_rule(op.prim):
-            return None
-        prim_fn = Reverser._python_operator(self, op) or op.prim
-        prim = rules.lookup(prim_fn)
-        t = op.target.id
-        terms, widen = [], False
-        many = prim_fn in _SEQUENCE_RESULTS or t in self.sequences   # add per item
-        for pos, name in diff_operands(op):
-            if name not in self.has:
-                continue
-            node = op.args[pos] if pos < len(op.args) else \
-                op.kwargs.get(prim.argnames[pos]) if pos < len(prim.argnames) else None
-            if not isinstance(node, gast.Name):
-                self.refuse(op.stmt, "a differentiated value inside a composite argument "
-                            "(%s)" % prim.name)
-            dname = load(self.tan(name))
-            if rules.is_linear(prim, pos) and _inside(node, op.stmt.value):
-                expr = self.linear(op, prim, node, dname)
-            else:
-                expr, derived = self.rule_call(op, prim, pos, dname, t)
-                # a derived rule gives None for an integer output: finished below
-                many = many or derived
-            if prim.broadcasts and Reverser._may_broadcast(self, op, pos):
-                widen = True
-            terms.append(expr)
-        if not terms:
-            return None
-        total = terms[0]
-        rt = self.env.runtime()
-        for term in terms[1:]:
-            total = call(attr(rt, "add"), [total, term]) if many else \
-                gast.BinOp(left=total, op=gast.Add(), right=term)
-        if many:
-            total = call(attr(rt, "tangents_like"), [total, load(t)])
-        elif widen:
-            total = call(attr(rt, "tangent_like"), [total, load(t)])
-        return total
+        """The tangent of a rule-table operation (forward_rules.py)."""
+        return prim_tangent(self, op)
 
-    def linear(self, op, prim, node, dname):
-        """``op``'s own expression with the tangent in place of the operand
-        ``node`` (``np.dot(dx, W)``, ``dx[i]``, ``dx.T``), the keywords the
-        table names (``initial=`` of ``np.sum``) set to zero."""
-        expr = copy.deepcopy(op.stmt.value, {id(node): dname})
-        zeroed = linear_zeroed(prim)
-        if zeroed and isinstance(expr, gast.Call):
-            for kw in expr.keywords:
-                if kw.arg in zeroed:
-                    kw.value = const(0)
-        return expr
-
-    def rule_call(self, op, prim, pos, dname, t):
-        """The JVP rule of operand ``pos``: its body inlined when it is one
-        expression (an explicit rule), else a call of the rule by name (a
-        derived one: elementwise rules are exact on complex values too), and
-        whether it is a derived rule's call."""
-        try:
-            rule = rules.jvp_of(prim, pos)
-        except NoRuleError as err:
-            raise NoRuleError("%s:%s: %s\n    %s" % (
-                self.info.filename, op.stmt.user_line, err,
-                (self.info.line_text(op.stmt.user_line) or "").strip())) from None
-        plain = elementwise_rule(prim, pos)
-        if plain is not None and _constant_factor(plain):
-            rule = plain    # ``g`` or ``-g``: the VJP's body is the JVP, complex or not
-        if not inspect.isfunction(rule):
-            fn = load(self.env.ref(rule, "_" + rule.__name__))
-            return call(fn, [dname, load(t)] + [copy.deepcopy(a) for a in op.args],
-                        [gast.keyword(arg=k, value=copy.deepcopy(v))
-                         for k, v in op.kwargs.items()]), True
-        expr = rule_expr(self.env, prim, pos, dname, load(t), op.args, op.kwargs, rule)
-        return self.specialise_shapes(expr), False
-
-    # ------------------------------------------------------------ effects
     def own(self, y, line):
         """Statements making ``y``'s tangent writable: a zero tangent if it
         has none, a private copy if it may be shared."""
@@ -446,13 +382,8 @@ class Forwarder(FactsMixin, CallsMixin):
         for t in targets:
             self.has.discard(t)
             self.owned.discard(t)
-        if isinstance(op.callee, Dynamic):
-            if positions or kw_carries:
-                self.refuse(op.stmt, "a call to a function known only at run time (%s) "
-                            "with arguments that depend on the differentiated arguments"
-                            % op.callee.__name__)
-            return [op.stmt]
-        if not any(t in self.active for t in targets) or not positions:
+        dynamic = isinstance(op.callee, Dynamic)
+        if not positions or not dynamic and not any(t in self.active for t in targets):
             if positions:
                 self.check_statement_call(op)
             return [op.stmt]
@@ -461,33 +392,25 @@ class Forwarder(FactsMixin, CallsMixin):
         if kw_carries:
             self.refuse(op.stmt, "a keyword argument depending on the differentiated "
                         "arguments in a call to %s" % getattr(op.callee, "__name__", "it"))
-        jvp = self.compile_callee(op.callee, op, positions)
+        if self.guard and dynamic:
+            self.refuse(op.stmt, "a call to a function known only at run time inside a try "
+                        "statement with except clauses, with arguments that depend on the "
+                        "differentiated arguments")
+        jvp = self.compile_callee(op.callee, op, positions, self.guard)
         name = getattr(op.callee, "__name__", "f").strip("<>")
         fn = self.env.ref(jvp, name + "_jvp")
         args = [copy.deepcopy(a) for a in op.args] + [load(self.tan(op.args[i].id))
                                                        for i in positions]
         t = op.target.id
+        kws = [gast.keyword(arg=k, value=copy.deepcopy(v))    # a dynamic call's
+               for k, v in op.kwargs.items()]                # constant keywords
         stmt = gast.Assign(targets=[gast.Tuple(elts=[store(t), store(self.tan(t))],
                                                ctx=gast.Store())],
-                           value=call(load(fn), args), type_comment=None)
+                           value=call(load(fn), args, kws), type_comment=None)
         stmt.user_line = line
-        self.has.add(t)
+        if t in self.active:
+            self.has.add(t)
         return [stmt]
-
-
-def _constant_factor(rule):
-    """Whether a VJP rule's body is its cotangent times a real constant
-    (``g``, ``-g``): it reads no other parameter and calls nothing."""
-    tmpl = template(rule)
-    if tmpl.expr is None or tmpl.free:
-        return False
-    names = {n.id for n in gast.walk(tmpl.expr) if isinstance(n, gast.Name)}
-    return names <= {tmpl.params[0]} and not any(
-        isinstance(n, gast.Call) for n in gast.walk(tmpl.expr))
-
-
-def _inside(node, expr):
-    return any(n is node for n in gast.walk(expr))
 
 
 def _rename(target, tan):

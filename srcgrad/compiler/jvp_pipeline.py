@@ -27,11 +27,13 @@ from . import argwrites, generators, pipeline
 from .calltree import CallRecord
 from .codegen import build, emit_function, with_comments
 from .dynamic import Dynamic
-from .env import attr, call, load
+from .env import call, load
 from .forward import Forwarder
+from .forward_dynamic import JVPSite
 from .optimize import inline_temps
 from .parse import NoSource
 from .varargs import flat_caller
+from ..rules.conversions import argument_copy
 
 __all__ = ["compile_jvp", "jvp_source", "CompiledJVP"]
 
@@ -58,6 +60,9 @@ def jvp_source(fn, positions=(0,), numeric=(), has_aux=False):
 
 def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False,
                  spread=None):
+    guard = isinstance(callee, str) and callee.endswith("+guard")   # see forward_try.py
+    if guard:
+        callee = {"copy+guard": "copy"}.get(callee, True)
     front = pipeline.front_end(fn, wrt, verbose, numeric, callee, spread)
     info, env, namer, params = front.info, front.env, front.namer, front.params
     writes, calls, tape_calls = front.writes, [], []
@@ -67,16 +72,23 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         if not any(r.name == name and r.where == where for r in calls):
             calls.append(CallRecord(name, engine, where, reason, compiled))
 
-    def compile_callee(callee_fn, op, positions):
+    def compile_callee(callee_fn, op, positions, guarded=False):
         where = "%s:%s" % (info.filename, op.stmt.user_line)
         name = getattr(callee_fn, "__name__", type(callee_fn).__name__)
-        if isinstance(callee_fn, Dynamic):  # pragma: no cover - refused by the Forwarder
-            raise fwd.refuse(op.stmt, "calls to functions known only at run time")
+
+        def unguarded(what):
+            if guarded:
+                fwd.refuse(op.stmt, "%s inside a try statement with except clauses, with "
+                           "arguments that depend on the differentiated arguments" % what)
+        if isinstance(callee_fn, Dynamic):   # looked up by identity when it runs
+            record(name, "compiler", op)
+            return JVPSite(info.filename, op.stmt.user_line, positions, mode, callee_fn.method)
         if generators.is_generator_function(callee_fn):
             raise generators.refusal(info, op, callee_fn)
         hook = pipeline.SPECIAL_JVP
         special = hook(callee_fn, positions) if hook is not None else None
         if special is not None:
+            unguarded("a call to %s, which has its own JVP," % name)
             record(name, "custom", op)
             return getattr(special, "fn", special)
         try:
@@ -86,8 +98,11 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
                                "JVP" % name)
             if not hasattr(callee_fn, "__code__"):
                 raise NoSource("%s is not a plain Python function" % name)
-            compiled = compile_jvp(callee_fn, positions, mode=mode, callee="copy",
+            compiled = compile_jvp(callee_fn, positions, mode=mode,
+                                   callee="copy+guard" if guarded else "copy",
                                    numeric=fwd.arg_kinds(op.args), spread=op.spread)
+            if not isinstance(compiled, CompiledJVP):   # a recursive edge: not guarded
+                unguarded("a recursive call")
             pipeline._pass_on(writes, argwrites.check_call(info, op, callee_fn, compiled,
                                                            callee is True))
             record(name, "compiler", op, compiled=compiled)
@@ -97,7 +112,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
                 raise
             if getattr(err, "mutation", False):
                 raise pipeline._callee_mutates(info, op, callee_fn, err) from None
-            if mode == "auto" and pipeline.FALLBACK_JVP is not None:
+            if mode == "auto" and pipeline.FALLBACK_JVP is not None and not guarded:
                 reason = "%s: %s" % (where, getattr(err, "bare_msg", None) or err)
                 tape_calls.append((name, reason))
                 record(name, "tape", op, reason)
@@ -138,10 +153,14 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         raise info.error(op.stmt, "the compiler cannot differentiate through this "
                          "expression", 'rewrite it with NumPy functions, or use mode="tape"')
 
+    body = front.body
+    if not callee:   # the caller's arrays stay as they were: work on copies of those written
+        body = _copy_written(body, params, env, front.node) + body
     kinds = dict(zip(params, numeric))
-    fwd = Forwarder(info, front.wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
+    fwd = Forwarder(info, front.wrt_names, env, compile_callee, on_blocked, has_aux, kinds,
+                    guard=guard)
     fwd.check_callee = check_callee
-    body, out_atom, tangent = fwd.run(front.body)
+    body, out_atom, tangent = fwd.run(body)
     pipeline._show(verbose, "forward", body)
     temps = {v for v in fwd.tangents if v.startswith("_t")}
     keep = {out_atom.id} if isinstance(out_atom, gast.Name) else set()
@@ -149,6 +168,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         keep.add(tangent.id)
     body, = inline_temps([body], keep, lambda c: pipeline._pure(env, c),
                          {fwd.tangents[v] for v in temps})
+    body = [s for s in body if not _self_assignment(s, set(fwd.tangents.values()))]
     rt = env.runtime()
     tangent_params = [fwd.tan(n) for n in front.wrt_names]
     guards, guard_pairs = pipeline._rebinding_guards(env, rt)
@@ -169,6 +189,42 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
     result.writes = writes if callee == "copy" else {}
     result.calls = calls
     return result
+
+
+def _self_assignment(stmt, tangents):
+    """``dy[0] = dy[0]`` (the tangent of ``y[0] += 1.0``): nothing to do."""
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+        isinstance(stmt.targets[0], gast.Subscript) and \
+        isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id in tangents \
+        and isinstance(stmt.value, gast.Subscript) and \
+        gast.dump(stmt.value.value) == gast.dump(gast.Name(
+            id=stmt.targets[0].value.id, ctx=gast.Load(), annotation=None, type_comment=None)) \
+        and gast.dump(stmt.value.slice) == gast.dump(stmt.targets[0].slice) and \
+        not any(isinstance(n, gast.Call) for n in gast.walk(stmt.value.slice))
+
+
+def _copy_written(body, params, env, node):
+    """``p = _argument_copy(p)`` for each parameter the body assigns into
+    (``p[i] = v``, ``p += v``): the JVP never changes what it was given."""
+    written = set()
+    for stmt in body:
+        for n in gast.walk(stmt):
+            targets = n.targets if isinstance(n, gast.Assign) else \
+                [n.target] if isinstance(n, gast.AugAssign) else []
+            for t in targets:
+                base = t.value if isinstance(t, gast.Subscript) else \
+                    t if isinstance(n, gast.AugAssign) else None
+                if isinstance(base, gast.Name) and base.id in params:
+                    written.add(base.id)
+    fn = load(env.ref(argument_copy, "_argument_copy"))
+    out = []
+    for p in sorted(written, key=params.index):
+        stmt = gast.Assign(targets=[gast.Name(id=p, ctx=gast.Store(), annotation=None,
+                                              type_comment=None)],
+                           value=call(fn, [load(p)]), type_comment=None)
+        stmt.user_line = node.lineno
+        out.append(stmt)
+    return out
 
 
 pipeline._TRANSFORMS["jvp"] = (compile_jvp, "FALLBACK_JVP", _compile_jvp)

@@ -55,7 +55,7 @@ from .. import runtime
 
 __all__ = ["defjvp", "deflinear", "defelementwise", "defjvp_refused", "jvp_of", "is_linear",
            "origin", "derive", "tangent", "ORIGINS", "TRANSPOSE_LIMIT", "elementwise_rule",
-           "linear_zeroed"]
+           "linear_zeroed", "jointly_linear", "DERIVED"]
 
 ORIGINS = ("linear", "elementwise", "explicit", "transposition", "refused")
 
@@ -70,6 +70,9 @@ _ELEMENTWISE = {}  # id(fn) -> frozenset of positions, or ALL
 _REFUSED = {}      # id(fn) -> {position or None: reason}
 ALL = range(10 ** 6)   # "every position" in _ELEMENTWISE
 _KEEP = {}
+
+#: In a :func:`defjvp` tuple: "no explicit rule here, derive it from the table".
+DERIVED = object()
 
 
 def _key(fn):
@@ -112,7 +115,7 @@ def defjvp(fn, *jvps):
     if not callable(fn):
         raise TypeError("defjvp expects a callable as its first argument, got %r" % (fn,))
     for r in jvps:
-        if r is not None and not callable(r):
+        if r is not None and r is not DERIVED and not callable(r):
             raise TypeError("defjvp: each rule must be a function or None, got %r" % (r,))
     key = _key(fn)
     with _LOCK:
@@ -123,15 +126,17 @@ def defjvp(fn, *jvps):
     return fn
 
 
-def deflinear(fn, *positions, zero=()):
+def deflinear(fn, *positions, zero=(), jointly=False):
     """Declare ``fn`` linear in each argument at ``positions`` when the others
     are fixed (multilinear: ``np.dot`` in ``a`` and in ``b``), so its JVP there
     is ``fn`` itself applied to the tangent.  ``zero``: keyword arguments that
     make ``fn`` affine rather than linear (``np.sum``'s ``initial``), set to 0
-    in the JVP call."""
+    in the JVP call.  ``jointly=True``: ``fn`` is linear in the arguments at
+    ``positions`` *together* (``np.append(arr, values)``, ``np.linspace(start,
+    stop)``): the JVP of one of them sets the others to zeros."""
     fn = _key(fn)
     with _LOCK:
-        _LINEAR[id(fn)] = (frozenset(positions), tuple(zero))
+        _LINEAR[id(fn)] = (frozenset(positions), tuple(zero), bool(jointly))
         _KEEP[id(fn)] = fn
         _forget(fn)
     return fn
@@ -243,9 +248,12 @@ def derive(prim):
     for i, vjp in enumerate(prim.vjps):
         if vjp is None:
             out.append(None)
-        elif refuses(vjp):
+        elif refuses(vjp) or vjp.__name__.endswith("_refused"):
             out.append(RefusedJVP(_refusal(prim, i, "its reverse-mode rule refuses it too")))
-        elif i < len(explicit) and explicit[i] is not NO_RULE:
+        elif i < len(explicit) and explicit[i] is None:   # never a silent zero tangent
+            out.append(RefusedJVP(_refusal(prim, i, "its JVP was registered as None, but a "
+                                                    "gradient flows through it")))
+        elif i < len(explicit) and explicit[i] is not DERIVED:
             out.append(explicit[i])
         elif i in refused or None in refused:
             out.append(RefusedJVP(_refusal(prim, i, refused.get(i, refused.get(None)))))
@@ -286,16 +294,25 @@ def origin(prim, i):
 
 
 def is_linear(prim, i):
-    """Whether ``prim`` is declared linear in argument ``i`` (its JVP there is
-    ``prim.fn`` applied with ``t`` in place of the argument, and the keywords
-    :func:`linear_zeroed` names set to 0)."""
-    return origin(prim, i) == "linear"
+    """Whether ``prim`` is declared (multi)linear in argument ``i``: its JVP
+    there is ``prim.fn`` applied with ``t`` in place of the argument, the
+    other arguments as they are, and the keywords :func:`linear_zeroed` names
+    set to 0.  False for a *jointly* linear primitive (see
+    :func:`jointly_linear`), whose JVP zeroes the other arguments too."""
+    return origin(prim, i) == "linear" and not jointly_linear(prim)
 
 
 def linear_zeroed(prim):
     """The keywords a linear JVP call sets to 0 (``initial`` of ``np.sum``)."""
     entry = _declared(prim, _LINEAR)
     return entry[1] if entry else ()
+
+
+def jointly_linear(prim):
+    """The positions of a jointly linear primitive (zeroed in each other's
+    JVP), or an empty set."""
+    entry = _declared(prim, _LINEAR)
+    return entry[0] if entry and entry[2] else frozenset()
 
 
 def elementwise_rule(prim, i):
@@ -317,7 +334,7 @@ def _substituted(prim, i, t, args, params):
 
 
 def _discrete_value(x):
-    if isinstance(x, (bool, np.bool_)):
+    if isinstance(x, (bool, np.bool_, str)) or x is None:
         return True
     dtype = getattr(x, "dtype", None)
     if dtype is not None:
@@ -327,6 +344,10 @@ def _discrete_value(x):
 
 def linear_jvp(prim, i, t, ans, args, params):
     """``fn(*args with args[i] := t)``; 0 for an integer/boolean output."""
+    for j in jointly_linear(prim):
+        if j != i and j in prim.bind(args, params):
+            args, params = _substituted(prim, j, _zeros(prim.bind(args, params)[j]),
+                                        args, params)
     args, params = _substituted(prim, i, t, args, params)
     for k in linear_zeroed(prim):
         if k in params and params[k] is not None:
@@ -379,7 +400,7 @@ def _zeros(x):
         if hasattr(x, "_fields"):
             return type(x)(*items)
         return items if isinstance(x, list) else tuple(items)
-    if isinstance(x, (float, int, bool, np.number, np.bool_)) and np.ndim(x) == 0 and \
+    if isinstance(x, (float, int, complex, bool, np.number, np.bool_)) and np.ndim(x) == 0 and \
             not isinstance(x, np.ndarray):
         return 0j if isinstance(x, (complex, np.complexfloating)) else 0.0
     x = np.asarray(x)

@@ -4,17 +4,83 @@ The SciPy rules are registered only when their library is imported, so the
 declarations here are keyed by the primitive's registered name
 (``scipy.special.gammaln``) and read when a SciPy primitive's JVPs are first
 derived.  Primitives not listed get their JVP by transposition (exact,
-bounded; see :mod:`srcgrad.rules.jvp`).
+bounded; see :mod:`srcgrad.rules.jvp`): ``scipy.linalg``'s factorizations
+and solvers other than ``inv``/``det``/the right-hand sides, ``expm``,
+``sqrtm``, the multivariate distributions, ``odeint``.
 """
 
-#: Elementwise functions (diagonal Jacobian) in every differentiable argument.
-ELEMENTWISE = frozenset()
+import numpy as np
 
-#: name -> (positions, keywords zeroed)
-LINEAR = {}
+from .. import runtime
+from .jvp_explicit import reduced_tangent, inv_jvp, det_jvp
 
-#: name -> tuple of explicit JVP rules
-EXPLICIT = {}
+#: Elementwise (diagonal Jacobian, after broadcasting) in every differentiable
+#: argument: SciPy's ufuncs and the univariate distributions' functions.
+ELEMENTWISE = frozenset(
+    ["scipy.special." + n for n in (
+        "gammaln rgamma gammasgn loggamma gammainc gammaincc betainc betaincc multigammaln "
+        "psi polygamma gamma beta betaln erf erfc erfinv erfcinv erfcx ndtr log_ndtr ndtri "
+        "expit logit log_expit xlogy xlog1py entr rel_entr j0 j1 y0 y1 jv yv yn i0 i1 i0e "
+        "i1e iv ive k0 k1 k0e k1e kv kve").split()] +
+    ["scipy.stats.%s.%s" % (d, f) for d, fs in (
+        ("norm", "logpdf pdf cdf logcdf sf logsf"), ("t", "logpdf pdf cdf logcdf"),
+        ("gamma", "logpdf pdf cdf"), ("beta", "logpdf pdf cdf"), ("chi2", "logpdf pdf cdf"),
+        ("expon", "logpdf"), ("laplace", "logpdf"), ("poisson", "logpmf pmf cdf"))
+        for f in fs.split()])
+
+#: name -> (positions, keywords zeroed, jointly)
+LINEAR = {
+    "scipy.signal.convolve": (frozenset((0, 1)), (), False),
+    "scipy.signal.correlate": (frozenset((0, 1)), (), False),
+    "scipy.linalg.solve": (frozenset((1,)), (), False),
+    "scipy.linalg.solve_triangular": (frozenset((1,)), (), False),
+    "scipy.linalg.lu_solve": (frozenset((1,)), (), False),
+    "scipy.linalg.cho_solve": (frozenset((1,)), (), False),
+}
+
+
+def logsumexp_jvp_a(t, ans, a, axis=None, b=None, keepdims=False, return_sign=False):
+    """The softmax weights (times ``b``) summed against ``t`` over ``axis``;
+    with ``return_sign`` or a ``b`` that broadcasts ``a`` up, by transposition."""
+    from . import lookup
+    from .jvp import transposed_jvp
+    import scipy.special
+    if return_sign or (b is not None and np.broadcast_shapes(np.shape(a), np.shape(b))
+                       != np.shape(a)):
+        return transposed_jvp(lookup(scipy.special.logsumexp), 0, t, ans, (a,),
+                              {"axis": axis, "b": b, "keepdims": keepdims,
+                               "return_sign": return_sign})
+    from .scipy_special import logsumexp_vjp_a
+    c = logsumexp_vjp_a(np.ones(np.shape(ans)), ans, a, axis, b, keepdims, return_sign)
+    return reduced_tangent(c, t, ans, axis, keepdims)
+
+
+def softmax_jvp(t, ans, x, axis=None):
+    return ans * (t - np.sum(ans * t, axis=axis, keepdims=True))
+
+
+def log_softmax_jvp(t, ans, x, axis=None):
+    return t - np.sum(np.exp(ans) * t, axis=axis, keepdims=True)
+
+
+def linalg_inv_jvp(t, ans, a, check_finite=True):
+    return inv_jvp(t, ans, a)
+
+
+def linalg_det_jvp(t, ans, a, check_finite=True):
+    return det_jvp(t, ans, a)
+
+
+#: name -> tuple of explicit JVP rules (``DERIVED`` where the table derives one)
+def _explicit():
+    from .jvp import DERIVED
+    return {
+        "scipy.special.logsumexp": (logsumexp_jvp_a, None, DERIVED),
+        "scipy.special.softmax": (softmax_jvp,),
+        "scipy.special.log_softmax": (log_softmax_jvp,),
+        "scipy.linalg.inv": (linalg_inv_jvp,),
+        "scipy.linalg.det": (linalg_det_jvp,),
+    }
 
 
 def declared(prim, linear):
@@ -27,4 +93,7 @@ def declared(prim, linear):
 
 def explicit(prim):
     """``prim``'s explicit JVP rules, or ``None``."""
-    return EXPLICIT.get(prim.name)
+    return _explicit().get(prim.name) if prim.name.startswith("scipy.") else None
+
+
+__all__ = ["ELEMENTWISE", "LINEAR", "declared", "explicit", "runtime"]

@@ -46,17 +46,31 @@ for _fn in (np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis, np.rol
 
 deflinear(np.sum, 0, zero=("initial",))
 deflinear(np.diff, 0, zero=("prepend", "append"))
-deflinear(np.pad, 0, zero=("constant_values", "end_values"))
+deflinear(np.pad, 0, 3, zero=("end_values",), jointly=True)
 deflinear(np.gradient, 0)
 deflinear(np.polyval, 0)
 deflinear(np.full, 1)
 deflinear(np.full_like, 1)
 deflinear(conversions.make_closure, 1)
 
+# jointly linear: linear in these arguments together (the others' tangents zeroed)
+for _fn in (np.atleast_1d, np.atleast_2d, np.atleast_3d):
+    deflinear(_fn, 0, 1, 2, 3, jointly=True)
+deflinear(np.append, 0, 1, jointly=True)
+deflinear(np.select, 1, 2, jointly=True)
+deflinear(np.linspace, 0, 1, jointly=True)
+deflinear(np.interp, 2, 3, 4, jointly=True)      # fp, left, right (x: elementwise)
+deflinear(builtins.complex, 0, 1, jointly=True)
+deflinear(builtins.sum, 0, 1, jointly=True)
+deflinear(conversions.list_concat, 0, 1, jointly=True)
+deflinear(conversions.plus, 0, 1, jointly=True)
+deflinear(conversions.dict_get, 0, 2, jointly=True)
+deflinear(nn.index_put, 0, 2, jointly=True)
+
 # multilinear: linear in each argument when the others are fixed
 for _fn in (np.dot, np.matmul, np.inner, np.tensordot, np.vdot, np.outer, np.kron,
             np.cross, np.convolve, np.correlate, np.linalg.matmul, np.linalg.outer,
-            np.linalg.vecdot, np.multiply):
+            np.linalg.vecdot, np.multiply, conversions.times):
     deflinear(_fn, 0, 1)
 deflinear(np.einsum, *_ALL)          # every operand, string and sublist forms
 deflinear(np.divide, 0)              # the numerator
@@ -80,5 +94,6 @@ defelementwise(
     nn.sigmoid, nn.relu, nn.leaky_relu, nn.softplus)
 defelementwise(np.divide, positions=(1,))       # the denominator
 defelementwise(np.polyval, positions=(1,))      # x (p is linear)
+defelementwise(np.interp, positions=(0,))        # x: the slope of its segment
 
 from . import jvp_explicit  # noqa: E402,F401  (explicit rules override the above)
