@@ -422,4 +422,4 @@ from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa:
 # Forward mode: the JVP machinery, then the declarations and explicit rules.
 from . import jvp  # noqa: E402
 from .jvp import defjvp, deflinear, defelementwise, jvp_of, is_linear  # noqa: E402,F401
-from . import jvp_table  # noqa: E402,F401
+from . import jvp_table, tangent_rules  # noqa: E402,F401

@@ -508,10 +508,22 @@ def tangent(prim, tangents, ans, args, kwargs=None):
     cast to ``ans`` by :func:`srcgrad.runtime.tangent_like` (per output for a
     tuple).  Raises :class:`NoRuleError` for an argument without a JVP."""
     kwargs = kwargs or {}
+    bound = prim.bind(args, kwargs)
     total = None
     for i in sorted(tangents):
         rule = jvp_of(prim, i)
         if rule is None or tangents[i] is None:
             continue
-        total = _add(total, rule(tangents[i], ans, *args, **kwargs))
+        t = _filled(tangents[i], bound.get(i))
+        total = _add(total, rule(t, ans, *args, **kwargs))
     return _finish(total, ans)
+
+
+def _filled(t, arg):
+    """A list argument's tangent with ``None`` (an element that carries none)
+    replaced by zeros shaped like that element."""
+    if isinstance(t, (list, tuple)) and isinstance(arg, (list, tuple)) and \
+            len(t) == len(arg) and any(v is None for v in t):
+        items = [_zeros(a) if v is None else _filled(v, a) for v, a in zip(t, arg)]
+        return items if isinstance(t, list) else tuple(items)
+    return t

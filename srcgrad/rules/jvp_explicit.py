@@ -500,3 +500,58 @@ def qr_jvp(t, ans, a, mode="reduced"):
 
 defjvp(np.linalg.pinv, pinv_jvp)
 defjvp(np.linalg.qr, qr_jvp)
+
+
+def vander_jvp(t, ans, x, N=None, increasing=False):
+    """``d V[i, j] = p_j x_i ** (p_j - 1) t_i`` (no term for ``p_j = 0``)."""
+    cols = np.shape(ans)[1]
+    p = np.arange(cols) if increasing else np.arange(cols - 1, -1, -1)
+    dv = np.where(p > 0, p * np.asarray(x)[:, None] ** np.maximum(p - 1, 0), 0.0)
+    return dv * np.asarray(t)[..., None]
+
+
+def _logspace_scale(ans, base, axis):
+    return ans * np.log(np.expand_dims(base, axis) if np.ndim(base) else base)
+
+
+def logspace_jvp_start(t, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
+                       axis=0):
+    """``ans = base ** linspace(start, stop)``: ``ans log(base)`` times the
+    linspace tangent."""
+    return _logspace_scale(ans, base, axis) * np.linspace(
+        t, np.zeros(np.shape(stop)), num, endpoint=endpoint, axis=axis)
+
+
+def logspace_jvp_stop(t, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
+                      axis=0):
+    return _logspace_scale(ans, base, axis) * np.linspace(
+        np.zeros(np.shape(start)), t, num, endpoint=endpoint, axis=axis)
+
+
+def logspace_jvp_base(t, ans, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
+                      axis=0):
+    """``d ans = ans y / base dbase`` with ``y = linspace(start, stop)``."""
+    y = np.linspace(start, stop, num, endpoint=endpoint, axis=axis)
+    b = np.expand_dims(base, axis) if np.ndim(base) else base
+    dt = np.expand_dims(t, axis) if np.ndim(t) else t
+    return ans * y / b * dt
+
+
+defjvp(np.vander, vander_jvp)
+defjvp(np.logspace, logspace_jvp_start, logspace_jvp_stop, None, None, logspace_jvp_base)
+
+
+def eigvals_jvp(t, ans, a):
+    """``dw = diag(V^-1 dA V)``, ``V`` from ``eig`` with its columns matched to
+    the eigenvalues ``eigvals`` returned (as the VJP matches them)."""
+    from .linalg_more import _by_value
+    w, v = np.linalg.eig(a)
+    got = np.asarray(ans)
+    pick = np.argmin(np.abs(got[..., :, None] - w[..., None, :]), axis=-1)
+    if not np.all(np.sort(pick, axis=-1) == np.arange(w.shape[-1])):   # equal eigenvalues
+        pick = np.take_along_axis(_by_value(w), np.argsort(_by_value(got), axis=-1), axis=-1)
+    v = np.take_along_axis(v, pick[..., None, :], axis=-1)
+    return np.diagonal(np.linalg.solve(v, np.matmul(t, v)), axis1=-2, axis2=-1)
+
+
+defjvp(np.linalg.eigvals, eigvals_jvp)

@@ -71,6 +71,54 @@ def linalg_det_jvp(t, ans, a, check_finite=True):
     return det_jvp(t, ans, a)
 
 
+def linalg_cholesky_jvp(t, ans, a, lower=False, check_finite=True):
+    """As np.linalg.cholesky's; SciPy's factor is upper unless lower=True."""
+    from .jvp_explicit import cholesky_jvp
+    return cholesky_jvp(t, ans, a, upper=not lower)
+
+
+def expm_jvp(t, ans, A):
+    """The Frechet derivative of expm at A in the direction t: the upper right
+    block of ``expm([[A, t], [0, A]])``."""
+    import scipy.linalg as sl
+    n = np.shape(A)[-1]
+    A = np.asarray(A)
+    t = np.broadcast_to(t, A.shape)
+    zero = np.zeros(A.shape, dtype=np.result_type(A, t))
+    block = np.concatenate([np.concatenate([A, t], -1), np.concatenate([zero, A], -1)], -2)
+    return sl.expm(block)[..., :n, n:]
+
+
+def sqrtm_jvp(t, ans, A):
+    """``X = sqrtm(A)``, ``X dX + dX X = dA``: a Sylvester equation."""
+    import scipy.linalg as sl
+    return sl.solve_sylvester(ans, ans, t)
+
+
+def linalg_solve_jvp_a(t, ans, a, b, lower=False, check_finite=True, assume_a="gen"):
+    """As np.linalg.solve's; a symmetric ``assume_a`` moves along the
+    symmetric part of ``t`` (the VJP gives the symmetric gradient)."""
+    from .jvp_explicit import solve_jvp_a, _mT
+    if assume_a not in ("gen", "general", None):
+        t = 0.5 * (t + _mT(t))
+    return solve_jvp_a(t, ans, a, b)
+
+
+def solve_triangular_jvp_a(t, ans, a, b, trans=0, lower=False, unit_diagonal=False,
+                           check_finite=True):
+    """``x = op(A)^-1 b``: ``dx = -op(A)^-1 op(dA) x``, ``dA`` read on the
+    triangle SciPy reads (without the diagonal when ``unit_diagonal``)."""
+    import scipy.linalg as sl
+    from .jvp_explicit import _mT
+    ta = np.tril(t) if lower else np.triu(t)
+    if unit_diagonal:
+        ta = ta - np.diag(np.diag(ta))
+    if trans in (1, 2, "T", "C"):
+        ta = _mT(ta)
+    return -sl.solve_triangular(a, np.matmul(ta, ans), trans=trans, lower=lower,
+                                unit_diagonal=unit_diagonal)
+
+
 #: name -> tuple of explicit JVP rules (``DERIVED`` where the table derives one)
 def _explicit():
     from .jvp import DERIVED
@@ -80,6 +128,11 @@ def _explicit():
         "scipy.special.log_softmax": (log_softmax_jvp,),
         "scipy.linalg.inv": (linalg_inv_jvp,),
         "scipy.linalg.det": (linalg_det_jvp,),
+        "scipy.linalg.cholesky": (linalg_cholesky_jvp,),
+        "scipy.linalg.solve": (linalg_solve_jvp_a, DERIVED),
+        "scipy.linalg.solve_triangular": (solve_triangular_jvp_a, DERIVED),
+        "scipy.linalg.expm": (expm_jvp,),
+        "scipy.linalg.sqrtm": (sqrtm_jvp,),
     }
 
 

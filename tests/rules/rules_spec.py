@@ -633,6 +633,17 @@ NONDIFF = [
 ]
 
 
+# ------------------------- helpers generated forward-mode code calls (rules/tangent_rules.py)
+
+ROWS += [
+    Row(srcgrad.runtime.tangent_like, [((3,), C(np.zeros((2, 3)))), (None, C(np.zeros(2))),
+                                       ((2, 1), C(np.zeros((2, 3)))), (None, C(1.5)),
+                                       ((3,), C(np.arange(3)))]),
+    Row(srcgrad.runtime.tangent_like, [((3,), C(np.zeros((2, 3), dtype=complex))),
+                                       ((2,), C(np.zeros(2)))], "complex", tag="complex"),
+]
+
+
 def cases():
     """``(id, row, case, seed)`` for every case of every row."""
     out, seen = [], {}
