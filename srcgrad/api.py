@@ -442,7 +442,7 @@ def _second_order(gradfn, positions, has_aux, mode):
     """The engine for ``grad(grad(f))``-style transforms of a GradFunction."""
     if mode != "tape" and not has_aux:
         from .higher import gradient_vjp
-        vjp = gradient_vjp(gradfn, positions)
+        vjp = gradient_vjp(gradfn, positions, mode)
         if vjp is not None:
             return _SecondOrderVJP(gradfn, positions, has_aux, mode, vjp)
     if mode == "compile":

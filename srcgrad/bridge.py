@@ -270,7 +270,7 @@ class _Ctx:
         pass
 
 
-def _special_vjp(callee, positions):
+def _special_vjp(callee, positions, mode=None):
     """Hook for the compiler: VJPs of callables with their own gradients
     (custom_vjp, autograd.Function.apply, and grad/value_and_grad objects,
     whose VJP is a generated second derivative: srcgrad/higher.py)."""
@@ -278,7 +278,7 @@ def _special_vjp(callee, positions):
         return callee.vjp_for(positions)
     if getattr(type(callee), "__srcgrad_transform__", False):
         from .higher import gradient_vjp
-        return gradient_vjp(callee, positions)
+        return gradient_vjp(callee, positions, mode)
     owner = getattr(callee, "__self__", None)
     if getattr(callee, "__name__", "") == "apply" and isinstance(owner, type) and \
             issubclass(owner, Function):

@@ -111,17 +111,19 @@ def _real(args):
     return all(not np.iscomplexobj(a) for a in args if isinstance(a, (np.ndarray, complex)))
 
 
-def gradient_vjp(gradfn, positions):
+def gradient_vjp(gradfn, positions, mode=None):
     """The VJP of calling ``gradfn`` (a ``grad``/``value_and_grad`` object)
     with respect to its arguments at ``positions``, for compiled code:
     ``vjp(*args) -> (gradfn(*args), pullback)``.  ``None`` when this module
-    cannot build it (see the module docstring)."""
+    cannot build it (see the module docstring).  ``mode`` is the mode of the
+    transform that differentiates the call: with ``"compile"`` (there or in
+    ``gradfn``) nothing of the second derivative runs on the tape."""
     if gradfn.has_aux or gradfn.varargs or gradfn.mode == "tape" or \
             gradfn.kind not in ("grad", "value_and_grad"):
         return None
     fun, inner, positions = gradfn.fun, tuple(gradfn.positions), tuple(positions)
     with_value = gradfn.kind == "value_and_grad"
-    mode = "compile" if gradfn.mode == "compile" else "auto"
+    mode = "compile" if "compile" in (mode, gradfn.mode) else "auto"
 
     def vjp(*args):
         from . import api
