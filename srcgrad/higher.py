@@ -37,7 +37,8 @@ import weakref
 import gast
 import numpy as np
 
-__all__ = ["slope_function", "gradient_vjp", "hvp_function", "SecondOrderError"]
+__all__ = ["slope_function", "gradient_vjp", "gradient_jvp", "hvp_function",
+           "SecondOrderError"]
 
 
 class SecondOrderError(NotImplementedError):
@@ -164,5 +165,30 @@ def hvp_function(fun, wrt, mode="compile"):
         vs = (v,) if len(wrt) == 1 else tuple(v)
         slope = slope_function(fun, wrt, False, mode, _kinds(args))
         out = api.grad(slope, wrt=wrt, mode=mode)(*(tuple(args) + vs))
-        return out
+        return out[0] if len(wrt) == 1 else out
     return hvp
+
+
+def gradient_jvp(gradfn, positions, mode=None):
+    """The JVP of calling ``gradfn`` (a ``grad`` object of ``f``) along
+    tangents of its arguments at ``positions``: ``jvp(*args, *tangents) ->
+    (gradfn(*args), tangent)``, the tangent being the gradient (with respect
+    to ``gradfn``'s positions) of ``f``'s directional derivative along the
+    tangents (forward over reverse, computed as reverse over forward: the
+    Hessian is symmetric). ``None`` where :func:`gradient_vjp` gives None."""
+    if gradfn.has_aux or gradfn.varargs or gradfn.mode == "tape" or gradfn.kind != "grad":
+        return None
+    fun, inner, positions = gradfn.fun, tuple(gradfn.positions), tuple(positions)
+    mode = "compile" if "compile" in (mode, gradfn.mode) else "auto"
+
+    def jvp(*args_and_tangents):
+        from . import api
+        args = args_and_tangents[:len(args_and_tangents) - len(positions)]
+        tangents = args_and_tangents[len(args):]
+        if not _real(args) or not _real(tangents):
+            raise SecondOrderError("complex arguments")
+        value = gradfn(*args)
+        slope = slope_function(fun, positions, False, mode, _kinds(args))
+        out = api.grad(slope, wrt=inner, mode=mode)(*(tuple(args) + tuple(tangents)))
+        return value, out
+    return jvp
