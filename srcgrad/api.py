@@ -145,6 +145,10 @@ class GradFunction:
     """What ``grad``, ``value_and_grad`` and ``vjp``-style transforms return:
     callable like the user's function, with the generated code attached."""
 
+    #: compiled code that calls a GradFunction differentiates it through
+    #: srcgrad/higher.py (bridge._special_vjp), not as an opaque object
+    __srcgrad_transform__ = True
+
     def __init__(self, fun, wrt, has_aux, mode, kind):
         if not callable(fun):
             raise TypeError("grad expects a function, got %r" % (fun,))
@@ -422,15 +426,7 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
     if _hashable(fun) and fun in OPERATOR_RULES:
         return _PrimitiveVJP(OPERATOR_RULES[fun], positions, value_fn=fun)
     if isinstance(fun, GradFunction):
-        if mode == "compile":
-            code = getattr(fun.fun, "__code__", None)
-            raise SrcgradSyntaxError(
-                "differentiating a gradient (grad of grad of %s) is not supported by the "
-                "compiler" % _name(fun.fun), getattr(code, "co_filename", None),
-                getattr(code, "co_firstlineno", None),
-                hint='use mode="auto" or mode="tape": higher order runs on the tape')
-        return _TapeVJP(fun, positions, has_aux, "grad of a gradient: higher order runs on "
-                        "the tape")
+        return _second_order(fun, positions, has_aux, mode)
     if mode == "tape":
         return _TapeVJP(fun, positions, has_aux, 'mode="tape"', spread)
     bound = _receiver(fun) if spread is None else None
@@ -488,6 +484,68 @@ class _BoundVJP:
 
     def __getattr__(self, name):    # what explain/source read of a compiled VJP
         return getattr(self.compiled, name)
+
+
+class _SecondOrderVJP:
+    """The VJP of a gradient, as generated code (srcgrad/higher.py: reverse
+    over forward). In mode="auto" a gradient the compiler cannot take twice
+    runs on the tape instead, with the reason recorded."""
+
+    def __init__(self, gradfn, positions, has_aux, mode, vjp):
+        self.gradfn, self.positions, self.has_aux, self.mode = gradfn, positions, has_aux, mode
+        self.vjp = vjp
+        self.tape_calls = []
+        self.source = ("# the gradient of %s's gradient: generated code, the gradient of its "
+                       "JVP (srcgrad/higher.py)\n" % _name(gradfn.fun))
+
+    def fn(self, *args):
+        from .higher import SecondOrderError
+        try:
+            return self.vjp(*args)
+        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError) as err:
+            if self.mode == "compile":
+                if isinstance(err, SecondOrderError):
+                    raise _second_order_refusal(self.gradfn, str(err)) from None
+                raise
+            reason = "grad of a gradient: %s" % _reason(err)
+            return _TapeVJP(self.gradfn, self.positions, self.has_aux, reason).fn(*args)
+
+
+def _second_order_refusal(gradfn, why):
+    code = getattr(gradfn.fun, "__code__", None)
+    return SrcgradSyntaxError(
+        "the compiler differentiates a gradient of %s (grad of grad) only for real arguments, "
+        "without has_aux or *args, of a grad/value_and_grad not in mode=\"tape\" (here: %s)"
+        % (_name(gradfn.fun), why), getattr(code, "co_filename", None),
+        getattr(code, "co_firstlineno", None),
+        hint='use mode="auto" or mode="tape": then it runs on the tape')
+
+
+def _why_not_second_order(gradfn, has_aux):
+    if getattr(type(gradfn.fun), "__srcgrad_transform__", False):
+        return "a third derivative or higher: the compiler generates second derivatives only"
+    if has_aux != gradfn.has_aux:
+        return "has_aux on one of the two transforms only"
+    if has_aux and gradfn.kind != "grad":
+        return "has_aux with %s" % gradfn.kind
+    if gradfn.varargs:
+        return "a function with *args or **kwargs"
+    if gradfn.mode == "tape":
+        return "the inner transform has mode=\"tape\""
+    return "a %s transform" % gradfn.kind
+
+
+def _second_order(gradfn, positions, has_aux, mode):
+    """The engine for ``grad(grad(f))``-style transforms of a GradFunction."""
+    if mode != "tape":
+        from .higher import gradient_vjp
+        vjp = gradient_vjp(gradfn, positions, mode, has_aux)
+        if vjp is not None:
+            return _SecondOrderVJP(gradfn, positions, has_aux, mode, vjp)
+    if mode == "compile":
+        raise _second_order_refusal(gradfn, _why_not_second_order(gradfn, has_aux))
+    return _TapeVJP(gradfn, positions, has_aux, "grad of a gradient: higher order runs on "
+                    "the tape")
 
 
 def _too_deep(fun, engine, args, positions, has_aux, mode, err):

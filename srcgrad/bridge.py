@@ -276,10 +276,15 @@ class _Ctx:
         pass
 
 
-def _special_vjp(callee, positions):
-    """Hook for the compiler: VJPs of callables with their own gradients."""
+def _special_vjp(callee, positions, mode=None):
+    """Hook for the compiler: VJPs of callables with their own gradients
+    (custom_vjp, autograd.Function.apply, and grad/value_and_grad objects,
+    whose VJP is a generated second derivative: srcgrad/higher.py)."""
     if isinstance(callee, custom_vjp):
         return callee.vjp_for(positions)
+    if getattr(type(callee), "__srcgrad_transform__", False):
+        from .higher import gradient_vjp
+        return gradient_vjp(callee, positions, mode)
     owner = getattr(callee, "__self__", None)
     if getattr(callee, "__name__", "") == "apply" and isinstance(owner, type) and \
             issubclass(owner, Function):

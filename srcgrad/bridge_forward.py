@@ -280,13 +280,19 @@ def _custom_vjp_jvp(callee, positions):
     return _JVP(fn, "# %s: its custom_vjp's bwd, transposed on the tape\n" % _qualname(callee))
 
 
-def _special_jvp(callee, positions):
+def _special_jvp(callee, positions, mode=None):
     """Hook for the compiler's forward transform: JVPs of callables with
-    their own derivatives."""
+    their own derivatives (custom_jvp, custom_vjp transposed, and grad
+    objects, whose JVP is a generated second derivative: srcgrad/higher.py)."""
     if isinstance(callee, custom_jvp):
         return callee.jvp_for(positions)
     if isinstance(callee, custom_vjp):
         return _custom_vjp_jvp(callee, positions)
+    if getattr(type(callee), "__srcgrad_transform__", False):
+        from .higher import gradient_jvp
+        fn = gradient_jvp(callee, positions, mode)
+        return None if fn is None else _JVP(fn, "# the JVP of %s: generated, the gradient of "
+                                            "its JVP (srcgrad/higher.py)\n" % _qualname(callee))
     return None
 
 
@@ -296,11 +302,11 @@ pipeline.FALLBACK_JVP = _fallback_jvp
 _special_vjp_before = pipeline.SPECIAL_VJP
 
 
-def _special_vjp(callee, positions):
+def _special_vjp(callee, positions, mode=None):
     """bridge.py's hook, and the VJP of a custom_jvp (its rule transposed)."""
     if isinstance(callee, custom_jvp):
         return callee.vjp_for(positions)
-    return _special_vjp_before(callee, positions)
+    return _special_vjp_before(callee, positions, mode)
 
 
 pipeline.SPECIAL_VJP = _special_vjp

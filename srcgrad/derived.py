@@ -30,7 +30,7 @@ import numbers
 import numpy as np
 
 from . import runtime
-from .api import GradFunction, grad, _check_float, _where, _TapeVJP
+from .api import GradFunction, grad, _check_float, _compile, _where
 from .forward import (ForwardUnavailable, jvp_function, check_tangent, _fill, _is_float_leaf)
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hvp", "hessian"]
@@ -281,13 +281,6 @@ def jacobian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     return _named(jacobian_of, fun, "jacobian")
 
 
-def _refuse_compile(fun, what):
-    raise ForwardUnavailable(
-        "%s: %s differentiates a gradient, which needs the compiler to read its own "
-        "generated code; it cannot do that yet. Use mode=\"auto\" (or \"tape\"): %s then "
-        "runs on the tape" % (_where(fun), what, what))
-
-
 def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     """The Hessian of a real scalar ``fun``, shaped ``in.shape + in.shape``
     (a tuple of tuples of blocks when ``wrt`` is a tuple): the Jacobian of
@@ -299,8 +292,6 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     """
     if fun is None:
         return lambda f: hessian(f, wrt=wrt, has_aux=has_aux, mode=mode)
-    if mode == "compile":
-        _refuse_compile(fun, "hessian")
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
     return _named(jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode), fun, "hessian")
 
@@ -316,8 +307,6 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     """
     if fun is None:
         return lambda f: hvp(f, wrt=wrt, has_aux=has_aux, mode=mode)
-    if mode == "compile":
-        _refuse_compile(fun, "hvp")
     outer = GradFunction(fun, wrt, has_aux, mode, "hvp")   # the user's positions and call
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
 
@@ -339,10 +328,9 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
                             % (_where(outer.fun), len(outer.positions)))
         vs = [_fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
               for i, t in zip(outer.positions, vs)]
-        # reverse over reverse: the VJP of the gradient, on the tape (the gradient
-        # is computed there with create_graph, see GradFunction._on_the_tape)
-        engine = _TapeVJP(inner, outer.positions, has_aux, "hvp: the gradient's VJP on the "
-                          "tape")
+        # the VJP of the gradient: generated code (srcgrad/higher.py, the gradient of
+        # f's JVP) in compile and auto, the tape where the compiler cannot
+        engine = _compile(inner, outer.positions, has_aux, (), mode)
         ans, pullback = engine.fn(*args)
         cts = pullback(tuple(vs) if not outer.single else vs[0])
         res = [runtime.to_kind(c, args[i]) for c, i in zip(cts, outer.positions)]

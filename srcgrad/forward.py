@@ -104,19 +104,52 @@ class _Compiled:
         return ans, jvp
 
 
+class _SecondOrderJVP(_Compiled):
+    """The JVP of a gradient as generated code (srcgrad/higher.py); in
+    mode="auto" one the compiler cannot take runs on the tape instead."""
+
+    def __init__(self, fn, gradfn, positions, has_aux, mode):
+        super().__init__(None, positions)
+        self.jvp, self.gradfn, self.has_aux, self.mode = fn, gradfn, has_aux, mode
+        self.source = ("# the JVP of %s's gradient: generated code, the gradient of its JVP "
+                       "(srcgrad/higher.py)\n" % _name(gradfn.fun))
+        self.engine = self
+
+    def fn(self, *args):
+        from .higher import SecondOrderError
+        try:
+            return self.jvp(*args)
+        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError) as err:
+            if self.mode == "compile":
+                raise
+            tape = TapeJVP(self.gradfn, self.positions, self.has_aux,
+                           "forward mode over a gradient: %s" % _reason(err))
+            return tape.fn(*args)
+
+
+def _gradient_engine(gradfn, positions, has_aux, mode):
+    """jvp of ``grad(f)``: generated (forward over reverse, computed as the
+    gradient of f's JVP), or the tape."""
+    from .higher import gradient_jvp
+    fn = None if has_aux else gradient_jvp(gradfn, positions, mode)
+    if fn is not None:
+        return _SecondOrderJVP(fn, gradfn, positions, has_aux, mode)
+    if mode == "compile":
+        raise ForwardUnavailable(
+            "%s: the compiler generates the JVP of grad(%s) only for a grad (not "
+            "value_and_grad) without has_aux or *args, not in mode=\"tape\", of a function "
+            "that is not itself a transform; use mode=\"auto\" or mode=\"tape\" to run it "
+            "on the tape" % (_where(gradfn.fun), _name(gradfn.fun)))
+    return TapeJVP(gradfn, positions, has_aux, "forward mode over a gradient runs on the tape")
+
+
 def compile_jvp_engine(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
     """The forward-mode engine for ``fun``: the compiler's, or the tape's
     (``mode="tape"``, or ``"auto"`` when the compiler cannot)."""
     if mode == "tape":
         return TapeJVP(fun, positions, has_aux, 'mode="tape"')
     if isinstance(fun, GradFunction):
-        if mode == "compile":
-            raise ForwardUnavailable(
-                "%s: forward mode over a gradient (jvp of grad of %s: hvp, hessian) needs the "
-                "compiler to read its own generated code, which it cannot do yet; use "
-                "mode=\"auto\" or mode=\"tape\" to run it on the tape"
-                % (_where(fun.fun), _name(fun.fun)))
-        return TapeJVP(fun, positions, has_aux, "forward mode over a gradient runs on the tape")
+        return _gradient_engine(fun, positions, has_aux, mode)
     compile_jvp = getattr(pipeline, "compile_jvp", None)
     if compile_jvp is None:
         if mode == "compile":

@@ -319,8 +319,8 @@ def _function_vjp(site, fn, full, kwargs, positions):
     if rules.is_nondiff(fn):
         value = fn(*full, **kwargs)
         return value, lambda g: tuple(runtime.zeros_like(full[i]) for i in positions)
-    special = pipeline.SPECIAL_VJP(fn, positions) if pipeline.SPECIAL_VJP is not None \
-        else None
+    special = pipeline.SPECIAL_VJP(fn, positions, site.mode) \
+        if pipeline.SPECIAL_VJP is not None else None
     if special is not None and not kwargs:
         return special(*full)
     if not inspect.isfunction(fn):

@@ -106,7 +106,7 @@ def _value_jvp(site, f, args, tangents, kwargs):
     from . import pipeline
     if pipeline.SPECIAL_JVP is not None and not kwargs:   # custom_jvp (and the bridge's)
         positions = tuple(sorted(p - 1 for p in tangents if p))
-        special = pipeline.SPECIAL_JVP(f, positions)
+        special = pipeline.SPECIAL_JVP(f, positions, site.mode)
         if special is not None:
             return getattr(special, "fn", special)(*args, *[tangents[p + 1]
                                                              for p in positions])

@@ -19,11 +19,12 @@ import inspect
 import gast
 import numpy as np
 
-from .. import rules
+from .. import rules, runtime
 from ..errors import NoRuleError
 from ..rules import conversions
 from ..rules.jvp import elementwise_rule, linear_zeroed
 from .activity import diff_operands
+from .conjugates import simplify
 from .env import attr, call, const, load
 from .facts import _SEQUENCE_RESULTS
 from .forward_dynamic import field_tangent
@@ -111,6 +112,9 @@ def _rule_call(fwd, op, prim, pos, dname, t):
     plain = elementwise_rule(prim, pos)
     if plain is not None and _constant_factor(plain):
         rule = plain    # ``g`` or ``-g``: the VJP's body is the JVP, complex or not
+    elif plain is not None and getattr(rule, "origin", None) == "elementwise" and \
+            _complex_linear(plain):
+        return _elementwise(fwd, op, prim, pos, plain, dname, t), False
     if not inspect.isfunction(rule):
         hint = "_%s_jvp%s" % (prim.name.replace(".", "_"), pos or "")
         fn = load(fwd.env.ref(rule, hint))
@@ -119,6 +123,54 @@ def _rule_call(fwd, op, prim, pos, dname, t):
                      for k, v in op.kwargs.items()]), True
     expr = rule_expr(fwd.env, prim, pos, dname, load(t), op.args, op.kwargs, rule)
     return fwd.facts.specialise_shapes(expr), False
+
+def _complex_linear(rule):
+    """Whether a VJP rule's body is ``g * X`` (``X`` free of ``g``: ``g``
+    occurs once, reached from the top only through products, the numerator
+    of a division and negation): then the VJP is complex-linear in ``g``,
+    ``conj(vjp(conj(t)))`` is the JVP exactly (``t * conj(X)``), for complex
+    values too.  A body using ``g`` otherwise (``np.real(g) * ...`` for
+    ``abs``: not holomorphic) is called by name instead."""
+    tmpl = template(rule)
+    if tmpl.expr is None or not tmpl.params:
+        return False
+    g = tmpl.params[0]
+    if sum(1 for n in gast.walk(tmpl.expr) if isinstance(n, gast.Name) and n.id == g) != 1:
+        return False
+
+    def reach(node):
+        if isinstance(node, gast.Name):
+            return node.id == g
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+            return reach(node.left) or reach(node.right)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div):
+            return reach(node.left)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return reach(node.operand)
+        return False
+    return reach(tmpl.expr)
+
+
+def _elementwise(fwd, op, prim, pos, vjp, dname, t):
+    """An elementwise rule's JVP from its VJP body: ``conj(vjp(conj(t)))``
+    with the conjugates pushed inward (:mod:`.conjugates`), so that
+    ``g * conj(np.cos(x))`` gives ``dx * np.cos(x)`` -- exact on complex
+    values, NumPy only (the compiler can differentiate it again)."""
+    rt = fwd.env.runtime()
+    resolve = fwd.env.resolve
+
+    def make(e):
+        return call(attr(rt, "conj"), [e])
+
+    def is_conj(func):
+        try:
+            fn = resolve(func)
+        except Exception:  # noqa: BLE001 - not a name the compiler knows: not conj
+            return False
+        return fn is runtime.conj or fn is np.conj or fn is np.conjugate
+    expr = rule_expr(fwd.env, prim, pos, make(dname), load(t), op.args, op.kwargs, vjp)
+    return fwd.facts.specialise_shapes(simplify(make(expr), is_conj, make))
+
 
 # ------------------------------------------------------------ effects
 

@@ -52,7 +52,7 @@ def compile_jvp(fn, positions, *, numeric=(), mode="compile", has_aux=False, spr
     ``pipeline.SPECIAL_JVP``, never its body differentiated; one with only a
     VJP of its own (``autograd.Function``...) is refused."""
     if not callee:
-        special = pipeline.SPECIAL_JVP(fn, tuple(positions)) \
+        special = pipeline.SPECIAL_JVP(fn, tuple(positions), mode) \
             if pipeline.SPECIAL_JVP is not None else None
         if special is not None and not has_aux:
             return special
@@ -100,7 +100,7 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
         if generators.is_generator_function(callee_fn):
             raise generators.refusal(info, op, callee_fn)
         hook = pipeline.SPECIAL_JVP
-        special = hook(callee_fn, positions) if hook is not None else None
+        special = hook(callee_fn, positions, mode) if hook is not None else None
         if special is not None:
             unguarded("a call to %s, which has its own JVP," % name)
             record(name, "custom", op)

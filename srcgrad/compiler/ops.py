@@ -192,7 +192,8 @@ def classify(stmt, resolve):
 def classify_call(stmt, target, obj, value, kwargs, func):
     """A call of a resolved callable: a user function, or a rule-table call."""
     if not rules.has_rule(obj) and not rules.is_nondiff(obj) and (
-            inspect.isfunction(obj) or inspect.ismethod(obj) or _callable_object(obj)):
+            inspect.isfunction(obj) or inspect.ismethod(obj) or _callable_object(obj) or
+            getattr(type(obj), "__srcgrad_transform__", False)):  # grad(f): srcgrad/higher.py
         return Op("call", stmt, target, None, value.args, kwargs, callee=obj)
     return Op("prim", stmt, target, obj, value.args, kwargs, callee=func)
 

@@ -147,13 +147,15 @@ def compiled_of(fn):
 
 
 #: Hooks installed by srcgrad.bridge, the one seam with the tape (the compiler
-#: never imports the tape): ``SPECIAL_VJP(callee, positions)`` returns the VJP
-#: of a callable with its own gradient (custom_vjp, autograd.Function) or None;
+#: never imports the tape): ``SPECIAL_VJP(callee, positions, mode=None)`` returns
+#: the VJP of a callable with its own gradient (custom_vjp, autograd.Function, a
+#: grad/value_and_grad object: srcgrad/higher.py) or None;
 #: ``FALLBACK_VJP(callee, positions, reason)`` a VJP that runs it on the tape.
 SPECIAL_VJP = None
 FALLBACK_VJP = None
 #: The same seam for forward mode (jvp_pipeline.py): ``SPECIAL_JVP(callee,
-#: positions)`` for a callable with its own JVP (custom_jvp) or None, and
+#: positions, mode=None)`` for a callable with its own JVP (custom_jvp, a grad
+#: object: srcgrad/higher.py) or None, and
 #: ``FALLBACK_JVP(callee, positions, reason)``, a JVP that runs it on the tape;
 #: both return objects whose ``.fn(*args, *tangents)`` gives ``(out, tangent_out)``.
 SPECIAL_JVP = None
@@ -414,7 +416,7 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         name = getattr(callee, "__name__", type(callee).__name__)
         if generators.is_generator_function(callee):   # not consumed whole: see generators.py
             raise generators.refusal(info, op, callee)
-        special = SPECIAL_VJP(callee, positions) if SPECIAL_VJP is not None else None
+        special = SPECIAL_VJP(callee, positions, mode) if SPECIAL_VJP is not None else None
         if special is not None:
             record(name, "custom", op)
             return special

@@ -1,5 +1,10 @@
-"""Rules for the helper forward-mode code calls, so that generated JVP code
-can itself be differentiated (reverse over forward, forward over forward).
+"""Rules for the runtime helpers generated code calls, so that generated JVP
+code can itself be differentiated (reverse over forward: srcgrad/higher.py).
+
+``runtime.zeros_like`` (a materialised zero tangent) has no gradient;
+``runtime.conj`` is ``np.conj``; ``runtime.add`` (per-item addition of
+containers) and ``runtime.tangents_like`` (``tangent_like`` per item of a
+tuple, list or dict output) are linear.
 
 ``runtime.tangent_like(dt, like)`` broadcasts ``dt`` to ``like``'s shape and
 casts it to its dtype: linear in ``dt``; its VJP sums the broadcast axes back
@@ -13,8 +18,9 @@ real.  ``like`` only gives the shape and dtype: no gradient flows to it.
 
 import numpy as np
 
-from . import defvjp
+from . import defnondiff, defvjp
 from .jvp import deflinear
+from .ufuncs import conjugate_vjp
 from .. import runtime
 
 
@@ -29,3 +35,45 @@ def tangent_like_vjp(g, ans, dt, like):
 
 defvjp(runtime.tangent_like, tangent_like_vjp, None)
 deflinear(runtime.tangent_like, 0)
+
+
+def _items(g, like):
+    """``g`` as a list parallel to the items of the container ``like``."""
+    if isinstance(like, dict):
+        return [None if g is None else g.get(k) for k in like]
+    return [None] * len(like) if g is None else list(g)
+
+
+def tangents_like_vjp(g, ans, dt, like):
+    """Per item of the container ``like``: :func:`tangent_like_vjp`, ``None``
+    where the tangent was ``None`` (an integer output: no gradient)."""
+    if dt is None:
+        return None
+    if isinstance(like, (tuple, list, dict)):
+        keys = list(like) if isinstance(like, dict) else range(len(like))
+        parts = [tangents_like_vjp(gi, None, dt[k], like[k])
+                 for gi, k in zip(_items(g, like), keys)]
+        if isinstance(like, dict):
+            return dict(zip(keys, parts))
+        return type(dt)(parts) if isinstance(dt, list) else tuple(parts)
+    if isinstance(like, (np.ndarray, np.generic, float, int, complex)):
+        return tangent_like_vjp(g, None, dt, like)
+    return g
+
+
+def add_vjp_a(g, ans, a, b):
+    """``runtime.add`` is the sum, per item: its cotangent passes through."""
+    return g
+
+
+def add_vjp_b(g, ans, a, b):
+    return g
+
+
+defnondiff(runtime.zeros_like)
+defvjp(runtime.conj, conjugate_vjp)
+deflinear(runtime.conj, 0)
+defvjp(runtime.tangents_like, tangents_like_vjp, None)
+deflinear(runtime.tangents_like, 0)
+defvjp(runtime.add, add_vjp_a, add_vjp_b)
+deflinear(runtime.add, 0, 1, jointly=True)

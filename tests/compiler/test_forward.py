@@ -537,10 +537,10 @@ def test_a_callable_with_its_own_derivatives_is_never_differentiated_through(mon
         @staticmethod
         def fn(x, t):
             return np.log(x), t / np.maximum(x, 1e-3)
-    monkeypatch.setattr(pipeline, "SPECIAL_JVP", lambda f, p: Rule if f is custom else None)
+    monkeypatch.setattr(pipeline, "SPECIAL_JVP", lambda f, p, mode=None: Rule if f is custom else None)
     assert compile_jvp(custom, (0,)).fn(1e-4, 1.0)[1] == 1000.0
     monkeypatch.setattr(pipeline, "SPECIAL_JVP", None)
-    monkeypatch.setattr(pipeline, "SPECIAL_VJP", lambda f, p: object() if f is custom
+    monkeypatch.setattr(pipeline, "SPECIAL_VJP", lambda f, p, mode=None: object() if f is custom
                         else None)
     with pytest.raises(NoRuleError, match="derivatives of its own"):
         compile_jvp(custom, (0,))

@@ -629,7 +629,7 @@ NONDIFF = [
     math.isfinite, builtins.round, builtins.len, builtins.int, builtins.bool, builtins.range,
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
     builtins.type, conversions.dict_keys, conversions.array_attribute, srcgrad.detach,
-    srcgrad.runtime.key_order, srcgrad.runtime.key_pick,
+    srcgrad.runtime.key_order, srcgrad.runtime.key_pick, srcgrad.runtime.zeros_like,
 ]
 
 
@@ -641,6 +641,11 @@ ROWS += [
                                        ((3,), C(np.arange(3)))]),
     Row(srcgrad.runtime.tangent_like, [((3,), C(np.zeros((2, 3), dtype=complex))),
                                        ((2,), C(np.zeros(2)))], "complex", tag="complex"),
+    Row(srcgrad.runtime.conj, UNARY, "real"),
+    Row(srcgrad.runtime.add, [((3,), (3,)), ((2, 3), (2, 3)), ((), ()),
+                              (L((2,), (3,)), L((2,), (3,)))]),
+    Row(srcgrad.runtime.tangents_like, [(L((3,), (2,)), C([np.zeros((2, 3)), np.zeros(2)])),
+                                        (L((), (2,)), C([1.5, np.zeros((3, 2))]))]),
 ]
 
 

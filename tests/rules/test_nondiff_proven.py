@@ -70,6 +70,7 @@ SAMPLES = {
     builtins.type: [(2.5,)], conversions.dict_keys: [(_keys(),)],
     conversions.array_attribute: [(X, name) for name in sorted(conversions.METADATA)],
     builtins.enumerate: [([0.5, 1.5],)], builtins.zip: [([0.5, 1.5], [2.5, 3.5])],
+    runtime.zeros_like: [(np.array([0.5, -1.5]),), (2.5,), ([np.ones(2), 3.0],)],
     runtime.key_order: [([0.5, 2.5, 1.5],), ([0.5, 2.5, 0.5], True)],
     runtime.key_pick: [([0.5, 2.5, 1.5], "min"), ([0.5, 2.5, 2.5], "max")],
 }

@@ -1,0 +1,208 @@
+"""Second derivatives through generated code: the derivative of a gradient.
+
+The VJP of the gradient ``x -> grad_x f(x, y)`` at a cotangent ``u`` is the
+gradient of a directional derivative::
+
+    d/d(x, y) <grad_x f(x, y), u>  =  grad_{x, y} jvp(f, (x, y), (u, 0))
+
+srcgrad generates ``f``'s JVP (forward mode, :mod:`srcgrad.compiler.forward`),
+a plain Python function the compiler reads like any user function, so the
+gradient of that JVP is generated code too (*reverse over forward*).  This
+module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
+
+* :func:`slope_function` -- ``f_slope(*args, *us) = jvp(f)(args; us)[1]``, a
+  generated two-line function the compiler differentiates;
+* :func:`gradient_vjp` -- the VJP the compiler calls when the program it
+  differentiates calls ``G`` (meta-learning's inner gradient step,
+  ``grad(grad(f))``): value ``G(*args)``, pullback ``u -> grad slope``;
+* :func:`hvp_function` -- ``(x, v) -> H v`` for :func:`srcgrad.hvp` in
+  compile mode.
+
+Only real arguments are handled here; complex arguments, ``has_aux`` with
+``value_and_grad`` (or on one transform only), ``*args`` functions and the tape mode of ``G`` return ``None`` from
+:func:`gradient_vjp`, and the caller refuses the call or runs it on the tape.
+
+>>> import numpy as np, srcgrad
+>>> def f(x):
+...     return np.sum(np.sin(x) ** 2)
+>>> hvp = hvp_function(f, (0,), mode="compile")
+>>> x, v = np.array([0.3, 0.7]), np.array([1.0, 0.0])
+>>> bool(np.allclose(hvp(x, v), [2 * np.cos(2 * 0.3), 0.0]))
+True
+"""
+
+import threading
+import weakref
+
+import gast
+import numpy as np
+
+__all__ = ["slope_function", "gradient_vjp", "gradient_jvp", "hvp_function",
+           "SecondOrderError"]
+
+
+class SecondOrderError(NotImplementedError):
+    """What the generated second derivative cannot do (the caller decides:
+    refuse in mode="compile", the tape in mode="auto")."""
+
+
+_LOCK = threading.Lock()
+_SLOPES = weakref.WeakKeyDictionary()   # user function -> {(positions, value): slope fn}
+
+
+def _name(fun):
+    return getattr(fun, "__name__", "f").strip("<>").replace(".", "_") or "f"
+
+
+def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
+                   has_aux=False):
+    """A generated function ``slope(*args, *us)`` returning the derivative of
+    ``fun`` at ``args`` along ``us`` (one tangent per position), written as a
+    call of ``fun``'s generated JVP -- so the compiler can differentiate it.
+    With ``with_value`` it takes one more argument ``w`` and returns
+    ``w * fun(*args) + slope`` (``value_and_grad``'s two outputs at once).
+    With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
+    output's.  Cached per ``(fun, positions, with_value, numeric, has_aux)``
+    while ``fun`` lives."""
+    from .compiler import codegen, jvp_pipeline
+    from .compiler.env import assign, call, load, store
+    key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
+    try:
+        table = _SLOPES.setdefault(fun, {})
+    except TypeError:   # not weak-referenceable: no cache
+        table = {}
+    with _LOCK:
+        hit = table.get(key)
+    if hit is not None:
+        return hit
+    jvp = jvp_pipeline.compile_jvp(fun, tuple(positions), numeric=tuple(numeric), mode=mode,
+                                   has_aux=has_aux)
+    import inspect
+    params = list(inspect.signature(fun).parameters)
+    base = _name(fun)
+    tangents = ["d" + params[i] for i in positions]
+    while set(tangents) & set(params):
+        tangents = ["d" + t for t in tangents]
+    extra = ["w_value"] if with_value else []
+    jvp_name = base + "_jvp"
+    body = [gast.Assign(targets=[gast.Tuple(elts=[store("value"), store("slope")],
+                                            ctx=gast.Store())],
+                        value=call(load(jvp_name), [load(p) for p in params + tangents]),
+                        type_comment=None)]
+    result = load("slope")
+    if with_value:
+        result = gast.BinOp(left=gast.BinOp(left=load("w_value"), op=gast.Mult(),
+                                            right=load("value")),
+                            op=gast.Add(), right=result)
+    body.append(gast.Return(value=result))
+    node = codegen.emit_function(base + "_slope", params + tangents + extra, body)
+    generated = codegen.build(node, {jvp_name: jvp.fn}, {"__name__": __name__},
+                              base + "_slope",
+                              header="# The directional derivative of %s: its JVP's "
+                                     "tangent (srcgrad.higher)\n" % base)
+    fn = generated.fn
+    fn.__srcgrad_jvp__ = jvp
+    with _LOCK:
+        table[key] = fn
+    return fn
+
+
+def _nested(gradfn):
+    """Whether ``gradfn`` differentiates a transform (third order and up: the
+    JVP of a gradient is not generated code here)."""
+    return getattr(type(gradfn.fun), "__srcgrad_transform__", False)
+
+
+def _kinds(args):
+    from .api import _kind
+    return tuple(_kind(a) for a in args)
+
+
+def _real(args):
+    return all(not np.iscomplexobj(a) for a in args if isinstance(a, (np.ndarray, complex)))
+
+
+def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
+    """The VJP of calling ``gradfn`` (a ``grad``/``value_and_grad`` object)
+    with respect to its arguments at ``positions``, for compiled code:
+    ``vjp(*args) -> (gradfn(*args), pullback)``.  ``None`` when this module
+    cannot build it (see the module docstring).  ``mode`` is the mode of the
+    transform that differentiates the call: with ``"compile"`` (there or in
+    ``gradfn``) nothing of the second derivative runs on the tape.  With
+    ``has_aux`` (the outer transform's and ``gradfn``'s both) the value is
+    ``(gradient, aux)`` and the pullback takes the gradient's cotangent."""
+    if gradfn.has_aux != has_aux or gradfn.varargs or gradfn.mode == "tape" or \
+            gradfn.kind not in ("grad", "value_and_grad") or _nested(gradfn) or \
+            has_aux and gradfn.kind != "grad":
+        return None
+    fun, inner, positions = gradfn.fun, tuple(gradfn.positions), tuple(positions)
+    with_value = gradfn.kind == "value_and_grad"
+    mode = "compile" if "compile" in (mode, gradfn.mode) else "auto"
+
+    def vjp(*args):
+        from . import api
+        if not _real(args):
+            raise SecondOrderError("complex arguments")
+        value = gradfn(*args)
+        # compiled now, so that a refusal shows at the call, not in the pullback
+        slope = slope_function(fun, inner, with_value, mode, _kinds(args), has_aux)
+        second = api.grad(slope, wrt=positions, mode=mode)
+        raw = value[0] if has_aux else value[1] if with_value else value
+        grads = (raw,) if gradfn.single else raw
+        probe = tuple(args) + tuple(np.zeros_like(g) for g in grads) + \
+            ((0.0,) if with_value else ())
+        second._compiled_for(probe)
+
+        def pullback(u):
+            if with_value:
+                w, u = u
+            us = (u,) if gradfn.single else tuple(u)
+            us = tuple(np.zeros_like(g) if c is None else c for c, g in zip(us, grads))
+            extra = (1.0 if w is None else w,) if with_value else ()
+            out = second(*(tuple(args) + us + extra))
+            return (out,) if len(positions) == 1 else out
+        return value, pullback
+    return vjp
+
+
+def hvp_function(fun, wrt, mode="compile"):
+    """``hvp(*args, v)``: the Hessian of scalar ``fun`` with respect to its
+    argument(s) at ``wrt``, applied to ``v`` (one tangent per position, a
+    tuple when ``wrt`` has several), by reverse over forward: the gradient of
+    the generated JVP's tangent."""
+    from . import api
+    wrt = tuple(wrt)
+
+    def hvp(*args_and_v):
+        *args, v = args_and_v
+        vs = (v,) if len(wrt) == 1 else tuple(v)
+        slope = slope_function(fun, wrt, False, mode, _kinds(args))
+        out = api.grad(slope, wrt=wrt, mode=mode)(*(tuple(args) + vs))
+        return out[0] if len(wrt) == 1 else out
+    return hvp
+
+
+def gradient_jvp(gradfn, positions, mode=None):
+    """The JVP of calling ``gradfn`` (a ``grad`` object of ``f``) along
+    tangents of its arguments at ``positions``: ``jvp(*args, *tangents) ->
+    (gradfn(*args), tangent)``, the tangent being the gradient (with respect
+    to ``gradfn``'s positions) of ``f``'s directional derivative along the
+    tangents (forward over reverse, computed as reverse over forward: the
+    Hessian is symmetric). ``None`` where :func:`gradient_vjp` gives None."""
+    if gradfn.has_aux or gradfn.varargs or gradfn.mode == "tape" or \
+            gradfn.kind != "grad" or _nested(gradfn):
+        return None
+    fun, inner, positions = gradfn.fun, tuple(gradfn.positions), tuple(positions)
+    mode = "compile" if "compile" in (mode, gradfn.mode) else "auto"
+
+    def jvp(*args_and_tangents):
+        from . import api
+        args = args_and_tangents[:len(args_and_tangents) - len(positions)]
+        tangents = args_and_tangents[len(args):]
+        if not _real(args) or not _real(tangents):
+            raise SecondOrderError("complex arguments")
+        value = gradfn(*args)
+        slope = slope_function(fun, positions, False, mode, _kinds(args))
+        out = api.grad(slope, wrt=inner, mode=mode)(*(tuple(args) + tuple(tangents)))
+        return value, out
+    return jvp
