@@ -502,7 +502,8 @@ class _SecondOrderVJP:
         from .higher import SecondOrderError
         try:
             return self.vjp(*args)
-        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError) as err:
+        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError,
+                runtime.TangentError) as err:
             if self.mode == "compile":
                 if isinstance(err, SecondOrderError):
                     raise _second_order_refusal(self.gradfn, str(err)) from None

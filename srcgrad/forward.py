@@ -119,7 +119,8 @@ class _SecondOrderJVP(_Compiled):
         from .higher import SecondOrderError
         try:
             return self.jvp(*args)
-        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError) as err:
+        except (SrcgradSyntaxError, NoSource, NoRuleError, SecondOrderError,
+                runtime.TangentError) as err:
             if self.mode == "compile":
                 raise
             tape = TapeJVP(self.gradfn, self.positions, self.has_aux,

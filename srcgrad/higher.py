@@ -140,26 +140,44 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
     mode = "compile" if "compile" in (mode, gradfn.mode) else "auto"
 
     def vjp(*args):
-        from . import api
+        from . import api, runtime
         if not _real(args):
             raise SecondOrderError("complex arguments")
         value = gradfn(*args)
-        # compiled now, so that a refusal shows at the call, not in the pullback
-        slope = slope_function(fun, inner, with_value, mode, _kinds(args), has_aux)
-        second = api.grad(slope, wrt=positions, mode=mode)
+        # the second derivative is generated code or nothing (the tape cannot run
+        # generated JVP code): compiled strictly, and now, so that a refusal shows
+        # at the call, where mode="auto" hands the whole call to the tape
         raw = value[0] if has_aux else value[1] if with_value else value
         grads = (raw,) if gradfn.single else raw
-        probe = tuple(args) + tuple(np.zeros_like(g) for g in grads) + \
-            ((0.0,) if with_value else ())
-        second._compiled_for(probe)
+        try:
+            slope = slope_function(fun, inner, with_value, "compile", _kinds(args), has_aux)
+            second = api.grad(slope, wrt=positions[0] if len(positions) == 1 else positions,
+                              mode="compile")
+            probe = tuple(args) + tuple(runtime.zeros_like(g) for g in grads) + \
+                ((0.0,) if with_value else ())
+            second._compiled_for(probe)
+        except (SyntaxError, NotImplementedError) as err:
+            if mode == "compile":
+                raise
+            reason = "grad of a gradient: %s" % api._reason(err)
+            return api._TapeVJP(gradfn, positions, has_aux, reason).fn(*args)
 
         def pullback(u):
+            whole = u
             if with_value:
                 w, u = u
             us = (u,) if gradfn.single else tuple(u)
-            us = tuple(np.zeros_like(g) if c is None else c for c, g in zip(us, grads))
+            us = tuple(runtime.zeros_like(g) if c is None else c for c, g in zip(us, grads))
             extra = (1.0 if w is None else w,) if with_value else ()
-            out = second(*(tuple(args) + us + extra))
+            try:
+                out = second(*(tuple(args) + us + extra))
+            except (SyntaxError, NotImplementedError) as err:
+                if mode == "compile":
+                    raise
+                # another kind of cotangent (a new specialisation) the compiler
+                # refuses: this call's VJP on the tape
+                reason = "grad of a gradient: %s" % api._reason(err)
+                return api._TapeVJP(gradfn, positions, has_aux, reason).fn(*args)[1](whole)
             return (out,) if len(positions) == 1 else out
         return value, pullback
     return vjp
@@ -177,8 +195,8 @@ def hvp_function(fun, wrt, mode="compile"):
         *args, v = args_and_v
         vs = (v,) if len(wrt) == 1 else tuple(v)
         slope = slope_function(fun, wrt, False, mode, _kinds(args))
-        out = api.grad(slope, wrt=wrt, mode=mode)(*(tuple(args) + vs))
-        return out[0] if len(wrt) == 1 else out
+        return api.grad(slope, wrt=wrt[0] if len(wrt) == 1 else wrt,
+                        mode=mode)(*(tuple(args) + vs))
     return hvp
 
 
@@ -203,6 +221,7 @@ def gradient_jvp(gradfn, positions, mode=None):
             raise SecondOrderError("complex arguments")
         value = gradfn(*args)
         slope = slope_function(fun, positions, False, mode, _kinds(args))
-        out = api.grad(slope, wrt=inner, mode=mode)(*(tuple(args) + tuple(tangents)))
+        out = api.grad(slope, wrt=inner[0] if gradfn.single else inner,
+                       mode=mode)(*(tuple(args) + tuple(tangents)))
         return value, out
     return jvp
