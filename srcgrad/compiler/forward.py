@@ -20,6 +20,12 @@ own compiled JVPs: ``t, dt = helper_jvp(a, b, da)``; callees known only at
 run time go through :mod:`.forward_dynamic`, ``try`` statements through
 :mod:`.forward_try`.
 
+The generated code is itself differentiable by the compiler (second
+derivatives, srcgrad/higher.py): it calls only NumPy, rules and runtime
+helpers with rules (an elementwise JVP is the VJP body read as ``t * f'(x)``,
+:mod:`.conjugates`), and a value the user computed under ``no_grad`` from a
+differentiated one is written ``c = _rt.constant(...)``, a constant there too.
+
 Guarantee: the tangent of every active name is the directional derivative
 of its value along the input tangents, or the compile is refused with the
 user's line (:meth:`Forwarder.refuse`); never a silent wrong tangent.
@@ -33,7 +39,7 @@ user's line (:meth:`Forwarder.refuse`); never a silent wrong tangent.
 >>> out = Forwarder(front.info, ["x"], front.env, kinds=kinds).run(front.body)
 >>> print(dump(out[0]))
 _t1 = np.sin(x)
-_dt1 = _sin_jvp(dx, _t1, x)
+_dt1 = dx * np.cos(x)
 _t2 = y[0]
 _t3 = _t1 * _t2
 _dt3 = _dt1 * _t2
@@ -268,6 +274,16 @@ class Forwarder(CallsMixin):
                 out.append(self.define(op, expr, line))
         if op.kind != "call":
             primal = [op.stmt]
+        if op.nograd and primal and primal[0] is op.stmt and \
+                isinstance(op.stmt, gast.Assign) and \
+                set(op.operand_names()) & self.facts.varied_names:
+            # computed under no_grad from a differentiated value: a constant also to
+            # code that differentiates this JVP again (second derivatives)
+            stmt = gast.Assign(targets=op.stmt.targets, value=call(
+                attr(self.env.runtime(), "constant"), [op.stmt.value]), type_comment=None)
+            stmt.user_line = op.stmt.user_line
+            out = [stmt if s is op.stmt else s for s in out]
+            primal = [stmt]
         if self.keep:   # in a try body: a handler may read the older value's tangent
             out.extend(self.materialise([t for t in targets if t in before and
                                          t not in self.has and t in self.facts.active], line))

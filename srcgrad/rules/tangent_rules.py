@@ -71,6 +71,7 @@ def add_vjp_b(g, ans, a, b):
 
 
 defnondiff(runtime.zeros_like)
+defnondiff(runtime.constant)   # a value computed under no_grad (forward.py)
 defvjp(runtime.conj, conjugate_vjp)
 deflinear(runtime.conj, 0)
 defvjp(runtime.tangents_like, tangents_like_vjp, None)

@@ -50,7 +50,7 @@ from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscri
 from .special import digamma
 from .pybuiltins import key_order, key_pick, zip_pulls
 from .guards import Rebound, unchanged, once, suppressed
-from .forward import tangent_like, tangents_like, TangentError, tangent_code
+from .forward import tangent_like, tangents_like, TangentError, tangent_code, constant
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
            "ones_like_float", "to_kind", "float_dtype", "conj", "real_cotangent"]

@@ -97,3 +97,16 @@ class _TangentCode:
 
 
 tangent_code = _TangentCode()
+
+
+def constant(x):
+    """``x``, as a constant: what the forward transform writes around a value
+    the user computed under ``no_grad`` (or ``inference_mode``), so that code
+    differentiating the generated JVP again (srcgrad/higher.py) sees no
+    dependence there either -- second derivatives keep the grad-mode
+    semantics of first ones.  Declared non-differentiable in the rule table.
+
+    >>> constant(2.5)
+    2.5
+    """
+    return x

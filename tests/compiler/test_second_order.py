@@ -256,3 +256,38 @@ def test_an_inner_grad_with_has_aux_called_in_a_function_runs_on_the_tape_in_aut
         srcgrad.grad(outer, mode="compile")(0.3)
     got = srcgrad.grad(outer, mode="auto")(0.3)
     assert np.isclose(got, 2 * np.cos(0.3) - 0.3 * np.sin(0.3), rtol=1e-10)
+
+
+# Grad modes in second derivatives: what is constant for the first derivative
+# stays constant for the second (PyTorch's and JAX's semantics). The functions
+# are docs/semantics.md's rows (tests/test_docs.py); the second derivatives at
+# 1.5 by hand from those semantics: x * const -> 0, x * x -> 2, and so on.
+SECOND_BY_HAND = {"nograd_block": 0.0, "nograd_binding": 2.0, "enable_nested": 2.0,
+                  "set_flag(True,)": 2.0, "set_flag(False,)": 0.0,
+                  "set_true_in_nograd": 2.0, "calls_nograd_helper": 0.0,
+                  "uses_detach": 0.0, "uses_stop_gradient": 0.0, "inference_inside": 0.0}
+
+
+def _grad_mode_rows():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
+    import test_docs
+    out = []
+    for fn, extra, _ in test_docs.ROWS:
+        key = fn.__name__ + (str(extra) if extra else "")
+        out.append(pytest.param(fn, extra, SECOND_BY_HAND[key], id=key))
+    return out
+
+
+@pytest.mark.parametrize("fn,extra,want", _grad_mode_rows())
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+def test_grad_modes_hold_in_second_derivatives(fn, extra, want, mode):
+    """A value computed under no_grad is a constant in the generated JVP too
+    (runtime.constant), so the gradient of that JVP does not see through it:
+    the compiled Hessian once gave 3.0 for x * (x * 3.0 under no_grad)."""
+    assert np.isclose(srcgrad.hessian(fn, mode=mode)(1.5, *extra), want)
+    assert np.isclose(srcgrad.grad(srcgrad.grad(fn), mode=mode)(1.5, *extra), want)
+    _, t = srcgrad.jvp(srcgrad.grad(fn), (1.5,) + extra, (1.0,) + (None,) * len(extra),
+                       mode=mode)
+    assert np.isclose(t, want)

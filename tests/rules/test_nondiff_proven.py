@@ -78,7 +78,8 @@ SAMPLES = {
 #: values NumPy leaves unspecified: compared by shape and dtype only
 UNSPECIFIED = {id(np.empty), id(np.empty_like)}
 #: explicit gradient stops (the user asks for them)
-STOPS = {id(srcgrad.detach), id(srcgrad.stop_gradient)}
+STOPS = {id(srcgrad.detach), id(srcgrad.stop_gradient),
+         id(runtime.constant)}   # the forward transform's stop (a value made under no_grad)
 
 
 def nondiff_entries():
@@ -194,7 +195,7 @@ def test_gradient_stops_are_the_only_exemptions():
     assert all(is_nondiff(f) for f in NONDIFF_STOPS)
 
 
-NONDIFF_STOPS = [srcgrad.detach, srcgrad.stop_gradient]
+NONDIFF_STOPS = [srcgrad.detach, srcgrad.stop_gradient, runtime.constant]
 
 
 def test_count_is_reported(capsys):
