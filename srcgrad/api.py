@@ -725,9 +725,16 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     return ans, pull
 
 
-def source(fun, wrt=None):
+def source(fun, wrt=None, transform="vjp"):
     """The generated source of a transformed function (``grad(f)``,
-    ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0)."""
+    ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0); with
+    ``transform="jvp"``, of ``fun``'s JVP (forward mode) for ``wrt``."""
+    if transform not in ("vjp", "jvp"):
+        raise ValueError("transform=%r: use \"vjp\" or \"jvp\"" % (transform,))
+    if transform == "jvp":
+        from .compiler.pipeline import jvp_source
+        positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
+        return jvp_source(_unwrap_mode(fun), positions)
     if isinstance(fun, GradFunction):
         if fun._by_kind:  # the code that ran last: specialised to those arguments
             return list(fun._by_kind.values())[-1].source

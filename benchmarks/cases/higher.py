@@ -2,9 +2,9 @@
 16 -> 64 -> 1, MSE) with respect to all four parameters, and (k) the 100 x 100
 Hessian of a scalar function, ``sum(tanh(A x) ** 2) + sum(x ** 4) / 4``.
 
-srcgrad runs both on the tape (``srcgrad.hvp``/``srcgrad.hessian`` with
-``mode="auto"``: the compiler cannot differentiate its own generated code
-yet, so its column is skipped with that reason).  The peers: HIPS autograd's
+srcgrad's compiled column is ``mode="compile"``: generated code, the
+gradient of the generated JVP (srcgrad/higher.py); its tape column is
+``mode="tape"`` (reverse over reverse).  The peers: HIPS autograd's
 ``hessian_vector_product``/``hessian``, ``torch.func`` (``jvp`` of ``grad``,
 ``hessian``), ``jax.jit`` of ``jvp(grad)``/``hessian``; the reference is
 forward-over-reverse written by hand in NumPy."""
@@ -14,11 +14,9 @@ import numpy as np
 import srcgrad
 
 from bench_core import mlp_data, mlp_loss
-from harness import (AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, Skip, gradient_case, need,
+from harness import (AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, gradient_case, need,
                      jax, torch)
 
-NOT_YET = "the compiler cannot differentiate its own generated code yet (mode=\"compile\" " \
-          "refuses hvp/hessian); srcgrad's best mode is the tape column"
 
 
 def mlp_hvp_hand(W1, b1, W2, b2, x, y, v):
@@ -43,11 +41,12 @@ def mlp_hvp_hand(W1, b1, W2, b2, x, y, v):
 
 def hvp_makers(params, x, y, v):
     def tape():
-        h = srcgrad.hvp(mlp_loss, wrt=(0, 1, 2, 3))
+        h = srcgrad.hvp(mlp_loss, wrt=(0, 1, 2, 3), mode="tape")
         return lambda: h(*params, x, y, v)
 
     def compiled():
-        raise Skip(NOT_YET)
+        h = srcgrad.hvp(mlp_loss, wrt=(0, 1, 2, 3), mode="compile")
+        return lambda: h(*params, x, y, v)
 
     def autograd():
         ag = need("autograd")
@@ -105,7 +104,7 @@ def hvp(cfg):
     v = tuple(rng.normal(size=np.shape(p)) for p in params)
     return gradient_case("hvp", "Hessian-vector product of the 64-wide MLP's loss (batch 32, "
                          "16 -> 64 -> 1, all parameters)", hvp_makers(params, x, y, v), cfg,
-                         rtol=1e-7, atol=1e-10, notes=[NOT_YET])
+                         rtol=1e-7, atol=1e-10)
 
 
 # ------------------------------------------------------------------ Hessian 100 x 100
@@ -122,11 +121,12 @@ def hessian_hand(x, A):
 
 def hessian_makers(x, A):
     def tape():
-        h = srcgrad.hessian(scalar_fn)
+        h = srcgrad.hessian(scalar_fn, mode="tape")
         return lambda: h(x, A)
 
     def compiled():
-        raise Skip(NOT_YET)
+        h = srcgrad.hessian(scalar_fn, mode="compile")
+        return lambda: h(x, A)
 
     def autograd():
         ag = need("autograd")
@@ -159,4 +159,4 @@ def hessian(cfg):
     A = rng.normal(size=(n, n)) / np.sqrt(n)
     x = rng.normal(size=n)
     return gradient_case("hessian", "100 x 100 Hessian of sum(tanh(A x) ** 2) + sum(x ** 4) / 4",
-                         hessian_makers(x, A), cfg, rtol=1e-7, atol=1e-10, notes=[NOT_YET])
+                         hessian_makers(x, A), cfg, rtol=1e-7, atol=1e-10)
