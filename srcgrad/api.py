@@ -20,10 +20,10 @@ from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
 from .compiler.calltree import call_tree, tape_calls_of
-from .compiler.parse import NoSource
+from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
-from .compiler.varargs import Spread, flat_caller, flatten, has_varargs
-from .compiler.recursion import RecursionDepthError, too_deep_at_run_time
+from .compiler.frontend.varargs import Spread, flat_caller, flatten, has_varargs
+from .compiler.transforms.recursion import RecursionDepthError, too_deep_at_run_time
 from .checks import (check_cotangent as _check_cotangent, refuse_subclasses as
                      _refuse_subclasses, refused_subclass as _refused_subclass,
                      where as _where)
@@ -213,7 +213,7 @@ class GradFunction:
 
     def _flat(self, args, kwargs):
         """A ``*args``/``**kwargs`` function's call as its flat argument list
-        and structure (see compiler/varargs.py)."""
+        and structure (see compiler/frontend/varargs.py)."""
         try:
             args, spread = flatten(self.fun, args, kwargs)
         except TypeError as err:
@@ -420,7 +420,7 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
     """The engine for ``fun``: its own rule (a primitive), the compiler, or
     the tape (``mode="tape"``, or ``"auto"`` when the compiler cannot).
     ``spread``: the call structure of a ``*args``/``**kwargs`` function, whose
-    engine then takes the call's flat argument list (compiler/varargs.py)."""
+    engine then takes the call's flat argument list (compiler/frontend/varargs.py)."""
     if _is_primitive(fun):
         return _PrimitiveVJP(fun, positions)
     if _hashable(fun) and fun in OPERATOR_RULES:
@@ -588,7 +588,7 @@ class _TapeVJP:
 
 def _as_called(fun, spread):
     """``fun`` taking the argument list the engines use (parameters in
-    signature order, defaults explicit; see compiler/varargs.py) and calling
+    signature order, defaults explicit; see compiler/frontend/varargs.py) and calling
     it the way the user did: keyword-only parameters and ``**kwargs`` by name."""
     if spread is None:
         if not inspect.isfunction(fun) or not fun.__code__.co_kwonlyargcount:

@@ -31,7 +31,7 @@ from . import rules, runtime
 from .api import (GradFunction, _check_mode, _unwrap_mode, _name, _reason, _is_primitive,
                   _where)
 from .compiler import pipeline
-from .compiler.parse import NoSource
+from .compiler.frontend.parse import NoSource
 from .errors import NoRuleError, SrcgradSyntaxError
 from .tape.engine import _map
 from .tape.forward import tape_linearize

@@ -5,7 +5,7 @@ gradient of a directional derivative::
 
     d/d(x, y) <grad_x f(x, y), u>  =  grad_{x, y} jvp(f, (x, y), (u, 0))
 
-srcgrad generates ``f``'s JVP (forward mode, :mod:`srcgrad.compiler.forward`),
+srcgrad generates ``f``'s JVP (forward mode, :mod:`srcgrad.compiler.transforms.forward`),
 a plain Python function the compiler reads like any user function, so the
 gradient of that JVP is generated code too (*reverse over forward*).  This
 module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
@@ -64,8 +64,9 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
     output's.  Cached per ``(fun, positions, with_value, numeric, has_aux)``
     while ``fun`` lives."""
-    from .compiler import codegen, jvp_pipeline
-    from .compiler.env import assign, call, load, store
+    from .compiler import jvp_pipeline
+    from .compiler.backends import codegen
+    from .compiler.ir.env import assign, call, load, store
     key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
     try:
         table = _SLOPES.setdefault(fun, {})

@@ -110,7 +110,7 @@ def test_the_scan_sees_the_imports_we_know():
     assert _reaching("rules")["srcgrad.rules.mutation"] == {"runtime"}
     assert {"api", "tape", "rules"} <= _reaching("")["srcgrad"]
     assert "tape" in _reaching("bridge")["srcgrad.bridge"]
-    assert "rules" in _reaching("compiler")["srcgrad.compiler.reverse"]
+    assert "rules" in _reaching("compiler")["srcgrad.compiler.transforms.reverse"]
     assert len([m for m in MODULES if _layer(m) == "runtime"]) == len(runtime.MODULES) + 1
 
 
@@ -161,7 +161,8 @@ def test_importing_a_bottom_layer_loads_nothing_above_it(layer, allowed):
 def test_hooks_installed_from_above_reach_the_modules_that_read_them():
     """The runtime and the compiler's pipeline call upward only through hooks
     set at import time by the layer above (so neither imports it)."""
-    from srcgrad.compiler import dynamic, pipeline
+    from srcgrad.compiler import pipeline
+    from srcgrad.compiler.transforms import dynamic
     assert runtime.closures.DYNAMIC_CALL is dynamic.dispatch
     assert runtime.trees.GETTER_VJP is dynamic.getter_vjp
     assert pipeline.SPECIAL_VJP is not None and pipeline.FALLBACK_VJP is not None

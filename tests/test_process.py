@@ -258,7 +258,7 @@ def test_recursive_functions_and_generators_are_freed_too():
 
 
 def test_comments_leave_no_process_wide_table():
-    from srcgrad.compiler import codegen
+    from srcgrad.compiler.backends import codegen
     assert not any(isinstance(v, list) and v and isinstance(v[0], str)
                    for k, v in vars(codegen).items() if k.isupper() or k.startswith("_C"))
     h = _make_function()

@@ -23,16 +23,18 @@ import gast
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import argwrites, generators, pipeline
+from .analysis import argwrites
+from .frontend import generators
+from . import pipeline
 from .calltree import CallRecord
-from .codegen import build, emit_function, with_comments
-from .dynamic import Dynamic
-from .env import call, load
-from .forward import Forwarder
-from .forward_dynamic import JVPSite
-from .optimize import inline_temps
-from .parse import NoSource
-from .varargs import flat_caller
+from .backends.codegen import build, emit_function, with_comments
+from .transforms.dynamic import Dynamic
+from .ir.env import call, load
+from .transforms.forward import Forwarder
+from .transforms.forward_dynamic import JVPSite
+from .lower.optimize import inline_temps
+from .frontend.parse import NoSource
+from .frontend.varargs import flat_caller
 from ..rules.conversions import argument_copy
 
 __all__ = ["compile_jvp", "jvp_source", "CompiledJVP"]

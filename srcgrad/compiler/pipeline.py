@@ -19,29 +19,30 @@ import numpy as np
 
 from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
-from . import argwrites, fence, generators, hofs, index_tricks
+from .analysis import argwrites
+from .frontend import fence, generators, hofs, index_tricks
 from ..rules.conversions import argument_copy, make_closure
-from .anf import Namer, dump, to_anf
-from .ssa import mutable_names, rename_ssa, split_self_updates
-from .codegen import build, emit_function, with_comments
-from . import codegen
-from .lift import LiftError, expand_starred, lift_nested, name_lambdas
-from .starred import expand_starred_targets, unpack_fixed_arity_calls
-from .varargs import flat_caller, specialise
-from .parse import FunctionInfo, NoSource, _assigned_names, parse_function
-from .alias import check_aliasing
+from .frontend.anf import Namer, dump, to_anf
+from .frontend.ssa import mutable_names, rename_ssa, split_self_updates
+from .backends.codegen import build, emit_function, with_comments
+from .backends import codegen
+from .frontend.lift import LiftError, expand_starred, lift_nested, name_lambdas
+from .frontend.starred import expand_starred_targets, unpack_fixed_arity_calls
+from .frontend.varargs import flat_caller, specialise
+from .frontend.parse import FunctionInfo, NoSource, _assigned_names, parse_function
+from .analysis.alias import check_aliasing
 from .depth import headroom, too_deep
-from .recursion import recursive_edge
-from .desugar import remove_jumps
+from .transforms.recursion import recursive_edge
+from .frontend.desugar import remove_jumps
 from .calltree import CallRecord
-from .trycatch import lower_try
-from .withblock import lower_with
-from .dictcalls import rewrite_dict_calls
-from .dynamic import Dynamic
-from .optimize import fuse_pops, inline_temps, propagate_copies
+from .frontend.trycatch import lower_try
+from .frontend.withblock import lower_with
+from .frontend.dictcalls import rewrite_dict_calls
+from .transforms.dynamic import Dynamic
+from .lower.optimize import fuse_pops, inline_temps, propagate_copies
 from ..rules.operators import METHODS
-from .env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
-from .reverse import Env, Reverser
+from .ir.env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
+from .transforms.reverse import Env, Reverser
 
 __all__ = ["compile_vjp", "compile_jvp", "jvp_source", "compiled_of", "CompiledVJP", "NoSource",
            "SHAPE_SPECIALISATIONS"]

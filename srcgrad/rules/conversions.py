@@ -72,7 +72,7 @@ defvjp(builtins.complex, complex_vjp_real, complex_vjp_imag)
 defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.round,
            np.shape, np.ndim, np.size, np.iscomplexobj, np.isrealobj)
 # the permutation sorted(..., key=) applies, the index min/max(..., key=) picks
-# (srcgrad.compiler.hofs writes these calls)
+# (srcgrad.compiler.frontend.hofs writes these calls)
 defnondiff(runtime.key_order, runtime.key_pick)
 
 # Array constructors whose values depend on no float argument (those that do,

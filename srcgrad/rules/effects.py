@@ -64,7 +64,7 @@ OUT_KEYWORDS = ("out",)
 
 #: methods that change their receiver in place: ndarray (``sort``, ``fill``,
 #: ``put``, ...), list, dict and set methods.  ``list.append`` is among them:
-#: the compiler models it (see compiler/resolve.py); the others are refused
+#: the compiler models it (see compiler/frontend/resolve.py); the others are refused
 #: on values that carry a gradient.
 INPLACE_METHODS = frozenset((
     # ndarray

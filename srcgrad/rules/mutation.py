@@ -14,7 +14,7 @@ accumulating into an owned cotangent -- is the runtime's
 The other mutations reduce to these: ``y[i] += v`` is ``t = y[i]; y[i] = t + v``
 (A-normal form), ``lst.extend(items)`` a loop of appends.  ``insert``,
 ``remove``, ``pop`` and the other in-place methods of a list that carries a
-gradient are refused by the compiler (rules/effects.py, compiler/resolve.py);
+gradient are refused by the compiler (rules/effects.py, compiler/frontend/resolve.py);
 ``mode="auto"`` runs such a function on the tape, where a list is plain Python.
 
 Guarantees: the cotangent of ``v`` is the new value's cotangent at ``index``,

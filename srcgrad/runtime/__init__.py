@@ -25,7 +25,7 @@ plumbing around them (``snapshot`` / ``restore``, ``owned``, ``add_at``).
 
 Two hooks are installed from above at import time, so the runtime never
 imports the compiler: ``closures.DYNAMIC_CALL`` and ``trees.GETTER_VJP``
-(srcgrad.compiler.dynamic sets them on those modules, where they are read).
+(srcgrad.compiler.transforms.dynamic sets them on those modules, where they are read).
 
 The package is also embedded *flat* in exported modules (srcgrad.export
 concatenates the modules of :data:`MODULES`, in that order, into one

@@ -3,7 +3,7 @@
 :class:`Closure` is a nested function made a value (the lifted function and
 the values it captured); :class:`CallSite` is a call whose callee is only known
 at run time.  A call site hands each call to :data:`DYNAMIC_CALL`, a hook
-srcgrad.compiler.dynamic installs (``runtime.closures.DYNAMIC_CALL = ...``):
+srcgrad.compiler.transforms.dynamic installs (``runtime.closures.DYNAMIC_CALL = ...``):
 the runtime never imports the compiler.
 
 Guarantees: a call site looks its callee up by identity at every call, so a
@@ -32,7 +32,7 @@ class Closure:
 
 
 #: ``DYNAMIC_CALL(site, callee, args)``: ``(value, pullback)`` of a call whose
-#: callee is a run-time value; installed by srcgrad.compiler.dynamic.
+#: callee is a run-time value; installed by srcgrad.compiler.transforms.dynamic.
 DYNAMIC_CALL = None
 
 
@@ -42,7 +42,7 @@ class CallSite:
     (``obj.<method>(a, b)``) returns ``(value, pullback)``; ``pullback(g)``
     returns the cotangents of the operands at ``wrt`` (position 0 is the
     callee or the receiver).  The callee is looked up by identity at each
-    call (:data:`DYNAMIC_CALL`, srcgrad.compiler.dynamic): a different
+    call (:data:`DYNAMIC_CALL`, srcgrad.compiler.transforms.dynamic): a different
     callee gets its own compiled code, never another's."""
 
     __slots__ = ("filename", "line", "wrt", "mode", "method", "__weakref__")

@@ -7,7 +7,7 @@ a finished gradient its argument's kind (a Python float for a float, a fresh
 writable ndarray for an array), and :func:`field_cotangent` /
 :func:`container_cotangent` send a cotangent back through ``obj.name`` and
 through ``list(x)`` / ``tuple(x)`` / ``dict(x)``.  A property's getter is
-differentiated through :data:`GETTER_VJP`, a hook srcgrad.compiler.dynamic
+differentiated through :data:`GETTER_VJP`, a hook srcgrad.compiler.transforms.dynamic
 installs (``runtime.trees.GETTER_VJP = ...``).
 
 Guarantees: a cotangent has its value's structure, and a real value's
@@ -151,7 +151,7 @@ def _sequence_parts(g, x):
 
 #: ``GETTER_VJP(fget, obj, g)``: the cotangent of ``obj`` for ``g``, the
 #: cotangent of ``fget(obj)`` (a property); installed by the compiler's
-#: dynamic calls (srcgrad.compiler.dynamic), which runtime never imports.
+#: dynamic calls (srcgrad.compiler.transforms.dynamic), which runtime never imports.
 GETTER_VJP = None
 
 

@@ -1,4 +1,4 @@
-"""Forward mode (compiler/forward.py): every corpus function with float inputs,
+"""Forward mode (compiler/transforms/forward.py): every corpus function with float inputs,
 ``compile_jvp(...).fn`` against central finite differences of the function along
 a random direction (``srcgrad.testing.numeric_jvp``), the value equal to the
 function's; the cases forward mode refuses are listed in ``REFUSED`` with the
@@ -18,7 +18,7 @@ import srcgrad
 from srcgrad.compiler import pipeline
 
 from srcgrad.compiler.pipeline import compile_jvp
-from srcgrad.compiler.varargs import flatten, has_varargs
+from srcgrad.compiler.frontend.varargs import flatten, has_varargs
 from srcgrad.errors import NoRuleError, SrcgradSyntaxError
 from srcgrad.runtime import object_fields
 from srcgrad.testing import assert_allclose, numeric_jvp, random_tangent

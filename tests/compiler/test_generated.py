@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import srcgrad
-from srcgrad.compiler import fence
-from srcgrad.compiler.parse import parse_function
+from srcgrad.compiler.frontend import fence
+from srcgrad.compiler.frontend.parse import parse_function
 from srcgrad.testing import assert_allclose, numeric_grad
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")

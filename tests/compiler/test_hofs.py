@@ -1,4 +1,4 @@
-"""Higher-order builtins (compiler/hofs.py): what compiles is in the corpus
+"""Higher-order builtins (compiler/frontend/hofs.py): what compiles is in the corpus
 (corpus/higher_order.py); here, the generated code, what stays out (refused with
 the user's file and line in mode="compile", right on the tape in mode="auto"), and
 uses that must keep working unchanged (values that carry no gradient, lazy maps)."""

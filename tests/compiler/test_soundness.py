@@ -585,12 +585,12 @@ def sets_then_fills_a_constant(x):
 # (function, extra arguments, the words the compiler's refusal contains, or
 #  None when the compiler must give the right gradient)
 CASES = [
-    (module_argument, (np,), None),     # a dynamic call site (compiler/dynamic.py)
-    (module_argument_dot, (np,), None),     # a dynamic call site (compiler/dynamic.py)
+    (module_argument, (np,), None),     # a dynamic call site (compiler/transforms/dynamic.py)
+    (module_argument_dot, (np,), None),     # a dynamic call site (compiler/transforms/dynamic.py)
     (module_local_alias, (), None),
     (module_local_alias_dot, (), None),
-    (module_argument_alias, (np,), None),     # a dynamic call site (compiler/dynamic.py)
-    (module_rebound_alias, (), None),     # a dynamic call site (compiler/dynamic.py)
+    (module_argument_alias, (np,), None),     # a dynamic call site (compiler/transforms/dynamic.py)
+    (module_rebound_alias, (), None),     # a dynamic call site (compiler/transforms/dynamic.py)
     (constant_array_method, (), None),
     (module_global_alias, (), None),
     (decorated, (), None),
@@ -601,7 +601,7 @@ CASES = [
     (sum_of_comprehension, (), None),
     (sum_of_appended, (), None),
     (r_concatenation, (), None),           # np.r_/np.c_ compile to index_r/index_c
-    (c_concatenation, (), None),           # (compiler/index_tricks.py)
+    (c_concatenation, (), None),           # (compiler/frontend/index_tricks.py)
     (zip_as_value, (), "for-loop header"),
     (enumerate_as_value, (), "for-loop header"),
     (einsum_sublist, (), None),            # the einsum rules read both call forms

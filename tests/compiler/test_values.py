@@ -1,4 +1,4 @@
-"""First-class functions and user objects (srcgrad/compiler/dynamic.py, the object
+"""First-class functions and user objects (srcgrad/compiler/transforms/dynamic.py, the object
 trees of srcgrad/runtime/objects.py and trees.py): the guard on the callee's
 identity, the cache never keeping a callee or an object alive, gradients with
 respect to objects in both engines, and the refusals, located at the user's line.

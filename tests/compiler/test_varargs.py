@@ -1,5 +1,5 @@
-"""*args / **kwargs and run-time-length star-unpacking (compiler/varargs.py,
-compiler/starred.py): code is specialised on a call's structure and never
+"""*args / **kwargs and run-time-length star-unpacking (compiler/frontend/varargs.py,
+compiler/frontend/starred.py): code is specialised on a call's structure and never
 reused for another; what stays out is refused at the user's line.
 
 The corpus (tests/compiler/corpus/varargs.py) checks the constructs against
@@ -14,8 +14,8 @@ import pytest
 
 import srcgrad
 from srcgrad import SrcgradSyntaxError
-from srcgrad.compiler import fence
-from srcgrad.compiler.parse import parse_function
+from srcgrad.compiler.frontend import fence
+from srcgrad.compiler.frontend.parse import parse_function
 from srcgrad.testing import assert_allclose, numeric_grad
 
 from corpus.varargs import (concat_and_multiply, penalised_loss, sum_of_squares,

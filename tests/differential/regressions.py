@@ -140,7 +140,7 @@ def f(a, b):
 ''', (A3, B3), wrt=(0, 1),
         compiler=None),
 
-    # seen once while srcgrad/compiler/optimize.py was being edited: the generated code
+    # seen once while srcgrad/compiler/lower/optimize.py was being edited: the generated code
     # read ``np.log(1.0 + -0.7 ** 2)`` (parentheses of a negative base lost) -- wrong
     # value, NaN for -1.2; fixed since, kept as a guard (both engines must pass)
     Regression("compiler-negative-constant-base-power", '''

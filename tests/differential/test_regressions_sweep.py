@@ -78,7 +78,7 @@ prim = srcgrad.defvjp(prim, prim_vjp)
 '''
 
 
-# compiler/inline.py once inlined whatever sat at the rule's old line after its file was
+# compiler/transforms/inline.py once inlined whatever sat at the rule's old line after its file was
 # edited (sin instead of cos: a silent wrong gradient); it now checks the text against the
 # live code object and calls the rule instead
 def test_rule_source_edited_after_import(tmp_path, monkeypatch):

@@ -129,7 +129,7 @@ def test_no_warnings_by_default(recwarn):
 
 def test_callable_objects_and_run_time_callees_are_compiled():
     """They ran on the tape (mixed mode, or the whole function) before dynamic
-    call sites (srcgrad/compiler/dynamic.py)."""
+    call sites (srcgrad/compiler/transforms/dynamic.py)."""
     for fn, args in [(calls_object, (X,)), (runtime_callee, (X, "sin"))]:
         info = srcgrad.explain(fn, *args)
         assert info.engine == "compiler" and info.tape_calls == []

@@ -1,0 +1,1 @@
+"""Facts about a program that the transforms read: activity, aliasing, shapes, names and their kinds, argument writes."""

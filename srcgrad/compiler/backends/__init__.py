@@ -1,0 +1,1 @@
+"""From statements to running code: Python source via astor (codegen)."""

@@ -1,0 +1,1 @@
+"""From the user's source to A-normal form in SSA with every callee resolved: parse, fence, lift, desugar (jumps, try, with, starred, varargs, generators, higher-order builtins), A-normal form, SSA, resolve."""

@@ -1,0 +1,1 @@
+"""Clean-up of generated statements before code generation."""
