@@ -538,16 +538,23 @@ def _unshadow(node, local_names, namer):
     return node
 
 
+#: rule modules whose functions generated code calls by name and which are
+#: pure (the mutation adjoints, the shared cotangent formulas)
+_PURE_RULES = ("srcgrad.rules.mutation", "srcgrad.rules.contractions",
+               "srcgrad.rules.selection")
+
+
 def _pure(env, node):
     """Calls that may move past other statements: NumPy, math, builtins,
-    srcgrad.runtime and srcgrad.rules.mutation functions, and ndarray methods."""
+    srcgrad.runtime and the functions of :data:`_PURE_RULES`, and ndarray
+    methods."""
     func = node.func
     obj = env.resolve(func)
     if obj is None:
         return isinstance(func, gast.Attribute) and func.attr in METHODS
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or \
-        mod.split(".")[:2] == ["srcgrad", "runtime"] or mod == "srcgrad.rules.mutation" \
+        mod.split(".")[:2] == ["srcgrad", "runtime"] or mod in _PURE_RULES \
         or isinstance(obj, np.ufunc)
 
 
