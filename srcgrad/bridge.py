@@ -48,14 +48,7 @@ def tape_vjp_of(fn, positions, reason=None):
 
     def vjp(*args):
         value, pullback = tape_vjp(run, args, wrt=positions)
-        leak = _leak(value)
-        if leak is not None:
-            raise TypeError(
-                "%s: %s runs on the tape inside compiled code (%s), and returned %s, which "
-                "cannot carry gradients back into compiled code. Return NumPy values (arrays, "
-                "numbers, or lists/tuples/dicts of them; a list instead of a generator), or "
-                "run the caller on the tape too (mode=\"tape\")."
-                % (_where_of(reason), _qualname(fn), _why(reason), leak))
+        refuse_leak(value, fn, reason, "gradients")
         return value, pullback
     vjp.__name__ = getattr(fn, "__name__", "f") + "_tape_vjp"
     vjp.tape_reason = reason
@@ -144,17 +137,37 @@ def _filled(cell):
     return True
 
 
-def _fallback(callee, positions, reason):
-    """The tape as the VJP of a callee the compiler refused (``mode="auto"``).
-    A generator function cannot be one: its values would be made after the
-    tape run ends; refusing here sends the caller to the tape, which runs the
-    generator itself."""
+def refuse_leak(value, fn, reason, carried):
+    """Raise a ``TypeError`` naming the call if the value ``fn`` returned on
+    the tape cannot cross into compiled code (see :func:`_leak`); ``carried``
+    is what it would carry back (``"gradients"``, ``"tangents"``)."""
+    leak = _leak(value)
+    if leak is not None:
+        raise TypeError(
+            "%s: %s runs on the tape inside compiled code (%s), and returned %s, which "
+            "cannot carry %s back into compiled code. Return NumPy values (arrays, "
+            "numbers, or lists/tuples/dicts of them; a list instead of a generator), or "
+            "run the caller on the tape too (mode=\"tape\")."
+            % (_where_of(reason), _qualname(fn), _why(reason), leak, carried))
+
+
+def refuse_generator(callee, reason):
+    """A generator function cannot be the tape's stand-in for a callee the
+    compiler refused: its values would be made after the tape run ends.
+    Refusing here sends the caller to the tape, which runs the generator
+    itself."""
     if inspect.isgeneratorfunction(callee) or inspect.isasyncgenfunction(callee) or \
             inspect.iscoroutinefunction(callee):
         raise NoRuleError(
             "%s: %s is a generator (or coroutine) function that the compiler cannot "
             "transform; its values cannot cross from the tape into compiled code, so the "
             "caller runs on the tape" % (_where_of(reason), _qualname(callee)))
+
+
+def _fallback(callee, positions, reason):
+    """The tape as the VJP of a callee the compiler refused (``mode="auto"``);
+    not for a generator function (:func:`refuse_generator`)."""
+    refuse_generator(callee, reason)
     log.info("srcgrad: %s runs on the tape inside compiled code (%s)",
              getattr(callee, "__qualname__", callee), reason)
     return tape_vjp_of(callee, positions, reason)

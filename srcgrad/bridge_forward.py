@@ -21,15 +21,13 @@ returning ``(out, tangent_out)``.
 """
 
 import functools
-import inspect
 import logging
 
 import numpy as np
 
 from . import modes
-from .bridge import custom_vjp, _leak, _where_of, _why, _qualname
+from .bridge import custom_vjp, refuse_generator, refuse_leak, _qualname
 from .compiler import pipeline
-from .rules import NoRuleError
 from .tape.forward import tape_jvp
 from .tape.function import Function
 from .tape.tensor import Tensor, STRICT
@@ -52,13 +50,8 @@ class _JVP:
 
 def _fallback_jvp(callee, positions, reason=None):
     """The tape as the JVP of a callee the compiler's forward transform
-    refused (``mode="auto"``)."""
-    if inspect.isgeneratorfunction(callee) or inspect.isasyncgenfunction(callee) or \
-            inspect.iscoroutinefunction(callee):
-        raise NoRuleError(
-            "%s: %s is a generator (or coroutine) function that the compiler cannot "
-            "transform; its values cannot cross from the tape into compiled code, so the "
-            "caller runs on the tape" % (_where_of(reason), _qualname(callee)))
+    refused (``mode="auto"``); not for a generator function."""
+    refuse_generator(callee, reason)
     positions = tuple(positions)
     log.info("srcgrad: jvp of %s runs on the tape inside compiled code (%s)",
              _qualname(callee), reason)
@@ -70,13 +63,7 @@ def _fallback_jvp(callee, positions, reason=None):
         for i, t in zip(positions, tangents):
             trees[i] = t
         value, tangent = tape_jvp(callee, args, trees)
-        leak = _leak(value)
-        if leak is not None:
-            raise TypeError(
-                "%s: %s runs on the tape inside compiled code (%s), and returned %s, which "
-                "cannot carry tangents back into compiled code. Return NumPy values, or run "
-                "the caller on the tape too (mode=\"tape\")."
-                % (_where_of(reason), _qualname(callee), _why(reason), leak))
+        refuse_leak(value, callee, reason, "tangents")
         return value, tangent
     fn.__name__ = getattr(callee, "__name__", "f") + "_tape_jvp"
     fn.tape_reason = reason

@@ -34,7 +34,7 @@ from .compiler import pipeline
 from .compiler.frontend.parse import NoSource
 from .errors import NoRuleError, SrcgradSyntaxError
 from .tape.engine import _map
-from .tape.forward import tape_linearize
+from .tape.forward import tape_linearize, _is_float_leaf
 
 __all__ = ["jvp", "JvpFunction", "compile_jvp_engine", "ForwardUnavailable"]
 
@@ -224,14 +224,6 @@ def jvp_function(fun, positions, has_aux, mode):
 
 
 # ------------------------------------------------------------- tangents
-
-def _is_float_leaf(x):
-    if isinstance(x, (bool, np.bool_)):
-        return False
-    if isinstance(x, (np.ndarray, np.generic)):
-        return x.dtype.kind in "fc"
-    return isinstance(x, (float, complex))
-
 
 def _is_tree(x):
     return isinstance(x, (dict, list, tuple))

@@ -21,7 +21,6 @@ True
 
 import gast
 
-from .. import rules
 from ..errors import NoRuleError, SrcgradSyntaxError
 from .analysis import argwrites
 from .frontend import generators
@@ -146,28 +145,10 @@ def _compile_jvp(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=F
             raise pipeline._reached_from(err, where)
 
     def check_callee(callee_fn, op):
-        if not hasattr(callee_fn, "__code__") or callee_fn is fn:
-            return
-        try:
-            pipeline.compile_vjp(callee_fn, (), mode="compile", callee=True,
-                                 numeric=fwd.facts.arg_kinds(op.args), spread=op.spread)
-        except SrcgradSyntaxError as err:
-            if getattr(err, "mutation", False):
-                raise pipeline._callee_mutates(info, op, callee_fn, err) from None
-        except (NoSource, NoRuleError):
-            pass
+        pipeline.check_callee_writes(info, fn, callee_fn, op, fwd.facts.arg_kinds(op.args))
 
     def on_blocked(op):
-        if op.kind == "prim":
-            name = rules._name_of(op.prim)
-            raise NoRuleError(
-                "%s:%s: no derivative rule for %s, which is applied to a value that depends "
-                "on the differentiated arguments.\n    %s\nRegister one with "
-                "srcgrad.defjvp(%s, jvp_rule)." % (
-                    info.filename, op.stmt.user_line, name,
-                    (info.line_text(op.stmt.user_line) or "").strip(), name))
-        raise info.error(op.stmt, "the compiler cannot differentiate through this "
-                         "expression", 'rewrite it with NumPy functions, or use mode="tape"')
+        raise pipeline.blocked_error(info, op, "srcgrad.defjvp(%s, jvp_rule)")
 
     body = front.body
     if not callee:   # the caller's arrays stay as they were: work on copies of those written

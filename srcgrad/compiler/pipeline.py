@@ -457,31 +457,11 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             raise _reached_from(err, where)
 
     def check_callee(callee, op):
-        """A call whose result needs no gradient still matters if the callee
-        changes its arguments in place: compile it (for its checks only)."""
-        if not hasattr(callee, "__code__") or callee is fn:
-            return
-        try:   # strict: this call runs as written, so an update would be real
-            compile_vjp(callee, (), mode="compile", callee=True, numeric=kinds_of(op),
-                        spread=op.spread)
-        except SrcgradSyntaxError as err:
-            if getattr(err, "mutation", False):
-                raise _callee_mutates(info, op, callee, err) from None
-        except (NoSource, NoRuleError):
-            pass
+        check_callee_writes(info, fn, callee, op, kinds_of(op))
 
     def on_blocked(op):
-        if op.kind == "prim":
-            name = rules._name_of(op.prim)
-            raise NoRuleError(
-                "%s:%s: no derivative rule for %s, which is applied to a value that depends "
-                "on the differentiated arguments.\n    %s\nRegister one with "
-                "srcgrad.defvjp(%s, vjp_rule), where vjp_rule(g, ans, *args) returns the "
-                "cotangent of the argument." % (
-                    info.filename, op.stmt.user_line, name,
-                    (info.line_text(op.stmt.user_line) or "").strip(), name))
-        raise info.error(op.stmt, "the compiler cannot differentiate through this "
-                         "expression", 'rewrite it with NumPy functions, or use mode="tape"')
+        raise blocked_error(info, op, "srcgrad.defvjp(%s, vjp_rule), where vjp_rule(g, ans, "
+                            "*args) returns the cotangent of the argument")
     kinds = dict(zip(params, numeric))
     reverser = Reverser(info, wrt_names, env, compile_callee, on_blocked, has_aux, kinds)
     reverser.check_callee = check_callee
@@ -558,16 +538,23 @@ def _unshadow(node, local_names, namer):
     return node
 
 
+#: rule modules whose functions generated code calls by name and which are
+#: pure (the mutation adjoints, the shared cotangent formulas)
+_PURE_RULES = ("srcgrad.rules.mutation", "srcgrad.rules.contractions",
+               "srcgrad.rules.selection")
+
+
 def _pure(env, node):
     """Calls that may move past other statements: NumPy, math, builtins,
-    srcgrad.runtime and srcgrad.rules.mutation functions, and ndarray methods."""
+    srcgrad.runtime and the functions of :data:`_PURE_RULES`, and ndarray
+    methods."""
     func = node.func
     obj = env.resolve(func)
     if obj is None:
         return isinstance(func, gast.Attribute) and func.attr in METHODS
     mod = getattr(obj, "__module__", None) or ""
     return mod.split(".")[0] in ("numpy", "math", "builtins") or \
-        mod.split(".")[:2] == ["srcgrad", "runtime"] or mod == "srcgrad.rules.mutation" \
+        mod.split(".")[:2] == ["srcgrad", "runtime"] or mod in _PURE_RULES \
         or isinstance(obj, np.ufunc)
 
 
@@ -635,6 +622,37 @@ def copy_on_entry(writes, env, node):
         stmt.user_line = node.lineno
         out.append(stmt)
     return out
+
+
+def check_callee_writes(info, fn, callee, op, numeric):
+    """A call whose result needs no derivative still matters if the callee
+    changes its arguments in place: compile it (for its checks only) and raise
+    the caller's error if it does.  Shared by both transforms."""
+    if not hasattr(callee, "__code__") or callee is fn:
+        return
+    try:   # strict: this call runs as written, so an update would be real
+        compile_vjp(callee, (), mode="compile", callee=True, numeric=numeric,
+                    spread=op.spread)
+    except SrcgradSyntaxError as err:
+        if getattr(err, "mutation", False):
+            raise _callee_mutates(info, op, callee, err) from None
+    except (NoSource, NoRuleError):
+        pass
+
+
+def blocked_error(info, op, register):
+    """The error for an operation on an active value that no rule covers:
+    ``register`` says how to register one (``"srcgrad.defvjp(%s, ...)"``, with
+    the callable's name for ``%s``).  Shared by both transforms."""
+    if op.kind == "prim":
+        name = rules._name_of(op.prim)
+        return NoRuleError(
+            "%s:%s: no derivative rule for %s, which is applied to a value that depends "
+            "on the differentiated arguments.\n    %s\nRegister one with %s." % (
+                info.filename, op.stmt.user_line, name,
+                (info.line_text(op.stmt.user_line) or "").strip(), register % name))
+    return info.error(op.stmt, "the compiler cannot differentiate through this "
+                      "expression", 'rewrite it with NumPy functions, or use mode="tape"')
 
 
 def _callee_mutates(info, op, callee, err):

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import defvjp, defnondiff
 from .. import runtime
+from .selection import item_cotangent
 
 
 def astype(x, dtype, *args, **kwargs):
@@ -55,7 +56,7 @@ def complex_vjp_imag(g, ans, real=0, imag=0):
 
 
 def item_vjp(g, ans, x, *args):
-    return runtime.item_cotangent(g, x, *args)
+    return item_cotangent(g, x, *args)
 
 
 def tolist_vjp(g, ans, x):

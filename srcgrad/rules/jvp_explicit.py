@@ -349,7 +349,7 @@ from .nn import softmax_vjp  # noqa: E402
 def _permuted(t, a, ans, axis):
     """``t`` rearranged as ``a`` was into ``ans`` along ``axis`` (entries
     matched by sorted order, ties in a stable order: the permutation of
-    :func:`srcgrad.runtime.unpermute`, whose transpose this is)."""
+    :func:`srcgrad.rules.selection.unpermute`, whose transpose this is)."""
     if axis is None:
         return _permuted(np.ravel(np.broadcast_to(t, np.shape(a))), np.ravel(a), ans, 0)
     src = np.take_along_axis(np.broadcast_to(t, np.shape(a)),

@@ -2,14 +2,14 @@
 
 Every product (``dot``, ``matmul``, ``inner``, ``tensordot``) is written as
 the einsum it equals, and differentiated by one helper,
-:func:`srcgrad.runtime.einsum_vjp`, which also sums batch axes that
+:func:`srcgrad.rules.contractions.einsum_vjp`, which also sums batch axes that
 ``matmul`` broadcast.  These primitives are registered with
 ``broadcasts=False``: their rules return cotangents of exactly the argument's
 shape.
 
 ``np.einsum``: call positions 0..16 each have a named rule ``einsum_vjp_0``
 ... ``einsum_vjp_16`` that passes its own position to
-:func:`srcgrad.runtime.einsum_call_vjp`, which reads both call forms: the
+:func:`srcgrad.rules.contractions.einsum_call_vjp`, which reads both call forms: the
 subscripts string (``einsum("ij,jk", a, b)``, operand k at position k + 1)
 and the interleaved sublist form (``einsum(a, [0, 1], b, [1, 2], [0, 2])``,
 operands at even positions).
@@ -29,42 +29,42 @@ import numpy as np
 
 from . import defspecial, defvjp, up_to_positions, refuse_position
 from .. import runtime
+from .contractions import einsum_vjp, einsum_call_vjp, product_vjp_a, product_vjp_b
+from .selection import extremum_share
 
 # ------------------------------------------------------------------ products
 
 
 def dot_vjp_a(g, ans, a, b, out=None):
-    return runtime.product_vjp_a(g, a, b, runtime.dot_subscripts)
+    return product_vjp_a(g, a, b, runtime.dot_subscripts)
 
 
 def dot_vjp_b(g, ans, a, b, out=None):
-    return runtime.product_vjp_b(g, a, b, runtime.dot_subscripts)
+    return product_vjp_b(g, a, b, runtime.dot_subscripts)
 
 
 def matmul_vjp_x1(g, ans, x1, x2):
-    return runtime.product_vjp_a(g, x1, x2, runtime.matmul_subscripts)
+    return product_vjp_a(g, x1, x2, runtime.matmul_subscripts)
 
 
 def matmul_vjp_x2(g, ans, x1, x2):
-    return runtime.product_vjp_b(g, x1, x2, runtime.matmul_subscripts)
+    return product_vjp_b(g, x1, x2, runtime.matmul_subscripts)
 
 
 def inner_vjp_a(g, ans, a, b):
-    return runtime.einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 0)
+    return einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 0)
 
 
 def inner_vjp_b(g, ans, a, b):
-    return runtime.einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 1)
+    return einsum_vjp(g, runtime.inner_subscripts(np.ndim(a), np.ndim(b)), (a, b), 1)
 
 
 def tensordot_vjp_a(g, ans, a, b, axes=2):
-    return runtime.einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes),
-                              (a, b), 0)
+    return einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes), (a, b), 0)
 
 
 def tensordot_vjp_b(g, ans, a, b, axes=2):
-    return runtime.einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes),
-                              (a, b), 1)
+    return einsum_vjp(g, runtime.tensordot_subscripts(np.ndim(a), np.ndim(b), axes), (a, b), 1)
 
 
 def vdot_vjp_a(g, ans, a, b):
@@ -160,74 +160,74 @@ defvjp(np.trace, trace_vjp)
 
 def einsum_vjp_0(g, ans, subscripts, *operands, optimize=False, **kwargs):
     """The rule for call position k is ``einsum_vjp_k``; all defer to
-    ``runtime.einsum_call_vjp`` with their position, which reads the call in
+    ``einsum_call_vjp`` with their position, which reads the call in
     either form (subscripts string, or interleaved operands and sublists).
     Up to 16 operands (string form) or 8 (sublist form)."""
-    return runtime.einsum_call_vjp(g, subscripts, operands, 0, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 0, optimize)
 
 
 def einsum_vjp_1(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 1, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 1, optimize)
 
 
 def einsum_vjp_2(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 2, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 2, optimize)
 
 
 def einsum_vjp_3(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 3, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 3, optimize)
 
 
 def einsum_vjp_4(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 4, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 4, optimize)
 
 
 def einsum_vjp_5(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 5, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 5, optimize)
 
 
 def einsum_vjp_6(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 6, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 6, optimize)
 
 
 def einsum_vjp_7(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 7, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 7, optimize)
 
 
 def einsum_vjp_8(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 8, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 8, optimize)
 
 
 def einsum_vjp_9(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 9, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 9, optimize)
 
 
 def einsum_vjp_10(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 10, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 10, optimize)
 
 
 def einsum_vjp_11(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 11, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 11, optimize)
 
 
 def einsum_vjp_12(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 12, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 12, optimize)
 
 
 def einsum_vjp_13(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 13, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 13, optimize)
 
 
 def einsum_vjp_14(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 14, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 14, optimize)
 
 
 def einsum_vjp_15(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 15, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 15, optimize)
 
 
 def einsum_vjp_16(g, ans, subscripts, *operands, optimize=False, **kwargs):
-    return runtime.einsum_call_vjp(g, subscripts, operands, 16, optimize)
+    return einsum_call_vjp(g, subscripts, operands, 16, optimize)
 
 
 def einsum_vjp_more(g, ans, subscripts, *operands, optimize=False, **kwargs):
@@ -306,7 +306,7 @@ def vector_norm_cotangent(gx, nx, xa, ans, ord, axis, keepdims):
     if ord == 1:
         return gx * np.sign(xa)
     if ord == np.inf or ord == -np.inf:
-        return gx * np.sign(xa) * runtime.extremum_share(np.abs(xa), ans, axis, keepdims)
+        return gx * np.sign(xa) * extremum_share(np.abs(xa), ans, axis, keepdims)
     if ord == 0:
         return np.zeros(xa.shape)
     return gx * np.sign(xa) * np.abs(xa) ** (ord - 1) / nx ** (ord - 1)

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import defvjp, defnondiff
 from .. import runtime
+from .selection import extremum_share
 
 # ----------------------------------------------------------------- sums
 #
@@ -132,7 +133,7 @@ def max_vjp(g, ans, a, axis=None, out=None, keepdims=False, initial=None, where=
     """Tied extrema share the cotangent equally; entries off the ``where``
     mask (and all entries, when ``initial`` is the result) get none."""
     return runtime.expand_reduced(g, np.shape(a), axis, keepdims) * \
-        runtime.extremum_share(a if where is True else np.where(where, a, np.nan),
+        extremum_share(a if where is True else np.where(where, a, np.nan),
                                ans, axis, keepdims)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from . import defvjp, defnondiff, up_to_positions, refuse_position
 from .ufuncs import divmod_vjp_x1, divmod_vjp_x2
 from .. import runtime
+from .selection import share_extremum
 
 # ------------------------------------------------------------ math: trig
 
@@ -232,19 +233,19 @@ def pow_vjp_exp(g, ans, base, exp, mod=None):
 def max_vjp_0(g, ans, *args):
     """``max(a, b, ...)``: rule k is for argument k, ties share equally;
     ``max(iterable)``: rule 0 returns a list of cotangents."""
-    return runtime.share_extremum(g, ans, args, 0)
+    return share_extremum(g, ans, args, 0)
 
 
 def max_vjp_1(g, ans, *args):
-    return runtime.share_extremum(g, ans, args, 1)
+    return share_extremum(g, ans, args, 1)
 
 
 def max_vjp_2(g, ans, *args):
-    return runtime.share_extremum(g, ans, args, 2)
+    return share_extremum(g, ans, args, 2)
 
 
 def max_vjp_3(g, ans, *args):
-    return runtime.share_extremum(g, ans, args, 3)
+    return share_extremum(g, ans, args, 3)
 
 
 def max_vjp_more(g, ans, *args):

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import defvjp, up_to_positions, refuse_position
 from .. import runtime
+from .selection import unpermute
 
 # ------------------------------------------------------------ reshaping
 
@@ -324,11 +325,11 @@ defvjp(np.triu, triu_vjp)
 
 
 def sort_vjp(g, ans, a, axis=-1, kind=None, order=None, stable=None):
-    return runtime.unpermute(g, a, ans, axis)
+    return unpermute(g, a, ans, axis)
 
 
 def partition_vjp(g, ans, a, kth, axis=-1, kind="introselect", order=None):
-    return runtime.unpermute(g, a, ans, axis)
+    return unpermute(g, a, ans, axis)
 
 
 def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):

@@ -11,8 +11,8 @@ module per concern:
 - :mod:`.objects`    -- user objects as trees (``object_fields``, ``map_fields``);
 - :mod:`.trees`      -- cotangents of trees (``zeros_like``, ``add``, ``to_kind``, ...);
 - :mod:`.indexing`   -- subscript plumbing (``snapshot`` / ``restore``, ``owned``, ``add_at``);
-- :mod:`.shapes`     -- shape helpers for rules (``unconcatenate``, ``unpermute``, ...);
-- :mod:`.products`   -- einsum / dot / matmul cotangents;
+- :mod:`.shapes`     -- shape helpers for rules (``unconcatenate``, ``unstack_like``, ...);
+- :mod:`.products`   -- einsum subscripts, of einsum calls and of dot / matmul / tensordot;
 - :mod:`.special`    -- ``digamma``;
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
@@ -20,7 +20,9 @@ module per concern:
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
 formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
-reaches by name like any rule that is not inlined.  The runtime keeps the
+reaches by name like any rule that is not inlined; so are the cotangents of
+products and einsum (srcgrad/rules/contractions.py) and of extrema, sorts
+and ``item`` (srcgrad/rules/selection.py).  The runtime keeps the
 plumbing around them (``snapshot`` / ``restore``, ``owned``, ``add_at``).
 
 Two hooks are installed from above at import time, so the runtime never
@@ -42,11 +44,9 @@ from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
 from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
                     container_cotangent, copy_value)
 from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
-from .shapes import (atleast_cotangent, extremum_share, unconcatenate, unstack_like, unpermute,
-                     share_extremum, item_cotangent)
-from .products import (einsum_vjp, einsum_sublists, einsum_call_vjp, dot_subscripts,
-                       matmul_subscripts, tensordot_subscripts, inner_subscripts,
-                       product_vjp_a, product_vjp_b)
+from .shapes import atleast_cotangent, unconcatenate, unstack_like
+from .products import (einsum_terms, einsum_sublists, dot_subscripts, matmul_subscripts,
+                       tensordot_subscripts, inner_subscripts)
 from .special import digamma
 from .pybuiltins import key_order, key_pick, zip_pulls
 from .guards import Rebound, unchanged, once, suppressed

@@ -28,6 +28,7 @@ Guarantees:
   PyTorch's behaviour.
 """
 
+import contextlib
 import linecache
 import numbers
 import os
@@ -280,6 +281,54 @@ def _unwrap(x):
     return x
 
 
+@contextlib.contextmanager
+def recording():
+    """While the block runs: grad mode on (whatever the caller's), and the
+    tape's strict conversions on, with an outer strict error set aside."""
+    saved = (_state.enabled, _state.inference)
+    _state.enabled, _state.inference = True, False
+    STRICT.depth += 1
+    outer_error, STRICT.error = STRICT.error, None
+    try:
+        yield
+    finally:
+        STRICT.depth -= 1
+        STRICT.error = outer_error
+        _state.enabled, _state.inference = saved
+
+
+def call_on_copies(fun, args, moving):
+    """``fun(*args)``, where the arguments at the positions in ``moving`` are
+    given copies of their Tensors, not the leaves: like a Python function
+    given arrays, ``fun`` may update its arguments in place (``vx -= dt * gx``,
+    ``p[0] = 0.0``), and the derivative still flows to the leaves.  Inside
+    :func:`recording`: NumPy turns the error of ``a[i] = t`` into "setting an
+    array element with a sequence"; the strict error, which names the user's
+    line, is raised instead."""
+    moving = {i % len(args) for i in moving}
+    call_args = [_map(lambda x: x.clone() if isinstance(x, Tensor) else x, a)
+                 if i in moving else a for i, a in enumerate(args)]
+    try:
+        return fun(*call_args)
+    except Exception as e:
+        err = STRICT.error
+        if err is not None and err is not e:
+            raise err.with_traceback(None) from e
+        raise
+
+
+def split_aux(out, has_aux):
+    """``(output, aux)`` of a function's result: with ``has_aux`` it must be
+    a pair, whose ``aux`` is handed back as plain values; else aux is None."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise TypeError("has_aux=True: the function must return a pair (value, aux), "
+                        "got %s" % type(out).__name__)
+    out, aux = out
+    return out, _map(_unwrap, aux)
+
+
 def tape_vjp(fun, args, wrt=(0,), has_aux=False):
     """Run ``fun(*args)`` on the tape; return ``(value, pullback)``, or
     ``(value, pullback, aux)`` when ``has_aux`` (``fun`` returns
@@ -302,36 +351,9 @@ def tape_vjp(fun, args, wrt=(0,), has_aux=False):
         leaves = []
         args[i] = _map(lambda x: _wrap_leaf(x, leaves), args[i])
         per_arg.append((args[i], leaves))
-    saved = (_state.enabled, _state.inference)
-    _state.enabled, _state.inference = True, False
-    STRICT.depth += 1
-    outer_error, STRICT.error = STRICT.error, None
-    try:
-        # the function gets copies of the leaves, not the leaves: like a Python
-        # function given arrays, it may update its arguments in place
-        # (``vx -= dt * gx``, ``p[0] = 0.0``), and the gradient flows to the leaves
-        call_args = list(args)
-        for i in wrt:
-            call_args[i] = _map(lambda x: x.clone() if isinstance(x, Tensor) else x, args[i])
-        out = fun(*call_args)
-    except Exception as e:
-        err = STRICT.error
-        if err is not None and err is not e:
-            # NumPy turns the error of ``a[i] = t`` into "setting an array element
-            # with a sequence": surface ours, which names the user's line
-            raise err.with_traceback(None) from e
-        raise
-    finally:
-        STRICT.depth -= 1
-        STRICT.error = outer_error
-        _state.enabled, _state.inference = saved
-    aux = None
-    if has_aux:
-        if not (isinstance(out, (tuple, list)) and len(out) == 2):
-            raise TypeError("has_aux=True: the function must return a pair (value, aux), "
-                            "got %s" % type(out).__name__)
-        out, aux = out
-        aux = _map(_unwrap, aux)
+    with recording():
+        out = call_on_copies(fun, args, wrt)
+    out, aux = split_aux(out, has_aux)
     value = _map(_unwrap, out)
     outs = out
 

@@ -45,7 +45,7 @@ from .tensor import Tensor, STRICT
 from .graph import accumulate_node
 from .backprop import run_backward
 from .api import _root
-from .engine import _map, _wrap_leaf, _unwrap
+from .engine import _map, _wrap_leaf, _unwrap, recording, call_on_copies, split_aux
 from .multi import LINEAR_ONLY
 
 __all__ = ["tape_linearize", "tape_jvp", "ForwardModeError"]
@@ -109,28 +109,9 @@ def tape_linearize(fun, args, tangent_trees, has_aux=False):
     for i, tan in enumerate(tangent_trees):
         if tan is not None:
             args[i] = _wrap_tree(args[i], tan, lambda x, t: _wrap_leaf(x, leaves))
-    saved = (_state.enabled, _state.inference)
-    _state.enabled, _state.inference = True, False
-    STRICT.depth += 1
-    outer_error, STRICT.error = STRICT.error, None
-    try:
-        call_args = [_map(lambda x: x.clone() if isinstance(x, Tensor) else x, a)
-                     if tan is not None else a for a, tan in zip(args, tangent_trees)]
-        call_args += args[len(tangent_trees):]
-        try:
-            out = fun(*call_args)
-        except Exception as e:
-            err = STRICT.error
-            if err is not None and err is not e:
-                raise err.with_traceback(None) from e
-            raise
-        aux = None
-        if has_aux:
-            if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                raise TypeError("has_aux=True: the function must return a pair (value, aux), "
-                                "got %s" % type(out).__name__)
-            out, aux = out
-            aux = _map(_unwrap, aux)
+    moving = {i for i, tan in enumerate(tangent_trees) if tan is not None}
+    with recording():
+        out, aux = split_aux(call_on_copies(fun, args, moving), has_aux)
         value = _map(_unwrap, out)
         # step 2: w = J^T u with a cotangent u that requires grad, recorded
         outs, us = [], []
@@ -147,10 +128,6 @@ def tape_linearize(fun, args, tangent_trees, has_aux=False):
                 LINEAR_ONLY.on = was
             for k, leaf in enumerate(leaves):
                 ws.append(_as_leaf_cotangent(got.get(k), leaf))
-    finally:
-        STRICT.depth -= 1
-        STRICT.error = outer_error
-        _state.enabled, _state.inference = saved
     roots = [(k, _root(w)) for k, w in enumerate(ws)
              if isinstance(w, Tensor) and w._requires_grad]
     u_edges = [(accumulate_node(u), 0) for u in us]

@@ -13,6 +13,7 @@ import pytest
 import srcgrad.rules as rules
 from srcgrad import runtime
 from srcgrad.rules import lookup, registered, is_nondiff, has_rule, NoRuleError, NO_RULE
+from srcgrad.rules import contractions, selection
 
 from rules_checker import check_rule, C
 from rules_spec import ROWS, NONDIFF, cases, make_args, qualname
@@ -104,7 +105,10 @@ def test_rules_are_named_top_level_defs_sharing_one_signature(prim):
     assert len(sigs) == 1, "rules of %s differ in parameters: %s" % (prim.name, sigs)
 
 
-_ALLOWED = {"np", "math", "runtime"} | set(dir(builtins))
+#: the shared cotangent formulas (rules/contractions.py, rules/selection.py) are
+#: rules' helpers, called by name like the runtime's
+_ALLOWED = {"np", "math", "runtime"} | set(dir(builtins)) | set(contractions.__all__) | \
+    set(selection.__all__)
 
 
 def _single_expression(rule):
@@ -124,8 +128,8 @@ MINE = list({id(r): r for r in MINE}.values())
 @pytest.mark.parametrize("rule", MINE, ids=[r.__module__.rsplit(".", 1)[1] + "." + r.__name__
                                             for r in MINE])
 def test_rules_are_pure_and_inlinable(rule):
-    """Single-expression rules read only np, math, runtime, builtins and their
-    parameters; no rule rebinds a parameter."""
+    """Single-expression rules read only np, math, runtime, builtins, the
+    shared formulas and their parameters; no rule rebinds a parameter."""
     node, expr = _single_expression(rule)
     params = {a.arg for a in node.args.args + node.args.kwonlyargs}
     if node.args.vararg:

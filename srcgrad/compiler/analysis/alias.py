@@ -18,6 +18,7 @@ on arrays.  Python numbers and lists (``b = a; b += 1`` on floats) pass.
 import inspect
 
 import gast
+import numpy as np
 
 
 __all__ = ["check_aliasing"]
@@ -25,6 +26,7 @@ __all__ = ["check_aliasing"]
 from ...rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
 from ..frontend.resolve import written_names
 from .argwrites import WRITE_TEXT, direct_writes, observe_call
+from .shapes import call_rank, index_rank
 
 
 def _walk(stmts, loops=(), path=()):
@@ -61,7 +63,6 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     for a call the caller checks, see argwrites.py) a direct update of an
     argument (``p -= v``, ``p[i] = v``) is allowed, on a copy, and returned
     as ``{param: (file, line, what)}``; through an alias it is still refused."""
-    import numpy as np
     ranks = {p: len(k) - 1 for p, k in kinds.items() if k and k[0] == "a"}
     scalars = {p for p, k in kinds.items() if k == "f"}
     params = set(kinds)
@@ -71,8 +72,9 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
     order = list(_walk(body))
     assigned = {t.id for st, _ in order if isinstance(st, gast.Assign)
                 for t in st.targets if isinstance(t, gast.Name)}
+    numbers = _numbers(order, kinds, resolve)
     loop_pairs = _loop_aliases(order, resolve, {n: r for n, r in ranks.items()
-                                                if n not in assigned})
+                                                if n not in assigned}, numbers)
 
     def partners(name, loops):
         """Names that may share memory with ``name`` here: its current group,
@@ -148,6 +150,11 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                                       "function") % hit[0] + ": the caller cannot see the "
                                       "update",
                                       "work on a copy and return the new value")
+        if isinstance(stmt, gast.For):   # ``for i in range(n)``: i is a number
+            for n in gast.walk(stmt.target):
+                if isinstance(n, gast.Name):
+                    ranks.pop(n.id, None)
+                    (scalars.add if n.id in numbers else scalars.discard)(n.id)
         if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
             continue
         conditional[0] = any(entry[2] for entry in getattr(stmt, "alias_path", ()))
@@ -200,7 +207,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
                 refuse(stmt, "an augmented assignment updates", name, {read})
         if isinstance(value, gast.Name) and value.id == name:
             continue  # ``v = v``: nothing changes
-        base = _sharing_base(value, resolve, ranks)
+        base = _sharing_base(value, resolve, ranks, scalars)
         if base is None and isinstance(value, gast.Call):
             fn = resolve(value.func)
             if fn is None or inspect.isfunction(fn) and not (getattr(
@@ -221,7 +228,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             join(name, base)
             if not isinstance(value, gast.Name):
                 views[name] = (base, pos, loops)
-                rank = _rank(value, ranks, scalars, resolve, np)
+                rank = _rank(value, ranks, scalars, resolve)
                 ranks.pop(name, None)
                 if rank:
                     ranks[name] = rank   # a view of known rank is an array
@@ -230,7 +237,7 @@ def check_aliasing(info, body, kinds, resolve, callee=False):
             continue
         if not getattr(stmt, "augmented", False):
             leave(name)  # a new value: no longer shares memory
-        rank = _rank(value, ranks, scalars, resolve, np)
+        rank = _rank(value, ranks, scalars, resolve)
         scalars.discard(name)
         ranks.pop(name, None)
         if rank == 0:
@@ -636,70 +643,114 @@ def _fresh(value, param_ranks, local, depth):
     return bool(values) and all(_fresh(v, param_ranks, local, depth - 1) for v in values)
 
 
-def _rank(value, ranks, scalars, resolve, np):
-    """The rank of an assigned value when it is known: numbers and math
-    results are 0, arithmetic keeps the largest rank of its operands."""
+def _rank(value, ranks, scalars, resolve):
+    """The rank of an assigned value when it is certain, from the one model
+    of NumPy's ranks (shapes.call_rank, shapes.index_rank): numbers (the
+    names in ``scalars``) are 0, arithmetic keeps the largest rank of its
+    operands, a basic slice its base's rank, an element of a vector is 0."""
+    def rank_of(node):
+        return _rank(node, ranks, scalars, resolve)
+
     if isinstance(value, gast.Constant):
         return 0 if type(value.value) in (int, float) else None
     if isinstance(value, gast.Name):
         return 0 if value.id in scalars else ranks.get(value.id)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
+        return call_rank(np.matmul, [value.left, value.right], (), rank_of)
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         operands = [value.left, value.right] if isinstance(value, gast.BinOp) \
             else [value.operand]
-        out = [_rank(o, ranks, scalars, resolve, np) for o in operands]
-        if None in out or isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
-            return None
-        return max(out)
-    if isinstance(value, gast.Call):
-        fn = resolve(value.func)
-        if getattr(fn, "__module__", None) == "math" or fn in (float, int, len, abs):
-            return 0
-        if fn in (np.sum, np.mean, np.prod, np.max, np.min, np.var, np.std, np.dot,
-                  np.vdot, np.linalg.norm, np.linalg.det, np.trace) and \
-                len(value.args) == 1 and not value.keywords and fn is not np.dot:
-            return 0   # a full reduction: a NumPy scalar, immutable
-        if fn in (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy,
-                  np.array, np.asarray) and value.args:
-            return _rank(value.args[0], ranks, scalars, resolve, np)
-        if isinstance(fn, np.ufunc) and fn.nout == 1 and value.args and not value.keywords:
-            out = [_rank(o, ranks, scalars, resolve, np) for o in value.args]
-            return None if None in out else max(out)
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-        rank = ranks.get(value.value.id)
-        if rank == 1 and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
-            return 0
-        parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
-        if rank and len(parts) <= rank and all(isinstance(p, gast.Slice) for p in parts):
-            return rank   # basic slices keep every axis: ``a[::-1]``, ``m[1:, :2]``
+        out = [rank_of(o) for o in operands]
+        return None if None in out else max(out)
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
             value.func.attr == "copy" and isinstance(value.func.value, gast.Name) and \
-            not value.args:
-        return ranks.get(value.func.value.id)
+            not value.args and resolve(value.func) is None:
+        return ranks.get(value.func.value.id)   # an array's .copy()
+    if isinstance(value, gast.Call):
+        return call_rank(resolve(value.func), value.args,
+                         [k.arg for k in value.keywords], rank_of)
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        rank = rank_of(value.value)
+        return None if rank is None else index_rank(rank, value.slice, rank_of)
     return None
 
 
-def _sharing_base(value, resolve, ranks):
-    """The name whose memory ``value`` shares (``_view_base``), except one
-    element of a name known to hold a vector (``b[i]``): a number."""
+def _sharing_base(value, resolve, ranks, scalars):
+    """The name whose memory ``value`` shares (``_view_base``), except an
+    element (``b[i]`` of a vector, ``m[i, j]``; ``i``, ``j`` integers): a
+    number, which shares none."""
     base = _view_base(value, resolve)
-    if base is not None and isinstance(value, gast.Subscript) and ranks.get(base) == 1 \
-            and not isinstance(value.slice, (gast.Slice, gast.Tuple)):
+    if base is not None and isinstance(value, gast.Subscript) and \
+            _rank(value, ranks, scalars, resolve) == 0:
         return None
     return base
 
 
-def _loop_aliases(order, resolve, ranks):
+def _loop_aliases(order, resolve, ranks, numbers):
     """For each loop: the ``(name, base)`` alias pairs made anywhere in it
-    (``ranks``: the ranks of arguments the function never rebinds)."""
+    (``ranks``: the ranks of arguments the function never rebinds;
+    ``numbers``: the names that hold a number wherever they are bound)."""
     out = {}
     for stmt, loops in order:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], gast.Name):
-            base = _sharing_base(stmt.value, resolve, ranks)
+            base = _sharing_base(stmt.value, resolve, ranks, numbers)
             if base is not None:
                 for loop in loops:
                     out.setdefault(id(loop), []).append((stmt.targets[0].id, base))
     return out
+
+
+def _numbers(order, kinds, resolve):
+    """The names that hold a number wherever they are bound (a greatest
+    fixpoint, since loops carry values around): parameters that are numbers
+    and names every assignment of which makes a number, and the targets of
+    ``for i in range(...)``.
+
+    >>> import numpy as np
+    >>> fn = gast.parse("def f(x, n):\\n    _t1 = range(n)\\n    for i in _t1:\\n"
+    ...                 "        j = i + 1\\n        k = x[j]\\n    m = 0\\n    m = m * 2\\n"
+    ...                 "    s = slice(0, 2)").body[0]
+    >>> sorted(_numbers(list(_walk(fn.body)), {"x": ("a", 3), "n": "f"},
+    ...                 lambda node: range if getattr(node, "id", "") == "range" else None))
+    ['i', 'j', 'm', 'n']
+    """
+    binds = {}     # name -> its bindings: ("for", iter) / ("value", value) / ("other", None)
+    for stmt, _ in order:
+        if isinstance(stmt, gast.For):
+            for n in gast.walk(stmt.target):
+                if isinstance(n, gast.Name):
+                    binds.setdefault(n.id, []).append(("for", stmt.iter))
+            continue
+        if isinstance(stmt, (gast.If, gast.While)):
+            continue
+        single = isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
+            isinstance(stmt.targets[0], gast.Name)
+        if single:
+            binds.setdefault(stmt.targets[0].id, []).append(("value", stmt.value))
+            continue
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                binds.setdefault(n.id, []).append(("other", None))
+    ranges = {name for name, bs in binds.items() if all(
+        how == "value" and isinstance(v, gast.Call) and resolve(v.func) is range
+        for how, v in bs)}
+    numbers = {p for p, k in kinds.items() if k == "f"} | \
+        {n for n in binds if n not in kinds}
+
+    def number(how, v):
+        if how == "for":
+            return isinstance(v, gast.Name) and v.id in ranges
+        return how == "value" and _rank(v, {}, numbers, resolve) == 0
+
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(numbers):
+            if not all(number(how, v) for how, v in binds.get(name, ())):
+                numbers.discard(name)
+                changed = True
+    return numbers
 
 
 def _read_after(order, names, pos, loops):

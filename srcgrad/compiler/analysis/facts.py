@@ -34,7 +34,6 @@ Both transforms (reverse, :mod:`.reverse`, and forward) read one
 (['_k', '_t5', '_t6', 'i', 's'], 1, (3,), False)
 """
 
-import builtins
 import numbers
 import operator
 
@@ -46,18 +45,13 @@ from .activity import diff_operands, targets_of
 from ..ir.env import const
 from ..ir.ops import Compound, walk_ops
 from ..lower.optimize import fold
-from .shapes import infer_shapes
+from .shapes import call_rank, index_rank, infer_shapes
 
 __all__ = ["Facts", "analyse"]
 
 
 def _names(node):
     return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
-
-
-_SCALAR_FNS = (float, abs, len, builtins.round, builtins.pow, builtins.max, builtins.min)
-_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std,
-               np.linalg.norm, np.linalg.det, np.trace, np.vdot)
 
 
 _TOP = object()   # rank inference: not known yet (optimistic start of the fixpoint)
@@ -301,56 +295,13 @@ class Facts:
             return self.rank_of(op.stmt.value)
         if op.kind != "prim":
             return None
-        fn = op.prim
-        args = [self.rank_of(a) for a in op.args]
-        if _TOP in args:
+        if _TOP in [self.rank_of(a) for a in op.args]:
             return _TOP
-        if getattr(fn, "__module__", None) == "math":
-            return 0
-        if fn in (np.matmul, np.dot) and len(args) == 2 and None not in args:
-            a, b = args
-            if a in (1, 2) and b in (1, 2):
-                return a + b - 2
-            return None
-        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
-            return 0
-        if fn in (np.transpose,) and len(op.args) == 1:
-            return args[0]
-        if fn in _SCALAR_FNS:
-            return 0
-        if fn in (np.zeros, np.ones, np.empty, np.full) and op.args and \
-                isinstance(op.args[0], (gast.Constant, gast.Tuple)):
-            shape = op.args[0]
-            return len(shape.elts) if isinstance(shape, gast.Tuple) else \
-                (1 if isinstance(shape.value, int) else None)
-        if fn is operator.getitem and args[0] is not None:
-            return self.index_rank(args[0], op.args[1])
-        if isinstance(fn, np.ufunc) and fn.nout == 1 and not op.kwargs and args and \
-                None not in args:
-            return max(args)
-        return None
+        return call_rank(op.prim, op.args, op.kwargs, self.rank_of)
 
     def index_rank(self, rank, index):
-        """The rank of ``a[index]`` for ``a`` of rank ``rank`` (basic indexing
-        by integers, slices, None and ...), or ``None``."""
-        parts = index.elts if isinstance(index, gast.Tuple) else [index]
-        ints = nones = 0
-        for p in parts:
-            if isinstance(p, gast.Call) and isinstance(p.func, gast.Name) and \
-                    p.func.id == "slice":
-                continue
-            if isinstance(p, gast.Constant) and p.value is None:
-                nones += 1
-            elif isinstance(p, gast.Constant) and p.value is Ellipsis:
-                continue
-            elif self.rank_of(p) == 0 and (not isinstance(p, gast.Constant) or
-                                           isinstance(p.value, int)):
-                ints += 1
-            else:
-                return None
-        if ints > rank:
-            return None
-        return rank - ints + nones
+        """The rank of ``a[index]`` for ``a`` of rank ``rank`` (shapes.index_rank)."""
+        return index_rank(rank, index, self.rank_of)
 
     def _maybe_sequences(self, ops):
         """Names that may hold a list or tuple, for which Python's ``+`` and
@@ -444,17 +395,20 @@ class Facts:
             return False
         if self._rank_of_op(op) == 0:
             return True
-        fn = op.prim
-        mod = getattr(fn, "__module__", None) or ""
-        if mod == "math" or fn in _SCALAR_FNS:
-            return True
-        if fn in _REDUCTIONS and len(op.args) == 1 and not op.kwargs:
-            return True
+        if call_rank(op.prim, op.args, op.kwargs, self._assumed_rank) == 0:
+            return True   # what the names still taken for scalars give
         if isinstance(op.stmt.value, (gast.BinOp, gast.UnaryOp)) or (
-                isinstance(fn, np.ufunc) and not op.kwargs):
+                isinstance(op.prim, np.ufunc) and not op.kwargs):
             return all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float)) or
                        isinstance(a, gast.Name) and a.id in self.scalar for a in op.args)
         return False
+
+    def _assumed_rank(self, node):
+        """``rank_of``, with the names still in ``scalar`` (its greatest
+        fixpoint, while it is computed) taken for numbers."""
+        if isinstance(node, gast.Name) and node.id in self.scalar:
+            return 0
+        return self.rank_of(node)
 
     def touched(self, nodes):
         """Non-local names whose adjoint a block reads or writes."""

@@ -22,12 +22,13 @@ broadcast, to sum a broadcast cotangent with a literal ``axis=``, and to fold
 (3,)
 """
 
+import builtins
 import operator
 
 import gast
 import numpy as np
 
-__all__ = ["infer_shapes", "sum_axes", "TOP"]
+__all__ = ["infer_shapes", "sum_axes", "TOP", "call_rank", "index_rank"]
 
 TOP = object()   # not known yet (the optimistic start)
 
@@ -196,6 +197,116 @@ def _index_shape(shape, index, shapes):
             return None
     view = np.lib.stride_tricks.as_strided(np.zeros(1), shape, (0,) * len(shape))
     return view[tuple(probe)].shape
+
+
+# ------------------------------------------------------------------ ranks
+#
+# The one model of what NumPy calls do to ranks (ndim), read by the rank
+# inference of facts.py and by the alias check (alias.py).  Each answer is
+# certain or ``None``: an analysis may build on a rank it is given (drop an
+# ``unbroadcast``, treat a value as a number that cannot share memory).
+
+#: a number whatever the arguments
+_NUMBER_FNS = (float, int, len, np.vdot)
+#: a number for numbers (``abs(v)``, ``pow`` are elementwise over arrays; ``max(v)``
+#: iterates over ``v``)
+_ELEMENTWISE_BUILTINS = (abs, builtins.round, builtins.pow, builtins.max, builtins.min)
+#: a number when called with one argument and no keywords (a full reduction)
+_FULL_REDUCTIONS = _REDUCTIONS + (np.linalg.norm,)
+#: a number for one matrix; a stack of matrices gives an array
+_MATRIX_REDUCTIONS = (np.trace, np.linalg.det)
+#: the rank of the first argument (a copy, or an array shaped like it)
+_RANK_KEEPING = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy, np.array,
+                 np.asarray)
+_KEEPING_KEYWORDS = {"dtype", "order", "copy", "subok"}
+
+
+def call_rank(fn, args, keywords, rank_of):
+    """The rank of ``fn(*args, **keywords)``, or ``None`` when it is not
+    certain; ``rank_of`` gives an argument's rank (``None`` if unknown),
+    ``keywords`` are the keyword names.
+
+    >>> ranks = {"v": 1, "M": 2, "n": 0}
+    >>> rank_of = lambda node: ranks.get(getattr(node, "id", None))
+    >>> names = lambda *ns: [gast.Name(id=n, ctx=gast.Load(), annotation=None,
+    ...                                type_comment=None) for n in ns]
+    >>> [call_rank(fn, names(*ns), (), rank_of) for fn, ns in [
+    ...     (np.sum, "M"), (np.tanh, "v"), (np.matmul, "Mv"), (abs, "v"), (abs, "n"),
+    ...     (np.trace, "M"), (np.zeros_like, "M"), (len, "v")]]
+    [0, 1, 1, 1, 0, 0, 2, 0]
+    """
+    if getattr(fn, "__module__", None) == "math" or fn in _NUMBER_FNS:
+        return 0
+    ranks = [rank_of(a) for a in args]
+    if fn in _ELEMENTWISE_BUILTINS and not keywords:
+        if ranks and all(r == 0 for r in ranks):
+            return 0
+        return max(ranks) if fn in (abs, builtins.pow) and None not in ranks else None
+    if fn in _FULL_REDUCTIONS and len(args) == 1 and not keywords:
+        return 0
+    if fn in _MATRIX_REDUCTIONS and len(args) == 1 and not keywords:
+        return 0 if ranks[0] == 2 else None
+    if fn in (np.matmul, np.dot) and len(args) == 2 and not keywords and None not in ranks:
+        a, b = ranks
+        return a + b - 2 if a in (1, 2) and b in (1, 2) else None
+    if fn is np.transpose and len(args) == 1 and not keywords:
+        return ranks[0]
+    if fn in _RANK_KEEPING and args and len(args) <= (3 if fn is np.full_like else 2) and \
+            set(keywords) <= _KEEPING_KEYWORDS:
+        return ranks[0]
+    if fn in (np.zeros, np.ones, np.empty, np.full) and args:
+        shape = args[0]   # a literal: its length is the rank, whatever its items
+        if isinstance(shape, gast.Tuple):
+            return len(shape.elts)
+        return 1 if isinstance(shape, gast.Constant) and type(shape.value) is int else None
+    if fn is operator.getitem and len(args) == 2 and ranks[0] is not None:
+        return index_rank(ranks[0], args[1], rank_of)
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and args and not keywords and \
+            None not in ranks:
+        return max(ranks)
+    return None
+
+
+def index_rank(rank, index, rank_of):
+    """The rank of ``a[index]`` for ``a`` of rank ``rank`` under basic
+    indexing, or ``None``.  A part of the index is an integer (an ``int``
+    literal, ``-k``, or an atom of rank 0 by ``rank_of``), a slice (``1:``, or
+    ``slice(...)`` as the A-normal form writes it), ``None`` (a new axis) or
+    ``...``.  So a basic slice keeps its base's rank (``a[::-1]``,
+    ``m[1:, :2]``) and an element of a vector is a number; anything else (an
+    array of indices, a name of unknown rank) is ``None``.
+
+    >>> part = lambda src: gast.parse("a[%s]" % src).body[0].value.slice
+    >>> [index_rank(2, part(s), lambda node: None)
+    ...  for s in ("1:, :2", "0", "0, 1", "None", "...", "-1", "i", "0, 0, 0")]
+    [2, 1, 0, 3, 2, 1, None, None]
+    """
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    ints = nones = slices = 0
+    for p in parts:
+        if isinstance(p, gast.Slice) or isinstance(p, gast.Call) and \
+                isinstance(p.func, gast.Name) and p.func.id == "slice":
+            slices += 1
+        elif isinstance(p, gast.Constant) and p.value is None:
+            nones += 1
+        elif isinstance(p, gast.Constant) and p.value is Ellipsis:
+            continue
+        elif _integer(p, rank_of):
+            ints += 1
+        else:
+            return None
+    if ints + slices > rank:
+        return None
+    return rank - ints + nones
+
+
+def _integer(node, rank_of):
+    """An integer index: an ``int`` literal, ``-k``, or an atom of rank 0."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        node = node.operand
+    if isinstance(node, gast.Constant):
+        return type(node.value) is int
+    return rank_of(node) == 0
 
 
 def sum_axes(gshape, xshape):

@@ -43,6 +43,15 @@ def const(value):
     return gast.Constant(value=value, kind=None)
 
 
+def literal(value):
+    """Whether ``value`` can be written as a literal in generated code."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, tuple):
+        return all(literal(v) for v in value)
+    return False
+
+
 _ABSENT = object()
 
 #: modules whose functions nobody rebinds: calls into them are not guarded

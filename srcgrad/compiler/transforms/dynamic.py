@@ -174,15 +174,42 @@ def _name(fn):
         type(fn).__name__
 
 
+def method_target(site, obj, method):
+    """What the call ``obj.<method>(...)`` at ``site`` reaches, looked up when
+    it runs (both transforms' dispatch read it): ``(how, target, fields)``
+    with ``fields`` the object's fields (None for an object without) and
+
+    * ``"field"``: a field holding a callee (``self.layer1(h)``);
+    * ``"static"``, ``"class"``, ``"function"``: a static method, a class
+      method or a plain method of the object's class (its function);
+    * ``"bound"``: anything else, the attribute as Python gives it."""
+    fields = runtime.object_fields(obj)
+    if fields is not None and method in fields:
+        return "field", fields[method], fields
+    if fields is not None:
+        try:
+            attr = inspect.getattr_static(obj, method)
+        except AttributeError:
+            raise AttributeError("%s:%s: %r object has no attribute %r" % (
+                site.filename, site.line, type(obj).__name__, method)) from None
+        if isinstance(attr, staticmethod):
+            return "static", attr.__func__, fields
+        if isinstance(attr, classmethod):
+            return "class", attr.__func__, fields
+        if inspect.isfunction(attr):
+            return "function", attr, fields
+    return "bound", getattr(obj, method), fields
+
+
 def dispatch(site, callee, args, kwargs):
     """``(value, pullback)`` of the call at ``site`` (see the module docstring)."""
     method = site.method
     if method is None:
         return _value_vjp(site, callee, args, kwargs, site.wrt)
     obj = callee
-    fields = runtime.object_fields(obj)
-    if fields is not None and method in fields:     # self.layer1(h): a field holding a callee
-        value, pb = _value_vjp(site, fields[method], args, kwargs, site.wrt)
+    how, target, fields = method_target(site, obj, method)
+    if how == "field":     # self.layer1(h): a field holding a callee
+        value, pb = _value_vjp(site, target, args, kwargs, site.wrt)
         if 0 not in site.wrt:
             return value, pb
 
@@ -191,24 +218,17 @@ def dispatch(site, callee, args, kwargs):
             cts[0] = runtime.field_cotangent(cts[0], obj, method)
             return tuple(cts)
         return value, field_pullback
-    if fields is not None:
-        try:
-            attr = inspect.getattr_static(obj, method)
-        except AttributeError:
-            raise AttributeError("%s:%s: %r object has no attribute %r" % (
-                site.filename, site.line, type(obj).__name__, method)) from None
-        if isinstance(attr, staticmethod):
-            return _mapped(site, attr.__func__, args, kwargs, [None] + list(
-                range(len(args))), obj)
-        if isinstance(attr, classmethod):
-            return _mapped(site, attr.__func__, (type(obj),) + tuple(args), kwargs,
-                           [None] + [i + 1 for i in range(len(args))], obj)
-        if inspect.isfunction(attr):
-            return _mapped(site, attr, (obj,) + tuple(args), kwargs,
-                           list(range(len(args) + 1)), obj)
+    if how == "static":
+        return _mapped(site, target, args, kwargs, [None] + list(range(len(args))), obj)
+    if how == "class":
+        return _mapped(site, target, (type(obj),) + tuple(args), kwargs,
+                       [None] + [i + 1 for i in range(len(args))], obj)
+    if how == "function":
+        return _mapped(site, target, (obj,) + tuple(args), kwargs,
+                       list(range(len(args) + 1)), obj)
     # a module, or an object of a library: the bound callable, the receiver a constant
     # (an array receiver is refused by the callee's own check below)
-    bound = getattr(obj, method)
+    bound = target
     if inspect.ismodule(obj) or not isinstance(obj, (np.ndarray, np.generic)) and \
             fields is None and not inspect.isbuiltin(bound):
         return _value_vjp(site, bound, args, kwargs, site.wrt)

@@ -55,7 +55,8 @@ import gast
 
 from ..analysis.activity import active_names, targets_of
 from ..frontend.anf import dump
-from .calls import CallsMixin
+from .calls import check_starred, check_statement_call, refuse_unbound
+from ..frontend.callbind import bind_calls
 from .dynamic import Dynamic, make_dynamic
 from ..ir.env import assign, attr, call, const, load, store
 from ..analysis.facts import analyse
@@ -71,7 +72,7 @@ __all__ = ["Forwarder", "dump"]
 _HINT = 'use reverse mode (srcgrad.grad / vjp), or mode="auto", which runs it on the tape'
 
 
-class Forwarder(CallsMixin):
+class Forwarder:
     """Build the interleaved primal and tangent statements of one body.
 
     ``compile_callee(callee, op, positions)`` returns the JVP function of a
@@ -134,21 +135,19 @@ class Forwarder(CallsMixin):
             seed = split_aux(self.info, tree, ret)
             tree[-1] = Op("return", gast.Return(value=seed), args=[seed])
         make_dynamic(tree, self.wrt, self.kinds, self.env.resolve, self.info)
-        for op in walk_ops(tree):
-            if op.kind == "call":
-                self.bind_call(op)
+        bind_calls(tree, self.env, self.info)
         ops = list(walk_ops(tree))
         resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
         active = active_names(ops, self.wrt, self.on_blocked)
         self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
                              self.env)
         self.mutable = set(self.facts.mutable)   # prepare_call adds pullback names
-        self.check_starred(ops)
+        check_starred(ops, self.facts, self.info)
         for op in ops:
             if op.kind == "call" and not isinstance(op.callee, Dynamic) and \
                     not any(t in self.facts.active for t in targets_of(op)) or \
                     op.kind == "other" and isinstance(op.stmt, gast.Expr):
-                self.check_statement_call(op)
+                check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
         stmts = self.block(tree)
         return stmts, out_atom, self.tangent_of(seed)
 
@@ -401,10 +400,10 @@ class Forwarder(CallsMixin):
         dynamic = isinstance(op.callee, Dynamic)
         if not positions or not dynamic and not any(t in self.facts.active for t in targets):
             if positions:
-                self.check_statement_call(op)
+                check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
             return [op.stmt]
         if op.spread is UNBOUND:
-            self.refuse_unbound(op, "that the tangent goes through")
+            refuse_unbound(self.info, op, "that the tangent goes through")
         if kw_carries:
             self.refuse(op.stmt, "a keyword argument depending on the differentiated "
                         "arguments in a call to %s" % getattr(op.callee, "__name__", "it"))

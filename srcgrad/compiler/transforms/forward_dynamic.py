@@ -28,7 +28,7 @@ import inspect
 
 from ... import rules, runtime
 from ...errors import NoRuleError, SrcgradSyntaxError
-from .dynamic import _bind, _kind, _name, _refuse, _special
+from .dynamic import _bind, _kind, _name, _refuse, _special, method_target
 from ..frontend.parse import NoSource
 
 __all__ = ["JVPSite", "dispatch"]
@@ -36,19 +36,13 @@ __all__ = ["JVPSite", "dispatch"]
 _TAPE = 'use reverse mode, or mode="auto" (which runs this call on the tape)'
 
 
-class JVPSite:
+class JVPSite(runtime.CallSite):
     """``site(callee, *args, *tangents, **kwargs)`` -> ``(value, tangent)``;
     ``wrt`` are the operand positions (0: the callee or the receiver, then
-    the arguments) whose tangents follow the arguments, in order."""
+    the arguments) whose tangents follow the arguments, in order.  The
+    reverse site's fields, called the forward way."""
 
-    __slots__ = ("filename", "line", "wrt", "mode", "method", "__weakref__")
-
-    def __init__(self, filename, line, wrt, mode, method=None):
-        self.filename = filename
-        self.line = line
-        self.wrt = tuple(wrt)
-        self.mode = mode
-        self.method = method
+    __slots__ = ()
 
     def __call__(self, callee, *rest, **kwargs):
         n = len(rest) - len(self.wrt)
@@ -67,28 +61,22 @@ def dispatch(site, callee, args, tangents, kwargs):
     if method is None:
         return _value_jvp(site, callee, args, tangents, kwargs)
     obj = callee
-    fields = runtime.object_fields(obj)
-    if fields is not None and method in fields:     # self.layer1(h): a field holding a callee
+    how, target, fields = method_target(site, obj, method)
+    if how == "field":     # self.layer1(h): a field holding a callee
         inner = dict(tangents)
         if 0 in inner:
             inner[0] = getattr(inner[0], method, None)
-        return _value_jvp(site, fields[method], args, inner, kwargs)
-    if fields is not None:
-        try:
-            attr = inspect.getattr_static(obj, method)
-        except AttributeError:
-            raise AttributeError("%s:%s: %r object has no attribute %r" % (
-                site.filename, site.line, type(obj).__name__, method)) from None
-        shifted = {p: t for p, t in tangents.items() if p}   # arguments after self
-        if isinstance(attr, staticmethod):
-            return _function_jvp(site, attr.__func__, args, _shift(tangents, 0), kwargs)
-        if isinstance(attr, classmethod):
-            return _function_jvp(site, attr.__func__, (type(obj),) + args, shifted, kwargs)
-        if inspect.isfunction(attr):
-            if 0 in tangents:
-                shifted[0] = tangents[0]
-            return _function_jvp(site, attr, (obj,) + args, shifted, kwargs)
-    bound = getattr(obj, method)
+        return _value_jvp(site, target, args, inner, kwargs)
+    shifted = {p: t for p, t in tangents.items() if p}   # arguments after self
+    if how == "static":
+        return _function_jvp(site, target, args, _shift(tangents, 0), kwargs)
+    if how == "class":
+        return _function_jvp(site, target, (type(obj),) + args, shifted, kwargs)
+    if how == "function":
+        if 0 in tangents:
+            shifted[0] = tangents[0]
+        return _function_jvp(site, target, (obj,) + args, shifted, kwargs)
+    bound = target
     if 0 in tangents and runtime._holds_gradient(obj):
         raise _refuse(site, "forward mode does not support the method .%s() of a %s, "
                       "which depends on the differentiated arguments, yet" % (

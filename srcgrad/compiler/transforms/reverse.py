@@ -41,7 +41,8 @@ import numpy as np
 from ... import rules
 from ...rules import conversions, mutation
 from ..analysis.activity import active_names, diff_operands, targets_of
-from .calls import CallsMixin
+from .calls import ReverseCalls, check_starred, check_statement_call
+from ..frontend.callbind import bind_calls
 from .dynamic import Dynamic, make_dynamic
 from ..ir.env import Env, assign, attr, call, const, load, store
 from ..lower.optimize import scalars_first
@@ -63,7 +64,7 @@ def _marker(kind, *parts):
     return node
 
 
-class Reverser(CallsMixin):
+class Reverser(ReverseCalls):
     """Build the forward and adjoint statement lists of one function body."""
 
     def __init__(self, info, wrt, env, compile_callee=None, on_blocked=None, has_aux=False,
@@ -132,9 +133,7 @@ class Reverser(CallsMixin):
             self.seed = split_aux(self.info, tree, ret)
             tree[-1] = classify(gast.Return(value=self.seed), self.env.resolve)
         make_dynamic(tree, self.wrt, self.kinds, self.env.resolve, self.info)
-        for op in walk_ops(tree):
-            if op.kind == "call":
-                self.bind_call(op)
+        bind_calls(tree, self.env, self.info)
         self.add_counters(tree, nested=False)
         ops = list(walk_ops(tree))
         resolve_ops(tree, self.wrt, self.kinds, self.info, self.env.resolve)  # closed world
@@ -144,13 +143,14 @@ class Reverser(CallsMixin):
         # names the forward sweep overwrites: the facts', and the pullbacks of
         # calls made where those are (prepare_call adds them)
         self.mutable = set(self.facts.mutable)
-        self.check_starred(ops)   # run-time-length *-unpacking: only where no gradient goes
+        # run-time-length *-unpacking: only where no gradient goes
+        check_starred(ops, self.facts, self.info)
         for op in ops:
             if op.kind == "call" and (any(t in self.facts.active for t in targets_of(op)) or
                                       isinstance(op.callee, Dynamic)):  # checked when called
                 self.prepare_call(op)
             elif op.kind == "call" or op.kind == "other" and isinstance(op.stmt, gast.Expr):
-                self.check_statement_call(op)
+                check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
         raw = self.block_adjoint(tree)

@@ -11,22 +11,13 @@ import copy
 
 import gast
 
-from ..ir.env import call, const, load
+from ..ir.env import call, const, literal, load
 from .inline import substitute, template
 from ..lower.optimize import fold
 
 __all__ = ["rule_expr", "literal"]
 
 _MISSING = object()
-
-
-def literal(value):
-    """Whether ``value`` can be written as a literal in generated code."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return True
-    if isinstance(value, tuple):
-        return all(literal(v) for v in value)
-    return False
 
 
 def rule_expr(env, prim, pos, g, ans, args, kwargs, rule=None):
