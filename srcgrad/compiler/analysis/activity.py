@@ -20,6 +20,7 @@ for ``a``'s position is not ``None``.
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ... import rules
 from ..ir.ops import classify  # noqa: F401  (re-exported for doctests)
 
@@ -27,7 +28,7 @@ __all__ = ["diff_operands", "active_names"]
 
 
 def _names(node):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+    return [n.id for n in _walk(node) if isinstance(n, gast.Name)]
 
 
 def diff_operands(op):
@@ -73,7 +74,7 @@ def targets_of(op):
     if op.nosave:
         return []
     if op.kind == "unpack":
-        return [n.id for n in gast.walk(op.target) if isinstance(n, gast.Name)]
+        return [n.id for n in _walk(op.target) if isinstance(n, gast.Name)]
     if op.target is not None and isinstance(op.target, gast.Name):
         return [op.target.id]
     return []

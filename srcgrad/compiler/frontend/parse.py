@@ -21,6 +21,7 @@ import textwrap
 import gast
 import numpy as np
 
+from ..ir.fastast import walk as _walk
 from ...errors import SrcgradSyntaxError
 from ... import rules
 
@@ -74,7 +75,7 @@ class FunctionInfo:
         """Locals bound once, by a top-level ``m = np`` / ``la = np.linalg``
         statement, to a module: ``m.sin(x)`` then resolves to ``np.sin``."""
         counts = {}
-        for n in gast.walk(node):
+        for n in _walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 counts[n.id] = counts.get(n.id, 0) + 1
         params = {a.id for a in _all_args(node.args)}
@@ -134,7 +135,7 @@ def resolve_static(node, lookup):
 
 def _assigned_names(fn_node):
     names = {a.id for a in _all_args(fn_node.args)}
-    for node in gast.walk(fn_node):
+    for node in _walk(fn_node):
         if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
             names.add(node.id)
         elif isinstance(node, (gast.FunctionDef, gast.ClassDef)) and node is not fn_node:
@@ -210,7 +211,7 @@ def parse_function(fn):
         node = next((n for n in tree.body if isinstance(n, gast.FunctionDef)), None)
         name = fn.__code__.co_name
         if node is None or node.name != name:
-            node = next((n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
+            node = next((n for n in _walk(tree) if isinstance(n, gast.FunctionDef)
                          and n.name == name), None)
         if node is None:
             raise NoSource("cannot find the def of %s in its source" % fn.__qualname__)
@@ -284,7 +285,7 @@ def source_matches(text, tree, fn, filename, imported=()):
     for stmt in tree.body:
         if isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
             bound.add(stmt.name)
-        for node in gast.walk(stmt) if isinstance(stmt, gast.Assign) else ():
+        for node in _walk(stmt) if isinstance(stmt, gast.Assign) else ():
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 bound.add(node.id)
     bound -= set(code.co_freevars)
@@ -375,13 +376,13 @@ def _find_lambda(tree, fn, indent=0):
     code = fn.__code__
     want = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     candidates = []
-    for node in gast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, gast.Lambda):
             names = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
             if names == want and node.lineno == code.co_firstlineno:
                 candidates.append(node)
     if not candidates:
-        candidates = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)]
+        candidates = [n for n in _walk(tree) if isinstance(n, gast.Lambda)]
     if not candidates:
         raise NoSource("cannot locate the lambda's source")
     if len(candidates) > 1:

@@ -374,7 +374,7 @@ def fuse_pops(stmts, islice_name, names=None):
         if isinstance(stmt, gast.For) and stmt.body:
             count = _trip_count(stmt.iter, names)
             first = stmt.body[0]
-            pops = sum(1 for n in gast.walk(stmt) if isinstance(n, gast.Call) and
+            pops = sum(1 for n in walk(stmt) if isinstance(n, gast.Call) and
                        isinstance(n.func, gast.Name) and n.func.id == pop)
             if count is not None and pops == 1 and isinstance(first, gast.Assign) and \
                     len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
@@ -498,7 +498,7 @@ def _drop_dead(stmts, reads, keep):
                 isinstance(stmt.targets[0], gast.Name) and \
                 stmt.targets[0].id not in keep and not reads.get(stmt.targets[0].id) and \
                 isinstance(stmt.value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp)) \
-                and not any(isinstance(n, gast.Call) for n in gast.walk(stmt.value)):
+                and not any(isinstance(n, gast.Call) for n in walk(stmt.value)):
             changed = True
             continue
         out.append(stmt)
