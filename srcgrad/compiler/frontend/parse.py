@@ -15,6 +15,7 @@ True
 """
 
 import builtins
+import functools
 import inspect
 import textwrap
 
@@ -22,6 +23,7 @@ import gast
 import numpy as np
 
 from ..ir.fastast import walk as _walk
+from .to_gast import parse as parse_gast
 from ...errors import SrcgradSyntaxError
 from ... import rules
 
@@ -186,13 +188,13 @@ def parse_function(fn):
     is_lambda = fn.__code__.co_name == "<lambda>"
     text = snippet if not is_lambda else _lambda_snippet(snippet)
     try:
-        tree = gast.parse(text)
+        tree = parse_gast(text)
     except SyntaxError:
         # a lambda inside a larger expression: parse the lines as they are
         # cut, in parentheses
         try:
             text = "(\n" + snippet + "\n)"
-            tree = gast.parse(text) if is_lambda else None
+            tree = parse_gast(text) if is_lambda else None
         except SyntaxError:
             tree = None
         if tree is None:
@@ -256,9 +258,14 @@ def _forwards_to(fn, node):
 def _imported_names(lines):
     """Names the module binds by ``import`` (CPython compiles ``np.f(x)``
     differently when ``np`` comes from an import)."""
+    return _imported_in("\n".join(lines))
+
+
+@functools.lru_cache(maxsize=8)   # keyed by the module's text: bounded, thread-safe
+def _imported_in(text):
     import ast
     try:
-        tree = ast.parse("\n".join(lines))
+        tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return ()
     out = set()
@@ -270,7 +277,7 @@ def _imported_names(lines):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             out.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
         todo.extend(ast.iter_child_nodes(node))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def source_matches(text, tree, fn, filename, imported=()):
