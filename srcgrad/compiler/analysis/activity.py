@@ -20,6 +20,7 @@ for ``a``'s position is not ``None``.
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ... import rules
 from ..ir.ops import classify  # noqa: F401  (re-exported for doctests)
 
@@ -27,7 +28,7 @@ __all__ = ["diff_operands", "active_names"]
 
 
 def _names(node):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+    return [n.id for n in _walk(node) if isinstance(n, gast.Name)]
 
 
 def diff_operands(op):
@@ -73,7 +74,7 @@ def targets_of(op):
     if op.nosave:
         return []
     if op.kind == "unpack":
-        return [n.id for n in gast.walk(op.target) if isinstance(n, gast.Name)]
+        return [n.id for n in _walk(op.target) if isinstance(n, gast.Name)]
     if op.target is not None and isinstance(op.target, gast.Name):
         return [op.target.id]
     return []
@@ -120,6 +121,12 @@ def active_names(ops, wrt, on_blocked=None):
     for op in ops:
         if op.kind == "return":
             useful.update(n for _, n in diff_operands(op))
+    if not blocked or on_blocked is None:
+        # usefulness flows backwards: sweeping the ops last to first reaches the
+        # (unique, least) fixpoint in one sweep for straight-line code instead of
+        # one sweep per statement.  With blocked names the forward sweeps below
+        # stay, so that on_blocked sees the ops in the order it always did.
+        _useful_backwards(ops, varied, blocked, useful)
     changed = True
     while changed:
         changed = False
@@ -137,3 +144,22 @@ def active_names(ops, wrt, on_blocked=None):
                 changed = True
     active_names.varied = varied   # for callers that need the wider set
     return varied & useful
+
+
+def _useful_backwards(ops, varied, blocked, useful):
+    """Grow ``useful`` to its fixpoint sweeping ``ops`` in reverse (the same
+    set the forward sweeps of :func:`active_names` reach, in linear time for
+    straight-line code)."""
+    rev = ops[::-1]
+    changed = True
+    while changed:
+        changed = False
+        for op in rev:
+            if op.kind == "return" or not any(t in useful for t in targets_of(op)):
+                continue
+            new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
+            if blocks_gradient(op):
+                new |= {n for n in op.operand_names() if n in blocked}
+            if not new <= useful:
+                useful |= new
+                changed = True

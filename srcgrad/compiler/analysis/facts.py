@@ -40,6 +40,7 @@ import operator
 import gast
 import numpy as np
 
+from ..ir.fastast import Transformer, walk as _walk
 from ...rules import conversions
 from .activity import diff_operands, targets_of
 from ..ir.env import const
@@ -51,7 +52,7 @@ __all__ = ["Facts", "analyse"]
 
 
 def _names(node):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+    return [n.id for n in _walk(node) if isinstance(n, gast.Name)]
 
 
 _TOP = object()   # rank inference: not known yet (optimistic start of the fixpoint)
@@ -188,28 +189,7 @@ class Facts:
     def specialise_shapes(self, expr):
         """Use what is known of ranks: ``np.size(s)`` of a 0-d value is 1 and
         ``np.shape(a)`` of an array is ``a.shape``."""
-        ranks = self.ranks
-        shapes = self.shapes
-        env = self.env
-
-        class _Shapes(gast.NodeTransformer):
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                if len(node.args) != 1 or node.keywords or \
-                        not isinstance(node.args[0], gast.Name):
-                    return node
-                fn = env.resolve(node.func)
-                rank = ranks.get(node.args[0].id)
-                shape = shapes.get(node.args[0].id)
-                if shape is not None and fn in (np.shape, np.size, np.ndim):
-                    return const(shape if fn is np.shape else
-                                 (int(np.prod(shape)) if fn is np.size else len(shape)))
-                if fn is np.size and rank == 0:
-                    return const(1)
-                if fn is np.shape and rank is not None and rank >= 1:
-                    return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
-                return node
-        return fold(_Shapes().visit(expr), env.resolve)
+        return fold(_Shapes(self.ranks, self.shapes, self.env).visit(expr), self.env.resolve)
 
     def python_operator(self, op):
         """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
@@ -477,3 +457,26 @@ class Facts:
                 out.add(v)
         return out
 
+
+class _Shapes(Transformer):
+    """See :meth:`Facts.specialise_shapes`."""
+
+    def __init__(self, ranks, shapes, env):
+        self.ranks, self.shapes, self.env = ranks, shapes, env
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if len(node.args) != 1 or node.keywords or \
+                not isinstance(node.args[0], gast.Name):
+            return node
+        fn = self.env.resolve(node.func)
+        rank = self.ranks.get(node.args[0].id)
+        shape = self.shapes.get(node.args[0].id)
+        if shape is not None and fn in (np.shape, np.size, np.ndim):
+            return const(shape if fn is np.shape else
+                         (int(np.prod(shape)) if fn is np.size else len(shape)))
+        if fn is np.size and rank == 0:
+            return const(1)
+        if fn is np.shape and rank is not None and rank >= 1:
+            return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
+        return node

@@ -30,6 +30,9 @@ import astor
 from astor.source_repr import split_lines
 import gast
 
+from ..ir.fastast import Transformer, walk
+from .to_ast import to_ast
+
 __all__ = ["comment", "emit_function", "build", "Generated", "to_source"]
 
 _MARK_RE = re.compile(r"^(\s*)__srcgrad_comment_(\d+)__$")
@@ -48,7 +51,7 @@ def _pretty(source):
     return "".join(split_lines(source, maxline=100))
 
 
-class _Negatives(gast.NodeTransformer):
+class _Negatives(Transformer):
     """A negative number constant printed bare is ``-0.7``, which binds looser
     than ``**`` (``-0.7 ** 2`` is ``-(0.7 ** 2)``): write it as a unary minus,
     which the printer parenthesises where needed."""
@@ -64,12 +67,12 @@ def to_source(node):
     """Source text for a gast node, with comment markers turned into comments."""
     node = _Negatives().visit(node)  # in place: codegen is the last user of the tree
     texts = []  # this tree's comments, numbered in the markers
-    for n in gast.walk(node):
+    for n in walk(node):
         text = getattr(n, "comment_text", None)
         if text is not None:
             n.value.id = "__srcgrad_comment_%d__" % len(texts)
             texts.append(text)
-    text = astor.to_source(gast.gast_to_ast(node), pretty_source=_pretty)
+    text = astor.to_source(to_ast(node), pretty_source=_pretty)
     lines = []
     for line in text.splitlines():
         m = _MARK_RE.match(line)

@@ -27,6 +27,7 @@ import copy
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ...rules import conversions
 from .loops import LoopsMixin
 from ..ir.nodes import (Namer, _assign, _if, _load, _set_lines, _store, dump,  # noqa: F401
@@ -326,7 +327,7 @@ class _Flattener(LoopsMixin):
                     and not any(isinstance(e, gast.Starred) for e in target.elts):
                 # a, b = b, a: evaluate every right-hand side first
                 atoms = [self.atom(e) for e in value.elts]
-                stored = {n.id for t in target.elts for n in gast.walk(t)
+                stored = {n.id for t in target.elts for n in _walk(t)
                           if isinstance(n, gast.Name)}
                 atoms = [self._snapshot(a) if isinstance(a, gast.Name) and a.id in stored
                          else a for a in atoms]
@@ -368,7 +369,7 @@ class _Flattener(LoopsMixin):
 def to_anf(fn_node, namer=None, is_static=None, resolve=None, bind=None):
     """Return a copy of ``fn_node`` whose body is in A-normal form.
     ``bind(obj, hint)`` names a helper generated code may call."""
-    taken = {n.id for n in gast.walk(fn_node) if isinstance(n, gast.Name)}
+    taken = {n.id for n in _walk(fn_node) if isinstance(n, gast.Name)}
     namer = namer or Namer(taken)
     if resolve is None:
         resolve = (lambda node: True if is_static(node) else None) if is_static else \

@@ -36,6 +36,7 @@ return x
 import copy
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["remove_jumps"]
 
@@ -173,7 +174,7 @@ def remove_jumps(fn_node, namer):
     """Return a copy of ``fn_node`` without early returns, ``break`` (but for
     the exit checks) or ``continue``."""
     body = fn_node.body
-    returns = [n for n in gast.walk(fn_node) if isinstance(n, gast.Return)]
+    returns = [n for n in _walk(fn_node) if isinstance(n, gast.Return)]
     early = len(returns) > 1 or (returns and body and body[-1] is not returns[0])
     jumps = _has(body, (gast.Break, gast.Continue), stop_at_loops=False)
     if not early and not jumps:

@@ -17,6 +17,7 @@ srcgrad.errors.SrcgradSyntaxError: ...'global' statements are not supported...
 """
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["check"]
 
@@ -128,7 +129,7 @@ def _is_grad_mode(fn):
 
 
 def _check_exprs(info, root):
-    for node in gast.walk(root):
+    for node in _walk(root):
         kind = type(node)
         if kind in _EXPR_HINTS:
             msg, hint = _EXPR_HINTS[kind]
@@ -185,7 +186,7 @@ def _check_try(info, stmt):
     exception can interrupt nothing but a statement's last write."""
     for part in [stmt.body, stmt.orelse, stmt.finalbody] + [h.body for h in stmt.handlers]:
         for node in part:
-            for n in gast.walk(node):
+            for n in _walk(node):
                 if isinstance(n, (gast.Return, gast.Break, gast.Continue)):
                     word = type(n).__name__.lower()
                     raise info.error(n, "'%s' inside a try statement is not supported by the "

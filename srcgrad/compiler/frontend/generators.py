@@ -41,6 +41,7 @@ import inspect
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ..ir.env import attr, call, const, load, store
 from .items import items_function
 from ..ir.nodes import root_name
@@ -69,7 +70,7 @@ def materialise(info, node, env, parse):
     whole (see the module docstring) into calls of their items functions.
     ``parse(gen)`` is the generator's :class:`FunctionInfo`."""
     if not any(isinstance(n, gast.Call) and is_generator_function(env.resolve(n.func))
-               for n in gast.walk(node)):
+               for n in _walk(node)):
         return node
     node = copy.deepcopy(node)
     rewriter = _Consumers(info, env, parse)
@@ -88,7 +89,7 @@ class _Consumers:
         those of a generator that changes a value after yielding it (a list
         of its items holds the changed objects, not copies)."""
         self.gens = {}
-        for n in gast.walk(node):
+        for n in _walk(node):
             if isinstance(n, gast.Call):
                 gen = self.env.resolve(n.func)
                 if is_generator_function(gen) and self.yields_values(gen):
@@ -140,7 +141,7 @@ class _Consumers:
         return pre + [stmt]
 
     def exprs(self, root):
-        for n in gast.walk(root):
+        for n in _walk(root):
             if isinstance(n, gast.Call) and self.builtin(n, _FULL_CONSUMERS) and n.args:
                 arg = n.args[0]
                 if self.is_gen(arg):
@@ -217,10 +218,10 @@ class _Consumers:
         for n in _same_loop(loop.body):
             if isinstance(n, gast.Break):
                 return False
-        read = {n.id for a in args for n in gast.walk(a) if isinstance(n, gast.Name)}
-        if any(isinstance(n, gast.Name) and n.id in read for n in gast.walk(loop.target)):
+        read = {n.id for a in args for n in _walk(a) if isinstance(n, gast.Name)}
+        if any(isinstance(n, gast.Name) and n.id in read for n in _walk(loop.target)):
             return False
-        for n in gast.walk(gast.Module(body=loop.body, type_ignores=[])):
+        for n in _walk(gast.Module(body=loop.body, type_ignores=[])):
             if isinstance(n, gast.Return):
                 return False
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id in read:
@@ -250,12 +251,12 @@ def _changes_what_it_yields(node):
     ``yield v[1:]``, ``yield from [v, w]``).  Conservative: a fresh object per
     step is counted too."""
     yielded = set()
-    for n in gast.walk(node):
+    for n in _walk(node):
         if isinstance(n, (gast.Yield, gast.YieldFrom)) and n.value is not None:
             yielded |= _roots(n.value)
     if not yielded:
         return False
-    for n in gast.walk(node):
+    for n in _walk(node):
         if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):
             if root_name(n) in yielded:
                 return True
@@ -289,9 +290,9 @@ def _keeps_to_itself(info, parse, seen):
     object, a function without source) counts as a change."""
     node = info.node
     params = {a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
-    own = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+    own = {n.id for n in _walk(node) if isinstance(n, gast.Name) and
            isinstance(n.ctx, gast.Store)} - params
-    for n in gast.walk(node):
+    for n in _walk(node):
         if isinstance(n, (gast.Global, gast.Nonlocal)):
             return False
         if isinstance(n, (gast.Subscript, gast.Attribute)) and isinstance(n.ctx, gast.Store):

@@ -58,6 +58,7 @@ import operator
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ..ir.nodes import root_name
 from .hofs_builtins import REWRITES, _call, _load, _located, _one_of, _resolve, _store
 
@@ -90,7 +91,7 @@ def rewrite(info, namer):
     """``info`` itself when its function uses none of these builtins, else a
     copy whose ``node`` is rewritten (fresh names taken from ``namer``)."""
     if not any(isinstance(n, gast.Call) and _kind_of(_resolve(info, n.func))
-               for n in gast.walk(info.node)):
+               for n in _walk(info.node)):
         return info
     node = copy.deepcopy(info.node)
     rw = _Rewriter(info, namer, node)
@@ -117,14 +118,14 @@ class _Rewriter:
         self.rt_name = None     # the closure name of srcgrad.runtime, once used
         self.stmt_node = None
         self.seen = set()       # names read by the statements already rewritten
-        self.nested_reads = {n.id for d in gast.walk(fn) if isinstance(d, gast.FunctionDef)
-                             and d is not fn for n in gast.walk(d) if isinstance(n, gast.Name)}
+        self.nested_reads = {n.id for d in _walk(fn) if isinstance(d, gast.FunctionDef)
+                             and d is not fn for n in _walk(d) if isinstance(n, gast.Name)}
         self.stores = {}
-        for n in gast.walk(fn):
+        for n in _walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 self.stores[n.id] = self.stores.get(n.id, 0) + 1
         self.callee_uses = set()  # ids of Name nodes used as a callee (directly or via a HOF)
-        for n in gast.walk(fn):
+        for n in _walk(fn):
             if isinstance(n, gast.Call):
                 self.callee_uses.add(id(n.func))
                 kind = self.kind(n.func)
@@ -134,16 +135,16 @@ class _Rewriter:
                     if k.arg == "key" and kind in ("sorted", "min", "max"):
                         self.callee_uses.add(id(k.value))
         # map/filter objects that are consumed one item at a time stay lazy (not rewritten)
-        lazy = [n.args[0] for n in gast.walk(fn) if isinstance(n, gast.Call) and n.args
+        lazy = [n.args[0] for n in _walk(fn) if isinstance(n, gast.Call) and n.args
                 and _one_of(_resolve(info, n.func), (builtins.next, builtins.iter))]
         lazy_names = {n.id for n in lazy if isinstance(n, gast.Name)}
         self.lazy = {id(n) for n in lazy} | {
-            id(n.value) for n in gast.walk(fn) if isinstance(n, gast.Assign) and
+            id(n.value) for n in _walk(fn) if isinstance(n, gast.Assign) and
             any(isinstance(t, gast.Name) and t.id in lazy_names for t in n.targets)}
-        self.parents = {id(c): n for n in gast.walk(fn) for c in gast.iter_child_nodes(n)}
+        self.parents = {id(c): n for n in _walk(fn) for c in gast.iter_child_nodes(n)}
         self.rebound = _rebound(fn, self.stores)
         self.loads = {}
-        for n in gast.walk(fn):
+        for n in _walk(fn):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 self.loads.setdefault(n.id, []).append(n)
 
@@ -169,11 +170,11 @@ class _Rewriter:
         if isinstance(stmt, gast.FunctionDef):
             # rewritten when it is compiled itself (lifted); the tape, in mode="auto",
             # runs it as written
-            self.seen |= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            self.seen |= {n.id for n in _walk(stmt) if isinstance(n, gast.Name)}
             return [stmt]
         saved = self.pending, self.stmt_node
         self.pending, self.stmt_node = [], stmt
-        seen = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        seen = {n.id for n in _walk(stmt) if isinstance(n, gast.Name)}
         try:
             bound = self.partial_binding(stmt)
             if bound is not None:
@@ -351,7 +352,7 @@ class _Rewriter:
                 len(params) != len(args) or \
                 not all(_simple(v) for v in args):
             return None
-        for n in gast.walk(lam.body):
+        for n in _walk(lam.body):
             if isinstance(n, gast.Name) and n.id in params and \
                     not isinstance(n.ctx, gast.Load) or isinstance(n, gast.Lambda):
                 return None  # a parameter rebound inside the body
@@ -438,12 +439,12 @@ def _rebound(fn, stores):
     assigned parameter, or changed in place."""
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     out = {n for n, k in stores.items() if k > 1 or n in params}
-    for loop in gast.walk(fn):
+    for loop in _walk(fn):
         if isinstance(loop, (gast.For, gast.While)):
-            for n in gast.walk(loop):
+            for n in _walk(loop):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
                     out.add(n.id)
-    for n in gast.walk(fn):
+    for n in _walk(fn):
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
             out.add(root_name(n))
         elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and \

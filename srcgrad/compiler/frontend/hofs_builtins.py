@@ -15,6 +15,7 @@ import functools
 import itertools
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["REWRITES"]
 
@@ -33,7 +34,7 @@ def _call(func, args, keywords=()):
 
 def _located(node, where):
     """``node`` with the user's line of ``where`` on every sub-node lacking one."""
-    for n in gast.walk(node):
+    for n in _walk(node):
         if isinstance(n, (gast.stmt, gast.expr)) and getattr(n, "lineno", None) is None:
             gast.copy_location(n, where)
     return node
@@ -169,9 +170,9 @@ def eager_is_exact(rw, node, name):
     refuse it anyway, with a less helpful message)."""
     if consumed_at_once(rw, node):
         return True
-    params = {p.id for lam in gast.walk(node) if isinstance(lam, gast.Lambda)
+    params = {p.id for lam in _walk(node) if isinstance(lam, gast.Lambda)
               for p in lam.args.posonlyargs + lam.args.args}
-    reads = {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and
+    reads = {n.id for n in _walk(node) if isinstance(n, gast.Name) and
              isinstance(n.ctx, gast.Load)} - params
     changing = sorted(reads & rw.rebound)
     if changing and node.args and isinstance(node.args[0], gast.Lambda):

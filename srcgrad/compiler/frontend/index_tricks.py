@@ -23,6 +23,7 @@ return _index_r([x, _arange(1, 7, 2), _linspace(0, 1, 3)])
 import gast
 import numpy as np
 
+from ..ir.fastast import walk as _walk
 from ...rules.shape import index_r, index_c
 
 __all__ = ["rewrite"]
@@ -105,6 +106,6 @@ class _Rewriter(gast.NodeTransformer):
 def rewrite(fn_node, resolve, ref):
     """``fn_node`` with the index tricks it uses rewritten to calls (in place)."""
     if not any(isinstance(n, gast.Subscript) and _primitive(n.value, resolve) is not None
-               for n in gast.walk(fn_node)):
+               for n in _walk(fn_node)):
         return fn_node
     return _Rewriter(resolve, ref).visit(fn_node)

@@ -33,6 +33,7 @@ import weakref
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ..backends import codegen
 from ..ir.env import attr, call, const, load, store
 from .parse import FunctionInfo
@@ -57,7 +58,7 @@ def items_function(gen, info, limited):
 
 def _build(gen, info, limited):
     node = copy.deepcopy(info.node)
-    taken = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    taken = {n.id for n in _walk(node) if isinstance(n, gast.Name)}
     taken |= {a.id for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs}
     items = _fresh("_items", taken)
     limit = _fresh("_limit", taken) if limited else None
@@ -160,7 +161,7 @@ def _stmt(info, stmt, items, limit, taken):
 
 
 def _no_yield_in(info, node):
-    for n in gast.walk(node):
+    for n in _walk(node):
         if isinstance(n, (gast.Yield, gast.YieldFrom)):
             raise info.error(n, "'yield' used as a value (x = yield v, or inside an "
                              "expression) is not supported by the compiler",

@@ -35,6 +35,7 @@ def layer(h, W):
 import copy
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["lift_nested", "expand_starred", "name_lambdas", "LiftError"]
 
@@ -51,7 +52,7 @@ class LiftError(Exception):
 
 
 def _names(node, ctx):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)}
+    return {n.id for n in _walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)}
 
 
 def _params(args):
@@ -60,7 +61,7 @@ def _params(args):
 
 def _outer_locals(fn):
     names = set(_params(fn.args))
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             names.add(node.id)
     return names
@@ -129,7 +130,7 @@ def lift_nested(fn, namer, is_global):
     for name in nested:
         if not extra[name]:
             continue  # closes over no local: usable as a value (apply(f, x)) as it is
-        for n in gast.walk(new):
+        for n in _walk(new):
             if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load) \
                     and not getattr(n, "_callee", False):
                 what = "the lambda" if name.startswith("_lambda") else \
@@ -161,9 +162,9 @@ def _fixed_before(fn, var, use):
     never assigned, or a name assigned once, by a statement of the body's top
     level before the one holding ``use``, and never updated in place
     (``var[i] = ...``, ``var += ...``)."""
-    stores = [n for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == var and
+    stores = [n for n in _walk(fn) if isinstance(n, gast.Name) and n.id == var and
               isinstance(n.ctx, gast.Store)]
-    for n in gast.walk(fn):
+    for n in _walk(fn):
         if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store) and \
                 isinstance(n.value, gast.Name) and n.value.id == var:
             return False
@@ -175,11 +176,11 @@ def _fixed_before(fn, var, use):
     if len(stores) != 1:
         return False
     for i, stmt in enumerate(fn.body):
-        if any(n is stores[0] for n in gast.walk(stmt)):
+        if any(n is stores[0] for n in _walk(stmt)):
             if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and
                     stmt.targets[0] is stores[0]):
                 return False
-            return not any(n is use for later in fn.body[:i + 1] for n in gast.walk(later))
+            return not any(n is use for later in fn.body[:i + 1] for n in _walk(later))
     return False
 
 
@@ -199,7 +200,7 @@ class _Closures(gast.NodeTransformer):
         out = gast.Call(func=load(self.maker), args=[
             load(node.id), gast.Tuple(elts=[load(v) for v in self.closures[node.id]],
                                       ctx=gast.Load())], keywords=[])
-        for n in gast.walk(out):
+        for n in _walk(out):
             gast.copy_location(n, node)
         return out
 
@@ -215,7 +216,7 @@ def name_lambdas(fn):
     if not any(_lambda_slots(n, stmt) for stmt in fn.body for n in _walk_outside(stmt)):
         return fn
     fn = copy.deepcopy(fn)
-    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    taken = {n.id for n in _walk(fn) if isinstance(n, gast.Name)}
     holders = [n for stmt in fn.body for n in _walk_outside(stmt) if _lambda_slots(n, stmt)]
     head = []
     k = 0
@@ -279,7 +280,7 @@ def _lambda_slots(node, stmt):
 
 
 def _rewrite_calls(fn, extra):
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
                 node.func.id in extra:
             node.func._callee = True
@@ -292,7 +293,7 @@ def expand_starred(fn):
     """Unpack ``*seq`` / ``**mapping`` call arguments of known structure."""
     literals = {}
     counts = {}
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
     only_read = _only_read(fn)
@@ -304,7 +305,7 @@ def expand_starred(fn):
                     isinstance(e, gast.Starred) for e in getattr(stmt.value, "elts", ())):
             literals[stmt.targets[0].id] = stmt.value
     _Displays(literals, counts, _free_name(fn, "_elt")).visit(fn)
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         if not isinstance(node, gast.Call):
             continue
         args = []
@@ -351,7 +352,7 @@ def expand_starred(fn):
 
 
 def _free_name(fn, base):
-    used = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    used = {n.id for n in _walk(fn) if isinstance(n, gast.Name)}
     while base in used:
         base += "_"
     return base
@@ -361,11 +362,11 @@ def _only_read(fn):
     """Names whose every read is ``*name``, ``**name`` or ``name[i]``: a list bound to
     them once keeps its length (no ``append``, no call that could change it)."""
     parents = {}
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         for child in gast.iter_child_nodes(node):
             parents[child] = node
     out, seen_other = set(), set()
-    for node in gast.walk(fn):
+    for node in _walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             parent = parents.get(node)
             if isinstance(parent, gast.Starred) or isinstance(parent, gast.keyword) and \
@@ -429,7 +430,7 @@ class _Displays(gast.NodeTransformer):
         if isinstance(node, gast.Tuple):
             out = gast.Call(func=gast.Name(id="tuple", ctx=gast.Load(), annotation=None,
                                            type_comment=None), args=[out], keywords=[])
-        for n in gast.walk(out):
+        for n in _walk(out):
             gast.copy_location(n, node)
         return out
 

@@ -16,6 +16,7 @@ import copy
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ...rules import conversions
 from ..ir.nodes import _assign, _call_builtin, _for, _load, _rename, _set_lines, _subscript
 
@@ -34,7 +35,7 @@ class LoopsMixin:
         self.emit(_assign(result, empty, self.line))
         renames = {}
         for gen in node.generators:
-            for n in gast.walk(gen.target):
+            for n in _walk(gen.target):
                 if isinstance(n, gast.Name):
                     renames[n.id] = self.namer.fresh("_" + n.id.lstrip("_"))
         node = _rename(copy.deepcopy(node), renames)

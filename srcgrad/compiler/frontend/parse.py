@@ -15,12 +15,15 @@ True
 """
 
 import builtins
+import functools
 import inspect
 import textwrap
 
 import gast
 import numpy as np
 
+from ..ir.fastast import walk as _walk
+from .to_gast import parse as parse_gast
 from ...errors import SrcgradSyntaxError
 from ... import rules
 
@@ -74,7 +77,7 @@ class FunctionInfo:
         """Locals bound once, by a top-level ``m = np`` / ``la = np.linalg``
         statement, to a module: ``m.sin(x)`` then resolves to ``np.sin``."""
         counts = {}
-        for n in gast.walk(node):
+        for n in _walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del)):
                 counts[n.id] = counts.get(n.id, 0) + 1
         params = {a.id for a in _all_args(node.args)}
@@ -134,7 +137,7 @@ def resolve_static(node, lookup):
 
 def _assigned_names(fn_node):
     names = {a.id for a in _all_args(fn_node.args)}
-    for node in gast.walk(fn_node):
+    for node in _walk(fn_node):
         if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
             names.add(node.id)
         elif isinstance(node, (gast.FunctionDef, gast.ClassDef)) and node is not fn_node:
@@ -185,13 +188,13 @@ def parse_function(fn):
     is_lambda = fn.__code__.co_name == "<lambda>"
     text = snippet if not is_lambda else _lambda_snippet(snippet)
     try:
-        tree = gast.parse(text)
+        tree = parse_gast(text)
     except SyntaxError:
         # a lambda inside a larger expression: parse the lines as they are
         # cut, in parentheses
         try:
             text = "(\n" + snippet + "\n)"
-            tree = gast.parse(text) if is_lambda else None
+            tree = parse_gast(text) if is_lambda else None
         except SyntaxError:
             tree = None
         if tree is None:
@@ -210,7 +213,7 @@ def parse_function(fn):
         node = next((n for n in tree.body if isinstance(n, gast.FunctionDef)), None)
         name = fn.__code__.co_name
         if node is None or node.name != name:
-            node = next((n for n in gast.walk(tree) if isinstance(n, gast.FunctionDef)
+            node = next((n for n in _walk(tree) if isinstance(n, gast.FunctionDef)
                          and n.name == name), None)
         if node is None:
             raise NoSource("cannot find the def of %s in its source" % fn.__qualname__)
@@ -255,9 +258,14 @@ def _forwards_to(fn, node):
 def _imported_names(lines):
     """Names the module binds by ``import`` (CPython compiles ``np.f(x)``
     differently when ``np`` comes from an import)."""
+    return _imported_in("\n".join(lines))
+
+
+@functools.lru_cache(maxsize=8)   # keyed by the module's text: bounded, thread-safe
+def _imported_in(text):
     import ast
     try:
-        tree = ast.parse("\n".join(lines))
+        tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return ()
     out = set()
@@ -269,7 +277,7 @@ def _imported_names(lines):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             out.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
         todo.extend(ast.iter_child_nodes(node))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def source_matches(text, tree, fn, filename, imported=()):
@@ -284,7 +292,7 @@ def source_matches(text, tree, fn, filename, imported=()):
     for stmt in tree.body:
         if isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
             bound.add(stmt.name)
-        for node in gast.walk(stmt) if isinstance(stmt, gast.Assign) else ():
+        for node in _walk(stmt) if isinstance(stmt, gast.Assign) else ():
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 bound.add(node.id)
     bound -= set(code.co_freevars)
@@ -375,13 +383,13 @@ def _find_lambda(tree, fn, indent=0):
     code = fn.__code__
     want = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     candidates = []
-    for node in gast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, gast.Lambda):
             names = [a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
             if names == want and node.lineno == code.co_firstlineno:
                 candidates.append(node)
     if not candidates:
-        candidates = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)]
+        candidates = [n for n in _walk(tree) if isinstance(n, gast.Lambda)]
     if not candidates:
         raise NoSource("cannot locate the lambda's source")
     if len(candidates) > 1:

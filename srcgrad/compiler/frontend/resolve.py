@@ -57,6 +57,7 @@ import re
 import gast
 import numpy as np
 
+from ..ir.fastast import walk as _walk
 from ... import rules
 from ...rules import conversions, effects
 
@@ -88,7 +89,7 @@ def _nondiff(fn):
 
 
 def _names(node):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)] if node is not None \
+    return [n.id for n in _walk(node) if isinstance(n, gast.Name)] if node is not None \
         else []
 
 

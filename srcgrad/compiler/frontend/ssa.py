@@ -12,6 +12,7 @@ the new value under different names.
 
 import gast
 
+from ..ir.fastast import walk as _walk
 from ..ir.nodes import _assign, _load, is_atom
 
 __all__ = ["mutable_names", "rename_ssa", "split_self_updates"]
@@ -26,17 +27,17 @@ def mutable_names(stmts):
         for stmt in block:
             if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
                 if isinstance(stmt, gast.For):
-                    out.update(n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name))
+                    out.update(n.id for n in _walk(stmt.target) if isinstance(n, gast.Name))
                 visit(stmt.body, True)
                 visit(getattr(stmt, "orelse", []), True)
                 continue
             if isinstance(stmt, gast.Assign):
                 for target in stmt.targets:
                     if isinstance(target, gast.Subscript):
-                        out.update(n.id for n in gast.walk(target.value)
+                        out.update(n.id for n in _walk(target.value)
                                    if isinstance(n, gast.Name))
                     elif nested:
-                        out.update(n.id for n in gast.walk(target) if isinstance(n, gast.Name))
+                        out.update(n.id for n in _walk(target) if isinstance(n, gast.Name))
             if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and \
                     isinstance(stmt.value.func, gast.Attribute) and \
                     isinstance(stmt.value.func.value, gast.Name):
@@ -71,7 +72,7 @@ def rename_ssa(stmts, params, namer):
             return node
 
     def rename_loads(node):
-        for n in gast.walk(node):
+        for n in _walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in current:
                 n.id = current[n.id]
 
@@ -81,7 +82,7 @@ def rename_ssa(stmts, params, namer):
                                                  for t in stmt.targets):
             rename_loads(stmt.value)
             for target in stmt.targets:
-                for n in gast.walk(target):
+                for n in _walk(target):
                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) \
                             and n.id not in keep:
                         if n.id in current:
@@ -119,7 +120,7 @@ def split_self_updates(stmts, names, namer):
                 isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in names and \
                 not is_atom(stmt.value) and any(
                     isinstance(n, gast.Name) and n.id == stmt.targets[0].id
-                    for n in gast.walk(stmt.value)):
+                    for n in _walk(stmt.value)):
             line = getattr(stmt, "user_line", None)
             tmp = namer.temp()
             out.append(_assign(tmp, stmt.value, line))

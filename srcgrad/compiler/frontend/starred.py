@@ -28,6 +28,7 @@ return first
 import copy
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["expand_starred_targets", "has_starred_target"]
 
@@ -55,8 +56,8 @@ def _starred_at_top(target):
 def has_starred_target(fn):
     """Whether an assignment in ``fn`` has a starred target."""
     return any(isinstance(n, gast.Assign) and any(
-        isinstance(e, gast.Starred) for t in n.targets for e in gast.walk(t))
-        for n in gast.walk(fn))
+        isinstance(e, gast.Starred) for t in n.targets for e in _walk(t))
+        for n in _walk(fn))
 
 
 def expand_starred_targets(fn, namer):
@@ -94,7 +95,7 @@ class _Rewriter:
                 for target in stmt.targets:
                     self.assign(target, value.id, new)
                 for s in new:
-                    for n in gast.walk(s):
+                    for n in _walk(s):
                         gast.copy_location(n, stmt)
                 out.extend(new)
                 continue
@@ -129,7 +130,7 @@ class _Rewriter:
         elts = target.elts
         star = next(i for i, e in enumerate(elts) if isinstance(e, gast.Starred))
         before, middle, after = elts[:star], elts[star].value, elts[star + 1:]
-        stored = {n.id for e in elts for n in gast.walk(e) if isinstance(n, gast.Name)}
+        stored = {n.id for e in elts for n in _walk(e) if isinstance(n, gast.Name)}
         if value in stored:   # a target rebinds the value before it is read again
             temp = self.namer.fresh("_unpacked")
             out.append(gast.Assign(targets=[_name(temp, gast.Store())],
@@ -236,7 +237,7 @@ def _fixed_arity(fn, n_given, keywords):
 def _only_read_in(stmt, names):
     """Whether ``stmt`` only reads ``names`` by ``*name`` or ``name[...]``
     (so nothing it evaluates before the call can change them)."""
-    for node in gast.walk(stmt):
+    for node in _walk(stmt):
         for child in gast.iter_child_nodes(node):
             if isinstance(child, gast.Name) and child.id in names and not (
                     isinstance(node, gast.Starred) or isinstance(node, gast.Subscript) and
@@ -251,7 +252,7 @@ def _plain(node):
     ``self_xs[0]``): evaluating it a statement earlier changes nothing."""
     return all(isinstance(n, (gast.Name, gast.Subscript, gast.Slice, gast.Constant,
                               gast.Attribute, gast.Load, gast.UnaryOp, gast.USub,
-                              gast.Tuple)) for n in gast.walk(node))
+                              gast.Tuple)) for n in _walk(node))
 
 
 class _FixedArity(_Rewriter):
@@ -295,7 +296,7 @@ class _FixedArity(_Rewriter):
         pre = gast.Assign(targets=[gast.Tuple(elts=[_name(v, gast.Store()) for v in names],
                                               ctx=gast.Store())],
                           value=value, type_comment=None)
-        for node in gast.walk(pre):
+        for node in _walk(pre):
             gast.copy_location(node, loop)
         it.args = [_name(v, gast.Load()) for v in names]
         return pre
@@ -305,7 +306,7 @@ class _FixedArity(_Rewriter):
         if stars != [len(call.args) - 1] or not _plain(call.args[-1].value):
             return None
         value = call.args[-1].value
-        reads = [n.id for n in gast.walk(value) if isinstance(n, gast.Name)]
+        reads = [n.id for n in _walk(value) if isinstance(n, gast.Name)]
         if not _only_read_in(stmt, set(reads)):
             return None   # the statement may change it before the call: keep the order
         seq = value.id if isinstance(value, gast.Name) else \
@@ -318,7 +319,7 @@ class _FixedArity(_Rewriter):
         pre = gast.Assign(targets=[gast.Tuple(elts=[_name(v, gast.Store()) for v in names],
                                               ctx=gast.Store())],
                           value=value, type_comment=None)
-        for node in gast.walk(pre):
+        for node in _walk(pre):
             gast.copy_location(node, stmt)
         call.args = call.args[:-1] + [_name(v, gast.Load()) for v in names]
         return pre

@@ -53,6 +53,7 @@ return L
 import copy
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["lower_try", "TryPart", "TryGroup"]
 
@@ -133,7 +134,7 @@ def _block(namer, stmts):
             out.extend(_lower(stmt, namer))
             continue
         if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)) and \
-                any(isinstance(n, gast.Try) for n in gast.walk(stmt)):
+                any(isinstance(n, gast.Try) for n in _walk(stmt)):
             stmt = copy.copy(stmt)
             stmt.body = _block(namer, stmt.body)
             if hasattr(stmt, "orelse"):
@@ -144,7 +145,7 @@ def _block(namer, stmts):
 
 def lower_try(fn_node, namer):
     """Return ``fn_node`` with every ``try`` lowered (the same node if it has none)."""
-    if not any(isinstance(n, gast.Try) for n in gast.walk(fn_node)):
+    if not any(isinstance(n, gast.Try) for n in _walk(fn_node)):
         return fn_node
     new = copy.copy(fn_node)
     new.body = _block(namer, fn_node.body)
@@ -154,7 +155,7 @@ def lower_try(fn_node, namer):
 def _pushes(rev, stmts):
     push = rev.env.state["_push"]
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == push
-               for s in stmts for n in gast.walk(s))
+               for s in stmts for n in _walk(s))
 
 
 def try_forward(rev, parts):

@@ -36,6 +36,7 @@ import functools
 import inspect
 
 import gast
+from ..ir.fastast import walk as _walk
 
 __all__ = ["Spread", "UNBOUND", "has_varargs", "specialise", "flatten", "flat_caller", "bind_nodes"]
 
@@ -210,7 +211,7 @@ def _spread_stars(node, name, extra):
         return g(args[0], args_1, args_2)
     """
     if any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load)
-           for n in gast.walk(node)):
+           for n in _walk(node)):
         return      # rebound (or deleted): its length is not the call's
 
     def elements(value):
@@ -229,7 +230,7 @@ def _spread_stars(node, name, extra):
                 if step != 0:
                     return list(extra)[lower:upper:step]
         return None
-    for call in gast.walk(node):
+    for call in _walk(node):
         if not isinstance(call, gast.Call):
             continue
         new_args = []
@@ -247,7 +248,7 @@ def specialise(info, spread):
     ``spread`` as ordinary parameters (see the module docstring)."""
     node = copy.deepcopy(info.node)
     args = node.args
-    taken = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)} | set(info.local_names)
+    taken = {n.id for n in _walk(node) if isinstance(n, gast.Name)} | set(info.local_names)
 
     def fresh(base):
         name = base
@@ -287,7 +288,7 @@ def specialise(info, spread):
     elif spread.kw_names:
         raise TypeError("%s takes no **kwargs" % node.name)
     for stmt in pre:
-        for n in gast.walk(stmt):
+        for n in _walk(stmt):
             gast.copy_location(n, node)
     node.body = pre + list(node.body)
     out = copy.copy(info)

@@ -47,6 +47,7 @@ import warnings
 
 import gast
 import numpy as np
+from ..ir.fastast import walk as _walk
 
 __all__ = ["lower_with", "WithPart", "NEVER_SUPPRESS", "with_forward"]
 
@@ -116,7 +117,7 @@ def _block(namer, resolve, stmts):
             out.extend(_lower(stmt, namer, resolve))
             continue
         if isinstance(stmt, (gast.If, gast.For, gast.While)) and \
-                any(isinstance(n, gast.With) for n in gast.walk(stmt)):
+                any(isinstance(n, gast.With) for n in _walk(stmt)):
             stmt = copy.copy(stmt)
             stmt.body = _block(namer, resolve, stmt.body)
             stmt.orelse = _block(namer, resolve, stmt.orelse)
@@ -126,7 +127,7 @@ def _block(namer, resolve, stmts):
 
 def lower_with(fn_node, namer, resolve):
     """Return ``fn_node`` with every ``with`` but grad modes lowered."""
-    if not any(isinstance(n, gast.With) for n in gast.walk(fn_node)):
+    if not any(isinstance(n, gast.With) for n in _walk(fn_node)):
         return fn_node
     new = copy.copy(fn_node)
     new.body = _block(namer, resolve, fn_node.body)

@@ -19,6 +19,7 @@ import operator
 import gast
 import numpy as np
 
+from .fastast import walk as _walk
 from ... import rules
 from ...rules import operators as opmap
 from ...rules import conversions
@@ -58,7 +59,7 @@ class Op:
     def operand_names(self):
         """Names read by the operation's arguments (not the callee)."""
         nodes = list(self.args) + list(self.kwargs.values())
-        return [n.id for node in nodes for n in gast.walk(node) if isinstance(n, gast.Name)]
+        return [n.id for node in nodes for n in _walk(node) if isinstance(n, gast.Name)]
 
 
 def _tuple(nodes):

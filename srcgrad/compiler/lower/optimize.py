@@ -18,6 +18,7 @@ import gast
 import numpy as np
 
 from ... import runtime
+from ..ir.fastast import Transformer, walk
 
 __all__ = ["fold"]
 
@@ -42,7 +43,7 @@ def _is(node, value):
     return _num(node) and node.value == value
 
 
-class _Folder(gast.NodeTransformer):
+class _Folder(Transformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
         left, right, op = node.left, node.right, type(node.op)
@@ -148,12 +149,12 @@ _TEMP = re.compile(r"^_b?t\d+$")
 
 
 def _loads(node):
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+    return [n.id for n in walk(node) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load)]
 
 
 def _stores(stmt):
-    return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
+    return {n.id for n in walk(stmt) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
 
 
@@ -187,7 +188,7 @@ def inline_temps(functions, protected=(), pure=lambda call: False, also=()):
 def _size(node):
     """Nodes in an expression: big ones stay in their own statement, for
     readable generated code."""
-    return sum(1 for n in gast.walk(node) if isinstance(n, gast.expr))
+    return sum(1 for n in walk(node) if isinstance(n, gast.expr))
 
 
 def _simple(stmt):
@@ -201,6 +202,14 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
                 setattr(stmt, field, _inline_block(inner, counts, protected, pure, also))
+    names = {}   # id(stmt) -> (names it loads, names it stores): one walk per statement
+
+    def names_of(stmt):
+        hit = names.get(id(stmt))
+        if hit is None:
+            hit = names[id(stmt)] = _load_store(stmt)
+        return hit
+
     i = 0
     while i < len(body):
         stmt = body[i]
@@ -211,7 +220,7 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
         name = stmt.targets[0].id
         if not (_TEMP.match(name) or name in also) or counts.get(name) != 1 or \
                 name in protected or \
-                not all(pure(c) for c in gast.walk(stmt.value) if isinstance(c, gast.Call)) \
+                not all(pure(c) for c in walk(stmt.value) if isinstance(c, gast.Call)) \
                 or _size(stmt.value) > 12:
             i += 1
             continue
@@ -222,10 +231,10 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
             if not _simple(other):
                 j = len(body)
                 break
-            if name in _loads(other):
+            loads, stores = names_of(other)
+            if name in loads:
                 break
-            if _stores(other) & reads or isinstance(other, gast.Assign) and \
-                    name in _stores(other):
+            if stores & reads or isinstance(other, gast.Assign) and name in stores:
                 j = len(body)
                 break
             j += 1
@@ -233,11 +242,24 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
             i += 1
             continue
         body[j] = _Replace(name, stmt.value).visit(body[j])
+        names.pop(id(body[j]), None)   # it reads other names now
         del body[i]
     return body
 
 
-class _Replace(gast.NodeTransformer):
+def _load_store(stmt):
+    """The names ``stmt`` loads and those it stores, in one walk."""
+    loads, stores = set(), set()
+    for n in walk(stmt):
+        if isinstance(n, gast.Name):
+            if isinstance(n.ctx, gast.Load):
+                loads.add(n.id)
+            elif isinstance(n.ctx, gast.Store):
+                stores.add(n.id)
+    return loads, stores
+
+
+class _Replace(Transformer):
     def __init__(self, name, value):
         self.name = name
         self.value = value
@@ -281,7 +303,7 @@ def scalars_first(expr, shape_of, resolve, expand):
     cotangent of a full reduction) when the other factors already have shape
     ``S``.  Values are unchanged up to rounding."""
 
-    class _Products(gast.NodeTransformer):
+    class _Products(Transformer):
         def visit_BinOp(self, node):
             self.generic_visit(node)
             if not isinstance(node.op, gast.Mult):
@@ -352,7 +374,7 @@ def fuse_pops(stmts, islice_name, names=None):
         if isinstance(stmt, gast.For) and stmt.body:
             count = _trip_count(stmt.iter, names)
             first = stmt.body[0]
-            pops = sum(1 for n in gast.walk(stmt) if isinstance(n, gast.Call) and
+            pops = sum(1 for n in walk(stmt) if isinstance(n, gast.Call) and
                        isinstance(n.func, gast.Name) and n.func.id == pop)
             if count is not None and pops == 1 and isinstance(first, gast.Assign) and \
                     len(first.targets) == 1 and isinstance(first.targets[0], gast.Name) and \
@@ -403,10 +425,16 @@ def propagate_copies(stmts, keep=()):
     """
     stmts = _propagate(stmts)
     keep = set(keep)
+    simple = {}   # id(stmt) -> its loads, for statements no later sweep changes
     while True:
         reads = {}
         for stmt in stmts:
-            for name in _loads(stmt):
+            loads = simple.get(id(stmt))
+            if loads is None:
+                loads = _loads(stmt)
+                if not isinstance(stmt, (gast.If, gast.For, gast.While)):
+                    simple[id(stmt)] = loads
+            for name in loads:
                 reads[name] = reads.get(name, 0) + 1
         pruned = _drop_dead(stmts, reads, keep)
         if pruned is None:
@@ -416,9 +444,11 @@ def propagate_copies(stmts, keep=()):
 
 def _propagate(stmts):
     out, copies = [], {}
+    copied = set()   # a superset of copies' values
     for stmt in stmts:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             copies = {}   # a block boundary: start over inside and after
+            copied = set()
             stmt.body = _propagate(stmt.body)
             stmt.orelse = _propagate(stmt.orelse)
             if not stmt.body and not stmt.orelse:
@@ -437,11 +467,13 @@ def _propagate(stmts):
             stored.add(stmt.target.id if isinstance(stmt.target, gast.Name) else "")
         for name in stored:
             copies.pop(name, None)
-            for k in [k for k, v in copies.items() if v == name]:
-                del copies[k]
+            if name in copied:   # (a set of the values: no scan of every copy per store)
+                for k in [k for k, v in copies.items() if v == name]:
+                    del copies[k]
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name):
             copies[stmt.targets[0].id] = stmt.value.id
+            copied.add(stmt.value.id)
         out.append(stmt)
     return out
 
@@ -466,14 +498,14 @@ def _drop_dead(stmts, reads, keep):
                 isinstance(stmt.targets[0], gast.Name) and \
                 stmt.targets[0].id not in keep and not reads.get(stmt.targets[0].id) and \
                 isinstance(stmt.value, (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp)) \
-                and not any(isinstance(n, gast.Call) for n in gast.walk(stmt.value)):
+                and not any(isinstance(n, gast.Call) for n in walk(stmt.value)):
             changed = True
             continue
         out.append(stmt)
     return out if changed else None
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(Transformer):
     def __init__(self, copies):
         self.copies = copies
 

@@ -22,7 +22,7 @@ import gast
 
 from ..frontend.parse import source_matches
 
-__all__ = ["template", "Template", "substitute"]
+__all__ = ["template", "Template", "substitute", "clone"]
 
 _CACHE = {}
 
@@ -82,13 +82,56 @@ def template(rule):
 
 def substitute(expr, mapping):
     """A copy of ``expr`` with each ``Name`` in ``mapping`` replaced by a copy
-    of its node."""
-    expr = copy.deepcopy(expr)
+    of its node (the replacement itself is not substituted into).
 
-    class _Sub(gast.NodeTransformer):
-        def visit_Name(self, node):
-            if node.id in mapping:
-                return copy.deepcopy(mapping[node.id])
-            return node
+    >>> import gast
+    >>> from ..frontend.anf import dump
+    >>> e = gast.parse("g * np.cos(x)").body[0].value
+    >>> y = gast.parse("y").body[0].value
+    >>> print(dump([gast.Expr(value=substitute(e, {"g": y, "x": y}))]))
+    y * np.cos(y)
+    """
+    return _clone(expr, mapping)
 
-    return _Sub().visit(expr)
+
+#: field values copied by reference: immutable, and what templates hold
+_ATOMIC = (str, int, float, complex, bool, bytes, type(None), type(Ellipsis))
+
+
+def clone(node):
+    """A deep copy of a gast tree, several times faster than
+    :func:`copy.deepcopy` (which it matches for trees without shared nodes:
+    each node's ``__dict__``, extra attributes such as ``user_line``
+    included, copied field by field).
+
+    >>> import gast
+    >>> e = gast.parse("f(x, y=2)").body[0].value
+    >>> c = clone(e)
+    >>> c is not e and gast.dump(c) == gast.dump(e) and c.args[0] is not e.args[0]
+    True
+    """
+    return _clone(node, None)
+
+
+def _clone(node, mapping):
+    if isinstance(node, gast.AST):
+        if mapping is not None and type(node) is gast.Name and node.id in mapping:
+            return _clone(mapping[node.id], None)
+        cls = type(node)
+        new = cls.__new__(cls)
+        d = new.__dict__
+        for k, v in node.__dict__.items():
+            if isinstance(v, _ATOMIC):
+                d[k] = v
+            elif isinstance(v, list):
+                d[k] = [_clone(x, mapping) for x in v]
+            else:
+                d[k] = _clone(v, mapping)
+        return new
+    if isinstance(node, _ATOMIC):
+        return node
+    if isinstance(node, list):
+        return [_clone(x, mapping) for x in node]
+    if type(node) is tuple and all(isinstance(x, _ATOMIC) for x in node):
+        return node
+    return copy.deepcopy(node)

@@ -38,6 +38,7 @@ import operator
 import gast
 import numpy as np
 
+from ..ir.fastast import walk as _walk
 from ... import rules
 from ...rules import conversions, mutation
 from ..analysis.activity import active_names, diff_operands, targets_of
@@ -538,7 +539,7 @@ def _loads(stmts, markers=False):
     restore markers will read)."""
     out = set()
     for stmt in stmts:
-        for n in gast.walk(stmt):
+        for n in _walk(stmt):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 out.add(n.id)
             m = getattr(n, "marker", None)

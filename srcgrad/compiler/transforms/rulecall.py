@@ -7,12 +7,11 @@ emits a call to the rule by name.
 """
 
 import builtins
-import copy
 
 import gast
 
 from ..ir.env import call, const, literal, load
-from .inline import substitute, template
+from .inline import clone, substitute, template
 from ..lower.optimize import fold
 
 __all__ = ["rule_expr", "literal"]
@@ -61,5 +60,5 @@ def rule_expr(env, prim, pos, g, ans, args, kwargs, rule=None):
             mapping[free] = load(env.ref(obj, free if free != "runtime" else "_rt"))
         return fold(substitute(tmpl.expr, mapping), env.resolve)
     fn = load(env.ref(rule, rule.__name__))
-    kws = [gast.keyword(arg=k, value=copy.deepcopy(v)) for k, v in kwargs.items()]
-    return call(fn, [g, ans] + [copy.deepcopy(a) for a in args], kws)
+    kws = [gast.keyword(arg=k, value=clone(v)) for k, v in kwargs.items()]
+    return call(fn, [g, ans] + [clone(a) for a in args], kws)
