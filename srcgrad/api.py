@@ -761,7 +761,8 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
 
 def source(fun, wrt=None, transform="vjp"):
     """The generated source of a transformed function (``grad(f)``,
-    ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0); with
+    ``value_and_grad(f)``: the fused function it runs, ``f_grad`` /
+    ``f_value_and_grad``) or of ``fun``'s VJP for ``wrt`` (default 0); with
     ``transform="jvp"``, of ``fun``'s JVP (forward mode) for ``wrt``."""
     if transform not in ("vjp", "jvp"):
         raise ValueError("transform=%r: use \"vjp\" or \"jvp\"" % (transform,))

@@ -307,3 +307,21 @@ def test_specialised_grad_skips_the_final_sum():
     vg = srcgrad.value_and_grad(fn, wrt=wrt, mode="compile")
     vg(*args)
     assert "seed_if_float64" not in srcgrad.source(vg)
+
+
+def _draws_then_sums(x):
+    noise = np.random.normal(size=3)
+    return np.sum(x ** 2)
+
+
+def test_random_draws_are_never_left_out():
+    g = srcgrad.grad(_draws_then_sums, mode="compile")
+    x = np.array([0.5, 1.0, 2.0])
+    np.random.seed(0)
+    got = g(x)
+    after = np.random.random()
+    np.random.seed(0)
+    _draws_then_sums(x)
+    assert after == np.random.random()   # the draw happened, as in the user's code
+    assert_allclose(got, 2 * x)
+    assert "np.random.normal(" in srcgrad.source(g)

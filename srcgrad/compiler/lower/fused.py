@@ -140,7 +140,10 @@ def drop_value(forward, parts, seed_fn, seed_args, env, pure):
     numeric = parts.numeric
 
     def pure_call(call):   # a method is pure on an array, not on any object
-        return pure(call) and (env.resolve(call.func) is not None or isinstance(
+        obj = env.resolve(call.func)
+        if _draws(obj):    # a random draw left out would change the draws after it
+            return False
+        return pure(call) and (obj is not None or isinstance(
             call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) and
             call.func.value.id in numeric)
     kept = []
@@ -213,6 +216,14 @@ def _elementwise_operands(expr, env):
                 all(visit(a) for a in node.args)
         return False
     return names if visit(expr) and names else None
+
+
+def _draws(obj):
+    """Whether ``obj`` is a random generator's function or method."""
+    owner = getattr(obj, "__self__", None)
+    modules = (getattr(obj, "__module__", None) or "", type(owner).__module__ if owner is not
+               None else "")
+    return any("random" in m for m in modules)
 
 
 def _pure_value(value, pure, numeric):
