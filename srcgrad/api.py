@@ -238,6 +238,11 @@ class GradFunction:
             if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
                 _check_float(self.fun, i, self.params, a)
         engine = self._compiled_for(args, spread)
+        fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+        if fused is not None:
+            done = self._call_fused(fused, args)
+            if done is not None:
+                return done
         try:
             try:
                 ans, pullback = engine.fn(*args)
@@ -251,6 +256,35 @@ class GradFunction:
                                       self.mode, err)
             out = ans[0] if self.has_aux else ans
             grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+        if self.single:
+            result = _give_kind(grads[0], args[self.positions[0]])
+        else:
+            result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
+        if self.kind == "value_and_grad":
+            return ans, result
+        if self.has_aux:
+            return result, ans[1]
+        return result
+
+    def _call_fused(self, fused, args):
+        """Run a fused gradient function (compiler/lower/fused.py: forward and
+        adjoint in one function, no pullback; ``f_grad(*args) -> grads``,
+        ``f_value_and_grad(*args) -> (value, grads)``; with ``has_aux`` always
+        the latter) and hand back what the user asked for.  ``None`` where the
+        pullback form must take over: a rebound global (compile again) or a
+        recursion too deep for compiled code."""
+        try:
+            with runtime.complex_inputs(_any_complex(args, self.positions)):
+                out = fused(*args)
+        except runtime.SeedError as err:   # not a real scalar: the message names f
+            _seed(self.fun, err.out)
+            raise
+        except (runtime.Rebound, RecursionError):
+            return None
+        if self.kind == "grad" and not self.has_aux:
+            ans, grads = None, out
+        else:
+            ans, grads = out
         if self.single:
             result = _give_kind(grads[0], args[self.positions[0]])
         else:
@@ -727,7 +761,8 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
 
 def source(fun, wrt=None, transform="vjp"):
     """The generated source of a transformed function (``grad(f)``,
-    ``value_and_grad(f)``) or of ``fun``'s VJP for ``wrt`` (default 0); with
+    ``value_and_grad(f)``: the fused function it runs, ``f_grad`` /
+    ``f_value_and_grad``) or of ``fun``'s VJP for ``wrt`` (default 0); with
     ``transform="jvp"``, of ``fun``'s JVP (forward mode) for ``wrt``."""
     if transform not in ("vjp", "jvp"):
         raise ValueError("transform=%r: use \"vjp\" or \"jvp\"" % (transform,))
@@ -736,9 +771,12 @@ def source(fun, wrt=None, transform="vjp"):
         positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
         return jvp_source(_unwrap_mode(fun), positions)
     if isinstance(fun, GradFunction):
-        if fun._by_kind:  # the code that ran last: specialised to those arguments
-            return list(fun._by_kind.values())[-1].source
-        return fun.compiled.source
+        # the code that ran last (specialised to those arguments), else the generic code;
+        # grad/value_and_grad run the fused form (compiler/lower/fused.py): show that
+        c = list(fun._by_kind.values())[-1] if fun._by_kind else fun.compiled
+        if type(c) is CompiledVJP and c.fused(fun.kind) is not None:
+            return c.fused_source(fun.kind)
+        return c.source
     positions, _, _ = _positions(fun, 0 if wrt is None else wrt)
     return _compile(fun, positions).source
 

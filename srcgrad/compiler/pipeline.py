@@ -40,6 +40,7 @@ from .frontend.withblock import lower_with
 from .frontend.dictcalls import rewrite_dict_calls
 from .transforms.dynamic import Dynamic
 from .lower.optimize import fuse_pops, inline_temps, propagate_copies
+from .lower.fused import KINDS as FUSED_KINDS, FusedParts, emit_fused
 from ..rules.operators import METHODS
 from .ir.env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 from .transforms.reverse import Env, Reverser
@@ -138,6 +139,45 @@ class CompiledVJP:
     @property
     def user_fn(self):
         return self._user_fn()
+
+    #: what the fused forms are made from (pipeline._compile sets it for the
+    #: function the user differentiates; callees keep the pullback form only)
+    _fused_parts = None
+
+    def fused(self, kind):
+        """The generated function of ``kind`` ("grad": ``f_grad(*args) ->
+        grads``, or "value_and_grad": ``-> (value, grads)``; see
+        lower/fused.py), built on first use; ``None`` for a callee's VJP."""
+        if kind not in FUSED_KINDS:
+            return None
+        built = self.__dict__.get("_fused_" + kind)
+        if built is None and self._fused_parts is not None:
+            with _LOCK:
+                built = self.__dict__.get("_fused_" + kind)
+                if built is None:
+                    built = _build_fused(self, kind)
+        return built.fn if built is not None else None
+
+    def fused_source(self, kind):
+        """The source of :meth:`fused` ``(kind)``, or ``None``."""
+        return self.__dict__["_fused_" + kind].source if self.fused(kind) else None
+
+
+def _build_fused(compiled, kind):
+    """Lay out and compile the fused ``kind`` of ``compiled`` (under _LOCK)."""
+    parts, env, namer, info, header, verbose = compiled._fused_parts
+    name = namer.fresh(parts.base + "_" + kind)
+    node = emit_fused(kind, parts, name, env, lambda c: _pure(env, c), namer.fresh)
+    user_fn = compiled.user_fn
+    qualname = getattr(user_fn, "__qualname__", parts.base)
+    built = build(node, env.bound, info.globals, qualname, header, getattr(info, "cells", None))
+    if verbose:
+        print(built.source)
+    built.fn.__srcgrad_compiled__ = compiled
+    compiled.__dict__["_fused_" + kind] = built
+    if all("_fused_" + k in compiled.__dict__ for k in FUSED_KINDS):
+        compiled._fused_parts = None   # both built: the statements are no longer needed
+    return built
 
 
 def compiled_of(fn):
@@ -493,16 +533,28 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         else namer.fresh("g")
     pb_name = namer.fresh(base + "_pullback")
     fwd_pro, fwd_epi, pb_pro = _state_transfer(forward, reverser, params, rt, env)
+    fused = None
+    if callee is False:   # what the user differentiates: grad/value_and_grad fuse (fused.py)
+        fused = FusedParts(
+            params=params, guards=None, prologue=fwd_pro, forward=forward, adjoint=adjoint,
+            out=out_atom, value=reverser.seed, has_aux=has_aux, results=results,
+            seed=seed if isinstance(reverser.seed, gast.Name) else None,
+            numeric=set(reverser.facts.numeric), base=base,
+            add_comments=lambda stmts, prefix: with_comments(stmts, info, prefix))
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))
     pullback = emit_function(pb_name, [seed], pb_body)
     guards, guard_pairs = _rebinding_guards(env, rt)
+    if fused is not None:
+        fused.guards = list(guards)
     body = guards + fwd_pro + with_comments(forward, info, "") + fwd_epi
     body.append(pullback)
     if reverser.has_mutation and isinstance(out_atom, gast.Name) and \
             reverser.facts.returns_mutated(out_atom.id):
         # the pullback restores what the function assigned into: hand back a copy
         out_atom = _call(_attr(rt, "copy_value"), [out_atom])
+        if fused is not None:
+            fused.copy_out = True
     body.append(gast.Return(value=gast.Tuple(elts=[out_atom, _load(pb_name)], ctx=gast.Load())))
     vjp_name = namer.fresh(base + "_vjp")
     fn_node = emit_function(vjp_name, params, body)
@@ -517,6 +569,9 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     result.guards = guard_pairs
     result.writes = writes if callee == "copy" else {}
     result.calls = calls
+    if fused is not None:
+        fused.copy_out = getattr(fused, "copy_out", False)
+        result._fused_parts = (fused, env, namer, info, header, verbose)
     return result
 
 

@@ -16,6 +16,7 @@ module per concern:
 - :mod:`.special`    -- ``digamma``;
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
+- :mod:`.seeds`      -- the checked seed ``1.0`` of a fused gradient function (``seed``);
 - :mod:`.forward`    -- forward mode's plumbing (``tangent_like``, ``tangents_like``).
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
@@ -50,6 +51,7 @@ from .products import (einsum_terms, einsum_sublists, dot_subscripts, matmul_sub
 from .special import digamma
 from .pybuiltins import key_order, key_pick, zip_pulls
 from .guards import Rebound, unchanged, once, suppressed
+from .seeds import SeedError, seed, reduced_seed, seed_if_float64
 from .forward import tangent_like, tangents_like, TangentError, tangent_code, constant
 
 __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_reduced",
@@ -58,4 +60,4 @@ __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_redu
 #: the package's modules, each after those it imports from (srcgrad.export
 #: embeds them flat, in this order)
 MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "shapes",
-           "products", "special", "pybuiltins", "guards", "forward")
+           "products", "special", "pybuiltins", "guards", "seeds", "forward")
