@@ -19,6 +19,7 @@ from . import rules, runtime
 from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
+from .runtime.complex import _COMPLEX_INPUTS
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
@@ -162,6 +163,7 @@ class GradFunction:
         self.varargs = not _is_primitive(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
+        self._hits = {}     # signature -> (engine, complex_args): see _remember
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
 
     @property
@@ -225,34 +227,61 @@ class GradFunction:
         return args, spread
 
     def __call__(self, *args, **kwargs):
+        # The cached call (issue 13): the arguments' signature -- every
+        # argument's type, and each plain ndarray's shape and dtype -- finds
+        # what a first call with that signature checked (no tape Tensor,
+        # floats where differentiated, no ndarray subclass) and compiled. A
+        # hit skips those checks: they depend on nothing but the signature
+        # (see ``_remember``). Two dict reads, no lock; the per-argument work
+        # is done by map() at C speed.
+        hit = None
+        if not kwargs:
+            by_types = self._hits.get(tuple(map(type, args)))
+            if by_types is not None:
+                pick, layouts = by_types
+                hit = layouts.get(tuple(map(_LAYOUT, args if pick is None else pick(args))))
         spread = None
-        if self.varargs:
-            args, spread = self._flat(args, kwargs)
-        elif kwargs or len(args) != len(self.params):
-            args = self._args(args, kwargs)
-        if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
-               for a in args):
-            return self._on_the_tape(args, spread)  # inside a tape trace: higher order
-        for i in self.positions:
-            a = args[i]
-            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
-                _check_float(self.fun, i, self.params, a)
-        engine = self._compiled_for(args, spread)
+        if hit is None:
+            called = args
+            if self.varargs:
+                args, spread = self._flat(args, kwargs)
+            elif kwargs or len(args) != len(self.params):
+                args = self._args(args, kwargs)
+            if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
+                   for a in args):
+                return self._on_the_tape(args, spread)  # inside a tape trace: higher order
+            for i in self.positions:
+                a = args[i]
+                if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
+                    _check_float(self.fun, i, self.params, a)
+            hit = self._compiled_for(args, spread), _any_complex(args, self.positions)
+            if args is called and spread is None and not kwargs:
+                self._remember(args, hit)
+        engine, complex_args = hit
         try:
             try:
                 ans, pullback = engine.fn(*args)
             except runtime.Rebound as err:
                 engine, (ans, pullback) = _rerun(err, self._recompile(args, spread), args)
             out = ans[0] if self.has_aux else ans
-            with runtime.complex_inputs(_any_complex(args, self.positions)):
-                grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+            seed = 1.0 if type(out) in _FLOATS else _seed(self.fun, out)
+            if complex_args or _COMPLEX_STATE.on:
+                with runtime.complex_inputs(complex_args):
+                    grads = pullback(seed)
+            else:   # the state complex_inputs(False) would set, and restore
+                grads = pullback(seed)
         except RecursionError as err:  # a recursion deeper than Python's stack
             ans, pullback = _too_deep(self.fun, engine, args, self.positions, self.has_aux,
                                       self.mode, err)
             out = ans[0] if self.has_aux else ans
             grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
-        if self.single:
-            result = _give_kind(grads[0], args[self.positions[0]])
+        if self.single:   # _give_kind's common cases inlined: it is per call
+            result, a = grads[0], args[self.positions[0]]
+            ta = type(a)
+            if ta is not type(result) or not (ta is float or ta is _ARRAY and (
+                    result.base is None and result.dtype is a.dtype and
+                    result.shape == a.shape)):
+                result = _give_kind(result, a)
         else:
             result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
         if self.kind == "value_and_grad":
@@ -261,9 +290,42 @@ class GradFunction:
             return result, ans[1]
         return result
 
+    def _remember(self, args, hit):
+        """Keep ``hit`` (the engine, and whether a differentiated argument is
+        complex) for calls with the signature of ``args``, if the checks a
+        call makes depend on nothing else: plain ndarrays (their shape and
+        dtype are in the signature; the checks read the dtype's kind),
+        numbers, ``None``, strings, and objects that are neither containers
+        (lists, tuples, dicts: their leaves are walked per call), tape
+        Tensors nor refused ndarray subclasses.  ``_hits`` maps the
+        arguments' types to ``(pick, layouts)``: ``pick`` selects the plain
+        ndarrays (``None``: all of them), ``layouts`` maps their shapes and
+        dtype numbers to hits.  At most ``_HITS`` entries at each level;
+        past that, a level starts again (a miss costs the checks and a
+        lookup in ``_by_kind``, not a compile)."""
+        types = tuple(map(type, args))
+        for t in types:
+            if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t):
+                return
+        table = self._hits
+        by_types = table.get(types)
+        if by_types is None:
+            at = [i for i, t in enumerate(types) if t is _ARRAY]
+            pick = None if len(at) == len(types) else \
+                operator.itemgetter(slice(at[0], at[0] + 1)) if len(at) == 1 else \
+                operator.itemgetter(*at) if at else operator.itemgetter(slice(0, 0))
+            if len(table) >= _HITS:
+                table = self._hits = {}   # a reader holding the old table is fine
+            by_types = table[types] = (pick, {})
+        pick, layouts = by_types
+        if len(layouts) >= _HITS:
+            layouts.clear()
+        layouts[tuple(map(_LAYOUT, args if pick is None else pick(args)))] = hit
+
     def _recompile(self, args, spread):
         """What ``_rerun`` calls to compile again for ``args``."""
         def recompile():
+            self._hits = {}
             self._by_kind.clear()
             self._compiled = None
             return self._compiled_for(args, spread)
@@ -335,6 +397,21 @@ class GradFunction:
 
 
 _TREES = (dict, list, tuple)
+
+# The cached call path (GradFunction.__call__, issue 13).
+_ARRAY = np.ndarray
+#: arguments whose type does not decide a call's checks: their contents are walked
+_NOT_BY_TYPE = _TREES + (Tensor,)
+#: signatures a GradFunction keeps (``_hits``): more than SHAPE_SPECIALISATIONS,
+#: since several dtypes or scalar types may share one compiled engine
+_HITS = 4 * SHAPE_SPECIALISATIONS
+#: runtime.complex_inputs's thread-local state, read on the hot path: when it is
+#: already what complex_inputs(False) would set, the context manager is skipped
+_COMPLEX_STATE = _COMPLEX_INPUTS
+#: what a signature reads of a plain ndarray (dtype.num determines dtype.kind)
+_LAYOUT = operator.attrgetter("shape", "dtype.num")
+#: outputs seeded with 1.0 without a call to _seed (what it gives them)
+_FLOATS = frozenset([float, np.float64])
 
 
 def _holds_tensor(tree):
