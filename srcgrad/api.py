@@ -283,7 +283,7 @@ class GradFunction:
                     result.shape == a.shape)):
                 result = _give_kind(result, a)
         else:
-            result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
+            result = tuple(map(_give_kind, grads, map(args.__getitem__, self.positions)))
         if self.kind == "value_and_grad":
             return ans, result
         if self.has_aux:
