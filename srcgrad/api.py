@@ -228,18 +228,20 @@ class GradFunction:
 
     def __call__(self, *args, **kwargs):
         # The cached call (issue 13): the arguments' signature -- every
-        # argument's type, and each plain ndarray's shape and dtype -- finds
-        # what a first call with that signature checked (no tape Tensor,
-        # floats where differentiated, no ndarray subclass) and compiled. A
-        # hit skips those checks: they depend on nothing but the signature
-        # (see ``_remember``). Two dict reads, no lock; the per-argument work
-        # is done by map() at C speed.
+        # argument's type, each plain ndarray's shape, each differentiated
+        # one's dtype -- finds what a first call with that signature checked
+        # (no tape Tensor, floats where differentiated, no ndarray subclass)
+        # and compiled. A hit skips those checks: they depend on nothing but
+        # the signature (see ``_remember``). Two dict reads, no lock; the
+        # per-argument work is done by map() at C speed.
         hit = None
         if not kwargs:
             by_types = self._hits.get(tuple(map(type, args)))
             if by_types is not None:
-                pick, layouts = by_types
-                hit = layouts.get(tuple(map(_LAYOUT, args if pick is None else pick(args))))
+                pick, pick_wrt, layouts = by_types
+                arrays = args if pick is None else pick(args)
+                hit = layouts.get(tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
+                                  (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args))))
         spread = None
         if hit is None:
             called = args
@@ -293,16 +295,18 @@ class GradFunction:
     def _remember(self, args, hit):
         """Keep ``hit`` (the engine, and whether a differentiated argument is
         complex) for calls with the signature of ``args``, if the checks a
-        call makes depend on nothing else: plain ndarrays (their shape and
-        dtype are in the signature; the checks read the dtype's kind),
+        call makes depend on nothing else: plain ndarrays (their shapes, and
+        the dtypes of differentiated ones, are in the signature: the checks
+        read those dtypes' kind; the engine is the same for every dtype),
         numbers, ``None``, strings, and objects that are neither containers
         (lists, tuples, dicts: their leaves are walked per call), tape
         Tensors nor refused ndarray subclasses.  ``_hits`` maps the
-        arguments' types to ``(pick, layouts)``: ``pick`` selects the plain
-        ndarrays (``None``: all of them), ``layouts`` maps their shapes and
-        dtype numbers to hits.  At most ``_HITS`` entries at each level;
-        past that, a level starts again (a miss costs the checks and a
-        lookup in ``_by_kind``, not a compile)."""
+        arguments' types to ``(pick, pick_wrt, layouts)``: ``pick`` selects
+        the plain ndarrays (``None``: all of them), ``pick_wrt`` the
+        differentiated ones (``None``: the same), ``layouts`` maps the shapes
+        of the first and the dtype numbers of the second to hits.  At most ``_HITS`` entries at
+        each level; past that, a level starts again (a miss costs the
+        checks and a lookup in ``_by_kind``, not a compile)."""
         types = tuple(map(type, args))
         for t in types:
             if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t):
@@ -311,16 +315,18 @@ class GradFunction:
         by_types = table.get(types)
         if by_types is None:
             at = [i for i, t in enumerate(types) if t is _ARRAY]
-            pick = None if len(at) == len(types) else \
-                operator.itemgetter(slice(at[0], at[0] + 1)) if len(at) == 1 else \
-                operator.itemgetter(*at) if at else operator.itemgetter(slice(0, 0))
+            pick = None if len(at) == len(types) else _picker(at)
+            wrt = sorted({i for i in self.positions if types[i] is _ARRAY})
+            pick_wrt = None if wrt == at else _picker(wrt)
             if len(table) >= _HITS:
                 table = self._hits = {}   # a reader holding the old table is fine
-            by_types = table[types] = (pick, {})
-        pick, layouts = by_types
+            by_types = table[types] = (pick, pick_wrt, {})
+        pick, pick_wrt, layouts = by_types
         if len(layouts) >= _HITS:
             layouts.clear()
-        layouts[tuple(map(_LAYOUT, args if pick is None else pick(args)))] = hit
+        arrays = args if pick is None else pick(args)
+        layouts[tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
+                (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args)))] = hit
 
     def _recompile(self, args, spread):
         """What ``_rerun`` calls to compile again for ``args``."""
@@ -408,8 +414,18 @@ _HITS = 4 * SHAPE_SPECIALISATIONS
 #: runtime.complex_inputs's thread-local state, read on the hot path: when it is
 #: already what complex_inputs(False) would set, the context manager is skipped
 _COMPLEX_STATE = _COMPLEX_INPUTS
-#: what a signature reads of a plain ndarray (dtype.num determines dtype.kind)
-_LAYOUT = operator.attrgetter("shape", "dtype.num")
+#: what a signature reads of a plain ndarray: its shape, and if it is
+#: differentiated its dtype's number (which determines dtype.kind, all the
+#: checks read; compiled code is the same for every dtype)
+_SHAPE, _DTYPE_NUM = operator.attrgetter("shape"), operator.attrgetter("dtype.num")
+_LAYOUT = operator.attrgetter("shape", "dtype.num")   # when every array is differentiated
+
+
+def _picker(positions):
+    """``pick(args)``: the tuple of ``args`` at ``positions`` (sorted)."""
+    if len(positions) == 1:
+        return operator.itemgetter(slice(positions[0], positions[0] + 1))
+    return operator.itemgetter(*positions) if positions else operator.itemgetter(slice(0, 0))
 #: outputs seeded with 1.0 without a call to _seed (what it gives them)
 _FLOATS = frozenset([float, np.float64])
 

@@ -250,7 +250,7 @@ def test_the_signature_table_is_bounded(mod):
         x = np.linspace(-1.0, 1.0, n)
         assert_allclose(gf(x), 2 * x)
     assert len(gf._hits) <= _HITS
-    assert all(len(layouts) <= _HITS for _, layouts in gf._hits.values())
+    assert all(len(by_types[-1]) <= _HITS for by_types in gf._hits.values())
 
 
 @pytest.mark.parametrize("mode", MODES)
