@@ -19,6 +19,7 @@ from . import rules, runtime
 from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
+from .runtime.complex import _COMPLEX_INPUTS
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
@@ -162,6 +163,7 @@ class GradFunction:
         self.varargs = not _is_primitive(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
+        self._hits = {}     # signature -> (engine, complex_args): see _remember
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
 
     @property
@@ -225,22 +227,43 @@ class GradFunction:
         return args, spread
 
     def __call__(self, *args, **kwargs):
+        # The cached call (issue 13): the arguments' signature -- every
+        # argument's type, each plain ndarray's shape, each differentiated
+        # one's dtype -- finds what a first call with that signature checked
+        # (no tape Tensor, floats where differentiated, no ndarray subclass)
+        # and compiled. A hit skips those checks: they depend on nothing but
+        # the signature (see ``_remember``). Two dict reads, no lock; the
+        # per-argument work is done by map() at C speed.
+        hit = None
+        if not kwargs:
+            by_types = self._hits.get(tuple(map(type, args)))
+            if by_types is not None:
+                pick, pick_wrt, layouts = by_types
+                arrays = args if pick is None else pick(args)
+                hit = layouts.get(tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
+                                  (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args))))
         spread = None
-        if self.varargs:
-            args, spread = self._flat(args, kwargs)
-        elif kwargs or len(args) != len(self.params):
-            args = self._args(args, kwargs)
-        if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
-               for a in args):
-            return self._on_the_tape(args, spread)  # inside a tape trace: higher order
-        for i in self.positions:
-            a = args[i]
-            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
-                _check_float(self.fun, i, self.params, a)
-        engine = self._compiled_for(args, spread)
-        fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+        if hit is None:
+            called = args
+            if self.varargs:
+                args, spread = self._flat(args, kwargs)
+            elif kwargs or len(args) != len(self.params):
+                args = self._args(args, kwargs)
+            if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
+                   for a in args):
+                return self._on_the_tape(args, spread)  # inside a tape trace: higher order
+            for i in self.positions:
+                a = args[i]
+                if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
+                    _check_float(self.fun, i, self.params, a)
+            engine = self._compiled_for(args, spread)
+            fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+            hit = engine, _any_complex(args, self.positions), fused
+            if args is called and spread is None and not kwargs:
+                self._remember(args, hit)
+        engine, complex_args, fused = hit
         if fused is not None:
-            done = self._call_fused(fused, args)
+            done = self._call_fused(fused, args, complex_args)
             if done is not None:
                 return done
         try:
@@ -249,24 +272,38 @@ class GradFunction:
             except runtime.Rebound as err:
                 engine, (ans, pullback) = _rerun(err, self._recompile(args, spread), args)
             out = ans[0] if self.has_aux else ans
-            with runtime.complex_inputs(_any_complex(args, self.positions)):
-                grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
+            seed = 1.0 if type(out) in _FLOATS else _seed(self.fun, out)
+            if complex_args or _COMPLEX_STATE.on:
+                with runtime.complex_inputs(complex_args):
+                    grads = pullback(seed)
+            else:   # the state complex_inputs(False) would set, and restore
+                grads = pullback(seed)
         except RecursionError as err:  # a recursion deeper than Python's stack
             ans, pullback = _too_deep(self.fun, engine, args, self.positions, self.has_aux,
                                       self.mode, err)
             out = ans[0] if self.has_aux else ans
             grads = pullback(1.0 if type(out) is float else _seed(self.fun, out))
-        if self.single:
-            result = _give_kind(grads[0], args[self.positions[0]])
+        return self._result(grads, args, ans)
+
+    def _result(self, grads, args, ans):
+        """What the call returns: the gradients (each of its argument's kind),
+        with the value or the aux as the user asked."""
+        if self.single:   # _give_kind's common cases inlined: it is per call
+            result, a = grads[0], args[self.positions[0]]
+            ta = type(a)
+            if ta is not type(result) or not (ta is float or ta is _ARRAY and (
+                    result.base is None and result.dtype is a.dtype and
+                    result.shape == a.shape)):
+                result = _give_kind(result, a)
         else:
-            result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
+            result = tuple(map(_give_kind, grads, map(args.__getitem__, self.positions)))
         if self.kind == "value_and_grad":
             return ans, result
         if self.has_aux:
             return result, ans[1]
         return result
 
-    def _call_fused(self, fused, args):
+    def _call_fused(self, fused, args, complex_args):
         """Run a fused gradient function (compiler/lower/fused.py: forward and
         adjoint in one function, no pullback; ``f_grad(*args) -> grads``,
         ``f_value_and_grad(*args) -> (value, grads)``; with ``has_aux`` always
@@ -274,7 +311,10 @@ class GradFunction:
         pullback form must take over: a rebound global (compile again) or a
         recursion too deep for compiled code."""
         try:
-            with runtime.complex_inputs(_any_complex(args, self.positions)):
+            if complex_args or _COMPLEX_STATE.on:
+                with runtime.complex_inputs(complex_args):
+                    out = fused(*args)
+            else:   # the state complex_inputs(False) would set, and restore
                 out = fused(*args)
         except runtime.SeedError as err:   # not a real scalar: the message names f
             _seed(self.fun, err.out)
@@ -285,19 +325,48 @@ class GradFunction:
             ans, grads = None, out
         else:
             ans, grads = out
-        if self.single:
-            result = _give_kind(grads[0], args[self.positions[0]])
-        else:
-            result = tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
-        if self.kind == "value_and_grad":
-            return ans, result
-        if self.has_aux:
-            return result, ans[1]
-        return result
+        return self._result(grads, args, ans)
+
+    def _remember(self, args, hit):
+        """Keep ``hit`` (the engine, and whether a differentiated argument is
+        complex) for calls with the signature of ``args``, if the checks a
+        call makes depend on nothing else: plain ndarrays (their shapes, and
+        the dtypes of differentiated ones, are in the signature: the checks
+        read those dtypes' kind; the engine is the same for every dtype),
+        numbers, ``None``, strings, and objects that are neither containers
+        (lists, tuples, dicts: their leaves are walked per call), tape
+        Tensors nor refused ndarray subclasses.  ``_hits`` maps the
+        arguments' types to ``(pick, pick_wrt, layouts)``: ``pick`` selects
+        the plain ndarrays (``None``: all of them), ``pick_wrt`` the
+        differentiated ones (``None``: the same), ``layouts`` maps the shapes
+        of the first and the dtype numbers of the second to hits.  At most ``_HITS`` entries at
+        each level; past that, a level starts again (a miss costs the
+        checks and a lookup in ``_by_kind``, not a compile)."""
+        types = tuple(map(type, args))
+        for t in types:
+            if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t):
+                return
+        table = self._hits
+        by_types = table.get(types)
+        if by_types is None:
+            at = [i for i, t in enumerate(types) if t is _ARRAY]
+            pick = None if len(at) == len(types) else _picker(at)
+            wrt = sorted({i for i in self.positions if types[i] is _ARRAY})
+            pick_wrt = None if wrt == at else _picker(wrt)
+            if len(table) >= _HITS:
+                table = self._hits = {}   # a reader holding the old table is fine
+            by_types = table[types] = (pick, pick_wrt, {})
+        pick, pick_wrt, layouts = by_types
+        if len(layouts) >= _HITS:
+            layouts.clear()
+        arrays = args if pick is None else pick(args)
+        layouts[tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
+                (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args)))] = hit
 
     def _recompile(self, args, spread):
         """What ``_rerun`` calls to compile again for ``args``."""
         def recompile():
+            self._hits = {}
             self._by_kind.clear()
             self._compiled = None
             return self._compiled_for(args, spread)
@@ -369,6 +438,31 @@ class GradFunction:
 
 
 _TREES = (dict, list, tuple)
+
+# The cached call path (GradFunction.__call__, issue 13).
+_ARRAY = np.ndarray
+#: arguments whose type does not decide a call's checks: their contents are walked
+_NOT_BY_TYPE = _TREES + (Tensor,)
+#: signatures a GradFunction keeps (``_hits``): more than SHAPE_SPECIALISATIONS,
+#: since several dtypes or scalar types may share one compiled engine
+_HITS = 4 * SHAPE_SPECIALISATIONS
+#: runtime.complex_inputs's thread-local state, read on the hot path: when it is
+#: already what complex_inputs(False) would set, the context manager is skipped
+_COMPLEX_STATE = _COMPLEX_INPUTS
+#: what a signature reads of a plain ndarray: its shape, and if it is
+#: differentiated its dtype's number (which determines dtype.kind, all the
+#: checks read; compiled code is the same for every dtype)
+_SHAPE, _DTYPE_NUM = operator.attrgetter("shape"), operator.attrgetter("dtype.num")
+_LAYOUT = operator.attrgetter("shape", "dtype.num")   # when every array is differentiated
+
+
+def _picker(positions):
+    """``pick(args)``: the tuple of ``args`` at ``positions`` (sorted)."""
+    if len(positions) == 1:
+        return operator.itemgetter(slice(positions[0], positions[0] + 1))
+    return operator.itemgetter(*positions) if positions else operator.itemgetter(slice(0, 0))
+#: outputs seeded with 1.0 without a call to _seed (what it gives them)
+_FLOATS = frozenset([float, np.float64])
 
 
 def _holds_tensor(tree):

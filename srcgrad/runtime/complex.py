@@ -64,14 +64,19 @@ def is_complex(x):
     return np.iscomplexobj(x)
 
 
-_COMPLEX_INPUTS = threading.local()
+class _ComplexInputs(threading.local):
+    """Per thread: whether a pullback runs for a complex differentiated argument."""
+    on = False    # the default of every thread (no AttributeError to catch per read)
+
+
+_COMPLEX_INPUTS = _ComplexInputs()
 
 
 @contextlib.contextmanager
 def complex_inputs(flag):
     """While a pullback runs for differentiated arguments of which one is
     complex (``flag``), :func:`real_only` refuses complex values."""
-    before = getattr(_COMPLEX_INPUTS, "on", False)
+    before = _COMPLEX_INPUTS.on
     _COMPLEX_INPUTS.on = bool(flag)
     try:
         yield
@@ -86,7 +91,7 @@ def real_only(x, name):
     numbers"), refused, never computed with the real formula.  (A complex
     value between real arguments and a real result is fine: the real part is
     the gradient.)"""
-    if getattr(_COMPLEX_INPUTS, "on", False) and np.iscomplexobj(x):
+    if _COMPLEX_INPUTS.on and np.iscomplexobj(x):
         raise NotImplementedError(
             "srcgrad: the gradient of %s is implemented for real inputs only; this one is "
             "complex (%s). Differentiate a real function of the real and imaginary parts "
