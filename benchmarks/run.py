@@ -326,7 +326,7 @@ def headline(results):
             extra.append("| %s | %s (grad(f)(x) %s, generated code alone %s)%s |" % (
                 title, _time(res["overhead_seconds"], "us"),
                 _time(by["grad(f)(x)"]["seconds"], "us"),
-                _time(by["generated fn + pullback, x"]["seconds"], "us"), arrays))
+                _time(by["generated f_grad, x"]["seconds"], "us"), arrays))
             continue
         hand = _row(res, HAND)
         cells = [title, _time(hand["seconds"], res["unit"]) if hand else "n/a"]
