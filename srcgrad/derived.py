@@ -32,6 +32,7 @@ import numpy as np
 from . import runtime
 from .api import GradFunction, grad, _check_float, _compile, _where
 from .forward import (ForwardUnavailable, jvp_function, check_tangent, _fill, _is_float_leaf)
+from .hvp_engine import HvpEngine
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hvp", "hessian"]
 
@@ -283,8 +284,9 @@ def jacobian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
 
 def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     """The Hessian of a real scalar ``fun``, shaped ``in.shape + in.shape``
-    (a tuple of tuples of blocks when ``wrt`` is a tuple): the Jacobian of
-    the gradient, on the tape (``mode="compile"`` is refused for now).
+    (a tuple of tuples of blocks when ``wrt`` is a tuple): in compile and
+    auto modes one compiled Hessian-vector product per input coordinate
+    (srcgrad/hvp_engine.py), else the Jacobian of the gradient on the tape.
 
     >>> import numpy as np
     >>> hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0])).tolist()
@@ -293,7 +295,40 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     if fun is None:
         return lambda f: hessian(f, wrt=wrt, has_aux=has_aux, mode=mode)
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
-    return _named(jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode), fun, "hessian")
+    general = jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode)
+    jac = _Jacobian(inner, wrt, has_aux, mode, "jacrev")
+    engine = HvpEngine(jac.gf, inner)
+
+    def hessian_of(*args, **kwargs):
+        if engine.usable:
+            flat, spread = jac._args(args, kwargs)
+            if spread is None and engine.fast(*flat) and \
+                    all(_is_float_leaf(flat[i]) for i in engine.positions):
+                return _hessian_columns(engine, flat, jac.gf.single)
+        return general(*args, **kwargs)
+    return _named(hessian_of, fun, "hessian")
+
+
+def _hessian_columns(engine, args, single):
+    """The Hessian at ``args`` (float or array arguments at the engine's
+    positions), one Hessian-vector product along each input coordinate: the
+    column of coordinate ``j`` of argument ``p`` gives block ``(q, p)``'s
+    slice ``[..., j]`` for every position ``q``."""
+    positions = engine.positions
+    zeros = [_fill(args[i], None) for i in positions]
+    blocks = [[None] * len(positions) for _ in positions]
+    for p, i in enumerate(positions):
+        n = int(np.size(args[i]))
+        cols = [[] for _ in positions]
+        for j in range(n):
+            vs = list(zeros)
+            vs[p] = _basis(args[i], 0, j)
+            for q, r in enumerate(engine.products(args, vs)):
+                cols[q].append(np.asarray(r).reshape(-1))
+        for q, k in enumerate(positions):
+            stacked = np.array(cols[q]).reshape(n, -1)
+            blocks[q][p] = _shaped(stacked.T.reshape(np.shape(args[k]) + np.shape(args[i])))
+    return blocks[0][0] if single else tuple(tuple(row) for row in blocks)
 
 
 def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
@@ -309,6 +344,7 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         return lambda f: hvp(f, wrt=wrt, has_aux=has_aux, mode=mode)
     outer = GradFunction(fun, wrt, has_aux, mode, "hvp")   # the user's positions and call
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
+    compiled = HvpEngine(outer, inner)     # compiled, cached per kind of arguments
 
     def hvp_of(*args):
         if not args:
@@ -326,8 +362,12 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         if not isinstance(vs, (tuple, list)) or len(vs) != len(outer.positions):
             raise TypeError("%s: hvp's v must be a tuple of %d vectors (one per wrt position)"
                             % (_where(outer.fun), len(outer.positions)))
-        vs = [_fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
+        vs = [t if _ready(args[i], t) else
+              _fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
               for i, t in zip(outer.positions, vs)]
+        if compiled.fast(*args):
+            res = compiled.products(args, vs)
+            return res[0] if outer.single else res
         # the VJP of the gradient: generated code (srcgrad/higher.py, the gradient of
         # f's JVP) in compile and auto, the tape where the compiler cannot
         engine = _compile(inner, outer.positions, has_aux, (), mode)
@@ -337,6 +377,17 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         res = res[0] if outer.single else tuple(res)
         return (res, ans[1]) if has_aux else res
     return _named(hvp_of, fun, "hvp")
+
+
+def _ready(primal, t):
+    """Whether ``t`` is a tangent as checked tangents are, with nothing to
+    check: a float array of the primal's shape and dtype, or a float for a
+    float (the engines do not keep or mutate it)."""
+    tp = type(primal)
+    if tp is np.ndarray:
+        return type(t) is np.ndarray and t.dtype == primal.dtype and \
+            t.shape == primal.shape and t.dtype.kind == "f"
+    return tp is float and type(t) is float
 
 
 class _Bare:

@@ -37,8 +37,8 @@ import weakref
 import gast
 import numpy as np
 
-__all__ = ["slope_function", "gradient_vjp", "gradient_jvp", "hvp_function",
-           "SecondOrderError"]
+__all__ = ["slope_function", "second_gradient", "gradient_vjp", "gradient_jvp",
+           "hvp_function", "SecondOrderError"]
 
 
 class SecondOrderError(NotImplementedError):
@@ -108,6 +108,21 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     return fn
 
 
+def second_gradient(slope, wrt, mode="compile"):
+    """``api.grad(slope, wrt=wrt, mode=mode)`` for a function made by
+    :func:`slope_function`, made once per ``(wrt, mode)`` and kept on the slope
+    function (so it lives as long as the slope's cache entry, and its
+    compiled code, specialised per kind of arguments, is reused call after
+    call)."""
+    from . import api
+    table = slope.__dict__.setdefault("__srcgrad_grads__", {})
+    second = table.get((wrt, mode))
+    if second is None:
+        with _LOCK:
+            second = table.setdefault((wrt, mode), api.grad(slope, wrt=wrt, mode=mode))
+    return second
+
+
 def _nested(gradfn):
     """Whether ``gradfn`` differentiates a transform (third order and up: the
     JVP of a gradient is not generated code here)."""
@@ -152,8 +167,7 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
         grads = (raw,) if gradfn.single else raw
         try:
             slope = slope_function(fun, inner, with_value, "compile", _kinds(args), has_aux)
-            second = api.grad(slope, wrt=positions[0] if len(positions) == 1 else positions,
-                              mode="compile")
+            second = second_gradient(slope, positions[0] if len(positions) == 1 else positions)
             probe = tuple(args) + tuple(runtime.zeros_like(g) for g in grads) + \
                 ((0.0,) if with_value else ())
             second._compiled_for(probe)
@@ -196,8 +210,7 @@ def hvp_function(fun, wrt, mode="compile"):
         *args, v = args_and_v
         vs = (v,) if len(wrt) == 1 else tuple(v)
         slope = slope_function(fun, wrt, False, mode, _kinds(args))
-        return api.grad(slope, wrt=wrt[0] if len(wrt) == 1 else wrt,
-                        mode=mode)(*(tuple(args) + vs))
+        return second_gradient(slope, wrt[0] if len(wrt) == 1 else wrt, mode)(*(tuple(args) + vs))
     return hvp
 
 
@@ -222,7 +235,7 @@ def gradient_jvp(gradfn, positions, mode=None):
             raise SecondOrderError("complex arguments")
         value = gradfn(*args)
         slope = slope_function(fun, positions, False, mode, _kinds(args))
-        out = api.grad(slope, wrt=inner[0] if gradfn.single else inner,
-                       mode=mode)(*(tuple(args) + tuple(tangents)))
+        out = second_gradient(slope, inner[0] if gradfn.single else inner, mode)(
+            *(tuple(args) + tuple(tangents)))
         return value, out
     return jvp

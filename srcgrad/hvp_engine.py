@@ -1,0 +1,166 @@
+"""The compiled Hessian-vector product, cached per kind of arguments.
+
+``hvp(f)(*args, v)`` is the gradient, with respect to the ``wrt`` arguments,
+of ``f``'s directional derivative along ``v`` (reverse over forward,
+:mod:`srcgrad.higher`): one generated function, the gradient of the
+generated *slope* function ``slope(*args, *v) = jvp(f)(args; v)[1]``.
+:class:`HvpEngine` keeps, per kind of the arguments (what
+``GradFunction._compiled_for`` keys on: scalar, array shape, tree), the
+compiled ``grad(slope)``, so a call is the checks of ``grad`` and one run of
+generated code -- no first-order gradient, no transform built per call.
+
+Guarantees:
+
+* it handles what the compiler differentiates twice without the general path
+  of ``api._second_order``: a plain Python function of real arguments, no
+  ``has_aux``, no ``*args``/``**kwargs``, no Tensors (a tape trace), not a
+  transform (third order). :meth:`HvpEngine.fast` says whether a call
+  qualifies; the caller sends the others down the general path, whose
+  semantics are the same;
+* the first call for a kind of arguments takes the gradient once (as the
+  general path does at each call), so a user's mistake (a non-scalar or
+  complex output, an integer argument) is reported as ``grad`` reports it;
+* a refusal of the compiler (at the first call for a kind of arguments, or
+  at run time) is raised in ``mode="compile"``; in ``mode="auto"`` those
+  kinds run on the tape from then on (reverse over reverse, as the general
+  path does), the reason logged;
+* nothing the user passes is mutated (the tangents are checked copies; the
+  generated code copies what it updates in place), and the table holds at
+  most ``SHAPE_SPECIALISATIONS`` kinds; it lives as long as the transform.
+
+>>> import numpy as np
+>>> from srcgrad.api import GradFunction
+>>> def f(x):
+...     return np.sum(x ** 3)
+>>> engine = HvpEngine(GradFunction(f, 0, False, "compile", "hvp"))
+>>> x = np.array([1.0, 2.0])
+>>> engine.fast(x)
+True
+>>> engine.products((x,), (np.array([1.0, 1.0]),))[0].tolist()
+[6.0, 12.0]
+"""
+
+import inspect
+import logging
+
+import numpy as np
+
+from . import higher, runtime
+from .errors import SrcgradSyntaxError
+from .rules import NoRuleError
+from .compiler.frontend.parse import NoSource
+from .compiler.pipeline import SHAPE_SPECIALISATIONS
+
+__all__ = ["HvpEngine"]
+
+log = logging.getLogger("srcgrad")
+
+#: what the compiler raises when it cannot generate the second derivative
+REFUSALS = (SrcgradSyntaxError, NoSource, NoRuleError, higher.SecondOrderError,
+            SyntaxError, NotImplementedError, runtime.TangentError)
+
+
+class _OnTheTape:
+    """The Hessian-vector product of kinds the compiler refused: the VJP of
+    the gradient on the tape (reverse over reverse; the Hessian of a real
+    scalar function is symmetric)."""
+
+    def __init__(self, gradient, positions, reason):
+        from .api import _TapeVJP
+        self.engine = _TapeVJP(gradient, positions, False, reason)
+        self.single = len(positions) == 1
+        self.positions = positions
+
+    def __call__(self, *args_and_vs):
+        n = len(args_and_vs) - len(self.positions)
+        args, vs = args_and_vs[:n], args_and_vs[n:]
+        _, pullback = self.engine.fn(*args)
+        cts = pullback(vs[0] if self.single else tuple(vs))
+        res = tuple(runtime.to_kind(c, args[i]) for c, i in zip(cts, self.positions))
+        return res[0] if self.single else res
+
+
+class HvpEngine:
+    """The Hessian-vector products of ``gf.fun`` with respect to
+    ``gf.positions`` (``gf``: the hvp's :class:`~srcgrad.api.GradFunction`,
+    which holds the user's function, positions and mode)."""
+
+    def __init__(self, gf, gradient=None):
+        self.fun, self.positions, self.mode = gf.fun, tuple(gf.positions), gf.mode
+        self.gradient = gradient        # grad(fun): what the tape differentiates
+        self.wrt = self.positions[0] if len(self.positions) == 1 else self.positions
+        self._by_kind = {}
+        self.usable = gf.mode != "tape" and not gf.has_aux and not gf.varargs and \
+            inspect.isfunction(gf.fun) and not hasattr(gf.fun, "__srcgrad_mode__")
+
+    def fast(self, *args):
+        """Whether a call with ``args`` takes this engine (real arguments,
+        no Tensors); else the general path of ``api._second_order``."""
+        if not self.usable:
+            return False
+        from .api import _holds_tensor
+        from .tape.tensor import Tensor
+        for a in args:
+            ta = type(a)
+            if ta is np.ndarray:
+                if a.dtype.kind == "c":
+                    return False
+            elif ta in (complex, np.complex128, np.complex64) or isinstance(a, Tensor) or \
+                    ta in (list, tuple, dict) and _holds_tensor(a):
+                return False
+        return True
+
+    def products(self, args, vs):
+        """``H v`` for each position (a tuple, one result per position, of
+        the kinds of the arguments); ``vs`` are checked tangents, filled."""
+        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _kind(a) for a in args])
+        second = self._by_kind.get(kinds)
+        if second is None:
+            second = self._build(kinds, args, vs)
+        try:
+            out = second(*(tuple(args) + tuple(vs)))
+        except REFUSALS as err:
+            if self.mode == "compile" or isinstance(second, _OnTheTape):
+                raise
+            second = self._on_the_tape(kinds, err)   # a refusal at run time
+            out = second(*(tuple(args) + tuple(vs)))
+        return (out,) if len(self.positions) == 1 else out
+
+    def _build(self, kinds, args, vs):
+        """Compile ``grad(slope)`` for these kinds (strictly: the tape cannot
+        run generated JVP code), or, refused in mode="auto", the tape."""
+        # the gradient once, as the general path takes it at every call: a user's
+        # mistake (a non-scalar output, an integer argument) or a function the
+        # compiler cannot read is reported as grad reports it, naming the function
+        self.gradient(*args)
+        try:
+            slope = higher.slope_function(self.fun, self.positions, False, "compile", kinds)
+            second = higher.second_gradient(slope, self.wrt)
+            second._compiled_for(tuple(args) + tuple(vs))   # refusals show now
+        except REFUSALS as err:
+            if self.mode == "compile":
+                raise
+            return self._on_the_tape(kinds, err)
+        self._remember(kinds, second)
+        return second
+
+    def _on_the_tape(self, kinds, err):
+        from . import api
+        reason = "grad of a gradient: %s" % api._reason(err)
+        log.info("srcgrad: the hvp of %s runs on the tape: %s", api._name(self.fun), reason)
+        tape = _OnTheTape(self.gradient, self.positions, reason)
+        self._remember(kinds, tape)
+        return tape
+
+    def _remember(self, kinds, engine):
+        if len(self._by_kind) >= SHAPE_SPECIALISATIONS:
+            try:
+                del self._by_kind[next(iter(self._by_kind))]   # the oldest
+            except (KeyError, StopIteration, RuntimeError):
+                pass    # another thread made room first
+        self._by_kind[kinds] = engine
+
+
+def _kind(a):
+    from .api import _KIND
+    return _KIND[type(a)]
