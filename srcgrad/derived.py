@@ -151,8 +151,10 @@ class _Jacobian:
         elif kwargs or len(args) != len(gf.params):
             args = gf._args(args, kwargs)
         for i in gf.positions:
-            if not isinstance(args[i], (dict, list, tuple)):
-                _check_float(gf.fun, i, gf.params, args[i])
+            a = args[i]
+            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f") \
+                    and not isinstance(a, (dict, list, tuple)):
+                _check_float(gf.fun, i, gf.params, a)
         if self.kind != "hvp":      # H v is defined for complex arguments (real sense)
             _no_complex(gf.fun, self.kind, [args[i] for i in gf.positions])
         return tuple(args), spread

@@ -46,10 +46,12 @@ import logging
 import numpy as np
 
 from . import higher, runtime
+from .api import _KIND, _give_kind, _holds_tensor, _name, _reason, _seed, _TapeVJP
 from .errors import SrcgradSyntaxError
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS
+from .tape.tensor import Tensor
 
 __all__ = ["HvpEngine"]
 
@@ -66,7 +68,6 @@ class _OnTheTape:
     scalar function is symmetric)."""
 
     def __init__(self, gradient, positions, reason):
-        from .api import _TapeVJP
         self.engine = _TapeVJP(gradient, positions, False, reason)
         self.single = len(positions) == 1
         self.positions = positions
@@ -78,6 +79,29 @@ class _OnTheTape:
         cts = pullback(vs[0] if self.single else tuple(vs))
         res = tuple(runtime.to_kind(c, args[i]) for c, i in zip(cts, self.positions))
         return res[0] if self.single else res
+
+
+class _Compiled:
+    """The compiled ``grad(slope)`` of one kind of arguments, called as
+    ``grad`` calls it with what ``grad`` checks per call done once (the
+    arguments are real, the kinds those compiled for): the generated VJP
+    and its pullback, seeded with 1.0.  A rebound global or a recursion
+    too deep for Python's stack goes through ``grad`` itself, which handles
+    them."""
+
+    __slots__ = ("second", "fn", "positions")
+
+    def __init__(self, second, compiled, positions):
+        self.second, self.fn, self.positions = second, compiled.fn, positions
+
+    def __call__(self, full, args):
+        try:
+            ans, pullback = self.fn(*full)
+            grads = pullback(1.0 if type(ans) is float else _seed(self.second.fun, ans))
+        except (runtime.Rebound, RecursionError):
+            out = self.second(*full)
+            return (out,) if len(self.positions) == 1 else out
+        return tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
 
 
 class HvpEngine:
@@ -98,8 +122,6 @@ class HvpEngine:
         no Tensors); else the general path of ``api._second_order``."""
         if not self.usable:
             return False
-        from .api import _holds_tensor
-        from .tape.tensor import Tensor
         for a in args:
             ta = type(a)
             if ta is np.ndarray:
@@ -114,16 +136,18 @@ class HvpEngine:
         """``H v`` for each position (a tuple, one result per position, of
         the kinds of the arguments); ``vs`` are checked tangents, filled."""
         kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _kind(a) for a in args])
-        second = self._by_kind.get(kinds)
-        if second is None:
-            second = self._build(kinds, args, vs)
+        entry = self._by_kind.get(kinds)
+        if entry is None:
+            entry = self._build(kinds, args, vs)
+        full = tuple(args) + tuple(vs)
         try:
-            out = second(*(tuple(args) + tuple(vs)))
+            if type(entry) is _Compiled:
+                return entry(full, args)
+            out = entry(*full)
         except REFUSALS as err:
-            if self.mode == "compile" or isinstance(second, _OnTheTape):
+            if self.mode == "compile" or isinstance(entry, _OnTheTape):
                 raise
-            second = self._on_the_tape(kinds, err)   # a refusal at run time
-            out = second(*(tuple(args) + tuple(vs)))
+            out = self._on_the_tape(kinds, err)(*full)   # a refusal at run time
         return (out,) if len(self.positions) == 1 else out
 
     def _build(self, kinds, args, vs):
@@ -136,18 +160,18 @@ class HvpEngine:
         try:
             slope = higher.slope_function(self.fun, self.positions, False, "compile", kinds)
             second = higher.second_gradient(slope, self.wrt)
-            second._compiled_for(tuple(args) + tuple(vs))   # refusals show now
+            compiled = second._compiled_for(tuple(args) + tuple(vs))   # refusals show now
         except REFUSALS as err:
             if self.mode == "compile":
                 raise
             return self._on_the_tape(kinds, err)
-        self._remember(kinds, second)
-        return second
+        entry = _Compiled(second, compiled, self.positions)
+        self._remember(kinds, entry)
+        return entry
 
     def _on_the_tape(self, kinds, err):
-        from . import api
-        reason = "grad of a gradient: %s" % api._reason(err)
-        log.info("srcgrad: the hvp of %s runs on the tape: %s", api._name(self.fun), reason)
+        reason = "grad of a gradient: %s" % _reason(err)
+        log.info("srcgrad: the hvp of %s runs on the tape: %s", _name(self.fun), reason)
         tape = _OnTheTape(self.gradient, self.positions, reason)
         self._remember(kinds, tape)
         return tape
@@ -162,5 +186,4 @@ class HvpEngine:
 
 
 def _kind(a):
-    from .api import _KIND
     return _KIND[type(a)]
