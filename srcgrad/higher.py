@@ -67,6 +67,7 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     from .compiler import jvp_pipeline
     from .compiler.backends import codegen
     from .compiler.ir.env import assign, call, load, store
+    from .compiler.transforms.forward_tangent import tangent_only
     key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
     try:
         table = _SLOPES.setdefault(fun, {})
@@ -85,9 +86,13 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     while set(tangents) & set(params):
         tangents = ["d" + t for t in tangents]
     extra = ["w_value"] if with_value else []
-    jvp_name = base + "_jvp"
-    body = [gast.Assign(targets=[gast.Tuple(elts=[store("value"), store("slope")],
-                                            ctx=gast.Store())],
+    jvp_name, jvp_fn = base + "_jvp", jvp.fn
+    target = gast.Tuple(elts=[store("value"), store("slope")], ctx=gast.Store())
+    if not with_value and not has_aux:      # the JVP returning its tangent alone: the
+        alone = tangent_only(jvp, base + "_tangent")    # value is not differentiated
+        if alone is not None:
+            jvp_name, jvp_fn, target = base + "_tangent", alone, store("slope")
+    body = [gast.Assign(targets=[target],
                         value=call(load(jvp_name), [load(p) for p in params + tangents]),
                         type_comment=None)]
     result = load("slope")
@@ -97,7 +102,7 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
                             op=gast.Add(), right=result)
     body.append(gast.Return(value=result))
     node = codegen.emit_function(base + "_slope", params + tangents + extra, body)
-    generated = codegen.build(node, {jvp_name: jvp.fn}, {"__name__": __name__},
+    generated = codegen.build(node, {jvp_name: jvp_fn}, {"__name__": __name__},
                               base + "_slope",
                               header="# The directional derivative of %s: its JVP's "
                                      "tangent (srcgrad.higher)\n" % base)
