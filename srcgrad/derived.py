@@ -15,12 +15,16 @@ and pytrees.  Guarantees:
   compiled code) and one JVP per input coordinate; ``jacobian`` picks
   forward mode when the inputs have fewer coordinates than the outputs,
   reverse mode otherwise;
-* ``hvp(f)(*args, v)`` and ``hessian(f)`` differentiate the gradient, which
-  the compiler cannot do yet (it would have to read its own generated code):
-  ``mode="compile"`` refuses them with :class:`ForwardUnavailable`, and
-  ``"auto"``/``"tape"`` run them on the tape (reverse over reverse: the
-  Hessian of a real scalar function is symmetric, so the VJP of the gradient
-  along ``v`` is ``H v``);
+* ``hvp(f)(*args, v)`` and ``hessian(f)`` differentiate the gradient.  In
+  ``mode="compile"`` and ``"auto"`` it is generated code, compiled once per
+  kind of arguments (srcgrad/hvp_engine.py: the gradient of ``f``'s
+  generated JVP, reverse over forward; a Hessian is one such product per
+  input coordinate); ``has_aux``, ``*args`` functions and complex arguments
+  take the general second-order path (srcgrad/higher.py through
+  ``api._second_order``); ``"tape"``, and ``"auto"`` where the compiler
+  refuses, run on the tape (reverse over reverse: the Hessian of a real
+  scalar function is symmetric, so the VJP of the gradient along ``v`` is
+  ``H v``);
 * complex inputs or outputs are refused by the Jacobians (``jvp``/``vjp``
   handle them); integer outputs are refused by name.
 """

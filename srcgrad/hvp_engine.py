@@ -46,7 +46,7 @@ import logging
 import numpy as np
 
 from . import higher, runtime
-from .api import _KIND, _give_kind, _holds_tensor, _name, _reason, _seed, _TapeVJP
+from .api import _KIND, GradFunction, _give_kind, _holds_tensor, _name, _reason, _seed, _TapeVJP
 from .errors import SrcgradSyntaxError
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
@@ -107,12 +107,15 @@ class _Compiled:
 class HvpEngine:
     """The Hessian-vector products of ``gf.fun`` with respect to
     ``gf.positions`` (``gf``: the hvp's :class:`~srcgrad.api.GradFunction`,
-    which holds the user's function, positions and mode)."""
+    which holds the user's function, positions and mode; ``gradient``: the
+    ``grad`` object of the same, made here when not given)."""
 
     def __init__(self, gf, gradient=None):
         self.fun, self.positions, self.mode = gf.fun, tuple(gf.positions), gf.mode
-        self.gradient = gradient        # grad(fun): what the tape differentiates
         self.wrt = self.positions[0] if len(self.positions) == 1 else self.positions
+        if gradient is None:
+            gradient = GradFunction(gf.fun, self.wrt, gf.has_aux, gf.mode, "grad")
+        self.gradient = gradient        # grad(fun): what the tape differentiates
         self._by_kind = {}
         self.usable = gf.mode != "tape" and not gf.has_aux and not gf.varargs and \
             inspect.isfunction(gf.fun) and not hasattr(gf.fun, "__srcgrad_mode__")
