@@ -302,8 +302,8 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         return lambda f: hessian(f, wrt=wrt, has_aux=has_aux, mode=mode)
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
     general = jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode)
-    jac = _Jacobian(inner, wrt, has_aux, mode, "jacrev")
-    engine = HvpEngine(jac.gf, inner)
+    jac = _Jacobian(inner, wrt, has_aux, mode, "jacrev")     # the arguments as jacrev's
+    engine = HvpEngine(GradFunction(fun, wrt, has_aux, mode, "hessian"), inner)
 
     def hessian_of(*args, **kwargs):
         if engine.usable:
@@ -322,19 +322,29 @@ def _hessian_columns(engine, args, single):
     slice ``[..., j]`` for every position ``q``."""
     positions = engine.positions
     zeros = [_fill(args[i], None) for i in positions]
+    run = engine.prepared(args, zeros)
     blocks = [[None] * len(positions) for _ in positions]
     for p, i in enumerate(positions):
         n = int(np.size(args[i]))
         cols = [[] for _ in positions]
         for j in range(n):
             vs = list(zeros)
-            vs[p] = _basis(args[i], 0, j)
-            for q, r in enumerate(engine.products(args, vs)):
+            vs[p] = _unit(args[i], j)
+            for q, r in enumerate(run(vs)):
                 cols[q].append(np.asarray(r).reshape(-1))
         for q, k in enumerate(positions):
             stacked = np.array(cols[q]).reshape(n, -1)
             blocks[q][p] = _shaped(stacked.T.reshape(np.shape(args[k]) + np.shape(args[i])))
     return blocks[0][0] if single else tuple(tuple(row) for row in blocks)
+
+
+def _unit(x, j):
+    """The tangent of ``x`` (a float or an array) with a one at flat index ``j``."""
+    if type(x) is np.ndarray:
+        e = np.zeros(x.shape, dtype=x.dtype)
+        e.reshape(-1)[j] = 1.0
+        return e
+    return _basis(x, 0, j)
 
 
 def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):

@@ -153,6 +153,25 @@ class HvpEngine:
             out = self._on_the_tape(kinds, err)(*full)   # a refusal at run time
         return (out,) if len(self.positions) == 1 else out
 
+    def prepared(self, args, vs):
+        """``vs -> products(args, vs)`` for many ``vs`` at the same ``args``
+        (a Hessian's columns): the kind looked up once (``vs``: the first
+        tangents, for the first compile)."""
+        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _kind(a) for a in args])
+        entry = self._by_kind.get(kinds)
+        if entry is None:
+            entry = self._build(kinds, args, vs)
+        args = tuple(args)
+        if type(entry) is not _Compiled:
+            return lambda vs: self.products(args, vs)
+
+        def run(vs):
+            try:
+                return entry(args + tuple(vs), args)
+            except REFUSALS:      # raised again, or the tape in auto: as products does
+                return self.products(args, vs)
+        return run
+
     def _build(self, kinds, args, vs):
         """Compile ``grad(slope)`` for these kinds (strictly: the tape cannot
         run generated JVP code), or, refused in mode="auto", the tape."""

@@ -249,3 +249,18 @@ def test_a_tangent_sum_is_broadcast_only_where_no_term_has_the_output_shape():
                          mode="compile")
     assert got.shape == (2, 3)
     np.testing.assert_allclose(got, [[1.0, 2.0, 3.0]] * 2)
+
+
+@pytest.mark.parametrize("mode", ENGINES)
+def test_hessian_blocks_over_two_array_arguments(mode):
+    def f(x, y, s):
+        return np.sum(x ** 2 * y) * s
+
+    x, y = np.array([1.0, 2.0]), np.array([3.0, -1.0, 0.5])[:2]
+    (hxx, hxy), (hyx, hyy) = srcgrad.hessian(f, wrt=(0, 1), mode=mode)(x, y, 2.0)
+    # by hand: d2/dx2 = diag(2 y s), d2/dxdy = diag(2 x s), d2/dy2 = 0
+    np.testing.assert_allclose(hxx, np.diag(4.0 * y), rtol=1e-12)
+    np.testing.assert_allclose(hxy, np.diag(4.0 * x), rtol=1e-12)
+    np.testing.assert_allclose(hyx, np.diag(4.0 * x), rtol=1e-12)
+    np.testing.assert_allclose(hyy, np.zeros((2, 2)), atol=0)
+    assert srcgrad.hessian(lambda a: a ** 4, mode=mode)(2.0) == 48.0
