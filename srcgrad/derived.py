@@ -361,11 +361,22 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     outer = GradFunction(fun, wrt, has_aux, mode, "hvp")   # the user's positions and call
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
     compiled = HvpEngine(outer, inner)     # compiled, cached per kind of arguments
+    nparams = -1 if outer.varargs or not compiled.usable else len(outer.params)
+    positions = outer.positions
 
     def hvp_of(*args):
         if not args:
             raise TypeError("hvp(f)(*args, v): give the arguments of f and then v")
         args, v = args[:-1], args[-1]
+        vs = (v,) if outer.single else v
+        if len(args) == nparams and type(vs) in (tuple, list) and len(vs) == len(positions):
+            for i, t in zip(positions, vs):     # the common case: nothing to bind or check
+                if not _ready(args[i], t):
+                    break
+            else:
+                res = compiled.fast_products(args, list(vs))
+                if res is not None:
+                    return res[0] if outer.single else res
         if outer.varargs:       # positions count the arguments as passed: no flattening
             for i in outer.positions:
                 if i >= len(args):
@@ -373,16 +384,15 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
                                      "arguments" % (i, _where(outer.fun), len(args)))
             args = tuple(args)
         else:
-            args, _ = _Jacobian._args(_Bare(outer), args, {})
-        vs = (v,) if outer.single else v
+            args, _ = _Jacobian._args(_Bare(outer), args, {})   # bound and checked
         if not isinstance(vs, (tuple, list)) or len(vs) != len(outer.positions):
             raise TypeError("%s: hvp's v must be a tuple of %d vectors (one per wrt position)"
                             % (_where(outer.fun), len(outer.positions)))
         vs = [t if _ready(args[i], t) else
               _fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
               for i, t in zip(outer.positions, vs)]
-        if compiled.fast(*args):
-            res = compiled.products(args, vs)
+        res = compiled.fast_products(args, vs)
+        if res is not None:
             return res[0] if outer.single else res
         # the VJP of the gradient: generated code (srcgrad/higher.py, the gradient of
         # f's JVP) in compile and auto, the tape where the compiler cannot
@@ -396,12 +406,12 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
 
 
 def _ready(primal, t):
-    """Whether ``t`` is a tangent as checked tangents are, with nothing to
-    check: a float array of the primal's shape and dtype, or a float for a
-    float (the engines do not keep or mutate it)."""
+    """Whether ``primal`` needs no check as a differentiated argument and
+    ``t`` none as its tangent: a float array and an array of its shape and
+    dtype, or two floats (the engines do not keep or mutate ``t``)."""
     tp = type(primal)
     if tp is np.ndarray:
-        return type(t) is np.ndarray and t.dtype == primal.dtype and \
+        return type(t) is np.ndarray and t.dtype is primal.dtype and \
             t.shape == primal.shape and t.dtype.kind == "f"
     return tp is float and type(t) is float
 

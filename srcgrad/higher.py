@@ -11,7 +11,8 @@ gradient of that JVP is generated code too (*reverse over forward*).  This
 module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
 
 * :func:`slope_function` -- ``f_slope(*args, *us) = jvp(f)(args; us)[1]``, a
-  generated two-line function the compiler differentiates;
+  generated function the compiler differentiates (the JVP returning its
+  tangent alone);
 * :func:`gradient_vjp` -- the VJP the compiler calls when the program it
   differentiates calls ``G`` (meta-learning's inner gradient step,
   ``grad(grad(f))``): value ``G(*args)``, pullback ``u -> grad slope``;
@@ -57,16 +58,16 @@ def _name(fun):
 def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
                    has_aux=False):
     """A generated function ``slope(*args, *us)`` returning the derivative of
-    ``fun`` at ``args`` along ``us`` (one tangent per position), written as a
-    call of ``fun``'s generated JVP -- so the compiler can differentiate it.
+    ``fun`` at ``args`` along ``us`` (one tangent per position): ``fun``'s
+    generated JVP written again to return its tangent alone, or, with
+    ``with_value`` or ``has_aux``, a call of the JVP -- generated code either
+    way, so the compiler can differentiate it.
     With ``with_value`` it takes one more argument ``w`` and returns
     ``w * fun(*args) + slope`` (``value_and_grad``'s two outputs at once).
     With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
     output's.  Cached per ``(fun, positions, with_value, numeric, has_aux)``
     while ``fun`` lives."""
     from .compiler import jvp_pipeline
-    from .compiler.backends import codegen
-    from .compiler.ir.env import assign, call, load, store
     from .compiler.transforms.forward_tangent import tangent_only
     key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
     try:
@@ -85,14 +86,26 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     tangents = ["d" + params[i] for i in positions]
     while set(tangents) & set(params):
         tangents = ["d" + t for t in tangents]
+    # the JVP returning its tangent alone is the slope itself: the value is not
+    # differentiated (compiler/transforms/forward_tangent.py)
+    fn = tangent_only(jvp, base + "_slope") if not with_value and not has_aux else None
+    if fn is None:
+        fn = _calling_the_jvp(jvp, base, params, tangents, with_value)
+    fn.__srcgrad_jvp__ = jvp
+    with _LOCK:
+        table[key] = fn
+    return fn
+
+
+def _calling_the_jvp(jvp, base, params, tangents, with_value):
+    """The slope as a call of the JVP: ``value, slope = f_jvp(...)``,
+    returning ``slope`` (``w_value * value + slope`` with ``with_value``)."""
+    from .compiler.backends import codegen
+    from .compiler.ir.env import call, load, store
     extra = ["w_value"] if with_value else []
-    jvp_name, jvp_fn = base + "_jvp", jvp.fn
-    target = gast.Tuple(elts=[store("value"), store("slope")], ctx=gast.Store())
-    if not with_value and not has_aux:      # the JVP returning its tangent alone: the
-        alone = tangent_only(jvp, base + "_tangent")    # value is not differentiated
-        if alone is not None:
-            jvp_name, jvp_fn, target = base + "_tangent", alone, store("slope")
-    body = [gast.Assign(targets=[target],
+    jvp_name = base + "_jvp"
+    body = [gast.Assign(targets=[gast.Tuple(elts=[store("value"), store("slope")],
+                                            ctx=gast.Store())],
                         value=call(load(jvp_name), [load(p) for p in params + tangents]),
                         type_comment=None)]
     result = load("slope")
@@ -102,15 +115,11 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
                             op=gast.Add(), right=result)
     body.append(gast.Return(value=result))
     node = codegen.emit_function(base + "_slope", params + tangents + extra, body)
-    generated = codegen.build(node, {jvp_name: jvp_fn}, {"__name__": __name__},
+    generated = codegen.build(node, {jvp_name: jvp.fn}, {"__name__": __name__},
                               base + "_slope",
                               header="# The directional derivative of %s: its JVP's "
                                      "tangent (srcgrad.higher)\n" % base)
-    fn = generated.fn
-    fn.__srcgrad_jvp__ = jvp
-    with _LOCK:
-        table[key] = fn
-    return fn
+    return generated.fn
 
 
 def second_gradient(slope, wrt, mode="compile"):

@@ -97,11 +97,22 @@ class _Compiled:
     def __call__(self, full, args):
         try:
             ans, pullback = self.fn(*full)
-            grads = pullback(1.0 if type(ans) is float else _seed(self.second.fun, ans))
+            grads = pullback(1.0 if type(ans) in _FLOATS else _seed(self.second.fun, ans))
         except (runtime.Rebound, RecursionError):
             out = self.second(*full)
             return (out,) if len(self.positions) == 1 else out
-        return tuple([_give_kind(g, args[i]) for g, i in zip(grads, self.positions)])
+        out = []
+        passed = set(map(id, full))
+        for g, i in zip(grads, self.positions):
+            a = args[i]
+            if id(g) in passed:     # never an array the user passed (v itself): a copy
+                g = np.array(g)
+            if type(g) is np.ndarray and type(a) is np.ndarray and g.dtype is a.dtype and \
+                    g.shape == a.shape and g.base is None:
+                out.append(g)       # a fresh array of the argument's kind (the common case)
+            else:
+                out.append(_give_kind(g, a))
+        return tuple(out)
 
 
 class HvpEngine:
@@ -130,15 +141,17 @@ class HvpEngine:
             if ta is np.ndarray:
                 if a.dtype.kind == "c":
                     return False
-            elif ta in (complex, np.complex128, np.complex64) or isinstance(a, Tensor) or \
+            elif ta in _COMPLEX or isinstance(a, Tensor) or \
                     ta in (list, tuple, dict) and _holds_tensor(a):
                 return False
         return True
 
-    def products(self, args, vs):
+    def products(self, args, vs, kinds=None):
         """``H v`` for each position (a tuple, one result per position, of
         the kinds of the arguments); ``vs`` are checked tangents, filled."""
-        kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _kind(a) for a in args])
+        if kinds is None:
+            kinds = tuple([("a",) + a.shape if type(a) is np.ndarray else _kind(a)
+                           for a in args])
         entry = self._by_kind.get(kinds)
         if entry is None:
             entry = self._build(kinds, args, vs)
@@ -152,6 +165,27 @@ class HvpEngine:
                 raise
             out = self._on_the_tape(kinds, err)(*full)   # a refusal at run time
         return (out,) if len(self.positions) == 1 else out
+
+    def fast_products(self, args, vs):
+        """:meth:`products` when the call takes this engine (:meth:`fast`),
+        else ``None``: the arguments' kinds and the checks in one pass."""
+        if not self.usable:
+            return None
+        kinds = []
+        for a in args:
+            ta = type(a)
+            if ta is np.ndarray:
+                if a.dtype.kind == "c":
+                    return None
+                kinds.append(("a",) + a.shape)
+            elif ta is float:
+                kinds.append("f")
+            elif ta in _COMPLEX or isinstance(a, Tensor) or \
+                    ta in (list, tuple, dict) and _holds_tensor(a):
+                return None
+            else:
+                kinds.append(_KIND[ta])
+        return self.products(args, vs, tuple(kinds))
 
     def prepared(self, args, vs):
         """``vs -> products(args, vs)`` for many ``vs`` at the same ``args``
@@ -205,6 +239,10 @@ class HvpEngine:
             except (KeyError, StopIteration, RuntimeError):
                 pass    # another thread made room first
         self._by_kind[kinds] = engine
+
+
+_FLOATS = (float, np.float64)
+_COMPLEX = (complex, np.complex128, np.complex64)
 
 
 def _kind(a):
