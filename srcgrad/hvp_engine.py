@@ -46,12 +46,12 @@ import logging
 import numpy as np
 
 from . import higher, runtime
-from .api import _KIND, GradFunction, _give_kind, _holds_tensor, _name, _reason, _seed, _TapeVJP
+from .api import (_KIND, GradFunction, Tensor, _give_kind, _holds_tensor, _name, _reason,
+                  _seed, _TapeVJP)     # the tape's Tensor through api, the seam (tests/test_layers.py)
 from .errors import SrcgradSyntaxError
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS
-from .tape.tensor import Tensor
 
 __all__ = ["HvpEngine"]
 
