@@ -310,41 +310,9 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
             flat, spread = jac._args(args, kwargs)
             if spread is None and engine.fast(*flat) and \
                     all(_is_float_leaf(flat[i]) for i in engine.positions):
-                return _hessian_columns(engine, flat, jac.gf.single)
+                return engine.hessian(flat, jac.gf.single)
         return general(*args, **kwargs)
     return _named(hessian_of, fun, "hessian")
-
-
-def _hessian_columns(engine, args, single):
-    """The Hessian at ``args`` (float or array arguments at the engine's
-    positions), one Hessian-vector product along each input coordinate: the
-    column of coordinate ``j`` of argument ``p`` gives block ``(q, p)``'s
-    slice ``[..., j]`` for every position ``q``."""
-    positions = engine.positions
-    zeros = [_fill(args[i], None) for i in positions]
-    run = engine.prepared(args, zeros)
-    blocks = [[None] * len(positions) for _ in positions]
-    for p, i in enumerate(positions):
-        n = int(np.size(args[i]))
-        cols = [[] for _ in positions]
-        for j in range(n):
-            vs = list(zeros)
-            vs[p] = _unit(args[i], j)
-            for q, r in enumerate(run(vs)):
-                cols[q].append(np.asarray(r).reshape(-1))
-        for q, k in enumerate(positions):
-            stacked = np.array(cols[q]).reshape(n, -1)
-            blocks[q][p] = _shaped(stacked.T.reshape(np.shape(args[k]) + np.shape(args[i])))
-    return blocks[0][0] if single else tuple(tuple(row) for row in blocks)
-
-
-def _unit(x, j):
-    """The tangent of ``x`` (a float or an array) with a one at flat index ``j``."""
-    if type(x) is np.ndarray:
-        e = np.zeros(x.shape, dtype=x.dtype)
-        e.reshape(-1)[j] = 1.0
-        return e
-    return _basis(x, 0, j)
 
 
 def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):

@@ -49,6 +49,7 @@ from . import higher, runtime
 from .api import (_KIND, GradFunction, Tensor, _give_kind, _holds_tensor, _name, _reason,
                   _seed, _TapeVJP)     # the tape's Tensor through api, the seam (tests/test_layers.py)
 from .errors import SrcgradSyntaxError
+from .forward import _fill
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS
@@ -206,6 +207,30 @@ class HvpEngine:
                 return self.products(args, vs)
         return run
 
+    def hessian(self, args, single):
+        """The Hessian at ``args`` (floats or float arrays at the positions),
+        one product along each input coordinate: the column of coordinate
+        ``j`` of argument ``p`` gives block ``(q, p)``'s slice ``[..., j]``
+        for every position ``q``; a tuple of tuples of blocks unless
+        ``single``."""
+        positions = self.positions
+        zeros = [_fill(args[i], None) for i in positions]
+        run = self.prepared(args, zeros)
+        blocks = [[None] * len(positions) for _ in positions]
+        for p, i in enumerate(positions):
+            n = int(np.size(args[i]))
+            cols = [[] for _ in positions]
+            for j in range(n):
+                vs = list(zeros)
+                vs[p] = _unit(args[i], j)
+                for q, r in enumerate(run(vs)):
+                    cols[q].append(np.asarray(r).reshape(-1))
+            for q, k in enumerate(positions):
+                stacked = np.array(cols[q]).reshape(n, -1).T
+                block = stacked.reshape(np.shape(args[k]) + np.shape(args[i]))
+                blocks[q][p] = float(block) if block.ndim == 0 else block
+        return blocks[0][0] if single else tuple(tuple(row) for row in blocks)
+
     def _build(self, kinds, args, vs):
         """Compile ``grad(slope)`` for these kinds (strictly: the tape cannot
         run generated JVP code), or, refused in mode="auto", the tape."""
@@ -247,3 +272,13 @@ _COMPLEX = (complex, np.complex128, np.complex64)
 
 def _kind(a):
     return _KIND[type(a)]
+
+
+def _unit(x, j):
+    """The tangent of ``x`` (a float or a float array) with a one at flat
+    index ``j``, of ``x``'s type and dtype."""
+    if type(x) is np.ndarray:
+        e = np.zeros(x.shape, dtype=x.dtype)
+        e.reshape(-1)[j] = 1.0
+        return e
+    return float(1.0) if type(x) is float else np.ones((), np.asarray(x).dtype)[()]
