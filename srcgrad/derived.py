@@ -15,12 +15,16 @@ and pytrees.  Guarantees:
   compiled code) and one JVP per input coordinate; ``jacobian`` picks
   forward mode when the inputs have fewer coordinates than the outputs,
   reverse mode otherwise;
-* ``hvp(f)(*args, v)`` and ``hessian(f)`` differentiate the gradient, which
-  the compiler cannot do yet (it would have to read its own generated code):
-  ``mode="compile"`` refuses them with :class:`ForwardUnavailable`, and
-  ``"auto"``/``"tape"`` run them on the tape (reverse over reverse: the
-  Hessian of a real scalar function is symmetric, so the VJP of the gradient
-  along ``v`` is ``H v``);
+* ``hvp(f)(*args, v)`` and ``hessian(f)`` differentiate the gradient.  In
+  ``mode="compile"`` and ``"auto"`` it is generated code, compiled once per
+  kind of arguments (srcgrad/hvp_engine.py: the gradient of ``f``'s
+  generated JVP, reverse over forward; a Hessian is one such product per
+  input coordinate); ``has_aux``, ``*args`` functions and complex arguments
+  take the general second-order path (srcgrad/higher.py through
+  ``api._second_order``); ``"tape"``, and ``"auto"`` where the compiler
+  refuses, run on the tape (reverse over reverse: the Hessian of a real
+  scalar function is symmetric, so the VJP of the gradient along ``v`` is
+  ``H v``);
 * complex inputs or outputs are refused by the Jacobians (``jvp``/``vjp``
   handle them); integer outputs are refused by name.
 """
@@ -32,6 +36,7 @@ import numpy as np
 from . import runtime
 from .api import GradFunction, grad, _check_float, _compile, _where
 from .forward import (ForwardUnavailable, jvp_function, check_tangent, _fill, _is_float_leaf)
+from .hvp_engine import HvpEngine
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hvp", "hessian"]
 
@@ -150,8 +155,10 @@ class _Jacobian:
         elif kwargs or len(args) != len(gf.params):
             args = gf._args(args, kwargs)
         for i in gf.positions:
-            if not isinstance(args[i], (dict, list, tuple)):
-                _check_float(gf.fun, i, gf.params, args[i])
+            a = args[i]
+            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f") \
+                    and not isinstance(a, (dict, list, tuple)):
+                _check_float(gf.fun, i, gf.params, a)
         if self.kind != "hvp":      # H v is defined for complex arguments (real sense)
             _no_complex(gf.fun, self.kind, [args[i] for i in gf.positions])
         return tuple(args), spread
@@ -283,8 +290,9 @@ def jacobian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
 
 def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     """The Hessian of a real scalar ``fun``, shaped ``in.shape + in.shape``
-    (a tuple of tuples of blocks when ``wrt`` is a tuple): the Jacobian of
-    the gradient, on the tape (``mode="compile"`` is refused for now).
+    (a tuple of tuples of blocks when ``wrt`` is a tuple): in compile and
+    auto modes one compiled Hessian-vector product per input coordinate
+    (srcgrad/hvp_engine.py), else the Jacobian of the gradient on the tape.
 
     >>> import numpy as np
     >>> hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0])).tolist()
@@ -293,7 +301,18 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     if fun is None:
         return lambda f: hessian(f, wrt=wrt, has_aux=has_aux, mode=mode)
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
-    return _named(jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode), fun, "hessian")
+    general = jacrev(inner, wrt=wrt, has_aux=has_aux, mode=mode)
+    jac = _Jacobian(inner, wrt, has_aux, mode, "jacrev")     # the arguments as jacrev's
+    engine = HvpEngine(GradFunction(fun, wrt, has_aux, mode, "hessian"), inner)
+
+    def hessian_of(*args, **kwargs):
+        if engine.usable:
+            flat, spread = jac._args(args, kwargs)
+            if spread is None and engine.fast(*flat) and \
+                    all(_is_float_leaf(flat[i]) for i in engine.positions):
+                return engine.hessian(flat, jac.gf.single)
+        return general(*args, **kwargs)
+    return _named(hessian_of, fun, "hessian")
 
 
 def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
@@ -309,11 +328,23 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         return lambda f: hvp(f, wrt=wrt, has_aux=has_aux, mode=mode)
     outer = GradFunction(fun, wrt, has_aux, mode, "hvp")   # the user's positions and call
     inner = grad(fun, wrt=wrt, has_aux=has_aux, mode=mode)
+    compiled = HvpEngine(outer, inner)     # compiled, cached per kind of arguments
+    nparams = -1 if outer.varargs or not compiled.usable else len(outer.params)
+    positions = outer.positions
 
     def hvp_of(*args):
         if not args:
             raise TypeError("hvp(f)(*args, v): give the arguments of f and then v")
         args, v = args[:-1], args[-1]
+        vs = (v,) if outer.single else v
+        if len(args) == nparams and type(vs) in (tuple, list) and len(vs) == len(positions):
+            for i, t in zip(positions, vs):     # the common case: nothing to bind or check
+                if not _ready(args[i], t):
+                    break
+            else:
+                res = compiled.fast_products(args, list(vs))
+                if res is not None:
+                    return res[0] if outer.single else res
         if outer.varargs:       # positions count the arguments as passed: no flattening
             for i in outer.positions:
                 if i >= len(args):
@@ -321,13 +352,16 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
                                      "arguments" % (i, _where(outer.fun), len(args)))
             args = tuple(args)
         else:
-            args, _ = _Jacobian._args(_Bare(outer), args, {})
-        vs = (v,) if outer.single else v
+            args, _ = _Jacobian._args(_Bare(outer), args, {})   # bound and checked
         if not isinstance(vs, (tuple, list)) or len(vs) != len(outer.positions):
             raise TypeError("%s: hvp's v must be a tuple of %d vectors (one per wrt position)"
                             % (_where(outer.fun), len(outer.positions)))
-        vs = [_fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
+        vs = [t if _ready(args[i], t) else
+              _fill(args[i], check_tangent(outer.fun, "v for argument %d" % i, args[i], t))
               for i, t in zip(outer.positions, vs)]
+        res = compiled.fast_products(args, vs)
+        if res is not None:
+            return res[0] if outer.single else res
         # the VJP of the gradient: generated code (srcgrad/higher.py, the gradient of
         # f's JVP) in compile and auto, the tape where the compiler cannot
         engine = _compile(inner, outer.positions, has_aux, (), mode)
@@ -337,6 +371,17 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         res = res[0] if outer.single else tuple(res)
         return (res, ans[1]) if has_aux else res
     return _named(hvp_of, fun, "hvp")
+
+
+def _ready(primal, t):
+    """Whether ``primal`` needs no check as a differentiated argument and
+    ``t`` none as its tangent: a float array and an array of its shape and
+    dtype, or two floats (the engines do not keep or mutate ``t``)."""
+    tp = type(primal)
+    if tp is np.ndarray:
+        return type(t) is np.ndarray and t.dtype is primal.dtype and \
+            t.shape == primal.shape and t.dtype.kind == "f"
+    return tp is float and type(t) is float
 
 
 class _Bare:

@@ -11,7 +11,8 @@ gradient of that JVP is generated code too (*reverse over forward*).  This
 module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
 
 * :func:`slope_function` -- ``f_slope(*args, *us) = jvp(f)(args; us)[1]``, a
-  generated two-line function the compiler differentiates;
+  generated function the compiler differentiates (the JVP returning its
+  tangent alone);
 * :func:`gradient_vjp` -- the VJP the compiler calls when the program it
   differentiates calls ``G`` (meta-learning's inner gradient step,
   ``grad(grad(f))``): value ``G(*args)``, pullback ``u -> grad slope``;
@@ -37,8 +38,8 @@ import weakref
 import gast
 import numpy as np
 
-__all__ = ["slope_function", "gradient_vjp", "gradient_jvp", "hvp_function",
-           "SecondOrderError"]
+__all__ = ["slope_function", "second_gradient", "gradient_vjp", "gradient_jvp",
+           "hvp_function", "SecondOrderError"]
 
 
 class SecondOrderError(NotImplementedError):
@@ -57,16 +58,17 @@ def _name(fun):
 def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
                    has_aux=False):
     """A generated function ``slope(*args, *us)`` returning the derivative of
-    ``fun`` at ``args`` along ``us`` (one tangent per position), written as a
-    call of ``fun``'s generated JVP -- so the compiler can differentiate it.
+    ``fun`` at ``args`` along ``us`` (one tangent per position): ``fun``'s
+    generated JVP written again to return its tangent alone, or, with
+    ``with_value`` or ``has_aux``, a call of the JVP -- generated code either
+    way, so the compiler can differentiate it.
     With ``with_value`` it takes one more argument ``w`` and returns
     ``w * fun(*args) + slope`` (``value_and_grad``'s two outputs at once).
     With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
     output's.  Cached per ``(fun, positions, with_value, numeric, has_aux)``
     while ``fun`` lives."""
     from .compiler import jvp_pipeline
-    from .compiler.backends import codegen
-    from .compiler.ir.env import assign, call, load, store
+    from .compiler.transforms.forward_tangent import tangent_only
     key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
     try:
         table = _SLOPES.setdefault(fun, {})
@@ -84,6 +86,22 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     tangents = ["d" + params[i] for i in positions]
     while set(tangents) & set(params):
         tangents = ["d" + t for t in tangents]
+    # the JVP returning its tangent alone is the slope itself: the value is not
+    # differentiated (compiler/transforms/forward_tangent.py)
+    fn = tangent_only(jvp, base + "_slope") if not with_value and not has_aux else None
+    if fn is None:
+        fn = _calling_the_jvp(jvp, base, params, tangents, with_value)
+    fn.__srcgrad_jvp__ = jvp
+    with _LOCK:
+        table[key] = fn
+    return fn
+
+
+def _calling_the_jvp(jvp, base, params, tangents, with_value):
+    """The slope as a call of the JVP: ``value, slope = f_jvp(...)``,
+    returning ``slope`` (``w_value * value + slope`` with ``with_value``)."""
+    from .compiler.backends import codegen
+    from .compiler.ir.env import call, load, store
     extra = ["w_value"] if with_value else []
     jvp_name = base + "_jvp"
     body = [gast.Assign(targets=[gast.Tuple(elts=[store("value"), store("slope")],
@@ -101,11 +119,22 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
                               base + "_slope",
                               header="# The directional derivative of %s: its JVP's "
                                      "tangent (srcgrad.higher)\n" % base)
-    fn = generated.fn
-    fn.__srcgrad_jvp__ = jvp
-    with _LOCK:
-        table[key] = fn
-    return fn
+    return generated.fn
+
+
+def second_gradient(slope, wrt, mode="compile"):
+    """``api.grad(slope, wrt=wrt, mode=mode)`` for a function made by
+    :func:`slope_function`, made once per ``(wrt, mode)`` and kept on the slope
+    function (so it lives as long as the slope's cache entry, and its
+    compiled code, specialised per kind of arguments, is reused call after
+    call)."""
+    from . import api
+    table = slope.__dict__.setdefault("__srcgrad_grads__", {})
+    second = table.get((wrt, mode))
+    if second is None:
+        with _LOCK:
+            second = table.setdefault((wrt, mode), api.grad(slope, wrt=wrt, mode=mode))
+    return second
 
 
 def _nested(gradfn):
@@ -152,8 +181,7 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
         grads = (raw,) if gradfn.single else raw
         try:
             slope = slope_function(fun, inner, with_value, "compile", _kinds(args), has_aux)
-            second = api.grad(slope, wrt=positions[0] if len(positions) == 1 else positions,
-                              mode="compile")
+            second = second_gradient(slope, positions[0] if len(positions) == 1 else positions)
             probe = tuple(args) + tuple(runtime.zeros_like(g) for g in grads) + \
                 ((0.0,) if with_value else ())
             second._compiled_for(probe)
@@ -196,8 +224,7 @@ def hvp_function(fun, wrt, mode="compile"):
         *args, v = args_and_v
         vs = (v,) if len(wrt) == 1 else tuple(v)
         slope = slope_function(fun, wrt, False, mode, _kinds(args))
-        return api.grad(slope, wrt=wrt[0] if len(wrt) == 1 else wrt,
-                        mode=mode)(*(tuple(args) + vs))
+        return second_gradient(slope, wrt[0] if len(wrt) == 1 else wrt, mode)(*(tuple(args) + vs))
     return hvp
 
 
@@ -222,7 +249,7 @@ def gradient_jvp(gradfn, positions, mode=None):
             raise SecondOrderError("complex arguments")
         value = gradfn(*args)
         slope = slope_function(fun, positions, False, mode, _kinds(args))
-        out = api.grad(slope, wrt=inner[0] if gradfn.single else inner,
-                       mode=mode)(*(tuple(args) + tuple(tangents)))
+        out = second_gradient(slope, inner[0] if gradfn.single else inner, mode)(
+            *(tuple(args) + tuple(tangents)))
         return value, out
     return jvp

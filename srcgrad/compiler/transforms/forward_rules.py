@@ -8,8 +8,9 @@ is; an explicit JVP rule is inlined when its body is one expression; a
 derived one (elementwise, by transposition) is called by name, since the
 code does not know the dtypes and an elementwise VJP body is the JVP only on
 real values.  ``obj.name`` reads through :func:`.forward_dynamic.field_tangent`.
-The sum is broadcast to the output (``_rt.tangent_like``) only where a
-contribution may not have its shape, and summed per item
+The sum is broadcast to the output (``_rt.tangent_like``) only where no
+contribution is known to have its shape (an operand of a broadcasting
+operation with the output's shape gives a contribution of that shape), and summed per item
 (``_rt.add`` / ``_rt.tangents_like``) where the output may be a tuple or list.
 """
 
@@ -49,7 +50,7 @@ def prim_tangent(fwd, op):
             return gast.BinOp(left=fwd.tangent_of(op.args[0]), op=gast.Add(),
                               right=fwd.tangent_of(op.args[1]))
         return None
-    terms, widen, finish = [], False, False
+    terms, widen, full, finish = [], False, False, False
     per_item = prim_fn in _SEQUENCE_RESULTS or t in fwd.facts.sequences   # may be a list/tuple
     for pos, name in diff_operands(op):
         if name not in fwd.has:
@@ -70,8 +71,11 @@ def prim_tangent(fwd, op):
             # a derived rule gives None for an integer output, a rule for a tuple
             # output None for an output that does not move: finished below
             finish = finish or per_item or derived and not _float_valued(prim.fn)
-        if prim.broadcasts and fwd.facts.may_broadcast(op, pos):
-            widen = True
+        if prim.broadcasts:
+            if fwd.facts.may_broadcast(op, pos):
+                widen = True
+            else:           # this operand has the output's shape, so has its term
+                full = True
         terms.append(expr)
     if not terms:
         return None
@@ -82,7 +86,7 @@ def prim_tangent(fwd, op):
             gast.BinOp(left=total, op=gast.Add(), right=term)
     if finish:
         total = call(attr(rt, "tangents_like"), [total, load(t)])
-    elif widen:
+    elif widen and not full:    # no term is known to have the output's shape
         total = call(attr(rt, "tangent_like"), [total, load(t)])
     return total
 
