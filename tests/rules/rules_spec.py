@@ -643,6 +643,8 @@ ROWS += [
     Row(srcgrad.runtime.tangent_like, [((3,), C(np.zeros((2, 3), dtype=complex))),
                                        ((2,), C(np.zeros(2)))], "complex", tag="complex"),
     Row(srcgrad.runtime.conj, UNARY, "real"),
+    Row(srcgrad.runtime.real_cotangent, UNARY, "real"),
+    Row(srcgrad.runtime.real_cotangent, [((3,),), ((2, 2),)], "complex", tag="complex"),
     Row(srcgrad.runtime.add, [((3,), (3,)), ((2, 3), (2, 3)), ((), ()),
                               (L((2,), (3,)), L((2,), (3,)))]),
     Row(srcgrad.runtime.tangents_like, [(L((3,), (2,)), C([np.zeros((2, 3)), np.zeros(2)])),
