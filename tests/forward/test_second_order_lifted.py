@@ -298,3 +298,23 @@ def test_closure_carrying_a_tangent_is_refused_by_name():
         assert os.path.basename(__file__) in str(err)
         return
     np.testing.assert_allclose(got, fd_hvp(with_closure, (X,), 0, V), rtol=1e-4, atol=1e-6)
+
+
+# ------------------------------------------------------------ third order
+
+def cubic(x):
+    return np.sum(np.sin(x) ** 3)
+
+
+def calls_a_gradient(x):
+    return srcgrad.grad(cubic)(x) @ x
+
+
+def test_third_order_is_refused_by_name_and_runs_on_the_tape_in_auto():
+    with pytest.raises(NotImplementedError) as info:
+        srcgrad.hvp(calls_a_gradient, mode="compile")(X, V)
+    msg = str(info.value)
+    assert os.path.basename(__file__) in msg and "third derivative" in msg
+    assert "grad(cubic)" in msg
+    got = srcgrad.hvp(calls_a_gradient, mode="auto")(X, V)
+    np.testing.assert_allclose(got, fd_hvp(calls_a_gradient, (X,), 0, V), rtol=1e-4, atol=1e-6)

@@ -43,7 +43,7 @@ _WRAPPERS = {}     # (id(primitive), n) -> (primitive, generated function)
 def _refuse(site, what):
     return NoRuleError(
         "%s:%s: the compiler cannot differentiate the JVP of this call again: %s. Use "
-        "mode=\"auto\" (the tape differentiates it twice)" % (site.filename, site.line, what))
+        "mode=\"auto\" (then it runs on the tape)" % (site.filename, site.line, what))
 
 
 def _primitive_caller(prim, n):
@@ -80,6 +80,11 @@ def _target(site, callee, n, keywords=None):
         inner, leading, keywords = _target(site, callee.func, n + len(callee.args),
                                            dict(callee.keywords, **keywords))
         return inner, tuple(callee.args) + leading, keywords
+    if getattr(type(callee), "__srcgrad_transform__", False):
+        raise _refuse(site, "a third derivative: the callee, %s(%s), is a gradient, whose "
+                      "JVP is already a second derivative, and the compiler generates second "
+                      "derivatives only" % (getattr(callee, "kind", "grad"),
+                                             _name(getattr(callee, "fun", callee))))
     if rules.has_rule(callee) and not keywords:
         return _primitive_caller(callee, n), (), {}
     if inspect.isfunction(callee) and not rules.has_rule(callee) and \
