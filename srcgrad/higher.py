@@ -19,9 +19,12 @@ module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
 * :func:`hvp_function` -- ``(x, v) -> H v`` for :func:`srcgrad.hvp` in
   compile mode.
 
-Only real arguments are handled here; complex arguments, ``has_aux`` with
-``value_and_grad`` (or on one transform only), ``*args`` functions and the tape mode of ``G`` return ``None`` from
-:func:`gradient_vjp`, and the caller refuses the call or runs it on the tape.
+Only real arguments are handled here (a complex leaf anywhere in the
+arguments' trees raises :class:`SecondOrderError`); ``has_aux`` with
+``value_and_grad`` (or on one transform only) and the tape mode of ``G``
+return ``None`` from :func:`gradient_vjp`, and the caller refuses the call or
+runs it on the tape.  A ``*args``/``**kwargs`` function's slope takes its flat
+argument list (one version per call structure, as its gradient does).
 
 >>> import numpy as np, srcgrad
 >>> def f(x):
@@ -56,7 +59,7 @@ def _name(fun):
 
 
 def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
-                   has_aux=False):
+                   has_aux=False, spread=None):
     """A generated function ``slope(*args, *us)`` returning the derivative of
     ``fun`` at ``args`` along ``us`` (one tangent per position): ``fun``'s
     generated JVP written again to return its tangent alone, or, with
@@ -65,11 +68,15 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     With ``with_value`` it takes one more argument ``w`` and returns
     ``w * fun(*args) + slope`` (``value_and_grad``'s two outputs at once).
     With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
-    output's.  Cached per ``(fun, positions, with_value, numeric, has_aux)``
-    while ``fun`` lives."""
+    output's.  A ``*args``/``**kwargs`` function takes its flat argument list
+    for the call structure ``spread`` (compiler/frontend/varargs.py).  Cached
+    per ``(fun, positions, with_value, numeric, has_aux, spread)`` while
+    ``fun`` lives."""
     from .compiler import jvp_pipeline
+    from .compiler.transforms import forward_sites
     from .compiler.transforms.forward_tangent import tangent_only
-    key = (tuple(positions), with_value, mode, tuple(numeric), has_aux)
+    forward_sites.install()     # the VJPs of the run-time calls JVP code makes
+    key = (tuple(positions), with_value, mode, tuple(numeric), has_aux, spread)
     try:
         table = _SLOPES.setdefault(fun, {})
     except TypeError:   # not weak-referenceable: no cache
@@ -79,9 +86,8 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     if hit is not None:
         return hit
     jvp = jvp_pipeline.compile_jvp(fun, tuple(positions), numeric=tuple(numeric), mode=mode,
-                                   has_aux=has_aux)
-    import inspect
-    params = list(inspect.signature(fun).parameters)
+                                   has_aux=has_aux, spread=spread)
+    params = _flat_params(fun, spread)
     base = _name(fun)
     tangents = ["d" + params[i] for i in positions]
     while set(tangents) & set(params):
@@ -137,6 +143,35 @@ def second_gradient(slope, wrt, mode="compile"):
     return second
 
 
+def _flat_params(fun, spread):
+    """The names of ``fun``'s parameters, or of its flat argument list for a
+    call structure ``spread`` (``rest_0, rest_1`` for ``*rest``, ``kw_b`` for
+    ``**kw``'s ``b``), as the generated JVP names them."""
+    import inspect
+    sig = inspect.signature(fun)
+    if spread is None:
+        return list(sig.parameters)
+    out = []
+    for p in sig.parameters.values():
+        if p.kind == p.VAR_POSITIONAL:
+            out.extend("%s_%d" % (p.name, i) for i in range(spread.n_extra))
+        elif p.kind == p.VAR_KEYWORD:
+            out.extend("%s_%s" % (p.name, k) for k in spread.kw_names)
+        else:
+            out.append(p.name)
+    return out
+
+
+def _flat(gradfn, args):
+    """``(flat_args, spread)``: the flat argument list of a call of a
+    ``*args`` function (positions as passed keep their index), else
+    ``(args, None)``."""
+    if not gradfn.varargs:
+        return tuple(args), None
+    from .compiler.frontend.varargs import flatten
+    return flatten(gradfn.fun, args, {})
+
+
 def _nested(gradfn):
     """Whether ``gradfn`` differentiates a transform (third order and up: the
     JVP of a gradient is not generated code here)."""
@@ -148,8 +183,27 @@ def _kinds(args):
     return tuple(_kind(a) for a in args)
 
 
-def _real(args):
-    return all(not np.iscomplexobj(a) for a in args if isinstance(a, (np.ndarray, complex)))
+def _real(args, _depth=0):
+    """Whether no leaf of ``args`` (a tree: dicts, lists, tuples, a user
+    class's fields, at any depth) holds complex values.
+
+    >>> _real((1.0, [np.ones(2)], {"z": (np.ones(1),)})), _real(({"z": [1j]},))
+    (True, False)
+    """
+    from .runtime import is_complex
+    from .runtime.objects import object_fields
+    for a in args:
+        if isinstance(a, dict):
+            a = list(a.values())
+        elif not isinstance(a, (list, tuple, np.ndarray, np.generic, float, int, complex)):
+            fields = object_fields(a)
+            a = list(fields.values()) if fields is not None else a
+        if isinstance(a, (list, tuple)):
+            if _depth > 100 or not _real(a, _depth + 1):   # deeper: refuse (cycles)
+                return False
+        elif isinstance(a, (np.ndarray, np.generic, complex)) and is_complex(a):
+            return False
+    return True
 
 
 def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
@@ -161,7 +215,7 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
     ``gradfn``) nothing of the second derivative runs on the tape.  With
     ``has_aux`` (the outer transform's and ``gradfn``'s both) the value is
     ``(gradient, aux)`` and the pullback takes the gradient's cotangent."""
-    if gradfn.has_aux != has_aux or gradfn.varargs or gradfn.mode == "tape" or \
+    if gradfn.has_aux != has_aux or gradfn.mode == "tape" or \
             gradfn.kind not in ("grad", "value_and_grad") or _nested(gradfn) or \
             has_aux and gradfn.kind != "grad":
         return None
@@ -179,10 +233,12 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
         # at the call, where mode="auto" hands the whole call to the tape
         raw = value[0] if has_aux else value[1] if with_value else value
         grads = (raw,) if gradfn.single else raw
+        flat, spread = _flat(gradfn, args)
         try:
-            slope = slope_function(fun, inner, with_value, "compile", _kinds(args), has_aux)
+            slope = slope_function(fun, inner, with_value, "compile", _kinds(flat), has_aux,
+                                   spread)
             second = second_gradient(slope, positions[0] if len(positions) == 1 else positions)
-            probe = tuple(args) + tuple(runtime.zeros_like(g) for g in grads) + \
+            probe = flat + tuple(runtime.zeros_like(g) for g in grads) + \
                 ((0.0,) if with_value else ())
             second._compiled_for(probe)
         except (SyntaxError, NotImplementedError) as err:
@@ -199,7 +255,7 @@ def gradient_vjp(gradfn, positions, mode=None, has_aux=False):
             us = tuple(runtime.zeros_like(g) if c is None else c for c, g in zip(us, grads))
             extra = (1.0 if w is None else w,) if with_value else ()
             try:
-                out = second(*(tuple(args) + us + extra))
+                out = second(*(flat + us + extra))
             except (SyntaxError, NotImplementedError) as err:
                 if mode == "compile":
                     raise

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import defnondiff, defvjp
 from .jvp import deflinear
-from .ufuncs import conjugate_vjp
+from .ufuncs import conjugate_vjp, real_vjp
 from .. import runtime
 
 
@@ -74,6 +74,8 @@ defnondiff(runtime.zeros_like)
 defnondiff(runtime.constant)   # a value computed under no_grad (forward.py)
 defvjp(runtime.conj, conjugate_vjp)
 deflinear(runtime.conj, 0)
+defvjp(runtime.real_cotangent, real_vjp)   # np.real of a complex value, else itself
+deflinear(runtime.real_cotangent, 0)
 defvjp(runtime.tangents_like, tangents_like_vjp, None)
 deflinear(runtime.tangents_like, 0)
 defvjp(runtime.add, add_vjp_a, add_vjp_b)

@@ -970,3 +970,10 @@ ROWS += [
     Row(np.average, [((2, 3), C(1), (3,))], "complex", tag="complex-weights"),
     Row(builtins.complex, [(None,), (None, None)], "complex", tag="complex"),
 ]
+
+
+# rows added after the others keep the others' seeds (cases() numbers them in order)
+ROWS += [
+    Row(srcgrad.runtime.real_cotangent, UNARY, "real"),   # rules/tangent_rules.py
+    Row(srcgrad.runtime.real_cotangent, [((3,),), ((2, 2),)], "complex", tag="complex"),
+]

@@ -23,12 +23,13 @@ import numpy as np
 from ... import rules, runtime
 from ...errors import NoRuleError
 from ...rules import conversions
-from ...rules.jvp import elementwise_rule, linear_zeroed
+from ...rules.jvp import elementwise_rule, jointly_linear, linear_zeroed, origin
 from ..analysis.activity import diff_operands
-from .conjugates import simplify
 from ..ir.env import attr, call, const, load
 from ..analysis.facts import _SEQUENCE_RESULTS
 from .forward_dynamic import field_tangent
+from .forward_elementwise import (complex_linear_body, complex_linear_expr, complex_linear_jvp,
+                                  conjugated, real_output, real_output_jvp)
 from .inline import template
 from .rulecall import rule_expr
 
@@ -66,6 +67,9 @@ def prim_tangent(fwd, op):
             expr = call(fn, [dname] + [copy.deepcopy(a) for a in op.args])
         elif rules.is_linear(prim, pos) and _inside(node, op.stmt.value):
             expr = _linear(fwd, op, prim, node, dname)
+        elif _jointly(prim, pos) and _inside(node, op.stmt.value):
+            expr = _linear(fwd, op, prim, node, dname, _joint_zeros(fwd, op, prim, pos))
+            finish = finish or per_item or not _float_valued(prim.fn)
         else:
             expr, derived = _rule_call(fwd, op, prim, pos, dname, t)
             # a derived rule gives None for an integer output, a rule for a tuple
@@ -90,17 +94,43 @@ def prim_tangent(fwd, op):
         total = call(attr(rt, "tangent_like"), [total, load(t)])
     return total
 
-def _linear(fwd, op, prim, node, dname):
+def _linear(fwd, op, prim, node, dname, zeros=None):
     """``op``'s own expression with the tangent in place of the operand
     ``node`` (``np.dot(dx, W)``, ``dx[i]``, ``dx.T``), the keywords the
-    table names (``initial=`` of ``np.sum``) set to zero."""
-    expr = copy.deepcopy(op.stmt.value, {id(node): dname})
+    table names (``initial=`` of ``np.sum``) set to zero, and the operands
+    in ``zeros`` ({id(operand): zero expression}) replaced."""
+    memo = dict(zeros or {})
+    memo[id(node)] = dname
+    expr = copy.deepcopy(op.stmt.value, memo)
     zeroed = linear_zeroed(prim)
     if zeroed and isinstance(expr, gast.Call):
         for kw in expr.keywords:
             if kw.arg in zeroed:
                 kw.value = const(0)
     return expr
+
+def _jointly(prim, pos):
+    """Whether ``prim`` is declared jointly linear in a set of arguments
+    holding ``pos`` (``sum(xs, start)``, ``a + b`` of lists, ``d.get(k,
+    default)``): its JVP there is the call itself with the tangent in place
+    of that argument and zeros in place of the others of the set."""
+    return origin(prim, pos) == "linear" and pos in jointly_linear(prim)
+
+
+def _joint_zeros(fwd, op, prim, pos):
+    """{id(operand): zeros like it} for the other operands of ``op`` in
+    ``prim``'s jointly linear set (``_rt.zeros_like(start)``), so the call
+    with the tangent of ``pos`` is linear in it alone."""
+    out = {}
+    for j in jointly_linear(prim):
+        if j == pos:
+            continue
+        node = op.args[j] if j < len(op.args) else \
+            op.kwargs.get(prim.argnames[j]) if j < len(prim.argnames) else None
+        if node is not None and _inside(node, op.stmt.value):
+            out[id(node)] = fwd.zeros(node)
+    return out
+
 
 def _rule_call(fwd, op, prim, pos, dname, t):
     """The JVP rule of operand ``pos``: its body inlined when it is one
@@ -119,6 +149,11 @@ def _rule_call(fwd, op, prim, pos, dname, t):
     elif plain is not None and getattr(rule, "origin", None) == "elementwise" and \
             _complex_linear(plain):
         return _elementwise(fwd, op, prim, pos, plain, dname, t), False
+    elif plain is not None and getattr(rule, "origin", None) == "elementwise" and \
+            (real_output(plain) or complex_linear_body(plain)):
+        write = real_output_jvp if real_output(plain) else complex_linear_jvp
+        expr = write(fwd, op, prim, pos, plain, dname, t, *_conjugates(fwd))
+        return fwd.facts.specialise_shapes(expr), False
     if not inspect.isfunction(rule):
         hint = "_%s_jvp%s" % (prim.name.replace(".", "_"), pos or "")
         fn = load(fwd.env.ref(rule, hint))
@@ -131,35 +166,19 @@ def _rule_call(fwd, op, prim, pos, dname, t):
 def _complex_linear(rule):
     """Whether a VJP rule's body is ``g * X`` (``X`` free of ``g``: ``g``
     occurs once, reached from the top only through products, the numerator
-    of a division and negation): then the VJP is complex-linear in ``g``,
-    ``conj(vjp(conj(t)))`` is the JVP exactly (``t * conj(X)``), for complex
-    values too.  A body using ``g`` otherwise (``np.real(g) * ...`` for
-    ``abs``: not holomorphic) is called by name instead."""
+    of a division, negation and ``np.where``'s branches): then the VJP is
+    complex-linear in ``g``, ``conj(vjp(conj(t)))`` is the JVP exactly
+    (``t * conj(X)``), for complex values too.  A body using ``g`` otherwise
+    (``np.real(g) * ...`` for ``abs``: not holomorphic) is read by
+    :mod:`.forward_elementwise`."""
     tmpl = template(rule)
     if tmpl.expr is None or not tmpl.params:
         return False
-    g = tmpl.params[0]
-    if sum(1 for n in gast.walk(tmpl.expr) if isinstance(n, gast.Name) and n.id == g) != 1:
-        return False
-
-    def reach(node):
-        if isinstance(node, gast.Name):
-            return node.id == g
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
-            return reach(node.left) or reach(node.right)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div):
-            return reach(node.left)
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            return reach(node.operand)
-        return False
-    return reach(tmpl.expr)
+    return complex_linear_expr(rule, tmpl.expr, tmpl.params[0])
 
 
-def _elementwise(fwd, op, prim, pos, vjp, dname, t):
-    """An elementwise rule's JVP from its VJP body: ``conj(vjp(conj(t)))``
-    with the conjugates pushed inward (:mod:`.conjugates`), so that
-    ``g * conj(np.cos(x))`` gives ``dx * np.cos(x)`` -- exact on complex
-    values, NumPy only (the compiler can differentiate it again)."""
+def _conjugates(fwd):
+    """``(make, is_conj)``: build ``_rt.conj(e)``; tell a conjugate's callee."""
     rt = fwd.env.runtime()
     resolve = fwd.env.resolve
 
@@ -172,8 +191,18 @@ def _elementwise(fwd, op, prim, pos, vjp, dname, t):
         except Exception:  # noqa: BLE001 - not a name the compiler knows: not conj
             return False
         return fn is runtime.conj or fn is np.conj or fn is np.conjugate
+    return make, is_conj
+
+
+def _elementwise(fwd, op, prim, pos, vjp, dname, t):
+    """An elementwise rule's JVP from its VJP body: ``conj(vjp(conj(t)))``
+    with the conjugates pushed inward (:mod:`.conjugates`), so that
+    ``g * conj(np.cos(x))`` gives ``dx * np.cos(x)`` -- exact on complex
+    values, NumPy only (the compiler can differentiate it again).  Other
+    forms of elementwise rules: :mod:`.forward_elementwise`."""
+    make, is_conj = _conjugates(fwd)
     expr = rule_expr(fwd.env, prim, pos, make(dname), load(t), op.args, op.kwargs, vjp)
-    return fwd.facts.specialise_shapes(simplify(make(expr), is_conj, make))
+    return fwd.facts.specialise_shapes(conjugated(expr, make, is_conj, fwd.env.resolve))
 
 
 # ------------------------------------------------------------ effects
