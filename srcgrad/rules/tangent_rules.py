@@ -11,10 +11,18 @@ casts it to its dtype: linear in ``dt``; its VJP sums the broadcast axes back
 (:func:`srcgrad.runtime.unbroadcast`) and keeps a real ``dt``'s cotangent
 real.  ``like`` only gives the shape and dtype: no gradient flows to it.
 
+``field_tangent(t, obj, name)`` (compiler/transforms/forward_dynamic.py, the
+tangent of ``obj.name``) reads the field of the tangent ``t``: linear in
+``t``; ``obj`` gives only which fields hold numbers, except through a
+``@property``, whose tangent is the getter's JVP -- its gradient with respect
+to ``obj`` is refused (see :func:`field_tangent_vjp_obj`).
+
 >>> import numpy as np
 >>> float(tangent_like_vjp(np.ones((2, 3)), None, 1.0, np.zeros((2, 3))))
 6.0
 """
+
+import inspect
 
 import numpy as np
 
@@ -80,3 +88,30 @@ defvjp(runtime.tangents_like, tangents_like_vjp, None)
 deflinear(runtime.tangents_like, 0)
 defvjp(runtime.add, add_vjp_a, add_vjp_b)
 deflinear(runtime.add, 0, 1, jointly=True)
+
+
+def field_tangent_vjp_t(g, ans, t, obj, name):
+    """The cotangent of the tangent ``t``: ``g`` in its field ``name``, zeros
+    elsewhere (zeros entirely when the field holds no numbers: its tangent
+    was a zero, not read from ``t``)."""
+    if not runtime._holds_gradient(getattr(obj, name)):
+        return runtime.zeros_like(t)
+    return runtime.field_cotangent(g, t, name)
+
+
+def field_tangent_vjp_obj(g, ans, t, obj, name):
+    """Zero for a stored field (its tangent is read off ``t``; ``obj`` only
+    says the field holds numbers); a ``@property``'s tangent is the getter's
+    JVP, a function of ``obj`` whose gradient is not generated: refused."""
+    if isinstance(inspect.getattr_static(type(obj), name, None), property):
+        raise NotImplementedError(
+            "srcgrad: the second derivative through the @property %s.%s is not generated; "
+            "use mode=\"auto\" (it runs on the tape)" % (type(obj).__name__, name))
+    return runtime.zeros_like(obj)
+
+
+def register_field_tangent(fn):
+    """Give ``fn`` (forward_dynamic.field_tangent, which lives with the
+    compiler: it compiles a property's JVP) its rules."""
+    defvjp(fn, field_tangent_vjp_t, field_tangent_vjp_obj, None)
+    deflinear(fn, 0)

@@ -432,27 +432,14 @@ CASES = [
 ]
 
 #: findings: transforms the compiler refuses on a case (strict: each xfail must
-#: flip when fixed).  All three are loud refusals (no wrong value), but none
-#: names the user's line: they point into generated or srcgrad's own code.
-_WHERE_JVP = ("compile: the gradient of the generated JVP cannot be taken: the JVP calls "
-              "where_jvp_1_by_elementwise (np.where's generated tangent helper), which has no "
-              "rule and whose source cannot be read (NoRuleError located in the generated "
-              "<srcgrad>/hinge_mix_*.py)")
+#: flip when fixed).  A loud refusal naming the user's line, no wrong value.
+#: (Fixed since: np.where's tangent helper and a namedtuple's field tangent
+#: now have VJPs, so hinge_mix and nt_loss compile at second order.)
 _META = ("compile: a third derivative (hessian/hvp of an objective that calls srcgrad.grad) "
-         "is refused, as docs/forward.md says, but with NoRuleError 'JVPSite has no derivative "
-         "rule' located in the generated <srcgrad>/meta_objective_*.py, not by name")
-_FIELD = ("compile: the gradient of the generated JVP of a function reading fields of a "
-          "namedtuple argument reaches srcgrad's own runtime helper field_tangent "
-          "(compiler/transforms/forward_dynamic.py) and refuses it as user code: "
-          "'imports inside a differentiated function are not supported', located in "
-          "srcgrad's file, not the user's")
+         "is refused by name at the user's line, as docs/forward.md says")
 COMPILE_REFUSED = {
-    ("hinge_mix", "hessian"): (NotImplementedError, _WHERE_JVP),
-    ("hinge_mix", "hvp"): (NotImplementedError, _WHERE_JVP),
     ("meta_objective", "hessian"): (NotImplementedError, _META),
     ("meta_objective", "hvp"): (NotImplementedError, _META),
-    ("nt_loss", "hessian"): (SyntaxError, _FIELD),
-    ("nt_loss", "hvp"): (SyntaxError, _FIELD),
 }
 
 #: what the tape refuses (loudly; the compiler does all of these)

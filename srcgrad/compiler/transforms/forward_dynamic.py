@@ -27,6 +27,7 @@ import functools
 import inspect
 
 from ... import rules, runtime
+from ...rules.tangent_rules import register_field_tangent
 from ...errors import NoRuleError, SrcgradSyntaxError
 from .dynamic import _bind, _kind, _name, _refuse, _special, method_target
 from ..frontend.parse import NoSource
@@ -221,3 +222,6 @@ def field_tangent(t, obj, name):
                       "that depends on the differentiated arguments, yet; use reverse mode, "
                       "or mode=\"auto\"" % (type(obj).__name__, name, type(attr).__name__,
                                              type(obj).__name__))
+
+
+register_field_tangent(field_tangent)    # so generated JVP code can be differentiated again
