@@ -464,6 +464,10 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
+            if _srcgrads_own(callee):   # a rule's JVP reached at second order
+                raise NoSource("%s is srcgrad's own code (%s) with no derivative rule: the "
+                               "compiler does not differentiate it, so this derivative of "
+                               "a derivative is not generated" % (name, callee.__module__))
             compiled = compile_vjp(callee, positions, mode=mode,
                                    callee="copy" if site is None else True,
                                    numeric=kinds_of(op), spread=op.spread)
@@ -677,6 +681,16 @@ def copy_on_entry(writes, env, node):
         stmt.user_line = node.lineno
         out.append(stmt)
     return out
+
+
+def _srcgrads_own(fn):
+    """Whether ``fn`` is srcgrad's own code (a rule or a runtime helper, not
+    generated code: that lives in ``<srcgrad>/`` files, module ``srcgrad.*``
+    only through its globals' ``__name__``): never read as user code."""
+    module = getattr(fn, "__module__", None) or ""
+    code = getattr(fn, "__code__", None)
+    return (module == "srcgrad" or module.startswith("srcgrad.")) and code is not None and \
+        not code.co_filename.startswith("<")
 
 
 def check_callee_writes(info, fn, callee, op, numeric):
