@@ -181,11 +181,16 @@ class HvpEngine:
                 kinds.append(("a",) + a.shape)
             elif ta is float:
                 kinds.append("f")
-            elif ta in _COMPLEX or isinstance(a, Tensor) or \
-                    ta in (list, tuple, dict) and _holds_tensor(a):
+            elif ta in _COMPLEX or isinstance(a, Tensor):
                 return None
             else:
-                kinds.append(_KIND[ta])
+                kind = _KIND[ta]
+                # a tree (list, dict, object): a Tensor or a complex leaf in it takes
+                # the general path (the tape; complex: refused, see higher._real)
+                if kind is None and (ta in (list, tuple, dict) and _holds_tensor(a) or
+                                     not higher._real((a,))):
+                    return None
+                kinds.append(kind)
         return self.products(args, vs, tuple(kinds))
 
     def prepared(self, args, vs):

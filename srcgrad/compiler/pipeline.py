@@ -464,13 +464,19 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
         try:
             if not hasattr(callee, "__code__"):  # callable objects, bound methods
                 raise NoSource("%s is not a plain Python function" % name)
-            if _srcgrads_own(callee):   # a rule's JVP reached at second order
-                raise NoSource("%s is srcgrad's own code (%s) with no derivative rule: the "
-                               "compiler does not differentiate it, so this derivative of "
-                               "a derivative is not generated" % (name, callee.__module__))
-            compiled = compile_vjp(callee, positions, mode=mode,
-                                   callee="copy" if site is None else True,
-                                   numeric=kinds_of(op), spread=op.spread)
+            try:
+                compiled = compile_vjp(callee, positions, mode=mode,
+                                       callee="copy" if site is None else True,
+                                       numeric=kinds_of(op), spread=op.spread)
+            except (SrcgradSyntaxError, NoRuleError) as err:
+                if not _srcgrads_own(callee):
+                    raise
+                # a rule's JVP the compiler cannot read again (second order): the
+                # user cannot rewrite srcgrad's code, so no hint to
+                raise NoSource("%s is srcgrad's own code (%s) and the compiler cannot "
+                               "differentiate it (%s), so this derivative of a derivative "
+                               "is not generated" % (name, callee.__module__,
+                                                     getattr(err, "bare_msg", err))) from None
             _pass_on(writes, argwrites.check_call(info, op, callee, compiled,
                                                   own_mode is True))
             record(name, "compiler", op, compiled=compiled)
