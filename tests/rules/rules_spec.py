@@ -977,3 +977,15 @@ ROWS += [
     Row(srcgrad.runtime.real_cotangent, UNARY, "real"),   # rules/tangent_rules.py
     Row(srcgrad.runtime.real_cotangent, [((3,),), ((2, 2),)], "complex", tag="complex"),
 ]
+
+# the tangent of a namedtuple's field (compiler/transforms/forward_dynamic.py,
+# rules/tangent_rules.py): linear in the tangent, no gradient to the object
+from srcgrad.compiler.transforms import forward_dynamic as _forward_dynamic  # noqa: E402
+
+ROWS += [
+    Row(_forward_dynamic.field_tangent,
+        [(lambda rng: _Pair(rng.normal(size=3), rng.normal(size=(2, 2))),
+          lambda rng: _Pair(rng.normal(size=3), rng.normal(size=(2, 2))), C("w")),
+         (lambda rng: _Pair(rng.normal(size=3), rng.normal()),
+          lambda rng: _Pair(rng.normal(size=3), rng.normal()), C("b"))]),
+]
