@@ -53,10 +53,12 @@ and ``list.reverse``. The constructs of known bugs (``KNOWN_CONSTRUCTS``,
 compared, when ``avoid_known=True``.
 """
 
+import atexit
 import hashlib
 import re
 import importlib.util
 import os
+import shutil
 import sys
 import tempfile
 
@@ -1225,6 +1227,7 @@ def load(source, extra=None):
     global _DIR
     if _DIR is None:
         _DIR = tempfile.mkdtemp(prefix="srcgrad_diff_")
+        atexit.register(shutil.rmtree, _DIR, True)    # no files left behind
     name = "_diffprog_" + hashlib.sha1(source.encode()).hexdigest()[:16]
     if extra:
         name += "_probe"

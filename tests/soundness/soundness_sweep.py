@@ -38,12 +38,14 @@ Engines: ``compile`` (``srcgrad.value_and_grad(f, mode="compile")``), ``tape`` a
 ``auto``.
 """
 
+import atexit
 import builtins
 import collections
 import hashlib
 import importlib.util
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -427,6 +429,7 @@ def load(source):
     global _DIR
     if _DIR is None:
         _DIR = tempfile.mkdtemp(prefix="sgsweep_")
+        atexit.register(shutil.rmtree, _DIR, True)    # no files left behind
     name = "_sgsweep_" + hashlib.sha1(source.encode()).hexdigest()[:16]
     if name in sys.modules:
         return sys.modules[name]
