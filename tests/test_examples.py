@@ -31,4 +31,4 @@ def test_quickstart_trains_and_checks_its_gradient(tmp_path):
     losses = [float(line.split()[-1]) for line in out.splitlines() if line.startswith("step")]
     assert len(losses) >= 3 and losses[-1] < 0.1 * losses[0]
     assert "relative error" in out
-    assert "def loss_vjp(W1, b1, W2, b2, x, y):" in out
+    assert "def loss_value_and_grad(W1, b1, W2, b2, x, y):" in out   # the fused form
