@@ -136,9 +136,7 @@ def active_names(ops, wrt, on_blocked=None):
             if on_blocked is not None and blocks_gradient(op) and \
                     any(t in blocked for t in targets_of(op)):
                 on_blocked(op)
-            new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
-            if blocks_gradient(op):
-                new |= {n for n in op.operand_names() if n in blocked}
+            new = _needed(op, varied, blocked)
             if not new <= useful:
                 useful |= new
                 changed = True
@@ -157,9 +155,15 @@ def _useful_backwards(ops, varied, blocked, useful):
         for op in rev:
             if op.kind == "return" or not any(t in useful for t in targets_of(op)):
                 continue
-            new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
-            if blocks_gradient(op):
-                new |= {n for n in op.operand_names() if n in blocked}
+            new = _needed(op, varied, blocked)
             if not new <= useful:
                 useful |= new
                 changed = True
+
+
+def _needed(op, varied, blocked):
+    """The names whose usefulness follows from a useful target of ``op``."""
+    new = {n for _, n in diff_operands(op) if n in varied or n in blocked}
+    if blocks_gradient(op):
+        new |= {n for n in op.operand_names() if n in blocked}
+    return new

@@ -19,6 +19,8 @@ import ast
 
 import gast
 
+from ..ir.fastast import CachedDispatch
+
 __all__ = ["to_ast"]
 
 try:
@@ -31,29 +33,13 @@ _AST = gast.AST
 
 
 if _Base is not None:
-    class _ToAst(_Base):
+    class _ToAst(CachedDispatch, _Base):
         """gast's converter with a per-class dispatch table and a direct
         generic path."""
 
+        _node_type = gast.AST
         _methods = {}   # gast class -> its special visitor (unbound), or None
         _plans = {}     # gast class -> see _plan
-
-        def visit(self, node):
-            kind = type(node)
-            method = self._methods.get(kind, _MISSING)
-            if method is _MISSING:
-                method = getattr(type(self), "visit_" + kind.__name__, None)
-                self._methods[kind] = method
-            if method is None:
-                return self.generic_visit(node)
-            return method(self, node)
-
-        def _visit(self, node):
-            if isinstance(node, _AST):
-                return self.visit(node)
-            if isinstance(node, list):
-                return [self._visit(n) for n in node]
-            return node
 
         def generic_visit(self, node):
             kind = type(node)

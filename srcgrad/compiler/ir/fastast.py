@@ -97,3 +97,34 @@ class Transformer:
                 else:
                     setattr(node, field, value)
         return node
+
+
+_NOT_LOOKED_UP = object()
+
+
+class CachedDispatch:
+    """The dispatch of gast's two tree converters (``to_gast``, ``to_ast``),
+    made cheaper: a node's ``visit_<Class>`` method is looked up once per
+    class (in the subclass's own ``_methods`` dict) and ``_visit`` recurses
+    into lists directly.  A subclass sets ``_node_type`` (the class of the
+    nodes it converts) and ``_methods = {}``, and defines ``generic_visit``."""
+
+    _node_type = gast.AST
+    _methods = None     # per subclass: node class -> its visitor (unbound), or None
+
+    def visit(self, node):
+        kind = type(node)
+        method = self._methods.get(kind, _NOT_LOOKED_UP)
+        if method is _NOT_LOOKED_UP:
+            method = getattr(type(self), "visit_" + kind.__name__, None)
+            self._methods[kind] = method
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def _visit(self, node):
+        if isinstance(node, self._node_type):
+            return self.visit(node)
+        if isinstance(node, list):
+            return [self._visit(n) for n in node]
+        return node
