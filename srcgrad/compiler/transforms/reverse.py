@@ -46,6 +46,7 @@ from .calls import ReverseCalls, check_starred, check_statement_call
 from ..frontend.callbind import bind_calls
 from .dynamic import Dynamic, make_dynamic
 from ..ir.env import Env, assign, attr, call, const, load, store
+from ..lower.hoist import hoist_invariants
 from ..lower.optimize import scalars_first
 from ..analysis.facts import _names, analyse
 from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
@@ -141,6 +142,10 @@ class Reverser(ReverseCalls):
         active = active_names(ops, self.wrt, self.on_blocked)
         self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
                              self.env)
+        if hoist_invariants(tree, self.facts, self.namer):   # lower/hoist.py
+            ops = list(walk_ops(tree))
+            self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
+                                 self.env)
         # names the forward sweep overwrites: the facts', and the pullbacks of
         # calls made where those are (prepare_call adds them)
         self.mutable = set(self.facts.mutable)

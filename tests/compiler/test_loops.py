@@ -1,0 +1,263 @@
+"""Generated loops (lower/hoist.py and the reverse transform's loops).
+
+Loop-invariant values are computed once, before the loop, and not pushed per
+iteration; a loop that runs zero times raises nothing a hoisted statement would;
+what the loop writes into (directly or through a view) is not hoisted.  Every
+derivative is checked against central finite differences (``numeric_grad``) in
+the compiler and, for parity, on the tape, at zero, one and many iterations.
+"""
+
+import numpy as np
+import pytest
+
+import srcgrad
+from srcgrad.testing import assert_allclose, numeric_grad
+
+
+def sum_invariant(x, p, n):
+    s = 0.0
+    for i in range(n):
+        s = s + np.sum(p) * x
+        x = np.sin(x)
+    return s
+
+
+def exp_cos_invariant(x, p):
+    y = x
+    for i in range(5):
+        y = y * np.exp(p) + np.cos(p)
+    return np.sum(y)
+
+
+def divide_invariant(x, q, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x / q
+        x = x * 0.5
+    return s
+
+
+def while_invariant(x, p):
+    while x < 10.0:
+        x = x * np.exp(np.sum(p) * 0.1) + np.cos(p[0])
+    return x
+
+
+def nested_invariant(x, W, m):
+    for i in range(3):
+        for j in range(m):
+            x = np.tanh(W.T @ x + np.sum(W))
+    return np.sum(x ** 2)
+
+
+def nested_constant(x, W):
+    for i in range(3):
+        for j in range(2):
+            x = np.tanh(W @ x) * np.exp(np.sum(W))
+    return np.sum(x)
+
+
+def written_in_loop(x, p):
+    y = p * 1.0
+    for i in range(3):
+        y[i] = y[i] + x * np.sum(y)
+    return np.sum(y ** 2)
+
+
+def written_through_view(x, p):
+    y = p * 1.0
+    v = y[0:2]
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(y) * x
+        v[0] = v[0] * 2.0 + x
+    return s + np.sum(y)
+
+
+def written_whole_slice(x, p):
+    y = p * 1.0
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(y) * x
+        y[:] = y * 0.5 + x
+    return s + np.sum(y)
+
+
+def fresh_array_per_iteration(x):
+    s = 0.0
+    out = []
+    for i in range(3):
+        t = np.zeros(2)
+        t[0] = x[i]
+        out.append(t)
+        s = s + np.sum(t * t)
+    return s + np.sum(out[0]) * 3.0
+
+
+def break_continue_invariant(x, p, n):
+    s = 0.0
+    for i in range(n):
+        if i == 2:
+            continue
+        s = s + np.sum(p * p) * x
+        if s > 50.0:
+            break
+    return s
+
+
+def inplace_accumulate(x, p):
+    acc = np.zeros(3)
+    for i in range(4):
+        acc += np.exp(p) * x
+    return np.sum(acc ** 2)
+
+
+RNG = np.random.default_rng(7)
+P3 = RNG.normal(size=3)
+W3 = RNG.normal(size=(3, 3)) * 0.3
+X3 = RNG.normal(size=3) * 0.5
+
+#: (function, arguments, positions differentiated)
+CASES = {
+    "sum_invariant[n=0]": (sum_invariant, (0.7, P3, 0), (0, 1)),
+    "sum_invariant[n=1]": (sum_invariant, (0.7, P3, 1), (0, 1)),
+    "sum_invariant[n=6]": (sum_invariant, (0.7, P3, 6), (0, 1)),
+    "exp_cos_invariant": (exp_cos_invariant, (X3, P3 * 0.2), (0, 1)),
+    "divide_invariant[n=0]": (divide_invariant, (0.7, 2.0, 0), (0, 1)),
+    "divide_invariant[n=3]": (divide_invariant, (0.7, 2.0, 3), (0, 1)),
+    "while_invariant[0 trips]": (while_invariant, (20.0, P3), (0, 1)),
+    "while_invariant[many]": (while_invariant, (0.5, np.abs(P3) + 0.5), (0, 1)),
+    "nested_invariant[m=0]": (nested_invariant, (X3, W3, 0), (0, 1)),
+    "nested_invariant[m=1]": (nested_invariant, (X3, W3, 1), (0, 1)),
+    "nested_invariant[m=3]": (nested_invariant, (X3, W3, 3), (0, 1)),
+    "nested_constant": (nested_constant, (X3, W3), (0, 1)),
+    "written_in_loop": (written_in_loop, (0.3, P3), (0, 1)),
+    "written_whole_slice": (written_whole_slice, (0.3, P3), (0, 1)),
+    "fresh_array_per_iteration": (fresh_array_per_iteration, (X3,), (0,)),
+    "break_continue_invariant[n=0]": (break_continue_invariant, (0.7, P3, 0), (0, 1)),
+    "break_continue_invariant[n=1]": (break_continue_invariant, (0.7, P3, 1), (0, 1)),
+    "break_continue_invariant[n=9]": (break_continue_invariant, (0.7, P3, 9), (0, 1)),
+    "break_continue_invariant[breaks]": (break_continue_invariant, (9.0, P3 + 2.0, 9),
+                                         (0, 1)),
+    "inplace_accumulate": (inplace_accumulate, (0.4, P3), (0, 1)),
+}
+
+
+def _grads(fn, args, wrt, mode):
+    g = srcgrad.grad(fn, wrt=wrt, mode=mode)(*args)
+    return g if isinstance(g, tuple) else (g,)
+
+
+#: cases the tape refuses, PyTorch-like: a tracked value written into a plain ndarray
+TAPE_REFUSES = {"fresh_array_per_iteration", "inplace_accumulate"}
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loop_gradients_match_finite_differences(name, mode):
+    fn, args, wrt = CASES[name]
+    if mode == "tape" and name in TAPE_REFUSES:
+        pytest.skip("the tape refuses writing a tracked value into a plain ndarray "
+                    "(PyTorch's rule); the compiler models it")
+    got = _grads(fn, args, wrt, mode)
+    for k, i in enumerate(wrt):
+        assert_allclose(got[k], numeric_grad(fn, args, i), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loop_values_and_arguments_untouched(name):
+    fn, args, wrt = CASES[name]
+    before = [np.copy(a) for a in args]
+    value, _ = srcgrad.value_and_grad(fn, wrt=wrt, mode="compile")(*args)
+    assert_allclose(value, fn(*[np.copy(a) if isinstance(a, np.ndarray) else a
+                                for a in args]))
+    for a, b in zip(args, before):
+        assert np.array_equal(a, b)
+
+
+def _source(fn, args, wrt):
+    g = srcgrad.grad(fn, wrt=wrt, mode="compile")
+    g(*args)
+    return srcgrad.source(g)
+
+
+def _loop_body(text, header):
+    """The lines of the first forward loop ``header`` (up to its end)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == header)
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    body = []
+    for line in lines[start + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        body.append(line.strip())
+    return body
+
+
+def test_invariant_is_computed_once_before_the_loop_and_not_pushed():
+    text = _source(sum_invariant, (0.7, P3, 4), (0, 1))
+    body = _loop_body(text, "for i in _t1:")
+    assert not any("np.sum(p)" in line for line in body)
+    assert "_t2 = np.sum(p)" in text
+    assert "_push(_t2)" not in text and "_push(None)" not in text
+    # the loop may run zero times: the hoisted statement is guarded by its range
+    assert "if _t1:" in text
+
+
+def test_constant_trip_count_needs_no_guard():
+    text = _source(exp_cos_invariant, (X3, P3), (0, 1))
+    assert "if _t1" not in text and "_push(_t" not in text
+    assert _loop_body(text, "for i in _t1:") == ["_push(y)", "y = y * _t2 + _t4"]
+
+
+def test_nested_loops_hoist_through_both_levels():
+    text = _source(nested_constant, (X3, W3), (0, 1))
+    inner = _loop_body(text, "for j in _t2:")
+    assert not any("np.exp" in line or "np.sum(W)" in line for line in inner)
+    outer = _loop_body(text, "for i in _t1:")
+    assert not any("range(2)" in line or "_push(_t2)" in line for line in outer)
+
+
+def test_zero_trip_loop_does_not_raise_from_a_hoisted_division():
+    # q == 0: x / q raises ZeroDivisionError, but the loop never runs
+    for mode in ("compile", "tape"):
+        gx, gq = srcgrad.grad(divide_invariant, wrt=(0, 1), mode=mode)(0.7, 0.0, 0)
+        assert gx == 0.0 and gq == 0.0
+    with pytest.raises(ZeroDivisionError):
+        srcgrad.grad(divide_invariant, wrt=(0, 1), mode="compile")(0.7, 0.0, 2)
+    assert srcgrad.grad(while_invariant, wrt=(0, 1), mode="compile")(20.0, P3)[0] == 1.0
+
+
+def test_what_the_loop_writes_into_is_not_hoisted():
+    text = _source(written_in_loop, (0.3, P3), (0, 1))
+    assert any("np.sum(y)" in line for line in _loop_body(text, "for i in _t1:"))
+    text = _source(written_whole_slice, (0.3, P3), (0, 1))
+    assert any("np.sum(y)" in line for line in _loop_body(text, "for i in _t1:"))
+    text = _source(fresh_array_per_iteration, (X3,), (0,))
+    assert any("np.zeros(2)" in line for line in _loop_body(text, "for i in _t1:"))
+
+
+def random_in_loop(x):
+    s = 0.0
+    for i in range(3):
+        s = s + x * np.random.uniform(0.0, 1.0)
+    return s
+
+
+def test_random_draws_stay_in_the_loop():
+    np.random.seed(3)
+    want = random_in_loop(1.0)
+    np.random.seed(3)
+    value, _ = srcgrad.value_and_grad(random_in_loop, mode="compile")(1.0)
+    assert value == want
+    text = _source(random_in_loop, (1.0,), (0,))
+    assert any("np.random.uniform" in line for line in _loop_body(text, "for i in _t1:"))
+
+
+def test_writing_through_a_view_in_a_loop_stays_refused_and_auto_runs_the_tape():
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="shares memory") as err:
+        srcgrad.grad(written_through_view, wrt=(0, 1), mode="compile")(0.3, P3)
+    assert err.value.filename == __file__
+    got = srcgrad.grad(written_through_view, wrt=(0, 1), mode="auto")(0.3, P3)
+    for k in (0, 1):
+        assert_allclose(got[k], numeric_grad(written_through_view, (0.3, P3), k), rtol=1e-5)
