@@ -261,3 +261,133 @@ def test_writing_through_a_view_in_a_loop_stays_refused_and_auto_runs_the_tape()
     got = srcgrad.grad(written_through_view, wrt=(0, 1), mode="auto")(0.3, P3)
     for k in (0, 1):
         assert_allclose(got[k], numeric_grad(written_through_view, (0.3, P3), k), rtol=1e-5)
+
+
+# -- break / continue keep the user's structure ------------------------------------------
+
+def leading_break(x, p, n):
+    s = 0.0
+    for i in range(n):
+        if s > 5.0:
+            break
+        s = s + np.sum(p) * x
+        x = np.sin(x) + 1.0
+    return s
+
+
+def leading_continue(x, n):
+    s = 0.0
+    for i in range(n):
+        if i % 2 == 1:
+            continue
+        s = s + x * i
+        x = np.cos(x)
+    return s
+
+
+def while_true_break(x):
+    while True:
+        if x > 10.0:
+            break
+        x = x * 1.5 + 0.1
+    return x
+
+
+def while_leading_break(x, p):
+    k = 0
+    while k < 50:
+        if np.sum(x) > 20.0:
+            break
+        x = x * np.exp(p) + 0.1
+        k = k + 1
+    return np.sum(x ** 2)
+
+
+def late_break(x, n):
+    for i in range(n):
+        x = x * 1.5
+        if x > 10.0:
+            break
+        x = x + np.sin(x)
+    return x
+
+
+def nested_breaks(x, n):
+    s = 0.0
+    for i in range(n):
+        if s > 30.0:
+            break
+        for j in range(4):
+            if j > i:
+                break
+            s = s + x * j
+            x = x * 1.1
+    return s
+
+
+JUMP_CASES = {
+    "leading_break[n=0]": (leading_break, (0.7, P3, 0), (0, 1)),
+    "leading_break[n=1]": (leading_break, (0.7, P3, 1), (0, 1)),
+    "leading_break[breaks]": (leading_break, (0.7, np.abs(P3) + 1.0, 8), (0, 1)),
+    "leading_break[runs out]": (leading_break, (0.01, P3 * 0.01, 4), (0, 1)),
+    "leading_continue[n=0]": (leading_continue, (0.3, 0), (0,)),
+    "leading_continue[n=1]": (leading_continue, (0.3, 1), (0,)),
+    "leading_continue[n=7]": (leading_continue, (0.3, 7), (0,)),
+    "while_true_break[0 trips]": (while_true_break, (11.0,), (0,)),
+    "while_true_break[many]": (while_true_break, (0.5,), (0,)),
+    "while_leading_break[breaks]": (while_leading_break, (np.abs(X3) + 1.0, P3 * 0.1 + 0.3),
+                                    (0, 1)),
+    "while_leading_break[runs out]": (while_leading_break, (X3 * 0.01, P3 * 0.001 - 0.5),
+                                      (0, 1)),
+    "late_break[breaks]": (late_break, (1.3, 9), (0,)),
+    "late_break[runs out]": (late_break, (0.1, 2), (0,)),
+    "nested_breaks": (nested_breaks, (0.9, 6), (0,)),
+}
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+@pytest.mark.parametrize("name", sorted(JUMP_CASES))
+def test_jump_gradients_match_finite_differences(name, mode):
+    fn, args, wrt = JUMP_CASES[name]
+    got = _grads(fn, args, wrt, mode)
+    for k, i in enumerate(wrt):
+        assert_allclose(got[k], numeric_grad(fn, args, i), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(JUMP_CASES))
+def test_jump_forward_mode_matches_finite_differences(name):
+    fn, args, wrt = JUMP_CASES[name]
+    i = wrt[0]
+    tangent = np.ones_like(args[i]) if isinstance(args[i], np.ndarray) else 1.0
+    _, got = srcgrad.jvp(lambda v: fn(*args[:i], v, *args[i + 1:]), (args[i],), (tangent,))
+    assert_allclose(got, np.sum(numeric_grad(fn, args, i) * tangent), rtol=1e-5, atol=1e-7)
+
+
+def test_leading_break_keeps_the_users_structure():
+    text = _source(leading_break, (0.7, P3, 3), (0, 1))
+    assert "_brk" not in text and "_skip" not in text
+    body = _loop_body(text, "for i in _t1:")
+    assert body[:3] == ["_t2 = s > 5.0", "if _t2:", "break"]
+    # the adjoint loop runs the iterations that passed the test
+    assert "_n = _n + 1" == body[3]
+    text = _source(while_true_break, (0.5,), (0,))
+    assert "_brk" not in text and "if _t1:" in text and "for _ in range(_n):" in text
+
+
+def test_leading_continue_is_a_guarded_body_without_flags():
+    text = _source(leading_continue, (0.3, 5), (0,))
+    assert "_skip" not in text and "_brk" not in text
+    assert "continue" not in [line.strip() for line in text.splitlines()]
+    assert "if _t4:" in _loop_body(text, "for i in _t1:")
+
+
+def test_a_break_after_other_statements_still_uses_flags():
+    text = _source(late_break, (1.3, 9), (0,))
+    assert "_brk" in text
+
+
+def test_no_initial_none_is_pushed_before_a_first_binding():
+    text = _source(exp_cos_invariant, (X3, P3), (0, 1))
+    assert "y = None" not in text
+    assert text.count("_push(y)") == 1       # in the loop only
+    assert text.count("y = _pop()") == 1

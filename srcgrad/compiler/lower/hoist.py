@@ -5,8 +5,9 @@ once, before the loop.
 reverse transform builds, before it decides what to save.  It moves an
 operation ``t = op(a, b)`` out of a ``for`` or ``while`` loop when
 
-* it is at the top level of the loop's body (so every iteration that starts
-  runs it: :mod:`..frontend.desugar` leaves no jump before it);
+* it is at the top level of the loop's body, before any ``if c: break``
+  (so every iteration that starts runs it: :mod:`..frontend.desugar` leaves
+  no other jump before it);
 * ``op`` is *pure and deterministic*: a NumPy function or ufunc (not
   ``numpy.random``), an operator, ``range``/``len``/``abs``..., whose effect
   (:mod:`srcgrad.rules.effects`) writes nothing;
@@ -175,6 +176,8 @@ class _Hoister:
             return []
         hoisted = []
         for op in list(body):
+            if isinstance(op, Compound) and op.exit_check:
+                break   # ``if c: break`` first (desugar.py): what follows may not run
             if isinstance(op, Compound) or not self._invariant(op, rebound, written):
                 continue
             hoisted.append(op)

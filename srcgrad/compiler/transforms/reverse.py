@@ -159,6 +159,8 @@ class Reverser(ReverseCalls):
                 check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
+        self.first_bindings = self._first_bindings(tree)
+        self.bound_first = {t for _, t in self.first_bindings}
         raw = self.block_adjoint(tree)
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
@@ -213,10 +215,38 @@ class Reverser(ReverseCalls):
                                                             right=const(1)),
                                            node.stmt.user_line), self.env.resolve)
                     incr.nosave = True
-                    node.blocks[0].insert(0, incr)
+                    body = node.blocks[0]
+                    # ``if c: break`` first (desugar.py keeps it): count the iterations
+                    # that pass it; the one that breaks there has nothing to replay
+                    early = [k for k, n in enumerate(body[:-1])
+                             if isinstance(n, Compound) and n.exit_check]
+                    body.insert(early[0] + 1 if early else 0, incr)
                     tree.insert(i, init)
                     i += 1
             i += 1
+
+    def _first_bindings(self, tree):
+        """``(id(op), name)`` for the top-level operations that bind ``name``
+        before anything reads or binds it: what they overwrite is unbound, so
+        nothing is pushed before them nor restored after their adjoint."""
+        seen = set(self.kinds) | set(self.wrt)
+        seen.update(n.id for n in _walk(self.info.node.args) if isinstance(n, gast.Name))
+        out = set()
+        for node in tree:
+            if isinstance(node, Compound):
+                seen.update(n.id for n in _walk(node.stmt) if isinstance(n, gast.Name))
+                for op in walk_ops([node]):
+                    seen.update(_bound(op))
+                continue
+            seen.update(node.operand_names())
+            if node.kind in ("setitem", "append"):
+                seen.add(node.target.id)
+                continue
+            for t in targets_of(node):
+                if t not in seen:
+                    out.add((id(node), t))
+                seen.add(t)
+        return out
 
     def block_adjoint(self, nodes):
         saved, self.out = self.out, []
@@ -299,7 +329,8 @@ class Reverser(ReverseCalls):
             if any(t in self.facts.active and t in self.defined for t in targets):
                 contribs = self.contributions(op, line)
                 self.consume(op, targets, contribs, line)
-            restore = [t for t in targets if t in self.mutable]
+            restore = [t for t in targets if t in self.mutable and
+                       (id(op), t) not in self.first_bindings]
             if op.kind == "call" and op.pullback and op.pullback in self.mutable:
                 restore.append(op.pullback)
             if restore:
@@ -524,7 +555,7 @@ class Reverser(ReverseCalls):
             if op.kind == "call" and op.pullback:
                 targets = targets + [op.pullback]
             for t in targets:
-                if t in self.saved:
+                if t in self.saved and (id(op), t) not in self.first_bindings:
                     push = gast.Expr(value=call(load(self.env.state["_push"]), [load(t)]))
                     push.user_line = op.stmt.user_line
                     out.append(push)
@@ -553,6 +584,14 @@ def _loads(stmts, markers=False):
                 if m[0] == "setitem":
                     out.update(_names(m[2]))
     return out
+
+
+def _bound(op):
+    """Names an operation binds, counters included."""
+    if op.kind in ("setitem", "append"):
+        return [op.target.id]
+    return [n.id for n in _walk(op.target) if isinstance(n, gast.Name)] \
+        if op.target is not None else []
 
 
 def _empty(stmt):
