@@ -325,7 +325,43 @@ def nested_breaks(x, n):
     return s
 
 
+def break_over_elements(x):
+    s = 0.0
+    for v in x:
+        if v > 1.5:
+            break
+        s = s + v * v
+    return s
+
+
+def break_over_sequence_written_later(x):
+    y = x * 1.0
+    s = 0.0
+    for v in y:
+        if v > 2.0:
+            break
+        s = s + v * v
+    y[-1] = y[-1] * 3.0
+    return s + np.sum(y * y)
+
+
+def written_while_iterated(x):
+    y = x * 1.0
+    s = 0.0
+    for v in y:
+        s = s + v * v
+        y[-1] = y[-1] + v
+    return s
+
+
 JUMP_CASES = {
+    "break_over_elements[breaks]": (break_over_elements, (np.array([0.5, -1.0, 2.0, 0.3]),),
+                                    (0,)),
+    "break_over_elements[runs out]": (break_over_elements, (np.array([0.5, -1.0]),), (0,)),
+    "break_over_sequence_written_later[breaks]": (break_over_sequence_written_later,
+                                                  (np.array([0.5, 1.2, 3.1, 0.3]),), (0,)),
+    "break_over_sequence_written_later[runs out]": (break_over_sequence_written_later,
+                                                    (np.array([0.5, -1.0, 0.2]),), (0,)),
     "leading_break[n=0]": (leading_break, (0.7, P3, 0), (0, 1)),
     "leading_break[n=1]": (leading_break, (0.7, P3, 1), (0, 1)),
     "leading_break[breaks]": (leading_break, (0.7, np.abs(P3) + 1.0, 8), (0, 1)),
@@ -391,3 +427,104 @@ def test_no_initial_none_is_pushed_before_a_first_binding():
     assert "y = None" not in text
     assert text.count("_push(y)") == 1       # in the loop only
     assert text.count("y = _pop()") == 1
+
+
+# -- element reads taken again by the adjoint instead of saved (lower/remat.py) ----------
+
+def rnn(W, U, xs, h0):
+    h = h0
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + U @ xs[t])
+    return np.sum(h ** 2)
+
+
+def over_rows(x, rows):
+    s = 0.0
+    for r in rows:
+        s = s + np.sum(np.sin(r * x))
+    return s
+
+
+def previous_element(x, xs):
+    prev = x
+    s = 0.0
+    for t in range(xs.shape[0]):
+        if t > 0:
+            s = s + np.sum(cur * prev)
+            prev = cur * x
+        cur = xs[t]
+    return s
+
+
+def rows_written(x, xs):
+    xs = xs * 1.0
+    s = 0.0
+    for t in range(xs.shape[0]):
+        row = xs[t]
+        s = s + np.sum(row * x)
+        xs[(t + 1) % xs.shape[0]] = row * x
+    return s
+
+
+XS = RNG.normal(size=(4, 3)) * 0.5
+REMAT_CASES = {
+    "rnn": (rnn, (W3, W3 * 0.5, XS, X3), (0, 1, 2, 3)),
+    "rnn[0 steps]": (rnn, (W3, W3 * 0.5, XS[:0], X3), (0, 1, 3)),
+    "over_rows": (over_rows, (X3, XS), (0, 1)),
+    "previous_element": (previous_element, (X3, XS), (0, 1)),
+    "rows_written": (rows_written, (X3, XS), (0, 1)),
+}
+
+
+@pytest.mark.parametrize("mode", ["compile", "tape"])
+@pytest.mark.parametrize("name", sorted(REMAT_CASES))
+def test_recomputed_reads_match_finite_differences(name, mode):
+    fn, args, wrt = REMAT_CASES[name]
+    if mode == "tape" and name == "rows_written":
+        pytest.skip("the tape refuses writing a tracked value into a plain ndarray "
+                    "(PyTorch's rule); the compiler models it")
+    got = _grads(fn, args, wrt, mode)
+    for k, i in enumerate(wrt):
+        assert_allclose(got[k], numeric_grad(fn, args, i), rtol=1e-5, atol=1e-7)
+
+
+def test_element_reads_are_taken_again_not_pushed():
+    text = _source(rnn, (W3, W3, XS, X3), (0, 1))
+    assert "_push(_t5)" not in text and text.count("_push(") == 1   # h only
+    adjoint = text.split("# grad of")[-1]
+    assert "_t5 = xs[t]" in adjoint
+    text = _source(over_rows, (X3, XS), (0,))   # for r in rows: r = _t1[_k]
+    assert "_push(r)" not in text and "r = _t1[_k]" in text.split("# grad of")[-1]
+
+
+def test_reads_of_the_previous_element_or_of_a_written_sequence_are_saved():
+    text = _source(previous_element, (X3, XS), (0, 1))
+    assert "_push(cur)" in text
+    text = _source(rows_written, (X3, XS), (0, 1))
+    assert "_push(row)" in text
+
+
+def test_an_early_break_after_a_saved_value_falls_back_to_a_guarded_body():
+    # for v in y: v = y[k] comes before the test; y is written after the loop, so v
+    # is saved, and the iteration that breaks must be replayed (loop_exits.py)
+    text = _source(break_over_sequence_written_later, (np.array([0.5, 1.2, 3.1, 0.3]),),
+                   (0,))
+    assert "_brk" not in text and "_skip" not in text
+    body = _loop_body(text, "for _k in _t3:")
+    assert body[0] == "_n = _n + 1" and body[-2:] == ["if _t4:", "break"]
+    # elements of a sequence the loop does not write are taken again: the early form stays
+    text = _source(break_over_elements, (np.array([0.5, -1.0, 2.0, 0.3]),), (0,))
+    body = _loop_body(text, "for _k in _t3:")
+    assert body.index("break") < body.index("_n = _n + 1")
+
+
+def test_writing_into_the_sequence_a_loop_iterates_is_refused():
+    # for v in y iterates y itself: an assignment into y inside the loop changes the
+    # elements still to come (main gave a silently wrong gradient here)
+    x = np.array([0.5, -1.0, 0.2])
+    with pytest.raises(srcgrad.SrcgradSyntaxError, match="view of 'y'") as err:
+        srcgrad.grad(written_while_iterated, mode="compile")(x)
+    assert err.value.filename == __file__
+    for mode in ("auto", "tape"):
+        assert_allclose(srcgrad.grad(written_while_iterated, mode=mode)(x),
+                        numeric_grad(written_while_iterated, (x,), 0), rtol=1e-5)

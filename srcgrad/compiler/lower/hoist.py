@@ -99,6 +99,9 @@ class _Aliases:
             target = op.target.id if isinstance(op.target, gast.Name) else None
             if op.kind == "unpack":
                 names = names + [n.id for n in _names_in(op.target)]
+            if op.kind == "prim" and op.prim is operator.getitem and op.args and \
+                    isinstance(op.args[0], gast.Name):
+                names = [op.args[0].id]    # an element or a view of the base, not of the index
             if target is not None and not _fresh(op, numeric):
                 for n in names:
                     self.join(target, n)
@@ -246,16 +249,22 @@ class _Hoister:
 def _pure(op):
     """Whether ``op`` (a rule-table call or operator) is deterministic and
     writes nothing."""
+    return _deterministic(op.prim, op.binop) and _writes_nothing(op)
+
+
+def _deterministic(prim, binop):
+    if binop or isinstance(prim, np.ufunc) or prim is operator.getitem:
+        return True
+    if hashable(prim) and (prim in _PURE_BUILTINS or prim in _PURE_HELPERS):
+        return True
+    module = getattr(prim, "__module__", None) or ""
+    return (module == "numpy" or module.startswith("numpy.")) and \
+        not module.startswith("numpy.random")
+
+
+def _writes_nothing(op):
+    """What the effects table (rules/effects.py) says of ``op``'s call."""
     prim = op.prim
-    if op.binop or isinstance(prim, np.ufunc) or prim is operator.getitem:
-        pass
-    elif hashable(prim) and (prim in _PURE_BUILTINS or prim in _PURE_HELPERS):
-        pass
-    else:
-        module = getattr(prim, "__module__", None) or ""
-        if not (module == "numpy" or module.startswith("numpy.")) or \
-                module.startswith("numpy.random"):
-            return False
     value = op.stmt.value
     if isinstance(value, gast.Call):
         keywords = tuple(k.arg for k in value.keywords)
@@ -286,7 +295,7 @@ def _written(op):
                                      isinstance(n.ctx, gast.Load)]
     if op.kind == "prim":
         value = op.stmt.value
-        if isinstance(value, gast.Call) and not _pure(op):
+        if isinstance(value, gast.Call) and not _writes_nothing(op):
             return op.operand_names()
     return []
 

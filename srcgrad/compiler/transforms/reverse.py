@@ -47,6 +47,8 @@ from ..frontend.callbind import bind_calls
 from .dynamic import Dynamic, make_dynamic
 from ..ir.env import Env, assign, attr, call, const, load, store
 from ..lower.hoist import hoist_invariants
+from ..lower.remat import recomputable
+from .loop_exits import guard_early_exits
 from ..lower.optimize import scalars_first
 from ..analysis.facts import _names, analyse
 from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
@@ -146,6 +148,12 @@ class Reverser(ReverseCalls):
             ops = list(walk_ops(tree))
             self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
                                  self.env)
+        self.recompute = recomputable(tree, self.facts)   # lower/remat.py
+        if guard_early_exits(tree, self.recompute, self.namer, self.env.resolve):
+            ops = list(walk_ops(tree))
+            self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
+                                 self.env)
+            self.recompute = recomputable(tree, self.facts)
         # names the forward sweep overwrites: the facts', and the pullbacks of
         # calls made where those are (prepare_call adds them)
         self.mutable = set(self.facts.mutable)
@@ -159,22 +167,26 @@ class Reverser(ReverseCalls):
                 check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
+        not_saved = self.facts.loop_targets | {op.target.id for found in
+                                               self.recompute.values() for op in found}
         self.first_bindings = self._first_bindings(tree)
         self.bound_first = {t for _, t in self.first_bindings}
         raw = self.block_adjoint(tree)
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
         reads = _loads(raw, markers=True)
-        saved = {v for v in self.mutable if v in reads} - self.facts.loop_targets
+        saved = {v for v in self.mutable if v in reads} - not_saved
         while True:
             self.saved = saved
             adjoint = self.resolve_markers(raw)
             reads = _loads(adjoint)
-            smaller = {v for v in self.mutable if v in reads} - self.facts.loop_targets
+            smaller = {v for v in self.mutable if v in reads} - not_saved
             if smaller >= saved:
                 break
             saved = smaller
-        self.restored = sorted(self.saved | (self.facts.loop_targets & reads))
+        # (an element the adjoint loop takes again may be read before it, for
+        # a zero cotangent: bound like a loop variable)
+        self.restored = sorted(self.saved | (not_saved & reads))
         forward = self.block_forward(tree)
         return forward, adjoint, out_atom
 
@@ -300,6 +312,9 @@ class Reverser(ReverseCalls):
         self.defined = start
         if not body:
             return
+        read = _loads(body, markers=True)
+        body[:0] = [assign(op.target.id, copy.deepcopy(op.stmt.value), op.stmt.user_line)
+                    for op in self.recompute.get(id(node), ()) if op.target.id in read]
         if node.kind == "for":
             seq = copy.deepcopy(node.iter)
             if node.counter:
