@@ -236,8 +236,10 @@ class _Hoister:
         if not _pure(op):
             return False
         facts, find = self.facts, self.aliases.find
-        # an operator or a method means NumPy's only on numbers and arrays
-        typed = op.binop or op.callee is None
+        # an operator, a method or float(...) means NumPy's (Python's) only on numbers
+        # and arrays, not a user class's
+        typed = op.binop or op.callee is None or \
+            hashable(op.prim) and op.prim in _PURE_BUILTINS and op.prim not in (range, len)
         for name in op.operand_names():
             if name in rebound or find(name) in written:
                 return False
