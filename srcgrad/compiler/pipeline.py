@@ -751,7 +751,7 @@ def _state_transfer(forward, reverser, params, rt, env):
     restored = reverser.restored
     pro, epi, pb = [], [], []
     for v in restored:
-        if v not in params:
+        if v not in params and v not in reverser.bound_first:  # (bound before any push)
             pro.append(_assign(v, gast.Constant(value=None, kind=None)))
     if uses_stack:
         pro.append(_assign(stack, gast.List(elts=[], ctx=gast.Load())))

@@ -51,6 +51,20 @@ def while_break(x):
     return x
 
 
+def loop_invariant(x, W, n):
+    for i in range(n):
+        x = np.tanh(np.dot(W, x) + np.sum(W))
+    return np.sum(x)
+
+
+def leading_break(x):
+    while True:
+        if x > 100.0:
+            break
+        x = x * 1.5 + 0.1
+    return x
+
+
 def fill(x):
     y = np.zeros(3)
     for i in range(3):
@@ -99,7 +113,8 @@ def apply_nonlinearity(x, nonlinearity=np.tanh):
 
 
 CASES = {"mlp": (mlp, 1), "branch": (branch, 0), "loop": (loop, 0),
-         "while_break": (while_break, 0), "fill": (fill, 0), "calls": (calls, 0),
+         "while_break": (while_break, 0), "loop_invariant": (loop_invariant, (0, 1)),
+         "leading_break": (leading_break, 0), "fill": (fill, 0), "calls": (calls, 0),
          "recursion": (tree_sum, 0), "generator": (generator, 0),
          # a class method (attribute reads become field reads of self), a method called
          # on an argument, a callee passed as an argument (dynamic call sites)

@@ -23,6 +23,7 @@ import numpy as np
 
 __all__ = ["check_aliasing"]
 
+from ...rules.conversions import as_sequence
 from ...rules.effects import VIEW_FUNCTIONS as _VIEW_FUNCS, VIEW_METHODS as _VIEW_METHODS
 from ..frontend.resolve import written_names
 from .argwrites import WRITE_TEXT, direct_writes, observe_call
@@ -802,8 +803,9 @@ def _view_base(value, resolve):
                 isinstance(func.value, gast.Name) and resolve(func) is None:
             return func.value.id
         fn = resolve(func)
-        if fn is not None and getattr(fn, "__name__", "") in _VIEW_FUNCS and value.args and \
-                isinstance(value.args[0], gast.Name):
+        if fn is not None and (getattr(fn, "__name__", "") in _VIEW_FUNCS or
+                               fn is as_sequence) and value.args and \
+                isinstance(value.args[0], gast.Name):   # ``for v in y`` iterates y itself
             return value.args[0].id
     return None
 

@@ -138,8 +138,9 @@ class Facts:
                         self.mutable.add(node.target)
                         if isinstance(node.iter, gast.Name) and node.iter.id in ranges:
                             self.range_targets.add(node.target)
+                    hoisted = getattr(node.stmt, "hoisted", False)  # lower/hoist.py's guard
                     for k, sub in enumerate(node.blocks):
-                        visit(sub, (bid, pos, k), True)
+                        visit(sub, (bid, pos, k), inside if hoisted else True)
                     continue
                 if node.nosave:
                     continue

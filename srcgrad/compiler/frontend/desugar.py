@@ -4,9 +4,14 @@ flags and guarded blocks, so the reverse pass only sees structured code.
 Guarantees of :func:`remove_jumps`:
 
 * the function has exactly one ``return``, its last statement;
-* no ``continue`` remains, and the only ``break`` left in a loop is the
-  last statement of its body, as ``if <flag>: break`` (marked
-  ``exit_check``), so every iteration that starts runs its body to the end;
+* no ``continue`` remains, and a ``break`` left in a loop is either the last
+  statement of its body, as ``if <flag>: break`` (marked ``exit_check``), so
+  every iteration that starts runs its body to the end, or the user's own
+  ``if <test>: break`` as the *first* statement of a body with no other jump
+  (also marked ``exit_check``): an iteration that breaks there has run
+  nothing but the test;
+* a body whose first statement is ``if <test>: continue``, its only jump,
+  becomes ``if not <test>: <rest of the body>`` (no flag);
 * loop ``else`` blocks are gone (run under ``if not <flag>:`` after the loop).
 
 >>> import gast
@@ -14,22 +19,37 @@ Guarantees of :func:`remove_jumps`:
 >>> src = '''
 ... def f(x):
 ...     for i in range(3):
+...         x = x * 2
 ...         if x > 2:
 ...             break
-...         x = x * 2
+...         x = x + 1
 ...     return x'''
 >>> fn = gast.parse(src).body[0]
 >>> print(dump(remove_jumps(fn, Namer({"x", "i"})).body))
 _brk = False
 for i in range(3):
     _skip = False
+    x = x * 2
     if x > 2:
         _brk = True
         _skip = True
     if not _skip:
-        x = x * 2
+        x = x + 1
     if _brk:
         break
+return x
+>>> src = '''
+... def f(x):
+...     for i in range(3):
+...         if x > 2:
+...             break
+...         x = x * 2
+...     return x'''
+>>> print(dump(remove_jumps(gast.parse(src).body[0], Namer({"x", "i"})).body))
+for i in range(3):
+    if x > 2:
+        break
+    x = x * 2
 return x
 """
 
@@ -144,6 +164,20 @@ class _Remover:
     def loop(self, stmt):
         jumps = _has(stmt.body, (gast.Break, gast.Continue), stop_at_loops=True)
         returns = _has(stmt.body, (gast.Return,), stop_at_loops=False)
+        lead = _leading_jump(stmt) if jumps and not returns else None
+        if lead is not None:   # the user's structure, no flags
+            new = copy.copy(stmt)
+            rest = self.block(stmt.body[1:], None)
+            if isinstance(lead.body[0], gast.Break):
+                check = gast.If(test=lead.test, body=[gast.Break()], orelse=[])
+                check.exit_check = True
+                new.body = [gast.copy_location(check, lead)] + rest
+            else:
+                skip = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=lead.test),
+                               body=rest or [gast.Pass()], orelse=[])
+                new.body = [gast.copy_location(skip, lead)]
+            new.orelse = []
+            return [new], False
         if not jumps and not returns:
             new = copy.copy(stmt)
             new.body = self.block(stmt.body, None)
@@ -168,6 +202,33 @@ class _Remover:
             gast.copy_location(orelse, stmt)
             out.append(orelse)
         return out, returns
+
+
+def _leading_jump(loop):
+    """The loop's first statement when it is ``if <test>: break`` or ``if
+    <test>: continue`` and the loop's only jump (no ``else`` on the loop): it
+    stays as written.  The test must compute nothing a later statement reads
+    (no ``:=``, no call of a call's result), so an iteration that breaks
+    there has run nothing the adjoint replays."""
+    if loop.orelse or not loop.body:
+        return None
+    first = loop.body[0]
+    if not (isinstance(first, gast.If) and not first.orelse and len(first.body) == 1 and
+            isinstance(first.body[0], (gast.Break, gast.Continue))):
+        return None
+    if _has(loop.body[1:], (gast.Break, gast.Continue), stop_at_loops=True):
+        return None
+    for n in _walk(first.test):
+        if isinstance(n, (gast.NamedExpr, gast.Lambda, gast.Yield, gast.Await)) or \
+                isinstance(n, gast.Call) and not _static_chain(n.func):
+            return None
+    return first
+
+
+def _static_chain(node):
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return isinstance(node, gast.Name)
 
 
 def remove_jumps(fn_node, namer):

@@ -234,6 +234,8 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
             loads, stores = names_of(other)
             if name in loads:
                 break
+            if isinstance(other, gast.Expr):   # _rt.restore(y, i, _pop()), y.pop(): in place
+                stores = stores | _written_by(other.value)
             if stores & reads or isinstance(other, gast.Assign) and name in stores:
                 j = len(body)
                 break
@@ -245,6 +247,15 @@ def _inline_block(body, counts, protected, pure, also=frozenset()):
         names.pop(id(body[j]), None)   # it reads other names now
         del body[i]
     return body
+
+
+def _written_by(value):
+    """Names a call made as a statement may write into: the receiver of a
+    method and its first argument (``_rt.restore(y, ...)``, ``lst.pop()``)."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)):
+        return set()
+    parts = [value.func.value] + list(value.args[:1])
+    return {n.id for p in parts for n in walk(p) if isinstance(n, gast.Name)}
 
 
 def _load_store(stmt):

@@ -46,6 +46,9 @@ from .calls import ReverseCalls, check_starred, check_statement_call
 from ..frontend.callbind import bind_calls
 from .dynamic import Dynamic, make_dynamic
 from ..ir.env import Env, assign, attr, call, const, load, store
+from ..lower.hoist import hoist_invariants
+from ..lower.remat import recomputable
+from .loop_exits import guard_early_exits
 from ..lower.optimize import scalars_first
 from ..analysis.facts import _names, analyse
 from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
@@ -141,6 +144,16 @@ class Reverser(ReverseCalls):
         active = active_names(ops, self.wrt, self.on_blocked)
         self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
                              self.env)
+        if hoist_invariants(tree, self.facts, self.namer):   # lower/hoist.py
+            ops = list(walk_ops(tree))
+            self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
+                                 self.env)
+        self.recompute = recomputable(tree, self.facts)   # lower/remat.py
+        if guard_early_exits(tree, self.recompute, self.namer, self.env.resolve):
+            ops = list(walk_ops(tree))
+            self.facts = analyse(tree, ops, self.kinds, self.wrt, active_names.varied, active,
+                                 self.env)
+            self.recompute = recomputable(tree, self.facts)
         # names the forward sweep overwrites: the facts', and the pullbacks of
         # calls made where those are (prepare_call adds them)
         self.mutable = set(self.facts.mutable)
@@ -154,20 +167,26 @@ class Reverser(ReverseCalls):
                 check_statement_call(op, self.facts, self.env, self.info, self.check_callee)
         if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
+        not_saved = self.facts.loop_targets | {op.target.id for found in
+                                               self.recompute.values() for op in found}
+        self.first_bindings = self._first_bindings(tree)
+        self.bound_first = {t for _, t in self.first_bindings}
         raw = self.block_adjoint(tree)
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
         reads = _loads(raw, markers=True)
-        saved = {v for v in self.mutable if v in reads} - self.facts.loop_targets
+        saved = {v for v in self.mutable if v in reads} - not_saved
         while True:
             self.saved = saved
             adjoint = self.resolve_markers(raw)
             reads = _loads(adjoint)
-            smaller = {v for v in self.mutable if v in reads} - self.facts.loop_targets
+            smaller = {v for v in self.mutable if v in reads} - not_saved
             if smaller >= saved:
                 break
             saved = smaller
-        self.restored = sorted(self.saved | (self.facts.loop_targets & reads))
+        # (an element the adjoint loop takes again may be read before it, for
+        # a zero cotangent: bound like a loop variable)
+        self.restored = sorted(self.saved | (not_saved & reads))
         forward = self.block_forward(tree)
         return forward, adjoint, out_atom
 
@@ -208,10 +227,38 @@ class Reverser(ReverseCalls):
                                                             right=const(1)),
                                            node.stmt.user_line), self.env.resolve)
                     incr.nosave = True
-                    node.blocks[0].insert(0, incr)
+                    body = node.blocks[0]
+                    # ``if c: break`` first (desugar.py keeps it): count the iterations
+                    # that pass it; the one that breaks there has nothing to replay
+                    early = [k for k, n in enumerate(body[:-1])
+                             if isinstance(n, Compound) and n.exit_check]
+                    body.insert(early[0] + 1 if early else 0, incr)
                     tree.insert(i, init)
                     i += 1
             i += 1
+
+    def _first_bindings(self, tree):
+        """``(id(op), name)`` for the top-level operations that bind ``name``
+        before anything reads or binds it: what they overwrite is unbound, so
+        nothing is pushed before them nor restored after their adjoint."""
+        seen = set(self.kinds) | set(self.wrt)
+        seen.update(n.id for n in _walk(self.info.node.args) if isinstance(n, gast.Name))
+        out = set()
+        for node in tree:
+            if isinstance(node, Compound):
+                seen.update(n.id for n in _walk(node.stmt) if isinstance(n, gast.Name))
+                for op in walk_ops([node]):
+                    seen.update(_bound(op))
+                continue
+            seen.update(node.operand_names())
+            if node.kind in ("setitem", "append"):
+                seen.add(node.target.id)
+                continue
+            for t in targets_of(node):
+                if t not in seen:
+                    out.add((id(node), t))
+                seen.add(t)
+        return out
 
     def block_adjoint(self, nodes):
         saved, self.out = self.out, []
@@ -265,6 +312,9 @@ class Reverser(ReverseCalls):
         self.defined = start
         if not body:
             return
+        read = _loads(body, markers=True)
+        body[:0] = [assign(op.target.id, copy.deepcopy(op.stmt.value), op.stmt.user_line)
+                    for op in self.recompute.get(id(node), ()) if op.target.id in read]
         if node.kind == "for":
             seq = copy.deepcopy(node.iter)
             if node.counter:
@@ -294,7 +344,8 @@ class Reverser(ReverseCalls):
             if any(t in self.facts.active and t in self.defined for t in targets):
                 contribs = self.contributions(op, line)
                 self.consume(op, targets, contribs, line)
-            restore = [t for t in targets if t in self.mutable]
+            restore = [t for t in targets if t in self.mutable and
+                       (id(op), t) not in self.first_bindings]
             if op.kind == "call" and op.pullback and op.pullback in self.mutable:
                 restore.append(op.pullback)
             if restore:
@@ -519,7 +570,7 @@ class Reverser(ReverseCalls):
             if op.kind == "call" and op.pullback:
                 targets = targets + [op.pullback]
             for t in targets:
-                if t in self.saved:
+                if t in self.saved and (id(op), t) not in self.first_bindings:
                     push = gast.Expr(value=call(load(self.env.state["_push"]), [load(t)]))
                     push.user_line = op.stmt.user_line
                     out.append(push)
@@ -548,6 +599,14 @@ def _loads(stmts, markers=False):
                 if m[0] == "setitem":
                     out.update(_names(m[2]))
     return out
+
+
+def _bound(op):
+    """Names an operation binds, counters included."""
+    if op.kind in ("setitem", "append"):
+        return [op.target.id]
+    return [n.id for n in _walk(op.target) if isinstance(n, gast.Name)] \
+        if op.target is not None else []
 
 
 def _empty(stmt):
