@@ -52,7 +52,7 @@ from .errors import SrcgradSyntaxError
 from .forward import _fill
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
-from .compiler.pipeline import SHAPE_SPECIALISATIONS
+from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP
 
 __all__ = ["HvpEngine"]
 
@@ -85,33 +85,42 @@ class _OnTheTape:
 class _Compiled:
     """The compiled ``grad(slope)`` of one kind of arguments, called as
     ``grad`` calls it with what ``grad`` checks per call done once (the
-    arguments are real, the kinds those compiled for): the generated VJP
-    and its pullback, seeded with 1.0.  A rebound global or a recursion
+    arguments are real, the kinds those compiled for): the fused
+    ``slope_grad(*args, *vs) -> grads`` (compiler/lower/fused.py: no value
+    of the slope, no pullback), or the generated VJP and its pullback seeded
+    with 1.0 where there is no fused form.  A rebound global or a recursion
     too deep for Python's stack goes through ``grad`` itself, which handles
     them."""
 
-    __slots__ = ("second", "fn", "positions")
+    __slots__ = ("second", "fn", "fused", "positions")
 
     def __init__(self, second, compiled, positions):
         self.second, self.fn, self.positions = second, compiled.fn, positions
+        self.fused = compiled.fused("grad") if type(compiled) is CompiledVJP else None
 
     def __call__(self, full, args):
         try:
-            ans, pullback = self.fn(*full)
-            grads = pullback(1.0 if type(ans) in _FLOATS else _seed(self.second.fun, ans))
-        except (runtime.Rebound, RecursionError):
-            out = self.second(*full)
+            if self.fused is not None:
+                grads = self.fused(*full)
+            else:
+                ans, pullback = self.fn(*full)
+                grads = pullback(1.0 if type(ans) in _FLOATS else _seed(self.second.fun, ans))
+        except (runtime.Rebound, RecursionError, runtime.SeedError):
+            out = self.second(*full)    # grad's own call: compiles again, or names f
             return (out,) if len(self.positions) == 1 else out
         out = []
-        passed = set(map(id, full))
         for g, i in zip(grads, self.positions):
             a = args[i]
-            if id(g) in passed:     # never an array the user passed (v itself): a copy
-                g = np.array(g)
             if type(g) is np.ndarray and type(a) is np.ndarray and g.dtype is a.dtype and \
                     g.shape == a.shape and g.base is None:
+                for f in full:      # never an array the user passed (v itself): a copy
+                    if g is f:
+                        g = np.array(g)
+                        break
                 out.append(g)       # a fresh array of the argument's kind (the common case)
             else:
+                if any(g is f for f in full):
+                    g = np.array(g)
                 out.append(_give_kind(g, a))
         return tuple(out)
 
