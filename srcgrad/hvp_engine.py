@@ -156,6 +156,8 @@ class HvpEngine:
             elif ta in _COMPLEX or isinstance(a, Tensor) or \
                     ta in (list, tuple, dict) and _holds_tensor(a):
                 return False
+            elif ta is not float and _KIND[ta] is None and not higher._real((a,)):
+                return False    # a complex leaf in a tree: the general path refuses it
         return True
 
     def products(self, args, vs, kinds=None):

@@ -96,3 +96,19 @@ def test_complex_arguments_never_reach_the_real_only_code():
     # auto: the tape (reverse over reverse); d2/dx2 |x a|^2 = 2 |a|^2
     assert_allclose(srcgrad.hvp(lambda x, a: np.sum(np.abs(x * a) ** 2), mode="auto")(x, a, v),
                     2 * np.abs(a) ** 2 * v)
+
+
+def scaled(x, c):
+    return np.sum(np.abs(x * c[0]) ** 2)
+
+
+def test_a_complex_leaf_in_a_list_never_reaches_the_real_only_code():
+    # hessian's fast path checked top-level arguments only: a complex leaf in a
+    # list would have run code compiled for real arguments
+    x = np.array([1.0, 2.0])
+    with pytest.raises(SyntaxError, match=r"test_real\.py:\d+: .*only for real arguments"):
+        srcgrad.hessian(scaled, mode="compile")(x, [1.0 + 1.0j])
+    with pytest.raises(SyntaxError, match=r"test_real\.py:\d+: .*only for real arguments"):
+        srcgrad.hvp(scaled, mode="compile")(x, [1.0 + 1.0j], np.ones(2))
+    for mode in ("compile", "tape"):     # d2/dx2 |3 x|^2 = 18 I
+        assert_allclose(srcgrad.hessian(scaled, mode=mode)(x, [3.0]), 18.0 * np.eye(2))
