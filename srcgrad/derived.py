@@ -338,11 +338,14 @@ def hvp(fun=None, *, wrt=0, has_aux=False, mode="auto"):
         args, v = args[:-1], args[-1]
         vs = (v,) if outer.single else v
         if len(args) == nparams and type(vs) in (tuple, list) and len(vs) == len(positions):
+            res = compiled.remembered(args, vs)     # a signature checked before
+            if res is not None:
+                return res[0] if outer.single else res
             for i, t in zip(positions, vs):     # the common case: nothing to bind or check
                 if not _ready(args[i], t):
                     break
             else:
-                res = compiled.fast_products(args, list(vs))
+                res = compiled.fast_products(args, list(vs), ready=True)
                 if res is not None:
                     return res[0] if outer.single else res
         if outer.varargs:       # positions count the arguments as passed: no flattening

@@ -59,7 +59,7 @@ def _name(fun):
 
 
 def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
-                   has_aux=False, spread=None):
+                   has_aux=False, spread=None, real=False):
     """A generated function ``slope(*args, *us)`` returning the derivative of
     ``fun`` at ``args`` along ``us`` (one tangent per position): ``fun``'s
     generated JVP written again to return its tangent alone, or, with
@@ -70,13 +70,16 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     With ``has_aux`` ``fun`` returns ``(output, aux)`` and the slope is the
     output's.  A ``*args``/``**kwargs`` function takes its flat argument list
     for the call structure ``spread`` (compiler/frontend/varargs.py).  Cached
-    per ``(fun, positions, with_value, numeric, has_aux, spread)`` while
-    ``fun`` lives."""
+    per ``(fun, positions, with_value, numeric, has_aux, spread, real)`` while
+    ``fun`` lives.  With ``real`` the caller promises to call the slope (and
+    its gradient) with real arguments and tangents only, checked (the hvp
+    engine does): its gradient's fused form then has no conjugates
+    (compiler/lower/real.py)."""
     from .compiler import jvp_pipeline
     from .compiler.transforms import forward_sites
     from .compiler.transforms.forward_tangent import tangent_only
     forward_sites.install()     # the VJPs of the run-time calls JVP code makes
-    key = (tuple(positions), with_value, mode, tuple(numeric), has_aux, spread)
+    key = (tuple(positions), with_value, mode, tuple(numeric), has_aux, spread, real)
     try:
         table = _SLOPES.setdefault(fun, {})
     except TypeError:   # not weak-referenceable: no cache
@@ -98,6 +101,8 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     if fn is None:
         fn = _calling_the_jvp(jvp, base, params, tangents, with_value)
     fn.__srcgrad_jvp__ = jvp
+    if real:
+        fn.__srcgrad_real__ = True
     with _LOCK:
         table[key] = fn
     return fn

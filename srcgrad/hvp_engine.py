@@ -42,6 +42,7 @@ True
 
 import inspect
 import logging
+import operator
 
 import numpy as np
 
@@ -52,7 +53,7 @@ from .errors import SrcgradSyntaxError
 from .forward import _fill
 from .rules import NoRuleError
 from .compiler.frontend.parse import NoSource
-from .compiler.pipeline import SHAPE_SPECIALISATIONS
+from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP
 
 __all__ = ["HvpEngine"]
 
@@ -85,34 +86,43 @@ class _OnTheTape:
 class _Compiled:
     """The compiled ``grad(slope)`` of one kind of arguments, called as
     ``grad`` calls it with what ``grad`` checks per call done once (the
-    arguments are real, the kinds those compiled for): the generated VJP
-    and its pullback, seeded with 1.0.  A rebound global or a recursion
+    arguments are real, the kinds those compiled for): the fused
+    ``slope_grad(*args, *vs) -> grads`` (compiler/lower/fused.py: no value
+    of the slope, no pullback), or the generated VJP and its pullback seeded
+    with 1.0 where there is no fused form.  A rebound global or a recursion
     too deep for Python's stack goes through ``grad`` itself, which handles
     them."""
 
-    __slots__ = ("second", "fn", "positions")
+    __slots__ = ("second", "fn", "fused", "positions")
 
     def __init__(self, second, compiled, positions):
         self.second, self.fn, self.positions = second, compiled.fn, positions
+        self.fused = compiled.fused("grad") if type(compiled) is CompiledVJP else None
 
     def __call__(self, full, args):
         try:
-            ans, pullback = self.fn(*full)
-            grads = pullback(1.0 if type(ans) in _FLOATS else _seed(self.second.fun, ans))
-        except (runtime.Rebound, RecursionError):
-            out = self.second(*full)
+            if self.fused is not None:
+                grads = self.fused(*full)
+            else:
+                ans, pullback = self.fn(*full)
+                grads = pullback(1.0 if type(ans) in _FLOATS else _seed(self.second.fun, ans))
+        except (runtime.Rebound, RecursionError, runtime.SeedError):
+            out = self.second(*full)    # grad's own call: compiles again, or names f
             return (out,) if len(self.positions) == 1 else out
         out = []
-        passed = set(map(id, full))
+        passed = None
         for g, i in zip(grads, self.positions):
             a = args[i]
-            if id(g) in passed:     # never an array the user passed (v itself): a copy
-                g = np.array(g)
-            if type(g) is np.ndarray and type(a) is np.ndarray and g.dtype is a.dtype and \
-                    g.shape == a.shape and g.base is None:
-                out.append(g)       # a fresh array of the argument's kind (the common case)
-            else:
-                out.append(_give_kind(g, a))
+            if type(g) is np.ndarray:
+                if passed is None:
+                    passed = set(map(id, full))
+                if id(g) in passed:     # never an array the user passed (v itself): a copy
+                    g = np.array(g)
+                if type(a) is np.ndarray and g.dtype is a.dtype and g.shape == a.shape and \
+                        g.base is None:
+                    out.append(g)       # a fresh array of the argument's kind (the common case)
+                    continue
+            out.append(_give_kind(g, a))
         return tuple(out)
 
 
@@ -129,6 +139,7 @@ class HvpEngine:
             gradient = GradFunction(gf.fun, self.wrt, gf.has_aux, gf.mode, "grad")
         self.gradient = gradient        # grad(fun): what the tape differentiates
         self._by_kind = {}
+        self._hits = {}     # types -> (pick, {layouts: _Compiled}): see remembered
         self.usable = gf.mode != "tape" and not gf.has_aux and not gf.varargs and \
             inspect.isfunction(gf.fun) and not hasattr(gf.fun, "__srcgrad_mode__")
 
@@ -145,6 +156,8 @@ class HvpEngine:
             elif ta in _COMPLEX or isinstance(a, Tensor) or \
                     ta in (list, tuple, dict) and _holds_tensor(a):
                 return False
+            elif ta is not float and _KIND[ta] is None and not higher._real((a,)):
+                return False    # a complex leaf in a tree: the general path refuses it
         return True
 
     def products(self, args, vs, kinds=None):
@@ -167,9 +180,54 @@ class HvpEngine:
             out = self._on_the_tape(kinds, err)(*full)   # a refusal at run time
         return (out,) if len(self.positions) == 1 else out
 
-    def fast_products(self, args, vs):
+    def remembered(self, args, vs):
+        """:meth:`products` for a call whose signature -- the types of the
+        arguments and tangents, the shapes and dtypes of the arrays among
+        them -- a call of :meth:`fast_products` with ready tangents (of
+        their arguments' shapes and float dtypes) has checked: those checks
+        read nothing else, so a hit runs the generated code at once (as
+        ``grad``'s cached call does, api.py).  ``None`` on a miss, and where
+        the generated code refuses (the caller's general path handles it)."""
+        full = (*args, *vs)
+        by_types = self._hits.get(tuple(map(type, full)))
+        if by_types is None:
+            return None
+        pick, layouts = by_types
+        entry = layouts.get(tuple(map(_LAYOUT, full if pick is None else pick(full))))
+        if entry is None:
+            return None
+        try:
+            return entry(full, args)
+        except REFUSALS:
+            return None
+
+    def _remember_signature(self, args, vs, entry):
+        """Keep ``entry`` for calls with the signature of ``(args, vs)``
+        (see :meth:`remembered`) when every one of them is a number, a
+        string, ``None`` or a plain ndarray (containers and objects: their
+        contents are walked per call)."""
+        full = (*args, *vs)
+        types = tuple(map(type, full))
+        if not all(t in _BY_TYPE for t in types):
+            return
+        table = self._hits
+        by_types = table.get(types)
+        if by_types is None:
+            at = [i for i, t in enumerate(types) if t is np.ndarray]
+            pick = None if len(at) == len(types) else _picker(at)
+            if len(table) >= _HITS:
+                table = self._hits = {}
+            by_types = table[types] = (pick, {})
+        pick, layouts = by_types
+        if len(layouts) >= _HITS:
+            layouts.clear()
+        layouts[tuple(map(_LAYOUT, full if pick is None else pick(full)))] = entry
+
+    def fast_products(self, args, vs, ready=False):
         """:meth:`products` when the call takes this engine (:meth:`fast`),
-        else ``None``: the arguments' kinds and the checks in one pass."""
+        else ``None``: the arguments' kinds and the checks in one pass.
+        ``ready``: the tangents are of their arguments' shapes and float
+        dtypes (then the call's signature is remembered)."""
         if not self.usable:
             return None
         kinds = []
@@ -191,7 +249,13 @@ class HvpEngine:
                                      not higher._real((a,))):
                     return None
                 kinds.append(kind)
-        return self.products(args, vs, tuple(kinds))
+        kinds = tuple(kinds)
+        out = self.products(args, vs, kinds)
+        if ready:
+            entry = self._by_kind.get(kinds)
+            if type(entry) is _Compiled:
+                self._remember_signature(args, vs, entry)
+        return out
 
     def prepared(self, args, vs):
         """``vs -> products(args, vs)`` for many ``vs`` at the same ``args``
@@ -244,7 +308,11 @@ class HvpEngine:
         # compiler cannot read is reported as grad reports it, naming the function
         self.gradient(*args)
         try:
-            slope = higher.slope_function(self.fun, self.positions, False, "compile", kinds)
+            # real: every call of this engine has real arguments and tangents
+            # (fast/fast_products check them; check_tangent refuses a complex
+            # tangent of a real argument), so the code has no conjugates
+            slope = higher.slope_function(self.fun, self.positions, False, "compile", kinds,
+                                          real=True)
             second = higher.second_gradient(slope, self.wrt)
             compiled = second._compiled_for(tuple(args) + tuple(vs))   # refusals show now
         except REFUSALS as err:
@@ -256,6 +324,7 @@ class HvpEngine:
         return entry
 
     def _on_the_tape(self, kinds, err):
+        self._hits = {}     # no remembered signature runs the compiled code of these kinds
         reason = "grad of a gradient: %s" % _reason(err)
         log.info("srcgrad: the hvp of %s runs on the tape: %s", _name(self.fun), reason)
         tape = _OnTheTape(self.gradient, self.positions, reason)
@@ -272,6 +341,19 @@ class HvpEngine:
 
 
 _FLOATS = (float, np.float64)
+#: the types whose signature decides the checks of a call (see remembered)
+_BY_TYPE = frozenset([np.ndarray, float, int, bool, str, type(None), np.float64, np.float32,
+                      np.int64, np.int32, np.bool_])
+#: signatures kept per table level (as api's _HITS)
+_HITS = 4 * SHAPE_SPECIALISATIONS
+_LAYOUT = operator.attrgetter("shape", "dtype.num")
+
+
+def _picker(positions):
+    """``pick(full)``: the tuple of ``full`` at ``positions`` (sorted)."""
+    if len(positions) == 1:
+        return operator.itemgetter(slice(positions[0], positions[0] + 1))
+    return operator.itemgetter(*positions) if positions else operator.itemgetter(slice(0, 0))
 _COMPLEX = (complex, np.complex128, np.complex64)
 
 

@@ -167,7 +167,8 @@ def _build_fused(compiled, kind):
     """Lay out and compile the fused ``kind`` of ``compiled`` (under _LOCK)."""
     parts, env, namer, info, header, verbose = compiled._fused_parts
     name = namer.fresh(parts.base + "_" + kind)
-    node = emit_fused(kind, parts, name, env, lambda c: _pure(env, c), namer.fresh)
+    node = emit_fused(kind, parts, name, env, lambda c: _pure(env, c), namer.fresh,
+                      namer.temp)
     user_fn = compiled.user_fn
     qualname = getattr(user_fn, "__qualname__", parts.base)
     built = build(node, env.bound, info.globals, qualname, header, getattr(info, "cells", None))
@@ -550,6 +551,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
             out=out_atom, value=reverser.seed, has_aux=has_aux, results=results,
             seed=seed if isinstance(reverser.seed, gast.Name) else None,
             numeric=set(reverser.facts.numeric), base=base,
+            adjoints=set(reverser.adjoints.values()),
+            real=getattr(fn, "__srcgrad_real__", False) is True,
             add_comments=lambda stmts, prefix: with_comments(stmts, info, prefix))
     pb_body = pb_pro + with_comments(adjoint, info, "grad of ")
     pb_body.append(gast.Return(value=gast.Tuple(elts=results, ctx=gast.Load())))

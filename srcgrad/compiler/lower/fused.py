@@ -30,7 +30,12 @@ test_fused.py checks both forms against finite differences over the corpus);
 what is dropped is pure and unread.
 """
 
+import copy
+
 import gast
+
+from .cse import eliminate
+from .real import drop_conjugates
 
 from ..ir.env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
 
@@ -47,7 +52,10 @@ class FusedParts:
     initialisations), the ``forward`` and ``adjoint`` statements (comments
     not yet added), the atom of the output (``out``) and of the differentiated
     value (``value``: it differs with ``has_aux``), the ``seed`` name the
-    adjoint reads, the ``results`` (one per differentiated position), whether
+    adjoint reads, the names holding numbers or arrays (``numeric``), the
+    adjoints' names (``adjoints``: cotangents), whether every argument is
+    real (``real``: the function is only run with real arguments, see
+    lower/real.py), the ``results`` (one per differentiated position), whether
     the output is returned as a copy (``copy_out``), and ``add_comments`` (a
     function adding the user-line comments to statements)."""
 
@@ -55,11 +63,11 @@ class FusedParts:
         self.__dict__.update(parts)
 
 
-def emit_fused(kind, parts, name, env, pure, fresh):
+def emit_fused(kind, parts, name, env, pure, fresh, temp=None):
     """The ``gast.FunctionDef`` of the fused ``kind`` ("grad" or
     "value_and_grad") of ``parts``, named ``name``.  ``pure(call)`` says
     whether a call may be dropped when its result is unread; ``fresh(hint)``
-    gives an unused name."""
+    gives an unused name, ``temp()`` an unused temporary name."""
     rt = env.runtime()
     stack, push, pop, rev, final, calls = [env.state[k] for k in STATE_NAMES]
     prologue = [s for s in parts.prologue if _target(s) != calls]   # no pullback to guard
@@ -104,12 +112,27 @@ def emit_fused(kind, parts, name, env, pure, fresh):
     for stmt in after:      # under the comment of the output's line
         stmt.user_line = line
     grads = gast.Tuple(elts=list(parts.results), ctx=gast.Load())
-    body = parts.guards + prologue + parts.add_comments(forward + after, "") + \
-        parts.add_comments(parts.adjoint, "grad of ")
+    forward, adjoint = _common(forward + after, parts, env, temp or (lambda: fresh("_t")))
+    body = parts.guards + prologue + parts.add_comments(forward, "") + \
+        parts.add_comments(adjoint, "grad of ")
     body.append(gast.Return(value=grads if only_grads else
                             gast.Tuple(elts=[out, grads], ctx=gast.Load())))
     from ..backends.codegen import emit_function
     return emit_function(name, parts.params, body)
+
+
+def _common(forward, parts, env, temp):
+    """The forward and adjoint statements (copies: ``parts`` also makes the
+    other fused form), each expression the two sweeps compute twice computed
+    once (lower/cse.py: the adjoint reuses the forward's ``1 - h ** 2``)."""
+    body = copy.deepcopy(forward + list(parts.adjoint))
+    last = body[len(forward) - 1] if forward else None
+    if getattr(parts, "real", False):   # every argument real: no conjugates (lower/real.py)
+        body = drop_conjugates(body, parts.params, env.resolve, parts.params, parts.numeric)
+        last = body[len(forward) - 1] if forward else None
+    body = eliminate(body, temp, parts.numeric, env.resolve, parts.adjoints)
+    cut = next(i for i, s in enumerate(body) if s is last) + 1 if last is not None else 0
+    return body[:cut], body[cut:]
 
 
 def drop_value(forward, parts, seed_fn, seed_args, env, pure):

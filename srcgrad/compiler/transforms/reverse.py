@@ -193,7 +193,8 @@ class Reverser(ReverseCalls):
     def reassociate(self, stmts):
         """Scalar factors first in products, explicit broadcasts of a scalar
         dropped where the product has that shape anyway (see
-        :func:`.optimize.scalars_first`); run on the final adjoint."""
+        :func:`.optimize.scalars_first`, and across statements
+        :func:`.broadcasts.scalar_cotangents`); run on the final adjoint."""
         from ... import runtime
 
         primal = {adj: var for var, adj in self.adjoints.items()}
@@ -201,8 +202,10 @@ class Reverser(ReverseCalls):
         def shape_of(name):
             name = primal.get(name, name)  # a cotangent has its primal's shape
             return () if name in self.facts.scalar else self.facts.shapes.get(name)
-        return [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
-                for s in stmts]
+        from ..lower.broadcasts import scalar_cotangents
+        stmts = [scalars_first(s, shape_of, self.env.resolve, runtime.expand_reduced)
+                 for s in stmts]
+        return scalar_cotangents(stmts, shape_of, self.env.resolve, runtime.expand_reduced)
 
 
     # ------------------------------------------------------------ analyses
