@@ -235,3 +235,62 @@ def test_third_derivatives_agree_with_jax():
     want = jax.hessian(lambda x: jax.grad(energy_jax)(x) @ x)(XV)
     got = srcgrad.hessian(calls_a_gradient, mode="compile")(XV)
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def rolled(x):
+    h = x[0]
+    for k in range(1, x.shape[0]):
+        h = np.tanh(h * x[k] + 0.3 * h)
+    return h * np.sum(np.exp(-x ** 2))
+
+
+DIRECTION = np.array([0.4, -1.1, 0.7, 0.2])
+
+
+def rosenbrock_slope(x):
+    return srcgrad.grad(rosenbrock)(x) @ DIRECTION
+
+
+def rolled_slope(x):
+    return srcgrad.grad(rolled)(x) @ DIRECTION
+
+
+@pytest.mark.parametrize("slope,name", [(rosenbrock_slope, "rosenbrock"),
+                                        (rolled_slope, "rolled")])
+def test_third_derivative_tensors_agree_with_jax(slope, name):
+    """``hessian(x -> <grad f(x), d>)`` is the third derivative of f
+    contracted with d; ``jvp(grad(.))`` along d contracts it twice."""
+    jax = pytest.importorskip("jax", reason="jax is an optional second oracle")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+
+    def rosenbrock_jax(x):
+        return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+    def rolled_jax(x):
+        h = x[0]
+        for k in range(1, x.shape[0]):
+            h = jnp.tanh(h * x[k] + 0.3 * h)
+        return h * jnp.sum(jnp.exp(-x ** 2))
+
+    f_jax = {"rosenbrock": rosenbrock_jax, "rolled": rolled_jax}[name]
+    d = jnp.asarray(DIRECTION)
+
+    def slope_jax(x):
+        return jax.grad(f_jax)(x) @ d
+
+    x = np.array([0.3, -0.2, 0.9, 0.5])
+    got = srcgrad.hessian(slope, mode="compile")(x)
+    np.testing.assert_allclose(got, np.asarray(jax.hessian(slope_jax)(jnp.asarray(x))),
+                               rtol=1e-7, atol=1e-9)
+    _, got = srcgrad.jvp(srcgrad.grad(slope, mode="compile"), (x,), (DIRECTION,),
+                         mode="compile")
+    want = jax.jvp(jax.grad(slope_jax), (jnp.asarray(x),), (d,))[1]
+    np.testing.assert_allclose(got, np.asarray(want), rtol=1e-7, atol=1e-9)
+    # and the tape's third derivative (reverse over reverse over reverse)
+    g3 = srcgrad.hessian(slope, mode="tape")(x)
+    np.testing.assert_allclose(got, g3 @ DIRECTION, rtol=1e-7, atol=1e-9)

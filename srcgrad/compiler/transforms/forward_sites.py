@@ -32,6 +32,7 @@ import gast
 from ... import rules
 from ...errors import NoRuleError
 from .forward_dynamic import JVPSite
+from .forward_transposed import transposed_vjp
 from .dynamic import _bind, _kind, _name
 
 __all__ = ["call_vjp", "install"]
@@ -209,6 +210,9 @@ def call_vjp(callee, positions, mode=None):
     (see the module docstring), or ``None`` for any other callee."""
     if isinstance(callee, JVPSite):
         return _site_vjp(callee, tuple(positions), mode or callee.mode)
+    found = transposed_vjp(callee, positions, mode)
+    if found is not None:
+        return found
     made = getattr(callee, "__srcgrad_gradient_jvp__", None)
     if made is not None:
         return _gradient_jvp_call_vjp(made, positions, mode or made[0].mode)
