@@ -19,6 +19,13 @@ module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
 * :func:`hvp_function` -- ``(x, v) -> H v`` for :func:`srcgrad.hvp` in
   compile mode.
 
+Third order and up: a ``grad`` of a ``grad`` (:func:`_chained`) has a slope
+too, written as generated code calling the gradient of the inner function's
+slope (:func:`_gradient_slope`), so the same three functions take it one
+order up; :func:`gradient_jvp_function` writes the JVP of a gradient as
+generated code for compiler/transforms/forward_sites.py (a gradient called
+inside a function whose second derivative is taken).
+
 Only real arguments are handled here (a complex leaf anywhere in the
 arguments' trees raises :class:`SecondOrderError`); ``has_aux`` with
 ``value_and_grad`` (or on one transform only) and the tape mode of ``G``

@@ -209,7 +209,7 @@ def transposition(fn, position):
 
     >>> import numpy as np
     >>> transposition(np.linalg.qr, 0)
-    <transposition jvp of numpy.linalg.qr arg 0>
+    <transposition jvp of linalg.qr arg 0>
     """
     from . import lookup
     return DerivedJVP(lookup(fn), position, "transposition")
