@@ -165,7 +165,7 @@ each comes from, one source of truth with the VJP table (`srcgrad/rules/jvp.py`)
 * **elementwise** -- a diagonal Jacobian (ufuncs): the VJP read as a JVP,
   `vjp(t)` on real values; on complex values each entry's real 2x2 block from
   two VJP calls (exact for holomorphic and non-holomorphic functions alike).
-* **explicit** -- a rule of its own (`rules/jvp_explicit.py`, `rules/jvp_scipy.py`):
+* **explicit** -- a rule of its own (`rules/jvp_explicit.py`, `rules/jvp_scipy_explicit.py`):
   `d inv = -inv dA inv`, `d det = det tr(A^-1 dA)`, eigh/svd/cholesky tangents;
   reductions take one VJP call with a cotangent of ones, summed over the reduced axes.
 * **by transposition** -- the VJP is linear in its cotangent, so

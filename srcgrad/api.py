@@ -652,7 +652,9 @@ def _second_order_refusal(gradfn, why):
 
 def _why_not_second_order(gradfn, has_aux):
     if getattr(type(gradfn.fun), "__srcgrad_transform__", False):
-        return "a third derivative or higher: the compiler generates second derivatives only"
+        return "a derivative of a gradient of a gradient, which the compiler generates only " \
+            "when each gradient inside is a grad, without has_aux or *args, not in " \
+            "mode=\"tape\""
     if has_aux != gradfn.has_aux:
         return "has_aux on one of the two transforms only"
     if has_aux and gradfn.kind != "grad":

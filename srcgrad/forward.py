@@ -139,8 +139,7 @@ def _gradient_engine(gradfn, positions, has_aux, mode):
         raise ForwardUnavailable(
             "%s: the compiler generates the JVP of grad(%s) only for a grad (not "
             "value_and_grad) without has_aux or *args, not in mode=\"tape\", of a function "
-            "that is not itself a transform; use mode=\"auto\" or mode=\"tape\" to run it "
-            "on the tape" % (_where(gradfn.fun), _name(gradfn.fun)))
+            "or of such a grad; use mode=\"auto\" or mode=\"tape\" to run it on the tape" % (_where(gradfn.fun), _name(gradfn.fun)))
     return TapeJVP(gradfn, positions, has_aux, "forward mode over a gradient runs on the tape")
 
 

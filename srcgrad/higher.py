@@ -19,6 +19,13 @@ module builds, for a ``grad``/``value_and_grad`` object ``G`` of ``f``:
 * :func:`hvp_function` -- ``(x, v) -> H v`` for :func:`srcgrad.hvp` in
   compile mode.
 
+Third order and up: a ``grad`` of a ``grad`` (:func:`_chained`) has a slope
+too, written as generated code calling the gradient of the inner function's
+slope (:func:`_gradient_slope`), so the same three functions take it one
+order up; :func:`gradient_jvp_function` writes the JVP of a gradient as
+generated code for compiler/transforms/forward_sites.py (a gradient called
+inside a function whose second derivative is taken).
+
 Only real arguments are handled here (a complex leaf anywhere in the
 arguments' trees raises :class:`SecondOrderError`); ``has_aux`` with
 ``value_and_grad`` (or on one transform only) and the tape mode of ``G``
@@ -78,7 +85,7 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
     from .compiler import jvp_pipeline
     from .compiler.transforms import forward_sites
     from .compiler.transforms.forward_tangent import tangent_only
-    forward_sites.install()     # the VJPs of the run-time calls JVP code makes
+    forward_sites.install(gradient_jvp_function)   # the VJPs of the calls JVP code makes
     key = (tuple(positions), with_value, mode, tuple(numeric), has_aux, spread, real)
     try:
         table = _SLOPES.setdefault(fun, {})
@@ -88,13 +95,16 @@ def slope_function(fun, positions, with_value=False, mode="compile", numeric=(),
         hit = table.get(key)
     if hit is not None:
         return hit
+    if _chained(fun) and not (with_value or has_aux or spread):
+        fn = _gradient_slope(fun, tuple(positions), tuple(numeric))   # third order and up
+        with _LOCK:
+            table[key] = fn
+        return fn
     jvp = jvp_pipeline.compile_jvp(fun, tuple(positions), numeric=tuple(numeric), mode=mode,
                                    has_aux=has_aux, spread=spread)
     params = _flat_params(fun, spread)
     base = _name(fun)
-    tangents = ["d" + params[i] for i in positions]
-    while set(tangents) & set(params):
-        tangents = ["d" + t for t in tangents]
+    tangents = _tangent_names(params, positions)
     # the JVP returning its tangent alone is the slope itself: the value is not
     # differentiated (compiler/transforms/forward_tangent.py)
     fn = tangent_only(jvp, base + "_slope") if not with_value and not has_aux else None
@@ -177,10 +187,99 @@ def _flat(gradfn, args):
     return flatten(gradfn.fun, args, {})
 
 
+def _chained(fun):
+    """Whether ``fun`` is a gradient this module differentiates as generated
+    code: a ``grad`` object (not ``value_and_grad``), without ``has_aux`` or
+    ``*args``, not in ``mode="tape"``, of a plain function or of such a
+    gradient (``grad(grad(f))``: third order and up)."""
+    return getattr(type(fun), "__srcgrad_transform__", False) and \
+        fun.kind == "grad" and not fun.has_aux and not fun.varargs and \
+        fun.mode != "tape" and not _nested(fun)
+
+
 def _nested(gradfn):
-    """Whether ``gradfn`` differentiates a transform (third order and up: the
-    JVP of a gradient is not generated code here)."""
-    return getattr(type(gradfn.fun), "__srcgrad_transform__", False)
+    """Whether ``gradfn`` differentiates a transform this module cannot take
+    again (a ``value_and_grad``, ``has_aux``, ``*args`` or tape gradient
+    inside: :func:`_chained` says which it can)."""
+    fun = gradfn.fun
+    return getattr(type(fun), "__srcgrad_transform__", False) and not _chained(fun)
+
+
+def _tangent_names(params, positions):
+    tangents = ["d" + params[i] for i in positions]
+    while set(tangents) & set(params):
+        tangents = ["d" + t for t in tangents]
+    return tangents
+
+
+def _directional_gradient(gradfn, positions, numeric):
+    """``S(*args, *us)``: the derivative of ``gradfn`` (``grad(f, wrt=inner)``)
+    at ``args`` along ``us`` (tangents of the arguments at ``positions``),
+    ``grad_inner <grad_positions f, us>`` (the Hessian is symmetric): the
+    gradient of ``f``'s slope, a ``grad`` object of generated code."""
+    inner = tuple(gradfn.positions)
+    slope = slope_function(gradfn.fun, positions, False, "compile", numeric)
+    return second_gradient(slope, inner[0] if gradfn.single else inner)
+
+
+def _gradient_slope(gradfn, positions, numeric):
+    """The slope of a gradient (:func:`slope_function` for a :func:`_chained`
+    ``gradfn``), written as generated code the compiler reads again::
+
+        def f_grad_slope(x, dx):
+            return _f_slope_grad(x, dx)
+
+    where ``_f_slope_grad`` is :func:`_directional_gradient`'s ``grad``
+    object, whose own derivative is this module's again (one order up)."""
+    from .compiler.ir.env import call, load
+    params = _flat_params(gradfn.fun, None)
+    names = params + _tangent_names(params, positions)
+    base = _name(gradfn.fun) + "_grad"
+    inner = "_%s_slope_grad" % _name(gradfn.fun)
+    body = [gast.Return(value=call(load(inner), [load(p) for p in names]))]
+    return _emit(base + "_slope", names, body,
+                 {inner: _directional_gradient(gradfn, positions, numeric)},
+                 "# The directional derivative of the gradient of %s: the gradient of "
+                 "its slope (srcgrad.higher)\n" % _name(gradfn.fun))
+
+
+def gradient_jvp_function(gradfn, positions, numeric):
+    """The JVP of calling ``gradfn`` as generated code (for
+    compiler/transforms/forward_sites.py: a gradient called inside a function
+    whose second derivative is taken)::
+
+        def f_grad_jvp(x, y, dx):
+            return _f_grad(x, y), _f_slope_grad(x, y, dx)
+
+    tangents for the arguments at ``positions``; ``None`` unless ``gradfn``
+    is :func:`_chained`."""
+    from .compiler.ir.env import call, load
+    if not _chained(gradfn):
+        return None
+    key = ("jvp", tuple(positions), tuple(numeric))
+    table = _SLOPES.setdefault(gradfn, {})
+    with _LOCK:
+        hit = table.get(key)
+    if hit is not None:
+        return hit
+    params = _flat_params(gradfn.fun, None)
+    names = params + _tangent_names(params, positions)
+    value, inner = "_%s_grad" % _name(gradfn.fun), "_%s_slope_grad" % _name(gradfn.fun)
+    body = [gast.Return(value=gast.Tuple(elts=[
+        call(load(value), [load(p) for p in params]),
+        call(load(inner), [load(p) for p in names])], ctx=gast.Load()))]
+    fn = _emit(_name(gradfn.fun) + "_grad_jvp", names, body,
+               {value: gradfn, inner: _directional_gradient(gradfn, positions, numeric)},
+               "# The JVP of the gradient of %s: its value and the gradient of its "
+               "slope (srcgrad.higher)\n" % _name(gradfn.fun))
+    with _LOCK:
+        return table.setdefault(key, fn)
+
+
+def _emit(name, params, body, bound, header):
+    from .compiler.backends import codegen
+    node = codegen.emit_function(name, params, body)
+    return codegen.build(node, bound, {"__name__": __name__}, name, header=header).fn
 
 
 def _kinds(args):
@@ -313,4 +412,5 @@ def gradient_jvp(gradfn, positions, mode=None):
         out = second_gradient(slope, inner[0] if gradfn.single else inner, mode)(
             *(tuple(args) + tuple(tangents)))
         return value, out
+    jvp.__srcgrad_gradient_jvp__ = (gradfn, positions)   # its VJP: forward_sites.py
     return jvp

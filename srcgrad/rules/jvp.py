@@ -55,7 +55,7 @@ from .. import runtime
 
 __all__ = ["defjvp", "deflinear", "defelementwise", "defjvp_refused", "jvp_of", "is_linear",
            "origin", "derive", "tangent", "ORIGINS", "TRANSPOSE_LIMIT", "elementwise_rule",
-           "linear_zeroed", "jointly_linear", "DERIVED"]
+           "linear_zeroed", "jointly_linear", "DERIVED", "transposition"]
 
 ORIGINS = ("linear", "elementwise", "explicit", "transposition", "refused")
 
@@ -198,6 +198,21 @@ class DerivedJVP:
 
     def __repr__(self):
         return "<%s jvp of %s arg %d>" % (self.origin, self.prim.name, self.position)
+
+
+def transposition(fn, position):
+    """The JVP of ``fn``'s argument ``position`` by transposition, as a
+    :class:`DerivedJVP` an explicit rule calls for the cases its formula does
+    not cover (``qr`` of a wide matrix): generated JVP code calling it can be
+    differentiated again (compiler/transforms/forward_transposed.py), where
+    a call of :func:`transposed_jvp` could not.
+
+    >>> import numpy as np
+    >>> transposition(np.linalg.qr, 0)
+    <transposition jvp of linalg.qr arg 0>
+    """
+    from . import lookup
+    return DerivedJVP(lookup(fn), position, "transposition")
 
 
 class RefusedJVP:

@@ -7,7 +7,8 @@ diagonal (elementwise).  Standard formulas (``d inv = -inv dA inv``...).
 import numpy as np
 
 from . import defvjp  # noqa: F401
-from .jvp import defjvp, DERIVED
+from .jvp import defjvp, DERIVED, transposition
+from .linalg_more import _by_value
 from .. import runtime  # noqa: F401
 
 # ----------------------------------------------------------- linear algebra
@@ -125,10 +126,7 @@ def svd_jvp(t, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
         return np.real(np.einsum("...ji,...jk,...ik->...i", np.conj(u), t, np.conj(vh)))
     m, n = np.shape(a)[-2:]
     if full_matrices and m != n:
-        from . import lookup
-        from .jvp import transposed_jvp
-        return transposed_jvp(lookup(np.linalg.svd), 0, t, ans, (a,),
-                              {"full_matrices": full_matrices})
+        return _SVD_BY_TRANSPOSITION(t, ans, a, full_matrices=full_matrices)
     u, s, vh = ans
     v = _mH(vh)
     ds_mat = np.matmul(_mH(u), np.matmul(t, v))
@@ -457,10 +455,12 @@ defjvp(np.arange, arange_jvp_start, None, arange_jvp_step)
 # ------------------------------------------------ pseudo-inverse, QR
 
 
-def _by_transposition(fn, position, t, ans, args, kwargs):
-    from . import lookup
-    from .jvp import transposed_jvp
-    return transposed_jvp(lookup(fn), position, t, ans, args, kwargs)
+# the cases the formulas below do not cover: called as derived JVPs (no import inside
+# a rule, no loop over output entries), so that generated JVP code calling these
+# rules can be differentiated again (compiler/transforms/forward_transposed.py)
+_PINV_BY_TRANSPOSITION = transposition(np.linalg.pinv, 0)
+_QR_BY_TRANSPOSITION = transposition(np.linalg.qr, 0)
+_SVD_BY_TRANSPOSITION = transposition(np.linalg.svd, 0)
 
 
 def pinv_jvp(t, ans, a, rcond=None, hermitian=False, rtol=None):
@@ -468,8 +468,7 @@ def pinv_jvp(t, ans, a, rcond=None, hermitian=False, rtol=None):
     ``dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P``.  With
     ``hermitian=True`` (one triangle read), by transposition."""
     if hermitian:
-        return _by_transposition(np.linalg.pinv, 0, t, ans, (a,),
-                                 {"rcond": rcond, "hermitian": hermitian, "rtol": rtol})
+        return _PINV_BY_TRANSPOSITION(t, ans, a, rcond=rcond, hermitian=hermitian, rtol=rtol)
     p = ans
     m, n = np.shape(a)[-2:]
     th = _mH(t)
@@ -486,7 +485,7 @@ def qr_jvp(t, ans, a, mode="reduced"):
     diag(C)``).  A wide ``a``, and ``complete`` of a tall one, by transposition."""
     m, n = np.shape(a)[-2:]
     if m < n or (mode == "complete" and m != n):
-        return _by_transposition(np.linalg.qr, 0, t, ans, (a,), {"mode": mode})
+        return _QR_BY_TRANSPOSITION(t, ans, a, mode=mode)
     q, r = np.linalg.qr(a) if mode == "r" else ans
     x = _mT(np.linalg.solve(_mT(r), _mT(t)))
     c = np.matmul(_mH(q), x)
@@ -543,14 +542,18 @@ defjvp(np.logspace, logspace_jvp_start, logspace_jvp_stop, None, None, logspace_
 
 def eigvals_jvp(t, ans, a):
     """``dw = diag(V^-1 dA V)``, ``V`` from ``eig`` with its columns matched to
-    the eigenvalues ``eigvals`` returned (as the VJP matches them)."""
-    from .linalg_more import _by_value
+    the eigenvalues ``eigvals`` returned (as the VJP matches them).  The
+    matching is on values held constant, and the columns are reordered by a
+    permutation matrix: the rule is NumPy code the compiler can differentiate
+    again (second derivatives)."""
     w, v = np.linalg.eig(a)
-    got = np.asarray(ans)
-    pick = np.argmin(np.abs(got[..., :, None] - w[..., None, :]), axis=-1)
-    if not np.all(np.sort(pick, axis=-1) == np.arange(w.shape[-1])):   # equal eigenvalues
-        pick = np.take_along_axis(_by_value(w), np.argsort(_by_value(got), axis=-1), axis=-1)
-    v = np.take_along_axis(v, pick[..., None, :], axis=-1)
+    n = np.shape(a)[-1]
+    key, got = runtime.constant(w), runtime.constant(np.asarray(ans))
+    pick = np.argmin(np.abs(got[..., :, None] - key[..., None, :]), axis=-1)
+    if not np.all(np.sort(pick, axis=-1) == np.arange(n)):   # equal eigenvalues
+        pick = np.take_along_axis(_by_value(key), np.argsort(_by_value(got), axis=-1), axis=-1)
+    perm = np.equal(np.arange(n)[:, None], pick[..., None, :])   # column k of v -> pick[k]
+    v = np.matmul(v, perm.astype(float))
     return np.diagonal(np.linalg.solve(v, np.matmul(t, v)), axis1=-2, axis2=-1)
 
 

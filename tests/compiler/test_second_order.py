@@ -138,20 +138,23 @@ def test_grad_of_grad_of_a_scalar_function(mode, t):
     assert np.isclose(dd, cubic_sine_dd(t), rtol=1e-10)
 
 
-@pytest.mark.parametrize("mode", ["auto", "tape"])
-def test_grad_of_grad_of_grad_runs_on_the_tape(mode):
-    """Third order: not generated code (the compiler refuses it, below); the
-    tape takes it in auto mode. (It once compiled the JVP of the function the
-    inner grad wraps, silently wrong: functools.update_wrapper's __wrapped__.)"""
+@pytest.mark.parametrize("mode", ["compile", "auto", "tape"])
+def test_grad_of_grad_of_grad(mode):
+    """Third order: generated code in compile and auto (srcgrad/higher.py
+    writes the gradient's JVP as code the compiler reads again), the tape in
+    tape mode. (It once compiled the JVP of the function the inner grad
+    wraps, silently wrong: functools.update_wrapper's __wrapped__.)  More in
+    tests/forward/test_third_order.py."""
     ddd = srcgrad.grad(srcgrad.grad(srcgrad.grad(cubic_sine)), mode=mode)(0.4)
     eps = 1e-5
     want = (cubic_sine_dd(0.4 + eps) - cubic_sine_dd(0.4 - eps)) / (2 * eps)
     assert np.isclose(ddd, want, rtol=1e-6)
 
 
-def test_grad_of_grad_of_grad_is_refused_in_compile_mode():
-    with pytest.raises(SrcgradSyntaxError, match="third derivative"):
-        srcgrad.grad(srcgrad.grad(srcgrad.grad(cubic_sine)), mode="compile")(0.4)
+def test_grad_over_a_tape_gradient_is_refused_in_compile_mode():
+    inner = srcgrad.grad(cubic_sine, mode="tape")
+    with pytest.raises(SrcgradSyntaxError, match="mode=.tape."):
+        srcgrad.grad(srcgrad.grad(inner), mode="compile")(0.4)
 
 
 @pytest.mark.parametrize("mode", MODES)

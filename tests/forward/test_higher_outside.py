@@ -434,13 +434,11 @@ CASES = [
 #: findings: transforms the compiler refuses on a case (strict: each xfail must
 #: flip when fixed).  A loud refusal naming the user's line, no wrong value.
 #: (Fixed since: np.where's tangent helper and a namedtuple's field tangent
-#: now have VJPs, so hinge_mix and nt_loss compile at second order.)
-_META = ("compile: a third derivative (hessian/hvp of an objective that calls srcgrad.grad) "
-         "is refused by name at the user's line, as docs/forward.md says")
-COMPILE_REFUSED = {
-    ("meta_objective", "hessian"): (NotImplementedError, _META),
-    ("meta_objective", "hvp"): (NotImplementedError, _META),
-}
+#: now have VJPs, so hinge_mix and nt_loss compile at second order; the third
+#: derivative of meta_objective -- hessian/hvp of an objective that calls
+#: srcgrad.grad -- compiles: srcgrad/higher.py writes a gradient's JVP as
+#: generated code.)
+COMPILE_REFUSED = {}
 
 #: what the tape refuses (loudly; the compiler does all of these)
 _MAX = ("tape: np.max's VJP rule converts its Tensor argument to an ndarray under "

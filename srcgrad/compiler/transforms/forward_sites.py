@@ -32,6 +32,7 @@ import gast
 from ... import rules
 from ...errors import NoRuleError
 from .forward_dynamic import JVPSite
+from .forward_transposed import transposed_vjp
 from .dynamic import _bind, _kind, _name
 
 __all__ = ["call_vjp", "install"]
@@ -81,10 +82,11 @@ def _target(site, callee, n, keywords=None):
                                            dict(callee.keywords, **keywords))
         return inner, tuple(callee.args) + leading, keywords
     if getattr(type(callee), "__srcgrad_transform__", False):
-        raise _refuse(site, "a third derivative: the callee, %s(%s), is a gradient, whose "
-                      "JVP is already a second derivative, and the compiler generates second "
-                      "derivatives only" % (getattr(callee, "kind", "grad"),
-                                             _name(getattr(callee, "fun", callee))))
+        raise _refuse(site, "the callee, %s(%s), is a gradient the compiler does not take "
+                      "again (only a grad without has_aux or *args, not in mode=\"tape\", "
+                      "nor called with keywords, has a generated third derivative)"
+                      % (getattr(callee, "kind", "grad"),
+                         _name(getattr(callee, "fun", callee))))
     if rules.has_rule(callee) and not keywords:
         return _primitive_caller(callee, n), (), {}
     if inspect.isfunction(callee) and not rules.has_rule(callee) and \
@@ -109,6 +111,11 @@ def _site_vjp(site, positions, mode):
         args, tangents = rest[:n], rest[n:]
         if any(t is None for t in tangents):
             raise _refuse(site, "an argument without a tangent among those with one")
+        if getattr(type(callee), "__srcgrad_transform__", False):
+            found = _gradient_vjp(callee, tuple(p - 1 for p in site.wrt), tuple(args),
+                                  tuple(tangents), tuple(p - 1 for p in positions), mode)
+            if found is not None:
+                return found
         fn, leading, keywords = _target(site, callee, n)
         k = len(leading)
         full, keywords = _bind(fn, tuple(leading) + tuple(args), keywords)  # defaults too
@@ -125,6 +132,50 @@ def _site_vjp(site, positions, mode):
         compiled = pipeline.compile_vjp(jvp.fn, where, numeric=tuple(map(_kind, call_args)),
                                         mode=mode, callee=True)
         return compiled.fn(*call_args)
+    return vjp
+
+
+def _gradient_vjp(gradfn, inner, args, tangents, positions, mode):
+    """The VJP of the JVP of a call of a gradient ``gradfn(*args)`` along
+    ``tangents`` of its arguments at ``inner`` (``srcgrad.grad(f)(x, y)`` in a
+    function whose second derivative is taken: a third derivative), for the
+    operands at ``positions`` (indices into ``args + tangents``): run it,
+    differentiating the gradient's JVP written as generated code by
+    ``srcgrad.higher`` (installed as ``_GRADIENT_JVP``); ``None`` when it
+    cannot write it."""
+    from .. import pipeline
+    make = _GRADIENT_JVP[0] if _GRADIENT_JVP else None
+    if make is None or list(inner) != sorted(set(inner)) or not inspect.isfunction(gradfn.fun):
+        return None
+    full, keywords = _bind(gradfn.fun, args, {})       # defaults too
+    if keywords:
+        return None
+    fn = make(gradfn, inner, tuple(map(_kind, full)))
+    if fn is None:
+        return None
+    call_args = full + tuple(tangents)
+    where = tuple(p if p < len(args) else len(full) + p - len(args) for p in positions)
+    compiled = pipeline.compile_vjp(fn, where, numeric=tuple(map(_kind, call_args)),
+                                    mode=mode, callee=True)
+    return compiled.fn(*call_args)
+
+
+def _gradient_jvp_call_vjp(made, positions, mode):
+    """The VJP of a call of a gradient's JVP (``srcgrad.higher.gradient_jvp``,
+    marked ``__srcgrad_gradient_jvp__ = (gradfn, inner)``) that generated
+    JVP code calls directly."""
+    gradfn, inner = made
+
+    def vjp(*call_args):
+        n = len(call_args) - len(inner)
+        found = _gradient_vjp(gradfn, inner, tuple(call_args[:n]), tuple(call_args[n:]),
+                              tuple(positions), mode)
+        if found is None:
+            raise NoRuleError("the compiler cannot differentiate the JVP of %s(%s) again"
+                              " (called with keywords, or a gradient of a gradient it does "
+                              "not take again). Use mode=\"auto\"" % (
+                                  gradfn.kind, _name(gradfn.fun)))
+        return found
     return vjp
 
 
@@ -159,6 +210,12 @@ def call_vjp(callee, positions, mode=None):
     (see the module docstring), or ``None`` for any other callee."""
     if isinstance(callee, JVPSite):
         return _site_vjp(callee, tuple(positions), mode or callee.mode)
+    found = transposed_vjp(callee, positions, mode)
+    if found is not None:
+        return found
+    made = getattr(callee, "__srcgrad_gradient_jvp__", None)
+    if made is not None:
+        return _gradient_jvp_call_vjp(made, positions, mode or made[0].mode)
     edge = _is_jvp_edge(callee)
     if edge is not None:
         return _edge_vjp(edge, positions, mode or edge.mode)
@@ -166,12 +223,17 @@ def call_vjp(callee, positions, mode=None):
 
 
 _INSTALLED = []
+_GRADIENT_JVP = []      # srcgrad.higher.gradient_jvp_function, set by install()
 
 
-def install():
-    """Chain :func:`call_vjp` in front of ``pipeline.SPECIAL_VJP`` (once)."""
+def install(gradient_jvp=None):
+    """Chain :func:`call_vjp` in front of ``pipeline.SPECIAL_VJP`` (once);
+    ``gradient_jvp(gradfn, positions, kinds)`` writes the JVP of a gradient
+    as generated code (srcgrad/higher.py: the compiler does not import it)."""
     from .. import pipeline
     with _LOCK:
+        if gradient_jvp is not None:
+            _GRADIENT_JVP[:] = [gradient_jvp]
         if _INSTALLED and pipeline.SPECIAL_VJP is _INSTALLED[0]:
             return
         before = pipeline.SPECIAL_VJP
