@@ -51,7 +51,7 @@ if THREADS > 0:
 import numpy as np  # noqa: E402
 
 from cases import CASES, load  # noqa: E402
-from harness import COMPILED, HAND, ORDER, TORCH  # noqa: E402
+from harness import COMPILED, HAND, JAX, ORDER, TORCH  # noqa: E402
 
 DOCS = os.path.join(ROOT, "docs")
 README = os.path.join(ROOT, "README.md")

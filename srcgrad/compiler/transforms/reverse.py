@@ -51,6 +51,7 @@ from ..analysis.facts import _names, analyse
 from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
 from ..frontend.resolve import check as resolve_ops
 from .rulecall import rule_expr
+from .tree_loops import close_slots, open_slots, slot_containers
 from ..analysis.shapes import sum_axes
 from ..frontend.trycatch import try_forward
 from ..frontend.withblock import with_forward
@@ -230,7 +231,9 @@ class Reverser(ReverseCalls):
         touched = set()
         for block in node.blocks:
             touched |= self.facts.touched(block)
-        self.out.extend(self.materialize(touched - self.defined, line))
+        slotted = slot_containers(self.facts, node, touched)  # tree_loops.py
+        self.out.extend(self.materialize(touched - self.defined - slotted, line))
+        self.out.extend(open_slots(self, slotted - self.defined, line))
         start = self.defined | touched
         if node.kind == "if":
             ends, bodies = [], []
@@ -252,7 +255,7 @@ class Reverser(ReverseCalls):
             stmt.user_line = line
             self.out.append(stmt)
             return
-        owned = self.facts.loop_accumulators(node, touched)
+        owned = self.facts.loop_accumulators(node, touched) | slotted
         for v in sorted(owned & self.defined - (touched - self.defined)):
             # a cotangent made elsewhere may be shared: take a private copy first
             self.out.append(assign(self.adj(v), call(attr(self.env.runtime(), "owned"),
@@ -264,6 +267,7 @@ class Reverser(ReverseCalls):
         body.extend(self.materialize(start - self.defined, line))
         self.defined = start
         if not body:
+            self.out.extend(close_slots(self, slotted, line))
             return
         if node.kind == "for":
             seq = copy.deepcopy(node.iter)
@@ -279,6 +283,7 @@ class Reverser(ReverseCalls):
                         type_comment=None)
         loop.user_line = line
         self.out.append(loop)
+        self.out.extend(close_slots(self, slotted, line))
 
     def op_adjoint(self, op):
         if op.nosave or op.kind == "return":
