@@ -349,3 +349,32 @@ def test_runtime_slots_and_filled():
     d = {"a": np.ones(2), "b": 1.0}
     out = rt.filled(rt.add_at(rt.slots(d), "b", 2.0), d)
     assert list(out) == ["a", "b"] and out["b"] == 2.0 and np.array_equal(out["a"], [0, 0])
+
+
+# ------------------------------------------------------------------ the last adjoint iteration
+
+def from_the_second(ws, x):
+    for i in range(1, len(ws), 2):
+        x = np.tanh(x * ws[i] + ws[i - 1])
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_last_iteration_skips_the_data_cotangent_only(mode):
+    """The first layer's input cotangent is skipped when nothing reads it
+    (lower/last_iteration.py), computed when it is a gradient."""
+    params = tuple(layers([3, 4, 2], seed=8))
+    check(predict_sum, (params, X), mode, i=1)
+    ws = [RNG.normal(size=3) for _ in range(5)]
+    check(from_the_second, (ws, X[0]), mode)
+    check(from_the_second, (ws, X[0]), mode, i=1)
+
+
+def test_last_iteration_guard_in_generated_code():
+    g = srcgrad.grad(predict_sum, mode="compile")
+    g(PARAMS, X)
+    src = srcgrad.source(g)
+    assert "if _k != _t" in src and ".start:" in src
+    both = srcgrad.grad(predict_sum, wrt=(0, 1), mode="compile")
+    both(PARAMS, X)
+    assert ".start:" not in srcgrad.source(both)   # bx is a gradient: always computed
