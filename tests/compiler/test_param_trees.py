@@ -378,3 +378,41 @@ def test_last_iteration_guard_in_generated_code():
     both = srcgrad.grad(predict_sum, wrt=(0, 1), mode="compile")
     both(PARAMS, X)
     assert ".start:" not in srcgrad.source(both)   # bx is a gradient: always computed
+
+
+# ------------------------------------------------------------------ shapes saved, not values
+
+def l2_term(params):
+    return sum(np.sum(W * W) for W, _ in params)
+
+
+def shape_read_in_branches(ws, x):
+    s = 0.0
+    i = 0
+    while i < len(ws):
+        t = ws[i] * x
+        if np.sum(t) > 0.0:
+            s = s + np.sum(t) + np.mean(np.sin(t))
+        else:
+            s = s - np.sum(t)
+        i += 1
+        if s > 50.0:
+            break
+    return s
+
+
+def test_only_the_shape_is_saved():
+    """The adjoint of np.sum(W * W) reads the shape of W * W: that is what the
+    loop pushes (transforms/shape_saves.py), not the array."""
+    g = srcgrad.grad(l2_term, mode="compile")
+    g(PARAMS)
+    src = srcgrad.source(g)
+    assert "_t5_shape = np.shape(_t5)" in src and "_push(_t5)" not in src
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shapes_saved_in_loops_and_branches(mode):
+    check(l2_term, (PARAMS,), mode)
+    ws = [RNG.normal(size=3), -np.abs(RNG.normal(size=3)), np.abs(RNG.normal(size=3))]
+    check(shape_read_in_branches, (ws, np.ones(3)), mode)
+    check(shape_read_in_branches, (ws, np.ones(3)), mode, i=1)

@@ -52,6 +52,7 @@ from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_
 from ..frontend.resolve import check as resolve_ops
 from .rulecall import rule_expr
 from .tree_loops import close_slots, open_slots, slot_containers
+from .shape_saves import save_shapes_only
 from ..analysis.shapes import sum_axes
 from ..frontend.trycatch import try_forward
 from ..frontend.withblock import with_forward
@@ -156,6 +157,7 @@ class Reverser(ReverseCalls):
         if isinstance(self.seed, gast.Name) and self.seed.id in self.facts.active:
             self.defined.add(self.seed.id)  # its adjoint is the pullback's parameter
         raw = self.block_adjoint(tree)
+        raw = save_shapes_only(self, tree, raw)   # shape_saves.py
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
         reads = _loads(raw, markers=True)
