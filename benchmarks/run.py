@@ -14,7 +14,7 @@ WRONG, not timed, and the run exits with status 1.  Repeats are interleaved
     python benchmarks/run.py --json
 
 Cases: mlp64, sinloop, rnn, mlp512, logreg, fall, transform, overhead, tape_ops, hvp,
-hessian.
+hessian, ptree_net, ptree_layers.
 """
 
 import argparse
@@ -51,7 +51,7 @@ if THREADS > 0:
 import numpy as np  # noqa: E402
 
 from cases import CASES, load  # noqa: E402
-from harness import COMPILED, HAND, ORDER, TORCH  # noqa: E402
+from harness import COMPILED, HAND, JAX, ORDER, TORCH  # noqa: E402
 
 DOCS = os.path.join(ROOT, "docs")
 README = os.path.join(ROOT, "README.md")
@@ -67,6 +67,10 @@ OVERHEAD_US = 2.0
 # The target of issue 13: the cached call's overhead with this many array arguments.
 OVERHEAD_ARRAYS, OVERHEAD_ARRAYS_US = 5, 1.0
 MEMORY_RATIO = 1.2
+# The targets of issue 13 (parameter trees): the list-of-(W, b) net within this ratio of
+# hand-written code and at or below jax.jit(grad); the per-layer ratio at the deepest net
+# within this factor of the shallowest (the cost grows linearly with the layers).
+PTREE_NET_RATIO, PTREE_GROWTH = 1.15, 1.25
 
 
 class Settings:
@@ -242,6 +246,7 @@ def targets(results):
                         "text": "%.2f us" % us + (" (arrays %s)" % others if others else ""),
                         "target": "< %.0f us" % OVERHEAD_ARRAYS_US,
                         "met": us < OVERHEAD_ARRAYS_US})
+    out += _ptree_targets(by_key)
     res = by_key.get("tape_ops")
     if res is not None:
         torch_row = _row(res, TORCH)
@@ -258,13 +263,46 @@ def targets(results):
     return out
 
 
+def _ptree_targets(by_key):
+    """Issue 13's targets for parameter trees (cases ptree_net, ptree_layers)."""
+    out = []
+    res = by_key.get("ptree_net")
+    if res is not None and "error" not in res:
+        row, jrow = _row(res, COMPILED), _row(res, JAX)
+        value = row["ratio"] if row else None
+        out.append({"measure": "(%s) parameter-list net: srcgrad compiled / hand-written"
+                               % res["letter"], "value": value, "text": _ratio(value),
+                    "target": "<= %.2fx" % PTREE_NET_RATIO,
+                    "met": value is not None and value <= PTREE_NET_RATIO})
+        if jrow is not None:
+            out.append({"measure": "(%s) parameter-list net: srcgrad compiled / jax.jit(grad)"
+                                   % res["letter"],
+                        "value": value, "text": "%s vs %s" % (_ratio(value),
+                                                              _ratio(jrow["ratio"])),
+                        "target": "<= 1x", "met": value is not None and
+                        value <= jrow["ratio"]})
+    res = by_key.get("ptree_layers")
+    if res is not None and res.get("curve"):
+        first, last = res["curve"][0], res["curve"][-1]
+        if COMPILED in first and COMPILED in last:
+            a, b = first[COMPILED]["ratio"], last[COMPILED]["ratio"]
+            out.append({"measure": "(%s) per-layer cost vs hand-written, %d layers against %d"
+                                   % (res["letter"], last["layers"], first["layers"]),
+                        "value": b / a, "text": "%s vs %s" % (_ratio(b), _ratio(a)),
+                        "target": "<= %.2fx growth" % PTREE_GROWTH,
+                        "met": b <= PTREE_GROWTH * a})
+    return out
+
+
 # ------------------------------------------------------------------ report
 
 _SHORT = {"mlp64": "64-wide MLP", "sinloop": "scalar sin loop", "rnn": "RNN 32x30",
           "mlp512": "512-wide MLP, batch 256", "logreg": "logistic regression 10k x 100",
           "fall": "while-loop simulation", "transform": "transform time",
           "overhead": "cached-call overhead", "tape_ops": "tape per-op",
-          "hvp": "Hessian-vector product, 64-wide MLP", "hessian": "100x100 Hessian"}
+          "hvp": "Hessian-vector product, 64-wide MLP", "hessian": "100x100 Hessian",
+          "ptree_net": "parameter-list net 784-200-100-10",
+          "ptree_layers": "parameter list, 400 small layers"}
 
 
 def _short(key):

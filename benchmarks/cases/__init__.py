@@ -16,6 +16,8 @@ CASES = {
     "tape_ops": ("i", "tape_ops", "tape_ops"),
     "hvp": ("j", "higher", "hvp"),
     "hessian": ("k", "higher", "hessian"),
+    "ptree_net": ("l", "ptrees", "ptree_net"),
+    "ptree_layers": ("m", "ptrees", "ptree_layers"),
 }
 
 

@@ -43,7 +43,7 @@ from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
 from .closures import Closure, CallSite
 from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
 from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
-                    container_cotangent, copy_value)
+                    container_cotangent, copy_value, slots, filled)
 from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
 from .shapes import atleast_cotangent, unconcatenate, unstack_like
 from .products import (einsum_terms, einsum_sublists, dot_subscripts, matmul_subscripts,

@@ -22,7 +22,12 @@ def unbroadcast(g, x):
     >>> float(unbroadcast(np.ones((2, 3)), 5.0))
     6.0
     """
-    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if type(x) is np.ndarray:
+        shape = x.shape
+    elif isinstance(g, (list, tuple, dict)) and isinstance(x, (list, tuple, dict)):
+        return g    # a container's cotangent, item by item (lst[i] = (W, b)): not broadcast
+    else:
+        shape = np.shape(x)
     if type(g) is np.ndarray:
         if g.shape == shape:
             return g

@@ -59,8 +59,9 @@ def restore(y, index, value):
 
 
 def owned(g):
-    """A private, writable copy of a cotangent, for in-place accumulation."""
-    if isinstance(g, list):
+    """A private, writable copy of a cotangent, for in-place accumulation (a
+    tuple's as a list: :func:`filled` gives it its type back)."""
+    if isinstance(g, (list, tuple)):
         return list(g)
     if isinstance(g, dict):
         return dict(g)

@@ -2,7 +2,9 @@
 and user objects, nested.
 
 :func:`zeros_like` makes a zero cotangent of the value's structure, :func:`add`
-accumulates two (``None`` standing for no contribution), :func:`to_kind` gives
+accumulates two (``None`` standing for no contribution), :func:`slots` and
+:func:`filled` begin and finish the cotangent of a container a loop fills item
+by item (srcgrad/compiler/transforms/tree_loops.py), :func:`to_kind` gives
 a finished gradient its argument's kind (a Python float for a float, a fresh
 writable ndarray for an array), and :func:`field_cotangent` /
 :func:`container_cotangent` send a cotangent back through ``obj.name`` and
@@ -50,6 +52,42 @@ def zeros_like(x):
     if a.dtype == object:
         return 0.0
     return np.zeros(a.shape, dtype=float_dtype(a.dtype))
+
+
+def slots(x):
+    """An empty cotangent for a container a loop reads item by item: one
+    ``None`` slot per item of a list or tuple (a list), ``{}`` for a dict,
+    zeros for anything else.  The loop fills it in place (``add_at``);
+    :func:`filled` finishes it.
+
+    >>> slots([1.0, (2.0, 3.0)]), slots({"w": 1.0})
+    ([None, None], {})
+    """
+    if isinstance(x, (list, tuple)):
+        return [None] * len(x)
+    if isinstance(x, dict):
+        return {}
+    return zeros_like(x)
+
+
+def filled(g, x):
+    """The cotangent :func:`slots` began, finished: a zero of its item's
+    structure in every slot no item wrote, and the container's own type (a
+    tuple or namedtuple for a tuple; a dict's keys in the dict's order).
+
+    >>> filled([None, 2.0], (1.0, 1.0))
+    (0.0, 2.0)
+    >>> filled({"b": 1.0}, {"a": 3.0, "b": 4.0})
+    {'a': 0.0, 'b': 1.0}
+    """
+    if isinstance(x, (list, tuple)) and isinstance(g, (list, tuple)) and len(g) == len(x):
+        items = [zeros_like(v) if s is None else s for s, v in zip(g, x)]
+        if isinstance(x, list):
+            return items
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    if isinstance(x, dict) and isinstance(g, dict):
+        return {k: zeros_like(v) if g.get(k) is None else g[k] for k, v in x.items()}
+    return g
 
 
 def ones_like_float(x):
@@ -112,6 +150,8 @@ def to_kind(g, x):
         if x.dtype.kind != "c":
             g = real_cotangent(g)
         return np.asarray(g, dtype=float_dtype(x.dtype))[()]
+    if g is None:     # no contribution (an empty slot, see slots)
+        return zeros_like(x) if isinstance(x, (list, tuple, dict)) else to_kind(0.0, x)
     if isinstance(x, dict):
         g = g if isinstance(g, dict) else {}
         return {k: to_kind(g.get(k, 0.0), v) for k, v in x.items()}

@@ -54,6 +54,8 @@ from ..analysis.facts import _names, analyse
 from ..ir.ops import Compound, Op, build_tree, classify, group_try_parts, split_aux, walk_ops
 from ..frontend.resolve import check as resolve_ops
 from .rulecall import rule_expr
+from .tree_loops import close_slots, open_slots, slot_containers
+from .shape_saves import save_shapes_only
 from ..analysis.shapes import sum_axes
 from ..frontend.trycatch import try_forward
 from ..frontend.withblock import with_forward
@@ -172,6 +174,7 @@ class Reverser(ReverseCalls):
         self.first_bindings = self._first_bindings(tree)
         self.bound_first = {t for _, t in self.first_bindings}
         raw = self.block_adjoint(tree)
+        raw = save_shapes_only(self, tree, raw)   # shape_saves.py
         # Save only what the adjoint reads; dropping a restore can empty a
         # replayed if/loop and so drop its reads too: iterate to a fixpoint.
         reads = _loads(raw, markers=True)
@@ -280,7 +283,9 @@ class Reverser(ReverseCalls):
         touched = set()
         for block in node.blocks:
             touched |= self.facts.touched(block)
-        self.out.extend(self.materialize(touched - self.defined, line))
+        slotted = slot_containers(self.facts, node, touched)  # tree_loops.py
+        self.out.extend(self.materialize(touched - self.defined - slotted, line))
+        self.out.extend(open_slots(self, slotted - self.defined, line))
         start = self.defined | touched
         if node.kind == "if":
             ends, bodies = [], []
@@ -302,7 +307,7 @@ class Reverser(ReverseCalls):
             stmt.user_line = line
             self.out.append(stmt)
             return
-        owned = self.facts.loop_accumulators(node, touched)
+        owned = self.facts.loop_accumulators(node, touched) | slotted
         for v in sorted(owned & self.defined - (touched - self.defined)):
             # a cotangent made elsewhere may be shared: take a private copy first
             self.out.append(assign(self.adj(v), call(attr(self.env.runtime(), "owned"),
@@ -314,6 +319,7 @@ class Reverser(ReverseCalls):
         body.extend(self.materialize(start - self.defined, line))
         self.defined = start
         if not body:
+            self.out.extend(close_slots(self, slotted, line))
             return
         read = _loads(body, markers=True)
         body[:0] = [assign(op.target.id, copy.deepcopy(op.stmt.value), op.stmt.user_line)
@@ -332,6 +338,7 @@ class Reverser(ReverseCalls):
                         type_comment=None)
         loop.user_line = line
         self.out.append(loop)
+        self.out.extend(close_slots(self, slotted, line))
 
     def op_adjoint(self, op):
         if op.nosave or op.kind == "return":
