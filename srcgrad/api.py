@@ -150,10 +150,11 @@ class GradFunction:
     #: srcgrad/higher.py (bridge._special_vjp), not as an opaque object
     __srcgrad_transform__ = True
 
-    def __init__(self, fun, wrt, has_aux, mode, kind):
+    def __init__(self, fun, wrt, has_aux, mode, kind, backend="numpy"):
         if not callable(fun):
             raise TypeError("grad expects a function, got %r" % (fun,))
         _check_mode(mode)
+        self.backend = _check_backend(backend)
         fun = rules.stand_in(fun)   # scipy.stats.norm.logpdf itself: its primitive
         self.fun = fun
         self.mode = mode
@@ -258,6 +259,8 @@ class GradFunction:
                     _check_float(self.fun, i, self.params, a)
             engine = self._compiled_for(args, spread)
             fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+            if fused is not None and self.backend != "numpy":
+                fused = _backend_fused(engine, self.kind, self.backend)
             hit = engine, _any_complex(args, self.positions), fused
             if args is called and spread is None and not kwargs:
                 self._remember(args, hit)
@@ -774,13 +777,14 @@ def _seed(fun, out):
     return np.ones_like(out, dtype=runtime.float_dtype(np.asarray(out).dtype))
 
 
-def grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+def grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
     """The gradient of a scalar-valued ``fun`` with respect to argument(s) ``wrt``.
 
     Use as ``grad(f)``, ``@grad`` or ``@grad(wrt=(0, 1))``; ``wrt`` is an int,
     a parameter name, or a tuple of them (then a tuple of gradients is
     returned).  With ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the
-    result is ``(gradient, aux)``.
+    result is ``(gradient, aux)``.  ``backend="numba"`` runs the compiled
+    gradient jit-compiled by Numba where it can (docs/backends.md).
 
     >>> import numpy as np
     >>> def f(x):
@@ -790,15 +794,33 @@ def grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     True
     """
     if fun is None:
-        return lambda f: GradFunction(f, wrt, has_aux, mode, "grad")
-    return GradFunction(fun, wrt, has_aux, mode, "grad")
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "grad", backend)
+    return GradFunction(fun, wrt, has_aux, mode, "grad", backend)
 
 
-def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
     """Like :func:`grad`, returning ``(value, gradient)``."""
     if fun is None:
-        return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad")
-    return GradFunction(fun, wrt, has_aux, mode, "value_and_grad")
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad", backend)
+    return GradFunction(fun, wrt, has_aux, mode, "value_and_grad", backend)
+
+
+#: the backends a compiled gradient runs on (docs/backends.md)
+BACKENDS = ("numpy", "numba")
+
+
+def _check_backend(backend):
+    if backend not in BACKENDS:
+        raise ValueError("backend=%r: use one of %s" % (
+            backend, ", ".join('"%s"' % b for b in BACKENDS)))
+    return backend
+
+
+def _backend_fused(compiled, kind, backend):
+    """The fused gradient function of ``compiled`` run by ``backend`` (its
+    NumPy form where that backend cannot run it)."""
+    from .compiler.backends.numba_backend import numba_fused
+    return numba_fused(compiled, kind)
 
 
 def vjp(fun, *primals, wrt=None, mode="auto"):
