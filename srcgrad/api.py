@@ -905,8 +905,11 @@ class Explanation:
     ``tape_calls`` lists ``(name, reason)`` of every call in that tree, at any
     depth, that runs on the tape."""
 
-    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=()):
+    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=(),
+                 backend="numpy", backend_reason=None):
         self.engine = engine
+        self.backend = backend  # what runs the compiled gradient: "numpy" or "numba"
+        self.backend_reason = backend_reason    # why not the backend asked for
         self.reason = reason
         self.calls = list(calls)
         self.tape_calls = tape_calls_of(self.calls) if self.calls else list(tape_calls)
@@ -919,6 +922,9 @@ class Explanation:
         if self.engine == "tape":
             return "runs on the tape: %s" % self.reason
         text = "compiled" if self.note is None else "compiled (%s)" % self.note
+        if self.backend != "numpy" or self.backend_reason:
+            text += "\nbackend: %s" % self.backend + (
+                "" if self.backend_reason is None else " (%s)" % self.backend_reason)
         for node in self.calls:
             text += "\n" + "\n".join(node.lines())
         return text
@@ -926,11 +932,14 @@ class Explanation:
     __repr__ = __str__
 
 
-def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
+def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None,
+            backend="numpy"):
     """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why;
     with ``transform="jvp"``, which engine ``srcgrad.jvp(fun, args,
     tangents, mode=mode)`` uses (``tangents`` default: every float argument
-    moves).
+    moves).  With ``backend="numba"``, ``backend`` / ``backend_reason``
+    say whether Numba compiles the gradient for ``args`` (it is compiled to
+    find out), and why not.
 
     >>> def f(x):
     ...     global G
@@ -939,6 +948,7 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
     runs on the tape: ...'global' statements are not supported...
     """
     _check_mode(mode)
+    _check_backend(backend)
     if transform == "jvp":
         from .forward import explain_jvp
         engine, reason, text = explain_jvp(fun, args, tangents, mode)
@@ -957,9 +967,17 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
         return Explanation("rule")
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
+    ran_on, why = "numpy", None
+    if _check_backend(backend) != "numpy":
+        from .compiler.backends.numba_backend import explain_backend
+        ran_on, why = explain_backend(engine, "grad", args) if type(engine) is CompiledVJP \
+            else ("numpy", "no fused gradient function")
+        if why is not None:
+            why = "Numba does not run it: %s" % why
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
                        source=engine.source, note=getattr(engine, "note", None),
-                       calls=call_tree(getattr(engine, "calls", ())))
+                       calls=call_tree(getattr(engine, "calls", ())), backend=ran_on,
+                       backend_reason=why)
 
 
 rules.FUNCTION_VJP = vjp   # for rules that differentiate a function they are given (odeint)

@@ -33,7 +33,7 @@ import numpy as np
 
 from .numba_layout import HELPERS, NotNumbaable, numba_layout
 
-__all__ = ["numba_fused", "status", "available"]
+__all__ = ["numba_fused", "status", "available", "explain_backend"]
 
 log = logging.getLogger("srcgrad")
 
@@ -76,6 +76,21 @@ def status(compiled, kind):
     if made is None:
         return "numba", "not compiled yet"
     return made.status()
+
+
+def explain_backend(compiled, kind, args):
+    """``(backend, reason)``: which backend the fused ``kind`` of
+    ``compiled`` runs on for ``args``, and why not Numba; compiles for the
+    arguments' types (without running the function) to find out."""
+    made = numba_fused(compiled, kind)
+    if made is None:
+        return "numpy", "there is no fused gradient function to compile"
+    if not _plain(args):
+        return "numpy", ("an argument is not a Python number, None or a float64 / int64 / "
+                         "bool ndarray: the NumPy backend runs such calls")
+    made.prepare(args)
+    backend, reason = made.status()
+    return backend, None if backend == "numba" else reason
 
 
 def _lookup(fn):
@@ -139,6 +154,20 @@ class NumbaFused:
             return "numpy", self.reason
         return "numba", None if self.ran else "not compiled yet"
 
+    def prepare(self, args):
+        """Compile for the types of ``args`` now (what the first call does)."""
+        if self.dispatcher is None:
+            return
+        import numba
+        try:
+            self.dispatcher.compile(tuple(numba.typeof(a) for a in args))
+        except Exception as err:
+            if not _is_numba_error(err):
+                raise
+            self._give_up(_first_line(err))
+        else:
+            self.ran = True
+
     def _give_up(self, reason):
         name = getattr(self.numpy_fn, "__name__", "?")
         self.reason = reason
@@ -189,7 +218,9 @@ def _jit(layout):
     namespace.update(_helpers())
     code = compile(layout.source, "<srcgrad numba %s>" % layout.name, "exec")
     exec(code, namespace)
-    return numba.njit(cache=False, nogil=True)(namespace[layout.name])
+    # boundscheck: an index out of range raises (then the NumPy backend reruns the call
+    # and raises its own IndexError) instead of reading past the array
+    return numba.njit(cache=False, nogil=True, boundscheck=True)(namespace[layout.name])
 
 
 def _helpers():
@@ -263,7 +294,36 @@ def _make_helpers():
         if real_array(x):
             return lambda x: np.zeros(x.shape, np.float64)
 
-    made = {"seed": seed, "reduced_seed": reduced_seed, "seed_if_float64": seed_if_float64,
+    def owned(g):
+        """srcgrad.runtime.owned: a private float copy of an array cotangent."""
+
+    def add_at(g, index, value):
+        """srcgrad.runtime.add_at: ``g[index] += value`` for basic indices."""
+
+    @overload(owned)
+    def _owned(g):
+        if real_scalar(g):
+            return lambda g: g
+        if real_array(g):
+            if g.dtype == types.float64:
+                return lambda g: np.copy(g)
+            return lambda g: g.astype(np.float64)   # a copy, float64
+
+    def basic_index(t):
+        return isinstance(t, (types.Integer, types.SliceType)) or \
+            isinstance(t, types.BaseTuple) and all(basic_index(i) for i in t)
+
+    @overload(add_at)
+    def _add_at(g, index, value):
+        # integer and slice indices only: an index array with repeats needs np.add.at
+        if isinstance(g, types.Array) and g.dtype == types.float64 and g.ndim >= 1 and \
+                basic_index(index) and (real_scalar(value) or real_array(value)):
+            def impl(g, index, value):
+                g[index] += value
+                return g
+            return impl
+
+    made = {"owned": owned, "add_at": add_at, "seed": seed, "reduced_seed": reduced_seed, "seed_if_float64": seed_if_float64,
             "conj": conj, "zeros_like": zeros_like}
     assert set(made) == set(HELPERS)
     return {"_nb_" + k: v for k, v in made.items()}

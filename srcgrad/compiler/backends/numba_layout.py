@@ -65,7 +65,7 @@ import numpy as np
 __all__ = ["NotNumbaable", "numba_layout", "Layout", "HELPERS"]
 
 #: runtime helpers (srcgrad.runtime) with a Numba version in numba_backend.py
-HELPERS = ("seed", "reduced_seed", "seed_if_float64", "conj", "zeros_like")
+HELPERS = ("seed", "reduced_seed", "seed_if_float64", "conj", "zeros_like", "owned", "add_at")
 
 #: builtins generated code may call under Numba
 _BUILTINS = {"range", "len", "reversed", "float", "int", "abs", "min", "max", "bool"}
@@ -104,6 +104,9 @@ def numba_layout(source, lookup):
                 pass
             elif _is_runtime(obj) or obj is itertools.islice:
                 pass    # checked where used (_Rewrite)
+            elif callable(obj):
+                raise NotNumbaable("calls %r (%s), which Numba cannot compile here"
+                                   % (node.id, type(obj).__name__))
             else:
                 raise NotNumbaable(
                     "reads the global %r (%s): Numba would freeze its value when it compiles"
@@ -169,7 +172,7 @@ class _Rewrite(ast.NodeTransformer):
 
     # -- the function: prologue of per-name stacks where the stack was made
     def visit_FunctionDef(self, fn):
-        self.ranges = _range_names(fn, self.lookup)
+        self.ranges = _range_names(fn, self.lookup, self.roles.get("pop"))
         body = self._block(fn.body)
         stack = self.roles.get("stack")
         if stack is not None:
@@ -278,19 +281,24 @@ class _Rewrite(ast.NodeTransformer):
                                            ctx=ast.Load()), args=[], keywords=[])
 
 
-def _range_names(fn, lookup):
-    """Names every assignment of which is ``range(...)`` (one target)."""
+def _range_names(fn, lookup, pop=None):
+    """Names every assignment of which is ``range(...)`` (one target), but
+    for the ``None`` that marks them unset and the restoring ``_pop()``."""
     ranges, other = set(), set()
     for node in ast.walk(fn):
         targets = node.targets if isinstance(node, ast.Assign) else \
             [node.target] if isinstance(node, (ast.For, ast.AugAssign, ast.AnnAssign)) else []
         for t in targets:
             for n in ast.walk(t):
-                if isinstance(n, ast.Name):
-                    is_range = isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                        and isinstance(node.value.func, ast.Name) and \
-                        lookup(node.value.func.id) is range
-                    (ranges if is_range else other).add(n.id)
+                if not isinstance(n, ast.Name):
+                    continue
+                value = node.value if isinstance(node, ast.Assign) else None
+                call = isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                if call and lookup(value.func.id) is range:
+                    ranges.add(n.id)
+                elif not (isinstance(value, ast.Constant) and value.value is None or
+                          call and value.func.id == pop and not value.args):
+                    other.add(n.id)
     return ranges - other
 
 
