@@ -125,3 +125,16 @@ def changes_type(x, flag):
 
 def out_of_range(x, k):
     return x[k] * 2.0
+
+
+def broadcasts(x, w, b):
+    h = x
+    for i in range(3):
+        h = np.tanh(w * h + b)      # w a float, b a row: both broadcast against h
+    return np.sum(h ** 2)
+
+
+COMPILES += [
+    (broadcasts, (np.array([[0.3, -0.2, 1.1], [0.5, 0.1, -0.7]]), 0.8,
+                  np.array([[0.1, -0.3, 0.2]])), (0, 1, 2)),
+]

@@ -236,8 +236,27 @@ def _helpers():
 
 
 def _make_helpers():
+    import numba
     from numba import types
     from numba.extending import overload
+
+    @numba.njit(cache=False, boundscheck=True)
+    def _summed_down(g, shape, extra, ndim):
+        """``g`` summed over its ``extra`` leading axes and over the axes where
+        ``shape`` has length 1 (what NumPy broadcasting added): a new array
+        of ``shape``; the other axes must match (else ValueError, as NumPy)."""
+        for a in range(ndim):
+            if shape[a] != 1 and g.shape[extra + a] != shape[a]:
+                raise ValueError("operands could not be broadcast together")
+        out = np.zeros(shape, np.float64)
+        flat = out.reshape(-1)
+        for index in np.ndindex(g.shape):
+            j = 0
+            for a in range(ndim):
+                n = shape[a]
+                j = j * n + (0 if n == 1 else index[extra + a])
+            flat[j] += g[index]
+        return out
 
     def seed(out):
         """srcgrad.runtime.seed: 1.0 for a real scalar output."""
@@ -323,7 +342,74 @@ def _make_helpers():
                 return g
             return impl
 
-    made = {"owned": owned, "add_at": add_at, "seed": seed, "reduced_seed": reduced_seed, "seed_if_float64": seed_if_float64,
+    def unbroadcast(g, x):
+        """srcgrad.runtime.unbroadcast: ``g`` summed down to the shape of ``x``."""
+
+    def expand_reduced(g, shape, axis=None, keepdims=False):
+        """srcgrad.runtime.expand_reduced of a full reduction (``axis=None``)."""
+
+    @overload(unbroadcast)
+    def _unbroadcast(g, x):
+        if real_scalar(g) and real_scalar(x):
+            return lambda g, x: g
+        if isinstance(g, types.Array) and g.dtype == types.float64 and real_scalar(x):
+            return lambda g, x: np.sum(g)
+        if not (isinstance(g, types.Array) and g.dtype == types.float64 and real_array(x)
+                and g.ndim >= x.ndim >= 1):
+            return None
+        extra, ndim = g.ndim - x.ndim, x.ndim
+        if extra > 0:
+            return lambda g, x: _summed_down(g, x.shape, extra, ndim)
+        if g.layout == "C":
+            def impl(g, x):     # g itself when no axis is summed
+                if g.shape == x.shape:
+                    return g
+                return _summed_down(g, x.shape, extra, ndim)
+            return impl
+
+        def impl_any_layout(g, x):
+            if g.shape == x.shape:
+                return np.ascontiguousarray(g)
+            return _summed_down(g, x.shape, extra, ndim)
+        return impl_any_layout
+
+    @overload(expand_reduced)
+    def _expand_reduced(g, shape, axis=None, keepdims=False):
+        full = axis is None or isinstance(axis, (types.NoneType, types.Omitted))
+        if not (full and real_scalar(g) and isinstance(shape, types.BaseTuple)):
+            return None
+        if len(shape) == 0:
+            return lambda g, shape, axis=None, keepdims=False: g
+        return lambda g, shape, axis=None, keepdims=False: np.full(shape, g)
+
+    @numba.njit(cache=False, boundscheck=True)
+    def sum_axes(g, axes, shape):
+        """``g.sum(axis=axes, keepdims=True).reshape(shape)``, as NumPy
+        computes it (a size mismatch raises ValueError)."""
+        kept = np.empty(g.ndim, np.int64)
+        for i in range(g.ndim):
+            kept[i] = g.shape[i]
+        for a in axes:
+            kept[a] = 1
+        size = 1
+        for i in range(g.ndim):
+            size *= kept[i]
+        total = 1
+        for n in shape:
+            total *= n
+        if size != total:
+            raise ValueError("cannot reshape the sum to that shape")
+        flat = np.zeros(size, np.float64)
+        for index in np.ndindex(g.shape):
+            j = 0
+            for i in range(g.ndim):
+                j = j * kept[i] + (0 if kept[i] == 1 else index[i])
+            flat[j] += g[index]
+        return flat.reshape(shape)
+
+    made = {"unbroadcast": unbroadcast, "expand_reduced": expand_reduced,
+            "owned": owned, "add_at": add_at, "seed": seed, "reduced_seed": reduced_seed, "seed_if_float64": seed_if_float64,
             "conj": conj, "zeros_like": zeros_like}
     assert set(made) == set(HELPERS)
+    made["sum_axes"] = sum_axes     # numba_layout's rewrite of g.sum(axis=..., keepdims=True)
     return {"_nb_" + k: v for k, v in made.items()}

@@ -16,6 +16,9 @@ order.  So :func:`numba_layout` rewrites
 - ``reversed(r)`` of a ``range`` bound to a name into the reversed range;
 - ``_rt.<helper>(...)`` into ``_nb_<helper>(...)``, where the backend has a
   Numba version of the helper (:data:`HELPERS`);
+- ``g.sum(axis=(0,), keepdims=True).reshape((1, 3))`` (a broadcast undone
+  where both shapes are known) into ``_nb_sum_axes(g, (0,), (1, 3))``: Numba's
+  ``sum`` takes neither a tuple of axes nor ``keepdims``;
 
 and refuses (:class:`NotNumbaable`, with the reason) everything it does not
 know to keep the same meaning under Numba: a global that is not ``numpy`` or
@@ -65,10 +68,21 @@ import numpy as np
 __all__ = ["NotNumbaable", "numba_layout", "Layout", "HELPERS"]
 
 #: runtime helpers (srcgrad.runtime) with a Numba version in numba_backend.py
-HELPERS = ("seed", "reduced_seed", "seed_if_float64", "conj", "zeros_like", "owned", "add_at")
+HELPERS = ("seed", "reduced_seed", "seed_if_float64", "conj", "zeros_like", "owned", "add_at",
+           "unbroadcast", "expand_reduced")
 
 #: builtins generated code may call under Numba
-_BUILTINS = {"range", "len", "reversed", "float", "int", "abs", "min", "max", "bool"}
+_BUILTINS = {"range", "len", "reversed", "float", "int", "abs", "min", "max", "bool",
+             "enumerate", "zip"}
+
+#: statements and expressions left to the NumPy backend: Numba supports them
+#: partly, or with other semantics (which exceptions a ``try`` catches)
+_REFUSED = {ast.Try: "a try statement", ast.With: "a with statement",
+            ast.Lambda: "a lambda", ast.FunctionDef: "a nested function",
+            ast.ClassDef: "a class", ast.Yield: "a yield", ast.YieldFrom: "a yield",
+            ast.Global: "a global statement", ast.Nonlocal: "a nonlocal statement",
+            ast.GeneratorExp: "a generator expression", ast.Await: "an await",
+            ast.Starred: "a starred argument"}
 
 
 class NotNumbaable(Exception):
@@ -91,6 +105,9 @@ def numba_layout(source, lookup):
     fn = tree.body[0]
     if not isinstance(fn, ast.FunctionDef) or len(tree.body) != 1:
         raise NotNumbaable("not a single function")
+    for node in ast.walk(fn):
+        if type(node) in _REFUSED and node is not fn:
+            raise NotNumbaable("has %s" % _REFUSED[type(node)])
     local = _locals(fn)
     roles = _roles(fn, lookup)
     modules = {}
@@ -256,6 +273,11 @@ class _Rewrite(ast.NodeTransformer):
     # -- expressions
     def visit_Call(self, call):
         func = call.func
+        summed = _sum_reshape(call)
+        if summed is not None:
+            value, axes, shape = summed
+            return ast.Call(func=_name("_nb_sum_axes"), args=[self.visit(value), axes, shape],
+                            keywords=[])
         if isinstance(func, ast.Name) and self.lookup(func.id) is reversed and \
                 func.id not in self.local:
             arg = call.args[0] if len(call.args) == 1 else None
@@ -279,6 +301,35 @@ class _Rewrite(ast.NodeTransformer):
             self.saved.append(name)
         return ast.Call(func=ast.Attribute(value=_name("_saved_" + name), attr="pop",
                                            ctx=ast.Load()), args=[], keywords=[])
+
+
+def _int_tuple(node):
+    return isinstance(node, ast.Tuple) and all(
+        isinstance(e, ast.Constant) and type(e.value) is int and e.value >= 0
+        for e in node.elts)
+
+
+def _sum_reshape(call):
+    """``(g, axes, shape)`` if ``call`` is ``g.sum(axis=axes, keepdims=True)
+    .reshape(shape)`` with constant ``axes`` and ``shape``, else ``None``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "reshape" and
+            len(call.args) == 1 and not call.keywords and _int_tuple(call.args[0])):
+        return None
+    inner = func.value
+    if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and
+            inner.func.attr == "sum" and not inner.args):
+        return None
+    kw = {k.arg: k.value for k in inner.keywords}
+    axis, keep = kw.get("axis"), kw.get("keepdims")
+    if set(kw) != {"axis", "keepdims"} or not (isinstance(keep, ast.Constant) and
+                                               keep.value is True):
+        return None
+    if isinstance(axis, ast.Constant) and type(axis.value) is int and axis.value >= 0:
+        axis = ast.Tuple(elts=[axis], ctx=ast.Load())
+    if not _int_tuple(axis):
+        return None
+    return inner.func.value, axis, call.args[0]
 
 
 def _range_names(fn, lookup, pop=None):
