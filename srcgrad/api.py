@@ -973,7 +973,7 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None,
         ran_on, why = explain_backend(engine, "grad", args) if type(engine) is CompiledVJP \
             else ("numpy", "no fused gradient function")
         if why is not None:
-            why = "Numba does not run it: %s" % why
+            why = "not Numba: %s" % why
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
                        source=engine.source, note=getattr(engine, "note", None),
                        calls=call_tree(getattr(engine, "calls", ())), backend=ran_on,

@@ -93,6 +93,13 @@ def einsum_loop(x):
     return s
 
 
+def setitem_loop(x):
+    y = np.zeros(3)
+    for i in range(3):
+        y[i] = x[i] * x[i]
+    return np.sum(y)
+
+
 _rng = np.random.default_rng(3)
 _W = _rng.normal(0, 0.4, (5, 5))
 _U = _rng.normal(0, 0.4, (5, 3))
@@ -111,8 +118,9 @@ COMPILES = [
 
 FALLS_BACK = [
     (uses_global, (np.array([1.0, 2.0, -0.5]),), (0,), "reads the global 'SCALE'"),
-    (calls_user_function, (0.3,), (0,), ""),
-    (einsum_loop, (np.array([1.0, 2.0, -0.5]),), (0,), ""),
+    (calls_user_function, (0.3,), (0,), "calls 'helper' (function)"),
+    (einsum_loop, (np.array([1.0, 2.0, -0.5]),), (0,), "calls '_einsum_vjp"),
+    (setitem_loop, (np.array([1.0, 2.0, -0.5]),), (0,), "'_setitem_value_vjp' (function)"),
 ]
 
 
