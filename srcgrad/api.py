@@ -903,7 +903,9 @@ class Explanation:
     ``calls`` is the call tree (:class:`~srcgrad.compiler.calltree.CallNode`:
     each call's ``name``, ``engine``, ``reason``, ``where`` and own ``calls``);
     ``tape_calls`` lists ``(name, reason)`` of every call in that tree, at any
-    depth, that runs on the tape."""
+    depth, that runs on the tape; ``backend`` is what runs the compiled
+    gradient (``"numpy"`` or ``"numba"``, see ``explain(..., backend=)``)
+    and ``backend_reason`` why not the backend asked for."""
 
     def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=(),
                  backend="numpy", backend_reason=None):
@@ -968,7 +970,7 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None,
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
     ran_on, why = "numpy", None
-    if _check_backend(backend) != "numpy":
+    if backend != "numpy":
         from .compiler.backends.numba_backend import explain_backend
         ran_on, why = explain_backend(engine, "grad", args) if type(engine) is CompiledVJP \
             else ("numpy", "no fused gradient function")
