@@ -19,7 +19,8 @@ TAPE = "srcgrad tape"
 AUTOGRAD = "HIPS autograd"
 TORCH = "torch eager"
 JAX = "jax.jit(grad)"
-ORDER = (HAND, COMPILED, TAPE, AUTOGRAD, TORCH, JAX)
+NUMBA = "srcgrad numba"     # value_and_grad(..., backend="numba"): cases sinloop and rnn
+ORDER = (HAND, COMPILED, NUMBA, TAPE, AUTOGRAD, TORCH, JAX)
 
 
 class Skip(Exception):
@@ -44,6 +45,25 @@ def jax():
     jx = need("jax")
     jx.config.update("jax_enable_x64", True)
     return jx
+
+
+def numba_contender(fun, wrt, args, notes):
+    """``srcgrad.value_and_grad(fun, wrt=wrt, mode="compile",
+    backend="numba")`` as a contender: its first call (Numba's compile) is
+    made and timed here, outside the timings, and reported in ``notes``; a
+    fallback to the NumPy backend is a failure of this contender."""
+    need("numba")
+    import srcgrad
+    vg = srcgrad.value_and_grad(fun, wrt=wrt, mode="compile", backend="numba")
+    start = time.perf_counter()
+    vg(*args)
+    first = time.perf_counter() - start
+    explained = srcgrad.explain(fun, *args, wrt=wrt, mode="compile", backend="numba")
+    if explained.backend != "numba":
+        raise RuntimeError("the NumPy backend ran it: %s" % explained.backend_reason)
+    notes.append("%s: its first call, which Numba compiles, took %.1f s (not in the "
+                 "timings)." % (NUMBA, first))
+    return lambda: vg(*args)
 
 
 def build(makers):

@@ -51,7 +51,7 @@ if THREADS > 0:
 import numpy as np  # noqa: E402
 
 from cases import CASES, load  # noqa: E402
-from harness import COMPILED, HAND, JAX, ORDER, TORCH  # noqa: E402
+from harness import COMPILED, HAND, JAX, NUMBA, ORDER, TORCH  # noqa: E402
 
 DOCS = os.path.join(ROOT, "docs")
 README = os.path.join(ROOT, "README.md")
@@ -64,6 +64,8 @@ TRANSFORM_MS = 20.0
 #: issue 13: transform time of a generated function of this many statements
 TRANSFORM_CURVE_TARGETS = {1000: 500.0}   # statements -> ms
 OVERHEAD_US = 2.0
+#: issue 13: the Numba backend at or below jax.jit(grad)'s time on these cases
+NUMBA_VS_JAX_CASES = ("sinloop", "rnn")
 # The target of issue 13: the cached call's overhead with this many array arguments.
 OVERHEAD_ARRAYS, OVERHEAD_ARRAYS_US = 5, 1.0
 MEMORY_RATIO = 1.2
@@ -216,6 +218,18 @@ def targets(results):
                         "value": value, "text": _ratio(value),
                         "target": "<= %.1fx" % MEMORY_RATIO,
                         "met": value is not None and value <= MEMORY_RATIO})
+    for key in NUMBA_VS_JAX_CASES:
+        res = by_key.get(key)
+        numba_row, jax_row = (_row(res, NUMBA), _row(res, JAX)) if res else (None, None)
+        if numba_row is None or jax_row is None:
+            continue
+        value = numba_row["seconds"] / jax_row["seconds"]
+        out.append({"measure": "(%s) %s: srcgrad numba / jax.jit(grad)"
+                               % (res["letter"], _short(key)), "value": value,
+                    "text": "%s vs %s (%s)" % (_time(numba_row["seconds"], res["unit"]),
+                                               _time(jax_row["seconds"], res["unit"]),
+                                               _ratio(value)),
+                    "target": "<= 1x", "met": value <= 1.0})
     res = by_key.get("transform")
     if res is not None and res["rows"]:
         ms = res["rows"][0]["seconds"] * 1e3

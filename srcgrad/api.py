@@ -150,10 +150,11 @@ class GradFunction:
     #: srcgrad/higher.py (bridge._special_vjp), not as an opaque object
     __srcgrad_transform__ = True
 
-    def __init__(self, fun, wrt, has_aux, mode, kind):
+    def __init__(self, fun, wrt, has_aux, mode, kind, backend="numpy"):
         if not callable(fun):
             raise TypeError("grad expects a function, got %r" % (fun,))
         _check_mode(mode)
+        self.backend = _check_backend(backend)
         fun = rules.stand_in(fun)   # scipy.stats.norm.logpdf itself: its primitive
         self.fun = fun
         self.mode = mode
@@ -258,6 +259,8 @@ class GradFunction:
                     _check_float(self.fun, i, self.params, a)
             engine = self._compiled_for(args, spread)
             fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+            if fused is not None and self.backend != "numpy":
+                fused = _backend_fused(engine, self.kind, self.backend)
             hit = engine, _any_complex(args, self.positions), fused
             if args is called and spread is None and not kwargs:
                 self._remember(args, hit)
@@ -776,13 +779,14 @@ def _seed(fun, out):
     return np.ones_like(out, dtype=runtime.float_dtype(np.asarray(out).dtype))
 
 
-def grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+def grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
     """The gradient of a scalar-valued ``fun`` with respect to argument(s) ``wrt``.
 
     Use as ``grad(f)``, ``@grad`` or ``@grad(wrt=(0, 1))``; ``wrt`` is an int,
     a parameter name, or a tuple of them (then a tuple of gradients is
     returned).  With ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the
-    result is ``(gradient, aux)``.
+    result is ``(gradient, aux)``.  ``backend="numba"`` runs the compiled
+    gradient jit-compiled by Numba where it can (docs/backends.md).
 
     >>> import numpy as np
     >>> def f(x):
@@ -792,15 +796,33 @@ def grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     True
     """
     if fun is None:
-        return lambda f: GradFunction(f, wrt, has_aux, mode, "grad")
-    return GradFunction(fun, wrt, has_aux, mode, "grad")
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "grad", backend)
+    return GradFunction(fun, wrt, has_aux, mode, "grad", backend)
 
 
-def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto"):
+def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
     """Like :func:`grad`, returning ``(value, gradient)``."""
     if fun is None:
-        return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad")
-    return GradFunction(fun, wrt, has_aux, mode, "value_and_grad")
+        return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad", backend)
+    return GradFunction(fun, wrt, has_aux, mode, "value_and_grad", backend)
+
+
+#: the backends a compiled gradient runs on (docs/backends.md)
+BACKENDS = ("numpy", "numba")
+
+
+def _check_backend(backend):
+    if backend not in BACKENDS:
+        raise ValueError("backend=%r: use one of %s" % (
+            backend, ", ".join('"%s"' % b for b in BACKENDS)))
+    return backend
+
+
+def _backend_fused(compiled, kind, backend):
+    """The fused gradient function of ``compiled`` run by ``backend`` (its
+    NumPy form where that backend cannot run it)."""
+    from .compiler.backends.numba_backend import numba_fused
+    return numba_fused(compiled, kind)
 
 
 def vjp(fun, *primals, wrt=None, mode="auto"):
@@ -883,10 +905,15 @@ class Explanation:
     ``calls`` is the call tree (:class:`~srcgrad.compiler.calltree.CallNode`:
     each call's ``name``, ``engine``, ``reason``, ``where`` and own ``calls``);
     ``tape_calls`` lists ``(name, reason)`` of every call in that tree, at any
-    depth, that runs on the tape."""
+    depth, that runs on the tape; ``backend`` is what runs the compiled
+    gradient (``"numpy"`` or ``"numba"``, see ``explain(..., backend=)``)
+    and ``backend_reason`` why not the backend asked for."""
 
-    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=()):
+    def __init__(self, engine, reason=None, tape_calls=(), source=None, note=None, calls=(),
+                 backend="numpy", backend_reason=None):
         self.engine = engine
+        self.backend = backend  # what runs the compiled gradient: "numpy" or "numba"
+        self.backend_reason = backend_reason    # why not the backend asked for
         self.reason = reason
         self.calls = list(calls)
         self.tape_calls = tape_calls_of(self.calls) if self.calls else list(tape_calls)
@@ -899,6 +926,9 @@ class Explanation:
         if self.engine == "tape":
             return "runs on the tape: %s" % self.reason
         text = "compiled" if self.note is None else "compiled (%s)" % self.note
+        if self.backend != "numpy" or self.backend_reason:
+            text += "\nbackend: %s" % self.backend + (
+                "" if self.backend_reason is None else " (%s)" % self.backend_reason)
         for node in self.calls:
             text += "\n" + "\n".join(node.lines())
         return text
@@ -906,11 +936,14 @@ class Explanation:
     __repr__ = __str__
 
 
-def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
+def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None,
+            backend="numpy"):
     """Which engine ``grad(fun, wrt=wrt, mode=mode)(*args)`` uses, and why;
     with ``transform="jvp"``, which engine ``srcgrad.jvp(fun, args,
     tangents, mode=mode)`` uses (``tangents`` default: every float argument
-    moves).
+    moves).  With ``backend="numba"``, ``backend`` / ``backend_reason``
+    say whether Numba compiles the gradient for ``args`` (it is compiled to
+    find out), and why not.
 
     >>> def f(x):
     ...     global G
@@ -919,6 +952,7 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
     runs on the tape: ...'global' statements are not supported...
     """
     _check_mode(mode)
+    _check_backend(backend)
     if transform == "jvp":
         from .forward import explain_jvp
         engine, reason, text = explain_jvp(fun, args, tangents, mode)
@@ -937,9 +971,17 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None):
         return Explanation("rule")
     if isinstance(engine, _TapeVJP):
         return Explanation("tape", engine.reason)
+    ran_on, why = "numpy", None
+    if backend != "numpy":
+        from .compiler.backends.numba_backend import explain_backend
+        ran_on, why = explain_backend(engine, "grad", args) if type(engine) is CompiledVJP \
+            else ("numpy", "no fused gradient function")
+        if why is not None:
+            why = "not Numba: %s" % why
     return Explanation("compiler", tape_calls=getattr(engine, "tape_calls", ()),
                        source=engine.source, note=getattr(engine, "note", None),
-                       calls=call_tree(getattr(engine, "calls", ())))
+                       calls=call_tree(getattr(engine, "calls", ())), backend=ran_on,
+                       backend_reason=why)
 
 
 rules.FUNCTION_VJP = vjp   # for rules that differentiate a function they are given (odeint)

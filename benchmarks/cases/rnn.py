@@ -7,7 +7,8 @@ import numpy as np
 import srcgrad
 from srcgrad.tape.engine import tape_vjp
 
-from harness import AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, gradient_case, jax, need, torch
+from harness import (AUTOGRAD, COMPILED, HAND, JAX, NUMBA, TAPE, TORCH, gradient_case, jax,
+                     need, numba_contender, torch)
 
 HIDDEN, STEPS, INPUTS = 32, 30, 8
 
@@ -99,7 +100,9 @@ def rnn(cfg):
         jargs = tuple(jnp.asarray(a) for a in args)
         return lambda: jx.block_until_ready(vg(*jargs))
 
-    makers = {HAND: lambda: (lambda: rnn_hand(*args)), COMPILED: compiled, TAPE: tape,
+    notes = []
+    makers = {HAND: lambda: (lambda: rnn_hand(*args)), COMPILED: compiled,
+              NUMBA: lambda: numba_contender(rnn_loss, (0, 1), args, notes), TAPE: tape,
               AUTOGRAD: autograd, TORCH: torch_eager, JAX: jax_jit}
     return gradient_case("rnn", "RNN, 32 hidden x 30 steps (8 inputs), grad wrt W, U",
-                         makers, cfg)
+                         makers, cfg, notes=notes)

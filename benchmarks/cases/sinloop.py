@@ -8,7 +8,8 @@ import numpy as np
 import srcgrad
 from srcgrad.tape.engine import tape_vjp
 
-from harness import AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, gradient_case, jax, need, torch
+from harness import (AUTOGRAD, COMPILED, HAND, JAX, NUMBA, TAPE, TORCH, gradient_case, jax,
+                     need, numba_contender, torch)
 
 STEPS = 100
 X0 = 0.5
@@ -85,9 +86,11 @@ def sinloop(cfg):
         vg = jx.jit(jx.value_and_grad(f))
         return lambda: jx.block_until_ready(vg(x0))
 
-    makers = {HAND: lambda: (lambda: sin_hand(x0)), COMPILED: compiled, TAPE: tape,
+    notes = ["The tape, autograd, torch and jax run the loop with their own sin "
+             "(np.sin on the tape: math.sin of a tracked value would lose the gradient)."]
+    makers = {HAND: lambda: (lambda: sin_hand(x0)), COMPILED: compiled,
+              NUMBA: lambda: numba_contender(sin_loop, (0,), (x0,), notes), TAPE: tape,
               AUTOGRAD: autograd, TORCH: torch_eager, JAX: jax_jit}
     return gradient_case(
         "sinloop", "100 iterations of x = math.sin(x) * 1.01 on a float", makers, cfg,
-        notes=["The tape, autograd, torch and jax run the loop with their own sin "
-               "(np.sin on the tape: math.sin of a tracked value would lose the gradient)."])
+        notes=notes)
