@@ -256,8 +256,10 @@ def gradient_jvp_function(gradfn, positions, numeric):
     from .compiler.ir.env import call, load
     if not _chained(gradfn):
         return None
-    key = ("jvp", tuple(positions), tuple(numeric))
-    table = _SLOPES.setdefault(gradfn, {})
+    key = (tuple(positions), tuple(numeric))
+    # kept on gradfn itself (the function binds gradfn: in a weak-keyed table the
+    # entry would keep its own key alive)
+    table = gradfn.__dict__.setdefault("__srcgrad_jvp_functions__", {})
     with _LOCK:
         hit = table.get(key)
     if hit is not None:
