@@ -51,20 +51,6 @@ def while_break(x):
     return x
 
 
-def loop_invariant(x, W, n):
-    for i in range(n):
-        x = np.tanh(np.dot(W, x) + np.sum(W))
-    return np.sum(x)
-
-
-def leading_break(x):
-    while True:
-        if x > 100.0:
-            break
-        x = x * 1.5 + 0.1
-    return x
-
-
 def fill(x):
     y = np.zeros(3)
     for i in range(3):
@@ -110,6 +96,20 @@ def model_loss(layer, x):
 
 def apply_nonlinearity(x, nonlinearity=np.tanh):
     return np.sum(nonlinearity(x) ** 2)
+
+
+def loop_invariant(x, W, n):
+    for i in range(n):
+        x = np.tanh(np.dot(W, x) + np.sum(W))
+    return np.sum(x)
+
+
+def leading_break(x):
+    while True:
+        if x > 100.0:
+            break
+        x = x * 1.5 + 0.1
+    return x
 
 
 CASES = {"mlp": (mlp, 1), "branch": (branch, 0), "loop": (loop, 0),
