@@ -194,10 +194,9 @@ def _interp_parts(x, xp, period):
 
 
 def interp_vjp_x(g, ans, x, xp, fp, left=None, right=None, period=None):
-    """The slope of the segment each point lies on (zero outside ``xp``): a
-    function of ``x`` constant on each segment (``runtime.constant``: the
-    segments are found on ``x``'s value, so the compiler can differentiate
-    this rule again -- second derivatives)."""
+    """The slope of the segment each point lies on (zero outside ``xp``)."""
+    # constant on each segment: found on x's value (runtime.constant), so the
+    # compiler can differentiate this rule again (second derivatives)
     lo, hi, t, nodes, src, below, above = _interp_parts(runtime.constant(x), xp, period)
     fe = np.asarray(fp)[src]
     width = nodes[hi] - nodes[lo]

@@ -10,7 +10,9 @@ independent oracle: central differences of a hand-derived lower derivative
 ``mode="compile"`` and, where the tape goes, ``mode="tape"``.
 """
 
+import gc
 import os
+import weakref
 
 import numpy as np
 import pytest
@@ -294,3 +296,27 @@ def test_third_derivative_tensors_agree_with_jax(slope, name):
     # and the tape's third derivative (reverse over reverse over reverse)
     g3 = srcgrad.hessian(slope, mode="tape")(x)
     np.testing.assert_allclose(got, g3 @ DIRECTION, rtol=1e-7, atol=1e-9)
+
+
+def _inner_energy(w):
+    return np.sum(np.tanh(w) ** 2)
+
+
+_MADE = []
+
+
+def _makes_a_gradient_per_call(w):
+    g = srcgrad.grad(_inner_energy)
+    _MADE.append(weakref.ref(g))
+    return _inner_energy(w - 0.1 * g(w))
+
+
+def test_a_gradient_made_per_call_is_not_kept_alive():
+    """The generated JVP of a gradient lives on the gradient object: one
+    made at each call of the objective is freed with it (no leak)."""
+    x, v = np.array([0.3, -0.2]), np.array([1.0, 0.5])
+    got = srcgrad.hvp(_makes_a_gradient_per_call, mode="compile")(x, v)
+    np.testing.assert_allclose(got, directional(tape_grad(_makes_a_gradient_per_call), x, v),
+                               rtol=1e-6, atol=1e-8)
+    gc.collect()
+    assert _MADE and all(r() is None for r in _MADE)
