@@ -155,10 +155,21 @@ def _all_args(args):
     return out
 
 
-#: code object -> what :func:`_source_of` found for it, kept once the text is
-#: known to compile to that code (a later edit of the file changes nothing
-#: that runs)
-_SOURCES = weakref.WeakKeyDictionary()
+#: ``id(code)`` -> ``(weak reference to code, what _source_of found for it)``,
+#: kept once the text is known to compile to that code (a later edit of the
+#: file changes nothing that runs). Keyed by identity: equal code objects
+#: (the same text imported from two files) must not share their file.
+_SOURCES = {}
+
+
+def _known_source(code):
+    entry = _SOURCES.get(id(code))
+    return entry[1] if entry is not None and entry[0]() is code else None
+
+
+def _keep_source(code, found):
+    key = id(code)
+    _SOURCES[key] = (weakref.ref(code, lambda _, key=key: _SOURCES.pop(key, None)), found)
 
 
 def _source_of(fn):
@@ -166,7 +177,7 @@ def _source_of(fn):
     once per code object (``inspect.getsourcelines`` tokenizes the file: a
     new function object of the same code, a closure made again, or the same
     function compiled for new argument kinds, reads it from the table)."""
-    found = _SOURCES.get(fn.__code__)
+    found = _known_source(fn.__code__)
     if found is None:
         found = _read_source(fn)   # kept by parse_function once it matches the code
     filename, lines, start, all_lines = found
@@ -224,8 +235,8 @@ def parse_function(fn):
             "the source of %s in %s changed since it was imported: the text on disk is not "
             "the code that runs, so the compiler cannot differentiate it (reload the module, "
             "or restart)" % (fn.__qualname__, filename))
-    if fn.__code__ not in _SOURCES:
-        _SOURCES[fn.__code__] = found
+    if _known_source(fn.__code__) is None:
+        _keep_source(fn.__code__, found)
     gast.increment_lineno(tree, start - 1)
     if is_lambda:
         first = lines[0] if lines else ""
