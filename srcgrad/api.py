@@ -20,7 +20,7 @@ from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
 from .runtime.complex import _COMPLEX_INPUTS
-from .runtime.signature import key_function
+from .signature import key_function
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
@@ -230,7 +230,7 @@ class GradFunction:
 
     def __call__(self, *args, **kwargs):
         # The cached call (issue 13). The key of the last signature seen (see
-        # runtime/signature.py: exact types, plain ndarrays' shapes, the
+        # srcgrad/signature.py: exact types, plain ndarrays' shapes, the
         # differentiated ones' dtypes) finds what a first call with that
         # signature checked (no tape Tensor, floats where differentiated, no
         # ndarray subclass) and compiled; a hit skips those checks, which depend
@@ -404,7 +404,7 @@ class GradFunction:
         dicts: their leaves are walked per call), tape Tensors nor refused
         ndarray subclasses.  ``_hits`` maps the arguments' types to
         ``(key_of, layouts)``: ``key_of`` is the signature's key function
-        (runtime/signature.py), ``layouts`` maps its keys to hits.  At most
+        (srcgrad/signature.py), ``layouts`` maps its keys to hits.  At most
         ``_HITS`` entries at each level; past that, a level starts again (a
         miss costs the checks and a lookup in ``_by_kind``, not a compile)."""
         types = tuple(map(type, args))

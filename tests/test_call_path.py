@@ -379,10 +379,10 @@ def test_a_non_scalar_output_on_a_cached_signature_is_refused_every_time(more, m
 
 
 def test_the_key_of_a_signature():
-    """runtime/signature.py: the key holds every plain ndarray's shape and the
+    """srcgrad/signature.py: the key holds every plain ndarray's shape and the
     differentiated ones' dtypes; another type gives no key, another number of
     arguments a TypeError."""
-    from srcgrad.runtime.signature import key_function
+    from srcgrad.signature import key_function
     key_of = key_function((np.ndarray, float, np.ndarray, str), wrt=(2,))
     x, y = np.ones(3), np.ones((2, 2))
     assert key_of(x, 1.0, y, "a") == ((3,), (2, 2), y.dtype)
