@@ -20,6 +20,7 @@ from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
 from .runtime.complex import _COMPLEX_INPUTS
+from .signature import key_function
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
@@ -164,7 +165,8 @@ class GradFunction:
         self.varargs = not _is_primitive(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
-        self._hits = {}     # signature -> (engine, complex_args): see _remember
+        self._hits = {}     # signature -> hit: see _remember
+        self._last = _NO_HIT    # (key function, key, hit) of the last signature seen
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
 
     @property
@@ -228,43 +230,107 @@ class GradFunction:
         return args, spread
 
     def __call__(self, *args, **kwargs):
-        # The cached call (issue 13): the arguments' signature -- every
-        # argument's type, each plain ndarray's shape, each differentiated
-        # one's dtype -- finds what a first call with that signature checked
-        # (no tape Tensor, floats where differentiated, no ndarray subclass)
-        # and compiled. A hit skips those checks: they depend on nothing but
-        # the signature (see ``_remember``). Two dict reads, no lock; the
-        # per-argument work is done by map() at C speed.
-        hit = None
+        # The cached call (issue 13). The key of the last signature seen (see
+        # srcgrad/signature.py: exact types, plain ndarrays' shapes, the
+        # differentiated ones' dtypes) finds what a first call with that
+        # signature checked (no tape Tensor, floats where differentiated, no
+        # ndarray subclass) and compiled; a hit skips those checks, which depend
+        # on nothing but the signature (see ``_remember``). One generated key
+        # function and a tuple compare; no lock, no per-argument loop. For a
+        # plain grad/value_and_grad of one real float or ndarray, the fused
+        # code's gradient is handed back here, checked to be a fresh array of
+        # the argument's shape and dtype (else ``_give_kind`` makes it one).
         if not kwargs:
-            by_types = self._hits.get(tuple(map(type, args)))
-            if by_types is not None:
-                pick, pick_wrt, layouts = by_types
-                arrays = args if pick is None else pick(args)
-                hit = layouts.get(tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
-                                  (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args))))
+            key_of, key, hit = self._last
+            try:
+                now = key_of(*args)
+            except TypeError:   # another number of arguments
+                now = None
+            if now != key:
+                hit = self._lookup(args)
+            if hit is not None:
+                plain = hit[3]
+                if plain is not None and not _COMPLEX_STATE.on:
+                    try:
+                        out = hit[2](*args)
+                    except runtime.SeedError as err:   # not a real scalar: the message names f
+                        _seed(self.fun, err.out)
+                        raise
+                    except (runtime.Rebound, RecursionError):
+                        return self._run((hit[0], False, None, None), args, None)
+                    with_value, kind, shape, dtype, at = plain
+                    if with_value:
+                        ans, out = out
+                    result = out[0]
+                    if type(result) is not kind or kind is _ARRAY and not (
+                            result.base is None and result.dtype is dtype and
+                            result.shape == shape):
+                        result = _give_kind(result, args[at])
+                    return (ans, result) if with_value else result
+                return self._run(hit, args, None)
+        return self._first(args, kwargs)
+
+    def _lookup(self, args):
+        """The hit remembered for the signature of ``args`` (``None``: none),
+        made the last one seen."""
+        by_types = self._hits.get(tuple(map(type, args)))
+        if by_types is None:
+            return None
+        key_of, layouts = by_types
+        key = key_of(*args)
+        hit = layouts.get(key)
+        if hit is not None:
+            self._last = (key_of, key, hit)
+        return hit
+
+    def _first(self, args, kwargs):
+        """A call whose signature has no hit: the checks, the engine for its
+        kinds (compiled on a first call), remembered for the next call."""
         spread = None
-        if hit is None:
-            called = args
-            if self.varargs:
-                args, spread = self._flat(args, kwargs)
-            elif kwargs or len(args) != len(self.params):
-                args = self._args(args, kwargs)
-            if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
-                   for a in args):
-                return self._on_the_tape(args, spread)  # inside a tape trace: higher order
-            for i in self.positions:
-                a = args[i]
-                if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
-                    _check_float(self.fun, i, self.params, a)
-            engine = self._compiled_for(args, spread)
-            fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
-            if fused is not None and self.backend != "numpy":
-                fused = _backend_fused(engine, self.kind, self.backend)
-            hit = engine, _any_complex(args, self.positions), fused
-            if args is called and spread is None and not kwargs:
-                self._remember(args, hit)
-        engine, complex_args, fused = hit
+        called = args
+        if self.varargs:
+            args, spread = self._flat(args, kwargs)
+        elif kwargs or len(args) != len(self.params):
+            args = self._args(args, kwargs)
+        if any(isinstance(a, Tensor) or isinstance(a, _TREES) and _holds_tensor(a)
+               for a in args):
+            return self._on_the_tape(args, spread)  # inside a tape trace: higher order
+        for i in self.positions:
+            a = args[i]
+            if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f"):
+                _check_float(self.fun, i, self.params, a)
+        engine = self._compiled_for(args, spread)
+        fused = engine.fused(self.kind) if type(engine) is CompiledVJP else None
+        if fused is not None and self.backend != "numpy":
+            fused = _backend_fused(engine, self.kind, self.backend)
+        complex_args = _any_complex(args, self.positions)
+        hit = engine, complex_args, fused, self._plain(args, fused, complex_args)
+        if args is called and spread is None and not kwargs:
+            self._remember(args, hit)
+        return self._run(hit, args, spread)
+
+    def _plain(self, args, fused, complex_args):
+        """``(with_value, type, shape, dtype, position)`` when ``__call__``
+        may hand back the fused code's result itself: grad or value_and_grad
+        without aux, of one real argument (at ``position``) that is a float or
+        a plain ndarray (then of this ``shape`` and ``dtype``: the key of the
+        signature holds both, so every call with this hit has them); else
+        ``None``."""
+        if fused is None or complex_args or self.has_aux or not self.single or \
+                self.kind not in ("grad", "value_and_grad"):
+            return None
+        at = self.positions[0]
+        a = args[at] if at < len(args) else None
+        if type(a) is float:
+            return self.kind == "value_and_grad", float, None, None, at
+        if type(a) is _ARRAY:
+            return self.kind == "value_and_grad", _ARRAY, a.shape, a.dtype, at
+        return None
+
+    def _run(self, hit, args, spread):
+        """Run the engine of ``hit`` on ``args``: the fused function where
+        there is one, else (or when it hands over) value and pullback."""
+        engine, complex_args, fused, _ = hit
         if fused is not None:
             done = self._call_fused(fused, args, complex_args)
             if done is not None:
@@ -331,20 +397,19 @@ class GradFunction:
         return self._result(grads, args, ans)
 
     def _remember(self, args, hit):
-        """Keep ``hit`` (the engine, and whether a differentiated argument is
-        complex) for calls with the signature of ``args``, if the checks a
-        call makes depend on nothing else: plain ndarrays (their shapes, and
-        the dtypes of differentiated ones, are in the signature: the checks
-        read those dtypes' kind; the engine is the same for every dtype),
-        numbers, ``None``, strings, and objects that are neither containers
-        (lists, tuples, dicts: their leaves are walked per call), tape
-        Tensors nor refused ndarray subclasses.  ``_hits`` maps the
-        arguments' types to ``(pick, pick_wrt, layouts)``: ``pick`` selects
-        the plain ndarrays (``None``: all of them), ``pick_wrt`` the
-        differentiated ones (``None``: the same), ``layouts`` maps the shapes
-        of the first and the dtype numbers of the second to hits.  At most ``_HITS`` entries at
-        each level; past that, a level starts again (a miss costs the
-        checks and a lookup in ``_by_kind``, not a compile)."""
+        """Keep ``hit`` (the engine, whether a differentiated argument is
+        complex, the fused function, the plain-result position) for calls
+        with the signature of ``args``, if the checks a call makes depend on
+        nothing else: plain ndarrays (their shapes, and the dtypes of
+        differentiated ones, are in the key: the checks read those dtypes'
+        kind; the engine is the same for every dtype), numbers, ``None``,
+        strings, and objects that are neither containers (lists, tuples,
+        dicts: their leaves are walked per call), tape Tensors nor refused
+        ndarray subclasses.  ``_hits`` maps the arguments' types to
+        ``(key_of, layouts)``: ``key_of`` is the signature's key function
+        (srcgrad/signature.py), ``layouts`` maps its keys to hits.  At most
+        ``_HITS`` entries at each level; past that, a level starts again (a
+        miss costs the checks and a lookup in ``_by_kind``, not a compile)."""
         types = tuple(map(type, args))
         for t in types:
             if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t):
@@ -352,24 +417,21 @@ class GradFunction:
         table = self._hits
         by_types = table.get(types)
         if by_types is None:
-            at = [i for i, t in enumerate(types) if t is _ARRAY]
-            pick = None if len(at) == len(types) else _picker(at)
-            wrt = sorted({i for i in self.positions if types[i] is _ARRAY})
-            pick_wrt = None if wrt == at else _picker(wrt)
             if len(table) >= _HITS:
                 table = self._hits = {}   # a reader holding the old table is fine
-            by_types = table[types] = (pick, pick_wrt, {})
-        pick, pick_wrt, layouts = by_types
+            by_types = table[types] = (key_function(types, self.positions), {})
+        key_of, layouts = by_types
         if len(layouts) >= _HITS:
             layouts.clear()
-        arrays = args if pick is None else pick(args)
-        layouts[tuple(map(_LAYOUT, arrays)) if pick_wrt is None else
-                (*map(_SHAPE, arrays), *map(_DTYPE_NUM, pick_wrt(args)))] = hit
+        key = key_of(*args)
+        layouts[key] = hit
+        self._last = (key_of, key, hit)
 
     def _recompile(self, args, spread):
         """What ``_rerun`` calls to compile again for ``args``."""
         def recompile():
             self._hits = {}
+            self._last = _NO_HIT
             self._by_kind.clear()
             self._compiled = None
             return self._compiled_for(args, spread)
@@ -452,18 +514,14 @@ _HITS = 4 * SHAPE_SPECIALISATIONS
 #: runtime.complex_inputs's thread-local state, read on the hot path: when it is
 #: already what complex_inputs(False) would set, the context manager is skipped
 _COMPLEX_STATE = _COMPLEX_INPUTS
-#: what a signature reads of a plain ndarray: its shape, and if it is
-#: differentiated its dtype's number (which determines dtype.kind, all the
-#: checks read; compiled code is the same for every dtype)
-_SHAPE, _DTYPE_NUM = operator.attrgetter("shape"), operator.attrgetter("dtype.num")
-_LAYOUT = operator.attrgetter("shape", "dtype.num")   # when every array is differentiated
 
 
-def _picker(positions):
-    """``pick(args)``: the tuple of ``args`` at ``positions`` (sorted)."""
-    if len(positions) == 1:
-        return operator.itemgetter(slice(positions[0], positions[0] + 1))
-    return operator.itemgetter(*positions) if positions else operator.itemgetter(slice(0, 0))
+def _no_key(*args):
+    return None
+
+
+#: ``GradFunction._last`` before any signature is remembered
+_NO_HIT = (_no_key, None, None)
 #: outputs seeded with 1.0 without a call to _seed (what it gives them)
 _FLOATS = frozenset([float, np.float64])
 

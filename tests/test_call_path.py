@@ -280,3 +280,118 @@ def test_threads_share_one_grad_function(mod, mode):
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+_MORE = """
+import numpy as np
+
+W = np.array([0.5, -2.0, 1.5])
+
+def scaled(x, s=2.0):
+    return np.sum(x ** 2) * s
+
+def wave(x):
+    return np.sum(np.sin(x) * x)
+
+def lin(x):
+    return np.sum(W * x)
+
+def column_sums(x):
+    return np.sum(x, axis=0)
+"""
+
+
+@pytest.fixture
+def more(tmp_path):
+    return load(tmp_path, _MORE)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_value_and_grad_of_a_float_and_of_arrays_on_cached_calls(more, mode):
+    """The plain result path (one real argument, grad or value_and_grad):
+    values and gradients against finite differences, of the argument's kind."""
+    vg = srcgrad.value_and_grad(more.wave, mode=mode)
+    for x in (0.7, 0.7, np.linspace(-1.0, 1.0, 4), np.linspace(-1.0, 1.0, 4),
+              np.linspace(-1.0, 1.0, 4).astype(np.float32), 0.7):
+        for _ in range(2):
+            value, grad = vg(x)
+            wide = np.asarray(x, dtype=np.float64) if isinstance(x, np.ndarray) else x
+            assert_allclose(value, more.wave(wide), rtol=1e-5)
+            assert_allclose(grad, numeric_grad(more.wave, (wide,), 0), rtol=1e-4, atol=1e-5)
+            if isinstance(x, float):
+                assert type(grad) is float
+            else:
+                assert type(grad) is np.ndarray and grad.dtype == x.dtype and \
+                    grad.shape == x.shape
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_floats_and_arrays_in_turn_get_gradients_of_their_kind(more, mode):
+    gf = srcgrad.grad(more.wave, mode=mode)
+    x = np.array([0.3, -1.2])
+    for arg in (0.4, x, 0.4, x, x, 0.4, 0.4):
+        got = gf(arg)
+        assert type(got) is type(arg)
+        assert_allclose(got, numeric_grad(more.wave, (arg,), 0))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_calls_with_another_number_of_arguments_after_cached_ones(more, mode):
+    """A default left out, then given, then left out again: each call is
+    checked for its own arguments (the cached signature has a fixed count)."""
+    gf = srcgrad.grad(more.scaled, wrt=(0, 1), mode=mode)
+    x = np.array([0.5, -1.0, 2.0])
+    for extra in ((), (), (3.0,), (3.0,), (), (3.0,)):
+        args = (x,) + extra
+        full = args + (() if extra else (2.0,))
+        got = gf(*args)
+        assert_allclose(got[0], numeric_grad(more.scaled, full, 0))
+        assert_allclose(got[1], numeric_grad(more.scaled, full, 1))
+        assert type(got[1]) is float
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_gradient_handed_back_is_the_callers_own(more, mode):
+    """Changing a gradient the call returned changes neither the module's
+    arrays nor the next call's gradient."""
+    gf = srcgrad.grad(more.lin, mode=mode)
+    x = np.array([1.0, 2.0, 3.0])
+    for _ in range(3):
+        got = gf(x)
+        assert got is not more.W and not np.shares_memory(got, more.W)
+        assert_allclose(got, numeric_grad(more.lin, (x,), 0))
+        got[:] = 0.0
+    assert_allclose(more.W, [0.5, -2.0, 1.5])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_non_scalar_output_on_a_cached_signature_is_refused_every_time(more, mode):
+    gf = srcgrad.grad(more.column_sums, mode=mode)
+    v = np.array([0.5, 1.5])
+    assert_allclose(gf(v), np.ones(2))
+    assert_allclose(gf(v), np.ones(2))
+    m = np.ones((2, 3))
+    for _ in range(3):
+        with pytest.raises(TypeError, match="scalar") as err:
+            gf(m)
+        assert more.__file__ in str(err.value)
+    assert_allclose(gf(v), np.ones(2))
+
+
+def test_the_key_of_a_signature():
+    """srcgrad/signature.py: the key holds every plain ndarray's shape and the
+    differentiated ones' dtypes; another type gives no key, another number of
+    arguments a TypeError."""
+    from srcgrad.signature import key_function
+    key_of = key_function((np.ndarray, float, np.ndarray, str), wrt=(2,))
+    x, y = np.ones(3), np.ones((2, 2))
+    assert key_of(x, 1.0, y, "a") == ((3,), (2, 2), y.dtype)
+    assert key_of(x, 1.0, y, "b") == key_of(x, 1.0, y, "a")   # a string's type is its key
+    assert key_of(x.astype(np.float32), 1.0, y, "a") == key_of(x, 1.0, y, "a")
+    assert key_of(x, 1.0, y.astype(np.float32), "a") != key_of(x, 1.0, y, "a")
+    assert key_of(x, 1.0, y[None], "a") != key_of(x, 1.0, y, "a")
+    assert key_of(x, 1, y, "a") is None
+    assert key_of(np.asmatrix(x), 1.0, y, "a") is None
+    with pytest.raises(TypeError):
+        key_of(x, 1.0, y)
+    assert key_function((), ())() == ()

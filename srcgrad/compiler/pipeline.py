@@ -23,6 +23,7 @@ from .analysis import argwrites
 from .frontend import fence, generators, hofs, index_tricks
 from ..rules.conversions import argument_copy, make_closure
 from .frontend.anf import Namer, dump, to_anf
+from .ir.fastast import walk
 from .frontend.ssa import mutable_names, rename_ssa, split_self_updates
 from .backends.codegen import build, emit_function, with_comments
 from .backends import codegen
@@ -353,7 +354,7 @@ def _lift(info, node, namer, env):
     """Lift nested functions and unpack starred call arguments."""
     if not any(isinstance(n, (gast.FunctionDef, gast.Lambda, gast.Starred)) or
                isinstance(n, gast.keyword) and n.arg is None
-               for stmt in node.body for n in gast.walk(stmt)):
+               for stmt in node.body for n in walk(stmt)):
         return node  # nothing to lift or unpack
     try:
         node = unpack_fixed_arity_calls(node, env.resolve, namer)  # h(*xs): len(xs) is known
@@ -392,7 +393,7 @@ def front_end(fn, wrt, verbose=False, numeric=(), callee=False, spread=None):
     info = _info_of(fn)
     if spread is not None:
         info = specialise(info, spread)  # *args/**kwargs -> the call's extra arguments
-    namer = Namer({n.id for n in gast.walk(info.node) if isinstance(n, gast.Name)}
+    namer = Namer({n.id for n in walk(info.node) if isinstance(n, gast.Name)}
                   | set(info.local_names))
     info = hofs.rewrite(info, namer)  # map, filter, reduce, sorted(key=), partial
     named = name_lambdas(info.node)   # apply(lambda v: v * 2, x): the lambda gets a name
@@ -754,7 +755,7 @@ def _state_transfer(forward, reverser, params, rt, env):
     ``env.state`` chose for them."""
     stack, push, pop, rev, final, calls = [env.state[k] for k in STATE_NAMES]
     uses_stack = any(isinstance(n, gast.Name) and n.id == push
-                     for s in forward for n in gast.walk(s))
+                     for s in forward for n in walk(s))
     restored = reverser.restored
     pro, epi, pb = [], [], []
     for v in restored:

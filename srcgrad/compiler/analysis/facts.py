@@ -187,10 +187,16 @@ class Facts:
                     self.scalar.discard(t)
                     changed = True
 
-    def specialise_shapes(self, expr):
+    def specialise_shapes(self, expr, folded=False):
         """Use what is known of ranks: ``np.size(s)`` of a 0-d value is 1 and
-        ``np.shape(a)`` of an array is ``a.shape``."""
-        return fold(_Shapes(self.ranks, self.shapes, self.env).visit(expr), self.env.resolve)
+        ``np.shape(a)`` of an array is ``a.shape``; then fold constants
+        (``folded``: ``expr`` is folded already, as ``rule_expr`` hands it
+        back, and is folded again only if something was replaced)."""
+        shapes = _Shapes(self.ranks, self.shapes, self.env)
+        expr = shapes.visit(expr)
+        if folded and not shapes.changed:
+            return expr
+        return fold(expr, self.env.resolve)
 
     def python_operator(self, op):
         """The rule of Python's ``+`` / ``*`` (``conversions.plus`` /
@@ -464,6 +470,7 @@ class _Shapes(Transformer):
 
     def __init__(self, ranks, shapes, env):
         self.ranks, self.shapes, self.env = ranks, shapes, env
+        self.changed = False    # whether a call was replaced
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -474,10 +481,13 @@ class _Shapes(Transformer):
         rank = self.ranks.get(node.args[0].id)
         shape = self.shapes.get(node.args[0].id)
         if shape is not None and fn in (np.shape, np.size, np.ndim):
+            self.changed = True
             return const(shape if fn is np.shape else
                          (int(np.prod(shape)) if fn is np.size else len(shape)))
         if fn is np.size and rank == 0:
+            self.changed = True
             return const(1)
         if fn is np.shape and rank is not None and rank >= 1:
+            self.changed = True
             return gast.Attribute(value=node.args[0], attr="shape", ctx=gast.Load())
         return node

@@ -30,12 +30,11 @@ import astor
 from astor.source_repr import split_lines
 import gast
 
-from ..ir.fastast import Transformer, walk
-from .to_ast import to_ast
+from .to_ast import to_printable_ast
 
 __all__ = ["comment", "emit_function", "build", "Generated", "to_source"]
 
-_MARK_RE = re.compile(r"^(\s*)__srcgrad_comment_(\d+)__$")
+_MARK_RE = re.compile(r"^([ \t]*)__srcgrad_comment_(\d+)__$", re.MULTILINE)
 
 
 def comment(text):
@@ -51,36 +50,16 @@ def _pretty(source):
     return "".join(split_lines(source, maxline=100))
 
 
-class _Negatives(Transformer):
-    """A negative number constant printed bare is ``-0.7``, which binds looser
-    than ``**`` (``-0.7 ** 2`` is ``-(0.7 ** 2)``): write it as a unary minus,
-    which the printer parenthesises where needed."""
-
-    def visit_Constant(self, node):
-        v = node.value
-        if type(v) in (int, float) and v < 0:
-            return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-v, kind=None))
-        return node
-
-
 def to_source(node):
-    """Source text for a gast node, with comment markers turned into comments."""
-    node = _Negatives().visit(node)  # in place: codegen is the last user of the tree
-    texts = []  # this tree's comments, numbered in the markers
-    for n in walk(node):
-        text = getattr(n, "comment_text", None)
-        if text is not None:
-            n.value.id = "__srcgrad_comment_%d__" % len(texts)
-            texts.append(text)
-    text = astor.to_source(to_ast(node), pretty_source=_pretty)
-    lines = []
-    for line in text.splitlines():
-        m = _MARK_RE.match(line)
-        if m:
-            lines.append(m.group(1) + "# " + texts[int(m.group(2))])
-        else:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
+    """Source text for a gast node, with comment markers turned into comments
+    (negative constants printed as a unary minus: see
+    :func:`~.to_ast.to_printable_ast`, which converts the tree for the printer
+    in one pass and leaves ``node`` unchanged)."""
+    tree, texts = to_printable_ast(node)
+    text = astor.to_source(tree, pretty_source=_pretty)
+    if not texts:
+        return text if text.endswith("\n") else text + "\n"
+    return _MARK_RE.sub(lambda m: m.group(1) + "# " + texts[int(m.group(2))], text)
 
 
 def with_comments(stmts, info, prefix):

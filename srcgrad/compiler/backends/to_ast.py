@@ -21,7 +21,7 @@ import gast
 
 from ..ir.fastast import CachedDispatch
 
-__all__ = ["to_ast"]
+__all__ = ["to_ast", "to_printable_ast"]
 
 try:
     from gast.ast3 import GAstToAst3 as _Base
@@ -94,3 +94,48 @@ def to_ast(node):
     if _Base is None:  # pragma: no cover
         return gast.gast_to_ast(node)
     return _ToAst().visit(node)
+
+
+if _Base is not None:
+    class _ForPrinting(_ToAst):
+        """:class:`_ToAst` making the two changes the printer needs on the
+        way (one pass over the tree instead of three): a negative number
+        constant becomes a unary minus (printed bare, ``-0.7 ** 2`` would
+        be ``-(0.7 ** 2)``), and a comment statement
+        (:func:`~.codegen.comment`) the marker ``__srcgrad_comment_<i>__``,
+        its text being ``texts[i]``.  The gast tree is left as it was."""
+
+        _methods = {}
+
+        def __init__(self):
+            self.texts = []
+
+        def visit_Constant(self, node):
+            v = node.value
+            if type(v) in (int, float) and v < 0:
+                return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-v, kind=None))
+            return self.generic_visit(node)
+
+        def visit_Expr(self, node):
+            text = getattr(node, "comment_text", None)
+            if text is None:
+                return self.generic_visit(node)
+            marker = "__srcgrad_comment_%d__" % len(self.texts)
+            self.texts.append(text)
+            return ast.Expr(value=ast.Name(marker, _LOAD))
+
+
+def to_printable_ast(node):
+    """``(tree, texts)``: the ``ast`` tree of ``node`` as codegen prints it
+    (negative constants as unary minus, comments as numbered markers whose
+    texts are ``texts``); ``node`` itself is not changed.
+
+    >>> import gast
+    >>> tree, texts = to_printable_ast(gast.parse("y = x ** -2"))
+    >>> import ast; ast.unparse(tree), texts
+    ('y = x ** (-2)', [])
+    """
+    if _Base is None:  # pragma: no cover
+        raise NotImplementedError("this gast has no gast.ast3 converter")
+    printer = _ForPrinting()
+    return printer.visit(node), printer.texts

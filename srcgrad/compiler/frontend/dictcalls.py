@@ -26,6 +26,8 @@ import builtins
 
 import gast
 
+from ..ir.fastast import walk as _walk
+
 __all__ = ["rewrite_dict_calls"]
 
 
@@ -71,5 +73,9 @@ class _Rewriter(gast.NodeTransformer):
 
 
 def rewrite_dict_calls(fn_node, resolve):
-    """``fn_node`` with the ``dict(...)`` calls above rewritten (in place)."""
+    """``fn_node`` with the ``dict(...)`` calls above rewritten (in place);
+    ``fn_node`` untouched when it calls no ``dict`` (a cheap walk decides)."""
+    if not any(type(n) is gast.Call and type(n.func) is gast.Name and
+               resolve(n.func) is builtins.dict for n in _walk(fn_node)):
+        return fn_node
     return _Rewriter(resolve).visit(fn_node)

@@ -213,8 +213,9 @@ def name_lambdas(fn):
     :func:`lift_nested`) and, used as a value, made a closure over those
     values where it is used.  Returns ``fn`` itself when there is none, else
     a changed copy."""
-    if not any(_lambda_slots(n, stmt) for stmt in fn.body for n in _walk_outside(stmt)):
-        return fn
+    if not any(type(n) is gast.Lambda for n in _walk(fn)) or \
+            not any(_lambda_slots(n, stmt) for stmt in fn.body for n in _walk_outside(stmt)):
+        return fn   # (the first test, no lambda at all, is the cheap one)
     fn = copy.deepcopy(fn)
     taken = {n.id for n in _walk(fn) if isinstance(n, gast.Name)}
     holders = [n for stmt in fn.body for n in _walk_outside(stmt) if _lambda_slots(n, stmt)]

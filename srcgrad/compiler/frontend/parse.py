@@ -18,6 +18,7 @@ import builtins
 import functools
 import inspect
 import textwrap
+import weakref
 
 import gast
 import numpy as np
@@ -154,7 +155,36 @@ def _all_args(args):
     return out
 
 
+#: ``id(code)`` -> ``(weak reference to code, what _source_of found for it)``,
+#: kept once the text is known to compile to that code (a later edit of the
+#: file changes nothing that runs). Keyed by identity: equal code objects
+#: (the same text imported from two files) must not share their file.
+_SOURCES = {}
+
+
+def _known_source(code):
+    entry = _SOURCES.get(id(code))
+    return entry[1] if entry is not None and entry[0]() is code else None
+
+
+def _keep_source(code, found):
+    key = id(code)
+    _SOURCES[key] = (weakref.ref(code, lambda _, key=key: _SOURCES.pop(key, None)), found)
+
+
 def _source_of(fn):
+    """``(filename, lines, start, all_lines)`` of ``fn``'s code object, found
+    once per code object (``inspect.getsourcelines`` tokenizes the file: a
+    new function object of the same code, a closure made again, or the same
+    function compiled for new argument kinds, reads it from the table)."""
+    found = _known_source(fn.__code__)
+    if found is None:
+        found = _read_source(fn)   # kept by parse_function once it matches the code
+    filename, lines, start, all_lines = found
+    return filename, list(lines), start, list(all_lines)
+
+
+def _read_source(fn):
     # the live code object's own source: inspect.getsourcelines(fn) would
     # follow ``__wrapped__`` (functools.wraps) to the decorated function and
     # lose the wrapper's own computation
@@ -183,7 +213,7 @@ def parse_function(fn):
     # computes what its own __call__ says, not what the wrapped function does
     if not inspect.isfunction(fn):
         raise NoSource("%r is not a Python function" % (fn,))
-    filename, lines, start, all_lines = _source_of(fn)
+    filename, lines, start, all_lines = found = _source_of(fn)
     snippet = textwrap.dedent("".join(lines))
     is_lambda = fn.__code__.co_name == "<lambda>"
     text = snippet if not is_lambda else _lambda_snippet(snippet)
@@ -205,6 +235,8 @@ def parse_function(fn):
             "the source of %s in %s changed since it was imported: the text on disk is not "
             "the code that runs, so the compiler cannot differentiate it (reload the module, "
             "or restart)" % (fn.__qualname__, filename))
+    if _known_source(fn.__code__) is None:
+        _keep_source(fn.__code__, found)
     gast.increment_lineno(tree, start - 1)
     if is_lambda:
         first = lines[0] if lines else ""

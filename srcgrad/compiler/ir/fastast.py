@@ -33,14 +33,36 @@ __all__ = ["walk", "Transformer", "names"]
 _AST = gast.AST
 
 
+#: fields that never hold a node, by gast's grammar (names, constants' values,
+#: identifiers): skipped by :func:`walk`, which reads only the others
+_LEAF_FIELDS = {"Name": ("id", "type_comment"), "Constant": ("value", "kind"),
+                "Attribute": ("attr",), "keyword": ("arg",), "alias": ("name", "asname"),
+                "Global": ("names",), "Nonlocal": ("names",),
+                "ImportFrom": ("module", "level")}
+
+
+class _ChildFields(dict):
+    """node class -> the fields of its nodes that may hold nodes."""
+
+    def __missing__(self, kind):
+        skip = _LEAF_FIELDS.get(kind.__name__, ()) if kind.__module__.startswith("gast") \
+            else ()
+        fields = self[kind] = tuple(f for f in kind._fields if f not in skip)
+        return fields
+
+
+_CHILD_FIELDS = _ChildFields()
+
+
 def walk(node):
     """Every node under ``node`` (itself included), breadth first, as
     ``gast.walk``."""
     todo = deque([node])
     pop, push = todo.popleft, todo.append
+    fields_of = _CHILD_FIELDS
     while todo:
         node = pop()
-        for field in node._fields:
+        for field in fields_of[type(node)]:
             value = getattr(node, field, None)
             if isinstance(value, _AST):
                 push(value)

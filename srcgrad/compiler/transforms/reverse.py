@@ -447,7 +447,7 @@ class Reverser(ReverseCalls):
                 out.append((name, ("add_at", copy.deepcopy(op.args[1]), g)))
                 continue
             expr = rule_expr(self.env, prim, pos, g, load(t), op.args, op.kwargs, special)
-            expr = self.facts.specialise_shapes(expr)
+            expr = self.facts.specialise_shapes(expr, folded=True)  # rule_expr folds
             if prim.broadcasts and self.facts.may_broadcast(op, pos):
                 expr = self.unbroadcast(expr, name, t)
             out.append((name, expr))
