@@ -19,6 +19,7 @@ import numpy as np
 
 from .broadcast import unbroadcast_shape
 from .complex import real_cotangent
+from .duck import is_duck
 from .objects import map_fields, object_fields
 
 
@@ -43,6 +44,8 @@ def zeros_like(x):
     if isinstance(x, tuple):
         items = [zeros_like(v) for v in x]
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    if is_duck(x):    # a Dask/CuPy array: zeros of its own type (and chunks), lazily
+        return np.zeros_like(x, dtype=float_dtype(x.dtype))
     fields = object_fields(x)
     if fields is not None:
         return map_fields(x, fields, lambda k, v: zeros_like(v))
@@ -53,6 +56,8 @@ def zeros_like(x):
 
 
 def ones_like_float(x):
+    if is_duck(x):
+        return np.ones_like(x, dtype=float_dtype(x.dtype))
     a = np.asarray(x)
     return np.ones(a.shape, dtype=float_dtype(a.dtype))
 
@@ -92,6 +97,8 @@ def to_kind(g, x):
         return g  # a fresh array of the right kind already
     if tx is float and type(g) is float:
         return g
+    if is_duck(g) or is_duck(x):
+        return _duck_kind(g, x)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         g = real_cotangent(g)    # a real argument's gradient is real
         return float(np.sum(g)) if np.ndim(g) else float(g)
@@ -126,6 +133,30 @@ def to_kind(g, x):
         if got is None:
             return zeros_like(x)
         return map_fields(x, fields, lambda k, v: to_kind(got.get(k, 0.0), v))
+    return g
+
+
+def _duck_kind(g, x):
+    """:func:`to_kind` when the gradient or the argument is a duck array (a
+    Dask array): the gradient is a duck array, lazy, with the argument's
+    shape and float dtype; nothing is computed.  So a NumPy parameter's
+    gradient through Dask data is a Dask array that computes to an ndarray of
+    the parameter's shape (a Python float parameter's, to a 0-d array:
+    ``float()`` of it would compute the graph); a Dask argument's gradient
+    that does not depend on any lazy value is a Dask array too."""
+    dtype = getattr(x, "dtype", None)
+    want = float_dtype(dtype) if dtype is not None else np.dtype(np.float64)
+    if dtype is None or dtype.kind != "c":
+        g = real_cotangent(g)
+    shape = tuple(x.shape) if is_duck(x) else np.shape(x)
+    if np.ndim(g) > len(shape) or np.ndim(g) == len(shape) and np.shape(g) != shape:
+        g = unbroadcast_shape(g, shape)
+    if is_duck(x) and not is_duck(g):   # a constant gradient of a lazy argument
+        return np.zeros_like(x, dtype=want) + g
+    if np.shape(g) != shape:
+        g = np.broadcast_to(g, shape)
+    if g.dtype != want and (dtype is not None or g.dtype.kind not in "fc"):
+        g = g.astype(want)
     return g
 
 
