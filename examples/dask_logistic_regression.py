@@ -54,19 +54,22 @@ def progress(epochs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--features", type=int, default=8)
-    parser.add_argument("--chunk", type=int, default=50_000, help="rows per chunk")
-    parser.add_argument("--epochs", type=int, default=12, help="full-batch gradient steps")
+    parser.add_argument("--chunk", type=int, default=25_000, help="rows per chunk")
+    parser.add_argument("--epochs", type=int, default=8, help="full-batch gradient steps")
     parser.add_argument("--lr", type=float, default=2.0)
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     parser.add_argument("--memory-limit", default="1GiB", help="per LocalCluster worker")
     parser.add_argument("--address", default=None,
                         help="a running scheduler (tcp://host:8786) instead of a LocalCluster")
     args = parser.parse_args(argv)
-
-    from distributed import Client, LocalCluster
-    import dask
+    try:
+        from distributed import Client, LocalCluster
+        import dask
+    except ImportError:
+        print("this example needs Dask: pip install 'srcgrad[dask]'")
+        return None
 
     if args.address:
         cluster, client = None, Client(args.address)

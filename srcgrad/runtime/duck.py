@@ -29,12 +29,11 @@ import numpy as np
 
 def is_duck_type(tp):
     """Whether objects of type ``tp`` are duck arrays: not an ndarray (nor a
-    NumPy scalar), with NumPy's ``__array_function__`` protocol.  (A tape
-    Tensor defines ``__array_function__`` too; it says so with
-    ``__srcgrad_tensor__`` and is not a duck array here.)"""
+    NumPy scalar), with NumPy's ``__array_function__`` protocol.  (srcgrad's
+    own types that define it, the tape's Tensor, are not duck arrays here.)"""
     return (not issubclass(tp, (np.ndarray, np.generic)) and
             hasattr(tp, "__array_function__") and hasattr(tp, "shape") and
-            hasattr(tp, "dtype") and not getattr(tp, "__srcgrad_tensor__", False))
+            hasattr(tp, "dtype") and tp.__module__.split(".")[0] != "srcgrad")
 
 
 def is_duck(x):
@@ -53,6 +52,35 @@ def known_shape(x):
         if not isinstance(n, (int, np.integer)):   # nan: a length not known yet
             return None
     return tuple(int(n) for n in shape)
+
+
+def array_size(x):
+    """``np.size(x)`` for the rules (the divisor of ``mean``), without
+    computing a duck array: NumPy's ``np.size`` is not one Dask implements, so
+    Dask would compute the array to count it.  A Dask array of unknown
+    length (nan) gets a lazy count.
+
+    >>> array_size(np.ones((2, 3))), array_size(2.0)
+    (6, 1)
+    """
+    if type(x) is np.ndarray:
+        return x.size
+    if is_duck(x):
+        shape = known_shape(x)
+        if shape is not None:
+            return math.prod(shape)
+        return np.sum(np.ones_like(x, dtype=np.int64))
+    return np.size(x)
+
+
+def as_array(x):
+    """``np.asarray(x)`` for the rules, except that a duck array stays itself
+    (``np.asarray`` would compute a Dask graph into memory).
+
+    >>> as_array([1.0, 2.0]).tolist()
+    [1.0, 2.0]
+    """
+    return x if is_duck(x) else np.asarray(x)
 
 
 def duck_size(x):

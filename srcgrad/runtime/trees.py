@@ -153,8 +153,8 @@ def _duck_kind(g, x):
         g = unbroadcast_shape(g, shape)
     if is_duck(x) and not is_duck(g):   # a constant gradient of a lazy argument
         return np.zeros_like(x, dtype=want) + g
-    if np.shape(g) != shape:
-        g = np.broadcast_to(g, shape)
+    if np.shape(g) != shape:   # (a Dask array's unknown lengths: broadcast lazily)
+        g = g + np.zeros_like(x, dtype=want) if is_duck(x) else np.broadcast_to(g, shape)
     if g.dtype != want and (dtype is not None or g.dtype.kind not in "fc"):
         g = g.astype(want)
     return g
