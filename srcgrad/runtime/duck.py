@@ -14,7 +14,8 @@ with an unknown (nan) length, as Dask gives after boolean indexing.
 >>> import numpy as np
 >>> is_duck(np.ones(2)), is_duck(2.0), is_duck([1.0])
 (False, False, False)
->>> class Lazy:
+>>> class Lazy:                  # (a library's array type)
+...     __module__ = "lazylib"
 ...     shape, dtype = (2,), np.dtype(float)
 ...     def __array_function__(self, func, types, args, kwargs): ...
 ...     def __array_ufunc__(self, ufunc, method, *args, **kwargs): ...
@@ -87,8 +88,3 @@ def duck_size(x):
     """The number of elements of a duck array (nan when a length is unknown)."""
     shape = known_shape(x)
     return math.prod(shape) if shape is not None else math.nan
-
-
-def duck_library(x):
-    """The top-level module of a duck array's type (``"dask"``, ``"cupy"``)."""
-    return type(x).__module__.split(".")[0]

@@ -157,6 +157,21 @@ def test_torch_agrees_on_dask_data():
     np.testing.assert_allclose(g, tw.grad.numpy(), rtol=1e-10)
 
 
+def test_vjp_on_dask_checks_the_cotangent_and_stays_lazy():
+    def f(w, A):
+        return np.tanh(A @ w)
+    with counting(forbid=True):
+        out, pullback = srcgrad.vjp(f, W, dX())
+        ct = da.from_array(np.linspace(-1.0, 1.0, 60), chunks=15)
+        gw, gA = pullback(ct)
+    assert isinstance(out, da.Array) and isinstance(gw, da.Array) and gA.shape == X.shape
+    u = np.linspace(-1.0, 1.0, 60)
+    np.testing.assert_allclose(gw.compute(scheduler="sync"),
+                               numeric_grad(lambda w: u @ f(w, X), (W,), 0), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        pullback(da.ones(3, chunks=3))
+
+
 # -- shapes: specialised when known, generic when not -----------------------------------
 
 def test_known_chunked_shapes_get_shape_specialised_code():
