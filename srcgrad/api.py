@@ -185,8 +185,8 @@ class GradFunction:
                        for a in args])  # what _kind computes, inlined: it is per call
         if None in kinds:  # containers: no subclass hides among their leaves
             _refuse_subclasses(self.fun, args, self.params)
-        if _DUCK in kinds:  # Dask/CuPy arrays: specialised on their shape when it is known
-            kinds = tuple(_duck_kind(a) if k == _DUCK else k for a, k in zip(args, kinds))
+            # Dask/CuPy arrays: specialised on their shape when it is known
+            kinds = tuple(_duck_kind(a) if k is None else k for a, k in zip(args, kinds))
         key = kinds if spread is None else kinds + (spread,)
         c = self._by_kind.get(key)
         if c is None:
@@ -482,22 +482,18 @@ class _Kinds(dict):
     never compiled: ``_specialise`` refuses it (see ``_refuse_subclasses``)."""
 
     def __missing__(self, tp):
-        if runtime.is_duck_type(tp):
-            return _DUCK
         return ("subclass",) if _refused_subclass(tp) else None
 
 
-#: the kind ``_compiled_for`` reads as "a duck array" (a Dask or CuPy array: see
-#: docs/scaling.md), replaced by :func:`_duck_kind` before compiling
-_DUCK = ("duck",)
-
-
 def _duck_kind(a):
-    """The kind a duck array is compiled for: ``("a", *shape)`` like an ndarray
+    """The kind a duck array (a Dask or CuPy array, docs/scaling.md; ``None``
+    for anything else) is compiled for: ``("a", *shape)`` like an ndarray
     when its shape is known (Dask's chunked arrays: the same shape-specialised
     code, whose NumPy calls the array's ``__array_function__`` takes over),
     ``None`` (shape-generic code) when a length is unknown (nan, after
     boolean indexing)."""
+    if not runtime.is_duck(a):
+        return None
     shape = runtime.known_shape(a)
     return None if shape is None else ("a",) + shape
 

@@ -172,6 +172,26 @@ def test_vjp_on_dask_checks_the_cotangent_and_stays_lazy():
         pullback(da.ones(3, chunks=3))
 
 
+def tanh_sq(w, A):
+    return np.mean(np.tanh(A @ w) ** 2)
+
+
+def test_jvp_and_hvp_on_dask_data_agree_with_numpy():
+    """Forward mode and reverse over forward run the same way (not a promise of
+    laziness: docs/scaling.md); checked against NumPy's, which tests/forward
+    checks against finite differences, and the hvp against finite differences
+    of the gradient."""
+    v = np.array([0.3, -1.0, 0.5, 2.0])
+    _, t = srcgrad.jvp(tanh_sq, (W, dX()), (v, np.zeros_like(X)))
+    np.testing.assert_allclose(np.asarray(t), srcgrad.jvp(tanh_sq, (W, X),
+                                                          (v, np.zeros_like(X)))[1], rtol=1e-12)
+    h = srcgrad.hvp(tanh_sq)(W, dX(), v)
+    eps = 1e-6
+    g = srcgrad.grad(tanh_sq)
+    want = (g(W + eps * v, X) - g(W - eps * v, X)) / (2 * eps)
+    np.testing.assert_allclose(np.asarray(h), want, rtol=1e-6, atol=1e-9)
+
+
 # -- shapes: specialised when known, generic when not -----------------------------------
 
 def test_known_chunked_shapes_get_shape_specialised_code():
