@@ -97,7 +97,7 @@ def to_kind(g, x):
         return g  # a fresh array of the right kind already
     if tx is float and type(g) is float:
         return g
-    if is_duck(g) or is_duck(x):
+    if is_duck(x) or is_duck(g) and isinstance(x, _ARRAY_OR_NUMBER):
         return _duck_kind(g, x)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         g = real_cotangent(g)    # a real argument's gradient is real
@@ -144,9 +144,9 @@ def _duck_kind(g, x):
     the parameter's shape (a Python float parameter's, to a 0-d array:
     ``float()`` of it would compute the graph); a Dask argument's gradient
     that does not depend on any lazy value is a Dask array too."""
-    dtype = getattr(x, "dtype", None)
-    want = float_dtype(dtype) if dtype is not None else np.dtype(np.float64)
-    if dtype is None or dtype.kind != "c":
+    dtype = x.dtype if hasattr(x, "dtype") else np.result_type(x)   # complex for a complex
+    want = float_dtype(dtype)
+    if dtype.kind != "c":
         g = real_cotangent(g)
     shape = tuple(x.shape) if is_duck(x) else np.shape(x)
     if np.ndim(g) > len(shape) or np.ndim(g) == len(shape) and np.shape(g) != shape:
@@ -155,9 +155,14 @@ def _duck_kind(g, x):
         return np.zeros_like(x, dtype=want) + g
     if np.shape(g) != shape:   # (a Dask array's unknown lengths: broadcast lazily)
         g = g + np.zeros_like(x, dtype=want) if is_duck(x) else np.broadcast_to(g, shape)
-    if g.dtype != want and (dtype is not None or g.dtype.kind not in "fc"):
+    if g.dtype != want:
         g = g.astype(want)
     return g
+
+
+#: the arguments whose gradient :func:`_duck_kind` gives from a duck array
+#: (a list's goes through :func:`_sequence_parts`, item by item)
+_ARRAY_OR_NUMBER = (float, int, complex, np.ndarray, np.generic)
 
 
 def _sequence_parts(g, x):

@@ -118,6 +118,20 @@ def test_mixed_kinds_rule():
     np.testing.assert_allclose(float(gb), want[1][1], rtol=1e-12)
 
 
+def complex_scale(c, A):
+    return np.sum(np.abs(c * A) ** 2) + np.real(c) * np.sum(A)
+
+
+def test_a_complex_parameter_keeps_its_imaginary_part():
+    c = 0.5 - 1.5j
+    with counting(forbid=True):
+        g = srcgrad.grad(complex_scale)(c, dX())
+    g = complex(g.compute(scheduler="sync"))
+    want = srcgrad.grad(complex_scale)(c, X)
+    assert abs(g - want) < 1e-9 * abs(want) and abs(g.imag) > 1.0
+    assert abs(g - complex(numeric_grad(complex_scale, (c, X), 0))) < 1e-5 * abs(want)
+
+
 def test_dask_parameters_get_dask_gradients_of_their_chunks():
     w = da.from_array(W, chunks=2)
     with counting(forbid=True):
