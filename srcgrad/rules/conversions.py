@@ -75,6 +75,8 @@ defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.r
 # the permutation sorted(..., key=) applies, the index min/max(..., key=) picks
 # (srcgrad.compiler.frontend.hofs writes these calls)
 defnondiff(runtime.key_order, runtime.key_pick)
+# np.size for the rules, without computing a Dask array (runtime/duck.py)
+defnondiff(runtime.array_size)
 
 # Array constructors whose values depend on no float argument (those that do,
 # like np.linspace, have rules in .creation).

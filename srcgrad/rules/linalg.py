@@ -278,7 +278,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
     """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
     ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
     equally (singular values: the first of equal ones)."""
-    xa = runtime.as_array(x)
+    xa = np.asarray(x)
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
                                                          and ord is not None)

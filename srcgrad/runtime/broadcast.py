@@ -37,12 +37,13 @@ def unbroadcast_shape(g, shape):
     if gshape == shape:
         return g
     if not gshape:  # g is a scalar standing for a whole array of equal entries
-        return _broadcast_to(g, shape)
+        return np.broadcast_to(g, shape)
     extra = len(gshape) - len(shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
     elif extra < 0:
-        return _broadcast_to(g, shape)
+        g = np.broadcast_to(g, shape)
+        return g
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
@@ -65,28 +66,11 @@ def expand_reduced(g, shape, axis=None, keepdims=False):
     """
     if axis is None:
         if type(g) in _PLAIN:
-            if not shape:
-                return g
-            try:
-                return np.full(shape, g)
-            except TypeError:   # a length Dask does not know (nan): say so
-                return _broadcast_to(g, shape)
-        return _broadcast_to(g, shape)
+            return np.full(shape, g) if shape else g
+        return np.broadcast_to(g, shape)
     if not keepdims and len(shape):
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = sorted(a % len(shape) for a in axes)
         g = np.reshape(g, [1 if i in axes else n for i, n in enumerate(shape)]) \
             if np.ndim(g) != len(shape) else g
-    return _broadcast_to(g, shape)
-
-
-def _broadcast_to(g, shape):
-    """``np.broadcast_to``, refusing a shape with an unknown length (a Dask
-    array's nan after boolean indexing) with what to do: Dask would accept
-    it, and fail only when the graph runs."""
-    if type(g) is not np.ndarray and any(isinstance(n, float) for n in shape):
-        raise ValueError(
-            "srcgrad: a gradient needs the shape %s, which has a length Dask does not know "
-            "yet (nan, after boolean indexing); call x.compute_chunk_sizes() on the array "
-            "first, or use np.where(mask, x, 0.0) instead of x[mask]" % (shape,))
     return np.broadcast_to(g, shape)
