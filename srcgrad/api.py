@@ -7,6 +7,7 @@ Python float for a float, an ndarray of the argument's shape for an array).
 
 import functools
 import inspect
+import math
 import numbers
 
 import numpy as np
@@ -187,6 +188,8 @@ class GradFunction:
                        for a in args])  # what _kind computes, inlined: it is per call
         if None in kinds:  # containers: no subclass hides among their leaves
             _refuse_subclasses(self.fun, args, self.params)
+            # Dask/CuPy arrays: specialised on their shape when it is known
+            kinds = tuple(_duck_kind(a) if k is None else k for a, k in zip(args, kinds))
         key = kinds if spread is None else kinds + (spread,)
         c = self._by_kind.get(key)
         if c is None:
@@ -412,7 +415,7 @@ class GradFunction:
         miss costs the checks and a lookup in ``_by_kind``, not a compile)."""
         types = tuple(map(type, args))
         for t in types:
-            if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t):
+            if issubclass(t, _NOT_BY_TYPE) or _refused_subclass(t) or runtime.is_duck_type(t):
                 return
         table = self._hits
         by_types = table.get(types)
@@ -541,6 +544,19 @@ class _Kinds(dict):
 
     def __missing__(self, tp):
         return ("subclass",) if _refused_subclass(tp) else None
+
+
+def _duck_kind(a):
+    """The kind a duck array (a Dask or CuPy array, docs/scaling.md; ``None``
+    for anything else) is compiled for: ``("a", *shape)`` like an ndarray
+    when its shape is known (Dask's chunked arrays: the same shape-specialised
+    code, whose NumPy calls the array's ``__array_function__`` takes over),
+    ``None`` (shape-generic code) when a length is unknown (nan, after
+    boolean indexing)."""
+    if not runtime.is_duck(a):
+        return None
+    shape = runtime.known_shape(a)
+    return None if shape is None else ("a",) + shape
 
 
 _KIND = _Kinds({float: "f", int: "f", np.float64: "f", np.float32: "f", np.int64: "f",
@@ -771,6 +787,7 @@ class _TapeVJP:
         self.source = "# %s runs on the tape (%s): no generated code\n" % (_name(fun), reason)
 
     def fn(self, *args):
+        _refuse_duck_on_tape(self.fun, args, self.positions, self.reason)
         if self.has_aux:
             value, pullback, aux = tape_vjp(self.fun, args, wrt=self.positions, has_aux=True)
             return (value, aux), pullback
@@ -807,7 +824,8 @@ def _reason(err):
 
 def _check_float(fun, i, params, value):
     if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Integral) or (
-            isinstance(value, np.ndarray) and value.dtype.kind in "iub"):
+            (isinstance(value, np.ndarray) or runtime.is_duck(value)) and
+            value.dtype.kind in "iub"):
         name = params[i] if i < len(params) else str(i)
         raise TypeError(
             "cannot differentiate %s with respect to argument %d (%s): it is an integer "
@@ -819,7 +837,13 @@ def _check_float(fun, i, params, value):
 def _seed(fun, out):
     if isinstance(out, float):
         return 1.0
-    size = np.size(out) if isinstance(out, (np.ndarray, np.generic, numbers.Number)) else None
+    if runtime.is_duck(out):    # a 0-d Dask array: checked from its shape and dtype
+        size = math.prod(out.shape)
+        if size == 1 and out.dtype.kind != "c":
+            return runtime.seeds.duck_seed(out)
+    else:
+        size = np.size(out) if isinstance(out, (np.ndarray, np.generic, numbers.Number)) \
+            else None
     if size != 1:
         shape = np.shape(out) if size is not None else type(out).__name__
         raise TypeError(
@@ -835,6 +859,22 @@ def _seed(fun, out):
             "srcgrad.vjp(f, *args) and pass the output's cotangent (see docs/semantics.md, "
             "\"Complex numbers\")." % (_where(fun), out))
     return np.ones_like(out, dtype=runtime.float_dtype(np.asarray(out).dtype))
+
+
+def _refuse_duck_on_tape(fun, args, positions, reason):
+    """The tape runs on NumPy arrays only: a Dask (or other duck) array among
+    the arguments is refused, never converted (``np.asarray`` would compute
+    the whole graph into memory behind the user's back)."""
+    for i, a in enumerate(args):
+        if runtime.is_duck(a):
+            raise TypeError(
+                "%s: argument %d is a %s.%s, and the tape runs on NumPy arrays only (it would "
+                "compute the whole array into memory); it runs here because %s. Rewrite the "
+                "function in the subset the compiler accepts (docs/supported.md) so its "
+                "generated code runs on the %s array lazily, or pass a NumPy array "
+                "(x.compute()). See docs/scaling.md." % (
+                    _where(fun), i, type(a).__module__.split(".")[0], type(a).__name__,
+                    reason, type(a).__module__.split(".")[0]))
 
 
 def grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):

@@ -8,6 +8,8 @@ import numbers
 
 import numpy as np
 
+from .runtime.duck import is_duck as _is_duck
+
 __all__ = ["where", "refused_subclass", "refuse_subclasses", "check_cotangent"]
 
 
@@ -94,8 +96,8 @@ def check_cotangent(fun, ans, g, part="the output"):
         for k in ans:
             check_cotangent(fun, ans[k], g[k], "%s[%r]" % (part, k))
         return
-    if not isinstance(ans, (np.ndarray, np.generic, numbers.Number)) or \
-            isinstance(ans, (bool, np.bool_)):
+    if not isinstance(ans, (np.ndarray, np.generic, numbers.Number)) and \
+            not _is_duck(ans) or isinstance(ans, (bool, np.bool_)):
         return  # not a differentiable value: whatever the engine accepts for it
     if hasattr(g, "shape") and hasattr(g, "dtype") and not isinstance(g, (np.ndarray,
                                                                         np.generic)):

@@ -75,6 +75,8 @@ defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.r
 # the permutation sorted(..., key=) applies, the index min/max(..., key=) picks
 # (srcgrad.compiler.frontend.hofs writes these calls)
 defnondiff(runtime.key_order, runtime.key_pick)
+# np.size for the rules, without computing a Dask array (runtime/duck.py)
+defnondiff(runtime.array_size)
 
 # Array constructors whose values depend on no float argument (those that do,
 # like np.linspace, have rules in .creation).
@@ -191,11 +193,13 @@ def as_sequence(x):
     """What ``for v in x`` iterates over, as an indexable sequence: lists,
     tuples and arrays as they are, anything else (dict keys, sets,
     generators) as a list."""
-    return x if isinstance(x, (list, tuple, np.ndarray, range)) else list(x)
+    return x if isinstance(x, (list, tuple, np.ndarray, range)) or runtime.is_duck(x) \
+        else list(x)
 
 
 def as_sequence_vjp(g, ans, x):
-    return g if isinstance(x, (list, tuple, np.ndarray)) else runtime.zeros_like(x)
+    return g if isinstance(x, (list, tuple, np.ndarray)) or runtime.is_duck(x) \
+        else runtime.zeros_like(x)
 
 
 def dict_get(d, key, default=None):
@@ -260,7 +264,7 @@ def argument_copy(x):
     """The copy a compiled helper works on when it assigns into its argument
     (``p[0] = 0.0`` in ``def h(p)``): an array, list or dict is copied (one
     level), anything else is passed as is.  Only generated code calls it."""
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray) or runtime.is_duck(x):
         return x.copy()
     if isinstance(x, list):
         return list(x)

@@ -14,6 +14,7 @@ only, so it also runs on tape Tensors (higher-order gradients).
 import numpy as np
 
 from . import defvjp
+from .. import runtime
 from .mutation import index_put  # noqa: F401  (t[i] = v; tape/ calls it nnrules.index_put)
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "softplus", "softmax", "log_softmax",
@@ -125,12 +126,12 @@ def mse_loss(a, b, reduction="mean"):
 
 
 def mse_loss_vjp_a(g, ans, a, b, reduction="mean"):
-    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
+    n = np.maximum(runtime.array_size(a - b), 1) if reduction == "mean" else 1
     return g * (a - b) * (2.0 / n)
 
 
 def mse_loss_vjp_b(g, ans, a, b, reduction="mean"):
-    n = np.maximum(np.size(a - b), 1) if reduction == "mean" else 1
+    n = np.maximum(runtime.array_size(a - b), 1) if reduction == "mean" else 1
     return g * (b - a) * (2.0 / n)
 
 

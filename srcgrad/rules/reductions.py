@@ -43,8 +43,9 @@ def nansum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initi
 
 def mean_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, where=True):
     """An empty ``a`` (NumPy: nan and a warning) gets an empty cotangent."""
-    return runtime.expand_reduced(g * (np.size(ans) / np.maximum(np.size(a), 1)), np.shape(a),
-                                  axis, keepdims) if where is True else \
+    return runtime.expand_reduced(g * (runtime.array_size(ans) /
+                                       np.maximum(runtime.array_size(a), 1)),
+                                  np.shape(a), axis, keepdims) if where is True else \
         np.where(where, runtime.expand_reduced(g, np.shape(a), axis, keepdims)
                  / np.maximum(np.sum(np.broadcast_to(where, np.shape(a)), axis=axis,
                                      keepdims=True), 1), 0.0)
@@ -186,7 +187,7 @@ def average_vjp_a(g, ans, a, axis=None, weights=None, returned=False, keepdims=F
     gavg = g[0] if returned else g
     gx = runtime.expand_reduced(gavg, np.shape(a), axis, keepdims)
     if weights is None:
-        return gx * (np.size(gavg) / np.maximum(np.size(a), 1))
+        return gx * (runtime.array_size(gavg) / np.maximum(runtime.array_size(a), 1))
     w = np.broadcast_to(_weights_like(a, weights, axis), np.shape(a))
     return gx * runtime.conj(w / np.sum(w, axis=axis, keepdims=True))
 

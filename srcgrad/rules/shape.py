@@ -130,7 +130,7 @@ defvjp(np.real_if_close, real_if_close_vjp)
 
 def concatenate_vjp(g, ans, arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """A list argument: returns one cotangent per array."""
-    return runtime.unconcatenate(g, [np.size(x) if axis is None else np.shape(x)[axis]
+    return runtime.unconcatenate(g, [runtime.array_size(x) if axis is None else np.shape(x)[axis]
                                      for x in arrays], 0 if axis is None else axis, arrays)
 
 
@@ -431,7 +431,7 @@ def _basic_index(idx):
     arrays), so plain assignment can replace ``np.add.at``."""
     parts = idx if isinstance(idx, tuple) else (idx,)
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
-               or np.asarray(p).dtype == bool for p in parts)
+               or runtime.as_array(p).dtype == bool for p in parts)
 
 
 def getitem_vjp(g, ans, x, idx):
@@ -445,6 +445,13 @@ def getitem_vjp(g, ans, x, idx):
     dtype = runtime.float_dtype(np.result_type(x))
     gx = g if dtype.kind == "c" else runtime.real_cotangent(g)   # a real x: real part
     if _basic_index(idx):
+        if runtime.is_duck(x) and any(map(runtime.is_duck, idx if isinstance(idx, tuple)
+                                          else (idx,))):
+            raise NotImplementedError(
+                "srcgrad: the gradient of x[mask] with a lazy (%s) boolean mask puts values "
+                "of unknown number back in place, which %s cannot do lazily; write "
+                "np.where(mask, expression, 0.0) instead of indexing with the mask"
+                % ((type(x).__module__.split(".")[0],) * 2))
         # zeros_like: a tape Tensor when g is one (create_graph), so the scatter is recorded
         out = np.zeros_like(gx, shape=np.shape(x), dtype=dtype)
         out[idx] = gx

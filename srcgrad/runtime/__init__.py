@@ -17,7 +17,8 @@ module per concern:
 - :mod:`.pybuiltins` -- ``sorted`` / ``min`` / ``max`` with ``key=``, ``zip``;
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
 - :mod:`.seeds`      -- the checked seed ``1.0`` of a fused gradient function (``seed``);
-- :mod:`.forward`    -- forward mode's plumbing (``tangent_like``, ``tangents_like``).
+- :mod:`.forward`    -- forward mode's plumbing (``tangent_like``, ``tangents_like``);
+- :mod:`.duck`       -- duck arrays (Dask, CuPy): ``is_duck``, ``known_shape``.
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
 formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
@@ -38,6 +39,7 @@ across the package, a module imports a sibling's names only by a top-level
 those it imports from.
 """
 
+from .duck import is_duck, is_duck_type, known_shape, array_size, as_array
 from .broadcast import unbroadcast, unbroadcast_shape, expand_reduced
 from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
 from .closures import Closure, CallSite
@@ -59,5 +61,5 @@ __all__ = ["unbroadcast", "unbroadcast_shape", "add", "zeros_like", "expand_redu
 
 #: the package's modules, each after those it imports from (srcgrad.export
 #: embeds them flat, in this order)
-MODULES = ("broadcast", "complex", "closures", "objects", "trees", "indexing", "shapes",
+MODULES = ("duck", "broadcast", "complex", "closures", "objects", "trees", "indexing", "shapes",
            "products", "special", "pybuiltins", "guards", "seeds", "forward")

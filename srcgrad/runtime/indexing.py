@@ -16,6 +16,7 @@ exactly what :func:`snapshot` saved, deleting a dict key the assignment made.
 import numpy as np
 
 from .complex import real_cotangent
+from .duck import is_duck
 from .trees import add, float_dtype
 
 
@@ -46,6 +47,12 @@ def snapshot(y, index):
     (:data:`MISSING` for a dict key the assignment creates)."""
     if isinstance(y, dict) and index not in y:
         return MISSING
+    if is_duck(y):
+        raise NotImplementedError(
+            "srcgrad: y[...] = value into a %s array: its slices are copies, not views of "
+            "y as NumPy's are, so the compiler's model of the assignment would not hold; "
+            "build the array without assigning into it (np.where, np.concatenate), or "
+            "assign into a NumPy array" % type(y).__module__.split(".")[0])
     v = y[index]
     return v.copy() if isinstance(v, np.ndarray) else v
 
@@ -67,6 +74,8 @@ def owned(g):
         return dict(g)
     if isinstance(g, np.ndarray):
         return np.array(g, dtype=float_dtype(g.dtype))
+    if is_duck(g):    # a Dask array: a new array object (its graph is shared, not computed)
+        return g.astype(float_dtype(g.dtype), copy=True)
     return g
 
 
@@ -85,6 +94,8 @@ def add_at(g, index, value):
         else:
             np.add.at(g, index, value)
         return g
+    if is_duck(g) and g.ndim:
+        return _duck_add_at(g, index, value)
     if isinstance(g, dict):
         g[index] = add(g.get(index), value)
         return g
@@ -93,3 +104,22 @@ def add_at(g, index, value):
         return g
     raise TypeError("internal error: cannot accumulate into a cotangent of type %s"
                     % type(g).__name__)
+
+
+def _duck_add_at(g, index, value):
+    """:func:`add_at` into a duck array (a Dask array: ``g[index] = ...``
+    builds a new graph in the :func:`owned` array object).  A basic index
+    (integers, slices) adds in place; an index array, whose repeated entries
+    must accumulate (``np.add.at``, which Dask does not implement), is refused
+    rather than computed."""
+    if g.dtype.kind != "c":
+        value = real_cotangent(value)
+    if isinstance(index, (int, np.integer, slice)) or index is Ellipsis or (
+            isinstance(index, tuple) and all(isinstance(i, (int, np.integer, slice))
+                                             or i is None or i is Ellipsis for i in index)):
+        g[index] = g[index] + value
+        return g
+    raise NotImplementedError(
+        "srcgrad: the gradient of a subscript with an index array, accumulated in a loop, "
+        "needs np.add.at, which %s arrays do not implement; index with integers or slices "
+        "in the loop, or compute the array first (x.compute())" % type(g).__module__)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .broadcast import _PLAIN
 from .closures import Closure
+from .duck import is_duck_type
 
 
 _NOT_OBJECTS = ("builtins", "numpy", "functools", "types", "srcgrad", "collections",
@@ -35,7 +36,8 @@ def object_fields(x):
     if tp is Closure:   # its captured values are its fields
         return {"cells": x.cells}
     if tp in _PLAIN or isinstance(x, (list, tuple, dict, type)) or \
-            (getattr(tp, "__module__", None) or "builtins").split(".")[0] in _NOT_OBJECTS:
+            (getattr(tp, "__module__", None) or "builtins").split(".")[0] in _NOT_OBJECTS \
+            or is_duck_type(tp):    # a Dask/CuPy array is an array, not a user object
         return None
     if hasattr(tp, "__dataclass_fields__"):
         import dataclasses
@@ -82,7 +84,7 @@ def _holds_gradient(v):
         return False
     if isinstance(v, (float, complex, np.floating, np.complexfloating)):
         return True
-    if isinstance(v, np.ndarray):
+    if isinstance(v, np.ndarray) or is_duck_type(type(v)):
         return v.dtype.kind in "fc"
     if isinstance(v, (list, tuple, dict)):
         return True

@@ -24,6 +24,7 @@ import numbers
 
 import numpy as np
 
+from .duck import is_duck, duck_size
 from .trees import float_dtype
 
 
@@ -33,7 +34,7 @@ class SeedError(TypeError):
 
     def __init__(self, out):
         shape = np.shape(out) if isinstance(out, (np.ndarray, np.generic, numbers.Number)) \
-            else None
+            or is_duck(out) else None
         TypeError.__init__(self, "grad requires a function with a real scalar output, not %s"
                            % ("a %s" % type(out).__name__ if shape is None else
                               "an array of shape %s" % (shape,) if shape != () else
@@ -45,10 +46,21 @@ def seed(out):
     """The cotangent that starts the adjoint of ``grad(f)``, whose output is ``out``."""
     if isinstance(out, float):    # float, np.float64
         return 1.0
+    if is_duck(out):              # a lazy (Dask) or device (CuPy) scalar: stays one
+        return duck_seed(out)
     if not isinstance(out, (np.ndarray, np.generic, numbers.Number)) or np.size(out) != 1 \
             or isinstance(out, complex) or np.iscomplexobj(out):
         raise SeedError(out)
     return np.ones_like(out, dtype=float_dtype(np.asarray(out).dtype))
+
+
+def duck_seed(out):
+    """The seed of a duck array output ``out`` (a 0-d Dask array: the value of
+    a loss over chunked data), of its array type, so the adjoint it starts
+    stays lazy; checked from its shape and dtype, never its value."""
+    if duck_size(out) != 1 or out.dtype.kind not in "fiub":
+        raise SeedError(out)
+    return np.ones_like(out, dtype=float_dtype(out.dtype))
 
 
 def seed_if_float64(*values):

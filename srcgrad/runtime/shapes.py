@@ -10,6 +10,8 @@ argument (a list of cotangents for an argument that is a list).
 
 import numpy as np
 
+from .duck import is_duck
+
 
 def atleast_cotangent(g, arys, k):
     """The cotangent of ``arys[k]`` in ``np.atleast_1d/2d/3d(*arys)``: one
@@ -25,7 +27,13 @@ def unconcatenate(g, sizes, axis, arrays):
     each piece the shape of the matching element of ``arrays`` (the inverse of
     ``concatenate``/``hstack``/``vstack``/``dstack``/``column_stack``)."""
     cuts = np.cumsum(sizes)[:-1]
-    return [np.reshape(p, np.shape(x)) for p, x in zip(np.split(g, cuts, axis=axis), arrays)]
+    if is_duck(g):   # Dask has no np.split: slices, so its graph is not computed
+        ax = axis % np.ndim(g)
+        edges = [0] + [int(c) for c in cuts] + [None]
+        pieces = [g[(slice(None),) * ax + (slice(a, b),)] for a, b in zip(edges, edges[1:])]
+    else:
+        pieces = np.split(g, cuts, axis=axis)
+    return [np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays)]
 
 
 def unstack_like(g, obj):

@@ -21,6 +21,7 @@ import numpy as np
 
 from .broadcast import unbroadcast_shape
 from .complex import real_cotangent
+from .duck import is_duck
 from .objects import map_fields, object_fields
 
 
@@ -45,6 +46,8 @@ def zeros_like(x):
     if isinstance(x, tuple):
         items = [zeros_like(v) for v in x]
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    if is_duck(x):    # a Dask/CuPy array: zeros of its own type (and chunks), lazily
+        return np.zeros_like(x, dtype=float_dtype(x.dtype))
     fields = object_fields(x)
     if fields is not None:
         return map_fields(x, fields, lambda k, v: zeros_like(v))
@@ -91,6 +94,8 @@ def filled(g, x):
 
 
 def ones_like_float(x):
+    if is_duck(x):
+        return np.ones_like(x, dtype=float_dtype(x.dtype))
     a = np.asarray(x)
     return np.ones(a.shape, dtype=float_dtype(a.dtype))
 
@@ -130,6 +135,8 @@ def to_kind(g, x):
         return g  # a fresh array of the right kind already
     if tx is float and type(g) is float:
         return g
+    if is_duck(x) or is_duck(g) and isinstance(x, _ARRAY_OR_NUMBER):
+        return _duck_kind(g, x)
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         g = real_cotangent(g)    # a real argument's gradient is real
         return float(np.sum(g)) if np.ndim(g) else float(g)
@@ -167,6 +174,35 @@ def to_kind(g, x):
             return zeros_like(x)
         return map_fields(x, fields, lambda k, v: to_kind(got.get(k, 0.0), v))
     return g
+
+
+def _duck_kind(g, x):
+    """:func:`to_kind` when the gradient or the argument is a duck array (a
+    Dask array): the gradient is a duck array, lazy, with the argument's
+    shape and float dtype; nothing is computed.  So a NumPy parameter's
+    gradient through Dask data is a Dask array that computes to an ndarray of
+    the parameter's shape (a Python float parameter's, to a 0-d array:
+    ``float()`` of it would compute the graph); a Dask argument's gradient
+    that does not depend on any lazy value is a Dask array too."""
+    dtype = x.dtype if hasattr(x, "dtype") else np.result_type(x)   # complex for a complex
+    want = float_dtype(dtype)
+    if dtype.kind != "c":
+        g = real_cotangent(g)
+    shape = tuple(x.shape) if is_duck(x) else np.shape(x)
+    if np.ndim(g) > len(shape) or np.ndim(g) == len(shape) and np.shape(g) != shape:
+        g = unbroadcast_shape(g, shape)
+    if is_duck(x) and not is_duck(g):   # a constant gradient of a lazy argument
+        return np.zeros_like(x, dtype=want) + g
+    if np.shape(g) != shape:   # (a Dask array's unknown lengths: broadcast lazily)
+        g = g + np.zeros_like(x, dtype=want) if is_duck(x) else np.broadcast_to(g, shape)
+    if g.dtype != want:
+        g = g.astype(want)
+    return g
+
+
+#: the arguments whose gradient :func:`_duck_kind` gives from a duck array
+#: (a list's goes through :func:`_sequence_parts`, item by item)
+_ARRAY_OR_NUMBER = (float, int, complex, np.ndarray, np.generic)
 
 
 def _sequence_parts(g, x):

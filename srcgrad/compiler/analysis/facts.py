@@ -42,6 +42,7 @@ import numpy as np
 
 from ..ir.fastast import Transformer, walk as _walk
 from ...rules import conversions
+from ...runtime.duck import array_size
 from .activity import diff_operands, targets_of
 from ..ir.env import const
 from ..ir.ops import Compound, walk_ops
@@ -480,6 +481,8 @@ class _Shapes(Transformer):
         fn = self.env.resolve(node.func)
         rank = self.ranks.get(node.args[0].id)
         shape = self.shapes.get(node.args[0].id)
+        if fn is array_size:     # np.size for the rules, lazy on Dask (runtime/duck.py)
+            fn = np.size
         if shape is not None and fn in (np.shape, np.size, np.ndim):
             self.changed = True
             return const(shape if fn is np.shape else
