@@ -369,6 +369,8 @@ def cholesky_vjp(g, ans, a, upper=False):
     keeps the lower triangle and halves the diagonal; then put in the
     triangle NumPy reads."""
     runtime.real_only(a, "np.linalg.cholesky")
+    runtime.numpy_semantics_only(ans, "np.linalg.cholesky", "Dask's np.linalg.cholesky "
+                                 "returns the upper factor, NumPy's the lower one")
     L, gL = (_mT(ans), _mT(g)) if upper else (ans, g)
     P = np.matmul(_mT(L), gL)
     phi = np.tril(P) - 0.5 * P * np.eye(P.shape[-1])

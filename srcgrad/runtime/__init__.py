@@ -39,7 +39,7 @@ across the package, a module imports a sibling's names only by a top-level
 those it imports from.
 """
 
-from .duck import is_duck, is_duck_type, known_shape, array_size, as_array
+from .duck import is_duck, is_duck_type, known_shape, array_size, as_array, numpy_semantics_only
 from .broadcast import unbroadcast, unbroadcast_shape, expand_reduced
 from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
 from .closures import Closure, CallSite

@@ -88,3 +88,19 @@ def duck_size(x):
     """The number of elements of a duck array (nan when a length is unknown)."""
     shape = known_shape(x)
     return math.prod(shape) if shape is not None else math.nan
+
+
+def numpy_semantics_only(x, name, why):
+    """``x`` itself, unless it is a duck array: for a rule of a function the
+    duck library computes differently from NumPy (``why``), so the rule --
+    written for NumPy's result -- would give the gradient of neither
+    function.  Refused, never computed."""
+    if is_duck(x):
+        raise NotImplementedError(
+            "srcgrad: the gradient of %s on a %s array is not given: %s, so NumPy's rule "
+            "does not apply to the value computed. Compute this step on a NumPy array "
+            "(x.compute()), or write the factorisation with operations the library "
+            "implements as NumPy does. See docs/scaling.md." % (
+                name, type(x).__module__.split(".")[0], why))
+    return x
+
