@@ -203,7 +203,30 @@ def test_the_compile_cache_does_not_keep_functions_alive():
     _collect()
     assert ref() is None
     assert all(r() is None for r in generated)
+    from srcgrad.compiler.backends import codegen
+    codegen.purge_lines()         # (done by every compile; here, at once)
     assert not any(f in linecache.cache for f in files)  # freed with the function
+
+
+def test_a_freed_function_never_breaks_a_linecache_scan():
+    """linecache.checkcache lists the cache's keys, then reads each: the
+    garbage collector freeing generated code in between (a finalizer) must
+    not remove an entry under it (it raised KeyError from the standard
+    library inside a doctest's pdb set-up)."""
+    import gc
+    import linecache
+    from srcgrad.compiler.backends import codegen
+    g = srcgrad.grad(_make_function(), mode="compile")
+    g(np.ones(3))
+    files = {c.filename for c in g._by_kind.values()}
+    keys = list(linecache.cache.keys())
+    del g
+    _collect()                                    # the finalizers run here: mid-scan
+    for filename in keys:
+        linecache.cache[filename]                 # no KeyError
+    linecache.checkcache()
+    codegen.purge_lines()
+    assert not any(f in linecache.cache for f in files)
 
 
 def test_helpers_and_nested_functions_are_freed_too():

@@ -630,7 +630,7 @@ NONDIFF = [
     np.random.rand, np.random.randn, builtins.isinstance, builtins.str, builtins.print,
     builtins.type, conversions.dict_keys, conversions.array_attribute, srcgrad.detach,
     srcgrad.runtime.key_order, srcgrad.runtime.key_pick, srcgrad.runtime.zeros_like,
-    srcgrad.runtime.constant,
+    srcgrad.runtime.constant, srcgrad.runtime.array_size,
 ]
 
 

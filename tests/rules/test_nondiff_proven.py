@@ -73,6 +73,7 @@ SAMPLES = {
     runtime.zeros_like: [(np.array([0.5, -1.5]),), (2.5,), ([np.ones(2), 3.0],)],
     runtime.key_order: [([0.5, 2.5, 1.5],), ([0.5, 2.5, 0.5], True)],
     runtime.key_pick: [([0.5, 2.5, 1.5], "min"), ([0.5, 2.5, 2.5], "max")],
+    runtime.array_size: [(np.array([0.5, -1.5]),), (2.5,), (np.ones((2, 3)),)],
 }
 
 #: values NumPy leaves unspecified: compared by shape and dtype only

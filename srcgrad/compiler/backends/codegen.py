@@ -15,6 +15,7 @@ used only if it is a real directory (not a symlink) owned by the user with no
 access for others; files are created with ``O_EXCL | O_NOFOLLOW``.
 """
 
+import collections
 import hashlib
 import linecache
 import os
@@ -100,6 +101,7 @@ class Generated:
 DUMP_ENV = "SRCGRAD_DUMP_DIR"
 _LINES_LOCK = threading.Lock()
 _USERS = {}   # linecache file name -> how many live generated functions use it
+_RELEASED = collections.deque()   # file names of generated functions freed since the last purge
 
 
 def _dump_dir():
@@ -171,20 +173,44 @@ def _dump(directory, name, text):
 
 def _register(filename, text, fn):
     """Serve ``text`` from :mod:`linecache` under ``filename`` while ``fn``
-    (or another generated function with the same source) is alive."""
+    (or another generated function with the same source) is alive.  Entries
+    of functions freed since the last call are removed here first (see
+    :func:`_release`)."""
     with _LINES_LOCK:
+        _purge_released()
         _USERS[filename] = _USERS.get(filename, 0) + 1
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     weakref.finalize(fn, _release, filename)
 
 
 def _release(filename):
-    with _LINES_LOCK:
+    """Run by the garbage collector when a generated function is freed: it
+    only notes ``filename``.  Removing the :mod:`linecache` entry here could
+    break whatever the collector interrupted -- ``linecache.checkcache`` (run
+    by tracebacks, pdb, doctest) lists the cache's keys and then reads each,
+    and raises ``KeyError`` from the standard library for one removed in
+    between, in this thread or another.  The entry goes at the next safe
+    point: the next registration, or :func:`purge_lines`."""
+    _RELEASED.append(filename)   # deque.append is atomic: no lock in a finalizer
+
+
+def _purge_released():
+    """Drop the linecache entries no live generated function uses (caller
+    holds ``_LINES_LOCK``)."""
+    while _RELEASED:
+        filename = _RELEASED.pop()
         n = _USERS.pop(filename, 0) - 1
         if n > 0:
             _USERS[filename] = n
         else:
             linecache.cache.pop(filename, None)
+
+
+def purge_lines():
+    """Remove now the :mod:`linecache` entries of generated functions freed
+    since the last compile (srcgrad also does it on every compile)."""
+    with _LINES_LOCK:
+        _purge_released()
 
 
 def _user():

@@ -37,7 +37,8 @@ Guarantees: an operation is listed only when
         _bt4 = bh * _rt.conj(_t6) * _rt.conj(1.0 - np.square(_t5))
         _t5 = _pop()
         bW += np.outer(_bt4, h.conj())
-        bh = _bt4 @ W.conj()
+        if t != _t3.start:
+            bh = _bt4 @ W.conj()
     return bW,
 <BLANKLINE>
 >>> "_push(_t6)" in forward
