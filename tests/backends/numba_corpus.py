@@ -109,7 +109,6 @@ COMPILES = [
     (sin_loop, (0.5,), (0,)),
     (while_loop, (1.3,), (0,)),
     (branches, (0.7, -1.2), (0, 1)),
-    (nested, (0.4, 4), (0,)),
     (backwards_range, (0.3,), (0,)),
     (rnn, (_W, _U, _XS, np.zeros(5)), (0, 1)),
     (array_loop, (np.array([0.3, -0.2, 1.1]),), (0,)),

@@ -270,6 +270,15 @@ class _Rewrite(ast.NodeTransformer):
                 body=body, orelse=self._block(stmt.orelse), type_comment=None)
         return self.generic_visit(stmt)
 
+    def visit_If(self, stmt):
+        # ``if r:`` of a range (the guard of values hoisted out of a loop,
+        # lower/hoist.py): Numba has no truth value for ranges, ``len`` it has
+        if isinstance(stmt.test, ast.Name) and stmt.test.id in self.ranges:
+            stmt.test = ast.Compare(left=ast.Call(func=_name("len"), args=[stmt.test],
+                                                  keywords=[]),
+                                    ops=[ast.Gt()], comparators=[ast.Constant(value=0)])
+        return self.generic_visit(stmt)
+
     # -- expressions
     def visit_Call(self, call):
         func = call.func
