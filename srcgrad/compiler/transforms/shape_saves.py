@@ -96,14 +96,18 @@ def _rewrite(raw, names, resolve):
     return out
 
 
-def _insert(tree, names, np_name, resolve):
-    """After each op assigning a name of ``names``, ``name_shape = np.shape(name)``."""
+def _insert(tree, names, np_name, resolve, first):
+    """After each op assigning a name of ``names``, ``name_shape = np.shape(name)``.
+    A companion of a first binding (``first``: the reverser's
+    ``first_bindings``, top-level ops that bind a name before anything reads
+    it, so nothing is saved before them) is a first binding too: it must not
+    be pushed where its name's value is not."""
     i = 0
     while i < len(tree):
         node = tree[i]
         if isinstance(node, Compound):
             for block in node.blocks:
-                _insert(block, names, np_name, resolve)
+                _insert(block, names, np_name, resolve, first)
         else:
             line = getattr(node.stmt, "user_line", None)
             for t in targets_of(node) if node.kind not in ("setitem", "append") else ():
@@ -112,7 +116,10 @@ def _insert(tree, names, np_name, resolve):
                                                                 attr="shape",
                                                                 ctx=gast.Load()),
                                                  [load(t)]), line)
-                    tree.insert(i + 1, classify(stmt, resolve))
+                    companion = classify(stmt, resolve)
+                    if (id(node), t) in first:
+                        first.add((id(companion), names[t]))
+                    tree.insert(i + 1, companion)
                     i += 1
         i += 1
 
@@ -149,6 +156,7 @@ def save_shapes_only(reverser, tree, raw):
     if not found:
         return raw
     names = {v: reverser.namer.fresh(v + "_shape") for v in sorted(found)}
-    _insert(tree, names, reverser.env.ref(np, "np"), resolve)
+    _insert(tree, names, reverser.env.ref(np, "np"), resolve, reverser.first_bindings)
+    reverser.bound_first.update(t for _, t in reverser.first_bindings)
     reverser.mutable.update(names.values())
     return _rewrite(raw, names, resolve)
