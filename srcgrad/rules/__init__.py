@@ -423,7 +423,7 @@ def registered():
 # The table itself: importing these modules registers their rules.
 from . import ufuncs, reductions, linalg, shape, scalars, nn  # noqa: E402,F401
 from . import conversions, creation, fft, linalg_more, matfuncs, signal  # noqa: E402,F401
-from . import mutation  # noqa: E402,F401
+from . import mutation, conv  # noqa: E402,F401
 # Forward mode: the JVP machinery, then the declarations and explicit rules.
 from . import jvp  # noqa: E402
 from .jvp import defjvp, deflinear, defelementwise, jvp_of, is_linear  # noqa: E402,F401

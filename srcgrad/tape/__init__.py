@@ -8,6 +8,8 @@ from .tensor import Tensor, Size
 from . import names as _names, ops as _ops, shapes as _shapes  # noqa: F401
 from . import inplace as _inplace  # noqa: F401  (attach methods)
 from . import dispatch as _dispatch, methods as _methods  # noqa: F401  (NumPy protocols)
+from . import conv as _conv  # noqa: F401  (PyTorch's node names of its primitives)
+from . import compat as _compat  # noqa: F401  (random fills, new_* factories)
 from .creation import (tensor, as_tensor, zeros, ones, full, empty, zeros_like, ones_like, full_like, randn,
                        rand, randint, randn_like, rand_like, arange, linspace, eye,
                        from_numpy, manual_seed, stack, cat, where, is_tensor)

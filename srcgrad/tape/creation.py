@@ -6,13 +6,15 @@ import numpy as np
 
 from .tensor import Tensor, check_plain_array
 from .dtypes import to_numpy_dtype
+from .device import check_device
 
 __all__ = ["tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
            "randn", "rand", "randint", "randn_like", "rand_like", "arange", "linspace", "eye",
-           "from_numpy", "manual_seed", "stack", "cat", "where", "is_tensor"]
+           "randperm", "from_numpy", "manual_seed", "stack", "cat", "where", "is_tensor"]
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """``srcgrad.tensor(data)``: a new leaf tensor holding a copy of ``data``."""
+    check_device(device)
     t = Tensor(data, dtype=dtype)
     if requires_grad:
         if t._data.dtype.kind not in "fc":
@@ -22,7 +24,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     return t
 
 
-def as_tensor(data, dtype=None):
+def as_tensor(data, dtype=None, device=None):
+    check_device(device)
     if isinstance(data, Tensor) and dtype is None:
         return data
     return tensor(data, dtype=dtype)
@@ -52,18 +55,22 @@ def _make(arr, dtype, requires_grad, default=np.float32):
 
 
 def zeros(*size, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _make(np.zeros(_shape(size)), dtype, requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _make(np.ones(_shape(size)), dtype, requires_grad)
 
 
 def empty(*size, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     default = np.float32 if isinstance(fill_value, float) else (
         np.bool_ if isinstance(fill_value, bool) else np.int64)
     return _make(np.full(tuple(size), fill_value), dtype, requires_grad, default)
@@ -75,40 +82,50 @@ def _like(t, fill, dtype, requires_grad):
 
 
 def zeros_like(t, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _like(t, 0, dtype, requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _like(t, 1, dtype, requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _like(t, fill_value, dtype, requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False, generator=None, device=None):
+    check_device(device)
     return _make(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
 
 
 def rand(*size, dtype=None, requires_grad=False, generator=None, device=None):
+    check_device(device)
     return _make(_rng[0].random(_shape(size)), dtype, requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad=False):
+def randn_like(t, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return randn(*t._data.shape, dtype=dtype or t._data.dtype, requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False):
+def rand_like(t, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return rand(*t._data.shape, dtype=dtype or t._data.dtype, requires_grad=requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None, requires_grad=False):
+def randint(low, high=None, size=(), dtype=None, requires_grad=False, generator=None,
+            device=None):
+    check_device(device)
     if high is None:
         low, high = 0, low
     return _make(_rng[0].integers(low, high, size=tuple(size)), dtype, requires_grad, np.int64)
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     if end is None:
         start, end = 0, start
     floating = any(isinstance(v, float) for v in (start, end, step))
@@ -117,11 +134,21 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False, device=None
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _make(np.linspace(start, end, steps), dtype, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False, device=None):
+    check_device(device)
     return _make(np.eye(n, m), dtype, requires_grad)
+
+
+def randperm(n, dtype=None, requires_grad=False, generator=None, device=None):
+    """``torch.randperm(n)``: a random permutation of ``0..n-1`` (int64) from
+    the generator ``manual_seed`` seeds (deterministic after a seed; not
+    PyTorch's random stream)."""
+    check_device(device)
+    return _make(_rng[0].permutation(int(n)), dtype, requires_grad, np.int64)
 
 
 def from_numpy(arr):

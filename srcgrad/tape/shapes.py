@@ -15,6 +15,7 @@ from .record import apply as _apply
 from .dtypes import to_numpy_dtype
 from .ops import _axis
 from .inplace import NOT_INDEXED, track_view
+from .device import device as _device, check_device, CPU
 
 __all__ = []
 
@@ -111,32 +112,50 @@ Tensor.contiguous = lambda self, memory_format=None: self
 # ------------------------------------------------------------------- dtype
 
 
-def _to(self, *args, dtype=None, **kwargs):
+def _to(self, *args, dtype=None, device=None, non_blocking=False, copy=False,
+        memory_format=None):
+    """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``,
+    ``t.to(other)``: a device must be the CPU (:func:`.device.check_device`)."""
     for a in args:
-        if not isinstance(a, str) and dtype is None:
+        if isinstance(a, (str, _device)):
+            check_device(a)
+        elif isinstance(a, Tensor) and dtype is None:
+            dtype = a._data.dtype
+        elif dtype is None and a is not None:
             dtype = a
+    check_device(device)
     if dtype is None:
-        return self
+        return _apply(np.copy, (self,)) if copy else self
     if isinstance(dtype, Tensor):
         dtype = dtype._data.dtype
     npd = to_numpy_dtype(dtype)
     if npd == self._data.dtype:
-        return self
+        return _apply(np.copy, (self,)) if copy else self
     if npd.kind not in "fc":
         return Tensor._wrap(self._data.astype(npd))
     return _apply(_astype, (self, npd))
 
 
 Tensor.to = _to
-Tensor.type = lambda self, dtype=None: _to(self, dtype) if dtype is not None else \
+Tensor.type = lambda self, dtype=None: _to(self, dtype=dtype) if dtype is not None else \
     "torch." + {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
                 "bool": "Bool"}.get(self._data.dtype.name, "") + "Tensor"
-Tensor.astype = lambda self, dtype, **kw: _to(self, dtype)
+Tensor.astype = lambda self, dtype, **kw: _to(self, dtype=dtype)
 Tensor.float = lambda self: _to(self, np.float32)
 Tensor.double = lambda self: _to(self, np.float64)
 Tensor.long = lambda self: _to(self, np.int64)
 Tensor.int = lambda self: _to(self, np.int32)
 Tensor.bool = lambda self: _to(self, np.bool_)
 Tensor.half = lambda self: _to(self, np.float16)
-Tensor.cpu = lambda self: self
-Tensor.cuda = lambda self, *a, **k: self
+Tensor.cpu = lambda self, memory_format=None: self
+
+
+def _cuda(self, device=None, non_blocking=False, memory_format=None):
+    check_device("cuda" if device is None else device if isinstance(device, (str, _device))
+                 else "cuda:%d" % device)
+
+
+Tensor.cuda = _cuda
+Tensor.device = property(lambda self: CPU)
+Tensor.is_cuda = property(lambda self: False)
+Tensor.is_cpu = property(lambda self: True)

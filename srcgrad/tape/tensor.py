@@ -342,10 +342,6 @@ class Tensor:
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
-    @property
-    def device(self):
-        return "cpu"
-
     def __repr__(self):
         from .printing import tensor_repr
         return tensor_repr(self)

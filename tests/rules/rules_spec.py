@@ -23,7 +23,7 @@ import numpy as np
 import srcgrad
 from srcgrad.rules import qualname  # noqa: F401  (re-exported for the tests)
 
-from srcgrad.rules import nn, conversions, shape as shape_rules
+from srcgrad.rules import nn, conversions, shape as shape_rules, conv
 from rules_checker import C, canon_eig, canon_eigh, canon_svd, gauge_free
 import rules_spec_fft
 
@@ -99,6 +99,11 @@ def build(spec, rng, dom):
 def make_args(row, case, seed):
     rng = np.random.default_rng(seed)
     return [build(s, rng, _dom(row.dom, i)) for i, s in enumerate(case)]
+
+
+def _prob(shape):
+    """Targets of a binary cross-entropy: probabilities."""
+    return lambda rng: rng.uniform(0.0, 1.0, shape)
 
 
 def spd(n, batch=()):
@@ -590,6 +595,21 @@ ROWS += [
                       ((2, 3), (2, 3), C("none"))]),
     Row(nn.index_put, [((4,), C(1), None), ((2, 3), C((slice(None), 1)), (2,)),
                        ((2, 3), C(np.array([True, False])), (1, 3))]),
+    Row(conv.conv2d, [((1, 2, 5, 4), (3, 2, 2, 2), (3,)), ((2, 1, 4, 4), (2, 1, 3, 3)),
+                      ((1, 2, 6, 5), (2, 2, 2, 3), C(None), C((2, 1)), C(((1, 1), (2, 2))),
+                       C((1, 2)))]),
+    Row(conv.max_pool2d, [((1, 2, 4, 4), C((2, 2)), C((2, 2))),
+                          ((2, 1, 5, 6), C((3, 2)), C((2, 1)), C(((1, 1), (1, 1))),
+                           C((1, 2)))]),
+    Row(conv.avg_pool2d, [((1, 2, 4, 4), C((2, 2)), C((2, 2))),
+                          ((2, 1, 5, 6), C((3, 2)), C((2, 1)), C(((1, 1), (1, 1))), C(False)),
+                          ((1, 1, 4, 5), C((2, 3)), C((1, 2)), C(((0, 0), (1, 1))), C(True),
+                           C(4))]),
+    Row(conv.adaptive_avg_pool2d, [((1, 2, 5, 7), C((3, 2))), ((2, 1, 4, 4), C((1, 1)))]),
+    Row(conv.binary_cross_entropy_with_logits,
+        [((3,), _prob((3,))), ((2, 3), _prob((2, 3)), (3,), (3,)),
+         ((2, 3), _prob((2, 3)), C(None), (3,), C("sum")),
+         ((2, 3), _prob((2, 3)), (2, 3), C(None), C("none"))]),
     Row(conversions.astype, [((3,), C(float)), ((), C(np.float64))]),
     Row(conversions.item, [((),), ((1,),), ((3,), C(1))]),
     Row(conversions.tolist, [((3,),), ((2, 2),)]),
