@@ -60,3 +60,7 @@ def __getattr__(name):
         raise AttributeError("srcgrad.%s moved to srcgrad.torch.%s: use "
                              "`import srcgrad.torch as torch`" % (name, name))
     raise AttributeError("module 'srcgrad' has no attribute %r" % name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -45,6 +45,11 @@ def test_an_old_tape_name_says_where_it_moved(name):
     assert hasattr(torch, name), "srcgrad.torch lacks %s" % name
 
 
+def test_dir_lists_the_lazy_submodules():
+    assert {"torch", "testing", "grad", "jvp"} <= set(dir(srcgrad))
+    assert not set(dir(srcgrad)) & srcgrad._MOVED
+
+
 def test_an_unknown_name_is_a_plain_attribute_error():
     with pytest.raises(AttributeError, match="module 'srcgrad' has no attribute 'nope'"):
         srcgrad.nope
