@@ -12,7 +12,7 @@ from . import conv as _conv  # noqa: F401  (PyTorch's node names of its primitiv
 from . import compat as _compat  # noqa: F401  (random fills, new_* factories)
 from .creation import (tensor, as_tensor, zeros, ones, full, empty, zeros_like, ones_like, full_like, randn,
                        rand, randint, randn_like, rand_like, arange, linspace, eye,
-                       from_numpy, manual_seed, stack, cat, where, is_tensor)
+                       from_numpy, manual_seed, stack, cat, where, is_tensor, randperm)
 from .dtypes import (dtype, float32, float64, float16, int64, int32, int16, int8, uint8,
                      bool, complex64, complex128, float, double, half, long, int)
 from .function import Function

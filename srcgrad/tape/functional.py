@@ -15,10 +15,14 @@ __all__ = ["sigmoid", "relu", "tanh", "exp", "log", "sin", "cos", "sqrt", "abs",
 
 
 def _method(name):
-    def fn(input, *args, **kwargs):
-        return getattr(as_tensor(input), name)(*args, **kwargs)
+    def fn(input, *args, out=None, **kwargs):
+        res = getattr(as_tensor(input), name)(*args, **kwargs)
+        if out is None:
+            return res
+        from .compat import write_out      # PyTorch's out=: refused on tracked values
+        return write_out(name, res, out, (input,) + args)
     fn.__name__ = name
-    fn.__doc__ = "``torch.%s(input, ...)`` = ``input.%s(...)``." % (name, name)
+    fn.__doc__ = "``torch.%s(input, ..., out=None)`` = ``input.%s(...)``." % (name, name)
     return fn
 
 

@@ -27,4 +27,9 @@ from ..modes import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                      is_grad_enabled, is_inference_mode_enabled)
 from ..tape.engine import detach
 from . import autograd, nn, optim
+from ..tape import randperm  # noqa: E402
+from ..tape.compat import argmax, argmin, all, any, mul, multiply, add, sub, subtract, div, divide  # noqa: E402,A004
+from ..tape.device import device, set_default_device, get_default_device  # noqa: E402
+from .serialization import save, load  # noqa: E402
+from . import cuda, accelerator, backends, utils  # noqa: E402
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..tape.graph import bump_version
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop"]
 
 
 class Optimizer:
@@ -120,3 +120,6 @@ class Adam(Optimizer):
             p._data -= ((group["lr"] / bc1) * m / denom).astype(p._data.dtype, copy=False)
             bump_version(p)
         return loss
+
+
+from .rmsprop import RMSprop  # noqa: E402  (subclasses Optimizer)

@@ -19,7 +19,8 @@ from . import functional
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "ReLU", "Tanh", "Sigmoid",
            "Softplus", "LeakyReLU", "Identity", "MSELoss", "CrossEntropyLoss", "NLLLoss",
-           "functional"]
+           "functional", "Flatten", "Unflatten", "Softmax", "LogSoftmax", "BCEWithLogitsLoss",
+           "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "init"]
 
 
 class Parameter(Tensor):
@@ -100,6 +101,34 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
+    def named_children(self):
+        return iter(self._modules.items())
+
+    def apply(self, fn):
+        """Call ``fn`` on every sub-module, then on this one (PyTorch's order)."""
+        for m in self._modules.values():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, *args, **kwargs):
+        """``module.to(device)`` (the CPU only: :mod:`srcgrad.tape.device`) and
+        ``module.to(dtype)`` (floating parameters cast in place)."""
+        return _module_to(self, args, kwargs)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        from ...tape.device import check_device
+        check_device("cuda" if device is None else device)
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
     def named_modules(self, prefix=""):
         yield prefix, self
         for name, m in self._modules.items():
@@ -166,8 +195,10 @@ class Module:
 
 
 class Linear(Module):
-    def __init__(self, in_features, out_features, bias=True, dtype=None):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
+        from ...tape.device import check_device
+        check_device(device)
         self.in_features, self.out_features = in_features, out_features
         bound = 1.0 / math.sqrt(in_features) if in_features > 0 else 0.0
         rng = creation.generator()
@@ -265,3 +296,37 @@ class CrossEntropyLoss(_Loss):
 class NLLLoss(_Loss):
     def forward(self, input, target):
         return functional.nll_loss(input, target, self.reduction)
+
+
+def _module_to(module, args, kwargs):
+    from ...tape.device import check_device, device as _device
+    from ...tape.creation import to_numpy_dtype
+    dtype = kwargs.pop("dtype", None)
+    check_device(kwargs.pop("device", None))
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError("to() got an unexpected keyword argument '%s'" % next(iter(kwargs)))
+    for a in args:
+        if isinstance(a, (str, _device)):
+            check_device(a)
+        elif isinstance(a, Tensor):
+            dtype = a._data.dtype
+        elif a is not None:
+            dtype = a
+    if dtype is not None:
+        npd = to_numpy_dtype(dtype)
+        if npd.kind not in "fc":
+            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
+                            "got desired dtype=%s" % dtype)
+        for p in module.parameters():
+            if p._data.dtype.kind in "fc" and p._data.dtype != npd:
+                p._data = p._data.astype(npd)
+                bump_version(p)
+                if p._grad is not None:
+                    p._grad._data = p._grad._data.astype(npd)
+    return module
+
+
+from .shaping import Flatten, Unflatten, Softmax, LogSoftmax, BCEWithLogitsLoss  # noqa: E402
+from .conv import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: E402
+from . import init  # noqa: E402

@@ -8,7 +8,8 @@ from ...tape.tensor import Tensor
 from ...tape.record import apply as _apply
 
 __all__ = ["relu", "sigmoid", "tanh", "softplus", "leaky_relu", "softmax", "log_softmax",
-           "linear", "mse_loss", "nll_loss", "cross_entropy"]
+           "linear", "mse_loss", "nll_loss", "cross_entropy", "conv2d", "max_pool2d",
+           "avg_pool2d", "adaptive_avg_pool2d", "binary_cross_entropy_with_logits"]
 
 
 def relu(input, inplace=False):
@@ -58,3 +59,7 @@ def nll_loss(input, target, reduction="mean"):
 
 def cross_entropy(input, target, reduction="mean"):
     return nll_loss(log_softmax(input, dim=-1 if input.ndim == 1 else 1), target, reduction)
+
+
+from ...tape.conv import (conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: E402
+                          binary_cross_entropy_with_logits)
