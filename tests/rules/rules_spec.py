@@ -588,6 +588,7 @@ ROWS += [
                       ((2, 3), C(np.array([1, 0])), C("none"))]),
     Row(nn.mse_loss, [((3,), (3,)), ((2, 3), (3,)), ((3,), (3,), C("sum")),
                       ((2, 3), (2, 3), C("none"))]),
+    Row(nn.addmm, [((3,), (2, 4), (4, 3)), ((2, 3), (2, 4), (4, 3)), ((), (1, 2), (2, 3))]),
     Row(nn.index_put, [((4,), C(1), None), ((2, 3), C((slice(None), 1)), (2,)),
                        ((2, 3), C(np.array([True, False])), (1, 3))]),
     Row(conversions.astype, [((3,), C(float)), ((), C(np.float64))]),
