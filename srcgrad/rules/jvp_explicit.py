@@ -572,3 +572,20 @@ def mse_loss_jvp_b(t, ans, a, b, reduction="mean"):
 
 
 defjvp(_nn.mse_loss, mse_loss_jvp_a, mse_loss_jvp_b)
+
+
+def addmm_jvp_bias(t, ans, bias, x, wt):
+    """``bias + x @ wt`` is affine in ``bias`` and bilinear in ``(x, wt)``; the
+    engine broadcasts ``t`` to the output."""
+    return t
+
+
+def addmm_jvp_x(t, ans, bias, x, wt):
+    return np.matmul(t, wt)
+
+
+def addmm_jvp_wt(t, ans, bias, x, wt):
+    return np.matmul(x, t)
+
+
+defjvp(_nn.addmm, addmm_jvp_bias, addmm_jvp_x, addmm_jvp_wt)

@@ -16,9 +16,10 @@ import numpy as np
 from . import defvjp
 from .. import runtime
 from .mutation import index_put  # noqa: F401  (t[i] = v; tape/ calls it nnrules.index_put)
+from .contractions import product_vjp_a, product_vjp_b
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "softplus", "softmax", "log_softmax",
-           "nll_loss", "mse_loss", "index_put"]
+           "nll_loss", "mse_loss", "index_put", "addmm"]
 
 # ----------------------------------------------------------------- activations
 
@@ -137,3 +138,30 @@ def mse_loss_vjp_b(g, ans, a, b, reduction="mean"):
 
 defvjp(nll_loss, nll_loss_vjp, None)
 defvjp(mse_loss, mse_loss_vjp_a, mse_loss_vjp_b, broadcasts=True)
+
+# ----------------------------------------------------------------- layers
+
+
+def addmm(bias, x, wt):
+    """``bias + x @ wt`` in one primitive: PyTorch's ``addmm``, which
+    ``nn.Linear`` records (``AddmmBackward0``).
+
+    >>> addmm(np.array([1.0, 2.0]), np.ones((1, 3)), np.ones((3, 2))).tolist()
+    [[4.0, 5.0]]
+    """
+    return bias + np.matmul(x, wt)
+
+
+def addmm_vjp_bias(g, ans, bias, x, wt):
+    return g    # summed back to the shape of ``bias`` (broadcasts=True)
+
+
+def addmm_vjp_x(g, ans, bias, x, wt):
+    return product_vjp_a(g, x, wt, runtime.matmul_subscripts)
+
+
+def addmm_vjp_wt(g, ans, bias, x, wt):
+    return product_vjp_b(g, x, wt, runtime.matmul_subscripts)
+
+
+defvjp(addmm, addmm_vjp_bias, addmm_vjp_x, addmm_vjp_wt, broadcasts=True)

@@ -47,7 +47,7 @@ for _fn, _name in [
         (nnrules.softplus, "SoftplusBackward0"), (nnrules.log_softmax, "LogSoftmaxBackward0"),
         (nnrules.softmax, "SoftmaxBackward0"), (nnrules.nll_loss, "NllLossBackward0"),
         (nnrules.mse_loss, "MseLossBackward0"), (nnrules.index_put, "CopySlices"),
-        (nnrules.leaky_relu, "LeakyReluBackward0")]:
+        (nnrules.leaky_relu, "LeakyReluBackward0"), (nnrules.addmm, "AddmmBackward0")]:
     _NAMES[id(_fn)] = _name
 for _fn in (np.add, np.subtract, np.multiply, np.true_divide, nnrules.mse_loss):
     _SHOW_NONE.add(id(_fn))

@@ -41,8 +41,23 @@ def log_softmax(input, dim=None, dtype=None):
 
 
 def linear(input, weight, bias=None):
-    out = input @ weight.t()
-    return out if bias is None else out + bias
+    """``input @ weight.T + bias``, recorded as PyTorch records it: one
+    ``AddmmBackward0`` node with a bias, ``MmBackward0`` without, on input
+    viewed as 2-D (and the result viewed back, as PyTorch names it)."""
+    wt = weight.t()
+    if not isinstance(input, Tensor) or input.ndim == 0 or \
+            bias is not None and np.ndim(bias) > 1 and input.ndim != 2:
+        out = input @ wt
+        return out if bias is None else out + bias
+    if input.ndim == 2:
+        return input @ wt if bias is None else _apply(nnrules.addmm, (bias, input, wt))
+    if bias is None and input.ndim == 1:        # PyTorch: unsqueeze, mm, squeeze
+        return _apply(np.squeeze, (input.unsqueeze(0) @ wt, 0), name="SqueezeBackward4")
+    flat = input.reshape(-1, input.shape[-1])
+    shape = tuple(input.shape[:-1]) + (wt.shape[-1],)
+    if bias is None:
+        return _apply(np.reshape, (flat @ wt, shape), name="UnsafeViewBackward0")
+    return _apply(nnrules.addmm, (bias, flat, wt)).reshape(shape)
 
 
 def mse_loss(input, target, reduction="mean"):
