@@ -18,7 +18,10 @@ Markers in an HTML comment on the line before a block steer it, as in the README
 * ``requires=MODULE``: the block is a peer library's code (HIPS autograd, torch,
   jax); it runs in a namespace of its own when ``MODULE`` imports, and is left
   out, saying so, when it does not;
-* ``fresh``: the block starts a new namespace.
+* ``fresh``: the block starts a new namespace;
+* ``listing``: the block is code srcgrad printed (a pass's input or output on the
+  generated "How it works" page), not a program: it is not run, and
+  :func:`test_generated_pages_are_current` checks it is what srcgrad prints now.
 
 Pages included from elsewhere (``--8<--`` snippets: the tour is the README's,
 run by tests/test_readme.py) are read after the inclusion.
@@ -26,6 +29,7 @@ run by tests/test_readme.py) are read after the inclusion.
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import linecache
 import os
@@ -170,6 +174,29 @@ def test_every_code_block_names_its_language(page):
             "(it runs), or ```text / ```sh for what is shown and not run" % (block, block.lang))
 
 
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "scripts",
+                                                                      name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_pages_are_current():
+    """docs/passes.md is what scripts/gen_passes_doc.py writes from a run of the
+    compiler now (docs/rules.md has its own test in tests/rules)."""
+    gen = _script("gen_passes_doc")
+    with open(gen.OUT) as fh:
+        assert fh.read() == gen.render(), (
+            "docs/passes.md is stale: run python scripts/gen_passes_doc.py and review the diff")
+
+
+def test_listings_are_only_on_generated_pages():
+    for page in PAGES:
+        if page != "passes.md":
+            assert not [b for b in _blocks(page) if "listing" in b.options], page
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if any(
     b.lang == "python" for b in _blocks(p))])
 def test_page_code_runs_and_prints_what_the_page_shows(page, monkeypatch):
@@ -177,7 +204,7 @@ def test_page_code_runs_and_prints_what_the_page_shows(page, monkeypatch):
     namespace = {"__name__": "__docs_%s__" % page[:-3].replace("-", "_")}
     left_out = []
     for block in _blocks(page):
-        if block.lang != "python":
+        if block.lang != "python" or "listing" in block.options:
             continue
         if "fresh" in block.options:
             namespace = {"__name__": namespace["__name__"]}
@@ -211,7 +238,8 @@ def update(page):
     namespace = {"__name__": "__docs__"}
     replacements = {}
     for block in parse(page, text):
-        if block.lang != "python" or block.options.get("requires"):
+        if block.lang != "python" or block.options.get("requires") or \
+                "listing" in block.options:
             continue
         if "fresh" in block.options:
             namespace = {"__name__": "__docs__"}
