@@ -507,12 +507,13 @@ def readme_section(results, tgts, env, settings):
     """The README's headline: the ratio table and the targets, from this run."""
     met = [t for t in tgts if t["met"]]
     return "\n".join([
-        "Measured on %s (%s logical CPUs, load average %s), Python %s, NumPy %s, %s "
-        "thread(s), %d interleaved repeats, on %s; time relative to hand-written NumPy "
-        "backward code, lower is better (full tables, machine and chart: "
-        "[docs/benchmarks.md](docs/benchmarks.md)):"
-        % (env["cpu"], env["logical_cpus"], env["load_average"], env["python"],
-           env["numpy"], env["threads"], settings.repeats, env["date"][:10]), "",
+        "Measured at srcgrad commit %s on %s (%s logical CPUs, load average %s), Python "
+        "%s, NumPy %s, %s thread(s), %d interleaved repeats, on %s; time relative to "
+        "hand-written NumPy backward code, lower is better (full tables, machine and "
+        "chart: [docs/benchmarks.md](docs/benchmarks.md)):"
+        % (env["srcgrad_commit"], env["cpu"], env["logical_cpus"], env["load_average"],
+           env["python"], env["numpy"], env["threads"], settings.repeats,
+           env["date"][:10]), "",
         headline(results).rstrip("\n"), "",
         "Targets of issues 6 and 13 met in this run: %d of %d." % (len(met), len(tgts)), "",
         target_table(tgts).rstrip("\n")])
