@@ -16,8 +16,8 @@ Markers in an HTML comment on the line before a block steer it, as in the README
 * ``file=NAME.py``: the block's code is registered in :mod:`linecache` under
   that name (the name srcgrad's messages show; lines count from the block's top);
 * ``requires=MODULE``: the block is a peer library's code (HIPS autograd, torch,
-  jax); it runs in a namespace of its own when ``MODULE`` imports, and is left
-  out, saying so, when it does not;
+  Tangent); it runs by itself, in a namespace of its own, when ``MODULE``
+  imports, and its test is skipped, saying so, when it does not;
 * ``fresh``: the block starts a new namespace;
 * ``listing``: the block is code srcgrad printed (a pass's input or output on the
   generated "How it works" page), not a program: it is not run, and
@@ -200,31 +200,51 @@ def test_listings_are_only_on_generated_pages():
 @pytest.mark.parametrize("page", [p for p in PAGES if any(
     b.lang == "python" for b in _blocks(p))])
 def test_page_code_runs_and_prints_what_the_page_shows(page, monkeypatch):
+    """srcgrad's blocks of ``page`` run in order, in one namespace."""
     monkeypatch.chdir(ROOT)
     namespace = {"__name__": "__docs_%s__" % page[:-3].replace("-", "_")}
-    left_out = []
     for block in _blocks(page):
-        if block.lang != "python" or "listing" in block.options:
+        if block.lang != "python" or "listing" in block.options or \
+                block.options.get("requires"):
             continue
         if "fresh" in block.options:
             namespace = {"__name__": namespace["__name__"]}
-        where = namespace
-        needs = block.options.get("requires")
-        if needs:
-            try:
-                importlib.import_module(needs)
-            except ImportError:
-                left_out.append("%r needs %s" % (block, needs))
-                continue
-            where = {"__name__": "__docs_peer__"}
-        printed = run(block, where)
+        printed = run(block, namespace)
         if block.expected is not None:
             assert normal(printed) == normal(block.expected.code), (
                 "%r: the block prints\n%s\nand the page shows\n%s\n(after a deliberate "
                 "change: python tests/test_docs_pages.py --update PAGE, and review the diff)"
                 % (block, printed, block.expected.code))
-    if left_out:
-        pytest.skip("peer libraries not installed: " + "; ".join(left_out))
+
+
+PEER_BLOCKS = [b for p in PAGES for b in _blocks(p)
+               if b.lang == "python" and b.options.get("requires")]
+
+
+@pytest.mark.parametrize("block", PEER_BLOCKS, ids=[
+    "%s:%d-%s" % (b.page, b.line, b.options["requires"]) for b in PEER_BLOCKS])
+def test_peer_library_blocks_print_the_same_numbers(block, monkeypatch):
+    """A peer library's block (HIPS autograd, torch, Tangent...) runs by itself
+    and prints the output block it shares with srcgrad's version."""
+    name = block.options["requires"]
+    pytest.importorskip(name, reason="%s is not installed: %r shows its code without "
+                                     "running it" % (name, block))
+    monkeypatch.chdir(ROOT)
+    printed = run(block, {"__name__": "__docs_peer__"})
+    if block.expected is not None:
+        assert normal(printed) == normal(block.expected.code), (
+            "%r: the block prints\n%s\nand the page shows\n%s"
+            % (block, printed, block.expected.code))
+
+
+def test_the_porting_page_compares_like_with_like():
+    blocks = [b for b in _blocks("porting.md") if b.lang == "python"]
+    peers = [b for b in blocks if b.options.get("requires")]
+    ours = [b for b in blocks if not b.options.get("requires")]
+    assert len(peers) >= 4 and len(ours) >= len(peers)
+    for peer in peers:   # every peer block shares its output with a srcgrad block
+        assert peer.expected is not None
+        assert any(b.expected is peer.expected for b in ours), peer
 
 
 def update(page):
