@@ -197,6 +197,14 @@ def test_listings_are_only_on_generated_pages():
             assert not [b for b in _blocks(page) if "listing" in b.options], page
 
 
+def test_the_api_reference_fences_doctests():
+    """scripts/griffe_docstrings.py (the API page's Griffe extension) keeps its word."""
+    import doctest
+    pytest.importorskip("griffe", reason="the docs extra is not installed")
+    failed, tried = doctest.testmod(_script("griffe_docstrings"))
+    assert tried >= 2 and failed == 0
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if any(
     b.lang == "python" for b in _blocks(p))])
 def test_page_code_runs_and_prints_what_the_page_shows(page, monkeypatch):
