@@ -15,8 +15,9 @@ Markers in an HTML comment on the line before a block steer it, as in the README
 
 * ``file=NAME.py``: the block's code is registered in :mod:`linecache` under
   that name (the name srcgrad's messages show; lines count from the block's top);
-* ``requires=MODULE``: the block is a peer library's code (HIPS autograd, torch,
-  Tangent); it runs by itself, in a namespace of its own, when ``MODULE``
+* ``requires=MODULE``: the block needs an optional library: a peer library's
+  code on the porting page (HIPS autograd, torch, Tangent), or an extra (Dask,
+  Numba); it runs by itself, in a namespace of its own, when ``MODULE``
   imports, and its test is skipped, saying so, when it does not;
 * ``fresh``: the block starts a new namespace;
 * ``listing``: the block is code srcgrad printed (a pass's input or output on the
@@ -231,12 +232,13 @@ PEER_BLOCKS = [b for p in PAGES for b in _blocks(p)
 
 @pytest.mark.parametrize("block", PEER_BLOCKS, ids=[
     "%s:%d-%s" % (b.page, b.line, b.options["requires"]) for b in PEER_BLOCKS])
-def test_peer_library_blocks_print_the_same_numbers(block, monkeypatch):
-    """A peer library's block (HIPS autograd, torch, Tangent...) runs by itself
-    and prints the output block it shares with srcgrad's version."""
+def test_blocks_that_need_an_optional_library(block, monkeypatch):
+    """A block that needs an optional library runs by itself and prints its output
+    block; on the porting page a peer library's block (HIPS autograd, torch,
+    Tangent) shares that block with srcgrad's version: the same numbers."""
     name = block.options["requires"]
-    pytest.importorskip(name, reason="%s is not installed: %r shows its code without "
-                                     "running it" % (name, block))
+    pytest.importorskip(name, reason="%s is not installed: %r is shown, not run"
+                        % (name, block))
     monkeypatch.chdir(ROOT)
     printed = run(block, {"__name__": "__docs_peer__"})
     if block.expected is not None:
