@@ -278,6 +278,13 @@ def run_examples():
     return seen, final
 
 
+def _kind(kind):
+    """A compile-time argument kind in words: ``"f"``, ``("a", 3, 3)``."""
+    if kind == "f":
+        return "a number"
+    return "an array of shape %r" % (tuple(kind[1:]),)
+
+
 def _fence(code):
     return ["<!-- docs-test: listing -->", "```python", code, "```"]
 
@@ -304,8 +311,10 @@ def render():
         "",
     ]
     for name, source, kinds in EXAMPLES:
-        lines += ["`%s.py`, differentiated with respect to its first argument (kinds %s):"
-                  % (name, ", ".join(repr(k) for k in kinds)), "",
+        params = _load(name, source).__code__.co_varnames
+        lines += ["`%s.py`, differentiated with respect to its first argument, compiled for "
+                  "%s:" % (name, ", ".join("`%s` %s" % (p, _kind(k))
+                                            for p, k in zip(params, kinds))), "",
                   "<!-- docs-test: file=%s.py fresh -->" % name, "```python",
                   source.rstrip(), "```", ""]
     for title, where, what in PASSES:
