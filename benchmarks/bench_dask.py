@@ -141,7 +141,7 @@ def report(args, results, commit):
         lines += ["", "![gradient throughput on Dask](%s)" % chart]
     else:
         width = max(rows / r["seconds"] for _, r in results)
-        lines += ["", "```"] + ["%-26s %s %.2f M rows/s" % (
+        lines += ["", "```text"] + ["%-26s %s %.2f M rows/s" % (
             name, "#" * max(1, int(40 * rows / r["seconds"] / width)),
             rows / r["seconds"] / 1e6) for name, r in results] + ["```"]
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import srcgrad  # noqa: E402
-from bench_core import mlp_data, mlp_loss  # noqa: E402
+from cases.mlp import mlp_data, mlp_loss  # noqa: E402
 from cases.higher import hessian_hand, mlp_hvp_hand, scalar_fn  # noqa: E402
 
 

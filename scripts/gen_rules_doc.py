@@ -178,6 +178,8 @@ each comes from, one source of truth with the VJP table (`srcgrad/rules/jvp.py`)
 Register a rule for your own primitive next to its VJP:
 
 ```python
+import srcgrad
+
 def cube(x):
     return x ** 3
 
@@ -189,6 +191,12 @@ def cube_jvp(t, ans, x):
 
 cube = srcgrad.defvjp(cube, cube_vjp)
 srcgrad.defjvp(cube, cube_jvp)
+value, tangent = srcgrad.jvp(cube, (2.0,), (1.0,))
+print(srcgrad.grad(cube)(2.0), float(value), float(tangent))
+```
+
+```text
+12.0 8.0 12.0
 ```
 
 A primitive registered with `defvjp` alone has no JVP (forward mode refuses it),

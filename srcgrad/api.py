@@ -883,8 +883,12 @@ def grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
     Use as ``grad(f)``, ``@grad`` or ``@grad(wrt=(0, 1))``; ``wrt`` is an int,
     a parameter name, or a tuple of them (then a tuple of gradients is
     returned).  With ``has_aux=True`` ``fun`` returns ``(output, aux)`` and the
-    result is ``(gradient, aux)``.  ``backend="numba"`` runs the compiled
-    gradient jit-compiled by Numba where it can (docs/backends.md).
+    result is ``(gradient, aux)``.  ``mode`` picks the engine: ``"auto"``
+    (compiled code, the tape for what the compiler cannot take), ``"compile"``
+    (refuse with a located ``SrcgradSyntaxError`` instead) or ``"tape"``.
+    ``backend="numba"`` runs the compiled gradient jit-compiled by Numba where
+    it can (docs/backends.md).  The code is generated at the first call for
+    each kind of arguments (float, array shape, container) and cached.
 
     >>> import numpy as np
     >>> def f(x):
@@ -899,7 +903,15 @@ def grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
 
 
 def value_and_grad(fun=None, *, wrt=0, has_aux=False, mode="auto", backend="numpy"):
-    """Like :func:`grad`, returning ``(value, gradient)``."""
+    """Like :func:`grad`, returning ``(value, gradient)`` from one run of the
+    function (the value is what ``fun`` returns; with ``has_aux=True``,
+    ``((value, aux), gradient)``).
+
+    >>> def f(x, y):
+    ...     return x * x * y
+    >>> value_and_grad(f, wrt=(0, 1))(3.0, 2.0)
+    (18.0, (12.0, 9.0))
+    """
     if fun is None:
         return lambda f: GradFunction(f, wrt, has_aux, mode, "value_and_grad", backend)
     return GradFunction(fun, wrt, has_aux, mode, "value_and_grad", backend)

@@ -14,14 +14,22 @@ class SrcgradError(Exception):
 
 
 class SrcgradSyntaxError(SyntaxError):
-    """A construct the compiler does not support, located in the user's source.
+    """A construct the compiler does not support, located in the user's source
+    (a ``SyntaxError``: ``filename``, ``lineno``, ``text``), with a ``hint``.
+    ``mode="compile"`` raises it; ``mode="auto"`` runs the function on the tape
+    instead, and ``srcgrad.explain`` reports the message.
 
-    ``str(err)`` reads::
-
-        model.py:12: while-loops are not supported by the compiler
-            while x > 0:
-            ^
-        hint: use mode="tape", or rewrite the loop as a for-loop over range(...)
+    >>> import numpy as np, srcgrad
+    >>> def energy(x):
+    ...     global calls
+    ...     return np.sum(x ** 2)
+    >>> try:
+    ...     srcgrad.grad(energy, mode="compile")(np.ones(3))
+    ... except SrcgradSyntaxError as err:
+    ...     print(err.bare_msg)
+    ...     print("hint:", err.hint)
+    'global' statements are not supported: a differentiated function must not rebind module globals
+    hint: return the value instead
     """
 
     def __init__(self, msg, filename=None, lineno=None, col=None, line=None, hint=None):

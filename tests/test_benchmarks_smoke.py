@@ -26,3 +26,16 @@ def test_unknown_case_is_an_error():
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "unknown case" in proc.stderr
+
+
+def test_one_suite_the_mlp_and_transform_cases_run():
+    """bench_core.py was folded into run.py: its MLP is case (a), its 30-line
+    function case (g), whose gradient is checked against finite differences
+    before it is timed (a disagreement exits non-zero)."""
+    assert not os.path.exists(os.path.join(ROOT, "benchmarks", "bench_core.py"))
+    proc = subprocess.run([sys.executable, RUN, "--quick", "--only", "mlp64,transform"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "| (a) 64-wide MLP |" in proc.stdout
+    assert "(g) transform time" in proc.stdout
+    assert "WRONG" not in proc.stdout

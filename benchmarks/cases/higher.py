@@ -13,7 +13,7 @@ import numpy as np
 
 import srcgrad
 
-from bench_core import mlp_data, mlp_loss
+from cases.mlp import mlp_data, mlp_loss
 from harness import (AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, gradient_case, need,
                      jax, torch)
 

@@ -1,4 +1,4 @@
-"""(a) the 64-wide two-layer MLP of ``bench_core.py`` (batch 32, 16 -> 64 -> 1)
+"""(a) a 64-wide two-layer MLP (batch 32, 16 -> 64 -> 1)
 and (d) a 512-wide one on a batch of 256 (512 -> 512 -> 1), where the matrix
 products dominate; (d) also measures the peak memory of one gradient call.
 
@@ -13,9 +13,37 @@ import numpy as np
 import srcgrad
 from srcgrad.tape.engine import tape_vjp
 
-from bench_core import mlp_data, mlp_hand, mlp_loss
 from harness import (AUTOGRAD, COMPILED, HAND, JAX, TAPE, TORCH, Skip, gradient_case, need,
                      jax, torch)
+
+
+def mlp_loss(W1, b1, W2, b2, x, y):
+    h = np.tanh(x @ W1 + b1)
+    out = h @ W2 + b2
+    return np.mean((out - y) ** 2)
+
+
+def mlp_hand(W1, b1, W2, b2, x, y):
+    """Loss and gradient, backward pass written by hand."""
+    h = np.tanh(x @ W1 + b1)
+    err = h @ W2 + b2 - y
+    loss = np.mean(err ** 2)
+    g_out = err * (2.0 / err.size)
+    gW2 = h.T @ g_out
+    gb2 = g_out.sum(axis=0)
+    g_pre = (g_out @ W2.T) * (1.0 - h * h)
+    gW1 = x.T @ g_pre
+    gb1 = g_pre.sum(axis=0)
+    return loss, (gW1, gb1, gW2, gb2)
+
+
+def mlp_data(batch=32, n_in=16, width=64, seed=0):
+    rng = np.random.default_rng(seed)
+    params = (rng.normal(0, 1 / np.sqrt(n_in), (n_in, width)), np.zeros(width),
+              rng.normal(0, 1 / np.sqrt(width), (width, 1)), np.zeros(1))
+    x = rng.normal(size=(batch, n_in))
+    y = np.sin(x.sum(axis=1, keepdims=True))
+    return params, x, y
 
 
 def makers(params, x, y):
