@@ -145,3 +145,25 @@ def test_newton_cg_with_srcgrad_hvp_as_hessp(mode, reference):
                             method="Newton-CG")
     assert res.success
     np.testing.assert_allclose(res.x, best, atol=1e-4)
+
+
+def test_scipy_md_examples_print_what_the_page_shows():
+    """Every ```python block of docs/scipy.md runs, in order, in one namespace;
+    a block followed by a ```text block prints exactly that text."""
+    import os
+    import warnings
+    from test_readme import parse_readme, run_block, _normal
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                        "scipy.md")
+    with open(path) as fh:
+        blocks = parse_readme(fh.read())
+    assert len(blocks) >= 5
+    namespace = {"__name__": "__scipy_md__"}
+    for block in blocks:
+        block.options.setdefault("file", "scipy-md-block-%d.py" % block.index)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            printed = run_block(block, namespace)
+        if block.expected is not None:
+            assert _normal(printed) == _normal(block.expected), (
+                "docs/scipy.md line %d: the block prints\n%s" % (block.start, printed))
