@@ -133,6 +133,25 @@ def test_custom_rule_fixes_the_nan_of_the_naive_gradient(tmp_path):
                for line in fixed)
 
 
+def test_torch_training_loop_on_the_tape(tmp_path):
+    out = run_example("torch_training_loop.py", tmp_path)
+    assert numbers_after(line_starting(out, "first layer's .grad"), "relative error") < 1e-5
+    losses = [numbers_after(line, "loss") for line in out.splitlines()
+              if line.startswith("epoch")]
+    assert len(losses) == 4 and losses[-1] < 0.2 * losses[0]
+    assert numbers_after(line_starting(out, "test accuracy"), "accuracy") > 0.95
+    assert not os.listdir(str(tmp_path))
+
+
+def test_torch_training_loop_matches_pytorch(tmp_path):
+    pytest.importorskip("torch", reason="PyTorch is an optional second oracle here")
+    out = run_example("torch_training_loop.py", tmp_path, "--compare", "--epochs", "3")
+    mine = numbers_after(line_starting(out, "epoch  3"), "loss")
+    theirs = line_starting(out, "PyTorch from the same weights")
+    assert abs(numbers_after(theirs, "final loss") - mine) < 1e-3
+    assert numbers_after(theirs, "epoch losses") < 1e-4     # float32 round-off only
+
+
 def test_every_example_has_a_header_with_its_expected_output_and_is_listed():
     with open(os.path.join(ROOT, "examples", "README.md")) as fh:
         index = fh.read()
@@ -142,5 +161,4 @@ def test_every_example_has_a_header_with_its_expected_output_and_is_listed():
             text = fh.read()
         assert text.startswith('"""'), name
         assert name in index, "%s is not listed in examples/README.md" % name
-        if name not in ("quickstart.py", "dask_logistic_regression.py"):
-            assert "Expected output" in text, name
+        assert "Expected output" in text, name
