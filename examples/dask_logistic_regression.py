@@ -13,6 +13,15 @@ cluster with ``--address tcp://scheduler:8786``.
 Quick run (the test suite's):   python examples/dask_logistic_regression.py
 Full size (10 million rows):    python examples/dask_logistic_regression.py \\
                                     --rows 10_000_000 --chunk 250_000 --epochs 10
+
+Expected output of the quick run (a progress bar instead of the epoch lines when
+tqdm is installed; the throughput depends on the machine)::
+
+    data: 100000 rows x 8 features in 4 chunks of 25000 rows (7 MB if held at once); 2 workers
+    epoch  1  loss 0.6931  0.02 M rows/s  (6.63 s)
+    ...
+    epoch  8  loss 0.4783  0.14 M rows/s  (0.71 s)
+    final loss 0.4769; cosine(w, true w) 1.000
 """
 
 import argparse

@@ -32,6 +32,7 @@ from .tape.engine import detach, stop_gradient, TapeConversionError
 from .forward import jvp
 from .derived import jacrev, jacfwd, jacobian, hvp, hessian
 from .bridge_forward import custom_jvp
+from . import tree
 
 #: the tape's names that were on ``srcgrad`` before they moved to ``srcgrad.torch``
 _MOVED = frozenset((
