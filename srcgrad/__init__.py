@@ -27,3 +27,4 @@ from .tape.engine import detach, stop_gradient, TapeConversionError
 from .forward import jvp
 from .derived import jacrev, jacfwd, jacobian, hvp, hessian
 from .bridge_forward import custom_jvp
+from . import testing
