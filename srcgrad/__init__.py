@@ -28,3 +28,4 @@ from .forward import jvp
 from .derived import jacrev, jacfwd, jacobian, hvp, hessian
 from .bridge_forward import custom_jvp
 from . import testing
+from .graph_draw import graph
