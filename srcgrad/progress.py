@@ -9,7 +9,9 @@ terminal, nothing otherwise.  tqdm is optional: srcgrad never needs it.
 import os
 import sys
 
-__all__ = ["progress", "enabled"]
+__all__ = ["progress", "enabled", "say"]
+
+_ACTIVE = []        # the bars being drawn (innermost last)
 
 
 def enabled(stream=None):
@@ -37,7 +39,26 @@ def progress(items, desc, label=None, stream=None):
     items = list(items)
     with tqdm(items, desc=desc, file=stream, leave=False, unit="",
               dynamic_ncols=True) as bar:
-        for item in bar:
-            if label is not None:
-                bar.set_postfix_str(str(label(item)), refresh=False)
-            yield item
+        _ACTIVE.append(bar)
+        try:
+            for item in bar:
+                if label is not None:
+                    bar.set_postfix_str(str(label(item)), refresh=False)
+                yield item
+        finally:
+            _ACTIVE.remove(bar)
+
+
+def say(message, stream=None):
+    """Print ``message`` on ``stream`` (default stderr) above the bar being
+    drawn, if any, so the two do not garble each other.
+
+    >>> import sys
+    >>> say("done", sys.stdout)
+    done
+    """
+    stream = sys.stderr if stream is None else stream
+    if _ACTIVE:
+        _ACTIVE[-1].write(message, file=stream)
+    else:
+        print(message, file=stream, flush=True)

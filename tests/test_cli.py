@@ -332,3 +332,34 @@ def test_progress_bar_only_on_a_terminal():
     plain = io.StringIO()
     assert list(progress(["a", "b"], "srcgrad show", stream=plain)) == ["a", "b"]
     assert plain.getvalue() == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_show_a_whole_file_draws_a_bar_on_a_terminal(model_file):
+    pytest.importorskip("tqdm")
+    import fcntl
+    import pty
+    import struct
+    import termios
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))   # 100 columns
+    env = dict(os.environ)
+    env.pop("NO_PROGRESS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "srcgrad", "show", str(model_file),
+                             "--mode", "auto"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=child, env=env)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = proc.communicate(timeout=120)[0].decode()
+    os.close(main)
+    assert proc.returncode == 0
+    assert "srcgrad show" in b"".join(chunks).decode()     # the bar, on stderr
+    assert "srcgrad show" not in out and out.startswith("def energy_grad(x, y):")
