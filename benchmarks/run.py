@@ -171,8 +171,9 @@ def environment():
 # ------------------------------------------------------------------ running
 
 def run_cases(keys, settings, log):
+    from srcgrad.progress import progress   # a bar over the cases on a terminal, with tqdm
     results = []
-    for key in keys:
+    for key in progress(keys, "benchmarks", label=lambda k: k):
         letter = CASES[key][0]
         log("(%s) %s ..." % (letter, key))
         start = time.perf_counter()
@@ -604,7 +605,8 @@ def main(argv=None):
     write_docs = args.docs if args.docs is not None else (not args.only and not args.quick)
 
     def log(msg):
-        print(msg, file=sys.stderr, flush=True)
+        from srcgrad.progress import say    # above the progress bar, when one is drawn
+        say(msg, sys.stderr)
 
     env = environment()
     results = run_cases(keys, settings, log)

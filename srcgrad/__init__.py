@@ -33,6 +33,7 @@ from .forward import jvp
 from .derived import jacrev, jacfwd, jacobian, hvp, hessian
 from .bridge_forward import custom_jvp
 from . import tree
+from .graph_draw import graph
 
 #: the tape's names that were on ``srcgrad`` before they moved to ``srcgrad.torch``
 _MOVED = frozenset((
