@@ -10,7 +10,7 @@ recorded (``ToCopyBackward0``), one to a non-floating dtype gives a constant.
 import numpy as np
 
 from ..rules.conversions import astype as _astype
-from .tensor import Tensor
+from .tensor import Tensor, STRICT
 from .record import apply as _apply
 from .dtypes import to_numpy_dtype
 from .ops import _axis
@@ -156,6 +156,8 @@ def _cuda(self, device=None, non_blocking=False, memory_format=None):
 
 
 Tensor.cuda = _cuda
-Tensor.device = property(lambda self: CPU)
+# PyTorch's torch.device('cpu'); in NumPy code run on the tape, ndarray's "cpu"
+# (np.zeros(3, device=x.device) takes a string)
+Tensor.device = property(lambda self: "cpu" if STRICT.depth else CPU)
 Tensor.is_cuda = property(lambda self: False)
 Tensor.is_cpu = property(lambda self: True)

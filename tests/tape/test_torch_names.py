@@ -357,3 +357,16 @@ def test_functional_spellings_exist():
     assert F.adaptive_avg_pool2d(x, 2).shape == (1, 1, 2, 2)
     assert F.conv2d(x, T.randn(2, 1, 3, 3)).shape == (1, 2, 4, 4)
     assert T.flatten(x, 1).shape == (1, 36) and x.flatten(2, 3).shape == (1, 1, 36)
+
+
+def test_numpy_code_on_the_tape_sees_ndarrays_device():
+    """In NumPy code the tape runs (mode="tape"), ``x.device`` is ndarray's
+    ``"cpu"``, which NumPy's ``device=`` takes; elsewhere PyTorch's object."""
+    import srcgrad
+
+    def f(x):
+        return np.sum(np.ones(3, device=x.device) * np.sin(x))
+    x0 = np.arange(3.0)
+    np.testing.assert_allclose(srcgrad.grad(f, mode="tape")(x0), numeric_grad(f, (x0,), 0),
+                               rtol=1e-6)
+    assert isinstance(T.ones(1).device, T.device)

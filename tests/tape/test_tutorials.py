@@ -66,21 +66,8 @@ def one_thread_torch():
     torch.set_num_threads(before)
 
 
-def _linear_records_addmm():
-    import srcgrad.torch as torch
-    out = torch.nn.Linear(1, 1)(torch.ones(1, 1))
-    return type(out.grad_fn).__name__ == "AddmmBackward0"
-
-
-#: tutorials that print a Linear layer's grad_fn (PyTorch's AddmmBackward0)
-PRINTS_LINEAR_NODE = {"buildmodel", "neural_networks"}
-
-
 @pytest.mark.parametrize("name", TUTORIALS)
 def test_tutorial_prints_what_torch_prints(name, one_thread_torch):
-    if name in PRINTS_LINEAR_NODE and not _linear_records_addmm():
-        pytest.xfail("prints nn.Linear's node: AddmmBackward0 comes with sg-torchns's "
-                     "Linear change (today Add over Mm)")
     ours = run_tutorial(name)
     theirs = run_tutorial(name, real_torch=True)
     assert theirs.strip(), "the tutorial printed nothing"
