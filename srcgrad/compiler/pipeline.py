@@ -42,6 +42,7 @@ from .frontend.dictcalls import rewrite_dict_calls
 from .transforms.dynamic import Dynamic
 from .lower.optimize import fuse_pops, inline_temps, propagate_copies
 from .lower.last_iteration import skip_last_iteration
+from .lower.drain import drain_stack
 from .lower.fused import KINDS as FUSED_KINDS, FusedParts, emit_fused
 from ..rules.operators import METHODS
 from .ir.env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -536,6 +537,8 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     adjoint = skip_last_iteration(   # lower/last_iteration.py
         adjoint, forward, {reverser.adjoints.get(n) for n in wrt_names},
         lambda c: _pure(env, c), {b: env.builtin(b) for b in ("reversed", "range")})
+    adjoint = drain_stack(adjoint, forward, env.ref(itertools.islice, "_islice"),   # lower/drain.py
+                          dict(env.state, len=env.builtin("len")))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []
