@@ -42,6 +42,9 @@ from .frontend.dictcalls import rewrite_dict_calls
 from .transforms.dynamic import Dynamic
 from .lower.optimize import fuse_pops, inline_temps, propagate_copies
 from .lower.last_iteration import skip_last_iteration
+from .lower.dead_saves import drop_dead_saves
+from .lower.drain import drain_stack
+from .lower.same_shape import scalar_over_same_shape
 from .lower.fused import KINDS as FUSED_KINDS, FusedParts, emit_fused
 from ..rules.operators import METHODS
 from .ir.env import STATE_NAMES, assign as _assign, attr as _attr, call as _call, load as _load
@@ -536,6 +539,13 @@ def _compile(fn, wrt, has_aux, verbose, numeric=(), mode="compile", callee=False
     adjoint = skip_last_iteration(   # lower/last_iteration.py
         adjoint, forward, {reverser.adjoints.get(n) for n in wrt_names},
         lambda c: _pure(env, c), {b: env.builtin(b) for b in ("reversed", "range")})
+    adjoint = scalar_over_same_shape(adjoint, forward, env.resolve)   # lower/same_shape.py
+    forward, adjoint, gone = drop_dead_saves(   # lower/dead_saves.py
+        forward, adjoint, env.state["_push"], env.state["_pop"], env.resolve)
+    if gone:    # nothing reads them: no None to start from, no final value to hand over
+        reverser.restored = [v for v in reverser.restored if v not in gone]
+    adjoint = drain_stack(adjoint, forward, env.ref(itertools.islice, "_islice"),   # lower/drain.py
+                          dict(env.state, len=env.builtin("len")))
     _show(verbose, "optimized adjoint", adjoint)
     rt = env.runtime()
     results = []

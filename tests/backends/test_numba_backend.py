@@ -9,6 +9,7 @@ cases (a scalar loop compiled, a typing failure, the layout's refusals, which
 need no Numba) and the slow tier the whole corpus of numba_corpus.py.
 """
 
+import math
 import subprocess
 import sys
 
@@ -90,6 +91,53 @@ def test_nested_loops_with_hoisted_values_are_right():
     backend today (a known gap: issue 13). Right either way."""
     _check(corpus.nested, (0.4, 4), (0,), "grad")
     _check(corpus.nested, (0.4, 4), (0,), "value_and_grad")
+
+
+def _nested(x, n):
+    """corpus.nested, compiled afresh here (not cached by an earlier test)."""
+    s = x
+    for i in range(n):
+        for j in range(i):
+            s = s * math.cos(s) + x * 0.1
+    return s
+
+
+def test_a_fallback_at_the_first_call_is_recorded(caplog):
+    """Numba compiles corpus.nested (its hoisted value is typed Optional) but
+    its code raises at run time where the NumPy backend runs the call (the
+    value is None on the path of an empty inner loop): the first call falls
+    back, and the reason is recorded for ``explain`` and the log, instead of
+    "not compiled yet" (and Numba is not tried again on every call)."""
+    _numba()
+    with caplog.at_level("INFO", logger="srcgrad"):
+        g = _check(_nested, (0.4, 4), (0,), "grad")
+    backend, reason = _backend_of(g)
+    assert backend == "numpy" and "Numba's code raised TypeError" in reason, reason
+    assert any("runs on the NumPy backend, not Numba" in r.getMessage() and
+               "_nested (" in r.getMessage() and "test_numba_backend.py:" in r.getMessage()
+               for r in caplog.records)
+    explained = srcgrad.explain(_nested, 0.4, 4, mode="compile", backend="numba")
+    assert explained.backend == "numpy"
+    assert "not Numba: Numba's code raised TypeError" in explained.backend_reason
+    assert_allclose(g(0.7, 3)[0], numeric_grad(_nested, (0.7, 3), 0), rtol=1e-5)
+
+
+def _sin_over_x(x):
+    for i in range(3):
+        x = math.sin(x) / x
+    return x
+
+
+def test_an_error_in_both_backends_leaves_numba_on():
+    """An error the NumPy backend raises too is the user's (a division by
+    zero): it is raised, and the kind key stays on Numba."""
+    _numba()
+    g = srcgrad.grad(_sin_over_x, backend="numba", mode="compile")
+    assert_allclose(g(0.5), numeric_grad(_sin_over_x, (0.5,), 0), rtol=1e-5)
+    with pytest.raises(ZeroDivisionError):
+        g(0.0)
+    assert _backend_of(g) == ("numba", None)
+    assert_allclose(g(0.7), numeric_grad(_sin_over_x, (0.7,), 0), rtol=1e-5)
 
 
 def test_scalar_loop_runs_on_numba():

@@ -223,8 +223,13 @@ class Facts:
                 self.shapes.get(target.id) == self.shapes[node.id]:
             return False
         others = [a for i, a in enumerate(op.args) if i != pos]
+        # ``x * x``: every other operand a scalar or the same name, whose shape is
+        # this operand's, so the output's (the square of a parameter tree's leaf)
+        same = isinstance(node, gast.Name)
         return not all(isinstance(a, gast.Constant) and isinstance(a.value, (int, float))
-                       or isinstance(a, gast.Name) and a.id in self.scalar for a in others)
+                       or isinstance(a, gast.Name) and (a.id in self.scalar or
+                                                        same and a.id == node.id)
+                       for a in others)
 
     def rank_of(self, node):
         if isinstance(node, gast.Constant):

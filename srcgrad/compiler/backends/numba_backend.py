@@ -18,7 +18,10 @@ Guarantees:
   containers and objects run the NumPy backend, whose semantics they need);
 - an exception raised by the compiled code reruns the call on the NumPy
   backend, so the user sees the NumPy backend's result or error (which names
-  their line);
+  their line); where the NumPy backend returns a result, Numba's code cannot
+  run that call (a saved value ``None`` on one path, say): the kind key stays
+  on the NumPy backend from then on, and the reason is logged and reported
+  like a typing failure's;
 - ``numba`` is imported only when a function asks for this backend.
 
 Known differences from the NumPy backend (documented in docs/backends.md):
@@ -183,8 +186,13 @@ class NumbaFused:
         except Exception as err:
             if _is_numba_error(err):   # Numba could not type (or lower) the function
                 self._give_up(_first_line(err))
-            # otherwise an error at run time: the NumPy backend gives its own result or error
-            return self.numpy_fn(*args)
+                return self.numpy_fn(*args)
+            # an error at run time: the NumPy backend gives its own result or error;
+            # where it gives a result, Numba's code cannot run these arguments (a value
+            # None on one path, say): this kind key stays on the NumPy backend
+            out = self.numpy_fn(*args)
+            self._give_up(_runtime_reason(err))
+            return out
         self.ran = True
         return out
 
@@ -212,6 +220,14 @@ def _where(fn):
 def _is_numba_error(err):
     from numba.core.errors import NumbaError
     return isinstance(err, NumbaError)
+
+
+def _runtime_reason(err):
+    """Why a kind key left Numba after its compiled code raised ``err`` where
+    the NumPy backend ran the same call to the end."""
+    text = " ".join(str(err).split())[:300]
+    return ("Numba's code raised %s%s on a call the NumPy backend runs"
+            % (type(err).__name__, ": " + text if text else ""))
 
 
 def _first_line(err):

@@ -12,7 +12,8 @@ order.  So :func:`numba_layout` rewrites
   name the forward pushes; ``_push(x)`` into ``_saved_x.append(x)``;
 - ``_rev = reversed(_stack)``, ``_pop = _rev.__next__`` away; ``x = _pop()``
   into ``x = _saved_x.pop()``; ``for x in _islice(_rev, n):`` into
-  ``for _k in range(n):`` with ``x = _saved_x.pop()`` first in its body;
+  ``for _k in range(n):`` with ``x = _saved_x.pop()`` first in its body, and
+  ``for x in _rev:`` (lower/drain.py) likewise with ``n`` ``len(_saved_x)``;
 - ``reversed(r)`` of a ``range`` bound to a name into the reversed range;
 - ``_rt.<helper>(...)`` into ``_nb_<helper>(...)``, where the backend has a
   Numba version of the helper (:data:`HELPERS`);
@@ -256,8 +257,17 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_For(self, stmt):
         it = stmt.iter
+        if isinstance(it, ast.Name) and it.id == self.roles.get("rev"):
+            # ``for x in _rev:`` (lower/drain.py: the one loop reading the stack,
+            # whose only pushes are of ``x``): every value of x's stack
+            if not isinstance(stmt.target, ast.Name):
+                raise NotNumbaable("restores a tuple of saved values at once")
+            name = stmt.target.id
+            count = ast.Call(func=_name("len"), args=[_name("_saved_" + name)], keywords=[])
+            it = ast.Call(func=_name("_islice"), args=[_name(it.id), count], keywords=[])
         if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and \
-                self.lookup(it.func.id) is itertools.islice and len(it.args) == 2 and \
+                (it is not stmt.iter or self.lookup(it.func.id) is itertools.islice) and \
+                len(it.args) == 2 and \
                 isinstance(it.args[0], ast.Name) and it.args[0].id == self.roles.get("rev"):
             if not isinstance(stmt.target, ast.Name):
                 raise NotNumbaable("restores a tuple of saved values at once")
