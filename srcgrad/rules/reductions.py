@@ -24,9 +24,9 @@ from .selection import extremum_share
 def _count(a, axis, where):
     """How many entries of ``a`` each reduced slice holds (on the mask), with
     the reduced axes kept: the divisor of ``mean``, ``var`` and ``std``."""
-    shape = np.shape(a)
-    mask = np.broadcast_to(where, shape) if where is not True else np.ones(shape, dtype=bool)
-    return np.sum(mask, axis=axis, keepdims=True)
+    if where is True:   # from the shape alone (a Dask array of unknown length: lazily)
+        return runtime.reduced_count(a, axis)
+    return np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True)
 
 
 def sum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
@@ -158,7 +158,8 @@ def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, 
         raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
                                   "supported; leave mean= out (NumPy computes it)")
     shape = np.shape(a)
-    centred = a - np.mean(a, axis=axis, keepdims=True, where=where)
+    centred = a - (np.mean(a, axis=axis, keepdims=True) if where is True else   # (Dask's
+                   np.mean(a, axis=axis, keepdims=True, where=where))          # has no where=)
     gx = runtime.expand_reduced(runtime.real_cotangent(g), shape, axis, keepdims)
     res = gx * 2.0 * centred / (_count(a, axis, where) - _ddof(ddof, correction))
     return res if where is True else np.where(where, res, 0.0)

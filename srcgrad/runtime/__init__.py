@@ -39,14 +39,16 @@ across the package, a module imports a sibling's names only by a top-level
 those it imports from.
 """
 
-from .duck import is_duck, is_duck_type, known_shape, array_size, as_array, numpy_semantics_only
+from .duck import (is_duck, is_duck_type, known_shape, known_lengths, user_line, array_size,
+                   reduced_count, as_array, numpy_semantics_only)
 from .broadcast import unbroadcast, unbroadcast_shape, expand_reduced
 from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
 from .closures import Closure, CallSite
 from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
 from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
                     container_cotangent, copy_value, slots, filled)
-from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
+from .indexing import (as_index, MISSING, snapshot, restore, owned, add_at, scatter_rows,
+                       scatter_index)
 from .shapes import atleast_cotangent, unconcatenate, unstack_like
 from .products import (einsum_terms, einsum_sublists, dot_subscripts, matmul_subscripts,
                        tensordot_subscripts, inner_subscripts)
