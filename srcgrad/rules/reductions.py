@@ -72,7 +72,7 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     Entries off the ``where`` mask count as ones and get no cotangent;
     ``initial`` is one more factor of every product."""
     gi = g if initial is None else g * initial
-    x = np.asarray(a)
+    x = runtime.as_array(a)
     x = x.astype(runtime.float_dtype(x.dtype), copy=False)
     if where is not True:
         x = np.where(where, x, 1.0)
@@ -113,7 +113,7 @@ def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
     cumulative sum of ``g`` times the cumulative product with that zero
     replaced by one."""
     ax = -1 if axis is None else axis
-    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else np.asarray(a)
+    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else runtime.as_array(a)
     gg = np.reshape(g, np.shape(x))
     zero = x == 0
     first = zero & (np.cumsum(zero, ax) == 1)

@@ -1,5 +1,5 @@
 """The rest of issue 14 on Dask arrays: rules that stay lazy (max/min/norm,
-var/std with ``ddof``, the scatter-add of fancy-index reads), unknown (nan)
+var/std with ``ddof``, prod/cumprod, the scatter-add of fancy-index reads), unknown (nan)
 lengths refused at the user's line, the Jacobians' refusals, the table of
 functions Dask computes differently from NumPy, and the tape's refusal.
 
@@ -63,6 +63,11 @@ def moments(w, A):
         np.mean(np.std(A * w, axis=1))
 
 
+def products(w, A):
+    B = np.cos(A * 0.3) * w          # (away from zero)
+    return np.sum(np.prod(B, axis=0)) + np.prod(B[:3, 0]) + np.sum(np.cumprod(B, axis=1))
+
+
 def gathers(w, A):
     z = A @ w
     return np.sum(z[IDX] ** 2) + np.sum(np.tanh(A[IDX] @ w)) + \
@@ -70,7 +75,7 @@ def gathers(w, A):
         np.sum(np.repeat(A * w, 2, axis=1) ** 2) + np.sum(np.repeat(z, 3, axis=0) ** 3)
 
 
-@pytest.mark.parametrize("fn", [extrema, norms, moments, gathers], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [extrema, norms, moments, products, gathers], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("mode", ["compile", "auto"])
 def test_lazy_rules_on_dask_data_match_finite_differences(fn, mode):
     """Nothing computes before the user asks (the counting scheduler raises
@@ -84,7 +89,7 @@ def test_lazy_rules_on_dask_data_match_finite_differences(fn, mode):
     np.testing.assert_allclose(g, srcgrad.grad(fn, mode=mode)(W, X), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("fn", [extrema, norms, moments, gathers], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [extrema, norms, moments, products, gathers], ids=lambda f: f.__name__)
 def test_gradient_with_respect_to_the_dask_array_itself(fn):
     """The cotangent of the Dask argument (the scatter-add of ``A[IDX]``,
     ``A[:, [0, 2, 2]]``, ``np.take``; the extremum's ties) is lazy and right."""
