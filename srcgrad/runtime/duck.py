@@ -25,6 +25,7 @@ with an unknown (nan) length, as Dask gives after boolean indexing.
 
 import linecache
 import math
+import os
 import re
 import sys
 
@@ -117,7 +118,7 @@ def user_line(depth=1):
     while frame is not None:
         name = frame.f_code.co_filename
         if name.startswith("<srcgrad>/") or \
-                name.rsplit("/", 2)[-2:-1] and name.rsplit("/", 2)[-2].startswith("srcgrad-"):
+                os.path.basename(os.path.dirname(name)).startswith("srcgrad-"):  # (dumped)
             lines = linecache.getlines(name)
             for k in range(min(frame.f_lineno, len(lines)) - 1, -1, -1):
                 hit = _USER_LINE.match(lines[k])
