@@ -265,8 +265,12 @@ def test_functions_dask_computes_differently_are_one_table(monkeypatch):
 # -- the tape: NumPy arrays only --------------------------------------------------------
 
 def test_the_tape_says_it_takes_numpy_arrays_only():
-    tape = getattr(srcgrad, "torch", srcgrad)     # (the tape's namespace, before and after
-    Xd = dX()                                      # its move to srcgrad.torch)
+    import importlib
+    try:        # the tape's namespace, after its move to srcgrad.torch (and before)
+        tape = importlib.import_module("srcgrad.torch")
+    except ImportError:
+        tape = srcgrad
+    Xd = dX()
     for make in (lambda: tape.tensor(Xd), lambda: tape.tensor(Xd, requires_grad=True),
                  lambda: tape.as_tensor(Xd), lambda: tape.tensor([Xd[0], Xd[1]]),
                  lambda: tape.tensor(W, requires_grad=True) * Xd[0]):
