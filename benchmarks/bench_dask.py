@@ -131,6 +131,8 @@ def report(args, results, commit):
             name, r["seconds"], rows / r["seconds"] / 1e6,
             "%.2f s" % r["data_seconds"] if "data_seconds" in r else "(in memory)",
             r["peak_mb"]))
+    lines += ["", "The machine is shared with other work (the load average above): the absolute "
+              "times say little; the ratios between the rows are what count."]
     lines += ["", "Peak memory per Dask worker stays near the chunk size times the few "
               "chunks in flight, plus the interpreter (about 100 MiB for Python, NumPy, "
               "Dask and distributed), whatever the dataset size; the NumPy process holds "

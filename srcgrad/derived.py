@@ -106,6 +106,41 @@ def _no_complex(fun, what, trees):
                                                                       "inputs or outputs"))
 
 
+def _duck_leaf(tree):
+    """The first duck (Dask, CuPy) array among the leaves of ``tree``, or None."""
+    if isinstance(tree, dict):
+        tree = list(tree.values())
+    if isinstance(tree, (list, tuple)):
+        for v in tree:
+            found = _duck_leaf(v)
+            if found is not None:
+                return found
+        return None
+    return tree if runtime.is_duck(tree) else None
+
+
+def _no_duck(fun, what, trees, role):
+    """Refuse a duck array among the differentiated inputs or the outputs of a
+    Jacobian (or Hessian): it is built one pullback or JVP per coordinate,
+    stacked into an ndarray -- neither lazy nor bounded by a chunk
+    (docs/scaling.md)."""
+    for tree in trees:
+        leaf = _duck_leaf(tree)
+        if leaf is not None:
+            lib = type(leaf).__module__.split(".")[0]
+            raise TypeError(
+                "%s: %s with a %s array among the %s is not supported: %s. %s; or compute "
+                "the array first (x.compute()) and pass a NumPy array. See docs/scaling.md"
+                % (_where(fun), what, lib, role,
+                   "a Hessian-vector product differentiates NumPy arrays and floats only"
+                   if what == "hvp" else "a Jacobian is built one product per coordinate "
+                   "into a NumPy array, neither lazy nor bounded by a chunk",
+                   "Differentiate with respect to NumPy arrays (%s data among the other "
+                   "arguments is supported)" % lib if role != "outputs" else
+                   "For lazy products on %s arrays use srcgrad.vjp (one cotangent) or "
+                   "srcgrad.jvp (one tangent)" % lib))
+
+
 def _check_outputs(fun, what, out):
     """Refuse output leaves that are not floating-point numbers or arrays."""
     def walk(x, path):
@@ -159,6 +194,7 @@ class _Jacobian:
             if type(a) is not float and not (type(a) is np.ndarray and a.dtype.kind == "f") \
                     and not isinstance(a, (dict, list, tuple)):
                 _check_float(gf.fun, i, gf.params, a)
+        _no_duck(gf.fun, self.kind, [args[i] for i in gf.positions], "differentiated arguments")
         if self.kind != "hvp":      # H v is defined for complex arguments (real sense)
             _no_complex(gf.fun, self.kind, [args[i] for i in gf.positions])
         return tuple(args), spread
@@ -172,6 +208,7 @@ class _Jacobian:
         engine = gf._compiled_for(args, spread)
         ans, pullback = engine.fn(*args)
         out = ans[0] if gf.has_aux else ans
+        _no_duck(gf.fun, self.kind, [out], "outputs")
         _check_outputs(gf.fun, self.kind, out)
         _no_complex(gf.fun, self.kind, [out])
         in_trees = [args[i] for i in gf.positions]
@@ -198,6 +235,7 @@ class _Jacobian:
         zeros = [_fill(args[i], None) for i in gf.positions]
         ans, lin, _ = f.linearize(args, zeros)
         out = ans[0] if gf.has_aux else ans
+        _no_duck(gf.fun, self.kind, [out], "outputs")
         _check_outputs(gf.fun, self.kind, out)
         _no_complex(gf.fun, self.kind, [out])
         in_trees = [args[i] for i in gf.positions]
@@ -306,6 +344,8 @@ def hessian(fun=None, *, wrt=0, has_aux=False, mode="auto"):
     engine = HvpEngine(GradFunction(fun, wrt, has_aux, mode, "hessian"), inner)
 
     def hessian_of(*args, **kwargs):
+        _no_duck(fun, "hessian", [args[i] for i in engine.positions if i < len(args)],
+                 "differentiated arguments")
         if engine.usable:
             flat, spread = jac._args(args, kwargs)
             if spread is None and engine.fast(*flat) and \

@@ -255,6 +255,12 @@ def check_tangent(fun, name, primal, tangent, path=""):
     if not _is_float_leaf(primal):
         if _is_zero(tangent):
             return None
+        if runtime.is_duck(primal):   # (Dask data among the other arguments runs)
+            raise TypeError(
+                "%s: the primal is a %s array: forward mode takes tangents of NumPy arrays "
+                "and floats only; pass this argument as a NumPy array (x.compute()), or "
+                "give it no tangent (None). See docs/scaling.md"
+                % (where, type(primal).__module__.split(".")[0]))
         raise TypeError("%s: the primal is not a floating-point value (%s), so it takes no "
                         "tangent; pass None for it" % (where, _describe(primal)))
     if _is_tree(tangent) and not isinstance(tangent, (list, tuple)) or \

@@ -76,7 +76,7 @@ defnondiff(builtins.int, builtins.bool, builtins.len, builtins.range, builtins.r
 # (srcgrad.compiler.frontend.hofs writes these calls)
 defnondiff(runtime.key_order, runtime.key_pick)
 # np.size for the rules, without computing a Dask array (runtime/duck.py)
-defnondiff(runtime.array_size)
+defnondiff(runtime.array_size, runtime.reduced_count, runtime.known_lengths)
 
 # Array constructors whose values depend on no float argument (those that do,
 # like np.linspace, have rules in .creation).

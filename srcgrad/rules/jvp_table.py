@@ -20,6 +20,7 @@ import operator
 import numpy as np
 
 from . import POSITIONS
+from .. import runtime
 from .jvp import deflinear, defelementwise
 from . import shape, conversions, nn
 
@@ -29,7 +30,7 @@ _ALL = tuple(range(POSITIONS))
 
 for _fn in (np.reshape, np.ravel, np.transpose, np.swapaxes, np.moveaxis, np.rollaxis,
             np.expand_dims, np.squeeze, np.broadcast_to, np.copy, np.array, np.asarray,
-            np.asanyarray, np.concatenate, np.stack, np.hstack, np.vstack, np.dstack,
+            np.asanyarray, runtime.as_array, np.concatenate, np.stack, np.hstack, np.vstack, np.dstack,
             np.column_stack, shape.index_r, shape.index_c, np.split, np.array_split,
             np.hsplit, np.vsplit, np.dsplit, np.tile, np.repeat, np.flip, np.fliplr,
             np.flipud, np.rot90, np.roll, np.diagonal, np.diag, np.tril, np.triu, np.take,

@@ -278,7 +278,7 @@ def norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
     """Vector p-norms (any ``ord``, incl. inf, -inf); matrix norms ``fro``,
     ``nuc``, 2, -2, 1, -1, inf, -inf.  At ties the cotangent is shared
     equally (singular values: the first of equal ones)."""
-    xa = np.asarray(x)
+    xa = runtime.as_array(x)
     shape = xa.shape
     matrix = (np.ndim(axis) == 1 and len(axis) == 2) or (axis is None and xa.ndim == 2
                                                          and ord is not None)
@@ -369,8 +369,7 @@ def cholesky_vjp(g, ans, a, upper=False):
     keeps the lower triangle and halves the diagonal; then put in the
     triangle NumPy reads."""
     runtime.real_only(a, "np.linalg.cholesky")
-    runtime.numpy_semantics_only(ans, "np.linalg.cholesky", "Dask's np.linalg.cholesky "
-                                 "returns the upper factor, NumPy's the lower one")
+    runtime.numpy_semantics_only(ans, np.linalg.cholesky)   # (runtime/duck.py's table)
     L, gL = (_mT(ans), _mT(g)) if upper else (ans, g)
     P = np.matmul(_mT(L), gL)
     phi = np.tril(P) - 0.5 * P * np.eye(P.shape[-1])

@@ -24,9 +24,9 @@ from .selection import extremum_share
 def _count(a, axis, where):
     """How many entries of ``a`` each reduced slice holds (on the mask), with
     the reduced axes kept: the divisor of ``mean``, ``var`` and ``std``."""
-    shape = np.shape(a)
-    mask = np.broadcast_to(where, shape) if where is not True else np.ones(shape, dtype=bool)
-    return np.sum(mask, axis=axis, keepdims=True)
+    if where is True:   # from the shape alone (a Dask array of unknown length: lazily)
+        return runtime.reduced_count(a, axis)
+    return np.sum(np.broadcast_to(where, np.shape(a)), axis=axis, keepdims=True)
 
 
 def sum_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
@@ -72,7 +72,7 @@ def prod_vjp(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial
     Entries off the ``where`` mask count as ones and get no cotangent;
     ``initial`` is one more factor of every product."""
     gi = g if initial is None else g * initial
-    x = np.asarray(a)
+    x = runtime.as_array(a)
     x = x.astype(runtime.float_dtype(x.dtype), copy=False)
     if where is not True:
         x = np.where(where, x, 1.0)
@@ -113,7 +113,7 @@ def cumprod_vjp(g, ans, a, axis=None, dtype=None, out=None):
     cumulative sum of ``g`` times the cumulative product with that zero
     replaced by one."""
     ax = -1 if axis is None else axis
-    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else np.asarray(a)
+    x = np.ravel(a) if axis is None or np.ndim(a) == 0 else runtime.as_array(a)
     gg = np.reshape(g, np.shape(x))
     zero = x == 0
     first = zero & (np.cumsum(zero, ax) == 1)
@@ -158,7 +158,8 @@ def var_vjp(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, 
         raise NotImplementedError("srcgrad: the gradient of np.var/np.std with mean= is not "
                                   "supported; leave mean= out (NumPy computes it)")
     shape = np.shape(a)
-    centred = a - np.mean(a, axis=axis, keepdims=True, where=where)
+    centred = a - (np.mean(a, axis=axis, keepdims=True) if where is True else   # (Dask's
+                   np.mean(a, axis=axis, keepdims=True, where=where))          # has no where=)
     gx = runtime.expand_reduced(runtime.real_cotangent(g), shape, axis, keepdims)
     res = gx * 2.0 * centred / (_count(a, axis, where) - _ddof(ddof, correction))
     return res if where is True else np.where(where, res, 0.0)

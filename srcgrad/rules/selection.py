@@ -23,7 +23,7 @@ def extremum_share(a, ans, axis=None, keepdims=False):
     [0.0, 0.5, 0.5]
     """
     shape = np.shape(a)
-    hit = np.asarray(a) == runtime.expand_reduced(ans, shape, axis, keepdims)
+    hit = runtime.as_array(a) == runtime.expand_reduced(ans, shape, axis, keepdims)
     count = np.sum(hit, axis=axis, keepdims=True)
     return hit / np.maximum(count, 1)
 

@@ -123,6 +123,7 @@ defvjp(np.copy, copy_vjp)
 defvjp(np.array, array_vjp)
 defvjp(np.asarray, asarray_vjp)
 defvjp(np.asanyarray, asarray_vjp)
+defvjp(runtime.as_array, asarray_vjp)     # np.asarray that keeps a Dask array lazy
 defvjp(np.real_if_close, real_if_close_vjp)
 
 # ---------------------------------------------------------- joining (lists)
@@ -246,10 +247,14 @@ def tile_vjp(g, ans, A, reps):
 
 def repeat_vjp(g, ans, a, repeats, axis=None):
     """Scatter-add each output entry back to the entry it repeats."""
-    shape = (np.size(a),) if axis is None else np.shape(a)
+    shape = (runtime.array_size(a),) if axis is None else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
-    out = np.zeros(shape, dtype=runtime.float_dtype(np.result_type(g)))
     src = np.repeat(np.arange(shape[ax]), repeats)
+    if runtime.is_duck(g):   # Dask has no np.add.at: a lazy scatter-add
+        moved = np.moveaxis(np.reshape(g, np.shape(ans)), ax, 0)
+        return np.reshape(np.moveaxis(runtime.scatter_rows(moved, src, shape[ax]), 0, ax),
+                          np.shape(a))
+    out = np.zeros(shape, dtype=runtime.float_dtype(np.result_type(g)))
     np.add.at(np.moveaxis(out, ax, 0), src, np.moveaxis(np.reshape(g, np.shape(ans)), ax, 0))
     return np.reshape(out, np.shape(a))
 
@@ -336,11 +341,15 @@ def take_vjp(g, ans, a, indices, axis=None, out=None, mode="raise"):
     """Indices are converted as ``np.take`` converts them: a Python float or
     bool scalar becomes an integer (``1.7`` -> 1, ``True`` -> 1)."""
     ind = runtime.as_index(indices)
-    shape = (np.size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
+    shape = (runtime.array_size(a),) if axis is None or np.ndim(a) == 0 else np.shape(a)
     ax = 0 if axis is None else axis % len(shape)
     idx = ind if mode == "raise" else (np.mod(ind, shape[ax]) if mode == "wrap"
                                       else np.clip(ind, 0, shape[ax] - 1))
     ni = np.ndim(ind)
+    if runtime.is_duck(g):   # Dask has no np.add.at: a lazy scatter-add
+        moved = np.moveaxis(g, list(range(ax, ax + ni)), list(range(ni)))
+        return np.reshape(np.moveaxis(runtime.scatter_rows(moved, idx, shape[ax]), 0, ax),
+                          np.shape(a))
     res = np.zeros(shape, dtype=runtime.float_dtype(np.result_type(g)))
     np.add.at(np.moveaxis(res, ax, 0), idx,
               np.moveaxis(np.asarray(g), list(range(ax, ax + ni)), list(range(ni))))
@@ -448,13 +457,15 @@ def getitem_vjp(g, ans, x, idx):
         if runtime.is_duck(x) and any(map(runtime.is_duck, idx if isinstance(idx, tuple)
                                           else (idx,))):
             raise NotImplementedError(
-                "srcgrad: the gradient of x[mask] with a lazy (%s) boolean mask puts values "
+                "%ssrcgrad: the gradient of x[mask] with a lazy (%s) boolean mask puts values "
                 "of unknown number back in place, which %s cannot do lazily; write "
                 "np.where(mask, expression, 0.0) instead of indexing with the mask"
-                % ((type(x).__module__.split(".")[0],) * 2))
+                % ((runtime.user_line(),) + (type(x).__module__.split(".")[0],) * 2))
         # zeros_like: a tape Tensor when g is one (create_graph), so the scatter is recorded
         out = np.zeros_like(gx, shape=np.shape(x), dtype=dtype)
         out[idx] = gx
+    elif runtime.is_duck(gx):   # Dask has no np.add.at
+        return runtime.scatter_index(gx, np.shape(x), idx)
     else:
         out = np.zeros(np.shape(x), dtype=dtype)
         np.add.at(out, idx, gx)

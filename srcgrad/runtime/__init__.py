@@ -10,7 +10,8 @@ module per concern:
 - :mod:`.closures`   -- ``Closure`` and ``CallSite`` (callables as values);
 - :mod:`.objects`    -- user objects as trees (``object_fields``, ``map_fields``);
 - :mod:`.trees`      -- cotangents of trees (``zeros_like``, ``add``, ``to_kind``, ...);
-- :mod:`.indexing`   -- subscript plumbing (``snapshot`` / ``restore``, ``owned``, ``add_at``);
+- :mod:`.indexing`   -- subscript plumbing (``snapshot`` / ``restore``, ``owned``, ``add_at``,
+  ``scatter_rows`` / ``scatter_index``: the lazy scatter-add on a duck cotangent);
 - :mod:`.shapes`     -- shape helpers for rules (``unconcatenate``, ``unstack_like``, ...);
 - :mod:`.products`   -- einsum subscripts, of einsum calls and of dot / matmul / tensordot;
 - :mod:`.special`    -- ``digamma``;
@@ -18,7 +19,8 @@ module per concern:
 - :mod:`.guards`     -- run-time checks in generated code (``unchanged``, ``once``);
 - :mod:`.seeds`      -- the checked seed ``1.0`` of a fused gradient function (``seed``);
 - :mod:`.forward`    -- forward mode's plumbing (``tangent_like``, ``tangents_like``);
-- :mod:`.duck`       -- duck arrays (Dask, CuPy): ``is_duck``, ``known_shape``.
+- :mod:`.duck`       -- duck arrays (Dask, CuPy): ``is_duck``, ``known_shape``, ``as_array``,
+  ``known_lengths``, ``user_line`` (a run-time refusal names the user's line).
 
 The adjoints of mutations (``y[i] = v``, ``lst.append(v)``) are derivative
 formulas, so they are rules: srcgrad/rules/mutation.py, which generated code
@@ -39,14 +41,16 @@ across the package, a module imports a sibling's names only by a top-level
 those it imports from.
 """
 
-from .duck import is_duck, is_duck_type, known_shape, array_size, as_array, numpy_semantics_only
+from .duck import (is_duck, is_duck_type, known_shape, known_lengths, user_line, array_size,
+                   reduced_count, as_array, numpy_semantics_only)
 from .broadcast import unbroadcast, unbroadcast_shape, expand_reduced
 from .complex import conj, real_cotangent, is_complex, complex_inputs, real_only
 from .closures import Closure, CallSite
 from .objects import object_fields, map_fields, rebuild_object, _holds_gradient
 from .trees import (float_dtype, zeros_like, ones_like_float, add, to_kind, field_cotangent,
                     container_cotangent, copy_value, slots, filled)
-from .indexing import as_index, MISSING, snapshot, restore, owned, add_at
+from .indexing import (as_index, MISSING, snapshot, restore, owned, add_at, scatter_rows,
+                       scatter_index)
 from .shapes import atleast_cotangent, unconcatenate, unstack_like
 from .products import (einsum_terms, einsum_sublists, dot_subscripts, matmul_subscripts,
                        tensordot_subscripts, inner_subscripts)

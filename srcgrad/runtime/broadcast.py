@@ -9,6 +9,8 @@ Neither engine nor any rule sums broadcast axes anywhere else.
 
 import numpy as np
 
+from .duck import known_lengths
+
 
 def unbroadcast(g, x):
     """Sum ``g`` down to the shape of ``x`` (a value, not a shape).
@@ -42,12 +44,12 @@ def unbroadcast_shape(g, shape):
     if gshape == shape:
         return g
     if not gshape:  # g is a scalar standing for a whole array of equal entries
-        return np.broadcast_to(g, shape)
+        return np.broadcast_to(g, known_lengths(shape))
     extra = len(gshape) - len(shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
     elif extra < 0:
-        g = np.broadcast_to(g, shape)
+        g = np.broadcast_to(g, known_lengths(shape))
         return g
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
     if axes:
@@ -72,10 +74,10 @@ def expand_reduced(g, shape, axis=None, keepdims=False):
     if axis is None:
         if type(g) in _PLAIN:
             return np.full(shape, g) if shape else g
-        return np.broadcast_to(g, shape)
+        return np.broadcast_to(g, known_lengths(shape))
     if not keepdims and len(shape):
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         axes = sorted(a % len(shape) for a in axes)
         g = np.reshape(g, [1 if i in axes else n for i, n in enumerate(shape)]) \
             if np.ndim(g) != len(shape) else g
-    return np.broadcast_to(g, shape)
+    return np.broadcast_to(g, known_lengths(shape))

@@ -23,7 +23,11 @@ with an unknown (nan) length, as Dask gives after boolean indexing.
 (True, (2,))
 """
 
+import linecache
 import math
+import os
+import re
+import sys
 
 import numpy as np
 
@@ -74,6 +78,24 @@ def array_size(x):
     return np.size(x)
 
 
+def reduced_count(x, axis=None):
+    """How many entries of ``x`` each slice reduced over ``axis`` holds (the
+    divisor of ``mean``/``var``), read from the shape: no array of ones is
+    built, and a duck array is not computed.  A Dask array of unknown length
+    (nan) gets a lazy count.
+
+    >>> reduced_count(np.ones((2, 3)), 1), reduced_count(np.ones((2, 3)))
+    (3, 6)
+    """
+    shape = known_shape(x) if is_duck(x) else np.shape(x)
+    if shape is None:
+        return np.sum(np.ones_like(x, dtype=np.int64), axis=axis, keepdims=True)
+    if axis is None:
+        return math.prod(shape)
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    return math.prod(shape[i] for i in axes)
+
+
 def as_array(x):
     """``np.asarray(x)`` for the rules, except that a duck array stays itself
     (``np.asarray`` would compute a Dask graph into memory).
@@ -84,23 +106,91 @@ def as_array(x):
     return x if is_duck(x) else np.asarray(x)
 
 
+_USER_LINE = re.compile(r"\s*# (?:grad of |tangent of )?line (\d+)")
+
+
+def user_line(depth=1):
+    """``"FILE:LINE: "`` of the user's statement whose generated code is
+    running (the innermost generated frame above the caller: its comment
+    names the line; its globals are the user's module), or ``""`` outside
+    generated code.  Lets a run-time refusal name the user's line."""
+    frame = sys._getframe(depth)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith("<srcgrad>/") or \
+                os.path.basename(os.path.dirname(name)).startswith("srcgrad-"):  # (dumped)
+            lines = linecache.getlines(name)
+            for k in range(min(frame.f_lineno, len(lines)) - 1, -1, -1):
+                hit = _USER_LINE.match(lines[k])
+                if hit:
+                    return "%s:%s: " % (frame.f_globals.get("__file__", "<unknown>"),
+                                        hit.group(1))
+            return ""
+        frame = frame.f_back
+    return ""
+
+
+def known_lengths(shape):
+    """``shape``, refused (located at the user's line) when a length is not
+    known before the graph runs (Dask's nan, after boolean indexing): a
+    gradient broadcast to it would fail inside Dask at compute time.
+
+    >>> known_lengths((2, 3))
+    (2, 3)
+    """
+    for n in shape:
+        if n != n:
+            raise ValueError(
+                "%ssrcgrad: the derivative needs an array of shape %s, whose length is unknown "
+                "(nan: a Dask array after boolean indexing or another operation whose size "
+                "depends on the values); call .compute_chunk_sizes() on that array before "
+                "the gradient, or write np.where(mask, x, 0.0) instead of x[mask]. "
+                "See docs/scaling.md" % (user_line(2), tuple(shape)))
+    return shape
+
+
 def duck_size(x):
     """The number of elements of a duck array (nan when a length is unknown)."""
     shape = known_shape(x)
     return math.prod(shape) if shape is not None else math.nan
 
 
-def numpy_semantics_only(x, name, why):
-    """``x`` itself, unless it is a duck array: for a rule of a function the
-    duck library computes differently from NumPy (``why``), so the rule --
-    written for NumPy's result -- would give the gradient of neither
-    function.  Refused, never computed."""
-    if is_duck(x):
+#: Functions a duck library computes differently from NumPy, so NumPy's rule
+#: (written for NumPy's result) would give the gradient of neither function:
+#: (library, NumPy function name) -> what differs.  A new case is one row here
+#: (the rules of every function named call :func:`numpy_semantics_only`).
+NOT_AS_NUMPY = {
+    ("dask", "linalg.cholesky"): "Dask's np.linalg.cholesky returns the upper factor, "
+                                 "NumPy's the lower one",
+}
+
+
+def _numpy_name(fn):
+    """``np.linalg.cholesky`` -> ``"linalg.cholesky"``."""
+    module = getattr(fn, "__module__", None) or "numpy"
+    name = getattr(fn, "__name__", str(fn))
+    sub = module.split(".")[1:2]
+    return ".".join([m for m in sub if m not in ("_core", "core", "lib")] + [name])
+
+
+def numpy_semantics_only(x, fn):
+    """``x`` (the result of ``fn``, a NumPy function), unless it is an array of
+    a library listed in :data:`NOT_AS_NUMPY` for ``fn``: refused, never
+    differentiated with NumPy's rule.
+
+    >>> numpy_semantics_only(2.0, np.linalg.cholesky)
+    2.0
+    >>> _numpy_name(np.linalg.cholesky), _numpy_name(np.sum)
+    ('linalg.cholesky', 'sum')
+    """
+    if not is_duck(x):
+        return x
+    library, name = type(x).__module__.split(".")[0], _numpy_name(fn)
+    why = NOT_AS_NUMPY.get((library, name))
+    if why is not None:
         raise NotImplementedError(
-            "srcgrad: the gradient of %s on a %s array is not given: %s, so NumPy's rule "
+            "%ssrcgrad: the gradient of np.%s on a %s array is not given: %s, so NumPy's rule "
             "does not apply to the value computed. Compute this step on a NumPy array "
             "(x.compute()), or write the factorisation with operations the library "
-            "implements as NumPy does. See docs/scaling.md." % (
-                name, type(x).__module__.split(".")[0], why))
+            "implements as NumPy does. See docs/scaling.md." % (user_line(2), name, library, why))
     return x
-

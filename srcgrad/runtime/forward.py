@@ -12,6 +12,7 @@ computing a tangent is never handled by the user's handlers.
 
 import numpy as np
 
+from .duck import is_duck, known_lengths
 from .trees import zeros_like
 
 
@@ -43,6 +44,10 @@ def tangent_like(dt, ans):
         return np.zeros(shape) if shape or isinstance(ans, np.ndarray) else 0.0
     if kind == "f":
         dt = np.real(dt)
+    if is_duck(dt) or is_duck(ans):   # a Dask tangent stays lazy (np.asarray would compute it)
+        if np.shape(dt) != shape:
+            dt = np.broadcast_to(dt, known_lengths(shape))
+        return dt.astype(ans_dtype) if np.result_type(dt) != ans_dtype else dt
     out = np.asarray(dt, dtype=ans_dtype)
     if out.shape != shape:
         out = np.array(np.broadcast_to(out, shape))

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import modes
+from .. import modes, runtime
 from .graph import RemovableHandle
 
 __all__ = ["Tensor", "Size", "STRICT"]
@@ -389,10 +389,12 @@ def _to_array(data, dtype=None):
     npd = to_numpy_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         arr = data._data
-    elif isinstance(data, np.ndarray) and type(data) is not np.ndarray:
+    elif isinstance(data, np.ndarray) and type(data) is not np.ndarray or \
+            runtime.is_duck(data):
         check_plain_array(data)
         arr = data
-    elif isinstance(data, (list, tuple)) and any(isinstance(e, Tensor) for e in _flat(data)):
+    elif isinstance(data, (list, tuple)) and any(isinstance(e, Tensor) or runtime.is_duck(e)
+                                                 for e in _flat(data)):
         arr = np.array([_to_array(e) for e in data])
     else:
         arr = data
@@ -419,6 +421,13 @@ def check_plain_array(arr, what="the data of a Tensor"):
     """Refuse an ndarray subclass: ``np.matrix`` (``*`` is a matrix product,
     rows stay 2-d) and masked arrays (masked entries) mean other things than
     the tape's Tensors; ``np.memmap`` is a plain array on disk and passes."""
+    if runtime.is_duck_type(type(arr)):   # Dask, CuPy: the tape's data are NumPy arrays
+        raise TypeError(
+            "srcgrad tape: %s is a %s.%s, and the tape runs on NumPy arrays only (it would "
+            "compute the whole array into memory). Use srcgrad.grad / value_and_grad (mode="
+            "\"compile\"), whose generated code runs on it lazily, or pass x.compute(). "
+            "See docs/scaling.md" % (what, type(arr).__module__.split(".")[0],
+                                     type(arr).__name__))
     if isinstance(arr, np.ndarray) and type(arr) is not np.ndarray \
             and not isinstance(arr, np.memmap):
         raise TypeError(

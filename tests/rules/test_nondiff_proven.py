@@ -74,6 +74,8 @@ SAMPLES = {
     runtime.key_order: [([0.5, 2.5, 1.5],), ([0.5, 2.5, 0.5], True)],
     runtime.key_pick: [([0.5, 2.5, 1.5], "min"), ([0.5, 2.5, 2.5], "max")],
     runtime.array_size: [(np.array([0.5, -1.5]),), (2.5,), (np.ones((2, 3)),)],
+    runtime.reduced_count: [(np.ones((2, 3)),), (np.ones((2, 3)), 1), (np.ones((2, 3)), (0, 1))],
+    runtime.known_lengths: [((2, 3),), ((),)],
 }
 
 #: values NumPy leaves unspecified: compared by shape and dtype only
