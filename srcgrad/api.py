@@ -15,13 +15,14 @@ import numpy as np
 import logging
 
 import operator
+import weakref
 
 from . import rules, runtime
 from .rules import conversions
 from .rules.effects import hashable as _hashable
 from .rules.operators import OPERATOR_MODULE
 from .runtime.complex import _COMPLEX_INPUTS
-from .signature import key_function
+from .signature import MISS as _MISS, fast_call, key_function
 from .compiler.calltree import call_tree, tape_calls_of
 from .compiler.frontend.parse import NoSource
 from .compiler.pipeline import SHAPE_SPECIALISATIONS, CompiledVJP, compile_vjp
@@ -168,6 +169,7 @@ class GradFunction:
         self._by_kind = {}
         self._hits = {}     # signature -> hit: see _remember
         self._last = _NO_HIT    # (key function, key, hit) of the last signature seen
+        self._fast = _no_fast   # the fast call of the last signature seen: see _remember
         functools.update_wrapper(self, fun, updated=())  # keep our own __dict__
 
     @property
@@ -242,8 +244,13 @@ class GradFunction:
         # function and a tuple compare; no lock, no per-argument loop. For a
         # plain grad/value_and_grad of one real float or ndarray, the fused
         # code's gradient is handed back here, checked to be a fresh array of
-        # the argument's shape and dtype (else ``_give_kind`` makes it one).
+        # the argument's shape and dtype (else ``_give_kind`` makes it one);
+        # first by the last signature's fast call (srcgrad/signature.py: the
+        # same tests, the fused call and the result's check in one frame).
         if not kwargs:
+            out = self._fast(args)
+            if out is not _MISS:
+                return out
             key_of, key, hit = self._last
             try:
                 now = key_of(*args)
@@ -284,6 +291,7 @@ class GradFunction:
         hit = layouts.get(key)
         if hit is not None:
             self._last = (key_of, key, hit)
+            self._fast = hit[4]
         return hit
 
     def _first(self, args, kwargs):
@@ -333,7 +341,7 @@ class GradFunction:
     def _run(self, hit, args, spread):
         """Run the engine of ``hit`` on ``args``: the fused function where
         there is one, else (or when it hands over) value and pullback."""
-        engine, complex_args, fused, _ = hit
+        engine, complex_args, fused = hit[0], hit[1], hit[2]
         if fused is not None:
             done = self._call_fused(fused, args, complex_args)
             if done is not None:
@@ -427,14 +435,21 @@ class GradFunction:
         if len(layouts) >= _HITS:
             layouts.clear()
         key = key_of(*args)
+        plain = hit[3]
+        fast = _no_fast if plain is None else fast_call(
+            types, self.positions, args, hit[2], plain[0], plain[4], _give_kind,
+            _Handover(weakref.ref(self), hit[0]), _COMPLEX_STATE)
+        hit = hit[:4] + (fast,)
         layouts[key] = hit
         self._last = (key_of, key, hit)
+        self._fast = fast
 
     def _recompile(self, args, spread):
         """What ``_rerun`` calls to compile again for ``args``."""
         def recompile():
             self._hits = {}
             self._last = _NO_HIT
+            self._fast = _no_fast
             self._by_kind.clear()
             self._compiled = None
             return self._compiled_for(args, spread)
@@ -525,6 +540,31 @@ def _no_key(*args):
 
 #: ``GradFunction._last`` before any signature is remembered
 _NO_HIT = (_no_key, None, None)
+
+
+def _no_fast(args):
+    """``GradFunction._fast`` where the last signature has no fast call."""
+    return _MISS
+
+
+class _Handover:
+    """What a fast call (srcgrad/signature.py) does when its fused code
+    raises: a seed that is not a real scalar is refused naming the user's
+    function; a rebound global or a recursion too deep for compiled code hands
+    the call to the pullback form (``_run``), as ``__call__`` does.  It holds
+    the GradFunction weakly: a fast call is kept on it."""
+
+    errors = (runtime.SeedError, runtime.Rebound, RecursionError)
+
+    def __init__(self, ref, engine):
+        self.ref, self.engine = ref, engine
+
+    def __call__(self, err, args):
+        gf = self.ref()
+        if isinstance(err, runtime.SeedError):
+            _seed(gf.fun, err.out)
+            raise err
+        return gf._run((self.engine, False, None, None), args, None)
 #: outputs seeded with 1.0 without a call to _seed (what it gives them)
 _FLOATS = frozenset([float, np.float64])
 

@@ -43,6 +43,25 @@ def _is(node, value):
     return _num(node) and node.value == value
 
 
+def _foldable_args(args):
+    """Whether ``_Folder.visit_Call``'s cases may apply to a call with these
+    arguments (each case's test on its arguments, without the callee): all
+    literal numbers or booleans (a ufunc), one argument that is a number or
+    a product with a number (``conj``), a boolean first of three (``where``),
+    a second of 1 (``power``, ``multiply``)."""
+    if all(_num(a) or isinstance(a, gast.Constant) and isinstance(a.value, bool)
+           for a in args):
+        return True
+    n = len(args)
+    if n == 1:
+        a = args[0]
+        return _num(a) or isinstance(a, gast.BinOp) and isinstance(a.op, gast.Mult) and \
+            (_num(a.left) or _num(a.right))
+    if n == 3:
+        return isinstance(args[0], gast.Constant) and isinstance(args[0].value, bool)
+    return n == 2 and _is(args[1], 1)
+
+
 class _Folder(Transformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -99,10 +118,12 @@ class _Folder(Transformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        fn = self.resolve(node.func)
-        if fn is None or node.keywords:
-            return node
         args = node.args
+        if node.keywords or not args or not _foldable_args(args):
+            return node     # no case below applies: the callee is not resolved
+        fn = self.resolve(node.func)
+        if fn is None:
+            return node
         if isinstance(fn, np.ufunc) and args and all(_num(a) or isinstance(
                 a, gast.Constant) and isinstance(a.value, bool) for a in args):
             try:
