@@ -17,11 +17,11 @@ import numpy as np
 
 
 def chain_srcgrad(n):
-    import srcgrad
-    c = srcgrad.tensor(np.full(4, 0.999, dtype=np.float32))
+    import srcgrad.torch
+    c = srcgrad.torch.tensor(np.full(4, 0.999, dtype=np.float32))
 
     def run():
-        x = srcgrad.tensor(np.ones(4, dtype=np.float32), requires_grad=True)
+        x = srcgrad.torch.tensor(np.ones(4, dtype=np.float32), requires_grad=True)
         y = x
         for _ in range(n // 2):
             y = y * c

@@ -444,7 +444,7 @@ class GradFunction:
         """The transform applied to Tensors (an outer ``grad`` running this one
         on the tape): the gradient as Tensors with their own graph
         (``create_graph``), so the outer transform can differentiate it."""
-        from . import autograd
+        from .tape.api import grad as tape_grad
         from .tape.creation import tensor as _tensor
         from .tape.engine import _map
         args = list(args)
@@ -477,7 +477,7 @@ class GradFunction:
         if self.has_aux:
             out, aux = out
         if isinstance(out, Tensor) and out.requires_grad:
-            flat = autograd.grad(out, xs, create_graph=True, allow_unused=True)
+            flat = tape_grad(out, xs, create_graph=True, allow_unused=True)
         else:                       # the value does not depend on the arguments
             _seed(self.fun, out if not isinstance(out, Tensor) else out._data)
             flat = [None] * len(xs)

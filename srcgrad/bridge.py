@@ -4,7 +4,7 @@
   compiler cannot transform a VJP that runs it on the tape; the compiler gets
   it through a hook (it never imports the tape).
 * **Custom gradients for both engines**: :class:`custom_vjp` (a forward and a
-  backward, as in JAX) and ``srcgrad.autograd.Function`` subclasses are
+  backward, as in JAX) and ``srcgrad.torch.autograd.Function`` subclasses are
   usable from compiled code (they become calls to their own VJPs) and on the
   tape (one node).
 * **Compiled functions as tape nodes**: :func:`compiled` wraps a function so
@@ -321,7 +321,7 @@ def compiled(fun=None, *, mode="auto"):
     >>> @compiled
     ... def energy(x):
     ...     return np.sum(np.sin(x) ** 2)
-    >>> t = srcgrad.tensor([0.5, 1.0], dtype=srcgrad.float64, requires_grad=True)
+    >>> t = srcgrad.torch.tensor([0.5, 1.0], dtype=srcgrad.torch.float64, requires_grad=True)
     >>> e = energy(t)
     >>> e.grad_fn.name()
     'EnergyBackward'

@@ -14,7 +14,7 @@ import threading
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import assert_allclose, numeric_grad
 
 _COUNTER = itertools.count()
@@ -199,16 +199,16 @@ def test_a_tensor_after_arrays_of_its_shape_runs_on_the_tape(mod):
     inner = srcgrad.grad(mod.g, mode="auto")
     x = np.array([0.5, -1.0, 2.0])
     inner(x), inner(x)
-    t = srcgrad.tensor(x, requires_grad=True)
+    t = srcgrad.torch.tensor(x, requires_grad=True)
     out = inner(t)
-    assert isinstance(out, srcgrad.Tensor)
+    assert isinstance(out, srcgrad.torch.Tensor)
     out.sum().backward()
     assert_allclose(t.grad, 2.0 * np.ones(3))   # d/dx of sum(2 x)
     lst = [x, x]
     gl = srcgrad.grad(lambda xs: np.sum(xs[0] * xs[1]), mode="auto")
     gl(lst), gl(lst)
     res = gl([t, t])
-    assert isinstance(res[0], srcgrad.Tensor)
+    assert isinstance(res[0], srcgrad.torch.Tensor)
 
 
 @pytest.mark.parametrize("mode", MODES)

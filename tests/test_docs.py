@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import assert_allclose, numeric_grad
 
 X0 = 1.5
@@ -23,7 +23,7 @@ ENGINES = ["compile", "tape"]
 
 
 def backward_grad(f, *extra):
-    t = srcgrad.tensor(X0, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(X0, dtype=srcgrad.torch.float64, requires_grad=True)
     f(t, *extra).backward()
     return float(t.grad.numpy())
 
@@ -126,7 +126,7 @@ def test_modes_around_the_call_are_ignored(mode, around):
 @pytest.mark.parametrize("around", [srcgrad.no_grad, srcgrad.inference_mode])
 def test_backward_after_recording_under_a_disabled_mode_raises(around):
     with around():
-        t = srcgrad.tensor(X0, dtype=srcgrad.float64, requires_grad=True)
+        t = srcgrad.torch.tensor(X0, dtype=srcgrad.torch.float64, requires_grad=True)
         y = t ** 2
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.backward()
@@ -345,7 +345,7 @@ def uses_custom_vjp(x):
     return np.sum(clipped_sin(x) * 3.0)
 
 
-class Square7(srcgrad.autograd.Function):
+class Square7(srcgrad.torch.autograd.Function):
     @staticmethod
     def forward(ctx, i):
         ctx.save_for_backward(i)
@@ -380,7 +380,7 @@ def uses_defvjp_function(x):
 def test_custom_vjp_and_function_in_both_engines(mode):
     assert_allclose(srcgrad.grad(uses_custom_vjp, mode=mode)(X), np.full(3, 0.1))
     assert_allclose(srcgrad.grad(uses_function, mode=mode)(X), 7.0 * X)
-    t = srcgrad.tensor(X, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(X, dtype=srcgrad.torch.float64, requires_grad=True)
     (clipped_sin(t) * 3.0).sum().backward()
     assert_allclose(t.grad.numpy(), np.full(3, 0.1))
 
@@ -401,7 +401,7 @@ def energy(x):
 
 
 def test_compiled_is_one_tape_node():
-    t = srcgrad.tensor(X, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(X, dtype=srcgrad.torch.float64, requires_grad=True)
     e = energy(t)
     assert e.grad_fn.name() == "EnergyBackward"
     assert [type(n).__name__ for n, _ in e.grad_fn.next_functions] == ["AccumulateGrad"]

@@ -44,7 +44,7 @@ SEAMS = {
 ENGINE_CROSSINGS = {}
 
 ENGINES = ("compiler", "tape")
-ABOVE_RULES = ENGINES + ("api", "bridge", "export", "autograd", "nn", "optim", "testing",
+ABOVE_RULES = ENGINES + ("api", "bridge", "export", "torch", "testing",
                          "checks", "__main__", "")  # "": the srcgrad package itself
 
 

@@ -5,7 +5,7 @@ block is followed directly by a ```text block, what the python block prints
 must equal the text block exactly (trailing spaces aside).  Markers in an HTML
 comment on the line before a block steer it:
 
-* ``<!-- readme-test: tape -->``: the block uses the tape (``srcgrad.tensor``);
+* ``<!-- readme-test: tape -->``: the block uses the tape (``srcgrad.torch.tensor``);
   it is skipped, with a reason, when the tape is not available;
 * ``<!-- readme-test: file=NAME.py -->``: the block's code is registered in
   :mod:`linecache` under ``NAME.py`` (default ``README-block-N.py``), the name
@@ -114,8 +114,8 @@ _DONE = set()
 
 
 def _tape_available():
-    import srcgrad
-    return callable(getattr(srcgrad, "tensor", None))
+    import srcgrad.torch
+    return callable(getattr(srcgrad.torch, "tensor", None))
 
 
 def test_readme_has_a_tour():
@@ -127,7 +127,7 @@ def test_readme_has_a_tour():
                                                for b in BLOCKS])
 def test_readme_block(block, monkeypatch):
     if block.needs_tape and not _tape_available():
-        pytest.skip("README block %d uses the tape, and srcgrad.tensor is not available"
+        pytest.skip("README block %d uses the tape, and srcgrad.torch.tensor is not available"
                     % block.index)
     if _FAILED:
         pytest.fail("an earlier README block failed (block %d)" % _FAILED[0])

@@ -12,7 +12,7 @@ __all__ = ["tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_like"
            "from_numpy", "manual_seed", "stack", "cat", "where", "is_tensor"]
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """``srcgrad.tensor(data)``: a new leaf tensor holding a copy of ``data``."""
+    """``srcgrad.torch.tensor(data)``: a new leaf tensor holding a copy of ``data``."""
     t = Tensor(data, dtype=dtype)
     if requires_grad:
         if t._data.dtype.kind not in "fc":

@@ -1,4 +1,4 @@
-"""PyTorch-style dtype objects (``srcgrad.float32`` prints ``torch.float32``).
+"""PyTorch-style dtype objects (``srcgrad.torch.float32`` prints ``torch.float32``).
 
 Each wraps a NumPy dtype, compares equal to it and to the matching NumPy
 scalar type, and carries ``is_floating_point`` like ``torch.dtype``.

@@ -9,7 +9,7 @@ checked against finite differences.  No optional dependency needed.
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import numeric_grad
 
 
@@ -151,4 +151,4 @@ def test_is_duck_reads_only_the_type():
     from srcgrad.runtime import is_duck, known_shape
     log, (X_,) = _recorded(X)
     assert is_duck(X_) and known_shape(X_) == X.shape and not log
-    assert not is_duck(X) and not is_duck(srcgrad.tensor(X))    # the tape's Tensor is its own
+    assert not is_duck(X) and not is_duck(srcgrad.torch.tensor(X))    # the tape's Tensor is its own

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import assert_allclose, numeric_grad
 
 X = np.array([0.3, -0.5, 0.8])
@@ -190,7 +190,7 @@ def test_no_grad_around_the_call_is_ignored(mode):
 
 def test_detach_on_ndarrays_and_tensors():
     assert srcgrad.detach(X) is X
-    t = srcgrad.tensor([1.0, 2.0], requires_grad=True)
+    t = srcgrad.torch.tensor([1.0, 2.0], requires_grad=True)
     d = srcgrad.stop_gradient(t)
     assert not d.requires_grad and np.shares_memory(d.numpy(), t.detach().numpy())
 
@@ -206,7 +206,7 @@ soft_clip.defvjp(lambda x: (np.sin(x), np.cos(x)),
                  lambda cos_x, g: (np.clip(g * cos_x, -0.1, 0.1),))
 
 
-class Square(srcgrad.autograd.Function):
+class Square(srcgrad.torch.autograd.Function):
     @staticmethod
     def forward(ctx, i):
         ctx.save_for_backward(i)
@@ -240,7 +240,7 @@ def test_custom_gradients_in_both_engines(mode):
 
 
 def test_custom_vjp_on_tensors_records_one_node():
-    t = srcgrad.tensor([0.0, 1.0], dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor([0.0, 1.0], dtype=srcgrad.torch.float64, requires_grad=True)
     y = soft_clip(t)
     assert y.grad_fn.name() == "SoftClipBackward"
     y.sum().backward()
@@ -259,8 +259,8 @@ def energy(x, w):
 
 def test_compiled_function_is_one_tape_node():
     x = np.array([0.2, -0.4, 0.9])
-    t = srcgrad.tensor(x, requires_grad=True)
-    w = srcgrad.tensor(1.3, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(x, requires_grad=True)
+    w = srcgrad.torch.tensor(1.3, dtype=srcgrad.torch.float64, requires_grad=True)
     e = energy(t, w) * 2.0
     node = e.grad_fn.next_functions[0][0]
     assert node.name() == "EnergyBackward"

@@ -8,7 +8,7 @@ import copy
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.forward import ForwardUnavailable
 from srcgrad.tape.forward import ForwardModeError
 
@@ -229,16 +229,16 @@ def test_hooks_for_the_compilers_forward_transform():
 
 
 def test_function_with_an_unrecorded_backward_is_refused():
-    class NumpyBackward(srcgrad.autograd.Function):
+    class NumpyBackward(srcgrad.torch.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return srcgrad.tensor(np.sin(x.detach().numpy()))
+            return srcgrad.torch.tensor(np.sin(x.detach().numpy()))
 
         @staticmethod
         def backward(ctx, g):
             (x,) = ctx.saved_tensors
-            return srcgrad.tensor(g.detach().numpy() * np.cos(x.detach().numpy()))
+            return srcgrad.torch.tensor(g.detach().numpy() * np.cos(x.detach().numpy()))
 
     def f(x):
         return NumpyBackward.apply(x) * 2.0

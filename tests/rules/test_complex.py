@@ -6,14 +6,14 @@ Each function below is a real loss ``Re sum(conj(w) f(z))`` (w a fixed random
 complex array) or a real function of complex values.  Its gradient is checked
 against central finite differences that perturb the real and imaginary parts
 separately (an oracle independent of any rule), in ``mode="compile"`` and
-``mode="tape"``; where PyTorch has the function, ``srcgrad.tensor``'s
+``mode="tape"``; where PyTorch has the function, ``srcgrad.torch.tensor``'s
 ``.backward()`` is also compared with ``torch`` exactly (to rounding).
 """
 
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import assert_allclose, numeric_grad
 
 rng = np.random.default_rng(12)
@@ -375,7 +375,7 @@ def _run(lib, fn, z, w):
         t = torch.tensor(z, requires_grad=True)
         torch.real(torch.sum(torch.conj(torch.tensor(w)) * fn(torch, t))).backward()
         return t.grad.resolve_conj().numpy()
-    t = srcgrad.tensor(z, requires_grad=True)
+    t = srcgrad.torch.tensor(z, requires_grad=True)
     np.real(np.sum(np.conj(w) * fn(np, t))).backward()
     return np.asarray(t.grad.numpy())
 
@@ -388,7 +388,7 @@ def test_the_tape_equals_torch(name, fn):
 
 
 def test_the_tape_equals_torch_on_the_worked_example():
-    t = srcgrad.tensor(3.0 + 4.0j, requires_grad=True)
+    t = srcgrad.torch.tensor(3.0 + 4.0j, requires_grad=True)
     np.real(t * np.conj(t)).backward()
     ref = torch.tensor(3.0 + 4.0j, requires_grad=True)
     torch.real(ref * torch.conj(ref)).backward()
@@ -397,16 +397,16 @@ def test_the_tape_equals_torch_on_the_worked_example():
 
 def test_a_real_leaf_gets_a_real_grad_on_the_tape_as_in_torch():
     x = np.array([0.3, -1.2])
-    t = srcgrad.tensor(x, requires_grad=True)
+    t = srcgrad.torch.tensor(x, requires_grad=True)
     np.real(np.sum(np.exp(t * 1j) * (2.0 - 1.0j))).backward()
     r = torch.tensor(x, requires_grad=True)
     torch.real(torch.sum(torch.exp(r * 1j) * (2.0 - 1.0j))).backward()
-    assert t.grad.dtype == srcgrad.float64
+    assert t.grad.dtype == srcgrad.torch.float64
     assert_allclose(t.grad.numpy(), r.grad.numpy(), rtol=1e-12)
 
 
 def test_backward_of_a_complex_scalar_needs_a_gradient_as_in_torch():
-    t = srcgrad.tensor(1.0 + 1.0j, requires_grad=True)
+    t = srcgrad.torch.tensor(1.0 + 1.0j, requires_grad=True)
     with pytest.raises(RuntimeError, match="real scalar outputs"):
         (t * t).backward()
 
@@ -488,7 +488,7 @@ def test_complex_svd_through_phase_invariant_functions_of_u_and_vh(fn, mode):
 
 def test_complex_svd_equals_torch():
     a = np.reshape(np.concatenate([Z, Z[::-1] * 0.5j, Z * Z]), (3, 3))[:, :2]
-    t = srcgrad.tensor(a, requires_grad=True)
+    t = srcgrad.torch.tensor(a, requires_grad=True)
     u, s, vh = np.linalg.svd(t, full_matrices=False)
     (np.sum(np.abs(u) ** 2 * np.array([1.0, 2.0])) + np.sum(s * s)).backward()
     r = torch.tensor(a, requires_grad=True)

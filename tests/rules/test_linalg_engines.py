@@ -6,7 +6,7 @@ against ``torch`` too; and what is refused, with its message."""
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.rules import linalg_more
 from srcgrad.testing import assert_allclose, numeric_grad
 
@@ -298,7 +298,7 @@ def test_matrix_rank_carries_no_gradient(mode):
 
 
 def test_tape_keeps_float64_for_the_real_part_of_complex128():
-    t = srcgrad.tensor(np.array([1.0 + 2.0j, 3.0 - 1.0j]), requires_grad=True)
+    t = srcgrad.torch.tensor(np.array([1.0 + 2.0j, 3.0 - 1.0j]), requires_grad=True)
     assert np.asarray(np.real(t).detach()).dtype == np.float64
 
 

@@ -4,7 +4,7 @@ and export, checked directly: the probes exercise them inside larger programs.""
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.testing import numeric_grad, assert_allclose
 
 X = np.array([0.31, 0.57, 0.74])
@@ -34,7 +34,7 @@ def test_numpy_code_changing_an_output_in_place(fn, mode):
 
 def test_tensor_code_still_gets_pytorchs_version_error():
     """Outside NumPy code the tape keeps PyTorch's behaviour, word for word."""
-    x = srcgrad.tensor([0.3, 0.5], requires_grad=True)
+    x = srcgrad.torch.tensor([0.3, 0.5], requires_grad=True)
     e = x.exp()
     e /= 2.0
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
@@ -119,7 +119,7 @@ def test_tape_ndarray_methods(mode):
 
 
 def test_tensor_shape_is_not_writable_outside_numpy_code():
-    t = srcgrad.tensor([1.0, 2.0])
+    t = srcgrad.torch.tensor([1.0, 2.0])
     with pytest.raises(AttributeError):
         t.shape = (2, 1)
 

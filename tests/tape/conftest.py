@@ -1,4 +1,4 @@
-"""Shared helpers for the tape tests: run a snippet under ``srcgrad`` (and,
+"""Shared helpers for the tape tests: run a snippet under ``srcgrad.torch`` (and,
 when installed, under real PyTorch) and compare what it prints."""
 
 import contextlib
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-import srcgrad
+import srcgrad.torch
 
 
 def run_snippet(code, torch_module, extra=None):
@@ -23,7 +23,7 @@ def run_snippet(code, torch_module, extra=None):
 
 @pytest.fixture
 def srcgrad_torch():
-    return srcgrad
+    return srcgrad.torch
 
 
 @pytest.fixture

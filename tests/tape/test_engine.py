@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from srcgrad.tape.engine import tape_vjp, detach, stop_gradient, TapeConversionError
 from srcgrad.testing import numeric_grad
 
@@ -312,7 +312,7 @@ def test_conversions_of_constants_are_fine():
 
 
 def test_outside_the_engine_tensor_keeps_pytorch_behaviour():
-    t = srcgrad.tensor([2.0], requires_grad=True)
+    t = srcgrad.torch.tensor([2.0], requires_grad=True)
     with pytest.warns(UserWarning, match="requires_grad=True to a scalar"):
         assert float(t) == 2.0
     assert math.sin(t.detach()) == pytest.approx(math.sin(2.0))
@@ -372,7 +372,7 @@ def test_modes_restored_when_the_function_raises():
 def test_detach_and_stop_gradient():
     a = np.ones(2)
     assert detach(a) is a and detach(2.5) == 2.5 and stop_gradient is detach
-    t = srcgrad.tensor([1.0], requires_grad=True)
+    t = srcgrad.torch.tensor([1.0], requires_grad=True)
     d = detach(t)
     assert not d.requires_grad and d._data is t._data
     tree = detach({"a": t, "b": [t, 1.0]})

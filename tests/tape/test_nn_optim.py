@@ -1,17 +1,17 @@
-"""``srcgrad.nn`` and ``srcgrad.optim`` against PyTorch: the same weights and
+"""``srcgrad.torch.nn`` and ``srcgrad.torch.optim`` against PyTorch: the same weights and
 data give the same losses and parameters step by step."""
 
 import numpy as np
 import pytest
 
-import srcgrad
-import srcgrad.nn as nn
+import srcgrad.torch
+import srcgrad.torch.nn as nn
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch (torch==2.13.0 CPU)")
 
 
 def twin_models():
-    srcgrad.manual_seed(0)
+    srcgrad.torch.manual_seed(0)
     ours = nn.Sequential(nn.Linear(10, 8), nn.ReLU(), nn.Linear(8, 3))
     theirs = torch.nn.Sequential(torch.nn.Linear(10, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
     with torch.no_grad():
@@ -38,7 +38,7 @@ def test_training_matches_pytorch(make_opt, loss_name):
     else:
         y = rng.integers(0, 3, 16)
     results = []
-    for mod, model in ((srcgrad, ours), (torch, theirs)):
+    for mod, model in ((srcgrad.torch, ours), (torch, theirs)):
         opt = make_opt(model, mod)
         crit = getattr(mod.nn, loss_name)()
         xs, ys = mod.tensor(x), mod.tensor(y)
@@ -63,16 +63,16 @@ def test_module_api():
                                                    torch.nn.Linear(3, 1, bias=False)))
     model.eval()
     assert not model.training and not model[0].training
-    model(srcgrad.randn(2, 4)).sum().backward()
+    model(srcgrad.torch.randn(2, 4)).sum().backward()
     assert model[0].weight.grad is not None
     model.zero_grad()
     assert model[0].weight.grad is None
-    p = nn.Parameter(srcgrad.tensor([1.0, 2.0]))
+    p = nn.Parameter(srcgrad.torch.tensor([1.0, 2.0]))
     assert repr(p) == repr(torch.nn.Parameter(torch.tensor([1.0, 2.0])))
 
 
 def test_linear_init_bounds():
-    srcgrad.manual_seed(3)
+    srcgrad.torch.manual_seed(3)
     lin = nn.Linear(100, 50)
     w = lin.weight.detach().numpy()
     assert w.dtype == np.float32 and abs(w).max() <= 0.1 and abs(w).max() > 0.09
@@ -83,7 +83,7 @@ def test_cross_entropy_grad_matches_pytorch():
     logits = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
     target = np.array([0, 3, 1, 1, 2])
     grads = []
-    for mod in (srcgrad, torch):
+    for mod in (srcgrad.torch, torch):
         z = mod.tensor(logits, requires_grad=True)
         loss = mod.nn.functional.cross_entropy(z, mod.tensor(target))
         loss.backward()

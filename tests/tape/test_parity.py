@@ -1,5 +1,5 @@
 """Parity with real PyTorch: the same snippet run with ``torch`` bound to
-srcgrad and to PyTorch prints the same reprs, grad_fn names, gradients and
+``srcgrad.torch`` and to PyTorch prints the same reprs, grad_fn names, gradients and
 error messages.  Skipped when PyTorch is not installed."""
 
 import re
@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from conftest import run_snippet
 
 torch = pytest.importorskip("torch", reason="parity tests need PyTorch (torch==2.13.0 CPU)")
@@ -15,7 +15,7 @@ ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def same(code):
-    ours = ADDR.sub("", run_snippet(code, srcgrad))
+    ours = ADDR.sub("", run_snippet(code, srcgrad.torch))
     theirs = ADDR.sub("", run_snippet(code, torch))
     assert ours == theirs
 
@@ -77,7 +77,7 @@ def test_gradients_and_names(expr):
         grads = [None if t.grad is None else t.grad.numpy().copy() for t in (x, v)]
         return repr(y.detach()), name, nxt, grads
 
-    ours, theirs = run(srcgrad), run(torch)
+    ours, theirs = run(srcgrad.torch), run(torch)
     assert ours[0] == theirs[0]
     known_chain = {"2 / x": "MulBackward0"}   # PyTorch: reciprocal then multiply
     if expr in known_chain:
@@ -122,7 +122,7 @@ def test_error_messages(code):
         except Exception as e:      # noqa: BLE001 - comparing the exception itself
             return type(e).__name__, str(e)
         return None
-    ours, theirs = run(srcgrad), run(torch)
+    ours, theirs = run(srcgrad.torch), run(torch)
     assert theirs is not None
     assert ours == theirs
 
@@ -136,7 +136,7 @@ def test_nonleaf_grad_warning():
             warnings.simplefilter("always")
             g = y.grad
         return g, [str(m.message).split(" (Triggered")[0] for m in w]
-    assert run(srcgrad) == run(torch)
+    assert run(srcgrad.torch) == run(torch)
 
 
 def test_float_of_requires_grad_warns():
@@ -147,7 +147,7 @@ def test_float_of_requires_grad_warns():
             warnings.simplefilter("always")
             f, i = float(x), x.item()
         return f, i, [str(m.message).split(" (Triggered")[0] for m in w]
-    assert run(srcgrad) == run(torch)
+    assert run(srcgrad.torch) == run(torch)
 
 
 def test_behaviours():
@@ -234,12 +234,12 @@ def test_function_ctx():
 
 
 def test_gradcheck():
-    x = srcgrad.tensor(np.random.default_rng(0).standard_normal((3, 2)), requires_grad=True)
-    w = srcgrad.tensor(np.random.default_rng(1).standard_normal((2, 4)), requires_grad=True)
-    assert srcgrad.autograd.gradcheck(lambda a, b: (a @ b).tanh().sum(1), (x, w))
+    x = srcgrad.torch.tensor(np.random.default_rng(0).standard_normal((3, 2)), requires_grad=True)
+    w = srcgrad.torch.tensor(np.random.default_rng(1).standard_normal((2, 4)), requires_grad=True)
+    assert srcgrad.torch.autograd.gradcheck(lambda a, b: (a @ b).tanh().sum(1), (x, w))
     bad = lambda a: Bad.apply(a)      # noqa: E731
 
-    class Bad(srcgrad.autograd.Function):
+    class Bad(srcgrad.torch.autograd.Function):
         @staticmethod
         def forward(ctx, a):
             return a * 2
@@ -247,5 +247,5 @@ def test_gradcheck():
         @staticmethod
         def backward(ctx, g):
             return g * 3
-    with pytest.raises(srcgrad.autograd.GradcheckError):
-        srcgrad.autograd.gradcheck(bad, (x,))
+    with pytest.raises(srcgrad.torch.autograd.GradcheckError):
+        srcgrad.torch.autograd.gradcheck(bad, (x,))

@@ -1,5 +1,5 @@
 """Every code example of the seed documents (/work/shared/seeds/*.txt) run
-under ``import srcgrad as torch``, with the output PyTorch prints.
+under ``import srcgrad.torch as torch``, with the output PyTorch prints.
 
 Each snippet is also run under real PyTorch when it is installed, and the two
 outputs must be identical (object addresses normalised).  Snippets that use an
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-import srcgrad
+import srcgrad.torch
 from conftest import run_snippet
 
 ADDR = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -390,14 +390,14 @@ CASES = [
 
 @pytest.mark.parametrize("case,code,expected", CASES, ids=[c[0] for c in CASES])
 def test_seed_example(case, code, expected):
-    out = run_snippet(code, srcgrad)
+    out = run_snippet(code, srcgrad.torch)
     assert ADDR.sub(" at 0x...", out) == expected
 
 
 @pytest.mark.parametrize("case,code,expected", CASES, ids=[c[0] for c in CASES])
 def test_seed_example_matches_pytorch(case, code, expected, real_torch):
     assert ADDR.sub(" at 0x...", run_snippet(code, real_torch)) == \
-        ADDR.sub(" at 0x...", run_snippet(code, srcgrad))
+        ADDR.sub(" at 0x...", run_snippet(code, srcgrad.torch))
 
 
 def test_004_detach_backward_raises_like_pytorch():
@@ -413,7 +413,7 @@ def test_004_detach_backward_raises_like_pytorch():
         except RuntimeError as e:
             print(e)
         print(x.grad) # None
-    """, srcgrad)
+    """, srcgrad.torch)
     assert out == "element 0 of tensors does not require grad and does not have a grad_fn\nNone\n"
 
 
@@ -422,7 +422,7 @@ def test_000_accumulation_seed_claim_is_wrong():
     the second pass raises (MulBackward0 saved the factor 2 and the first pass
     freed it), and each pass adds dy/dx = 2 anyway; with retain_graph the
     total is 4.  srcgrad follows PyTorch."""
-    x = srcgrad.tensor([2.0], requires_grad=True)
+    x = srcgrad.torch.tensor([2.0], requires_grad=True)
     y = x * 2
     y.backward()
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
@@ -447,12 +447,12 @@ def test_001_solutions_in_sequence_fail_like_pytorch(real_torch):
         except RuntimeError as e:
             print(str(e)[:50])
     """
-    assert run_snippet(code, srcgrad) == run_snippet(code, real_torch)
+    assert run_snippet(code, srcgrad.torch) == run_snippet(code, real_torch)
 
 
 def test_001_training_loop_prints_and_learns():
     out = run_snippet("""
-        import srcgrad.nn as nn
+        import srcgrad.torch.nn as nn
         torch.manual_seed(0)
         model = nn.Linear(10, 1)
         optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -467,7 +467,7 @@ def test_001_training_loop_prints_and_learns():
             optimizer.step()       # Update weights
             if epoch % 10 == 0:
                 print(f"Epoch {epoch}, Loss: {loss.item():.4f}")
-    """, srcgrad)
+    """, srcgrad.torch)
     lines = out.splitlines()
     assert [l.split(",")[0] for l in lines] == ["Epoch %d" % e for e in range(0, 100, 10)]
     losses = [float(l.split(": ")[1]) for l in lines]

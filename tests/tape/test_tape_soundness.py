@@ -117,7 +117,7 @@ def test_elementwise_tuple_outputs_are_tracked(f):
 
 
 def test_named_results_keep_their_type_and_fields():
-    t = srcgrad.tensor(A, requires_grad=True)
+    t = srcgrad.torch.tensor(A, requires_grad=True)
     r = np.linalg.slogdet(t)
     assert type(r) is type(np.linalg.slogdet(A))
     assert r.logabsdet.requires_grad and r.logabsdet.output_nr == 1
@@ -127,7 +127,7 @@ def test_named_results_keep_their_type_and_fields():
 
 
 def test_only_one_output_used_gets_zeros_for_the_other():
-    t = srcgrad.tensor(A, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(A, dtype=srcgrad.torch.float64, requires_grad=True)
     np.linalg.slogdet(t)[1].backward()
     np.testing.assert_allclose(t.grad.numpy(), np.linalg.inv(A).T)
 
@@ -141,7 +141,7 @@ def test_tuple_output_without_rule_raises():
 
 
 def test_integer_outputs_are_constants():
-    t = srcgrad.tensor(X, requires_grad=True)
+    t = srcgrad.torch.tensor(X, requires_grad=True)
     q, r = np.divmod(t, 2)
     assert r.requires_grad
     w = np.where(t > 0)
@@ -149,7 +149,7 @@ def test_integer_outputs_are_constants():
 
 
 def test_output_modified_in_place_is_detected():
-    t = srcgrad.tensor(A, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(A, dtype=srcgrad.torch.float64, requires_grad=True)
     w, v = np.linalg.eigh(t * 1.0)
     loss = (w * w).sum()
     w.mul_(2.0)
@@ -158,7 +158,7 @@ def test_output_modified_in_place_is_detected():
 
 
 def test_backward_twice_through_tuple_output_raises():
-    t = srcgrad.tensor(A, dtype=srcgrad.float64, requires_grad=True)
+    t = srcgrad.torch.tensor(A, dtype=srcgrad.torch.float64, requires_grad=True)
     w, v = np.linalg.eigh(t * 1.0)
     loss = (w * w).sum()
     loss.backward()
@@ -361,7 +361,7 @@ def test_ufunc_methods():
 
 
 def test_ufunc_methods_on_constants_run():
-    t = srcgrad.tensor([1.0, 2.0, 3.0])
+    t = srcgrad.torch.tensor([1.0, 2.0, 3.0])
     y = t * 1.0
     np.add.at(y, [0, 0], 1.0)
     assert y.numpy().tolist() == [3.0, 2.0, 3.0] and y._version == 1
@@ -436,7 +436,7 @@ def test_unsupported_ndarray_attributes_are_refused():
     refused(put, X, NoRuleError, match="np.put writes into its first argument")
     refused(resize, X, AttributeError, match="ndarray.resize")
     refused(lambda a: np.sum(a) + len(a.tobytes()), X, TypeError, match="tobytes")
-    assert not hasattr(srcgrad.tensor([1.0]), "no_such_attribute")
+    assert not hasattr(srcgrad.torch.tensor([1.0]), "no_such_attribute")
 
 
 def test_floordiv_in_place_on_tracked_value_is_refused():
@@ -448,11 +448,11 @@ def test_floordiv_in_place_on_tracked_value_is_refused():
 
 
 def test_sort_outside_numpy_code_is_pytorchs():
-    t = srcgrad.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    t = srcgrad.torch.tensor([3.0, 1.0, 2.0], requires_grad=True)
     values, indices = t.sort(descending=True)
     assert values.detach().numpy().tolist() == [3.0, 2.0, 1.0]
     assert indices.numpy().tolist() == [0, 2, 1]
-    (values * srcgrad.tensor([1.0, 2.0, 3.0])).sum().backward()
+    (values * srcgrad.torch.tensor([1.0, 2.0, 3.0])).sum().backward()
     assert t.grad.numpy().tolist() == [1.0, 3.0, 2.0]
     assert t.nonzero().numpy().tolist() == [[0], [1], [2]]
     assert t.detach().repeat(2).numpy().tolist() == [3.0, 1.0, 2.0, 3.0, 1.0, 2.0]
@@ -463,10 +463,10 @@ def test_sort_outside_numpy_code_is_pytorchs():
 @pytest.mark.parametrize("make", [lambda: np.matrix(A), lambda: np.ma.masked_array(X, [0, 1, 0])])
 def test_ndarray_subclasses_are_refused(make):
     with pytest.raises(TypeError, match="subclasses"):
-        srcgrad.tensor(make())
+        srcgrad.torch.tensor(make())
     with pytest.raises(TypeError, match="subclasses"):
         srcgrad.grad(lambda a: np.sum(a * a), mode="tape")(make())
-    t = srcgrad.tensor(np.asarray(make()), requires_grad=True)
+    t = srcgrad.torch.tensor(np.asarray(make()), requires_grad=True)
     with pytest.raises(TypeError, match="subclasses"):
         np.multiply(t, make())
 
@@ -603,7 +603,7 @@ def test_methods_mean_what_numpy_means(f):
 
 
 def test_methods_keep_pytorchs_meaning_outside_numpy_code():
-    t = srcgrad.tensor(M, requires_grad=True)
+    t = srcgrad.torch.tensor(M, requires_grad=True)
     values, indices = t.max(dim=0)
     assert indices.numpy().tolist() == [0, 1, 1]
     assert t.var().item() == pytest.approx(np.var(M, ddof=1))
@@ -646,10 +646,10 @@ def test_more_ndarray_method_signatures():
     check_tape(f, M)
     refused(lambda a: np.sum(a.reshape(-1, order="F") * np.arange(6.0)), M, TypeError,
             match="order='F'")
-    t = srcgrad.tensor(np.arange(6.0).reshape(2, 3))
+    t = srcgrad.torch.tensor(np.arange(6.0).reshape(2, 3))
     assert t.compress([False, True], axis=0).numpy().tolist() == [[3.0, 4.0, 5.0]]
-    assert tuple(srcgrad.zeros(2, 3, 4).flatten(1).shape) == (2, 12)
-    assert tuple(srcgrad.zeros(2, 3, 4).flatten(0, 1).shape) == (6, 4)
+    assert tuple(srcgrad.torch.zeros(2, 3, 4).flatten(1).shape) == (2, 12)
+    assert tuple(srcgrad.torch.zeros(2, 3, 4).flatten(0, 1).shape) == (6, 4)
 
 
 def test_clip_with_numpy2_keywords():
@@ -678,8 +678,8 @@ def test_write_through_a_view_of_a_no_grad_value_reaches_the_base(mode):
 
 
 def test_tensor_write_through_view_of_no_grad_base_matches_pytorch_semantics():
-    c = srcgrad.tensor(0.5, requires_grad=True)
-    x = srcgrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = srcgrad.torch.tensor(0.5, requires_grad=True)
+    x = srcgrad.torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     with srcgrad.no_grad():
         a = x * 2
     assert not a.requires_grad
@@ -711,7 +711,7 @@ def test_a_write_through_one_view_reaches_its_sibling_views(mode):
 
 def test_sibling_views_match_pytorch():
     torch = pytest.importorskip("torch")
-    from srcgrad import tensor
+    from srcgrad.torch import tensor
     for lib in ("srcgrad", "torch"):
         mk = tensor if lib == "srcgrad" else torch.tensor
         leaf = mk([0.3, -0.2, 0.5, 0.9], requires_grad=True)

@@ -2,12 +2,12 @@
 
 import numpy as np
 
-import srcgrad
+import srcgrad.torch
 
 
 def test_trace_value_gradient_and_node():
     data = np.array([[1.0, 2.0, 0.5], [3.0, 4.0, -1.0], [0.0, 2.0, 7.0]])
-    t = srcgrad.tensor(data, requires_grad=True)
+    t = srcgrad.torch.tensor(data, requires_grad=True)
     y = t.trace()
     assert y.item() == np.trace(data)
     assert y.grad_fn.name() == "TraceBackward0"

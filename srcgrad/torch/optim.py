@@ -1,4 +1,4 @@
-"""``srcgrad.optim``: SGD (momentum, dampening, Nesterov, weight decay) and
+"""``srcgrad.torch.optim``: SGD (momentum, dampening, Nesterov, weight decay) and
 Adam, with PyTorch's update formulas, ``zero_grad`` and ``step``.
 
 Updates write into each parameter's buffer (bumping its version, as
@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .tape.graph import bump_version
+from ..tape.graph import bump_version
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 

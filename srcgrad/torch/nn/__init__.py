@@ -1,10 +1,10 @@
-"""``srcgrad.nn``: the small module set PyTorch training loops need.
+"""``srcgrad.torch.nn``: the small module set PyTorch training loops need.
 
 ``Module`` registers ``Parameter`` and sub-module attributes in order, so
 ``parameters()``, ``named_parameters()``, ``state_dict()`` and
 ``zero_grad()`` see them as PyTorch's do.  ``Linear`` is initialised as
 PyTorch's (uniform in +-1/sqrt(in_features), from the generator
-``srcgrad.manual_seed`` seeds).
+``srcgrad.torch.manual_seed`` seeds).
 """
 
 import collections
@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from ..tape.tensor import Tensor
-from ..tape.graph import bump_version
-from ..tape import creation
+from ...tape.tensor import Tensor
+from ...tape.graph import bump_version
+from ...tape import creation
 from . import functional
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "ReLU", "Tanh", "Sigmoid",

@@ -1,11 +1,11 @@
-"""``srcgrad.nn.functional``: stateless layers and losses on tape Tensors,
+"""``srcgrad.torch.nn.functional``: stateless layers and losses on tape Tensors,
 built from the primitives of :mod:`srcgrad.rules.nn` and NumPy's."""
 
 import numpy as np
 
-from ..rules import nn as nnrules
-from ..tape.tensor import Tensor
-from ..tape.record import apply as _apply
+from ...rules import nn as nnrules
+from ...tape.tensor import Tensor
+from ...tape.record import apply as _apply
 
 __all__ = ["relu", "sigmoid", "tanh", "softplus", "leaky_relu", "softmax", "log_softmax",
            "linear", "mse_loss", "nll_loss", "cross_entropy"]

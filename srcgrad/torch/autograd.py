@@ -1,4 +1,4 @@
-"""``srcgrad.autograd``: PyTorch's ``torch.autograd`` for the tape.
+"""``srcgrad.torch.autograd``: PyTorch's ``torch.autograd`` for the tape.
 
 ``Function`` (custom forward/backward), ``backward``, ``grad`` (with
 ``create_graph`` for higher orders) and ``gradcheck`` (finite differences
@@ -7,10 +7,10 @@ against the tape's gradients).
 
 import numpy as np
 
-from .tape.function import Function, FunctionCtx, once_differentiable
-from .tape.api import backward, grad
-from .tape.tensor import Tensor
-from .modes import no_grad, enable_grad, set_grad_enabled, inference_mode
+from ..tape.function import Function, FunctionCtx, once_differentiable
+from ..tape.api import backward, grad
+from ..tape.tensor import Tensor
+from ..modes import no_grad, enable_grad, set_grad_enabled, inference_mode
 
 __all__ = ["Function", "FunctionCtx", "backward", "grad", "gradcheck", "once_differentiable",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "GradcheckError"]
