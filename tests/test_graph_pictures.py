@@ -94,8 +94,8 @@ def test_tape_graph_arguments_are_not_changed_and_copies_are_folded():
 
 
 def test_tape_graph_of_a_recorded_tensor():
-    from srcgrad.tape import tensor
-    x = tensor(X, requires_grad=True)
+    import srcgrad.torch as torch
+    x = torch.tensor(X, requires_grad=True)
     y = (x.sin() * 2.0).sum()
     g = srcgrad.graph(y)
     assert labels(g) == ["(output)\n()", "SumBackward0", "MulBackward0", "SinBackward0",
