@@ -96,13 +96,23 @@ def full_like(t, fill_value, dtype=None, requires_grad=False, device=None):
     return _like(t, fill_value, dtype, requires_grad)
 
 
+def _no_generator(generator, name):
+    """A ``generator=`` argument is refused, not ignored: the tape draws from
+    the one generator ``manual_seed`` seeds."""
+    if generator is not None:
+        raise TypeError("srcgrad.torch: %s(generator=...) is not supported: the tape has "
+                        "one generator, seeded by torch.manual_seed" % name)
+
+
 def randn(*size, dtype=None, requires_grad=False, generator=None, device=None):
     check_device(device)
+    _no_generator(generator, "randn")
     return _make(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
 
 
 def rand(*size, dtype=None, requires_grad=False, generator=None, device=None):
     check_device(device)
+    _no_generator(generator, "rand")
     return _make(_rng[0].random(_shape(size)), dtype, requires_grad)
 
 
@@ -119,6 +129,7 @@ def rand_like(t, dtype=None, requires_grad=False, device=None):
 def randint(low, high=None, size=(), dtype=None, requires_grad=False, generator=None,
             device=None):
     check_device(device)
+    _no_generator(generator, "randint")
     if high is None:
         low, high = 0, low
     return _make(_rng[0].integers(low, high, size=tuple(size)), dtype, requires_grad, np.int64)
@@ -148,6 +159,7 @@ def randperm(n, dtype=None, requires_grad=False, generator=None, device=None):
     the generator ``manual_seed`` seeds (deterministic after a seed; not
     PyTorch's random stream)."""
     check_device(device)
+    _no_generator(generator, "randperm")
     return _make(_rng[0].permutation(int(n)), dtype, requires_grad, np.int64)
 
 

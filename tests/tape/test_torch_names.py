@@ -370,3 +370,15 @@ def test_numpy_code_on_the_tape_sees_ndarrays_device():
     np.testing.assert_allclose(srcgrad.grad(f, mode="tape")(x0), numeric_grad(f, (x0,), 0),
                                rtol=1e-6)
     assert isinstance(T.ones(1).device, T.device)
+
+
+@pytest.mark.parametrize("make", [lambda g: T.randn(3, generator=g), lambda g: T.rand(3, generator=g),
+                                  lambda g: T.randint(0, 5, (3,), generator=g),
+                                  lambda g: T.randperm(4, generator=g)])
+def test_a_generator_argument_is_refused_not_ignored(make):
+    """The tape has one generator (seeded by manual_seed): a generator= that
+    would be ignored, silently changing which numbers a program draws, is
+    refused."""
+    with pytest.raises(TypeError, match="generator=.*not supported"):
+        make(object())
+    make(None)   # the default still draws

@@ -169,7 +169,10 @@ def _known_source(code):
 
 def _keep_source(code, found):
     key = id(code)
-    _SOURCES[key] = (weakref.ref(code, lambda _, key=key: _SOURCES.pop(key, None)), found)
+    # the table is bound as a default: at interpreter exit the module's
+    # globals may already be None when the callback runs
+    _SOURCES[key] = (weakref.ref(code, lambda _, key=key, table=_SOURCES: table.pop(key, None)),
+                     found)
 
 
 def _source_of(fn):
