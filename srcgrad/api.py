@@ -54,10 +54,10 @@ def _positions(fn, wrt):
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     try:
-        params = [] if _is_primitive(fn) else list(inspect.signature(fn).parameters)
+        params = [] if _opaque(fn) else list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         params = []
-    if params and not _is_primitive(fn) and has_varargs(fn):
+    if params and has_varargs(fn):
         return _vararg_positions(fn, items, single)
     out = []
     for w in items:
@@ -115,6 +115,22 @@ def _is_primitive(fn):
     return rules.has_rule(fn) or rules.is_nondiff(fn)
 
 
+def _has_own_gradient(fn):
+    """Whether ``fn`` is a callable with its own gradient (a custom_vjp with
+    its rules, an ``autograd.Function``'s ``apply``): differentiated through
+    them, never through its source or its ``*args`` signature."""
+    from .compiler import pipeline
+    return pipeline.SPECIAL_VJP is not None and \
+        not getattr(type(fn), "__srcgrad_transform__", False) and \
+        pipeline.SPECIAL_VJP(fn, (0,)) is not None
+
+
+def _opaque(fn):
+    """A primitive or a callable with its own gradient: its arguments are the
+    call's, as they are (no parameter names, no ``*args`` spreading)."""
+    return _is_primitive(fn) or _has_own_gradient(fn)
+
+
 class _PrimitiveVJP:
     """The VJP of a registered primitive, through its rules (no compiler).  A
     primitive without a gradient (``grad(np.floor)``) gives zeros."""
@@ -145,6 +161,18 @@ class _PrimitiveVJP:
         return ans, pullback
 
 
+class _OwnGradientVJP:
+    """The VJP of a callable with its own gradient handed to ``grad``/``vjp``
+    itself (a :class:`~srcgrad.custom_vjp` with its rules, an
+    ``autograd.Function``'s ``apply``): its ``fwd`` and ``bwd``, in every engine,
+    as when the compiler meets it inside a function (no source to read)."""
+
+    def __init__(self, fun, vjp):
+        self.fn = vjp
+        self.source = "# %s has its own gradient (custom_vjp / autograd.Function): " \
+            "its fwd and bwd run\n" % _name(fun)
+
+
 class GradFunction:
     """What ``grad``, ``value_and_grad`` and ``vjp``-style transforms return:
     callable like the user's function, with the generated code attached."""
@@ -164,7 +192,7 @@ class GradFunction:
         self.kind = kind
         self.has_aux = has_aux
         self.positions, self.single, self.params = _positions(fun, wrt)
-        self.varargs = not _is_primitive(fun) and has_varargs(fun)
+        self.varargs = not _opaque(fun) and has_varargs(fun)
         self._compiled = None
         self._by_kind = {}
         self._hits = {}     # signature -> hit: see _remember
@@ -672,6 +700,9 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
         return _PrimitiveVJP(OPERATOR_RULES[fun], positions, value_fn=fun)
     if isinstance(fun, GradFunction):
         return _second_order(fun, positions, has_aux, mode)
+    own = _own_gradient(fun, positions, has_aux, mode)
+    if own is not None:
+        return own
     if mode == "tape":
         return _TapeVJP(fun, positions, has_aux, 'mode="tape"', spread)
     bound = _receiver(fun) if spread is None else None
@@ -695,6 +726,18 @@ def _compile(fun, positions, has_aux=False, kinds=(), mode="auto", spread=None):
         reason = _reason(err)
         log.info("srcgrad: %s runs on the tape: %s", _name(fun), reason)
         return _TapeVJP(fun, positions, has_aux, reason, spread)
+
+
+def _own_gradient(fun, positions, has_aux, mode):
+    """The engine of a callable with its own gradient (custom_vjp, Function.apply),
+    or ``None``.  On the tape it records its own node, so only the compiler's
+    modes need this (there it has no source worth reading)."""
+    from .compiler import pipeline
+    if mode == "tape" or has_aux or pipeline.SPECIAL_VJP is None or \
+            getattr(type(fun), "__srcgrad_transform__", False):
+        return None
+    vjp = pipeline.SPECIAL_VJP(fun, positions, mode)
+    return None if vjp is None else _OwnGradientVJP(fun, vjp)
 
 
 def _receiver(fun):
@@ -996,7 +1039,7 @@ def vjp(fun, *primals, wrt=None, mode="auto"):
     for i in positions:
         _check_float(fun, i, names, primals[i])
     spread = None
-    if not _is_primitive(fun) and has_varargs(fun):
+    if not _opaque(fun) and has_varargs(fun):
         primals, spread = flatten(fun, primals, {})  # the flat list its engine takes
     compiled = _compile(fun, positions, kinds=tuple(map(_kind, primals)), mode=mode,
                         spread=spread)
@@ -1113,7 +1156,7 @@ def explain(fun, *args, wrt=0, mode="auto", transform="grad", tangents=None,
     positions, _, params = _positions(fun, wrt)
     _refuse_subclasses(fun, args, params or list(map(str, range(len(args)))))
     spread = None
-    if not _is_primitive(fun) and has_varargs(fun):
+    if not _opaque(fun) and has_varargs(fun):
         args, spread = flatten(fun, args, {})
     engine = _compile(fun, positions, kinds=tuple(map(_kind, args)), mode=mode,
                       spread=spread)
