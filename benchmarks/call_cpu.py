@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import srcgrad  # noqa: E402
-from bench_core import TRANSFORM_SOURCE  # noqa: E402
+from cases.transform import TRANSFORM_SOURCE  # noqa: E402
 from cases import overhead as o  # noqa: E402
 from cases import transform as T  # noqa: E402
 

@@ -39,3 +39,17 @@ def test_one_suite_the_mlp_and_transform_cases_run():
     assert "| (a) 64-wide MLP |" in proc.stdout
     assert "(g) transform time" in proc.stdout
     assert "WRONG" not in proc.stdout
+
+
+def test_every_benchmark_script_imports():
+    """Each script in benchmarks/ loads (its imports resolve) without running
+    its measurements: a script left importing a removed module fails here."""
+    import runpy
+    folder = os.path.join(ROOT, "benchmarks")
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            sys.path.insert(0, folder)
+            try:
+                runpy.run_path(os.path.join(folder, name), run_name="benchmarks_smoke")
+            finally:
+                sys.path.remove(folder)
